@@ -1,0 +1,57 @@
+"""The exception hierarchy of edgert, split by whose fault an error is.
+
+- the worker's code: :class:`WorkerError` and its subclasses (limits, exceptions, bad results);
+- the user's configuration: :class:`ConfigError` (also a :class:`ValueError`);
+- the client's request: :class:`RequestError` (also a :class:`ValueError`);
+- the host's misuse of the core, i.e. a bug in edgert or in an embedding host: :class:`HostError`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CpuLimitExceeded",
+    "EdgertError",
+    "HostError",
+    "MemoryLimitExceeded",
+    "RequestError",
+    "ScriptError",
+    "WallTimeExceeded",
+    "WorkerError",
+]
+
+
+class EdgertError(Exception):
+    """Root of every error edgert raises on purpose."""
+
+
+class WorkerError(EdgertError):
+    """The worker's code failed: it threw, returned something that is not a Response, or hit a limit."""
+
+
+class ScriptError(WorkerError):
+    """The worker script could not be compiled or evaluated (syntax error, throw at startup)."""
+
+
+class CpuLimitExceeded(WorkerError):
+    """The worker used more CPU time than its limit allows (for a request, or at startup)."""
+
+
+class MemoryLimitExceeded(WorkerError):
+    """The isolate ran out of the memory its limit allows; it was discarded."""
+
+
+class WallTimeExceeded(WorkerError):
+    """The request did not settle before the wall-clock limit the host gave it."""
+
+
+class ConfigError(EdgertError, ValueError):
+    """The user's configuration is invalid (a bad option, a missing file, a malformed binding)."""
+
+
+class RequestError(EdgertError, ValueError):
+    """The client's request is malformed (bad URL, bad header name or value, oversized body)."""
+
+
+class HostError(EdgertError, RuntimeError):
+    """A host drove the core wrongly (unknown operation id, a result of the wrong type): a bug."""

@@ -1,0 +1,14 @@
+//! Plain HTTP values that travel through the core: headers, requests and responses.
+//!
+//! They carry no I/O: bodies are bytes, already complete. Streaming bodies can come later
+//! behind `Body` without changing the callers.
+
+mod body;
+mod headers;
+mod request;
+mod response;
+
+pub use body::Body;
+pub use headers::{HeaderError, Headers};
+pub use request::Request;
+pub use response::Response;

@@ -1,0 +1,13 @@
+//! edgert's sans-I/O core.
+//!
+//! The engine never opens a socket, never sleeps and never reads the wall clock: the host passes
+//! `now` in and receives operations to perform. The only clock read here is the thread CPU clock,
+//! which the isolate uses to enforce and report CPU time (see `isolate::cpu`).
+//!
+//! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
+//! engine without an interpreter.
+
+pub mod http;
+
+#[cfg(feature = "python")]
+mod py;
