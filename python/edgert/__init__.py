@@ -6,7 +6,7 @@ Python hosts give it time and perform its I/O.
 
 from __future__ import annotations
 
-from edgert._core import __version__
+from edgert._core import Headers, LogLine, Operation, Request, Response, Stats, Step, __version__
 from edgert.errors import (
     ConfigError,
     CpuLimitExceeded,
@@ -18,16 +18,28 @@ from edgert.errors import (
     WallTimeExceeded,
     WorkerError,
 )
+from edgert.host import RealTimeHost, VirtualTimeHost
+from edgert.worker import Worker
 
 __all__ = [
     "ConfigError",
     "CpuLimitExceeded",
     "EdgertError",
+    "Headers",
     "HostError",
+    "LogLine",
     "MemoryLimitExceeded",
+    "Operation",
+    "RealTimeHost",
+    "Request",
     "RequestError",
+    "Response",
     "ScriptError",
+    "Stats",
+    "Step",
+    "VirtualTimeHost",
     "WallTimeExceeded",
+    "Worker",
     "WorkerError",
     "__version__",
 ]

@@ -8,6 +8,9 @@
 //! engine without an interpreter.
 
 pub mod http;
+pub mod isolate;
+pub mod protocol;
+pub mod worker;
 
 #[cfg(feature = "python")]
 mod py;

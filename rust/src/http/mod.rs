@@ -10,5 +10,5 @@ mod response;
 
 pub use body::Body;
 pub use headers::{HeaderError, Headers};
-pub use request::Request;
+pub use request::{is_valid_method, normalize_method, Request};
 pub use response::Response;

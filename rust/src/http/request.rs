@@ -17,3 +17,17 @@ impl Request {
         Request { method: "GET".into(), url: url.into(), headers: Headers::new(), body: Body::none() }
     }
 }
+
+/// An RFC 9110 method token.
+pub fn is_valid_method(method: &str) -> bool {
+    super::headers::is_valid_name(method)
+}
+
+/// Upper-cases the methods the Fetch standard normalizes; others keep their case.
+pub fn normalize_method(method: &str) -> String {
+    let upper = method.to_ascii_uppercase();
+    match upper.as_str() {
+        "DELETE" | "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT" | "PATCH" => upper,
+        _ => method.to_owned(),
+    }
+}

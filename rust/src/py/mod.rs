@@ -1,6 +1,10 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
 mod errors;
+mod http;
+mod protocol;
+mod stats;
+mod worker;
 
 use pyo3::prelude::*;
 
@@ -8,5 +12,13 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<http::PyHeaders>()?;
+    m.add_class::<http::PyRequest>()?;
+    m.add_class::<http::PyResponse>()?;
+    m.add_class::<stats::PyStats>()?;
+    m.add_class::<stats::PyLogLine>()?;
+    m.add_class::<protocol::PyOperation>()?;
+    m.add_class::<protocol::PyStep>()?;
+    m.add_class::<worker::PyCoreWorker>()?;
     Ok(())
 }

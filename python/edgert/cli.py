@@ -1,0 +1,133 @@
+"""The `edgert` command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from edgert import __version__
+
+
+class _Group(click.Group):
+    """Prints errors without tracebacks unless --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"edgert: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="edgert")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+def main(debug: bool) -> None:
+    """edgert: run Workers-style JavaScript at a simulated edge, from Python."""
+
+
+def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]]:
+    out = []
+    for v in values:
+        if sep not in v:
+            raise click.BadParameter(f"{what} must look like NAME{sep}VALUE, got {v!r}")
+        name, value = v.split(sep, 1)
+        out.append((name.strip(), value.strip() if sep == ":" else value))
+    return out
+
+
+@main.command()
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.option("--url", default="https://example.com/", show_default=True, help="Request URL.")
+@click.option("-X", "--method", default=None, help="Request method (default GET, or POST with -d).")
+@click.option("-H", "--header", "headers", multiple=True, help="Request header 'Name: value'.")
+@click.option("-d", "--data", default=None, help="Request body (text; @FILE reads a file).")
+@click.option("--var", "vars_", multiple=True, help="Binding NAME=VALUE in env.")
+@click.option("--cpu-ms", default=50.0, show_default=True, help="CPU time limit per request.")
+@click.option("--memory-mb", default=128.0, show_default=True, help="Memory limit per isolate.")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, help="Wall-clock limit (s).")
+@click.option("--stats", is_flag=True, help="Also print CPU time, wall time, cold start and logs.")
+def run(
+    script: str,
+    url: str,
+    method: str | None,
+    headers: tuple[str, ...],
+    data: str | None,
+    vars_: tuple[str, ...],
+    cpu_ms: float,
+    memory_mb: float,
+    timeout_s: float,
+    stats: bool,
+) -> None:
+    """Send one request through a worker SCRIPT and print the response, like `curl -i`."""
+    from edgert.errors import EdgertError
+    from edgert.worker import Worker
+
+    body: bytes | None = None
+    if data is not None:
+        if data.startswith("@"):
+            with open(data[1:], "rb") as f:
+                body = f.read()
+        else:
+            body = data.encode()
+    try:
+        worker = Worker.from_file(
+            script,
+            vars=dict(_pairs(vars_, "=", "--var")),
+            cpu_ms=cpu_ms,
+            memory_mb=memory_mb,
+            wall_timeout_s=timeout_s,
+            min_isolates=0,
+        )
+    except EdgertError as exc:
+        click.echo(f"edgert: cannot load {script}: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(1)
+    response = worker.fetch(
+        url,
+        method=method or ("POST" if body is not None else "GET"),
+        headers=_pairs(headers, ":", "-H"),
+        body=body,
+    )
+    out = click.get_text_stream("stdout")
+    out.write(f"HTTP/1.1 {response.status} {response.status_text or _reason(response.status)}\n")
+    for name, value in response.headers.items():
+        out.write(f"{name}: {value}\n")
+    out.write("\n")
+    out.flush()
+    sys.stdout.buffer.write(response.body)
+    if response.body and not response.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
+    if stats and response.stats is not None:
+        s = response.stats
+        err = click.get_text_stream("stderr")
+        err.write(
+            f"--- stats: outcome={s.outcome} cpu={s.cpu_ms:.3f}ms wall={s.wall_ms:.3f}ms "
+            f"cold_start={s.cold_start} startup={s.startup_ms:.3f}ms ops={s.ops}\n"
+        )
+        if s.error:
+            err.write(f"--- error: {s.error}\n")
+        for line in s.logs:
+            err.write(f"--- console.{line.level}: {line.message}\n")
+    worker.close()
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""What every host shares: routing the core's steps to the requests that wait for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from edgert._core import CoreWorker, Operation, Response, Step
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    """One request in flight on a host: its response once known, and whether it is done."""
+
+    task: int
+    on_response: Callable[[Response], None]
+    response: Response | None = None
+    done: bool = False
+    on_done: Callable[[TaskRecord], None] | None = None
+    wait_until_errors: list[str] = field(default_factory=list)
+
+
+class Host:
+    """Routes steps to task records and hands new operations to :meth:`perform`.
+
+    Subclasses implement :meth:`perform` (do the operation, then call ``complete_*`` on the
+    worker) and :meth:`now` (the host clock, seconds since the epoch).
+    """
+
+    def __init__(self) -> None:
+        self.tasks: dict[int, TaskRecord] = {}
+        self.background_errors: list[str] = []
+
+    def now(self) -> float:
+        raise NotImplementedError
+
+    def perform(self, worker: CoreWorker, op: Operation) -> None:
+        raise NotImplementedError
+
+    def handle(self, worker: CoreWorker, steps: Iterable[Step]) -> None:
+        """Applies steps: delivers responses, finishes tasks, performs new operations."""
+        for step in steps:
+            record = self.tasks.get(step.task)
+            if step.response is not None and record is not None and record.response is None:
+                record.response = step.response
+                record.on_response(step.response)
+            if step.done:
+                if record is not None:
+                    record.done = True
+                    if step.stats is not None:
+                        record.wait_until_errors = list(step.stats.wait_until_errors)
+                        self.background_errors.extend(step.stats.wait_until_errors)
+                    self.tasks.pop(step.task, None)
+                    if record.on_done is not None:
+                        record.on_done(record)
+            for op in step.ops:
+                self.perform(worker, op)
+
+    def start(
+        self, worker: CoreWorker, request: Any, on_response: Callable[[Response], None]
+    ) -> TaskRecord:
+        """Begins a request; `on_response` is called once its response is known."""
+        steps = worker.begin(request, self.now())
+        task = steps[0].task if steps else -1
+        record = TaskRecord(task=task, on_response=on_response)
+        self.tasks[task] = record
+        self.handle(worker, steps)
+        return record

@@ -1,0 +1,119 @@
+"""A host in real time on asyncio: outbound fetches over real sockets (aiohttp), timers on
+the event loop's clock, a wall-clock limit per request."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from edgert._core import CoreWorker, Operation, Request, Response
+from edgert.host.base import Host
+
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection"}
+_DROPPED = _HOP_BY_HOP | {"content-encoding", "content-length"}
+
+
+class RealTimeHost(Host):
+    """Drives a worker on the running asyncio loop.
+
+    Outbound fetches use one shared :class:`aiohttp.ClientSession` (created lazily, closed by
+    :meth:`close`). ``wall_timeout_s`` ends a request that has not responded in time with a
+    504 from the core (outcome ``canceled``).
+    """
+
+    def __init__(self, *, wall_timeout_s: float = 30.0, fetch_timeout_s: float = 30.0) -> None:
+        super().__init__()
+        self.wall_timeout_s = wall_timeout_s
+        self.fetch_timeout_s = fetch_timeout_s
+        self._session: Any = None
+        self._pending: set[asyncio.Future[Any]] = set()
+
+    def now(self) -> float:
+        return time.time()
+
+    async def _client(self) -> Any:
+        if self._session is None:
+            import aiohttp
+
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.fetch_timeout_s), auto_decompress=True
+            )
+        return self._session
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def perform(self, worker: CoreWorker, op: Operation) -> None:
+        loop = asyncio.get_running_loop()
+        if op.kind == "fetch":
+            assert op.request is not None
+            self._spawn(self._fetch(worker, op.id, op.request))
+        elif op.kind == "timer":
+            assert op.at is not None
+            delay = max(0.0, op.at - time.time())
+            loop.call_later(
+                delay, lambda: self.handle(worker, worker.complete_timer(op.id, self.now()))
+            )
+        else:
+            message = f"no binding {op.binding}.{op.method} on this host"
+            loop.call_soon(
+                lambda: self.handle(
+                    worker, worker.complete_error(op.id, "Error", message, self.now())
+                )
+            )
+
+    async def _fetch(self, worker: CoreWorker, op_id: int, request: Request) -> None:
+        try:
+            session = await self._client()
+            headers = [(k, v) for k, v in request.headers.items() if k not in _HOP_BY_HOP]
+            async with session.request(
+                request.method, request.url, headers=headers, data=request.body, allow_redirects=True
+            ) as resp:
+                body = await resp.read()
+                out_headers = []
+                for raw_name, raw_value in resp.raw_headers:
+                    name = raw_name.decode("latin-1")
+                    # aiohttp decodes the body, so its encoding and length no longer apply.
+                    if name.lower() in _DROPPED:
+                        continue
+                    out_headers.append((name, raw_value.decode("latin-1")))
+                response = Response(body, status=resp.status, headers=out_headers, status_text=resp.reason or "")
+            steps = worker.complete_fetch(op_id, response, self.now())
+        except Exception as exc:  # the worker sees a TypeError, as fetch() does on network errors
+            steps = worker.complete_error(op_id, "TypeError", f"fetch failed: {exc}", self.now())
+        self.handle(worker, steps)
+
+    async def fetch(self, worker: CoreWorker, request: Request) -> Response:
+        """Runs one request; returns once its response is known (background work goes on)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Response] = loop.create_future()
+        began = time.perf_counter()
+
+        def on_response(response: Response) -> None:
+            if not future.done():
+                future.set_result(response)
+
+        record = self.start(worker, request, on_response)
+        if not future.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
+            except TimeoutError:
+                self.handle(worker, worker.abort(record.task, self.now()))
+        response = future.result()
+        if response.stats is not None:
+            response.stats.wall_ms = (time.perf_counter() - began) * 1000.0
+        return response
+
+    async def drain(self) -> None:
+        """Waits for background work (waitUntil fetches) to finish."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

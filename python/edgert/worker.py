@@ -1,0 +1,173 @@
+"""The public face of a worker: load a script with its bindings, then fetch through it.
+
+`Worker.fetch` is synchronous and returns as soon as the worker responded; when the worker
+needs the outside world (an outbound fetch, a timer), the request is driven by a
+:class:`~edgert.host.RealTimeHost` on a private event-loop thread, where `waitUntil` work goes
+on after the response. `Worker.fetch_async` does the same on the caller's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from edgert._core import CoreWorker, Request, Response
+from edgert.errors import ConfigError
+from edgert.host.realtime import RealTimeHost
+
+
+def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None) -> str:
+    env: dict[str, Any] = {}
+    for source in (vars or {}, secrets or {}):
+        for name, value in source.items():
+            if not isinstance(name, str) or not name:
+                raise ConfigError(f"binding names must be non-empty strings, got {name!r}")
+            env[name] = value
+    try:
+        return json.dumps(env)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"vars must be strings or JSON values: {exc}") from exc
+
+
+class _LoopThread:
+    """A daemon thread running one asyncio loop, for synchronous callers."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="edgert-host", daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Any, timeout: float | None = None) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+class Worker:
+    """A Workers-style JavaScript worker in pooled QuickJS isolates.
+
+    ``vars`` become ``env`` entries (strings or JSON values), ``secrets`` too (strings).
+    Limits: ``cpu_ms`` per request (default 50), ``memory_mb`` per isolate (default 128),
+    ``wall_timeout_s`` for a request to respond (default 30). ``min_isolates`` are created at
+    load (at least one is always created once, to validate the script); ``max_isolates`` caps
+    the pool, past which requests share isolates. ``seed`` makes ``Math.random`` and
+    ``crypto.getRandomValues`` reproducible.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        name: str = "worker.js",
+        vars: Mapping[str, Any] | None = None,
+        secrets: Mapping[str, str] | None = None,
+        cpu_ms: float = 50.0,
+        startup_cpu_ms: float = 400.0,
+        memory_mb: float = 128.0,
+        min_isolates: int = 1,
+        max_isolates: int = 64,
+        seed: int | None = None,
+        wall_timeout_s: float = 30.0,
+    ) -> None:
+        self.name = name
+        self.wall_timeout_s = wall_timeout_s
+        self.core = CoreWorker(
+            source,
+            name=name,
+            env_json=_env_json(vars, secrets),
+            cpu_ms=cpu_ms,
+            startup_cpu_ms=startup_cpu_ms,
+            memory_mb=memory_mb,
+            min_isolates=min_isolates,
+            max_isolates=max_isolates,
+            seed=seed,
+            now=time.time(),
+        )
+        self._loop_thread: _LoopThread | None = None
+        self._host: RealTimeHost | None = None
+        self._lock = threading.Lock()
+        self._async_host: RealTimeHost | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
+        """Loads a worker script from a file (an ES module or a service-worker script)."""
+        p = Path(path)
+        try:
+            source = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read worker script {p}: {exc.strerror or exc}") from exc
+        options.setdefault("name", p.name)
+        return cls(source, **options)
+
+    @classmethod
+    def from_source(cls, source: str, **options: Any) -> Worker:
+        """Loads a worker from source text."""
+        return cls(source, **options)
+
+    @property
+    def format(self) -> str:
+        """"module" or "service-worker"."""
+        return self.core.format
+
+    def _background(self) -> tuple[_LoopThread, RealTimeHost]:
+        with self._lock:
+            if self._loop_thread is None:
+                self._loop_thread = _LoopThread()
+                self._host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+            assert self._host is not None
+            return self._loop_thread, self._host
+
+    def fetch(self, request: Request | str, **init: Any) -> Response:
+        """Sends `request` (a :class:`Request` or a URL plus keyword init) through the worker."""
+        req = request if isinstance(request, Request) else Request(request, **init)
+        began = time.perf_counter()
+        steps = self.core.begin(req, time.time())
+        if len(steps) == 1 and steps[0].done and steps[0].response is not None:
+            response = steps[0].response
+            if response.stats is not None:
+                response.stats.wall_ms = (time.perf_counter() - began) * 1000.0
+            return response
+        loop_thread, host = self._background()
+        return loop_thread.run(self._continue(host, steps, began))  # type: ignore[no-any-return]
+
+    async def _continue(self, host: RealTimeHost, steps: Any, began: float) -> Response:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Response] = loop.create_future()
+        task = steps[0].task
+
+        def on_response(response: Response) -> None:
+            if not future.done():
+                future.set_result(response)
+
+        from edgert.host.base import TaskRecord
+
+        host.tasks[task] = TaskRecord(task=task, on_response=on_response)
+        host.handle(self.core, steps)
+        if not future.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
+            except TimeoutError:
+                host.handle(self.core, self.core.abort(task, host.now()))
+        response = future.result()
+        if response.stats is not None:
+            response.stats.wall_ms = (time.perf_counter() - began) * 1000.0
+        return response
+
+    async def fetch_async(self, request: Request | str, **init: Any) -> Response:
+        """Like :meth:`fetch`, on the running asyncio loop."""
+        req = request if isinstance(request, Request) else Request(request, **init)
+        if self._async_host is None:
+            self._async_host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+        return await self._async_host.fetch(self.core, req)
+
+    def close(self) -> None:
+        """Stops the background loop (after its pending work)."""
+        if self._loop_thread is not None and self._host is not None:
+            self._loop_thread.run(self._host.close(), timeout=30)
+            self._loop_thread.loop.call_soon_threadsafe(self._loop_thread.loop.stop)
+            self._loop_thread = None
+            self._host = None

@@ -1,0 +1,465 @@
+//! One isolate: a QuickJS runtime and context with the worker evaluated in it.
+//!
+//! Theory of operation. An isolate is created from a compiled `Script`: a fresh runtime with
+//! the memory, stack and CPU limits set, a context without `eval`, the Web API prelude, then the
+//! worker's bytecode evaluated once (under the startup CPU limit). Its globals persist across
+//! requests. Work happens in *turns*: starting a task (a request), or completing one of the
+//! operations the JavaScript parked. A turn sets the host's `now`, arms the CPU budget of the
+//! task on whose behalf it runs, calls into JavaScript and drains the job queue. After the turn
+//! the isolate reports, per task, new operations, a response once it settled, and when all
+//! `waitUntil` work is over. A turn that trips the CPU budget, runs out of memory or hits an
+//! uncatchable error *breaks* the isolate: every task on it is answered with an error and the
+//! pool discards it.
+
+use super::cpu::{thread_cpu_ns, CpuBudget};
+use super::errors::{describe, is_out_of_memory};
+use super::limits::Limits;
+use super::native::{self, Shared};
+use super::prelude;
+use super::script::{Script, ScriptKind};
+use super::state::{HostState, OpIds, ParkedKind, Settled, TaskState};
+use crate::http::{Headers, Request, Response};
+use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
+use parking_lot::Mutex;
+use rquickjs::context::intrinsic;
+use rquickjs::function::Constructor;
+use rquickjs::{qjs, Context, Ctx, Function, Module, Object, Runtime, TypedArray, Value};
+use super::state::JsFn;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why an isolate could not be created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartupError {
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+impl std::fmt::Display for StartupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What a new isolate is given.
+pub struct IsolateSpec<'a> {
+    pub id: u64,
+    pub script: &'a Script,
+    /// The `env` object as JSON text: vars, JSON vars and secrets.
+    pub env_json: &'a str,
+    /// Bindings that are not plain values, as JSON: `[{"name": "KV", "type": "kv"}, ...]`.
+    pub bindings_json: &'a str,
+    pub limits: &'a Limits,
+    pub op_ids: OpIds,
+    pub seed: [u8; 32],
+    pub now_ns: u64,
+}
+
+/// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
+/// code generation from strings) and QuickJS's own `performance` (it reads the wall clock).
+/// `atob`/`btoa` are added by hand: rquickjs does not list them.
+type WorkerIntrinsics = (
+    intrinsic::Date,
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+    intrinsic::DOMException,
+);
+
+pub struct Isolate {
+    pub id: u64,
+    state: Shared,
+    budget: CpuBudget,
+    limits: Limits,
+    dispatch: Option<JsFn>,
+    make_response: Option<JsFn>,
+    broken: Option<(Outcome, String)>,
+    /// Per task: whether its response was handed out, and its start time and cold-start cost.
+    meta: HashMap<TaskId, TaskMeta>,
+    pub startup_ns: u64,
+    pub requests: u64,
+    // Declared last: dropped after every value above that points into it.
+    context: Context,
+    runtime: Runtime,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TaskMeta {
+    started_ms: f64,
+    cold_start: bool,
+    delivered: bool,
+}
+
+fn ns_to_ms(ns: u64) -> f64 {
+    ns as f64 / 1e6
+}
+
+fn flat_headers(h: &Headers) -> Vec<String> {
+    let mut out = Vec::with_capacity(h.len() * 2);
+    for (n, v) in h.iter() {
+        out.push(n.to_owned());
+        out.push(v.to_owned());
+    }
+    out
+}
+
+impl Isolate {
+    pub fn new(spec: IsolateSpec<'_>) -> Result<Isolate, StartupError> {
+        let start = thread_cpu_ns();
+        let fail = |message: String| StartupError { outcome: Outcome::ScriptError, message };
+        let runtime = Runtime::new().map_err(|e| fail(format!("cannot create isolate: {e}")))?;
+        runtime.set_memory_limit(spec.limits.memory_bytes);
+        runtime.set_max_stack_size(spec.limits.stack_bytes);
+        let budget = CpuBudget::new();
+        let b = budget.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
+        let context = Context::custom::<WorkerIntrinsics>(&runtime).map_err(|e| fail(format!("cannot create context: {e}")))?;
+        context.with(|ctx| {
+            // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
+            unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
+        });
+        let now_ms = ns_to_ms(spec.now_ns);
+        let state: Shared = Arc::new(Mutex::new(HostState::new(spec.op_ids, spec.seed, now_ms)));
+        let tracker_state = state.clone();
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
+            if !handled {
+                let text = describe(&ctx, &reason);
+                let mut st = tracker_state.lock();
+                if is_out_of_memory(&text) {
+                    st.out_of_memory = true;
+                }
+                st.log(crate::protocol::LogLevel::Error, format!("Uncaught (in promise) {text}"));
+            }
+        })));
+
+        let mut isolate = Isolate {
+            id: spec.id,
+            state,
+            budget,
+            limits: spec.limits.clone(),
+            dispatch: None,
+            make_response: None,
+            broken: None,
+            meta: HashMap::new(),
+            startup_ns: 0,
+            requests: 0,
+            context,
+            runtime,
+        };
+        isolate.budget.arm(spec.limits.startup_cpu_ns());
+        let loaded = isolate.load(spec.script, spec.env_json, spec.bindings_json);
+        let tripped = isolate.budget.tripped();
+        isolate.budget.disarm();
+        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        if tripped {
+            return Err(StartupError {
+                outcome: Outcome::ExceededCpu,
+                message: format!(
+                    "Error: Script startup exceeded CPU time limit ({} ms)",
+                    spec.limits.startup_cpu_ms
+                ),
+            });
+        }
+        if isolate.state.lock().out_of_memory {
+            return Err(StartupError { outcome: Outcome::ExceededMemory, message: "Script startup exceeded memory limit".into() });
+        }
+        loaded.map_err(|message| {
+            let outcome = if is_out_of_memory(&message) { Outcome::ExceededMemory } else { Outcome::ScriptError };
+            StartupError { outcome, message }
+        })?;
+        Ok(isolate)
+    }
+
+    /// Evaluates the prelude and the worker, and keeps the prelude's dispatch entry points.
+    fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
+        let state = self.state.clone();
+        let loaded = self.context.with(|ctx| -> Result<(JsFn, JsFn), String> {
+            let caught = |e: rquickjs::Error| -> String {
+                match e {
+                    rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
+                    other => other.to_string(),
+                }
+            };
+            let native = native::install(&ctx, &state).map_err(caught)?;
+            let setup: Function = prelude::evaluate(&ctx).map_err(caught)?;
+            let api: Object = setup.call((native,)).map_err(caught)?;
+            let handler: Value = match script.kind {
+                ScriptKind::Module => {
+                    // SAFETY: the bytecode was produced by `script::compile` in this process from
+                    // the same QuickJS build, so it is well-formed for JS_ReadObject.
+                    let module = unsafe { Module::load(ctx.clone(), &script.bytecode) }.map_err(caught)?;
+                    let (module, promise) = module.eval().map_err(caught)?;
+                    while ctx.execute_pending_job() {}
+                    if let Some(Err(e)) = promise.result::<Value>() {
+                        return Err(caught(e));
+                    }
+                    let ns = module.namespace().map_err(caught)?;
+                    let default: Value = ns.get("default").map_err(caught)?;
+                    let init_exports: Function = api.get("setExports").map_err(caught)?;
+                    init_exports.call::<_, ()>((ns,)).map_err(caught)?;
+                    default
+                }
+                ScriptKind::ServiceWorker => {
+                    prelude::eval_global_bytecode(&ctx, &script.bytecode).map_err(caught)?;
+                    while ctx.execute_pending_job() {}
+                    Value::new_undefined(ctx.clone())
+                }
+            };
+            let env = ctx.json_parse(env_json).map_err(caught)?;
+            let bindings = ctx.json_parse(bindings_json).map_err(caught)?;
+            let init: Function = api.get("init").map_err(caught)?;
+            let dispatch: Function = init.call((handler, env, bindings)).map_err(caught)?;
+            let make_response: Function = api.get("makeResponse").map_err(caught)?;
+            Ok((JsFn::save(&ctx, dispatch), JsFn::save(&ctx, make_response)))
+        })?;
+        self.dispatch = Some(loaded.0);
+        self.make_response = Some(loaded.1);
+        Ok(())
+    }
+
+    pub fn is_broken(&self) -> bool {
+        self.broken.is_some()
+    }
+
+    pub fn inflight(&self) -> usize {
+        self.meta.len()
+    }
+
+    /// Bytes QuickJS has allocated for this isolate (walks the heap: not for the hot path).
+    pub fn memory_bytes(&self) -> u64 {
+        self.runtime.memory_usage().malloc_size as u64
+    }
+
+    /// Starts a request. `cf_json` becomes `request.cf`.
+    pub fn begin(&mut self, task: TaskId, request: &Request, cf_json: Option<&str>, now_ns: u64, cold_start: bool) -> Vec<Step> {
+        let now_ms = ns_to_ms(now_ns);
+        self.requests += 1;
+        self.meta.insert(task, TaskMeta { started_ms: now_ms, cold_start, delivered: false });
+        self.state.lock().tasks.insert(task, TaskState::default());
+        let dispatch = self.dispatch.clone();
+        self.turn(task, now_ms, move |ctx| {
+            let dispatch = dispatch.expect("dispatch is set once the isolate is loaded").restore(ctx)?;
+            let body: Value = if request.body.is_none() {
+                Value::new_null(ctx.clone())
+            } else {
+                TypedArray::<u8>::new_copy(ctx.clone(), request.body.as_bytes())?.into_value()
+            };
+            let cf: Value = match cf_json {
+                Some(json) => ctx.json_parse(json)?,
+                None => Value::new_undefined(ctx.clone()),
+            };
+            dispatch.call::<_, ()>((task as f64, request.method.as_str(), request.url.as_str(), flat_headers(&request.headers), body, cf))
+        });
+        self.collect(now_ms)
+    }
+
+    /// Hands back the result of an operation. Unknown or canceled ids are ignored.
+    pub fn complete(&mut self, op: OpId, result: OpResult, now_ns: u64) -> Vec<Step> {
+        let now_ms = ns_to_ms(now_ns);
+        let Some(parked) = self.state.lock().parked.remove(&op) else {
+            return Vec::new();
+        };
+        let make_response = self.make_response.clone();
+        self.turn(parked.task, now_ms, move |ctx| {
+            let resolve = parked.resolve.restore(ctx)?;
+            let reject = parked.reject.restore(ctx)?;
+            match (parked.kind, result) {
+                (_, OpResult::Error { name, message }) => {
+                    let ctor: Constructor = ctx.globals().get(if name.is_empty() { "Error" } else { name.as_str() })
+                        .or_else(|_| ctx.globals().get("Error"))?;
+                    let err: Value = ctor.construct((message,))?;
+                    reject.call::<_, ()>((err,))
+                }
+                (ParkedKind::Fetch, OpResult::Response(r)) => {
+                    let make = make_response.expect("set once loaded").restore(ctx)?;
+                    let body = TypedArray::<u8>::new_copy(ctx.clone(), r.body.as_bytes())?;
+                    let value: Value = make.call((r.status, r.status_text.as_str(), flat_headers(&r.headers), body))?;
+                    resolve.call::<_, ()>((value,))
+                }
+                (ParkedKind::Timer, _) => resolve.call::<_, ()>(()),
+                (ParkedKind::Binding, OpResult::Value { json, bytes }) => {
+                    let value = ctx.json_parse(json)?;
+                    match bytes {
+                        Some(b) => {
+                            let arr = TypedArray::<u8>::new(ctx.clone(), b)?;
+                            resolve.call::<_, ()>((value, arr))
+                        }
+                        None => resolve.call::<_, ()>((value,)),
+                    }
+                }
+                (_, other) => {
+                    let err = rquickjs::Exception::from_message(ctx.clone(), &format!("host completed the operation with an unexpected result: {other:?}"))?;
+                    reject.call::<_, ()>((err,))
+                }
+            }
+        });
+        self.collect(now_ms)
+    }
+
+    /// Ends a task that has not responded: it gets a `Canceled` error response.
+    pub fn abort(&mut self, task: TaskId, now_ns: u64) -> Vec<Step> {
+        let now_ms = ns_to_ms(now_ns);
+        {
+            let mut st = self.state.lock();
+            st.parked.retain(|_, p| p.task != task);
+            if let Some(t) = st.tasks.get_mut(&task) {
+                t.settled.get_or_insert(Settled::Failed {
+                    outcome: Outcome::Canceled,
+                    error: "the host ended the request before the worker responded".into(),
+                });
+                t.wait_until_pending = 0;
+            }
+        }
+        self.collect(now_ms)
+    }
+
+    /// Runs one turn of JavaScript on behalf of `task`.
+    fn turn<F>(&mut self, task: TaskId, now_ms: f64, f: F)
+    where
+        F: for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<()>,
+    {
+        let used_before = {
+            let mut st = self.state.lock();
+            st.now_ms = now_ms;
+            st.current_task = task;
+            st.tasks.get(&task).map(|t| t.cpu_ns).unwrap_or(0)
+        };
+        let budget_ns = self.limits.cpu_ns().saturating_sub(used_before);
+        let budget = self.budget.clone();
+        let start = thread_cpu_ns();
+        budget.arm(budget_ns);
+        let error = self.context.with(|ctx| {
+            let error = match f(&ctx) {
+                Ok(()) => None,
+                Err(rquickjs::Error::Exception) => Some(describe(&ctx, &ctx.catch())),
+                Err(other) => Some(other.to_string()),
+            };
+            while !budget.tripped() && ctx.execute_pending_job() {}
+            error
+        });
+        budget.disarm();
+        let used = thread_cpu_ns().saturating_sub(start);
+        let mut st = self.state.lock();
+        if let Some(t) = st.tasks.get_mut(&task) {
+            t.cpu_ns = t.cpu_ns.saturating_add(used);
+        }
+        if budget.tripped() {
+            self.broken = Some((Outcome::ExceededCpu, format!("Worker exceeded CPU time limit ({} ms)", self.limits.cpu_ms)));
+        } else if st.out_of_memory || error.as_deref().is_some_and(is_out_of_memory) {
+            self.broken = Some((Outcome::ExceededMemory, format!("Worker exceeded memory limit ({} bytes)", self.limits.memory_bytes)));
+        } else if let Some(error) = error {
+            // The prelude's own calls do not throw; an exception escaping them means a broken
+            // isolate (an uncatchable error, or the stack exhausted inside the prelude).
+            self.broken = Some((Outcome::Exception, error));
+        }
+        if let Some((_, reason)) = &self.broken {
+            st.parked.clear();
+            let current = st.current_task;
+            let reason = reason.clone();
+            let outcome = self.broken.as_ref().map(|b| b.0).unwrap_or(Outcome::Exception);
+            for (id, t) in st.tasks.iter_mut() {
+                let (o, e) = if *id == current {
+                    (outcome, reason.clone())
+                } else {
+                    (Outcome::IsolateDiscarded, format!("another request broke the isolate: {reason}"))
+                };
+                t.settled.get_or_insert(Settled::Failed { outcome: o, error: e });
+                if t.wait_until_pending > 0 {
+                    t.wait_until_errors.push(format!("canceled: {reason}"));
+                    t.wait_until_pending = 0;
+                }
+            }
+        }
+    }
+
+    /// Turns what the last turn changed into steps, one per affected task.
+    fn collect(&mut self, now_ms: f64) -> Vec<Step> {
+        let (iso_id, startup_ns) = (self.id, self.startup_ns);
+        let mut st = self.state.lock();
+        let mut ops = std::mem::take(&mut st.new_ops);
+        let nothing_pending = st.parked.is_empty();
+        let mut steps = Vec::new();
+        let ids: Vec<TaskId> = st.tasks.keys().copied().collect();
+        for id in ids {
+            let Some(meta) = self.meta.get_mut(&id) else { continue };
+            let t = st.tasks.get_mut(&id).expect("listed above");
+            if nothing_pending && t.settled.is_none() {
+                t.settled = Some(Settled::Failed {
+                    outcome: Outcome::NeverSettled,
+                    error: "The script will never generate a response: its promise is still pending and no operation is outstanding".into(),
+                });
+            }
+            if nothing_pending && t.wait_until_pending > 0 {
+                t.wait_until_errors.push("a waitUntil promise never settled".into());
+                t.wait_until_pending = 0;
+            }
+            let task_ops: Vec<_> = if ops.iter().any(|o| o.task == id) {
+                let (mine, rest): (Vec<_>, Vec<_>) = ops.into_iter().partition(|o| o.task == id);
+                ops = rest;
+                mine
+            } else {
+                Vec::new()
+            };
+            let mut response = None;
+            let mut stats = None;
+            if !meta.delivered {
+                if let Some(settled) = &t.settled {
+                    meta.delivered = true;
+                    let (resp, outcome, error) = match settled {
+                        Settled::Response(r) => (r.clone(), Outcome::Ok, None),
+                        Settled::Failed { outcome, error } => {
+                            let (status, body) = outcome.error_response().unwrap_or((500, "Error"));
+                            (Response::text(status, body), *outcome, Some(error.clone()))
+                        }
+                    };
+                    response = Some(resp);
+                    stats = Some(task_stats(iso_id, startup_ns, meta, t, outcome, error, now_ms));
+                }
+            }
+            let done = meta.delivered && t.wait_until_pending == 0;
+            if done && stats.is_none() {
+                stats = Some(task_stats(iso_id, startup_ns, meta, t, Outcome::Ok, None, now_ms));
+            }
+            if response.is_some() || done || !task_ops.is_empty() {
+                steps.push(Step { task: id, response, ops: task_ops, done, stats });
+            }
+            if done {
+                st.tasks.remove(&id);
+                self.meta.remove(&id);
+            }
+        }
+        steps
+    }
+
+}
+
+fn task_stats(isolate_id: u64, startup_ns: u64, meta: &TaskMeta, t: &TaskState, outcome: Outcome, error: Option<String>, now_ms: f64) -> Stats {
+        Stats {
+            cpu_ns: t.cpu_ns,
+            cold_start: meta.cold_start,
+            startup_ns: if meta.cold_start { startup_ns } else { 0 },
+            isolate_id,
+            outcome,
+            error,
+            logs: t.logs.clone(),
+            ops: t.ops,
+            wall_ms: (now_ms - meta.started_ms).max(0.0),
+            wait_until_errors: t.wait_until_errors.clone(),
+        }
+}
+
+impl Drop for Isolate {
+    fn drop(&mut self) {
+        // Values that point into the runtime must go before it does.
+        self.state.lock().parked.clear();
+        self.dispatch = None;
+        self.make_response = None;
+        self.runtime.set_interrupt_handler(None);
+        self.runtime.set_host_promise_rejection_tracker(None);
+    }
+}

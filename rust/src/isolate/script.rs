@@ -1,0 +1,132 @@
+//! A worker script compiled once to QuickJS bytecode; isolates are created from the bytecode.
+//!
+//! Two formats: an ES module (`export default { fetch }`, detected by `import`/`export`
+//! statements) and a classic service-worker script (`addEventListener("fetch", ...)`).
+
+use rquickjs::{qjs, Context, Ctx, Module, Runtime, WriteOptions};
+use std::ffi::CString;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptKind {
+    Module,
+    ServiceWorker,
+}
+
+/// A compiled worker version.
+#[derive(Debug)]
+pub struct Script {
+    pub name: String,
+    pub kind: ScriptKind,
+    pub bytecode: Vec<u8>,
+    pub source_len: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub message: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Whether the source reads as an ES module: a line that starts with `import` or `export`.
+fn looks_like_module(source: &str) -> bool {
+    source.lines().any(|line| {
+        let t = line.trim_start();
+        (t.starts_with("export ") || t.starts_with("export{") || t.starts_with("import ") || t.starts_with("import{"))
+            && !t.starts_with("import(")
+    })
+}
+
+pub fn compile(name: &str, source: &str) -> Result<Script, CompileError> {
+    let kind = if looks_like_module(source) { ScriptKind::Module } else { ScriptKind::ServiceWorker };
+    let bytecode = match kind {
+        ScriptKind::Module => compile_module(name, source)?,
+        ScriptKind::ServiceWorker => compile_global(name, source)?,
+    };
+    Ok(Script { name: name.to_owned(), kind, bytecode, source_len: source.len() })
+}
+
+fn with_compiler<R>(f: impl FnOnce(&Ctx<'_>) -> Result<R, CompileError>) -> Result<R, CompileError> {
+    let rt = Runtime::new().map_err(|e| CompileError { message: format!("cannot create compiler: {e}") })?;
+    let ctx = Context::full(&rt).map_err(|e| CompileError { message: format!("cannot create compiler: {e}") })?;
+    ctx.with(|ctx| f(&ctx))
+}
+
+fn exception_message(ctx: &Ctx<'_>, err: rquickjs::Error) -> CompileError {
+    if let rquickjs::Error::Exception = err {
+        let exc = ctx.catch();
+        let message = crate::isolate::errors::describe(ctx, &exc);
+        return CompileError { message };
+    }
+    CompileError { message: err.to_string() }
+}
+
+fn compile_module(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
+    with_compiler(|ctx| {
+        let module = Module::declare(ctx.clone(), name, source).map_err(|e| exception_message(ctx, e))?;
+        module
+            .write(WriteOptions { strip_source: true, ..Default::default() })
+            .map_err(|e| exception_message(ctx, e))
+    })
+}
+
+/// Compiles a classic script to bytecode (rquickjs only offers this for modules).
+pub(crate) fn compile_global(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
+    let src = CString::new(source).map_err(|_| CompileError { message: "script contains a NUL byte".into() })?;
+    let file = CString::new(name).map_err(|_| CompileError { message: "name contains a NUL byte".into() })?;
+    with_compiler(|ctx| {
+        let raw = ctx.as_raw().as_ptr();
+        let flags = (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+        // SAFETY: `raw` is the live context of this closure; `src` and `file` are NUL-terminated
+        // and outlive the call; `source.len()` is the length of `src` without its terminator.
+        let func = unsafe { qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags) };
+        // SAFETY: JS_Eval returns an owned value; checking its tag reads no memory.
+        if unsafe { qjs::JS_IsException(func) } {
+            let exc = ctx.catch();
+            return Err(CompileError { message: crate::isolate::errors::describe(ctx, &exc) });
+        }
+        let mut len: usize = 0;
+        // SAFETY: `func` is the compiled function object owned by us; JS_WriteObject returns a
+        // buffer allocated by the context's allocator (or NULL), which we copy and free below;
+        // finally we release our reference to `func` exactly once.
+        unsafe {
+            let buf = qjs::JS_WriteObject(raw, &mut len as *mut usize as *mut _, func, qjs::JS_WRITE_OBJ_BYTECODE as i32);
+            let out = if buf.is_null() { None } else { Some(std::slice::from_raw_parts(buf, len).to_vec()) };
+            if !buf.is_null() {
+                qjs::js_free(raw, buf as *mut _);
+            }
+            qjs::JS_FreeValue(raw, func);
+            out.ok_or_else(|| CompileError { message: "could not serialize bytecode".into() })
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats() {
+        assert!(looks_like_module("export default { fetch() {} }"));
+        assert!(looks_like_module("import x from 'y'\nexport default x"));
+        assert!(!looks_like_module("addEventListener('fetch', e => e.respondWith(new Response('x')))"));
+        assert!(!looks_like_module("const m = import('x')"));
+    }
+
+    #[test]
+    fn compiles_both_formats_and_reports_syntax_errors() {
+        let m = compile("a.js", "export default { fetch() { return 1 } }").unwrap();
+        assert_eq!(m.kind, ScriptKind::Module);
+        assert!(!m.bytecode.is_empty());
+        let s = compile("b.js", "addEventListener('fetch', () => {})").unwrap();
+        assert_eq!(s.kind, ScriptKind::ServiceWorker);
+        let err = compile("c.js", "export default { fetch( }").unwrap_err();
+        assert!(err.message.contains("SyntaxError"), "{}", err.message);
+    }
+}

@@ -1,0 +1,127 @@
+//! The state an isolate shares with its native functions during a turn.
+//!
+//! Theory of operation: the host's thread holds the isolate exclusively for a turn. Before the
+//! turn, Rust sets `now_ms` and `current_task`; native functions called by JavaScript read them,
+//! append log lines and operations, park promise resolvers under fresh operation ids, and record
+//! a task's settlement. After the turn Rust drains what was appended. The mutex is never held
+//! while JavaScript runs, so native functions can always take it.
+
+use crate::http::Response;
+use crate::protocol::{LogLevel, LogLine, OpId, Operation, Outcome, TaskId};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha12Rng;
+use rquickjs::{Function, Persistent};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Hands out operation ids unique across the isolates of one worker.
+#[derive(Clone, Debug, Default)]
+pub struct OpIds(Arc<AtomicU64>);
+
+impl OpIds {
+    pub fn next(&self) -> OpId {
+        self.0.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+/// A JavaScript function kept across turns.
+pub struct JsFn(Persistent<Function<'static>>);
+
+// SAFETY: a `JsFn` is only created, restored and dropped by the thread that holds the isolate
+// it belongs to (the isolate's mutex in the worker pool, or the rquickjs runtime lock inside
+// `Context::with`); QuickJS runtimes may move between threads as long as one thread uses them
+// at a time, which rquickjs's `parallel` feature also relies on.
+unsafe impl Send for JsFn {}
+
+impl JsFn {
+    pub fn save<'js>(ctx: &rquickjs::Ctx<'js>, f: Function<'js>) -> Self {
+        JsFn(Persistent::save(ctx, f))
+    }
+
+    pub fn restore<'js>(self, ctx: &rquickjs::Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+        self.0.restore(ctx)
+    }
+}
+
+impl Clone for JsFn {
+    fn clone(&self) -> Self {
+        JsFn(self.0.clone())
+    }
+}
+
+/// A promise waiting for the host.
+pub struct Parked {
+    pub task: TaskId,
+    pub resolve: JsFn,
+    pub reject: JsFn,
+    /// What the JS side expects back: a Response for fetches, nothing for timers, a value for bindings.
+    pub kind: ParkedKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParkedKind {
+    Fetch,
+    Timer,
+    Binding,
+}
+
+/// How a task's response promise settled.
+#[derive(Clone, Debug)]
+pub enum Settled {
+    Response(Response),
+    Failed { outcome: Outcome, error: String },
+}
+
+/// The per-request record inside an isolate.
+#[derive(Debug, Default)]
+pub struct TaskState {
+    pub cpu_ns: u64,
+    pub logs: Vec<LogLine>,
+    pub settled: Option<Settled>,
+    pub wait_until_pending: u32,
+    pub wait_until_errors: Vec<String>,
+    pub ops: u32,
+}
+
+pub struct HostState {
+    pub now_ms: f64,
+    pub current_task: TaskId,
+    pub op_ids: OpIds,
+    pub new_ops: Vec<Operation>,
+    pub parked: HashMap<OpId, Parked>,
+    pub tasks: HashMap<TaskId, TaskState>,
+    pub rng: ChaCha12Rng,
+    /// An out-of-memory error was seen: the isolate must be discarded after this turn.
+    pub out_of_memory: bool,
+}
+
+impl HostState {
+    pub fn new(op_ids: OpIds, seed: [u8; 32], now_ms: f64) -> Self {
+        HostState {
+            now_ms,
+            current_task: 0,
+            op_ids,
+            new_ops: Vec::new(),
+            parked: HashMap::new(),
+            tasks: HashMap::new(),
+            rng: ChaCha12Rng::from_seed(seed),
+            out_of_memory: false,
+        }
+    }
+
+    pub fn log(&mut self, level: LogLevel, message: String) {
+        let at_ms = self.now_ms;
+        if let Some(task) = self.tasks.get_mut(&self.current_task) {
+            task.logs.push(LogLine { level, message, at_ms });
+        }
+    }
+
+    pub fn fill_random(&mut self, buf: &mut [u8]) {
+        self.rng.fill_bytes(buf);
+    }
+
+    pub fn random_f64(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}

@@ -1,0 +1,96 @@
+// The Body mixin shared by Request and Response, body extraction, and Blob.
+const toBytes = (part) => {
+  if (typeof part === 'string') return utf8(part);
+  if (part instanceof Blob) return part[kInternal];
+  return asBytes(part).slice();
+};
+class Blob {
+  #bytes; #type;
+  constructor(parts = [], options = {}) {
+    const chunks = [...parts].map(toBytes);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    this.#bytes = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }
+    const t = options.type === undefined ? '' : String(options.type);
+    this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : '';
+  }
+  get [kInternal]() { return this.#bytes; }
+  get size() { return this.#bytes.length; }
+  get type() { return this.#type; }
+  slice(start = 0, end = this.size, type = '') { return new Blob([this.#bytes.slice(start, end)], { type }); }
+  async text() { return fromUtf8(this.#bytes); }
+  async arrayBuffer() { return this.#bytes.slice().buffer; }
+  async bytes() { return this.#bytes.slice(); }
+  stream() { const b = this.#bytes; return new ReadableStream({ start(c) { if (b.length) c.enqueue(b.slice()); c.close(); } }); }
+  get [Symbol.toStringTag]() { return 'Blob'; }
+}
+class File extends Blob {
+  #name; #lastModified;
+  constructor(parts, name, options = {}) { super(parts, options); this.#name = String(name); this.#lastModified = options.lastModified ?? Date.now(); }
+  get name() { return this.#name; }
+  get lastModified() { return this.#lastModified; }
+}
+defineGlobal('Blob', Blob);
+defineGlobal('File', File);
+
+// Body init → { kind: 'none'|'string'|'bytes'|'stream', value, type }.
+const extractBody = (init) => {
+  if (init === undefined || init === null) return { kind: 'none', value: null, type: null };
+  if (typeof init === 'string') return { kind: 'string', value: init, type: 'text/plain;charset=UTF-8' };
+  if (init instanceof URLSearchParams) return { kind: 'string', value: init.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (init instanceof ReadableStream) {
+    if (init.locked) throw new TypeError('The ReadableStream is locked or disturbed');
+    return { kind: 'stream', value: init, type: null };
+  }
+  if (init instanceof Blob) return { kind: 'bytes', value: init[kInternal], type: init.type || null };
+  if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { kind: 'bytes', value: asBytes(init).slice(), type: null };
+  return { kind: 'string', value: String(init), type: 'text/plain;charset=UTF-8' };
+};
+
+class BodyBase {
+  #body = { kind: 'none', value: null };
+  #used = false;
+  #stream = null;
+  [kSym.setBody](b) { this.#body = b; }
+  [kSym.getBody]() { return this.#body; }
+  get body() {
+    if (this.#body.kind === 'none') return null;
+    if (this.#body.kind === 'stream') return this.#body.value;
+    if (!this.#stream) {
+      const b = this.#body.value;
+      this.#stream = new ReadableStream({ start(c) { c.enqueue(typeof b === 'string' ? utf8(b) : b); c.close(); } });
+      this.#body = { kind: 'stream', value: this.#stream };
+    }
+    return this.#stream;
+  }
+  get bodyUsed() {
+    if (this.#used) return true;
+    return this.#body.kind === 'stream' && (this.#body.value.locked || this.#body.value[kInternal].state !== 'readable');
+  }
+  // The body as bytes or a string, consumed once.
+  async [kSym.consume]() {
+    if (this.bodyUsed) throw new TypeError('Body has already been used. It can only be used once. Use tee() first if you need to read it twice.');
+    this.#used = true;
+    const b = this.#body;
+    if (b.kind === 'none') return '';
+    if (b.kind === 'stream') return readAll(b.value);
+    return b.value;
+  }
+  async text() { const b = await this[kSym.consume](); return typeof b === 'string' ? b : fromUtf8(b); }
+  async json() { return JSON.parse(await this.text()); }
+  async arrayBuffer() { const b = await this[kSym.consume](); return (typeof b === 'string' ? utf8(b) : b.slice()).buffer; }
+  async bytes() { const b = await this[kSym.consume](); return typeof b === 'string' ? utf8(b) : b.slice(); }
+  async blob() { const b = await this[kSym.consume](); return new Blob([b], { type: this.headers.get('content-type') || '' }); }
+  async formData() { throw new TypeError('formData() is not supported by edgert yet'); }
+  // Two bodies reading the same content (for clone()).
+  [kSym.cloneBody]() {
+    if (this.bodyUsed) throw new TypeError('Body has already been used');
+    const b = this.#body;
+    if (b.kind !== 'stream') return { ...b };
+    const [a, c] = b.value.tee();
+    this.#body = { kind: 'stream', value: a };
+    this.#stream = a;
+    return { kind: 'stream', value: c };
+  }
+}

@@ -1,0 +1,26 @@
+// crypto.getRandomValues and crypto.randomUUID over the host-seeded generator; crypto.subtle
+// methods are filled in by the WebCrypto module.
+const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+const subtle = {};
+for (const m of ['encrypt', 'decrypt', 'sign', 'verify', 'digest', 'generateKey', 'deriveKey', 'deriveBits', 'importKey', 'exportKey', 'wrapKey', 'unwrapKey']) {
+  subtle[m] = () => Promise.reject(new DOMException(`crypto.subtle.${m} is not supported yet`, 'NotSupportedError'));
+}
+const crypto = {
+  getRandomValues(array) {
+    if (!ArrayBuffer.isView(array) || array instanceof DataView || !INTEGER_ARRAYS.includes(array.constructor.name))
+      throw new DOMException('The data provided is not an integer-type TypedArray', 'TypeMismatchError');
+    if (array.byteLength > 65536) throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`, 'QuotaExceededError');
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(native.randomBytes(array.byteLength));
+    return array;
+  },
+  randomUUID() {
+    const b = native.randomBytes(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  },
+  subtle,
+};
+defineGlobal('crypto', crypto);
+defineGlobal('Crypto', function Crypto() { throw new TypeError('Illegal constructor'); });

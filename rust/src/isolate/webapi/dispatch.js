@@ -1,0 +1,70 @@
+// Entry points the isolate calls: init (bind the handler and env) and dispatch (one request).
+class FetchEvent extends Event {
+  #request; #ctx; #response = null; #responded = false;
+  constructor(type, init = {}) { super(type); this.#request = init.request; this.#ctx = init[kInternal]; }
+  get request() { return this.#request; }
+  respondWith(r) {
+    if (this.#responded) throw new DOMException('respondWith() was already called', 'InvalidStateError');
+    this.#responded = true;
+    this.#response = r;
+  }
+  waitUntil(p) { this.#ctx.waitUntil(p); }
+  passThroughOnException() { this.#ctx.passThroughOnException(); }
+  get [kSym.result]() { return this.#responded ? this.#response : undefined; }
+  get [kSym.responded]() { return this.#responded; }
+}
+defineGlobal('FetchEvent', FetchEvent);
+
+let moduleExports = null;
+api.setExports = (ns) => { moduleExports = ns; };
+api.init = (handler, env, bindings) => {
+  void bindings;
+  Object.freeze(env);
+  const listeners = () => globalTarget[Symbol.for('edgert.listeners')].get('fetch') || [];
+  if (handler === undefined && !listeners().length)
+    throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
+  if (handler !== undefined && (!isObject(handler) || typeof handler.fetch !== 'function')) {
+    if (!listeners().length) throw new Error('The default export of the worker has no fetch() handler.');
+    handler = undefined;
+  }
+  return (taskId, method, url, flat, body, cf) => {
+    const request = Request[kInternal](method, url, flat, body, cf);
+    let passThrough = false;
+    const original = () => Request[kInternal](method, url, flat, body, cf);
+    const ctx = {
+      waitUntil(p) {
+        native.waitUntilStart(taskId);
+        Promise.resolve(p).then(() => native.waitUntilEnd(taskId), (e) => native.waitUntilEnd(taskId, e));
+      },
+      passThroughOnException() { passThrough = true; },
+      props: {},
+    };
+    let result;
+    try {
+      if (handler) result = handler.fetch(request, env, ctx);
+      else {
+        const ev = new FetchEvent('fetch', { request, [kInternal]: ctx });
+        globalTarget.dispatchEvent(ev);
+        // With no respondWith(), Workers forwards the request to the origin.
+        result = ev[kSym.responded] ? ev[kSym.result] : fetch(original());
+      }
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    Promise.resolve(result)
+      .catch((e) => {
+        if (!passThrough) throw e;
+        native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
+        return fetch(original());
+      })
+      .then(async (r) => {
+        if (!(r instanceof Response)) {
+          native.fail(taskId, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
+          return;
+        }
+        const b = r[kSym.getBody]().kind === 'none' ? null : await r[kSym.consume]();
+        native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), b);
+      })
+      .catch((e) => native.fail(taskId, 'exception', e));
+  };
+};

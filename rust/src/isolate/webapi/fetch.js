@@ -1,0 +1,22 @@
+// fetch(): an outbound request becomes a Fetch operation the host performs.
+const hostFetch = async (request) => {
+  const signal = request.signal;
+  if (signal && signal.aborted) throw signal.reason;
+  const b = await request[kSym.consume]();
+  const body = request.method === 'GET' || request.method === 'HEAD' ? null : typeof b === 'string' ? (b === '' && request[kSym.getBody]().kind === 'none' ? null : b) : b;
+  const pending = native.fetch(request.method, request.url, Headers.flat(request.headers), body);
+  const response = signal
+    ? await new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        pending.then(resolve, reject);
+      })
+    : await pending;
+  return response;
+};
+defineGlobal('fetch', function fetch(input, init) {
+  try {
+    return hostFetch(new Request(input, init));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+});

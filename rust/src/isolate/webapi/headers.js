@@ -1,0 +1,79 @@
+// Headers (Fetch Standard): ordered, case-insensitive, Set-Cookie kept apart, guards.
+const HTTP_WS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const normalizeName = (name) => {
+  const n = String(name);
+  if (!TOKEN.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
+  return n.toLowerCase();
+};
+const normalizeValue = (value) => {
+  const v = String(value).replace(HTTP_WS, '');
+  if (/[\0\r\n]/.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  return v;
+};
+class Headers {
+  #list = [];
+  #guard = 'none';
+  constructor(init) {
+    if (init === undefined || init === null) return;
+    if (init instanceof Headers) { this.#list = init.#list.map((p) => [p[0], p[1]]); return; }
+    if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
+    if (typeof init[Symbol.iterator] === 'function') {
+      for (const pair of init) {
+        const p = typeof pair === 'string' ? null : [...pair];
+        if (!p || p.length !== 2) throw new TypeError('Each header pair must be a [name, value] tuple');
+        this.append(p[0], p[1]);
+      }
+    } else {
+      for (const key of Object.keys(init)) this.append(key, init[key]);
+    }
+  }
+  static [kInternal](h, guard, flat) {
+    if (flat) for (let i = 0; i < flat.length; i += 2) h.#list.push([flat[i], flat[i + 1]]);
+    if (guard) h.#guard = guard;
+    return h;
+  }
+  static flat(h) { const out = []; for (const [n, v] of h.#list) out.push(n, v); return out; }
+  #check() { if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers."); }
+  append(name, value) { this.#check(); this.#list.push([normalizeName(name), normalizeValue(value)]); }
+  delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#list.filter(([k]) => k !== n); }
+  get(name) {
+    const n = normalizeName(name);
+    let out = null;
+    for (const [k, v] of this.#list) if (k === n) out = out === null ? v : `${out}, ${v}`;
+    return out;
+  }
+  getAll(name) {
+    const n = normalizeName(name);
+    if (n !== 'set-cookie') throw new TypeError('getAll() can only be used with the header name "Set-Cookie".');
+    return this.getSetCookie();
+  }
+  getSetCookie() { return this.#list.filter(([k]) => k === 'set-cookie').map(([, v]) => v); }
+  has(name) { const n = normalizeName(name); return this.#list.some(([k]) => k === n); }
+  set(name, value) {
+    this.#check();
+    const n = normalizeName(name), v = normalizeValue(value);
+    const i = this.#list.findIndex(([k]) => k === n);
+    if (i < 0) { this.#list.push([n, v]); return; }
+    this.#list[i][1] = v;
+    this.#list = this.#list.filter(([k], j) => j <= i || k !== n);
+  }
+  // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
+  #sorted() {
+    const names = [...new Set(this.#list.map(([k]) => k))].sort();
+    const out = [];
+    for (const n of names) {
+      if (n === 'set-cookie') for (const v of this.getSetCookie()) out.push([n, v]);
+      else out.push([n, this.get(n)]);
+    }
+    return out;
+  }
+  forEach(fn, thisArg) { for (const [k, v] of this.#sorted()) fn.call(thisArg, v, k, this); }
+  *entries() { yield* this.#sorted(); }
+  *keys() { for (const [k] of this.#sorted()) yield k; }
+  *values() { for (const [, v] of this.#sorted()) yield v; }
+  [Symbol.iterator]() { return this.entries(); }
+  get [Symbol.toStringTag]() { return 'Headers'; }
+}
+defineGlobal('Headers', Headers);
+const headersFrom = (flat, guard) => Headers[kInternal](new Headers(), guard, flat);

@@ -1,0 +1,75 @@
+// Request (Fetch Standard, with Workers' `cf` and without modes/credentials).
+const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+class Request extends BodyBase {
+  #method = 'GET'; #url; #headers; #redirect = 'follow'; #signal; #cf; #fetcher = null;
+  constructor(input, init = {}) {
+    super();
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required");
+    init = init === null || init === undefined ? {} : init;
+    let inherited = null;
+    if (input instanceof Request) {
+      inherited = input;
+      this.#url = input.url;
+      this.#method = input.method;
+      this.#redirect = input.redirect;
+      this.#cf = input.cf;
+    } else {
+      const u = native.urlParse(toUSV(input));
+      if (!u) throw new TypeError(`Invalid URL: ${toUSV(input)}`);
+      this.#url = u[0];
+    }
+    if (init.method !== undefined) {
+      const m = String(init.method);
+      if (!TOKEN.test(m)) throw new TypeError(`'${m}' is not a valid HTTP method.`);
+      const upper = m.toUpperCase();
+      if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${m}' HTTP method is unsupported.`);
+      this.#method = NORMALIZE_METHODS.has(upper) ? upper : m;
+    }
+    if (init.redirect !== undefined) {
+      if (!['follow', 'manual', 'error'].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
+      this.#redirect = init.redirect;
+    }
+    if (init.cf !== undefined) this.#cf = init.cf;
+    this.#signal = init.signal || (inherited ? inherited.signal : new AbortController().signal);
+    this.#headers = new Headers(init.headers !== undefined ? init.headers : inherited ? inherited.headers : undefined);
+    let body;
+    if (init.body !== undefined && init.body !== null) body = extractBody(init.body);
+    else if (inherited && init.body === undefined && inherited[kSym.getBody]().kind !== 'none') body = { kind: 'inherit' };
+    else body = { kind: 'none', value: null };
+    if ((this.#method === 'GET' || this.#method === 'HEAD') && body.kind !== 'none')
+      throw new TypeError('Request with a GET or HEAD method cannot have a body.');
+    if (body.kind === 'inherit') {
+      if (inherited.bodyUsed) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
+      const b = inherited[kSym.getBody]();
+      inherited[kSym.setBody]({ kind: 'none', value: null });
+      this[kSym.setBody](b);
+    } else {
+      this[kSym.setBody](body);
+      if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
+    }
+  }
+  static [kInternal](method, url, flat, body, cf) {
+    const r = new Request(url, { method: method === 'GET' || method === 'HEAD' ? method : method, cf });
+    r.#headers = headersFrom(flat, 'immutable');
+    if (body !== null) r[kSym.setBody]({ kind: 'bytes', value: body });
+    return r;
+  }
+  get method() { return this.#method; }
+  get url() { return this.#url; }
+  get headers() { return this.#headers; }
+  get redirect() { return this.#redirect; }
+  get signal() { return this.#signal; }
+  get cf() { return this.#cf; }
+  get fetcher() { return this.#fetcher; }
+  get integrity() { return ''; }
+  get keepalive() { return false; }
+  clone() {
+    if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
+    const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
+    r[kSym.setBody](this[kSym.cloneBody]());
+    return r;
+  }
+  get [Symbol.toStringTag]() { return 'Request'; }
+}
+defineGlobal('Request', Request);

@@ -1,0 +1,131 @@
+// URL and URLSearchParams (WHATWG URL Standard). Parsing and setters are the `url` crate's
+// (servo's implementation of the standard); this file keeps the object model.
+const H = 0, SEARCH = 9;
+class URLSearchParams {
+  #list = [];
+  #url = null;
+  constructor(init = '') {
+    if (init instanceof URLSearchParams) { this.#list = init.#list.map((p) => [...p]); return; }
+    if (isObject(init) && typeof init !== 'function') {
+      const iter = init[Symbol.iterator];
+      if (iter !== undefined && iter !== null) {
+        if (typeof iter !== 'function') throw new TypeError('Query string pairs must be iterable');
+        for (const pair of init) {
+          if (!isObject(pair) || typeof pair[Symbol.iterator] !== 'function') throw new TypeError('Each query pair must be an iterable [name, value] tuple');
+          const p = [...pair];
+          if (p.length !== 2) throw new TypeError('Each query pair must be an iterable [name, value] tuple');
+          this.#list.push([toUSV(p[0]), toUSV(p[1])]);
+        }
+      } else {
+        for (const key of Reflect.ownKeys(init)) {
+          const desc = Reflect.getOwnPropertyDescriptor(init, key);
+          if (desc !== undefined && desc.enumerable && typeof key === 'string') this.#list.push([toUSV(key), toUSV(init[key])]);
+        }
+      }
+      return;
+    }
+    let s = toUSV(init);
+    if (s.startsWith('?')) s = s.slice(1);
+    this.#parse(s);
+  }
+  #parse(s) {
+    const flat = native.formParse(s);
+    this.#list = [];
+    for (let i = 0; i < flat.length; i += 2) this.#list.push([flat[i], flat[i + 1]]);
+  }
+  static [kInternal](params, url, query) { params.#url = url; params.#parse(query); }
+  #update() {
+    if (!this.#url) return;
+    const s = this.toString();
+    this.#url[kInternal](s === '' ? null : s);
+  }
+  get size() { return this.#list.length; }
+  append(name, value) { this.#list.push([toUSV(name), toUSV(value)]); this.#update(); }
+  delete(name, value) {
+    name = toUSV(name);
+    if (value === undefined) this.#list = this.#list.filter(([k]) => k !== name);
+    else { value = toUSV(value); this.#list = this.#list.filter(([k, v]) => !(k === name && v === value)); }
+    this.#update();
+  }
+  get(name) { name = toUSV(name); const p = this.#list.find(([k]) => k === name); return p ? p[1] : null; }
+  getAll(name) { name = toUSV(name); return this.#list.filter(([k]) => k === name).map(([, v]) => v); }
+  has(name, value) {
+    name = toUSV(name);
+    if (value === undefined) return this.#list.some(([k]) => k === name);
+    value = toUSV(value);
+    return this.#list.some(([k, v]) => k === name && v === value);
+  }
+  set(name, value) {
+    name = toUSV(name); value = toUSV(value);
+    const i = this.#list.findIndex(([k]) => k === name);
+    if (i < 0) this.#list.push([name, value]);
+    else { this.#list[i][1] = value; this.#list = this.#list.filter(([k], j) => j <= i || k !== name); }
+    this.#update();
+  }
+  sort() {
+    // A stable sort by code units of the names.
+    this.#list = this.#list.map((p, i) => [p, i]).sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1])).map(([p]) => p);
+    this.#update();
+  }
+  forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
+  *entries() { for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]]; }
+  *keys() { for (const [k] of this.entries()) yield k; }
+  *values() { for (const [, v] of this.entries()) yield v; }
+  [Symbol.iterator]() { return this.entries(); }
+  toString() { return native.formSerialize(this.#list.flat()); }
+  get [Symbol.toStringTag]() { return 'URLSearchParams'; }
+}
+
+class URL {
+  #c;
+  #params = null;
+  constructor(url, base) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'URL': 1 argument required");
+    const c = native.urlParse(toUSV(url), base === undefined ? undefined : toUSV(base));
+    if (!c) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
+    this.#c = c;
+  }
+  static canParse(url, base) { return !!native.urlParse(toUSV(url), base === undefined ? undefined : toUSV(base)); }
+  static parse(url, base) { try { return new URL(url, base); } catch { return null; } }
+  #set(prop, value) {
+    const c = native.urlSet(this.#c[H], prop, toUSV(value));
+    if (!c) { if (prop === 'href') throw new TypeError(`Invalid URL: ${toUSV(value)}`); return; }
+    this.#c = c;
+    if (this.#params && (prop === 'href' || prop === 'search')) URLSearchParams[kInternal](this.#params, this, this.#c[SEARCH].slice(1));
+  }
+  // Called by the linked URLSearchParams: null means "no query at all".
+  [kInternal](query) {
+    const c = native.urlSet(this.#c[H], 'search', query === null ? '' : query);
+    if (c) this.#c = c;
+  }
+  get searchParams() {
+    if (!this.#params) { this.#params = new URLSearchParams(); URLSearchParams[kInternal](this.#params, this, this.#c[SEARCH].slice(1)); }
+    return this.#params;
+  }
+  get href() { return this.#c[0]; }
+  set href(v) { this.#set('href', v); }
+  get origin() { return this.#c[1]; }
+  get protocol() { return this.#c[2]; }
+  set protocol(v) { this.#set('protocol', v); }
+  get username() { return this.#c[3]; }
+  set username(v) { this.#set('username', v); }
+  get password() { return this.#c[4]; }
+  set password(v) { this.#set('password', v); }
+  get host() { return this.#c[5]; }
+  set host(v) { this.#set('host', v); }
+  get hostname() { return this.#c[6]; }
+  set hostname(v) { this.#set('hostname', v); }
+  get port() { return this.#c[7]; }
+  set port(v) { this.#set('port', v); }
+  get pathname() { return this.#c[8]; }
+  set pathname(v) { this.#set('pathname', v); }
+  get search() { return this.#c[9]; }
+  set search(v) { this.#set('search', v); }
+  get hash() { return this.#c[10]; }
+  set hash(v) { this.#set('hash', v); }
+  toString() { return this.#c[H]; }
+  toJSON() { return this.#c[H]; }
+  get [Symbol.toStringTag]() { return 'URL'; }
+}
+defineGlobal('URL', URL);
+defineGlobal('URLSearchParams', URLSearchParams);

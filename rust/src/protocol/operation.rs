@@ -1,0 +1,42 @@
+//! Operations: what a worker asks the outside world to do, as plain data.
+
+use crate::http::{Request, Response};
+
+/// Identifies one in-flight request (a task) within a worker.
+pub type TaskId = u64;
+/// Identifies one operation within a worker; unique across its isolates.
+pub type OpId = u64;
+
+/// What the host is asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpKind {
+    /// An outbound `fetch()`: to the origin or the Internet.
+    Fetch(Request),
+    /// Wake the worker at host time `at_ns` (a `setTimeout`/`setInterval` expiry).
+    Timer { at_ns: u64 },
+    /// A call on a binding of `env` (KV namespace, Durable Object namespace, cache...):
+    /// `args` is JSON text; the host answers with `OpResult::Value` (JSON text) or `Error`.
+    Binding { binding: String, method: String, args: String },
+}
+
+/// One operation handed to the host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: OpId,
+    pub task: TaskId,
+    pub kind: OpKind,
+}
+
+/// What the host hands back when it completes an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpResult {
+    /// The response to a `Fetch`.
+    Response(Response),
+    /// A `Timer` fired.
+    Fired,
+    /// The JSON-encoded result of a `Binding` call; `bytes` carries a binary payload when the
+    /// result is an ArrayBuffer.
+    Value { json: String, bytes: Option<Vec<u8>> },
+    /// The operation failed; `name` is the JS error class to reject with (`TypeError`, ...).
+    Error { name: String, message: String },
+}

@@ -1,0 +1,149 @@
+//! The Python class of the core worker: load a script, then drive requests step by step.
+
+use super::errors::error;
+use super::http::{PyRequest, PyResponse};
+use super::protocol::{steps_to_py, PyStep};
+use crate::isolate::{compile, Limits};
+use crate::protocol::{OpResult, Outcome};
+use crate::worker::{LoadError, Worker, WorkerConfig};
+use pyo3::prelude::*;
+
+fn to_ns(now: f64) -> u64 {
+    if now.is_finite() && now > 0.0 {
+        (now * 1e9) as u64
+    } else {
+        0
+    }
+}
+
+fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
+    let class = match e.outcome {
+        Outcome::ExceededCpu => "CpuLimitExceeded",
+        Outcome::ExceededMemory => "MemoryLimitExceeded",
+        _ => "ScriptError",
+    };
+    error(py, class, e.message)
+}
+
+/// A worker version in the core: its compiled script and its isolate pool (sans-I/O).
+#[pyclass(name = "CoreWorker", module = "edgert._core", frozen)]
+pub struct PyCoreWorker {
+    inner: Worker,
+}
+
+#[pymethods]
+impl PyCoreWorker {
+    #[new]
+    #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        source: &str,
+        name: &str,
+        env_json: &str,
+        bindings_json: &str,
+        cpu_ms: f64,
+        startup_cpu_ms: f64,
+        memory_mb: f64,
+        stack_kb: usize,
+        min_isolates: usize,
+        max_isolates: usize,
+        seed: Option<u64>,
+        now: f64,
+    ) -> PyResult<Self> {
+        if !(cpu_ms > 0.0) || !(startup_cpu_ms > 0.0) || !(memory_mb >= 1.0) || stack_kb < 64 || max_isolates == 0 {
+            return Err(error(py, "ConfigError", "limits must be positive (memory_mb >= 1, stack_kb >= 64, max_isolates >= 1)"));
+        }
+        let config = WorkerConfig {
+            limits: Limits {
+                cpu_ms,
+                startup_cpu_ms,
+                memory_bytes: (memory_mb * 1024.0 * 1024.0) as usize,
+                stack_bytes: stack_kb * 1024,
+            },
+            env_json: env_json.to_owned(),
+            bindings_json: bindings_json.to_owned(),
+            min_isolates,
+            max_isolates,
+            seed,
+        };
+        let source = source.to_owned();
+        let name = name.to_owned();
+        let result = py.detach(move || -> Result<Worker, LoadError> {
+            let script = compile(&name, &source).map_err(|e| LoadError { outcome: Outcome::ScriptError, message: e.message })?;
+            Worker::new(script, config, to_ns(now))
+        });
+        result.map(|inner| PyCoreWorker { inner }).map_err(|e| load_error(py, e))
+    }
+
+    /// "module" or "service-worker".
+    #[getter]
+    fn format(&self) -> &'static str {
+        match self.inner.script().kind {
+            crate::isolate::ScriptKind::Module => "module",
+            crate::isolate::ScriptKind::ServiceWorker => "service-worker",
+        }
+    }
+
+    #[getter]
+    fn cpu_ms(&self) -> f64 {
+        self.inner.config().limits.cpu_ms
+    }
+
+    /// Starts a request at host time `now` (seconds); returns the steps it produced.
+    #[pyo3(signature = (request, now))]
+    fn begin(&self, py: Python<'_>, request: &Bound<'_, PyRequest>, now: f64) -> PyResult<Vec<PyStep>> {
+        let req = request.get();
+        let steps = py.detach(|| self.inner.begin(&req.inner, req.cf_json.as_deref(), to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Completes a fetch operation with the response the host got.
+    fn complete_fetch(&self, py: Python<'_>, op: u64, response: &Bound<'_, PyResponse>, now: f64) -> PyResult<Vec<PyStep>> {
+        let r = response.get().inner.clone();
+        let steps = py.detach(|| self.inner.complete(op, OpResult::Response(r), to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Completes a timer operation (it fired).
+    fn complete_timer(&self, py: Python<'_>, op: u64, now: f64) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| self.inner.complete(op, OpResult::Fired, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Completes a binding operation with a JSON value (and optional bytes).
+    #[pyo3(signature = (op, json, now, data=None))]
+    fn complete_value(&self, py: Python<'_>, op: u64, json: String, now: f64, data: Option<Vec<u8>>) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| self.inner.complete(op, OpResult::Value { json, bytes: data }, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Fails an operation: the worker's promise rejects with `new <name>(message)`.
+    fn complete_error(&self, py: Python<'_>, op: u64, name: String, message: String, now: f64) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| self.inner.complete(op, OpResult::Error { name, message }, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Ends a request that has not responded (its wall-clock limit passed).
+    fn abort(&self, py: Python<'_>, task: u64, now: f64) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| self.inner.abort(task, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
+    /// Pool counters: isolates, inflight, created, discarded.
+    fn pool_stats(&self) -> (usize, usize, u64, u64) {
+        let s = self.inner.pool_stats();
+        (s.isolates, s.inflight, s.created, s.discarded)
+    }
+
+    /// Bytes allocated by each live isolate's QuickJS heap.
+    fn memory_bytes(&self, py: Python<'_>) -> Vec<u64> {
+        py.detach(|| self.inner.memory_bytes())
+    }
+
+    /// Drops idle isolates beyond `keep`.
+    fn trim(&self, keep: usize) {
+        self.inner.trim(keep)
+    }
+}

@@ -1,0 +1,31 @@
+//! How a worker version is configured.
+
+use crate::isolate::Limits;
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub limits: Limits,
+    /// `env` as JSON text: vars (strings or JSON values) and secrets.
+    pub env_json: String,
+    /// Non-value bindings as JSON: `[{"name": ..., "type": ...}]`.
+    pub bindings_json: String,
+    /// Isolates kept warm (created at load; at least one is always created to validate).
+    pub min_isolates: usize,
+    /// The most isolates this worker may have at once; past it, requests share isolates.
+    pub max_isolates: usize,
+    /// Seeds `Math.random` and `crypto.getRandomValues`; `None` draws the seed from the OS.
+    pub seed: Option<u64>,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            limits: Limits::default(),
+            env_json: "{}".into(),
+            bindings_json: "[]".into(),
+            min_isolates: 1,
+            max_isolates: 64,
+            seed: None,
+        }
+    }
+}

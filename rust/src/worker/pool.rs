@@ -1,0 +1,306 @@
+//! The worker and its pool of isolates.
+//!
+//! Theory of operation. A worker owns the compiled script and a pool of isolates created from
+//! it. `begin` picks an isolate that is not running a turn, preferring one with no request in
+//! flight; when every isolate is busy and the pool is below `max_isolates`, it creates one (a
+//! cold start, reported in the stats); at the maximum, requests share isolates, as they do on
+//! Workers. Every operation and task is recorded with the isolate it belongs to, so that
+//! `complete` and `abort` go to the right one. An isolate that breaks (CPU, memory, uncatchable
+//! error) is removed after the turn that broke it; the next request gets a fresh isolate.
+//! Each isolate has its own lock, so several host threads can run different isolates at once.
+
+use super::config::WorkerConfig;
+use crate::http::Request;
+use crate::isolate::{Isolate, IsolateSpec, OpIds, Script, StartupError};
+use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
+use crate::http::Response;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The script could not be loaded into an isolate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<StartupError> for LoadError {
+    fn from(e: StartupError) -> Self {
+        LoadError { outcome: e.outcome, message: e.message }
+    }
+}
+
+struct Slot {
+    id: u64,
+    isolate: Arc<Mutex<Isolate>>,
+    inflight: usize,
+    busy: bool,
+}
+
+#[derive(Default)]
+struct Registry {
+    slots: Vec<Slot>,
+    op_owner: HashMap<OpId, u64>,
+    task_owner: HashMap<TaskId, u64>,
+    created: u64,
+    discarded: u64,
+}
+
+pub struct Worker {
+    script: Arc<Script>,
+    config: WorkerConfig,
+    op_ids: OpIds,
+    registry: Mutex<Registry>,
+    next_task: AtomicU64,
+    next_isolate: AtomicU64,
+    seed_counter: AtomicU64,
+}
+
+/// Pool counters, for the host and the benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub isolates: usize,
+    pub inflight: usize,
+    pub created: u64,
+    pub discarded: u64,
+}
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Worker {
+    /// Loads `script`: creates `min_isolates` (at least one, to validate the script).
+    pub fn new(script: Script, config: WorkerConfig, now_ns: u64) -> Result<Worker, LoadError> {
+        let worker = Worker {
+            script: Arc::new(script),
+            config,
+            op_ids: OpIds::default(),
+            registry: Mutex::new(Registry::default()),
+            next_task: AtomicU64::new(0),
+            next_isolate: AtomicU64::new(0),
+            seed_counter: AtomicU64::new(0),
+        };
+        let first = worker.create_isolate(now_ns)?;
+        let mut reg = worker.registry.lock();
+        reg.slots.push(Slot { id: first.id, isolate: Arc::new(Mutex::new(first)), inflight: 0, busy: false });
+        drop(reg);
+        for _ in 1..worker.config.min_isolates {
+            let iso = worker.create_isolate(now_ns)?;
+            worker.registry.lock().slots.push(Slot { id: iso.id, isolate: Arc::new(Mutex::new(iso)), inflight: 0, busy: false });
+        }
+        if worker.config.min_isolates == 0 {
+            worker.registry.lock().slots.clear();
+        }
+        Ok(worker)
+    }
+
+    pub fn config(&self) -> &WorkerConfig {
+        &self.config
+    }
+
+    pub fn script(&self) -> &Script {
+        &self.script
+    }
+
+    fn seed(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        match self.config.seed {
+            Some(seed) => {
+                let n = self.seed_counter.fetch_add(1, Ordering::Relaxed);
+                for (i, chunk) in out.chunks_mut(8).enumerate() {
+                    chunk.copy_from_slice(&splitmix(seed ^ splitmix(n.wrapping_mul(4).wrapping_add(i as u64))).to_le_bytes());
+                }
+            }
+            None => {
+                if getrandom::fill(&mut out).is_err() {
+                    // No OS entropy: fall back to a per-isolate counter rather than failing.
+                    let n = self.seed_counter.fetch_add(1, Ordering::Relaxed);
+                    out[..8].copy_from_slice(&splitmix(n).to_le_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    fn create_isolate(&self, now_ns: u64) -> Result<Isolate, StartupError> {
+        let id = self.next_isolate.fetch_add(1, Ordering::Relaxed) + 1;
+        let iso = Isolate::new(IsolateSpec {
+            id,
+            script: &self.script,
+            env_json: &self.config.env_json,
+            bindings_json: &self.config.bindings_json,
+            limits: &self.config.limits,
+            op_ids: self.op_ids.clone(),
+            seed: self.seed(),
+            now_ns,
+        });
+        if iso.is_ok() {
+            self.registry.lock().created += 1;
+        }
+        iso
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let reg = self.registry.lock();
+        PoolStats {
+            isolates: reg.slots.len(),
+            inflight: reg.slots.iter().map(|s| s.inflight).sum(),
+            created: reg.created,
+            discarded: reg.discarded,
+        }
+    }
+
+    /// Drops idle isolates beyond `keep`.
+    pub fn trim(&self, keep: usize) {
+        let mut reg = self.registry.lock();
+        let mut idle_seen = 0;
+        reg.slots.retain(|s| {
+            if s.inflight > 0 || s.busy {
+                return true;
+            }
+            idle_seen += 1;
+            idle_seen <= keep
+        });
+    }
+
+    /// Picks (or creates) the isolate for a new task and marks it busy.
+    fn acquire(&self, now_ns: u64) -> Result<(u64, Arc<Mutex<Isolate>>, bool), StartupError> {
+        {
+            let mut reg = self.registry.lock();
+            let idle = reg.slots.iter().position(|s| !s.busy && s.inflight == 0);
+            let chosen = match idle {
+                Some(i) => Some(i),
+                None if reg.slots.len() >= self.config.max_isolates.max(1) => {
+                    (0..reg.slots.len()).min_by_key(|&i| (reg.slots[i].busy, reg.slots[i].inflight))
+                }
+                None => None,
+            };
+            if let Some(i) = chosen {
+                let slot = &mut reg.slots[i];
+                slot.busy = true;
+                slot.inflight += 1;
+                return Ok((slot.id, slot.isolate.clone(), false));
+            }
+        }
+        let iso = self.create_isolate(now_ns)?;
+        let id = iso.id;
+        let arc = Arc::new(Mutex::new(iso));
+        self.registry.lock().slots.push(Slot { id, isolate: arc.clone(), inflight: 1, busy: true });
+        Ok((id, arc, true))
+    }
+
+    fn lookup(&self, isolate: u64) -> Option<Arc<Mutex<Isolate>>> {
+        let mut reg = self.registry.lock();
+        let slot = reg.slots.iter_mut().find(|s| s.id == isolate)?;
+        slot.busy = true;
+        Some(slot.isolate.clone())
+    }
+
+    /// Books the steps of a turn: new operations and tasks, finished tasks, a broken isolate.
+    fn release(&self, isolate: u64, iso: &Isolate, steps: &[Step]) {
+        let mut reg = self.registry.lock();
+        let mut finished = 0;
+        for step in steps {
+            for op in &step.ops {
+                reg.op_owner.insert(op.id, isolate);
+            }
+            if step.done {
+                reg.task_owner.remove(&step.task);
+                finished += 1;
+            } else {
+                reg.task_owner.insert(step.task, isolate);
+            }
+        }
+        let broken = iso.is_broken();
+        if let Some(pos) = reg.slots.iter().position(|s| s.id == isolate) {
+            let slot = &mut reg.slots[pos];
+            slot.busy = false;
+            slot.inflight = iso.inflight();
+            let _ = finished;
+            if broken {
+                reg.slots.remove(pos);
+                reg.discarded += 1;
+            }
+        }
+        if broken {
+            reg.op_owner.retain(|_, owner| *owner != isolate);
+            reg.task_owner.retain(|_, owner| *owner != isolate);
+        }
+    }
+
+    /// Starts a request at host time `now_ns`.
+    pub fn begin(&self, request: &Request, cf_json: Option<&str>, now_ns: u64) -> Vec<Step> {
+        let task = self.next_task.fetch_add(1, Ordering::Relaxed) + 1;
+        let (isolate_id, isolate, cold) = match self.acquire(now_ns) {
+            Ok(x) => x,
+            Err(e) => return vec![startup_failure(task, e)],
+        };
+        let mut iso = isolate.lock();
+        let steps = iso.begin(task, request, cf_json, now_ns, cold);
+        self.release(isolate_id, &iso, &steps);
+        steps
+    }
+
+    /// Hands back an operation's result. Unknown ids (canceled timers, tasks of a discarded
+    /// isolate) yield no steps.
+    pub fn complete(&self, op: OpId, result: OpResult, now_ns: u64) -> Vec<Step> {
+        let owner = self.registry.lock().op_owner.remove(&op);
+        let Some(isolate_id) = owner else { return Vec::new() };
+        let Some(isolate) = self.lookup(isolate_id) else { return Vec::new() };
+        let mut iso = isolate.lock();
+        let steps = iso.complete(op, result, now_ns);
+        self.release(isolate_id, &iso, &steps);
+        steps
+    }
+
+    /// Ends a task that has not responded (the host's wall-clock limit passed).
+    pub fn abort(&self, task: TaskId, now_ns: u64) -> Vec<Step> {
+        let owner = self.registry.lock().task_owner.get(&task).copied();
+        let Some(isolate_id) = owner else { return Vec::new() };
+        let Some(isolate) = self.lookup(isolate_id) else { return Vec::new() };
+        let mut iso = isolate.lock();
+        let steps = iso.abort(task, now_ns);
+        self.release(isolate_id, &iso, &steps);
+        steps
+    }
+
+    /// Bytes allocated by each live isolate (walks every heap: for diagnostics).
+    pub fn memory_bytes(&self) -> Vec<u64> {
+        let isolates: Vec<_> = self.registry.lock().slots.iter().map(|s| s.isolate.clone()).collect();
+        isolates.iter().map(|i| i.lock().memory_bytes()).collect()
+    }
+}
+
+fn startup_failure(task: TaskId, e: StartupError) -> Step {
+    let (status, body) = e.outcome.error_response().unwrap_or((500, "Error"));
+    Step {
+        task,
+        response: Some(Response::text(status, body)),
+        ops: Vec::new(),
+        done: true,
+        stats: Some(Stats {
+            cpu_ns: 0,
+            cold_start: true,
+            startup_ns: 0,
+            isolate_id: 0,
+            outcome: e.outcome,
+            error: Some(e.message),
+            logs: Vec::new(),
+            ops: 0,
+            wall_ms: 0.0,
+            wait_until_errors: Vec::new(),
+        }),
+    }
+}
