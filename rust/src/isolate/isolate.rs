@@ -384,7 +384,8 @@ impl Isolate {
         let mut ops = std::mem::take(&mut st.new_ops);
         let nothing_pending = st.parked.is_empty();
         let mut steps = Vec::new();
-        let ids: Vec<TaskId> = st.tasks.keys().copied().collect();
+        let mut ids: Vec<TaskId> = st.tasks.keys().copied().collect();
+        ids.sort_unstable();
         for id in ids {
             let Some(meta) = self.meta.get_mut(&id) else { continue };
             let t = st.tasks.get_mut(&id).expect("listed above");

@@ -34,12 +34,29 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Whether the source reads as an ES module: a line that starts with `import` or `export`.
+/// Whether the source reads as an ES module: an `export` keyword (followed by a declaration,
+/// `default`, `{` or `*`) anywhere, or a line starting with a static `import`. A false positive
+/// only means a service-worker script is evaluated in module (strict) mode.
 fn looks_like_module(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.';
+    for (i, _) in source.match_indices("export") {
+        if i > 0 && is_ident(bytes[i - 1]) {
+            continue;
+        }
+        let rest = source[i + 6..].trim_start();
+        if rest.len() == source.len() - i - 6 && !rest.starts_with(['{', '*']) {
+            continue; // no whitespace after "export" and not `export{`/`export*`
+        }
+        if rest.starts_with(['{', '*'])
+            || ["default", "const", "let", "var", "function", "class", "async"].iter().any(|k| rest.starts_with(k))
+        {
+            return true;
+        }
+    }
     source.lines().any(|line| {
         let t = line.trim_start();
-        (t.starts_with("export ") || t.starts_with("export{") || t.starts_with("import ") || t.starts_with("import{"))
-            && !t.starts_with("import(")
+        (t.starts_with("import ") || t.starts_with("import{")) && !t.starts_with("import(")
     })
 }
 
@@ -117,6 +134,8 @@ mod tests {
         assert!(looks_like_module("import x from 'y'\nexport default x"));
         assert!(!looks_like_module("addEventListener('fetch', e => e.respondWith(new Response('x')))"));
         assert!(!looks_like_module("const m = import('x')"));
+        assert!(looks_like_module("let n = 0; export default { fetch() {} }"));
+        assert!(!looks_like_module("const exported = 1; obj.export = 2;"));
     }
 
     #[test]

@@ -1,52 +1,47 @@
 //! Native halves of Web APIs whose specifications are best served by a Rust crate:
-//! WHATWG URL parsing and setters (`url`), `application/x-www-form-urlencoded`
-//! (`form_urlencoded`, re-exported by `url`), and UTF-8 encoding and decoding.
+//! WHATWG URL parsing and setters (`ada-url`, the parser Node.js uses, current with the
+//! standard), `application/x-www-form-urlencoded` (`form_urlencoded`, from the `url` crate),
+//! and UTF-8 encoding and decoding.
 
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
-use url::{quirks, Url};
+use ada_url::Url;
 
 /// The components the JS `URL` class caches, in this order.
 fn components(u: &Url) -> Vec<String> {
     vec![
-        quirks::href(u).to_owned(),
-        quirks::origin(u),
-        quirks::protocol(u).to_owned(),
-        quirks::username(u).to_owned(),
-        quirks::password(u).to_owned(),
-        quirks::host(u).to_owned(),
-        quirks::hostname(u).to_owned(),
-        quirks::port(u).to_owned(),
-        quirks::pathname(u).to_owned(),
-        quirks::search(u).to_owned(),
-        quirks::hash(u).to_owned(),
+        u.href().to_owned(),
+        u.origin(),
+        u.protocol().to_owned(),
+        u.username().to_owned(),
+        u.password().to_owned(),
+        u.host().to_owned(),
+        u.hostname().to_owned(),
+        u.port().to_owned(),
+        u.pathname().to_owned(),
+        u.search().to_owned(),
+        u.hash().to_owned(),
     ]
 }
 
 pub fn parse_url(input: &str, base: Option<&str>) -> Option<Url> {
-    match base {
-        Some(base) => {
-            let base = Url::parse(base).ok()?;
-            Url::options().base_url(Some(&base)).parse(input).ok()
-        }
-        None => Url::parse(input).ok(),
-    }
+    Url::parse(input, base).ok()
 }
 
 /// Applies a URL setter. Only `href` can fail (the JS side throws a TypeError); the other
 /// setters leave the URL unchanged on bad input, as the URL standard says.
 fn set_component(u: &mut Url, prop: &str, value: &str) -> bool {
     match prop {
-        "href" => return quirks::set_href(u, value).is_ok(),
-        "protocol" => drop(quirks::set_protocol(u, value)),
-        "username" => drop(quirks::set_username(u, value)),
-        "password" => drop(quirks::set_password(u, value)),
-        "host" => drop(quirks::set_host(u, value)),
-        "hostname" => drop(quirks::set_hostname(u, value)),
-        "port" => drop(quirks::set_port(u, value)),
-        "pathname" => quirks::set_pathname(u, value),
-        "search" => quirks::set_search(u, value),
-        "hash" => quirks::set_hash(u, value),
+        "href" => return u.set_href(value).is_ok(),
+        "protocol" => drop(u.set_protocol(value)),
+        "username" => drop(u.set_username(Some(value))),
+        "password" => drop(u.set_password(Some(value))),
+        "host" => drop(u.set_host(Some(value))),
+        "hostname" => drop(u.set_hostname(Some(value))),
+        "port" => drop(u.set_port(Some(value))),
+        "pathname" => drop(u.set_pathname(Some(value))),
+        "search" => u.set_search(Some(value)),
+        "hash" => u.set_hash(Some(value)),
         _ => return false,
     }
     true
@@ -73,7 +68,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
     n.set(
         "urlSet",
         Function::new(ctx.clone(), |href: String, prop: String, value: String| {
-            let mut u = Url::parse(&href).ok()?;
+            let mut u = Url::parse(href.as_str(), None).ok()?;
             if !set_component(&mut u, &prop, &value) {
                 return None;
             }

@@ -147,7 +147,7 @@ impl PyRequest {
         body: Option<&Bound<'_, PyAny>>,
         cf: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let parsed = url::Url::parse(url).map_err(|e| error(py, "RequestError", format!("invalid URL {url:?}: {e}")))?;
+        let parsed = ada_url::Url::parse(url, None).map_err(|_| error(py, "RequestError", format!("invalid URL {url:?}")))?;
         if !crate::http::is_valid_method(method) {
             return Err(error(py, "RequestError", format!("invalid method {method:?}")));
         }
@@ -169,7 +169,7 @@ impl PyRequest {
             }
         };
         Ok(PyRequest {
-            inner: Request { method, url: parsed.into(), headers: headers_from_py(headers)?, body },
+            inner: Request { method, url: parsed.href().to_owned(), headers: headers_from_py(headers)?, body },
             cf_json,
         })
     }

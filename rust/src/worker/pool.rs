@@ -248,8 +248,12 @@ impl Worker {
             Err(e) => return vec![startup_failure(task, e)],
         };
         let mut iso = isolate.lock();
-        let steps = iso.begin(task, request, cf_json, now_ns, cold);
+        let mut steps = iso.begin(task, request, cf_json, now_ns, cold);
         self.release(isolate_id, &iso, &steps);
+        // The begun task's step comes first: hosts learn the task id from it.
+        if let Some(pos) = steps.iter().position(|s| s.task == task) {
+            steps[..=pos].rotate_right(1);
+        }
         steps
     }
 

@@ -21,11 +21,11 @@ EdgeDate.now = () => Math.floor(native.now());
 EdgeDate.parse = RealDate.parse;
 EdgeDate.UTC = RealDate.UTC;
 defineGlobal('Date', EdgeDate);
-const timeOrigin = native.now();
+// As on Workers: timeOrigin is 0 and performance.now() reads the same frozen clock as Date.now().
 const performance = {
-  now: () => native.now() - timeOrigin,
-  get timeOrigin() { return timeOrigin; },
-  toJSON() { return { timeOrigin }; },
+  now: () => native.now(),
+  get timeOrigin() { return 0; },
+  toJSON() { return { timeOrigin: 0 }; },
 };
 defineGlobal('performance', performance);
 Math.random = () => native.random();
