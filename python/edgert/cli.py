@@ -53,7 +53,9 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]
 @click.option("--var", "vars_", multiple=True, help="Binding NAME=VALUE in env.")
 @click.option("--cpu-ms", default=50.0, show_default=True, help="CPU time limit per request.")
 @click.option("--memory-mb", default=128.0, show_default=True, help="Memory limit per isolate.")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, help="Wall-clock limit (s).")
+@click.option(
+    "--timeout", "timeout_s", default=30.0, show_default=True, help="Wall-clock limit (s)."
+)
 @click.option("--stats", is_flag=True, help="Also print CPU time, wall time, cold start and logs.")
 def run(
     script: str,

@@ -40,7 +40,9 @@ class _LoopThread:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="edgert-host", daemon=True)
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="edgert-host", daemon=True
+        )
         self.thread.start()
 
     def run(self, coro: Any, timeout: float | None = None) -> Any:
@@ -110,7 +112,7 @@ class Worker:
 
     @property
     def format(self) -> str:
-        """"module" or "service-worker"."""
+        """ "module" or "service-worker"."""
         return self.core.format
 
     def _background(self) -> tuple[_LoopThread, RealTimeHost]:

@@ -2,12 +2,18 @@ use _core::http::Request;
 use _core::isolate::compile;
 use _core::worker::{Worker, WorkerConfig};
 fn main() {
-    let src = std::env::args().nth(1).unwrap_or("export default { fetch() { return new Response('ok') } }".into());
+    let src = std::env::args()
+        .nth(1)
+        .unwrap_or("export default { fetch() { return new Response('ok') } }".into());
     let w = Worker::new(compile("a.js", &src).unwrap(), WorkerConfig::default(), 0).unwrap();
     let req = Request::get("https://example.com/a?b=1");
-    for _ in 0..500 { w.begin(&req, None, 1); }
+    for _ in 0..500 {
+        w.begin(&req, None, 1);
+    }
     let n = 5000;
     let t = std::time::Instant::now();
-    for _ in 0..n { std::hint::black_box(w.begin(&req, None, 1)); }
+    for _ in 0..n {
+        std::hint::black_box(w.begin(&req, None, 1));
+    }
     println!("begin: {:?}/req", t.elapsed() / n);
 }

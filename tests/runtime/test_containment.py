@@ -121,7 +121,9 @@ def test_promise_that_never_settles_with_nothing_pending() -> None:
 
 def test_promise_that_never_settles_is_ended_by_the_hosts_wall_clock_limit() -> None:
     # A timer far in the future keeps the promise alive; the host's limit ends the request.
-    w = worker_with("await new Promise((r) => setTimeout(r, 3_600_000)); return new Response('late')")
+    w = worker_with(
+        "await new Promise((r) => setTimeout(r, 3_600_000)); return new Response('late')"
+    )
     host = VirtualTimeHost(wall_timeout_s=10.0)
     start = host.now()
     slot = host.submit(w.core, Request("https://example.com/hang"))
@@ -167,7 +169,10 @@ def test_other_requests_on_a_broken_isolate_fail_cleanly() -> None:
     waiting = host.submit(w.core, Request("https://example.com/wait"))
     spin = host.submit(w.core, Request("https://example.com/spin"))
     host.run()
-    assert spin["response"].stats.outcome == "exceededCpu", (spin["response"].stats.error, waiting["response"].stats.error)
+    assert spin["response"].stats.outcome == "exceededCpu", (
+        spin["response"].stats.error,
+        waiting["response"].stats.error,
+    )
     assert waiting["response"].status == 503
     assert waiting["response"].stats.outcome == "isolateDiscarded"
     assert_recovers(w)

@@ -76,7 +76,10 @@ def test_virtual_time_host_is_deterministic_and_charges_latency() -> None:
     host.run()
     assert slot["response"].text() == "200 v echo:ping"
     assert slot["responded"] - slot["began"] == pytest.approx(0.120)
-    assert [r.url for r in host.fetched] == ["http://origin.test/echo?x=1", "http://origin.test/log"]
+    assert [r.url for r in host.fetched] == [
+        "http://origin.test/echo?x=1",
+        "http://origin.test/log",
+    ]
     assert host.fetched[0].headers["x-from"] == "worker"
 
 

@@ -25,7 +25,12 @@ def test_headers_case_insensitive_sorted_and_set_cookie_apart() -> None:
         return { entries: [...h], b: h.get('B'), cookies: h.getSetCookie(), has: h.has('A'), bad };
         """
     )
-    assert out["entries"] == [["a", "1"], ["b", "2, 3"], ["set-cookie", "x=1"], ["set-cookie", "y=2"]]
+    assert out["entries"] == [
+        ["a", "1"],
+        ["b", "2, 3"],
+        ["set-cookie", "x=1"],
+        ["set-cookie", "y=2"],
+    ]
     assert out["b"] == "2, 3" and out["cookies"] == ["x=1", "y=2"] and out["has"] is True
     assert out["bad"] == "TypeError"
 
@@ -38,7 +43,12 @@ def test_incoming_request_headers_are_immutable_and_readable() -> None:
         return { a: request.headers.get('x-a'), err, method: request.method, url: request.url };
         """
     )
-    assert out == {"a": "1", "err": "Can't modify immutable headers.", "method": "GET", "url": "https://example.com/p?q=1"}
+    assert out == {
+        "a": "1",
+        "err": "Can't modify immutable headers.",
+        "method": "GET",
+        "url": "https://example.com/p?q=1",
+    }
 
 
 def test_response_constructors_and_body_mixins() -> None:
@@ -61,7 +71,11 @@ def test_response_constructors_and_body_mixins() -> None:
     assert out["status"] == 201 and out["ok"] is True and out["ct"] == "application/json"
     assert out["t"] == '{"a":1}' and out["j"] == {"a": 1}
     assert out["redirect"] == [301, "https://x.test/a"]
-    assert out["range"] == "RangeError" and out["nullBody"] == "TypeError" and out["used"] == "TypeError"
+    assert (
+        out["range"] == "RangeError"
+        and out["nullBody"] == "TypeError"
+        and out["used"] == "TypeError"
+    )
     assert out["len"] == 6 and out["streamed"] == "abcd"
 
 
@@ -76,7 +90,14 @@ def test_request_rules() -> None:
         return { getBody, badUrl, method: r.method, text: await r2.text(), used: r.bodyUsed, h: r2.headers.get('a') };
         """
     )
-    assert out == {"getBody": "TypeError", "badUrl": "TypeError", "method": "POST", "text": "hi", "used": False, "h": "b"}
+    assert out == {
+        "getBody": "TypeError",
+        "badUrl": "TypeError",
+        "method": "POST",
+        "text": "hi",
+        "used": False,
+        "h": "b",
+    }
 
 
 def test_url_search_params_and_url_link() -> None:
@@ -89,7 +110,12 @@ def test_url_search_params_and_url_link() -> None:
         return { href: u.href, all: u.searchParams.getAll('a'), p: p.toString(), size: u.searchParams.size };
         """
     )
-    assert out == {"href": "https://a.test/p?a=1&a=3&b=2&c=x+y", "all": ["1", "3"], "p": "k=v%26w", "size": 4}
+    assert out == {
+        "href": "https://a.test/p?a=1&a=3&b=2&c=x+y",
+        "all": ["1", "3"],
+        "p": "k=v%26w",
+        "size": 4,
+    }
 
 
 def test_text_encoding_and_base64() -> None:
@@ -119,7 +145,15 @@ def test_structured_clone() -> None:
         return { same: c === a, cyc: c.self === c, d: c.d.getTime(), m: c.m.get(1).x, s: c.s.has(1), u: [...c.u], fn };
         """
     )
-    assert out == {"same": False, "cyc": True, "d": 5, "m": 1, "s": True, "u": [1, 2], "fn": "DataCloneError"}
+    assert out == {
+        "same": False,
+        "cyc": True,
+        "d": 5,
+        "m": 1,
+        "s": True,
+        "u": [1, 2],
+        "fn": "DataCloneError",
+    }
 
 
 def test_crypto_random_is_seeded_by_the_host() -> None:
@@ -147,12 +181,17 @@ def test_console_is_captured_with_levels() -> None:
     w = Worker(
         "export default { fetch() { console.log('a', 1, {b: [2]}); console.warn('w %d', 5); console.error(new Error('e')); return new Response('') } }"
     )
-    logs = [(line.level, line.message.splitlines()[0]) for line in w.fetch("https://a.test/").stats.logs]
+    logs = [
+        (line.level, line.message.splitlines()[0]) for line in w.fetch("https://a.test/").stats.logs
+    ]
     assert logs == [("log", "a 1 { b: [ 2 ] }"), ("warn", "w 5"), ("error", "Error: e")]
 
 
 def test_env_vars_and_json_vars() -> None:
-    out = run("return { s: env.S, j: env.J, frozen: Object.isFrozen(env) };", vars={"S": "x", "J": {"a": [1]}})
+    out = run(
+        "return { s: env.S, j: env.J, frozen: Object.isFrozen(env) };",
+        vars={"S": "x", "J": {"a": [1]}},
+    )
     assert out == {"s": "x", "j": {"a": [1]}, "frozen": True}
 
 
@@ -165,7 +204,10 @@ def test_service_worker_format() -> None:
 
 
 def test_globals_persist_across_requests_in_an_isolate() -> None:
-    w = Worker("let n = 0; export default { fetch() { n++; return new Response(String(n)) } }", max_isolates=1)
+    w = Worker(
+        "let n = 0; export default { fetch() { n++; return new Response(String(n)) } }",
+        max_isolates=1,
+    )
     assert [w.fetch("https://a.test/").text() for _ in range(3)] == ["1", "2", "3"]
 
 

@@ -45,15 +45,14 @@ class Host:
             if step.response is not None and record is not None and record.response is None:
                 record.response = step.response
                 record.on_response(step.response)
-            if step.done:
-                if record is not None:
-                    record.done = True
-                    if step.stats is not None:
-                        record.wait_until_errors = list(step.stats.wait_until_errors)
-                        self.background_errors.extend(step.stats.wait_until_errors)
-                    self.tasks.pop(step.task, None)
-                    if record.on_done is not None:
-                        record.on_done(record)
+            if step.done and record is not None:
+                record.done = True
+                if step.stats is not None:
+                    record.wait_until_errors = list(step.stats.wait_until_errors)
+                    self.background_errors.extend(step.stats.wait_until_errors)
+                self.tasks.pop(step.task, None)
+                if record.on_done is not None:
+                    record.on_done(record)
             for op in step.ops:
                 self.perform(worker, op)
 

@@ -70,7 +70,11 @@ class RealTimeHost(Host):
             session = await self._client()
             headers = [(k, v) for k, v in request.headers.items() if k not in _HOP_BY_HOP]
             async with session.request(
-                request.method, request.url, headers=headers, data=request.body, allow_redirects=True
+                request.method,
+                request.url,
+                headers=headers,
+                data=request.body,
+                allow_redirects=True,
             ) as resp:
                 body = await resp.read()
                 out_headers = []
@@ -80,7 +84,9 @@ class RealTimeHost(Host):
                     if name.lower() in _DROPPED:
                         continue
                     out_headers.append((name, raw_value.decode("latin-1")))
-                response = Response(body, status=resp.status, headers=out_headers, status_text=resp.reason or "")
+                response = Response(
+                    body, status=resp.status, headers=out_headers, status_text=resp.reason or ""
+                )
             steps = worker.complete_fetch(op_id, response, self.now())
         except Exception as exc:  # the worker sees a TypeError, as fetch() does on network errors
             steps = worker.complete_error(op_id, "TypeError", f"fetch failed: {exc}", self.now())

@@ -58,7 +58,9 @@ class VirtualTimeHost(Host):
             assert op.request is not None
             self.fetched.append(op.request)
             answer: Any = self.fetch_handler(op.request)
-            response, latency = answer if isinstance(answer, tuple) else (answer, self.fetch_latency_s)
+            response, latency = (
+                answer if isinstance(answer, tuple) else (answer, self.fetch_latency_s)
+            )
             self.at(
                 self._now + latency,
                 lambda: self.handle(worker, worker.complete_fetch(op.id, response, self._now)),
@@ -72,7 +74,9 @@ class VirtualTimeHost(Host):
                 self._now,
                 lambda: self.handle(
                     worker,
-                    worker.complete_error(op.id, "Error", f"no binding {name} on this host", self._now),
+                    worker.complete_error(
+                        op.id, "Error", f"no binding {name} on this host", self._now
+                    ),
                 ),
             )
 

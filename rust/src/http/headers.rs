@@ -54,7 +54,9 @@ impl Headers {
     }
 
     pub fn with_capacity(n: usize) -> Self {
-        Headers { entries: Vec::with_capacity(n) }
+        Headers {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// Builds from pairs, validating each.
@@ -116,7 +118,10 @@ impl Headers {
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.entries
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// All values of `name` joined with ", " (Fetch's `get`), or `None`.
@@ -127,7 +132,10 @@ impl Headers {
     }
 
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.entries.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.entries
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -166,7 +174,10 @@ mod tests {
         assert_eq!(h.get_all("SET-COOKIE").collect::<Vec<_>>(), vec!["a=1", "b=2"]);
         assert_eq!(h.get_combined("set-cookie").as_deref(), Some("a=1, b=2"));
         h.set("SET-COOKIE", "c=3").unwrap();
-        assert_eq!(h.iter().collect::<Vec<_>>(), vec![("set-cookie", "c=3"), ("content-type", "text/plain")]);
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![("set-cookie", "c=3"), ("content-type", "text/plain")]
+        );
     }
 
     #[test]

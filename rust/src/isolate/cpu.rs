@@ -16,7 +16,9 @@ pub fn thread_cpu_ns() -> u64 {
     if rc != 0 {
         return 0;
     }
-    (ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64)
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
 }
 
 /// A deadline on the thread CPU clock, shared with the isolate's interrupt handler.
@@ -36,7 +38,10 @@ struct BudgetInner {
 
 impl Default for BudgetInner {
     fn default() -> Self {
-        BudgetInner { deadline_ns: AtomicU64::new(u64::MAX), tripped: AtomicBool::new(false) }
+        BudgetInner {
+            deadline_ns: AtomicU64::new(u64::MAX),
+            tripped: AtomicBool::new(false),
+        }
     }
 }
 

@@ -2,15 +2,15 @@
 
 pub mod cpu;
 mod errors;
-mod isolate;
 mod limits;
 mod native;
 mod prelude;
+mod runtime;
 mod script;
 mod state;
 mod webapi_native;
 
-pub use isolate::{Isolate, IsolateSpec, StartupError};
 pub use limits::Limits;
+pub use runtime::{Isolate, IsolateSpec, StartupError};
 pub use script::{compile, CompileError, Script, ScriptKind};
 pub use state::OpIds;

@@ -35,7 +35,9 @@ pub fn body_bytes<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Body> {
 fn headers_from_flat<'js>(ctx: &Ctx<'js>, flat: Vec<String>) -> Result<Headers> {
     let mut headers = Headers::with_capacity(flat.len() / 2);
     for pair in flat.chunks_exact(2) {
-        headers.append(&pair[0], &pair[1]).map_err(|e| Exception::throw_type(ctx, &e.to_string()))?;
+        headers
+            .append(&pair[0], &pair[1])
+            .map_err(|e| Exception::throw_type(ctx, &e.to_string()))?;
     }
     Ok(headers)
 }
@@ -47,7 +49,12 @@ fn park<'js>(ctx: &Ctx<'js>, state: &Shared, kind: OpKind, parked: ParkedKind) -
     let task = st.current_task;
     st.parked.insert(
         id,
-        Parked { task, resolve: JsFn::save(ctx, resolve), reject: JsFn::save(ctx, reject), kind: parked },
+        Parked {
+            task,
+            resolve: JsFn::save(ctx, resolve),
+            reject: JsFn::save(ctx, reject),
+            kind: parked,
+        },
     );
     st.new_ops.push(Operation { id, task, kind });
     if let Some(t) = st.tasks.get_mut(&task) {
@@ -83,7 +90,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
             move |ctx: Ctx<'js>, method: String, url: String, headers: Vec<String>, body: Value<'js>| {
                 let headers = headers_from_flat(&ctx, headers)?;
                 let body = body_bytes(&ctx, &body)?;
-                let request = Request { method, url, headers, body };
+                let request = Request {
+                    method,
+                    url,
+                    headers,
+                    body,
+                };
                 park(&ctx, &s, OpKind::Fetch(request), ParkedKind::Fetch).map(|(_, p)| p)
             },
         )?,
@@ -93,7 +105,11 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     n.set(
         "timer",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, delay_ms: f64| {
-            let delay = if delay_ms.is_finite() && delay_ms > 0.0 { delay_ms } else { 0.0 };
+            let delay = if delay_ms.is_finite() && delay_ms > 0.0 {
+                delay_ms
+            } else {
+                0.0
+            };
             let now_ms = s.lock().now_ms;
             let at_ns = ((now_ms + delay) * 1e6).max(0.0) as u64;
             let (id, promise) = park(&ctx, &s, OpKind::Timer { at_ns }, ParkedKind::Timer)?;
@@ -115,9 +131,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     let s = state.clone();
     n.set(
         "binding",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, binding: String, method: String, args: String| {
-            park(&ctx, &s, OpKind::Binding { binding, method, args }, ParkedKind::Binding).map(|(_, p)| p)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, binding: String, method: String, args: String| {
+                park(&ctx, &s, OpKind::Binding { binding, method, args }, ParkedKind::Binding).map(|(_, p)| p)
+            },
+        )?,
     )?;
 
     let s = state.clone();
@@ -125,10 +144,20 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         "settle",
         Function::new(
             ctx.clone(),
-            move |ctx: Ctx<'js>, task: f64, status: u16, status_text: String, headers: Vec<String>, body: Value<'js>| {
+            move |ctx: Ctx<'js>,
+                  task: f64,
+                  status: u16,
+                  status_text: String,
+                  headers: Vec<String>,
+                  body: Value<'js>| {
                 let headers = headers_from_flat(&ctx, headers)?;
                 let body = body_bytes(&ctx, &body)?;
-                let response = Response { status, status_text, headers, body };
+                let response = Response {
+                    status,
+                    status_text,
+                    headers,
+                    body,
+                };
                 let mut st = s.lock();
                 if let Some(t) = st.tasks.get_mut(&task_id(task)) {
                     t.settled.get_or_insert(Settled::Response(response));
@@ -141,23 +170,26 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     let s = state.clone();
     n.set(
         "fail",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, task: f64, kind: String, error: Value<'js>| {
-            let error = describe(&ctx, &error);
-            let outcome = if is_out_of_memory(&error) {
-                Outcome::ExceededMemory
-            } else if kind == "invalid" {
-                Outcome::InvalidResponse
-            } else {
-                Outcome::Exception
-            };
-            let mut st = s.lock();
-            if outcome == Outcome::ExceededMemory {
-                st.out_of_memory = true;
-            }
-            if let Some(t) = st.tasks.get_mut(&task_id(task)) {
-                t.settled.get_or_insert(Settled::Failed { outcome, error });
-            }
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, task: f64, kind: String, error: Value<'js>| {
+                let error = describe(&ctx, &error);
+                let outcome = if is_out_of_memory(&error) {
+                    Outcome::ExceededMemory
+                } else if kind == "invalid" {
+                    Outcome::InvalidResponse
+                } else {
+                    Outcome::Exception
+                };
+                let mut st = s.lock();
+                if outcome == Outcome::ExceededMemory {
+                    st.out_of_memory = true;
+                }
+                if let Some(t) = st.tasks.get_mut(&task_id(task)) {
+                    t.settled.get_or_insert(Settled::Failed { outcome, error });
+                }
+            },
+        )?,
     )?;
 
     let s = state.clone();

@@ -49,7 +49,9 @@ fn looks_like_module(source: &str) -> bool {
             continue; // no whitespace after "export" and not `export{`/`export*`
         }
         if rest.starts_with(['{', '*'])
-            || ["default", "const", "let", "var", "function", "class", "async"].iter().any(|k| rest.starts_with(k))
+            || ["default", "const", "let", "var", "function", "class", "async"]
+                .iter()
+                .any(|k| rest.starts_with(k))
         {
             return true;
         }
@@ -61,17 +63,30 @@ fn looks_like_module(source: &str) -> bool {
 }
 
 pub fn compile(name: &str, source: &str) -> Result<Script, CompileError> {
-    let kind = if looks_like_module(source) { ScriptKind::Module } else { ScriptKind::ServiceWorker };
+    let kind = if looks_like_module(source) {
+        ScriptKind::Module
+    } else {
+        ScriptKind::ServiceWorker
+    };
     let bytecode = match kind {
         ScriptKind::Module => compile_module(name, source)?,
         ScriptKind::ServiceWorker => compile_global(name, source)?,
     };
-    Ok(Script { name: name.to_owned(), kind, bytecode, source_len: source.len() })
+    Ok(Script {
+        name: name.to_owned(),
+        kind,
+        bytecode,
+        source_len: source.len(),
+    })
 }
 
 fn with_compiler<R>(f: impl FnOnce(&Ctx<'_>) -> Result<R, CompileError>) -> Result<R, CompileError> {
-    let rt = Runtime::new().map_err(|e| CompileError { message: format!("cannot create compiler: {e}") })?;
-    let ctx = Context::full(&rt).map_err(|e| CompileError { message: format!("cannot create compiler: {e}") })?;
+    let rt = Runtime::new().map_err(|e| CompileError {
+        message: format!("cannot create compiler: {e}"),
+    })?;
+    let ctx = Context::full(&rt).map_err(|e| CompileError {
+        message: format!("cannot create compiler: {e}"),
+    })?;
     ctx.with(|ctx| f(&ctx))
 }
 
@@ -81,22 +96,31 @@ fn exception_message(ctx: &Ctx<'_>, err: rquickjs::Error) -> CompileError {
         let message = crate::isolate::errors::describe(ctx, &exc);
         return CompileError { message };
     }
-    CompileError { message: err.to_string() }
+    CompileError {
+        message: err.to_string(),
+    }
 }
 
 fn compile_module(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
     with_compiler(|ctx| {
         let module = Module::declare(ctx.clone(), name, source).map_err(|e| exception_message(ctx, e))?;
         module
-            .write(WriteOptions { strip_source: true, ..Default::default() })
+            .write(WriteOptions {
+                strip_source: true,
+                ..Default::default()
+            })
             .map_err(|e| exception_message(ctx, e))
     })
 }
 
 /// Compiles a classic script to bytecode (rquickjs only offers this for modules).
 pub(crate) fn compile_global(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
-    let src = CString::new(source).map_err(|_| CompileError { message: "script contains a NUL byte".into() })?;
-    let file = CString::new(name).map_err(|_| CompileError { message: "name contains a NUL byte".into() })?;
+    let src = CString::new(source).map_err(|_| CompileError {
+        message: "script contains a NUL byte".into(),
+    })?;
+    let file = CString::new(name).map_err(|_| CompileError {
+        message: "name contains a NUL byte".into(),
+    })?;
     with_compiler(|ctx| {
         let raw = ctx.as_raw().as_ptr();
         let flags = (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
@@ -106,20 +130,33 @@ pub(crate) fn compile_global(name: &str, source: &str) -> Result<Vec<u8>, Compil
         // SAFETY: JS_Eval returns an owned value; checking its tag reads no memory.
         if unsafe { qjs::JS_IsException(func) } {
             let exc = ctx.catch();
-            return Err(CompileError { message: crate::isolate::errors::describe(ctx, &exc) });
+            return Err(CompileError {
+                message: crate::isolate::errors::describe(ctx, &exc),
+            });
         }
         let mut len: usize = 0;
         // SAFETY: `func` is the compiled function object owned by us; JS_WriteObject returns a
         // buffer allocated by the context's allocator (or NULL), which we copy and free below;
         // finally we release our reference to `func` exactly once.
         unsafe {
-            let buf = qjs::JS_WriteObject(raw, &mut len as *mut usize as *mut _, func, qjs::JS_WRITE_OBJ_BYTECODE as i32);
-            let out = if buf.is_null() { None } else { Some(std::slice::from_raw_parts(buf, len).to_vec()) };
+            let buf = qjs::JS_WriteObject(
+                raw,
+                &mut len as *mut usize as *mut _,
+                func,
+                qjs::JS_WRITE_OBJ_BYTECODE as i32,
+            );
+            let out = if buf.is_null() {
+                None
+            } else {
+                Some(std::slice::from_raw_parts(buf, len).to_vec())
+            };
             if !buf.is_null() {
                 qjs::js_free(raw, buf as *mut _);
             }
             qjs::JS_FreeValue(raw, func);
-            out.ok_or_else(|| CompileError { message: "could not serialize bytecode".into() })
+            out.ok_or_else(|| CompileError {
+                message: "could not serialize bytecode".into(),
+            })
         }
     })
 }
@@ -132,7 +169,9 @@ mod tests {
     fn detects_formats() {
         assert!(looks_like_module("export default { fetch() {} }"));
         assert!(looks_like_module("import x from 'y'\nexport default x"));
-        assert!(!looks_like_module("addEventListener('fetch', e => e.respondWith(new Response('x')))"));
+        assert!(!looks_like_module(
+            "addEventListener('fetch', e => e.respondWith(new Response('x')))"
+        ));
         assert!(!looks_like_module("const m = import('x')"));
         assert!(looks_like_module("let n = 0; export default { fetch() {} }"));
         assert!(!looks_like_module("const exported = 1; obj.export = 2;"));

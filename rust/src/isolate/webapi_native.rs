@@ -3,9 +3,9 @@
 //! standard), `application/x-www-form-urlencoded` (`form_urlencoded`, from the `url` crate),
 //! and UTF-8 encoding and decoding.
 
+use ada_url::Url;
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
-use ada_url::Url;
 
 /// The components the JS `URL` class caches, in this order.
 fn components(u: &Url) -> Vec<String> {
@@ -50,7 +50,11 @@ fn set_component(u: &mut Url, prop: &str, value: &str) -> bool {
 /// Decodes UTF-8 as the Encoding standard does: `None` on the first error when `fatal`,
 /// U+FFFD replacement otherwise; a leading BOM is removed unless `ignore_bom`.
 pub fn decode_utf8(bytes: &[u8], fatal: bool, ignore_bom: bool) -> Option<String> {
-    let bytes = if !ignore_bom && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { &bytes[3..] } else { bytes };
+    let bytes = if !ignore_bom && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        &bytes[3..]
+    } else {
+        bytes
+    };
     if fatal {
         std::str::from_utf8(bytes).ok().map(str::to_owned)
     } else {
@@ -98,20 +102,28 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
     )?;
     n.set(
         "encode",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| TypedArray::<u8>::new(ctx, s.into_bytes()))?,
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| {
+            TypedArray::<u8>::new(ctx, s.into_bytes())
+        })?,
     )?;
     n.set(
         "decode",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, bytes: Value<'js>, fatal: bool, ignore_bom: bool| {
-            let arr = TypedArray::<u8>::from_value(bytes)?;
-            // SAFETY: the slice is decoded into an owned String before any JavaScript runs again.
-            let decoded = unsafe { arr.as_bytes() }.map(|data| decode_utf8(data, fatal, ignore_bom));
-            match decoded {
-                None => Err(Exception::throw_type(&ctx, "detached buffer")),
-                Some(None) => Err(Exception::throw_type(&ctx, "The encoded data was not valid for encoding utf-8")),
-                Some(Some(s)) => Ok(s),
-            }
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, bytes: Value<'js>, fatal: bool, ignore_bom: bool| {
+                let arr = TypedArray::<u8>::from_value(bytes)?;
+                // SAFETY: the slice is decoded into an owned String before any JavaScript runs again.
+                let decoded = unsafe { arr.as_bytes() }.map(|data| decode_utf8(data, fatal, ignore_bom));
+                match decoded {
+                    None => Err(Exception::throw_type(&ctx, "detached buffer")),
+                    Some(None) => Err(Exception::throw_type(
+                        &ctx,
+                        "The encoded data was not valid for encoding utf-8",
+                    )),
+                    Some(Some(s)) => Ok(s),
+                }
+            },
+        )?,
     )?;
     Ok(())
 }

@@ -16,7 +16,11 @@ pub enum OpKind {
     Timer { at_ns: u64 },
     /// A call on a binding of `env` (KV namespace, Durable Object namespace, cache...):
     /// `args` is JSON text; the host answers with `OpResult::Value` (JSON text) or `Error`.
-    Binding { binding: String, method: String, args: String },
+    Binding {
+        binding: String,
+        method: String,
+        args: String,
+    },
 }
 
 /// One operation handed to the host.

@@ -84,9 +84,10 @@ impl Outcome {
         match self {
             Outcome::Ok => None,
             Outcome::Exception => Some((500, "Error 1101: Worker threw exception")),
-            Outcome::InvalidResponse => {
-                Some((500, "Error 1101: Worker threw exception (the handler did not return a Response)"))
-            }
+            Outcome::InvalidResponse => Some((
+                500,
+                "Error 1101: Worker threw exception (the handler did not return a Response)",
+            )),
             Outcome::ExceededCpu => Some((503, "Error 1102: Worker exceeded CPU time limit")),
             Outcome::ExceededMemory => Some((503, "Error 1102: Worker exceeded memory limit")),
             Outcome::NeverSettled => Some((500, "Error 1101: The script will never generate a response")),

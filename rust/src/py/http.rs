@@ -22,7 +22,9 @@ pub fn headers_from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Headers> {
     let mut add = |name: Bound<'_, PyAny>, value: Bound<'_, PyAny>| -> PyResult<()> {
         let name: String = name.extract()?;
         let value: String = value.extract()?;
-        headers.append(&name, &value).map_err(|e| error(py, "RequestError", e.to_string()))
+        headers
+            .append(&name, &value)
+            .map_err(|e| error(py, "RequestError", e.to_string()))
     };
     if let Ok(d) = obj.cast::<PyDict>() {
         for (k, v) in d.iter() {
@@ -31,8 +33,10 @@ pub fn headers_from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Headers> {
     } else {
         for item in obj.try_iter()? {
             let item = item?;
-            let pair = item.cast::<PyTuple>().map(|t| t.clone()).or_else(|_| {
-                item.cast::<PyList>().map(|l| l.to_tuple()).map_err(|_| PyTypeError::new_err("headers must be a mapping or (name, value) pairs"))
+            let pair = item.cast::<PyTuple>().cloned().or_else(|_| {
+                item.cast::<PyList>()
+                    .map(|l| l.to_tuple())
+                    .map_err(|_| PyTypeError::new_err("headers must be a mapping or (name, value) pairs"))
             })?;
             if pair.len() != 2 {
                 return Err(PyTypeError::new_err("each header must be a (name, value) pair"));
@@ -71,12 +75,16 @@ impl PyHeaders {
     #[new]
     #[pyo3(signature = (init=None))]
     fn new(init: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        Ok(PyHeaders { inner: Arc::new(headers_from_py(init)?) })
+        Ok(PyHeaders {
+            inner: Arc::new(headers_from_py(init)?),
+        })
     }
 
     /// All values of `name` joined by ", "; `KeyError` when absent.
     fn __getitem__(&self, name: &str) -> PyResult<String> {
-        self.inner.get_combined(name).ok_or_else(|| PyKeyError::new_err(name.to_owned()))
+        self.inner
+            .get_combined(name)
+            .ok_or_else(|| PyKeyError::new_err(name.to_owned()))
     }
 
     #[pyo3(signature = (name, default=None))]
@@ -147,14 +155,19 @@ impl PyRequest {
         body: Option<&Bound<'_, PyAny>>,
         cf: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let parsed = ada_url::Url::parse(url, None).map_err(|_| error(py, "RequestError", format!("invalid URL {url:?}")))?;
+        let parsed =
+            ada_url::Url::parse(url, None).map_err(|_| error(py, "RequestError", format!("invalid URL {url:?}")))?;
         if !crate::http::is_valid_method(method) {
             return Err(error(py, "RequestError", format!("invalid method {method:?}")));
         }
         let body = body_from_py(body)?;
         let method = crate::http::normalize_method(method);
         if (method == "GET" || method == "HEAD") && !body.is_none() {
-            return Err(error(py, "RequestError", format!("a {method} request cannot have a body")));
+            return Err(error(
+                py,
+                "RequestError",
+                format!("a {method} request cannot have a body"),
+            ));
         }
         let cf_json = match cf {
             None => None,
@@ -169,7 +182,12 @@ impl PyRequest {
             }
         };
         Ok(PyRequest {
-            inner: Request { method, url: parsed.href().to_owned(), headers: headers_from_py(headers)?, body },
+            inner: Request {
+                method,
+                url: parsed.href().to_owned(),
+                headers: headers_from_py(headers)?,
+                body,
+            },
             cf_json,
         })
     }
@@ -186,7 +204,9 @@ impl PyRequest {
 
     #[getter]
     fn headers(&self) -> PyHeaders {
-        PyHeaders { inner: Arc::new(self.inner.headers.clone()) }
+        PyHeaders {
+            inner: Arc::new(self.inner.headers.clone()),
+        }
     }
 
     #[getter]
@@ -218,9 +238,19 @@ pub struct PyResponse {
 impl PyResponse {
     #[new]
     #[pyo3(signature = (body=None, *, status=200, headers=None, status_text=""))]
-    fn new(body: Option<&Bound<'_, PyAny>>, status: u16, headers: Option<&Bound<'_, PyAny>>, status_text: &str) -> PyResult<Self> {
+    fn new(
+        body: Option<&Bound<'_, PyAny>>,
+        status: u16,
+        headers: Option<&Bound<'_, PyAny>>,
+        status_text: &str,
+    ) -> PyResult<Self> {
         Ok(PyResponse {
-            inner: Response { status, status_text: status_text.to_owned(), headers: headers_from_py(headers)?, body: body_from_py(body)? },
+            inner: Response {
+                status,
+                status_text: status_text.to_owned(),
+                headers: headers_from_py(headers)?,
+                body: body_from_py(body)?,
+            },
             stats: None,
         })
     }
@@ -242,7 +272,9 @@ impl PyResponse {
 
     #[getter]
     fn headers(&self) -> PyHeaders {
-        PyHeaders { inner: Arc::new(self.inner.headers.clone()) }
+        PyHeaders {
+            inner: Arc::new(self.inner.headers.clone()),
+        }
     }
 
     #[getter]

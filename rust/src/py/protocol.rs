@@ -31,9 +31,26 @@ impl PyOperation {
 
 impl PyOperation {
     pub fn from_op(py: Python<'_>, op: Operation) -> PyResult<Self> {
-        let mut out = PyOperation { id: op.id, task: op.task, kind: "fetch", request: None, at: None, binding: None, method: None, args: None };
+        let mut out = PyOperation {
+            id: op.id,
+            task: op.task,
+            kind: "fetch",
+            request: None,
+            at: None,
+            binding: None,
+            method: None,
+            args: None,
+        };
         match op.kind {
-            OpKind::Fetch(request) => out.request = Some(Py::new(py, PyRequest { inner: request, cf_json: None })?),
+            OpKind::Fetch(request) => {
+                out.request = Some(Py::new(
+                    py,
+                    PyRequest {
+                        inner: request,
+                        cf_json: None,
+                    },
+                )?)
+            }
             OpKind::Timer { at_ns } => {
                 out.kind = "timer";
                 out.at = Some(at_ns as f64 / 1e9);
@@ -64,7 +81,13 @@ pub struct PyStep {
 #[pymethods]
 impl PyStep {
     fn __repr__(&self) -> String {
-        format!("Step(task={}, response={}, ops={}, done={})", self.task, self.response.is_some(), self.ops.len(), self.done)
+        format!(
+            "Step(task={}, response={}, ops={}, done={})",
+            self.task,
+            self.response.is_some(),
+            self.ops.len(),
+            self.done
+        )
     }
 }
 
@@ -72,13 +95,35 @@ pub fn steps_to_py(py: Python<'_>, steps: Vec<Step>) -> PyResult<Vec<PyStep>> {
     steps
         .into_iter()
         .map(|s| {
-            let stats = s.stats.as_ref().map(|st| Py::new(py, PyStats::from_stats(py, st)?)).transpose()?;
+            let stats = s
+                .stats
+                .as_ref()
+                .map(|st| Py::new(py, PyStats::from_stats(py, st)?))
+                .transpose()?;
             let response = s
                 .response
-                .map(|r| Py::new(py, PyResponse { inner: r, stats: stats.as_ref().map(|x| x.clone_ref(py)) }))
+                .map(|r| {
+                    Py::new(
+                        py,
+                        PyResponse {
+                            inner: r,
+                            stats: stats.as_ref().map(|x| x.clone_ref(py)),
+                        },
+                    )
+                })
                 .transpose()?;
-            let ops = s.ops.into_iter().map(|o| Py::new(py, PyOperation::from_op(py, o)?)).collect::<PyResult<Vec<_>>>()?;
-            Ok(PyStep { task: s.task, response, ops, done: s.done, stats })
+            let ops = s
+                .ops
+                .into_iter()
+                .map(|o| Py::new(py, PyOperation::from_op(py, o)?))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyStep {
+                task: s.task,
+                response,
+                ops,
+                done: s.done,
+                stats,
+            })
         })
         .collect()
 }

@@ -22,7 +22,11 @@ impl PyLogLine {
 
 impl From<&LogLine> for PyLogLine {
     fn from(l: &LogLine) -> Self {
-        PyLogLine { level: l.level.as_str(), message: l.message.clone(), at: l.at_ms / 1e3 }
+        PyLogLine {
+            level: l.level.as_str(),
+            message: l.message.clone(),
+            at: l.at_ms / 1e3,
+        }
     }
 }
 
@@ -51,7 +55,11 @@ pub struct PyStats {
 
 impl PyStats {
     pub fn from_stats(py: Python<'_>, s: &Stats) -> PyResult<Self> {
-        let logs = s.logs.iter().map(|l| Py::new(py, PyLogLine::from(l))).collect::<PyResult<Vec<_>>>()?;
+        let logs = s
+            .logs
+            .iter()
+            .map(|l| Py::new(py, PyLogLine::from(l)))
+            .collect::<PyResult<Vec<_>>>()?;
         Ok(PyStats {
             cpu_ms: s.cpu_ns as f64 / 1e6,
             cold_start: s.cold_start,

@@ -52,8 +52,14 @@ impl PyCoreWorker {
         seed: Option<u64>,
         now: f64,
     ) -> PyResult<Self> {
-        if !(cpu_ms > 0.0) || !(startup_cpu_ms > 0.0) || !(memory_mb >= 1.0) || stack_kb < 64 || max_isolates == 0 {
-            return Err(error(py, "ConfigError", "limits must be positive (memory_mb >= 1, stack_kb >= 64, max_isolates >= 1)"));
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
+        if !valid || stack_kb < 64 || max_isolates == 0 {
+            return Err(error(
+                py,
+                "ConfigError",
+                "limits must be positive (memory_mb >= 1, stack_kb >= 64, max_isolates >= 1)",
+            ));
         }
         let config = WorkerConfig {
             limits: Limits {
@@ -71,10 +77,15 @@ impl PyCoreWorker {
         let source = source.to_owned();
         let name = name.to_owned();
         let result = py.detach(move || -> Result<Worker, LoadError> {
-            let script = compile(&name, &source).map_err(|e| LoadError { outcome: Outcome::ScriptError, message: e.message })?;
+            let script = compile(&name, &source).map_err(|e| LoadError {
+                outcome: Outcome::ScriptError,
+                message: e.message,
+            })?;
             Worker::new(script, config, to_ns(now))
         });
-        result.map(|inner| PyCoreWorker { inner }).map_err(|e| load_error(py, e))
+        result
+            .map(|inner| PyCoreWorker { inner })
+            .map_err(|e| load_error(py, e))
     }
 
     /// "module" or "service-worker".
@@ -100,7 +111,13 @@ impl PyCoreWorker {
     }
 
     /// Completes a fetch operation with the response the host got.
-    fn complete_fetch(&self, py: Python<'_>, op: u64, response: &Bound<'_, PyResponse>, now: f64) -> PyResult<Vec<PyStep>> {
+    fn complete_fetch(
+        &self,
+        py: Python<'_>,
+        op: u64,
+        response: &Bound<'_, PyResponse>,
+        now: f64,
+    ) -> PyResult<Vec<PyStep>> {
         let r = response.get().inner.clone();
         let steps = py.detach(|| self.inner.complete(op, OpResult::Response(r), to_ns(now)));
         steps_to_py(py, steps)
@@ -114,13 +131,30 @@ impl PyCoreWorker {
 
     /// Completes a binding operation with a JSON value (and optional bytes).
     #[pyo3(signature = (op, json, now, data=None))]
-    fn complete_value(&self, py: Python<'_>, op: u64, json: String, now: f64, data: Option<Vec<u8>>) -> PyResult<Vec<PyStep>> {
-        let steps = py.detach(|| self.inner.complete(op, OpResult::Value { json, bytes: data }, to_ns(now)));
+    fn complete_value(
+        &self,
+        py: Python<'_>,
+        op: u64,
+        json: String,
+        now: f64,
+        data: Option<Vec<u8>>,
+    ) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| {
+            self.inner
+                .complete(op, OpResult::Value { json, bytes: data }, to_ns(now))
+        });
         steps_to_py(py, steps)
     }
 
     /// Fails an operation: the worker's promise rejects with `new <name>(message)`.
-    fn complete_error(&self, py: Python<'_>, op: u64, name: String, message: String, now: f64) -> PyResult<Vec<PyStep>> {
+    fn complete_error(
+        &self,
+        py: Python<'_>,
+        op: u64,
+        name: String,
+        message: String,
+        now: f64,
+    ) -> PyResult<Vec<PyStep>> {
         let steps = py.detach(|| self.inner.complete(op, OpResult::Error { name, message }, to_ns(now)));
         steps_to_py(py, steps)
     }

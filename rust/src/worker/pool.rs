@@ -11,9 +11,9 @@
 
 use super::config::WorkerConfig;
 use crate::http::Request;
+use crate::http::Response;
 use crate::isolate::{Isolate, IsolateSpec, OpIds, Script, StartupError};
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
-use crate::http::Response;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,7 +34,10 @@ impl std::fmt::Display for LoadError {
 
 impl From<StartupError> for LoadError {
     fn from(e: StartupError) -> Self {
-        LoadError { outcome: e.outcome, message: e.message }
+        LoadError {
+            outcome: e.outcome,
+            message: e.message,
+        }
     }
 }
 
@@ -94,11 +97,21 @@ impl Worker {
         };
         let first = worker.create_isolate(now_ns)?;
         let mut reg = worker.registry.lock();
-        reg.slots.push(Slot { id: first.id, isolate: Arc::new(Mutex::new(first)), inflight: 0, busy: false });
+        reg.slots.push(Slot {
+            id: first.id,
+            isolate: Arc::new(Mutex::new(first)),
+            inflight: 0,
+            busy: false,
+        });
         drop(reg);
         for _ in 1..worker.config.min_isolates {
             let iso = worker.create_isolate(now_ns)?;
-            worker.registry.lock().slots.push(Slot { id: iso.id, isolate: Arc::new(Mutex::new(iso)), inflight: 0, busy: false });
+            worker.registry.lock().slots.push(Slot {
+                id: iso.id,
+                isolate: Arc::new(Mutex::new(iso)),
+                inflight: 0,
+                busy: false,
+            });
         }
         if worker.config.min_isolates == 0 {
             worker.registry.lock().slots.clear();
@@ -120,7 +133,9 @@ impl Worker {
             Some(seed) => {
                 let n = self.seed_counter.fetch_add(1, Ordering::Relaxed);
                 for (i, chunk) in out.chunks_mut(8).enumerate() {
-                    chunk.copy_from_slice(&splitmix(seed ^ splitmix(n.wrapping_mul(4).wrapping_add(i as u64))).to_le_bytes());
+                    chunk.copy_from_slice(
+                        &splitmix(seed ^ splitmix(n.wrapping_mul(4).wrapping_add(i as u64))).to_le_bytes(),
+                    );
                 }
             }
             None => {
@@ -197,7 +212,12 @@ impl Worker {
         let iso = self.create_isolate(now_ns)?;
         let id = iso.id;
         let arc = Arc::new(Mutex::new(iso));
-        self.registry.lock().slots.push(Slot { id, isolate: arc.clone(), inflight: 1, busy: true });
+        self.registry.lock().slots.push(Slot {
+            id,
+            isolate: arc.clone(),
+            inflight: 1,
+            busy: true,
+        });
         Ok((id, arc, true))
     }
 
@@ -262,7 +282,9 @@ impl Worker {
     pub fn complete(&self, op: OpId, result: OpResult, now_ns: u64) -> Vec<Step> {
         let owner = self.registry.lock().op_owner.remove(&op);
         let Some(isolate_id) = owner else { return Vec::new() };
-        let Some(isolate) = self.lookup(isolate_id) else { return Vec::new() };
+        let Some(isolate) = self.lookup(isolate_id) else {
+            return Vec::new();
+        };
         let mut iso = isolate.lock();
         let steps = iso.complete(op, result, now_ns);
         self.release(isolate_id, &iso, &steps);
@@ -273,7 +295,9 @@ impl Worker {
     pub fn abort(&self, task: TaskId, now_ns: u64) -> Vec<Step> {
         let owner = self.registry.lock().task_owner.get(&task).copied();
         let Some(isolate_id) = owner else { return Vec::new() };
-        let Some(isolate) = self.lookup(isolate_id) else { return Vec::new() };
+        let Some(isolate) = self.lookup(isolate_id) else {
+            return Vec::new();
+        };
         let mut iso = isolate.lock();
         let steps = iso.abort(task, now_ns);
         self.release(isolate_id, &iso, &steps);

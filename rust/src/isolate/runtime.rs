@@ -17,6 +17,7 @@ use super::limits::Limits;
 use super::native::{self, Shared};
 use super::prelude;
 use super::script::{Script, ScriptKind};
+use super::state::JsFn;
 use super::state::{HostState, OpIds, ParkedKind, Settled, TaskState};
 use crate::http::{Headers, Request, Response};
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
@@ -24,7 +25,6 @@ use parking_lot::Mutex;
 use rquickjs::context::intrinsic;
 use rquickjs::function::Constructor;
 use rquickjs::{qjs, Context, Ctx, Function, Module, Object, Runtime, TypedArray, Value};
-use super::state::JsFn;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -111,14 +111,18 @@ fn flat_headers(h: &Headers) -> Vec<String> {
 impl Isolate {
     pub fn new(spec: IsolateSpec<'_>) -> Result<Isolate, StartupError> {
         let start = thread_cpu_ns();
-        let fail = |message: String| StartupError { outcome: Outcome::ScriptError, message };
+        let fail = |message: String| StartupError {
+            outcome: Outcome::ScriptError,
+            message,
+        };
         let runtime = Runtime::new().map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_memory_limit(spec.limits.memory_bytes);
         runtime.set_max_stack_size(spec.limits.stack_bytes);
         let budget = CpuBudget::new();
         let b = budget.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
-        let context = Context::custom::<WorkerIntrinsics>(&runtime).map_err(|e| fail(format!("cannot create context: {e}")))?;
+        let context =
+            Context::custom::<WorkerIntrinsics>(&runtime).map_err(|e| fail(format!("cannot create context: {e}")))?;
         context.with(|ctx| {
             // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
             unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
@@ -133,7 +137,10 @@ impl Isolate {
                 if is_out_of_memory(&text) {
                     st.out_of_memory = true;
                 }
-                st.log(crate::protocol::LogLevel::Error, format!("Uncaught (in promise) {text}"));
+                st.log(
+                    crate::protocol::LogLevel::Error,
+                    format!("Uncaught (in promise) {text}"),
+                );
             }
         })));
 
@@ -166,10 +173,17 @@ impl Isolate {
             });
         }
         if isolate.state.lock().out_of_memory {
-            return Err(StartupError { outcome: Outcome::ExceededMemory, message: "Script startup exceeded memory limit".into() });
+            return Err(StartupError {
+                outcome: Outcome::ExceededMemory,
+                message: "Script startup exceeded memory limit".into(),
+            });
         }
         loaded.map_err(|message| {
-            let outcome = if is_out_of_memory(&message) { Outcome::ExceededMemory } else { Outcome::ScriptError };
+            let outcome = if is_out_of_memory(&message) {
+                Outcome::ExceededMemory
+            } else {
+                Outcome::ScriptError
+            };
             StartupError { outcome, message }
         })?;
         Ok(isolate)
@@ -236,14 +250,30 @@ impl Isolate {
     }
 
     /// Starts a request. `cf_json` becomes `request.cf`.
-    pub fn begin(&mut self, task: TaskId, request: &Request, cf_json: Option<&str>, now_ns: u64, cold_start: bool) -> Vec<Step> {
+    pub fn begin(
+        &mut self,
+        task: TaskId,
+        request: &Request,
+        cf_json: Option<&str>,
+        now_ns: u64,
+        cold_start: bool,
+    ) -> Vec<Step> {
         let now_ms = ns_to_ms(now_ns);
         self.requests += 1;
-        self.meta.insert(task, TaskMeta { started_ms: now_ms, cold_start, delivered: false });
+        self.meta.insert(
+            task,
+            TaskMeta {
+                started_ms: now_ms,
+                cold_start,
+                delivered: false,
+            },
+        );
         self.state.lock().tasks.insert(task, TaskState::default());
         let dispatch = self.dispatch.clone();
         self.turn(task, now_ms, move |ctx| {
-            let dispatch = dispatch.expect("dispatch is set once the isolate is loaded").restore(ctx)?;
+            let dispatch = dispatch
+                .expect("dispatch is set once the isolate is loaded")
+                .restore(ctx)?;
             let body: Value = if request.body.is_none() {
                 Value::new_null(ctx.clone())
             } else {
@@ -253,7 +283,14 @@ impl Isolate {
                 Some(json) => ctx.json_parse(json)?,
                 None => Value::new_undefined(ctx.clone()),
             };
-            dispatch.call::<_, ()>((task as f64, request.method.as_str(), request.url.as_str(), flat_headers(&request.headers), body, cf))
+            dispatch.call::<_, ()>((
+                task as f64,
+                request.method.as_str(),
+                request.url.as_str(),
+                flat_headers(&request.headers),
+                body,
+                cf,
+            ))
         });
         self.collect(now_ms)
     }
@@ -270,7 +307,9 @@ impl Isolate {
             let reject = parked.reject.restore(ctx)?;
             match (parked.kind, result) {
                 (_, OpResult::Error { name, message }) => {
-                    let ctor: Constructor = ctx.globals().get(if name.is_empty() { "Error" } else { name.as_str() })
+                    let ctor: Constructor = ctx
+                        .globals()
+                        .get(if name.is_empty() { "Error" } else { name.as_str() })
                         .or_else(|_| ctx.globals().get("Error"))?;
                     let err: Value = ctor.construct((message,))?;
                     reject.call::<_, ()>((err,))
@@ -293,7 +332,10 @@ impl Isolate {
                     }
                 }
                 (_, other) => {
-                    let err = rquickjs::Exception::from_message(ctx.clone(), &format!("host completed the operation with an unexpected result: {other:?}"))?;
+                    let err = rquickjs::Exception::from_message(
+                        ctx.clone(),
+                        &format!("host completed the operation with an unexpected result: {other:?}"),
+                    )?;
                     reject.call::<_, ()>((err,))
                 }
             }
@@ -349,9 +391,15 @@ impl Isolate {
             t.cpu_ns = t.cpu_ns.saturating_add(used);
         }
         if budget.tripped() {
-            self.broken = Some((Outcome::ExceededCpu, format!("Worker exceeded CPU time limit ({} ms)", self.limits.cpu_ms)));
+            self.broken = Some((
+                Outcome::ExceededCpu,
+                format!("Worker exceeded CPU time limit ({} ms)", self.limits.cpu_ms),
+            ));
         } else if st.out_of_memory || error.as_deref().is_some_and(is_out_of_memory) {
-            self.broken = Some((Outcome::ExceededMemory, format!("Worker exceeded memory limit ({} bytes)", self.limits.memory_bytes)));
+            self.broken = Some((
+                Outcome::ExceededMemory,
+                format!("Worker exceeded memory limit ({} bytes)", self.limits.memory_bytes),
+            ));
         } else if let Some(error) = error {
             // The prelude's own calls do not throw; an exception escaping them means a broken
             // isolate (an uncatchable error, or the stack exhausted inside the prelude).
@@ -366,7 +414,10 @@ impl Isolate {
                 let (o, e) = if *id == current {
                     (outcome, reason.clone())
                 } else {
-                    (Outcome::IsolateDiscarded, format!("another request broke the isolate: {reason}"))
+                    (
+                        Outcome::IsolateDiscarded,
+                        format!("another request broke the isolate: {reason}"),
+                    )
                 };
                 t.settled.get_or_insert(Settled::Failed { outcome: o, error: e });
                 if t.wait_until_pending > 0 {
@@ -427,7 +478,13 @@ impl Isolate {
                 stats = Some(task_stats(iso_id, startup_ns, meta, t, Outcome::Ok, None, now_ms));
             }
             if response.is_some() || done || !task_ops.is_empty() {
-                steps.push(Step { task: id, response, ops: task_ops, done, stats });
+                steps.push(Step {
+                    task: id,
+                    response,
+                    ops: task_ops,
+                    done,
+                    stats,
+                });
             }
             if done {
                 st.tasks.remove(&id);
@@ -436,22 +493,29 @@ impl Isolate {
         }
         steps
     }
-
 }
 
-fn task_stats(isolate_id: u64, startup_ns: u64, meta: &TaskMeta, t: &TaskState, outcome: Outcome, error: Option<String>, now_ms: f64) -> Stats {
-        Stats {
-            cpu_ns: t.cpu_ns,
-            cold_start: meta.cold_start,
-            startup_ns: if meta.cold_start { startup_ns } else { 0 },
-            isolate_id,
-            outcome,
-            error,
-            logs: t.logs.clone(),
-            ops: t.ops,
-            wall_ms: (now_ms - meta.started_ms).max(0.0),
-            wait_until_errors: t.wait_until_errors.clone(),
-        }
+fn task_stats(
+    isolate_id: u64,
+    startup_ns: u64,
+    meta: &TaskMeta,
+    t: &TaskState,
+    outcome: Outcome,
+    error: Option<String>,
+    now_ms: f64,
+) -> Stats {
+    Stats {
+        cpu_ns: t.cpu_ns,
+        cold_start: meta.cold_start,
+        startup_ns: if meta.cold_start { startup_ns } else { 0 },
+        isolate_id,
+        outcome,
+        error,
+        logs: t.logs.clone(),
+        ops: t.ops,
+        wall_ms: (now_ms - meta.started_ms).max(0.0),
+        wait_until_errors: t.wait_until_errors.clone(),
+    }
 }
 
 impl Drop for Isolate {
