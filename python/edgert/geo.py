@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edgert.errors import ConfigError, UnknownPlaceError
-from edgert.geodesy import unit_vector, unit_vectors
+from edgert.geodesy import EARTH_RADIUS_KM, unit_vector, unit_vectors
 from edgert.pops import Pop
 
 __all__ = [
@@ -172,10 +172,16 @@ class WorldCities:
             raise UnknownPlaceError(f"unknown city {name!r}{where} (GeoNames cities of 15,000+)")
         return self.city(matches[0])
 
-    def nearest(self, latitude: float, longitude: float) -> City:
-        """The city nearest a point (great circle)."""
+    def nearest(self, latitude: float, longitude: float, radius_km: float = 25.0) -> City:
+        """The city a point belongs to: the most populous city within ``radius_km``, else the
+        nearest one (GeoNames lists city districts, such as Paris's arrondissements, as cities of
+        their own; the radius lets the city itself win)."""
         v = np.asarray(unit_vector(latitude, longitude))
-        return self.city(int(np.argmax(self._vectors @ v)))
+        dots = self._vectors @ v
+        near = np.nonzero(dots >= np.cos(radius_km / EARTH_RADIUS_KM))[0]
+        if len(near):
+            return self.city(int(near[np.argmax(self.populations[near])]))
+        return self.city(int(np.argmax(dots)))
 
     def sample(
         self, rng: np.random.Generator, n: int, *, weighted: bool = True
@@ -198,9 +204,9 @@ def find_city(name: str, country: str | None = None) -> City:
     return world_cities().find(name, country)
 
 
-def nearest_city(latitude: float, longitude: float) -> City:
-    """The city nearest a point (see :meth:`WorldCities.nearest`)."""
-    return world_cities().nearest(latitude, longitude)
+def nearest_city(latitude: float, longitude: float, radius_km: float = 25.0) -> City:
+    """The city a point belongs to (see :meth:`WorldCities.nearest`)."""
+    return world_cities().nearest(latitude, longitude, radius_km)
 
 
 @dataclass(frozen=True, slots=True)
