@@ -46,6 +46,7 @@ from edgert.geodesy import SPEED_OF_LIGHT_KM_PER_MS, great_circle_km, great_circ
 __all__ = [
     "AccessType",
     "Connection",
+    "EdgeTiming",
     "HttpProtocol",
     "LatencyModel",
     "LatencyParams",
@@ -211,6 +212,28 @@ class Phases:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class EdgeTiming:
+    """A request through a PoP: the client's leg and, when the PoP went to the origin, its leg.
+
+    The legs are sequential: the client's phases up to the request, the PoP's own time (in
+    ``client.server_ms``), the origin leg, then the response's transfer to the client.
+    """
+
+    client: Phases
+    origin: Phases | None = None
+
+    @property
+    def total_ms(self) -> float:
+        """The whole request as the client sees it."""
+        return self.client.total_ms + (self.origin.total_ms if self.origin is not None else 0.0)
+
+    @property
+    def edge_only(self) -> bool:
+        """True when the PoP answered without the origin."""
+        return self.origin is None
+
+
 def handshake_rtts(
     protocol: HttpProtocol = "HTTP/2",
     tls: TlsVersion = "1.3",
@@ -265,9 +288,8 @@ def slow_start_rounds(
         window *= 2
         sent += window
         rounds += 1
-    if segments > window:
-        window = max(window, min(segments, int(bdp_bytes // mss_bytes) + 1))
-    return rounds, window
+    # In slow start each acknowledged segment opens the window by one (RFC 5681 section 3.1).
+    return rounds, max(1, cwnd_segments) + segments
 
 
 def _normal(rng: Rng) -> float:
@@ -463,3 +485,74 @@ class LatencyModel:
             transfer_ms=transfer,
             cwnd_segments=window,
         )
+
+    def via_pop(
+        self,
+        client: Located,
+        pop: Located,
+        origin: Located | None = None,
+        *,
+        client_access: AccessType | str | float = "fixed",
+        client_connection: Connection = "new",
+        origin_connection: Connection = "reused",
+        protocol: HttpProtocol = "HTTP/2",
+        tls: TlsVersion = "1.3",
+        dns_cached: bool = True,
+        pop_ms: float = 0.0,
+        origin_server_ms: float = 0.0,
+        response_bytes: int = 0,
+        origin_path: PathKind = "internet",
+        rng: Rng | None = None,
+    ) -> EdgeTiming:
+        """A request from ``client`` answered at ``pop``, going on to ``origin`` if one is given.
+
+        The client's leg runs over the public Internet with the client's access latency
+        (``client_access``: a kind of line, or the client's own draw in ms); the PoP spends
+        ``pop_ms``; the PoP-to-origin leg runs on ``origin_path`` (public Internet by default: a
+        CDN reaches a customer's origin from the PoP that took the request) over a pooled, warm
+        connection unless ``origin_connection`` says otherwise, and the origin spends
+        ``origin_server_ms``. Without ``rng``: medians and no jitter.
+        """
+        p = self.params
+        access = (
+            float(client_access)
+            if isinstance(client_access, int | float)
+            else self.access_rtt_ms(client_access, rng)
+        )
+        kind = client_access if isinstance(client_access, str) else "fixed"
+        client_rtt = self.rtt_ms(
+            client, pop, access_a=access, access_b=p.datacenter_access_ms, rng=rng
+        )
+        dns = self.dns_ms(access, cached=dns_cached, rng=rng)
+        leg = self.exchange(
+            client_rtt,
+            protocol=protocol,
+            tls=tls,
+            connection=client_connection,
+            response_bytes=response_bytes,
+            bandwidth_mbps=p.bandwidth_mbps(kind),
+            server_ms=pop_ms,
+            dns_ms=dns,
+            rng=rng,
+        )
+        if origin is None:
+            return EdgeTiming(client=leg)
+        origin_rtt = self.rtt_ms(
+            pop,
+            origin,
+            path=origin_path,
+            access_a=p.datacenter_access_ms,
+            access_b=p.datacenter_access_ms,
+            rng=rng,
+        )
+        upstream = self.exchange(
+            origin_rtt,
+            protocol="HTTP/2" if protocol == "HTTP/3" else protocol,
+            tls=tls,
+            connection=origin_connection,
+            response_bytes=response_bytes,
+            bandwidth_mbps=p.datacenter_bandwidth_mbps,
+            server_ms=origin_server_ms,
+            rng=rng,
+        )
+        return EdgeTiming(client=leg, origin=upstream)
