@@ -136,17 +136,18 @@ class AnycastRouter:
             self._grid = CandidateGrid(self._vec, self.params.max_rank, GRID_CELL_DEG)
         return self._grid
 
+    def _load_cell(self, which: int, cell: int) -> tuple[int, ...]:
+        grid = self._get_grid()
+        n = int(grid.count[which][cell])
+        found = tuple(int(j) for j in grid.cand[which][cell, :n])
+        self._cells[which][cell] = found
+        return found
+
     def _candidates(self, which: int, latitude: float, longitude: float) -> tuple[int, ...]:
         """Candidate local indices of the point's cell, for rank 1 (0) or ranks 1..k (1)."""
-        grid = self._get_grid()
-        cell = grid.cell(latitude, longitude)
-        cache = self._cells[which]
-        found = cache.get(cell)
-        if found is None:
-            n = int(grid.count[which][cell])
-            found = tuple(int(j) for j in grid.cand[which][cell, :n])
-            cache[cell] = found
-        return found
+        cell = self._get_grid().cell(latitude, longitude)
+        found = self._cells[which].get(cell)
+        return found if found is not None else self._load_cell(which, cell)
 
     def index_of(self, code: str) -> int:
         """The index of a PoP by IATA code."""
@@ -192,8 +193,21 @@ class AnycastRouter:
 
     def nearest_index(self, latitude: float, longitude: float) -> int:
         """Index of the nearest up PoP."""
-        cands = self._candidates(0, latitude, longitude)
-        x, y, z = _unit_tuple(latitude, longitude)
+        grid = self._grid if self._grid is not None else self._get_grid()
+        i = int((latitude + 90.0) / grid.cell_deg)
+        i = 0 if i < 0 else (grid.nlat - 1 if i >= grid.nlat else i)
+        cell = i * grid.nlon + int((longitude + 180.0) / grid.cell_deg) % grid.nlon
+        cands = self._cells[0].get(cell)
+        if cands is None:
+            cands = self._load_cell(0, cell)
+        if len(cands) == 1:  # the whole cell has one nearest PoP: no arithmetic needed
+            return self._active_list[cands[0]]
+        p = latitude * _RAD
+        lam = longitude * _RAD
+        c = math.cos(p)
+        x = c * math.cos(lam)
+        y = c * math.sin(lam)
+        z = math.sin(p)
         px, py, pz = self._px, self._py, self._pz
         best = cands[0]
         best_score = -3.0
@@ -228,15 +242,17 @@ class AnycastRouter:
                 u = rng.random()
             else:
                 u = float(rng.random())
-        rank = self.params.rank_of(u)
+        params = self.params
+        if u >= params.misroute_share:
+            return self.nearest_index(latitude, longitude)
+        rank = min(params.rank_of(u), len(self._active_list))
         if rank == 1:
             return self.nearest_index(latitude, longitude)
-        rank = min(rank, len(self._active_list))
         cands = self._candidates(1, latitude, longitude)
         x, y, z = _unit_tuple(latitude, longitude)
         px, py, pz = self._px, self._py, self._pz
-        scored = sorted(cands, key=lambda j: -(x * px[j] + y * py[j] + z * pz[j]))
-        return self._active_list[scored[rank - 1]]
+        scored = sorted([(-(x * px[j] + y * py[j] + z * pz[j]), j) for j in cands])
+        return self._active_list[scored[rank - 1][1]]
 
     def route(
         self,
