@@ -332,21 +332,36 @@ class AnycastRouter:
         return np.asarray(self._active[out])
 
     def _nearest_local(self, lat: FloatArray, lon: FloatArray) -> IntArray:
-        """Local (active) index of the nearest PoP of each point, through the grid."""
+        """Local (active) index of the nearest PoP of each point, through the grid.
+
+        Points whose cell has a single candidate need no arithmetic; the others are scored
+        against their cell's candidates only.
+        """
         grid = self._get_grid()
+        table = grid.cand[0]
+        counts = grid.count[0]
         out = np.empty(len(lat), dtype=np.intp)
         for a in range(0, len(lat), CHUNK):
             la = lat[a : a + CHUNK]
             lo = lon[a : a + CHUNK]
-            cand = grid.cand[0][grid.cells(la, lo)]
-            scores = self._scores(cand, unit_vectors(la, lo).reshape(-1, 3))
-            out[a : a + CHUNK] = cand[np.arange(len(cand)), scores.argmax(axis=1)]
+            cells = grid.cells(la, lo)
+            best = table[cells, 0]
+            multi = np.nonzero(counts[cells] > 1)[0]
+            if len(multi):
+                mc = cells[multi]
+                width = int(counts[mc].max())
+                cand = table[mc, :width]
+                scores = self._scores(cand, unit_vectors(la[multi], lo[multi]).reshape(-1, 3))
+                best[multi] = cand[np.arange(len(cand)), scores.argmax(axis=1)]
+            out[a : a + CHUNK] = best
         return out
 
     def _top_local(self, lat: FloatArray, lon: FloatArray, k: int) -> IntArray:
         """Local indices of the ``k`` nearest PoPs of each point (k <= the grid's k)."""
         grid = self._get_grid()
-        cand = grid.cand[1][grid.cells(lat, lon)]
+        cells = grid.cells(lat, lon)
+        width = int(grid.count[1][cells].max()) if len(cells) else 1
+        cand = grid.cand[1][cells, :width]
         scores = self._scores(cand, unit_vectors(lat, lon).reshape(-1, 3))
         order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         return np.asarray(np.take_along_axis(cand, order, axis=1))
