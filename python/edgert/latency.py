@@ -461,8 +461,8 @@ class LatencyModel:
         """
         transport, tls_rtts = handshake_rtts(protocol, tls, connection, early_data=early_data)
         p = self.params
-        connect = sum(rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(transport))
-        handshake = sum(rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(tls_rtts))
+        connect = sum((rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(transport)), 0.0)
+        handshake = sum((rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(tls_rtts)), 0.0)
         request = rtt_ms + self.jitter_ms(rtt_ms, rng)
         if cwnd_segments is None:
             cwnd_segments = (
