@@ -22,8 +22,10 @@ def pct(values: list[float] | np.ndarray) -> str:
     return f"p5 {p5:6.1f}  p50 {p50:6.1f}  p95 {p95:6.1f} ms"
 
 
-def _rounded(d: dict[str, float]) -> dict[str, float]:
-    return {k: round(v, 1) for k, v in d.items()}
+def _phases(d: dict[str, float]) -> str:
+    total = d.pop("total_ms")
+    parts = [f"{k.removesuffix('_ms')} {v:.1f}" for k, v in d.items() if v]
+    return f"{', '.join(parts)} -> {total:.1f} ms"
 
 
 def main() -> None:
@@ -66,9 +68,9 @@ def main() -> None:
     nrt, iad = pop("NRT"), pop("IAD")
     central = model.via_pop(tokyo, nrt, iad, origin_server_ms=DYNAMIC_ORIGIN_MS)
     print(f"cold, via NRT to the origin (median user, no jitter): {central.total_ms:6.1f} ms")
-    print(f"  client leg: {_rounded(central.client.as_dict())}")
+    print(f"  client leg: {_phases(central.client.as_dict())}")
     assert central.origin is not None
-    print(f"  origin leg: {_rounded(central.origin.as_dict())}")
+    print(f"  origin leg (pooled, warm): {_phases(central.origin.as_dict())}")
     r = np.random.default_rng(args.seed)
     draws = [
         model.via_pop(tokyo, nrt, iad, origin_server_ms=DYNAMIC_ORIGIN_MS, rng=r).total_ms
