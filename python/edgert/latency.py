@@ -313,11 +313,10 @@ class LatencyModel:
     deterministic central value (median access, no jitter).
     """
 
-    __slots__ = ("_c_ratio", "params")
+    __slots__ = ("params",)
 
     def __init__(self, params: LatencyParams | None = None) -> None:
         self.params = params if params is not None else LatencyParams()
-        self._c_ratio = SPEED_OF_LIGHT_KM_PER_MS / self.params.fiber_km_per_ms
 
     # -- propagation -------------------------------------------------------------------------
 
