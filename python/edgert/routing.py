@@ -248,8 +248,19 @@ class AnycastRouter:
         rank = min(params.rank_of(u), len(self._active_list))
         if rank == 1:
             return self.nearest_index(latitude, longitude)
-        cands = self._candidates(1, latitude, longitude)
-        x, y, z = _unit_tuple(latitude, longitude)
+        grid = self._grid if self._grid is not None else self._get_grid()
+        i = int((latitude + 90.0) / grid.cell_deg)
+        i = 0 if i < 0 else (grid.nlat - 1 if i >= grid.nlat else i)
+        cell = i * grid.nlon + int((longitude + 180.0) / grid.cell_deg) % grid.nlon
+        cands = self._cells[1].get(cell)
+        if cands is None:
+            cands = self._load_cell(1, cell)
+        p = latitude * _RAD
+        lam = longitude * _RAD
+        c = math.cos(p)
+        x = c * math.cos(lam)
+        y = c * math.sin(lam)
+        z = math.sin(p)
         px, py, pz = self._px, self._py, self._pz
         scored = sorted([(-(x * px[j] + y * py[j] + z * pz[j]), j) for j in cands])
         return self._active_list[scored[rank - 1][1]]
