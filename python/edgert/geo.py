@@ -18,6 +18,7 @@ elsewhere), and postal codes only when the caller gives them.
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,8 +223,9 @@ class Client:
 
     city: str | None = None
     country: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    #: Degrees; NaN (the default) means "look it up from the city".
+    latitude: float = math.nan
+    longitude: float = math.nan
     access: str = "fixed"
     asn: int | None = None
     as_organization: str | None = None
@@ -233,28 +235,45 @@ class Client:
     region_code: str | None = None
     postal_code: str | None = None
     metro_code: str | None = None
+    #: The client's own access round trip in ms (a draw kept for its life); ``None``: the median
+    #: of its access type.
+    access_ms: float | None = None
+    #: The client's own anycast draw in [0, 1) (see :mod:`edgert.routing`); ``None``: the client
+    #: reaches its nearest PoP.
+    anycast_u: float | None = None
     population: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.access not in ACCESS_TYPES:
             raise ConfigError(f"unknown access type {self.access!r}: fixed or mobile")
-        if (self.latitude is None) != (self.longitude is None):
+        if self.access_ms is not None and not self.access_ms >= 0:
+            raise ConfigError(f"access_ms must not be negative: {self.access_ms}")
+        if self.anycast_u is not None and not 0.0 <= self.anycast_u < 1.0:
+            raise ConfigError(f"anycast_u must be within [0, 1): {self.anycast_u}")
+        has_lat = not math.isnan(self.latitude)
+        if has_lat != (not math.isnan(self.longitude)):
             raise ConfigError("give both latitude and longitude, or neither")
-        if self.latitude is not None and self.longitude is not None:
+        if has_lat:
             if not (-90.0 <= self.latitude <= 90.0 and -180.0 <= self.longitude <= 180.0):
                 raise ConfigError(f"coordinates out of range: {self.latitude}, {self.longitude}")
             if self.city is not None and self.country is not None and self.timezone is not None:
-                return
-            found = nearest_city(self.latitude, self.longitude)
+                found = None
+            else:
+                found = nearest_city(self.latitude, self.longitude)
         elif self.city is not None:
             found = find_city(self.city, self.country)
+            object.__setattr__(self, "country", found.country)  # a name becomes its ISO code
+            object.__setattr__(self, "latitude", found.latitude)
+            object.__setattr__(self, "longitude", found.longitude)
         else:
             raise ConfigError("a Client needs a city or coordinates")
+        if found is None:
+            if self.continent is None and self.country is not None:
+                object.__setattr__(self, "continent", world_cities().continent_of(self.country))
+            return
         filled = {
             "city": found.name,
             "country": found.country,
-            "latitude": found.latitude,
-            "longitude": found.longitude,
             "continent": found.continent,
             "timezone": found.timezone,
             "region": found.region,
@@ -270,7 +289,6 @@ class Client:
     @property
     def position(self) -> tuple[float, float]:
         """``(latitude, longitude)`` in degrees."""
-        assert self.latitude is not None and self.longitude is not None  # set by __post_init__
         return (self.latitude, self.longitude)
 
 

@@ -491,7 +491,7 @@ class LatencyModel:
         pop: Located,
         origin: Located | None = None,
         *,
-        client_access: AccessType | str | float = "fixed",
+        client_access: AccessType | str | float | None = None,
         client_connection: Connection = "new",
         origin_connection: Connection = "reused",
         protocol: HttpProtocol = "HTTP/2",
@@ -506,19 +506,23 @@ class LatencyModel:
         """A request from ``client`` answered at ``pop``, going on to ``origin`` if one is given.
 
         The client's leg runs over the public Internet with the client's access latency
-        (``client_access``: a kind of line, or the client's own draw in ms); the PoP spends
+        (``client_access``: a kind of line, or the client's own draw in ms; by default the
+        client's ``access_ms`` if it has one, else a draw for its ``access`` type); the PoP spends
         ``pop_ms``; the PoP-to-origin leg runs on ``origin_path`` (public Internet by default: a
         CDN reaches a customer's origin from the PoP that took the request) over a pooled, warm
         connection unless ``origin_connection`` says otherwise, and the origin spends
         ``origin_server_ms``. Without ``rng``: medians and no jitter.
         """
         p = self.params
-        access = (
-            float(client_access)
-            if isinstance(client_access, int | float)
-            else self.access_rtt_ms(client_access, rng)
-        )
-        kind = client_access if isinstance(client_access, str) else "fixed"
+        kind = str(getattr(client, "access", "fixed"))
+        if client_access is None:
+            own = getattr(client, "access_ms", None)
+            client_access = float(own) if own is not None else kind
+        if isinstance(client_access, str):
+            kind = client_access
+            access = self.access_rtt_ms(client_access, rng)
+        else:
+            access = float(client_access)
         client_rtt = self.rtt_ms(
             client, pop, access_a=access, access_b=p.datacenter_access_ms, rng=rng
         )

@@ -35,6 +35,7 @@ import numpy.typing as npt
 from edgert._grid import CandidateGrid
 from edgert.errors import ConfigError, UnknownPlaceError
 from edgert.geodesy import unit_vectors
+from edgert.latency import Located
 from edgert.pops import Pop
 
 __all__ = ["AnycastRouter", "RoutingParams"]
@@ -275,6 +276,15 @@ class AnycastRouter:
     ) -> Pop:
         """The PoP anycast delivers a client to (see :meth:`route_index`)."""
         return self.pops[self.route_index(latitude, longitude, u=u, rng=rng)]
+
+    def route_client(
+        self, client: Located, *, rng: random.Random | np.random.Generator | None = None
+    ) -> Pop:
+        """The PoP a client (anything with ``latitude``/``longitude``, e.g.
+        :class:`edgert.geo.Client`) reaches: its own ``anycast_u`` if it has one, else a draw
+        from ``rng``, else its nearest PoP."""
+        u = getattr(client, "anycast_u", None)
+        return self.route(client.latitude, client.longitude, u=u, rng=rng)
 
     # -- batches -----------------------------------------------------------------------------
 

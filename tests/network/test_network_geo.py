@@ -66,6 +66,19 @@ def test_explicit_fields_win_over_looked_up_ones() -> None:
     assert c2.timezone == "UTC"
 
 
+def test_client_country_names_become_iso_codes() -> None:
+    assert Client(city="Paris", country="United States").country == "US"
+
+
+def test_client_carries_its_own_access_draw_and_anycast_draw() -> None:
+    c = Client(city="Tokyo", access="mobile", access_ms=41.5, anycast_u=0.03)
+    assert (c.access_ms, c.anycast_u) == (41.5, 0.03)
+    with pytest.raises(ConfigError):
+        Client(city="Tokyo", access_ms=-1.0)
+    with pytest.raises(ConfigError):
+        Client(city="Tokyo", anycast_u=1.0)
+
+
 def test_client_validation() -> None:
     with pytest.raises(ConfigError):
         Client()

@@ -250,6 +250,17 @@ def test_every_constant_is_overridable_and_validated() -> None:
         slow.internet_stretch = 1.0  # type: ignore[misc]
 
 
+def test_via_pop_uses_the_clients_own_access_draw() -> None:
+    model = LatencyModel()
+    slow_line = Client(city="Tokyo", access_ms=100.0)
+    mobile = Client(city="Tokyo", access="mobile")
+    base = model.via_pop(Client(city="Tokyo"), pop("NRT")).total_ms
+    assert model.via_pop(slow_line, pop("NRT")).total_ms == pytest.approx(base + 3 * 90.0)
+    assert model.via_pop(mobile, pop("NRT")).total_ms == pytest.approx(base + 3 * 25.0)
+    explicit = model.via_pop(slow_line, pop("NRT"), client_access=10.0).total_ms
+    assert explicit == pytest.approx(base)
+
+
 def test_phases_total() -> None:
     p = Phases(dns_ms=1, connect_ms=2, tls_ms=3, request_ms=4, server_ms=5, transfer_ms=6)
     assert p.total_ms == 21

@@ -115,6 +115,16 @@ def test_a_stable_draw_keeps_a_client_on_the_same_pop(global_router: AnycastRout
     assert global_router.route(48.85, 2.35) == global_router.nearest(48.85, 2.35)  # no draw
 
 
+def test_route_client_uses_the_clients_own_draw(global_router: AnycastRouter) -> None:
+    from edgert.geo import Client
+
+    home = Client(city="Paris")
+    assert global_router.route_client(home) == global_router.nearest(*home.position)
+    away = Client(city="Paris", anycast_u=0.19)  # rank 5
+    fifth = global_router.ranked(*away.position, k=5)[4]
+    assert global_router.route_client(away) == global_router.pops[fifth]
+
+
 def test_seeding_gives_identical_routes(global_router: AnycastRouter) -> None:
     lat, lon = _uniform_points(np.random.default_rng(16), 20_000)
     a = global_router.route_batch(lat, lon, rng=np.random.default_rng(99))
