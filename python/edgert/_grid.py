@@ -29,6 +29,8 @@ IntArray = npt.NDArray[np.intp]
 
 #: Slack on the candidate radius, in radians (about 6 mm), against rounding.
 _EPS = 1e-9
+#: Safety factor on the cell radius (the corners are the farthest points; 1 % spare).
+_MARGIN = 1.01
 _CHUNK = 8192
 
 
@@ -63,7 +65,7 @@ class CandidateGrid:
         for a in range(0, len(centres), _CHUNK):
             dots = centres[a : a + _CHUNK] @ vectors.T
             part = -np.partition(-dots, sorted({kk - 1 for kk in ranks}), axis=1)
-            two_rho = 2.0 * rho_cells[a : a + _CHUNK] + _EPS
+            two_rho = 2.0 * _MARGIN * rho_cells[a : a + _CHUNK] + _EPS
             for r, kk in enumerate(ranks):
                 theta = np.arccos(np.clip(part[:, kk - 1], -1.0, 1.0))
                 limit = np.cos(np.minimum(math.pi, theta + two_rho))
@@ -87,11 +89,11 @@ class CandidateGrid:
     def cell(self, latitude: float, longitude: float) -> int:
         """The cell index of one point."""
         i = min(self.nlat - 1, max(0, int((latitude + 90.0) / self.cell_deg)))
-        j = int((longitude + 180.0) / self.cell_deg) % self.nlon
+        j = int((longitude + 180.0) // self.cell_deg) % self.nlon
         return i * self.nlon + j
 
     def cells(self, latitudes: FloatArray, longitudes: FloatArray) -> IntArray:
         """The cell index of each point."""
         i = np.clip(((latitudes + 90.0) / self.cell_deg).astype(np.intp), 0, self.nlat - 1)
-        j = ((longitudes + 180.0) / self.cell_deg).astype(np.intp) % self.nlon
+        j = np.floor((longitudes + 180.0) / self.cell_deg).astype(np.intp) % self.nlon
         return np.asarray(i * self.nlon + j)

@@ -197,7 +197,7 @@ class AnycastRouter:
         grid = self._grid if self._grid is not None else self._get_grid()
         i = int((latitude + 90.0) / grid.cell_deg)
         i = 0 if i < 0 else (grid.nlat - 1 if i >= grid.nlat else i)
-        cell = i * grid.nlon + int((longitude + 180.0) / grid.cell_deg) % grid.nlon
+        cell = i * grid.nlon + int((longitude + 180.0) // grid.cell_deg) % grid.nlon
         cands = self._cells[0].get(cell)
         if cands is None:
             cands = self._load_cell(0, cell)
@@ -252,7 +252,7 @@ class AnycastRouter:
         grid = self._grid if self._grid is not None else self._get_grid()
         i = int((latitude + 90.0) / grid.cell_deg)
         i = 0 if i < 0 else (grid.nlat - 1 if i >= grid.nlat else i)
-        cell = i * grid.nlon + int((longitude + 180.0) / grid.cell_deg) % grid.nlon
+        cell = i * grid.nlon + int((longitude + 180.0) // grid.cell_deg) % grid.nlon
         cands = self._cells[1].get(cell)
         if cands is None:
             cands = self._load_cell(1, cell)
