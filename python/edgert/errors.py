@@ -55,3 +55,10 @@ class RequestError(EdgertError, ValueError):
 
 class HostError(EdgertError, RuntimeError):
     """A host drove the core wrongly (unknown operation id, a result of the wrong type): a bug."""
+
+
+class UnknownPlaceError(ConfigError):
+    """A PoP code, preset, city or country that the bundled offline geography data does not know."""
+
+
+__all__ += ["UnknownPlaceError"]
