@@ -23,6 +23,7 @@ import statistics
 import time
 
 import numpy as np
+
 from edgert.geodesy import EARTH_RADIUS_KM, unit_vectors
 from edgert.pops import Pop, load_pops
 from edgert.routing import AnycastRouter

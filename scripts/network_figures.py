@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+
 from edgert.geo import Client, find_city, world_cities
 from edgert.geodesy import SPEED_OF_LIGHT_KM_PER_MS, great_circle_km_array
 from edgert.latency import LatencyModel

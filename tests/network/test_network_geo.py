@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from edgert.errors import ConfigError, UnknownPlaceError
 from edgert.geo import Client, find_city, nearest_city, request_cf, world_cities
 from edgert.pops import pop

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from edgert.geodesy import great_circle_km, great_circle_km_array, unit_vector, unit_vectors
 from edgert.pops import load_pops
 from edgert.routing import AnycastRouter

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
 from edgert.errors import ConfigError
 from edgert.geo import Client, find_city, world_cities
 from edgert.geodesy import SPEED_OF_LIGHT_KM_PER_MS, great_circle_km, great_circle_km_array

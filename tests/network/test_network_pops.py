@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import airportsdata
 import pytest
+
 from edgert.errors import ConfigError, UnknownPlaceError
 from edgert.pops import (
     CONTINENTS,

@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pytest
+
 from edgert.errors import ConfigError, UnknownPlaceError
 from edgert.geo import world_cities
 from edgert.geodesy import great_circle_km_array
