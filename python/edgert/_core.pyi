@@ -1,0 +1,127 @@
+"""Type stubs for the native module `edgert._core` (the sans-I/O core)."""
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+__version__: str
+
+class Headers:
+    def __init__(self, init: Mapping[str, str] | Iterable[tuple[str, str]] | Headers | None = None) -> None: ...
+    def __getitem__(self, name: str) -> str: ...
+    def get(self, name: str, default: str | None = None) -> str | None: ...
+    def get_all(self, name: str) -> list[str]: ...
+    def items(self) -> list[tuple[str, str]]: ...
+    def keys(self) -> list[str]: ...
+    def __contains__(self, name: object) -> bool: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[str]: ...
+
+class Request:
+    def __init__(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | Headers | None = None,
+        body: bytes | str | None = None,
+        cf: Mapping[str, Any] | str | None = None,
+    ) -> None: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> Headers: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def cf(self) -> Any: ...
+
+class LogLine:
+    level: str
+    message: str
+    at: float
+
+class Stats:
+    cpu_ms: float
+    cold_start: bool
+    startup_ms: float
+    isolate_id: int
+    outcome: str
+    error: str | None
+    logs: list[LogLine]
+    ops: int
+    wall_ms: float
+    wait_until_errors: list[str]
+
+class Response:
+    def __init__(
+        self,
+        body: bytes | str | None = None,
+        *,
+        status: int = 200,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | Headers | None = None,
+        status_text: str = "",
+    ) -> None: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def status_text(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def headers(self) -> Headers: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def stats(self) -> Stats | None: ...
+    def text(self) -> str: ...
+    def json(self) -> Any: ...
+
+class Operation:
+    id: int
+    task: int
+    kind: str
+    request: Request | None
+    at: float | None
+    binding: str | None
+    method: str | None
+    args: str | None
+
+class Step:
+    task: int
+    response: Response | None
+    ops: list[Operation]
+    done: bool
+    stats: Stats | None
+
+class CoreWorker:
+    def __init__(
+        self,
+        source: str,
+        *,
+        name: str = "worker.js",
+        env_json: str = "{}",
+        bindings_json: str = "[]",
+        cpu_ms: float = 50.0,
+        startup_cpu_ms: float = 400.0,
+        memory_mb: float = 128.0,
+        stack_kb: int = 512,
+        min_isolates: int = 1,
+        max_isolates: int = 64,
+        seed: int | None = None,
+        now: float = 0.0,
+    ) -> None: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def cpu_ms(self) -> float: ...
+    def begin(self, request: Request, now: float) -> list[Step]: ...
+    def complete_fetch(self, op: int, response: Response, now: float) -> list[Step]: ...
+    def complete_timer(self, op: int, now: float) -> list[Step]: ...
+    def complete_value(self, op: int, json: str, now: float, data: bytes | None = None) -> list[Step]: ...
+    def complete_error(self, op: int, name: str, message: str, now: float) -> list[Step]: ...
+    def abort(self, task: int, now: float) -> list[Step]: ...
+    def pool_stats(self) -> tuple[int, int, int, int]: ...
+    def memory_bytes(self) -> list[int]: ...
+    def trim(self, keep: int) -> None: ...
