@@ -40,7 +40,7 @@ static BYTECODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
 
 fn bytecode() -> Result<&'static [u8], String> {
     BYTECODE
-        .get_or_init(|| super::script::compile_global("edgert:prelude", &source()).map_err(|e| e.message))
+        .get_or_init(|| super::script::compile_global("edgert:prelude", &source(), true).map_err(|e| e.message))
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)

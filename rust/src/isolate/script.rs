@@ -70,7 +70,7 @@ pub fn compile(name: &str, source: &str) -> Result<Script, CompileError> {
     };
     let bytecode = match kind {
         ScriptKind::Module => compile_module(name, source)?,
-        ScriptKind::ServiceWorker => compile_global(name, source)?,
+        ScriptKind::ServiceWorker => compile_global(name, source, false)?,
     };
     Ok(Script {
         name: name.to_owned(),
@@ -114,7 +114,8 @@ fn compile_module(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
 }
 
 /// Compiles a classic script to bytecode (rquickjs only offers this for modules).
-pub(crate) fn compile_global(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
+/// `strip_debug` also drops line numbers (for the prelude, whose stack frames users need not see).
+pub(crate) fn compile_global(name: &str, source: &str, strip_debug: bool) -> Result<Vec<u8>, CompileError> {
     let src = CString::new(source).map_err(|_| CompileError {
         message: "script contains a NUL byte".into(),
     })?;

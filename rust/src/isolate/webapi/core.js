@@ -5,7 +5,7 @@ const defineGlobal = (name, value) =>
 const toUSV = (v) => String(v).toWellFormed();
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
-const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded'].map((n) => [n, Symbol(n)])));
+const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName'].map((n) => [n, Symbol(n)])));
 
 // ---- time: the host's clock, standing still during a turn (as on Workers)
 const RealDate = Date;

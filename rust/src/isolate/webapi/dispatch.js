@@ -39,7 +39,7 @@ api.init = (handler, env, bindings) => {
       passThroughOnException() { passThrough = true; },
       props: {},
     };
-    let result;
+    let result, threw = false, thrown;
     try {
       if (handler) result = handler.fetch(request, env, ctx);
       else {
@@ -49,22 +49,34 @@ api.init = (handler, env, bindings) => {
         result = ev[kSym.responded] ? ev[kSym.result] : fetch(original());
       }
     } catch (e) {
-      result = Promise.reject(e);
+      threw = true;
+      thrown = e;
     }
-    Promise.resolve(result)
-      .catch((e) => {
-        if (!passThrough) throw e;
-        native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
-        return fetch(original());
-      })
-      .then(async (r) => {
+    const finish = (r) => {
+      try {
         if (!(r instanceof Response)) {
           native.fail(taskId, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
           return;
         }
-        const b = r[kSym.getBody]().kind === 'none' ? null : await r[kSym.consume]();
-        native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), b);
-      })
-      .catch((e) => native.fail(taskId, 'exception', e));
+        const b = r[kSym.getBody]();
+        if (b.kind === 'none') native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), null);
+        else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), b.value);
+        else r[kSym.consume]().then((bytes) => native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), bytes), onError);
+      } catch (e) {
+        native.fail(taskId, 'exception', e);
+      }
+    };
+    const onError = (e) => {
+      if (!passThrough) { native.fail(taskId, 'exception', e); return; }
+      passThrough = false;
+      native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
+      fetch(original()).then(finish, onError);
+    };
+    if (threw) onError(thrown);
+    else if (result instanceof Response) finish(result);
+    else if (isObject(result) && typeof result.then === 'function') {
+      try { result.then(finish, onError); } catch (e) { onError(e); }
+    }
+    else finish(result);
   };
 };

@@ -1,14 +1,22 @@
 // Headers (Fetch Standard): ordered, case-insensitive, Set-Cookie kept apart, guards.
 const HTTP_WS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const knownNames = new Map();
 const normalizeName = (name) => {
-  const n = String(name);
+  const n = typeof name === 'string' ? name : String(name);
+  const known = knownNames.get(n);
+  if (known !== undefined) return known;
   if (!TOKEN.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
-  return n.toLowerCase();
+  const lower = n.toLowerCase();
+  if (knownNames.size < 512) knownNames.set(n, lower);
+  return lower;
 };
+const BAD_VALUE = /[\0\r\n]/;
+const isWs = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 const normalizeValue = (value) => {
-  const v = String(value).replace(HTTP_WS, '');
-  if (/[\0\r\n]/.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  let v = typeof value === 'string' ? value : String(value);
+  if (v.length && (isWs(v.charCodeAt(0)) || isWs(v.charCodeAt(v.length - 1)))) v = v.replace(HTTP_WS, '');
+  if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
   return v;
 };
 class Headers {
@@ -49,15 +57,20 @@ class Headers {
     return this.getSetCookie();
   }
   getSetCookie() { return this.#list.filter(([k]) => k === 'set-cookie').map(([, v]) => v); }
-  has(name) { const n = normalizeName(name); return this.#list.some(([k]) => k === n); }
+  has(name) { const n = normalizeName(name); for (const [k] of this.#list) if (k === n) return true; return false; }
   set(name, value) {
     this.#check();
     const n = normalizeName(name), v = normalizeValue(value);
-    const i = this.#list.findIndex(([k]) => k === n);
-    if (i < 0) { this.#list.push([n, v]); return; }
-    this.#list[i][1] = v;
-    this.#list = this.#list.filter(([k], j) => j <= i || k !== n);
+    const list = this.#list;
+    let i = 0;
+    while (i < list.length && list[i][0] !== n) i++;
+    if (i === list.length) { list.push([n, v]); return; }
+    list[i][1] = v;
+    for (let j = list.length - 1; j > i; j--) if (list[j][0] === n) list.splice(j, 1);
   }
+  // Trusted: a lower-case, valid name and value (used by the runtime itself).
+  static [kSym.trustedAppend](h, n, v) { h.#list.push([n, v]); }
+  static [kSym.hasName](h, n) { for (const [k] of h.#list) if (k === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
   #sorted() {
     const names = [...new Set(this.#list.map(([k]) => k))].sort();

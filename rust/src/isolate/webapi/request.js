@@ -1,10 +1,17 @@
 // Request (Fetch Standard, with Workers' `cf` and without modes/credentials).
 const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const kIncoming = Symbol('incoming');
 class Request extends BodyBase {
-  #method = 'GET'; #url; #headers; #redirect = 'follow'; #signal; #cf; #fetcher = null;
+  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #fetcher = null;
   constructor(input, init = {}) {
     super();
+    if (input === kIncoming) {
+      // An incoming request from the host: already validated, built lazily.
+      this.#method = init.method; this.#url = init.url; this.#flat = init.flat; this.#cf = init.cf;
+      if (init.body !== null) this[kSym.setBody]({ kind: 'bytes', value: init.body });
+      return;
+    }
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required");
     init = init === null || init === undefined ? {} : init;
     let inherited = null;
@@ -31,7 +38,7 @@ class Request extends BodyBase {
       this.#redirect = init.redirect;
     }
     if (init.cf !== undefined) this.#cf = init.cf;
-    this.#signal = init.signal || (inherited ? inherited.signal : new AbortController().signal);
+    this.#signal = init.signal || (inherited ? inherited.signal : null);
     this.#headers = new Headers(init.headers !== undefined ? init.headers : inherited ? inherited.headers : undefined);
     let body;
     if (init.body !== undefined && init.body !== null) body = extractBody(init.body);
@@ -50,23 +57,23 @@ class Request extends BodyBase {
     }
   }
   static [kInternal](method, url, flat, body, cf) {
-    const r = new Request(url, { method: method === 'GET' || method === 'HEAD' ? method : method, cf });
-    r.#headers = headersFrom(flat, 'immutable');
-    if (body !== null) r[kSym.setBody]({ kind: 'bytes', value: body });
-    return r;
+    return new Request(kIncoming, { method, url, flat, body, cf });
   }
   get method() { return this.#method; }
   get url() { return this.#url; }
-  get headers() { return this.#headers; }
+  get headers() {
+    if (this.#headers === null) { this.#headers = headersFrom(this.#flat || [], this.#flat ? 'immutable' : null); this.#flat = null; }
+    return this.#headers;
+  }
   get redirect() { return this.#redirect; }
-  get signal() { return this.#signal; }
+  get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
   get cf() { return this.#cf; }
   get fetcher() { return this.#fetcher; }
   get integrity() { return ''; }
   get keepalive() { return false; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
-    const r = new Request(this.#url, { method: this.#method, headers: this.#headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal });
+    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal || undefined });
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

@@ -12,7 +12,7 @@ class Response extends BodyBase {
       if (!(status === 101 && init.webSocket)) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
     }
     const statusText = init.statusText === undefined ? '' : String(init.statusText);
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
+    if (statusText && /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
     this.#status = status;
     this.#statusText = statusText;
     this.#webSocket = init.webSocket || null;
@@ -21,7 +21,7 @@ class Response extends BodyBase {
       if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
       const b = extractBody(body);
       this[kSym.setBody](b);
-      if (b.type && !this.#headers.has('content-type')) this.#headers.set('content-type', b.type);
+      if (b.type && !Headers[kSym.hasName](this.#headers, 'content-type')) Headers[kSym.trustedAppend](this.#headers, 'content-type', b.type);
     }
   }
   static json(data, init = {}) {
