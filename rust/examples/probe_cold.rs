@@ -12,3 +12,6 @@ fn main() {
     }
     println!("isolate: {:?} each", t.elapsed() / n as u32);
 }
+
+#[allow(dead_code)]
+fn bare() {}
