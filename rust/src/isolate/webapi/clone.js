@@ -1,3 +1,4 @@
+lazyModules.clone = () => {
 // structuredClone (HTML Standard's structured serialization, in-memory).
 const cloneError = (msg) => new DOMException(msg, 'DataCloneError');
 const structuredCloneImpl = (value, memo) => {
@@ -69,3 +70,6 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   void options;
   return structuredCloneImpl(value, new Map());
 });
+return {};
+};
+lazyGlobals('clone', ['structuredClone']);

@@ -3,9 +3,25 @@
 const defineGlobal = (name, value) =>
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 const toUSV = (v) => String(v).toWellFormed();
+// Lazy modules: a module's classes are created the first time one of its globals is read (or
+// an internal caller loads it), so a cold isolate only pays for what its worker uses.
+const lazyModules = Object.create(null);
+const lazyCache = Object.create(null);
+const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = lazyModules[name]());
+const lazyLoaded = (name) => name in lazyCache;
+const lazyGlobals = (module, names) => {
+  for (const n of names) {
+    Object.defineProperty(globalThis, n, {
+      get() { lazyLoad(module); return globalThis[n]; },
+      set(v) { defineGlobal(n, v); },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+};
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
-const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName'].map((n) => [n, Symbol(n)])));
+const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull'].map((n) => [n, Symbol(n)])));
 
 // ---- time: the host's clock, standing still during a turn (as on Workers)
 const RealDate = Date;

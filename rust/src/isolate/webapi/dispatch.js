@@ -1,5 +1,6 @@
 // Entry points the isolate calls: init (bind the handler and env) and dispatch (one request).
-class FetchEvent extends Event {
+lazyModules.fetchevent = () => {
+class FetchEvent extends lazyLoad('events').Event {
   #request; #ctx; #response = null; #responded = false;
   constructor(type, init = {}) { super(type); this.#request = init.request; this.#ctx = init[kInternal]; }
   get request() { return this.#request; }
@@ -14,13 +15,16 @@ class FetchEvent extends Event {
   get [kSym.responded]() { return this.#responded; }
 }
 defineGlobal('FetchEvent', FetchEvent);
+return { FetchEvent };
+};
+lazyGlobals('fetchevent', ['FetchEvent']);
 
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 api.init = (handler, env, bindings) => {
   void bindings;
   Object.freeze(env);
-  const listeners = () => globalTarget[Symbol.for('edgert.listeners')].get('fetch') || [];
+  const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)
     throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
   if (handler !== undefined && (!isObject(handler) || typeof handler.fetch !== 'function')) {
@@ -43,8 +47,8 @@ api.init = (handler, env, bindings) => {
     try {
       if (handler) result = handler.fetch(request, env, ctx);
       else {
-        const ev = new FetchEvent('fetch', { request, [kInternal]: ctx });
-        globalTarget.dispatchEvent(ev);
+        const ev = new (lazyLoad('fetchevent').FetchEvent)('fetch', { request, [kInternal]: ctx });
+        lazyLoad('events').globalTarget.dispatchEvent(ev);
         // With no respondWith(), Workers forwards the request to the origin.
         result = ev[kSym.responded] ? ev[kSym.result] : fetch(original());
       }

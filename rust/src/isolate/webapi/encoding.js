@@ -8,6 +8,7 @@ const asBytes = (input) => {
   if (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
   throw new TypeError('The "input" argument must be an ArrayBuffer or ArrayBufferView');
 };
+lazyModules.encoding = () => {
 class TextEncoder {
   get encoding() { return 'utf-8'; }
   encode(input = '') { return native.encode(toUSV(input)); }
@@ -74,6 +75,8 @@ class TextDecoder {
 }
 defineGlobal('TextEncoder', TextEncoder);
 defineGlobal('TextDecoder', TextDecoder);
-const encoder = new TextEncoder();
-const utf8 = (s) => encoder.encode(s);
+return { TextEncoder, TextDecoder };
+};
+lazyGlobals('encoding', ['TextEncoder', 'TextDecoder']);
+const utf8 = (s) => native.encode(toUSV(s));
 const fromUtf8 = (b) => native.decode(b, false, false);

@@ -1,4 +1,5 @@
 // Event, EventTarget, AbortController and AbortSignal (DOM Standard, the parts workers use).
+lazyModules.events = () => {
 class Event {
   #type; #cancelable; #defaultPrevented = false; #stop = false; #bubbles;
   constructor(type, init = {}) {
@@ -91,6 +92,9 @@ defineGlobal('AbortController', AbortController);
 
 // The global scope is an event target for the service-worker format.
 const globalTarget = new EventTarget();
-defineGlobal('addEventListener', (type, listener, options) => globalTarget.addEventListener(type, listener, options));
-defineGlobal('removeEventListener', (type, listener) => globalTarget.removeEventListener(type, listener));
-defineGlobal('dispatchEvent', (event) => globalTarget.dispatchEvent(event));
+return { Event, EventTarget, AbortSignal, AbortController, globalTarget };
+};
+lazyGlobals('events', ['Event', 'EventTarget', 'AbortSignal', 'AbortController']);
+defineGlobal('addEventListener', (type, listener, options) => lazyLoad('events').globalTarget.addEventListener(type, listener, options));
+defineGlobal('removeEventListener', (type, listener) => lazyLoad('events').globalTarget.removeEventListener(type, listener));
+defineGlobal('dispatchEvent', (event) => lazyLoad('events').globalTarget.dispatchEvent(event));

@@ -1,3 +1,4 @@
+lazyModules.url = () => {
 // URL and URLSearchParams (WHATWG URL Standard). Parsing and setters are the `url` crate's
 // (servo's implementation of the standard); this file keeps the object model.
 const H = 0, SEARCH = 9;
@@ -129,3 +130,6 @@ class URL {
 }
 defineGlobal('URL', URL);
 defineGlobal('URLSearchParams', URLSearchParams);
+return { URL, URLSearchParams };
+};
+lazyGlobals('url', ['URL', 'URLSearchParams']);
