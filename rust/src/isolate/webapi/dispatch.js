@@ -1,23 +1,4 @@
 // Entry points the isolate calls: init (bind the handler and env) and dispatch (one request).
-lazyModules.fetchevent = () => {
-class FetchEvent extends lazyLoad('events').Event {
-  #request; #ctx; #response = null; #responded = false;
-  constructor(type, init = {}) { super(type); this.#request = init.request; this.#ctx = init[kInternal]; }
-  get request() { return this.#request; }
-  respondWith(r) {
-    if (this.#responded) throw new DOMException('respondWith() was already called', 'InvalidStateError');
-    this.#responded = true;
-    this.#response = r;
-  }
-  waitUntil(p) { this.#ctx.waitUntil(p); }
-  passThroughOnException() { this.#ctx.passThroughOnException(); }
-  get [kSym.result]() { return this.#responded ? this.#response : undefined; }
-  get [kSym.responded]() { return this.#responded; }
-}
-defineGlobal('FetchEvent', FetchEvent);
-return { FetchEvent };
-};
-lazyGlobals('fetchevent', ['FetchEvent']);
 
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
@@ -84,3 +65,6 @@ api.init = (handler, env, bindings) => {
     else finish(result);
   };
 };
+
+// What lazy modules may use from the prelude's scope.
+internals = Object.freeze({ native, defineGlobal, kInternal, kSym, toUSV, isObject, lazyLoad, lazyLoaded, utf8, fromUtf8, asBytes, RealDate, inspect });

@@ -1,7 +1,6 @@
 // A compact ReadableStream / WritableStream / TransformStream (Streams Standard, the default
 // reader and writer paths that workers use). Bodies are complete byte arrays in this version;
 // a stream body is read to its end before it crosses to the host.
-lazyModules.streams = () => {
 class ReadableStreamDefaultController {
   #s;
   constructor(key, s) { if (key !== kInternal) throw new TypeError('Illegal constructor'); this.#s = s; }
@@ -171,5 +170,3 @@ const readAll = async (stream) => {
   return out;
 };
 return { ReadableStream, ReadableStreamDefaultReader, WritableStream, TransformStream, readAll };
-};
-lazyGlobals('streams', ['ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'TransformStream']);

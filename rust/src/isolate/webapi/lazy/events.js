@@ -1,5 +1,4 @@
 // Event, EventTarget, AbortController and AbortSignal (DOM Standard, the parts workers use).
-lazyModules.events = () => {
 class Event {
   #type; #cancelable; #defaultPrevented = false; #stop = false; #bubbles;
   constructor(type, init = {}) {
@@ -93,8 +92,3 @@ defineGlobal('AbortController', AbortController);
 // The global scope is an event target for the service-worker format.
 const globalTarget = new EventTarget();
 return { Event, EventTarget, AbortSignal, AbortController, globalTarget };
-};
-lazyGlobals('events', ['Event', 'EventTarget', 'AbortSignal', 'AbortController']);
-defineGlobal('addEventListener', (type, listener, options) => lazyLoad('events').globalTarget.addEventListener(type, listener, options));
-defineGlobal('removeEventListener', (type, listener) => lazyLoad('events').globalTarget.removeEventListener(type, listener));
-defineGlobal('dispatchEvent', (event) => lazyLoad('events').globalTarget.dispatchEvent(event));

@@ -1,4 +1,3 @@
-lazyModules.clone = () => {
 // structuredClone (HTML Standard's structured serialization, in-memory).
 const cloneError = (msg) => new DOMException(msg, 'DataCloneError');
 const structuredCloneImpl = (value, memo) => {
@@ -71,5 +70,3 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   return structuredCloneImpl(value, new Map());
 });
 return {};
-};
-lazyGlobals('clone', ['structuredClone']);
