@@ -59,10 +59,12 @@ fn outbound_fetch_is_an_operation_the_host_completes() {
 
 #[test]
 fn cpu_limit_breaks_and_replaces_the_isolate() {
-    let mut config = WorkerConfig::default();
-    config.limits = Limits {
-        cpu_ms: 10.0,
-        ..Limits::default()
+    let config = WorkerConfig {
+        limits: Limits {
+            cpu_ms: 10.0,
+            ..Limits::default()
+        },
+        ..WorkerConfig::default()
     };
     let w = worker(
         "export default { fetch(r) { if (r.url.endsWith('/spin')) for (;;) {} return new Response('ok') } }",
