@@ -111,3 +111,25 @@ def test_pass_through_on_exception_forwards_to_origin() -> None:
     host = VirtualTimeHost(fetch_handler=lambda req: Response(f"origin saw {req.url}"))
     r = host.fetch(Worker(src).core, Request("https://a.test/x"))
     assert r.status == 200 and r.text() == "origin saw https://a.test/x"
+
+
+def test_an_isolate_awaiting_an_operation_serves_other_requests() -> None:
+    src = """
+    let served = 0;
+    export default { async fetch(request) {
+      served++;
+      if (new URL(request.url).pathname === '/slow') {
+        const r = await fetch('http://origin.test/');
+        return new Response('slow ' + await r.text() + ' after ' + served);
+      }
+      return new Response('fast ' + served);
+    } }"""
+    w = Worker(src, max_isolates=1)
+    host = VirtualTimeHost(fetch_handler=lambda req: (Response("origin"), 1.0))
+    slow = host.submit(w.core, Request("https://a.test/slow"))
+    fast = host.submit(w.core, Request("https://a.test/fast"))
+    assert slow["response"] is None
+    assert fast["response"].text() == "fast 2"  # answered while /slow waits, same isolate
+    host.run()
+    assert slow["response"].text() == "slow origin after 2"
+    assert w.core.pool_stats()[0] == 1
