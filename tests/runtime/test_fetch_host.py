@@ -64,6 +64,7 @@ async def test_fetch_async_on_the_callers_loop(origin: tuple[str, list[str]]) ->
     w = Worker(PROXY, vars={"ORIGIN": url})
     r = await w.fetch_async("https://edge.test/")
     assert r.text() == "200 yes echo:ping"
+    await w.aclose()
 
 
 def test_virtual_time_host_is_deterministic_and_charges_latency() -> None:
