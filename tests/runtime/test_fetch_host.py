@@ -104,7 +104,9 @@ def test_timers_fire_in_virtual_time() -> None:
 def test_fetch_errors_reject_with_type_error() -> None:
     src = """export default { async fetch() {
       try { await fetch('http://127.0.0.1:9/'); return new Response('no') } catch (e) { return new Response(e.name) } } }"""
-    assert Worker(src, wall_timeout_s=10).fetch("https://a.test/").text() == "TypeError"
+    w = Worker(src, wall_timeout_s=10)
+    assert w.fetch("https://a.test/").text() == "TypeError"
+    w.close()
 
 
 def test_pass_through_on_exception_forwards_to_origin() -> None:
