@@ -8,6 +8,7 @@
 //! engine without an interpreter.
 
 pub mod http;
+pub mod jwt;
 
 #[cfg(feature = "python")]
 mod py;
