@@ -13,7 +13,7 @@
 
 use super::alg::{Algorithm, AlgorithmSet};
 use super::b64;
-use super::cache::{token_hash, TokenCache};
+use super::cache::{token_hash, TokenCache, TokenHash};
 use super::claims::{Claims, ClaimsPolicy};
 use super::compact::{self, Kid};
 use super::error::{JwtError, KeyError};
@@ -60,6 +60,15 @@ impl VerifierConfig {
 pub struct VerifiedJws {
     pub alg: Algorithm,
     pub payload: Vec<u8>,
+}
+
+/// The outcome of `Verifier::lookup`.
+#[derive(Debug)]
+pub enum Lookup {
+    /// A cached, still valid token.
+    Hit(Arc<Claims>),
+    /// Not cached: verify with `verify_uncached`, passing the hash along.
+    Miss(Option<TokenHash>),
 }
 
 #[derive(Debug, Default)]
@@ -111,24 +120,42 @@ impl Verifier {
     /// Verifies a JWT at `now_s` (seconds since the Unix epoch, from the host's clock) and returns
     /// its claims.
     pub fn verify(&self, token: &str, now_s: i64) -> Result<Arc<Claims>, JwtError> {
+        match self.lookup(token, now_s)? {
+            Lookup::Hit(claims) => Ok(claims),
+            Lookup::Miss(hash) => self.verify_uncached(token, now_s, hash),
+        }
+    }
+
+    /// The cheap first half of `verify`: the size check and the cache lookup. A host that wants
+    /// to release a lock (e.g. Python's GIL) around the crypto calls this with it held, and
+    /// `verify_uncached` without.
+    pub fn lookup(&self, token: &str, now_s: i64) -> Result<Lookup, JwtError> {
         self.check_size(token)?;
-        let hash = match &self.cache {
-            Some(cache) => {
-                let hash = token_hash(token);
-                let hit = cache.lock().get(&hash);
-                if let Some(claims) = hit {
-                    return match claims.check_time(now_s, self.config.policy.leeway_s) {
-                        Ok(()) => Ok(claims),
-                        Err(e) => {
-                            cache.lock().remove(&hash);
-                            Err(e)
-                        }
-                    };
-                }
-                Some(hash)
-            }
-            None => None,
+        let Some(cache) = &self.cache else {
+            return Ok(Lookup::Miss(None));
         };
+        let hash = token_hash(token);
+        let hit = cache.lock().get(&hash);
+        match hit {
+            None => Ok(Lookup::Miss(Some(hash))),
+            Some(claims) => match claims.check_time(now_s, self.config.policy.leeway_s) {
+                Ok(()) => Ok(Lookup::Hit(claims)),
+                Err(e) => {
+                    cache.lock().remove(&hash);
+                    Err(e)
+                }
+            },
+        }
+    }
+
+    /// The second half of `verify` after a cache miss: signature, claims, cache insertion.
+    /// `hash` is what `lookup` returned.
+    pub fn verify_uncached(
+        &self,
+        token: &str,
+        now_s: i64,
+        hash: Option<TokenHash>,
+    ) -> Result<Arc<Claims>, JwtError> {
         let jws = self.verify_jws(token, now_s)?;
         let claims = Claims::parse(&jws.payload)?;
         claims.validate(&self.config.policy, now_s)?;

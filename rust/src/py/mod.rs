@@ -1,6 +1,7 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
 mod errors;
+mod jwt;
 
 use pyo3::prelude::*;
 
@@ -8,5 +9,6 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    jwt::register(m)?;
     Ok(())
 }
