@@ -153,7 +153,9 @@ class Verifier:
         :class:`DisallowedAlgorithm`."""
         self._native.verify_raw(alg, message, signature)
 
-    def update_jwks(self, jwks: Mapping[str, Any] | str | bytes, *, now: float | None = None) -> int:
+    def update_jwks(
+        self, jwks: Mapping[str, Any] | str | bytes, *, now: float | None = None
+    ) -> int:
         """Replaces the trusted keys with a freshly fetched JWKS and clears the cache. On error
         (:class:`edgert.errors.ConfigError`) the old keys stay. Returns the usable key count."""
         if isinstance(jwks, Mapping):
