@@ -1,34 +1,27 @@
-//! The verified-token cache: SHA-256 of the whole token -> its verified claims.
+//! The verified-token cache: the whole token -> its verified claims.
 //!
 //! Theory of operation: an entry is inserted only after a token passed every check (signature and
 //! claims). A hit re-checks the time claims against the caller's `now`, so an entry never outlives
 //! its token's `exp`; an expired entry is dropped on sight. The cache is bounded: at capacity the
 //! oldest insertion is evicted first (FIFO). The owner clears it whenever its keys change, so a
-//! token signed by a removed key is not served from memory. Keyed by a cryptographic hash, two
-//! different tokens cannot share an entry in practice.
+//! token signed by a removed key is not served from memory.
+//!
+//! Entries are keyed by the token's bytes themselves, found through a fast hash of the whole
+//! token: a hit means byte-for-byte the same token, so no crafted collision can ever borrow
+//! another token's verdict (a truncated or keyed hash alone could not promise that). Memory is
+//! bounded by `capacity * max_token_bytes`.
 
 use super::claims::Claims;
-use aws_lc_rs::digest;
-use std::collections::{HashMap, VecDeque};
+use hashbrown::HashMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// The cache key: SHA-256 of the token's bytes.
-pub type TokenHash = [u8; 32];
-
-/// Hashes a token for the cache.
-pub fn token_hash(token: &str) -> TokenHash {
-    let d = digest::digest(&digest::SHA256, token.as_bytes());
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
-}
-
-/// A bounded map from token hash to verified claims.
+/// A bounded map from token to verified claims.
 #[derive(Debug)]
 pub struct TokenCache {
     capacity: usize,
-    entries: HashMap<TokenHash, Arc<Claims>>,
-    order: VecDeque<TokenHash>,
+    entries: HashMap<Arc<str>, Arc<Claims>>,
+    order: VecDeque<Arc<str>>,
 }
 
 impl TokenCache {
@@ -50,19 +43,22 @@ impl TokenCache {
         self.entries.is_empty()
     }
 
-    pub fn get(&self, hash: &TokenHash) -> Option<Arc<Claims>> {
-        self.entries.get(hash).cloned()
+    pub fn get(&self, token: &str) -> Option<Arc<Claims>> {
+        self.entries.get(token).cloned()
     }
 
-    pub fn remove(&mut self, hash: &TokenHash) {
-        self.entries.remove(hash);
+    pub fn remove(&mut self, token: &str) {
+        self.entries.remove(token);
     }
 
-    pub fn insert(&mut self, hash: TokenHash, claims: Arc<Claims>) {
-        if self.entries.insert(hash, claims).is_some() {
+    pub fn insert(&mut self, token: &str, claims: Arc<Claims>) {
+        if let Some(existing) = self.entries.get_mut(token) {
+            *existing = claims;
             return;
         }
-        self.order.push_back(hash);
+        let key: Arc<str> = Arc::from(token);
+        self.entries.insert(key.clone(), claims);
+        self.order.push_back(key);
         while self.entries.len() > self.capacity {
             match self.order.pop_front() {
                 Some(old) => {
@@ -71,10 +67,10 @@ impl TokenCache {
                 None => break,
             }
         }
-        // Entries removed on expiry leave stale hashes behind; rebuild before they pile up.
+        // Entries removed on expiry leave stale keys behind; drop them before they pile up.
         if self.order.len() > 2 * self.capacity {
             let entries = &self.entries;
-            self.order.retain(|h| entries.contains_key(h));
+            self.order.retain(|k| entries.contains_key(k));
         }
     }
 
@@ -95,22 +91,22 @@ mod tests {
     #[test]
     fn bounded_fifo() {
         let mut cache = TokenCache::new(2);
-        let (a, b, c) = (token_hash("a"), token_hash("b"), token_hash("c"));
-        cache.insert(a, claims());
-        cache.insert(b, claims());
-        cache.insert(c, claims());
+        cache.insert("a", claims());
+        cache.insert("b", claims());
+        cache.insert("c", claims());
         assert_eq!(cache.len(), 2);
-        assert!(cache.get(&a).is_none());
-        assert!(cache.get(&b).is_some() && cache.get(&c).is_some());
+        assert!(cache.get("a").is_none());
+        assert!(cache.get("b").is_some() && cache.get("c").is_some());
+        assert!(cache.get("c ").is_none());
     }
 
     #[test]
     fn stale_order_is_bounded() {
         let mut cache = TokenCache::new(4);
         for i in 0..1000 {
-            let h = token_hash(&i.to_string());
-            cache.insert(h, claims());
-            cache.remove(&h);
+            let t = i.to_string();
+            cache.insert(&t, claims());
+            cache.remove(&t);
         }
         assert!(cache.order.len() <= 8);
     }

@@ -5,6 +5,8 @@
 use super::error::JwtError;
 use super::json;
 use serde_json::{Map, Value};
+use std::any::Any;
+use std::sync::OnceLock;
 
 /// What a verifier demands of a claim set.
 #[derive(Debug, Clone, Default)]
@@ -21,12 +23,18 @@ pub struct ClaimsPolicy {
 }
 
 /// A verified claim set and its time claims.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Claims {
     pub map: Map<String, Value>,
     pub exp: Option<f64>,
     pub nbf: Option<f64>,
     pub iat: Option<f64>,
+    /// Whether every claim value is a scalar (no array or object), so a host may share its
+    /// rendering of the values between callers.
+    pub flat: bool,
+    /// A slot where a host binding may keep its own rendering of these claims (e.g. a Python
+    /// dict), built once per cached token. The engine never reads it.
+    pub host: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 fn numeric_date(map: &Map<String, Value>, name: &'static str) -> Result<Option<f64>, JwtError> {
@@ -48,7 +56,17 @@ impl Claims {
         let exp = numeric_date(&map, "exp")?;
         let nbf = numeric_date(&map, "nbf")?;
         let iat = numeric_date(&map, "iat")?;
-        Ok(Claims { map, exp, nbf, iat })
+        let flat = map
+            .values()
+            .all(|v| !matches!(v, Value::Array(_) | Value::Object(_)));
+        Ok(Claims {
+            map,
+            exp,
+            nbf,
+            iat,
+            flat,
+            host: OnceLock::new(),
+        })
     }
 
     /// Checks `exp`, `nbf` and `iat` at `now_s` with the leeway.

@@ -18,7 +18,7 @@ mod verifier;
 mod tests;
 
 pub use alg::{Algorithm, AlgorithmSet, Curve, KeyType};
-pub use cache::{token_hash, TokenCache, TokenHash};
+pub use cache::TokenCache;
 pub use claims::{Claims, ClaimsPolicy};
 pub use compact::{Kid, MAX_KID_BYTES};
 pub use error::{JwtError, KeyError};

@@ -13,7 +13,7 @@
 
 use super::alg::{Algorithm, AlgorithmSet};
 use super::b64;
-use super::cache::{token_hash, TokenCache, TokenHash};
+use super::cache::TokenCache;
 use super::claims::{Claims, ClaimsPolicy};
 use super::compact::{self, Kid};
 use super::error::{JwtError, KeyError};
@@ -67,8 +67,8 @@ pub struct VerifiedJws {
 pub enum Lookup {
     /// A cached, still valid token.
     Hit(Arc<Claims>),
-    /// Not cached: verify with `verify_uncached`, passing the hash along.
-    Miss(Option<TokenHash>),
+    /// Not cached: verify with `verify_uncached`.
+    Miss,
 }
 
 #[derive(Debug, Default)]
@@ -122,7 +122,7 @@ impl Verifier {
     pub fn verify(&self, token: &str, now_s: i64) -> Result<Arc<Claims>, JwtError> {
         match self.lookup(token, now_s)? {
             Lookup::Hit(claims) => Ok(claims),
-            Lookup::Miss(hash) => self.verify_uncached(token, now_s, hash),
+            Lookup::Miss => self.verify_uncached(token, now_s),
         }
     }
 
@@ -132,16 +132,15 @@ impl Verifier {
     pub fn lookup(&self, token: &str, now_s: i64) -> Result<Lookup, JwtError> {
         self.check_size(token)?;
         let Some(cache) = &self.cache else {
-            return Ok(Lookup::Miss(None));
+            return Ok(Lookup::Miss);
         };
-        let hash = token_hash(token);
-        let hit = cache.lock().get(&hash);
+        let hit = cache.lock().get(token);
         match hit {
-            None => Ok(Lookup::Miss(Some(hash))),
+            None => Ok(Lookup::Miss),
             Some(claims) => match claims.check_time(now_s, self.config.policy.leeway_s) {
                 Ok(()) => Ok(Lookup::Hit(claims)),
                 Err(e) => {
-                    cache.lock().remove(&hash);
+                    cache.lock().remove(token);
                     Err(e)
                 }
             },
@@ -149,19 +148,13 @@ impl Verifier {
     }
 
     /// The second half of `verify` after a cache miss: signature, claims, cache insertion.
-    /// `hash` is what `lookup` returned.
-    pub fn verify_uncached(
-        &self,
-        token: &str,
-        now_s: i64,
-        hash: Option<TokenHash>,
-    ) -> Result<Arc<Claims>, JwtError> {
+    pub fn verify_uncached(&self, token: &str, now_s: i64) -> Result<Arc<Claims>, JwtError> {
         let jws = self.verify_jws(token, now_s)?;
         let claims = Claims::parse(&jws.payload)?;
         claims.validate(&self.config.policy, now_s)?;
         let claims = Arc::new(claims);
-        if let (Some(cache), Some(hash)) = (&self.cache, hash) {
-            cache.lock().insert(hash, claims.clone());
+        if let Some(cache) = &self.cache {
+            cache.lock().insert(token, claims.clone());
         }
         Ok(claims)
     }

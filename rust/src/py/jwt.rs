@@ -93,7 +93,27 @@ fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
+/// The claims as a new dict. For a claim set of scalars the dict is built once per (cached)
+/// token and copied afterwards; nested values are rebuilt every time so that no caller can
+/// change what another one sees.
 fn claims_dict<'py>(py: Python<'py>, claims: &Claims) -> PyResult<Bound<'py, PyDict>> {
+    if claims.flat {
+        if let Some(template) = claims
+            .host
+            .get()
+            .and_then(|b| b.downcast_ref::<Py<PyDict>>())
+        {
+            return template.bind(py).copy();
+        }
+        let dict = build_dict(py, claims)?;
+        let copy = dict.copy()?;
+        let _ = claims.host.set(Box::new(dict.unbind()));
+        return Ok(copy);
+    }
+    build_dict(py, claims)
+}
+
+fn build_dict<'py>(py: Python<'py>, claims: &Claims) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (k, v) in &claims.map {
         dict.set_item(PyString::new(py, k), to_py(py, v)?)?;
@@ -170,9 +190,9 @@ impl PyJwtVerifier {
         let now = now_seconds(now_s)?;
         let claims = match self.inner.lookup(token, now) {
             Ok(Lookup::Hit(claims)) => claims,
-            Ok(Lookup::Miss(hash)) => {
+            Ok(Lookup::Miss) => {
                 let inner = &self.inner;
-                py.detach(|| inner.verify_uncached(token, now, hash))
+                py.detach(|| inner.verify_uncached(token, now))
                     .map_err(|e| token_error(py, e))?
             }
             Err(e) => return Err(token_error(py, e)),
