@@ -188,3 +188,16 @@ def test_jwks_refresh_is_handed_to_the_host_and_rotation_keeps_tokens() -> None:
     with pytest.raises(ConfigError):
         v.update_jwks(b"not json", now=NOW + 32)
     assert v.verify(new_token, now=NOW + 32)  # the old keys stay
+
+
+def test_cached_claims_cannot_be_changed_by_a_caller() -> None:
+    v = Verifier(SECRET, algorithms=["HS256"])
+    nested = hs({"roles": ["a"], "sub": "u"})
+    v.verify(nested, now=NOW)["roles"].append("admin")
+    assert v.verify(nested, now=NOW) == {"roles": ["a"], "sub": "u"}
+    flat = hs({"sub": "u", "exp": NOW + 60})
+    for _ in range(3):
+        got = v.verify(flat, now=NOW)
+        assert got == {"sub": "u", "exp": NOW + 60}
+        got["sub"] = "admin"
+        got["extra"] = 1
