@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod isolate;
+pub mod jwt;
 pub mod protocol;
 pub mod worker;
 

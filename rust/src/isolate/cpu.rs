@@ -58,7 +58,9 @@ impl CpuBudget {
     /// Like `arm`, from a CPU clock reading the caller already took (saves a system call).
     pub fn arm_from(&self, now_cpu_ns: u64, budget_ns: u64) {
         self.inner.tripped.store(false, Ordering::Relaxed);
-        self.inner.deadline_ns.store(now_cpu_ns.saturating_add(budget_ns), Ordering::Relaxed);
+        self.inner
+            .deadline_ns
+            .store(now_cpu_ns.saturating_add(budget_ns), Ordering::Relaxed);
     }
 
     pub fn disarm(&self) {

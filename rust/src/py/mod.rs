@@ -2,6 +2,7 @@
 
 mod errors;
 mod http;
+mod jwt;
 mod protocol;
 mod stats;
 mod worker;
@@ -20,5 +21,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<protocol::PyOperation>()?;
     m.add_class::<protocol::PyStep>()?;
     m.add_class::<worker::PyCoreWorker>()?;
+    jwt::register(m)?;
     Ok(())
 }
