@@ -35,6 +35,11 @@ fn is_token_byte(b: u8) -> bool {
         | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
 }
 
+/// True for a byte allowed in an RFC 9110 `token` (field names, directive names).
+pub fn is_valid_name_byte(b: u8) -> bool {
+    is_token_byte(b)
+}
+
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(is_token_byte)
 }
@@ -54,7 +59,9 @@ impl Headers {
     }
 
     pub fn with_capacity(n: usize) -> Self {
-        Headers { entries: Vec::with_capacity(n) }
+        Headers {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// Builds from pairs, validating each.
@@ -79,7 +86,8 @@ impl Headers {
         if !is_valid_value(value) {
             return Err(HeaderError::InvalidValue(name.to_owned()));
         }
-        self.entries.push((name.to_ascii_lowercase(), value.to_owned()));
+        self.entries
+            .push((name.to_ascii_lowercase(), value.to_owned()));
         Ok(())
     }
 
@@ -116,7 +124,10 @@ impl Headers {
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.entries
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// All values of `name` joined with ", " (Fetch's `get`), or `None`.
@@ -127,11 +138,16 @@ impl Headers {
     }
 
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.entries.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.entries
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.entries.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.entries
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -163,10 +179,16 @@ mod tests {
         h.append("Content-Type", " text/plain ").unwrap();
         h.append("set-cookie", "b=2").unwrap();
         assert_eq!(h.get("content-type"), Some("text/plain"));
-        assert_eq!(h.get_all("SET-COOKIE").collect::<Vec<_>>(), vec!["a=1", "b=2"]);
+        assert_eq!(
+            h.get_all("SET-COOKIE").collect::<Vec<_>>(),
+            vec!["a=1", "b=2"]
+        );
         assert_eq!(h.get_combined("set-cookie").as_deref(), Some("a=1, b=2"));
         h.set("SET-COOKIE", "c=3").unwrap();
-        assert_eq!(h.iter().collect::<Vec<_>>(), vec![("set-cookie", "c=3"), ("content-type", "text/plain")]);
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![("set-cookie", "c=3"), ("content-type", "text/plain")]
+        );
     }
 
     #[test]

@@ -14,6 +14,11 @@ pub struct Request {
 
 impl Request {
     pub fn get(url: impl Into<String>) -> Self {
-        Request { method: "GET".into(), url: url.into(), headers: Headers::new(), body: Body::none() }
+        Request {
+            method: "GET".into(),
+            url: url.into(),
+            headers: Headers::new(),
+            body: Body::none(),
+        }
     }
 }

@@ -10,7 +10,9 @@ static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 #[allow(dead_code)]
 pub fn error(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
     let message = message.into();
-    let module = ERRORS.get_or_try_init(py, || PyModule::import(py, "edgert.errors").map(Bound::unbind));
+    let module = ERRORS.get_or_try_init(py, || {
+        PyModule::import(py, "edgert.errors").map(Bound::unbind)
+    });
     match module.and_then(|m| m.bind(py).getattr(name)) {
         Ok(class) => match class.call1((message.clone(),)) {
             Ok(instance) => PyErr::from_value(instance),
