@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "CachePutError",
     "ConfigError",
     "CpuLimitExceeded",
     "EdgertError",
@@ -55,3 +56,7 @@ class RequestError(EdgertError, ValueError):
 
 class HostError(EdgertError, RuntimeError):
     """A host drove the core wrongly (unknown operation id, a result of the wrong type): a bug."""
+
+
+class CachePutError(EdgertError, TypeError):
+    """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""

@@ -464,7 +464,7 @@ impl HttpCache {
                 continue;
             }
             self.metrics.revalidations += 1;
-            let merged = super::validation::merge_304(entry, not_modified);
+            let merged = super::validation::merge_304(entry, not_modified, response_time_ns);
             let dirs =
                 ResponseDirectives::for_shared_cache(&merged.headers, &self.config.targeted_fields);
             let verdict = policy::decide(

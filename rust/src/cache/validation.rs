@@ -64,8 +64,25 @@ pub fn select_for_304(
 }
 
 /// The stored response with the 304's header fields added, replacing those present (3.2), except
-/// fields never stored and `Content-Length`.
-pub fn merge_304(entry: &StoredResponse, not_modified: &Response) -> Response {
+/// fields never stored and `Content-Length`. A 304 without `Date` gets the time it was received
+/// (RFC 9110 6.6.1), so the freshened response's age starts from the revalidation.
+pub fn merge_304(
+    entry: &StoredResponse,
+    not_modified: &Response,
+    response_time_ns: u64,
+) -> Response {
+    let dated;
+    let not_modified = if not_modified.headers.contains("date") {
+        not_modified
+    } else {
+        let mut copy = not_modified.clone();
+        let _ = copy.headers.append(
+            "date",
+            &super::date::format(super::date::ns_to_s(response_time_ns)),
+        );
+        dated = copy;
+        &dated
+    };
     let tokens = policy::connection_tokens(&not_modified.headers);
     let skip = |name: &str| name == "content-length" || policy::never_stored(name, &tokens);
     let mut replaced: Vec<&str> = Vec::new();

@@ -307,3 +307,16 @@ fn head_miss_fetches_get_and_stores_it() {
     assert!(out.response.body.is_none());
     assert_eq!(h.cached(&get(URL, &[])).body(), b"body-v1");
 }
+
+#[test]
+fn not_modified_without_date_restarts_the_age() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[]), &validated("max-age=10"));
+    h.advance(20);
+    let bare = not_modified(&[("etag", "\"v1\""), ("cache-control", "max-age=10")]);
+    let out = h.send(&get(URL, &[]), move |_| Some(bare.clone()));
+    assert_eq!(out.status, CacheStatus::Revalidated);
+    assert_eq!(out.header("age"), Some("0"));
+    h.advance(5);
+    assert_eq!(h.cached(&get(URL, &[])).status, CacheStatus::Hit);
+}
