@@ -23,11 +23,10 @@ pub struct StoredResponse {
     pub(crate) body: Body,
     /// Secondary key (`Vary`), `None` when the response does not vary.
     pub(crate) vary: Option<Box<str>>,
-    pub(crate) response_time_ns: u64,
-    pub(crate) initial_age_ns: u64,
-    pub(crate) lifetime_s: u64,
-    /// `Date` in seconds (present on every stored response).
-    pub(crate) date_s: i64,
+    /// `response_time - corrected_initial_age` (RFC 9111 4.2.3): the instant the response had age
+    /// zero, so that `current_age = now - born`. One field instead of two keeps entries small.
+    pub(crate) born_ns: i64,
+    pub(crate) lifetime_s: u32,
 }
 
 impl StoredResponse {
@@ -52,6 +51,8 @@ impl StoredResponse {
                 !policy::never_stored(name, &tokens) && !plan.strip.iter().any(|s| s == name)
             });
         }
+        let initial_age_ns =
+            policy::corrected_initial_age_ns(&response.headers, request_time_ns, response_time_ns);
         StoredResponse {
             status: response.status,
             flags: plan.flags,
@@ -60,14 +61,9 @@ impl StoredResponse {
             headers,
             body: response.body.clone(),
             vary,
-            response_time_ns,
-            initial_age_ns: policy::corrected_initial_age_ns(
-                &response.headers,
-                request_time_ns,
-                response_time_ns,
-            ),
-            lifetime_s: plan.lifetime_s,
-            date_s,
+            born_ns: (response_time_ns as i64)
+                .saturating_sub(initial_age_ns.min(i64::MAX as u64) as i64),
+            lifetime_s: u32::try_from(plan.lifetime_s).unwrap_or(u32::MAX),
         }
     }
 
@@ -98,13 +94,13 @@ impl StoredResponse {
     }
 
     pub fn freshness_lifetime_s(&self) -> u64 {
-        self.lifetime_s
+        u64::from(self.lifetime_s)
     }
 
     /// `current_age` (RFC 9111 4.2.3) in nanoseconds.
     pub fn current_age_ns(&self, now_ns: u64) -> u64 {
-        self.initial_age_ns
-            .saturating_add(now_ns.saturating_sub(self.response_time_ns))
+        u64::try_from((now_ns.min(i64::MAX as u64) as i64).saturating_sub(self.born_ns))
+            .unwrap_or(0)
     }
 
     /// The `Age` header value: whole seconds.
@@ -113,7 +109,7 @@ impl StoredResponse {
     }
 
     fn lifetime_ns(&self) -> u64 {
-        self.lifetime_s.saturating_mul(date::NS_PER_S)
+        u64::from(self.lifetime_s).saturating_mul(date::NS_PER_S)
     }
 
     /// `freshness_lifetime > current_age` (4.2).
@@ -149,6 +145,17 @@ impl StoredResponse {
 
     pub(crate) fn immutable(&self) -> bool {
         self.flags & F_IMMUTABLE != 0
+    }
+
+    /// How recent the response is, for choosing among variants (RFC 9111 4.1: by `Date`).
+    pub(crate) fn recency(&self) -> (i64, i64) {
+        (
+            self.headers
+                .get("date")
+                .and_then(date::parse)
+                .unwrap_or(i64::MIN),
+            self.born_ns,
+        )
     }
 
     pub fn etag(&self) -> Option<&str> {

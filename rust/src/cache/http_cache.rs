@@ -120,7 +120,7 @@ impl HttpCache {
                         .as_deref()
                         .map_or(true, |v| vary::matches(v, request_headers))
                 })
-                .max_by_key(|e| (e.date_s, e.response_time_ns))
+                .max_by_key(|e| e.recency())
                 .cloned(),
         }
     }
@@ -400,7 +400,7 @@ impl HttpCache {
         }
         variants.push(Arc::new(entry));
         if variants.len() > self.config.max_variants.max(1) {
-            variants.sort_by_key(|e| std::cmp::Reverse(e.response_time_ns));
+            variants.sort_by_key(|e| std::cmp::Reverse(e.born_ns));
             variants.truncate(self.config.max_variants.max(1));
         }
         self.storage.set(key, Slot::from_vec(variants));

@@ -179,21 +179,27 @@ fn finish_parts(
             .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
     };
-    let etag = lookup("etag");
-    let last_modified = lookup("last-modified");
     let mut out_status = parts.status;
     let mut body = parts.body.clone();
     let mut content_range: Option<String> = None;
     let mut keep: fn(&str) -> bool = |_| true;
-    if parts.status == 200 && (request.method == "GET" || head) {
-        let validator_date = last_modified
-            .or_else(|| lookup("date"))
-            .and_then(date::parse);
-        if not_modified(&request.headers, etag, validator_date) {
+    // Only requests that carry validators or a range need any of this (the common hit does not).
+    let conditional =
+        request.headers.contains("if-none-match") || request.headers.contains("if-modified-since");
+    let ranged = !head && request.headers.contains("range");
+    if parts.status == 200 && (request.method == "GET" || head) && (conditional || ranged) {
+        let etag = lookup("etag");
+        let last_modified = lookup("last-modified");
+        let validator_date = || {
+            last_modified
+                .or_else(|| lookup("date"))
+                .and_then(date::parse)
+        };
+        if conditional && not_modified(&request.headers, etag, validator_date()) {
             out_status = 304;
             body = Body::none();
             keep = |n| NOT_MODIFIED_FIELDS.contains(&n);
-        } else if !head {
+        } else if ranged {
             let len = parts.body.len() as u64;
             match byte_range(&request.headers, len, etag, last_modified) {
                 RangeAnswer::Full => {}
@@ -218,16 +224,17 @@ fn finish_parts(
         if content_range.is_some() && *name == "content-length" {
             continue;
         }
-        let _ = headers.append(name, value);
+        // Copied from validated `Headers` (stored or received): already lower-case and valid.
+        headers.append_trusted(name, value);
     }
     if let Some(range) = content_range {
-        let _ = headers.append("content-range", &range);
-        let _ = headers.append("content-length", &body.len().to_string());
+        headers.append_trusted("content-range", &range);
+        headers.append_trusted("content-length", &body.len().to_string());
     }
     if let Some(age) = age_s {
-        let _ = headers.append("age", &age.to_string());
+        headers.append_trusted("age", &age.to_string());
     }
-    let _ = headers.append(CacheStatus::HEADER, status.as_str());
+    headers.append_trusted(CacheStatus::HEADER, status.as_str());
     if head {
         body = Body::none();
     }

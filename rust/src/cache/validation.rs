@@ -43,7 +43,7 @@ pub fn select_for_304(
                     etag.is_none() && last_modified.is_some_and(|lm| e.last_modified() == Some(lm));
                 by_tag || by_date
             })
-            .max_by_key(|e| (e.date_s, e.response_time_ns));
+            .max_by_key(|e| e.recency());
         return matched.cloned().into_iter().collect();
     }
     if entries.len() == 1 && entries[0].etag().is_none() && entries[0].last_modified().is_none() {

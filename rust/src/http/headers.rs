@@ -91,6 +91,18 @@ impl Headers {
         Ok(())
     }
 
+    /// Appends a field the caller has already validated: `name` a lower-case token, `value` free
+    /// of NUL, CR and LF and trimmed (e.g. copied from another `Headers`). Skips re-validation on
+    /// hot paths such as serving a stored response.
+    pub(crate) fn append_trusted(&mut self, name: &str, value: &str) {
+        debug_assert!(
+            is_valid_name(name)
+                && is_valid_value(value)
+                && !name.bytes().any(|b| b.is_ascii_uppercase())
+        );
+        self.entries.push((name.to_owned(), value.to_owned()));
+    }
+
     /// Replaces every field of `name` with one field.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
         if !is_valid_name(name) {
