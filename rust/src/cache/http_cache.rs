@@ -9,6 +9,7 @@
 //! Keys: the URL without fragment, or `CacheOptions::cache_key`; `Vary` variants share a key.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::config::{CacheConfig, CacheOptions};
@@ -31,7 +32,14 @@ pub struct HttpCache {
     config: CacheConfig,
     storage: Storage,
     metrics: Metrics,
+    /// Keys with a background revalidation handed out (`UPDATING`), until this deadline: later
+    /// lookups serve stale without sending another one (one revalidation per key at a time).
+    revalidating: HashMap<Box<str>, u64>,
 }
+
+/// How long a handed-out background revalidation blocks another one for the same key.
+pub const REVALIDATION_TIMEOUT_NS: u64 = 30 * NS_PER_S;
+const MAX_PENDING_REVALIDATIONS: usize = 4096;
 
 /// The primary key: the cache key option, else the URL without its fragment.
 pub fn primary_key<'a>(url: &'a str, options: &'a CacheOptions) -> Cow<'a, str> {
@@ -89,6 +97,7 @@ impl HttpCache {
             config,
             storage,
             metrics: Metrics::default(),
+            revalidating: HashMap::new(),
         }
     }
 
@@ -208,16 +217,29 @@ impl HttpCache {
                 && dirs.min_fresh.is_none()
             {
                 self.metrics.stale += 1;
-                self.metrics.updating += 1;
-                let revalidation = conditional_request(request, &entry);
-                return Lookup::Stale {
-                    hit: Hit {
-                        entry,
-                        age_s,
-                        status: CacheStatus::Updating,
-                    },
-                    revalidation,
+                let hit = Hit {
+                    entry,
+                    age_s,
+                    status: CacheStatus::Updating,
                 };
+                if self
+                    .revalidating
+                    .get(&*key)
+                    .is_some_and(|&deadline| deadline > now_ns)
+                {
+                    // Another request is already revalidating this response.
+                    return Lookup::Hit(hit);
+                }
+                if self.revalidating.len() >= MAX_PENDING_REVALIDATIONS {
+                    self.revalidating.retain(|_, deadline| *deadline > now_ns);
+                }
+                self.revalidating.insert(
+                    key.as_ref().into(),
+                    now_ns.saturating_add(REVALIDATION_TIMEOUT_NS),
+                );
+                self.metrics.updating += 1;
+                let revalidation = conditional_request(request, &hit.entry);
+                return Lookup::Stale { hit, revalidation };
             }
         }
         if dirs.only_if_cached {
@@ -263,6 +285,9 @@ impl HttpCache {
             });
         }
         let key = primary_key(&request.url, options).into_owned();
+        if !self.revalidating.is_empty() {
+            self.revalidating.remove(key.as_str());
+        }
         let prior = self.select(&key, &request.headers, false);
         if response.status == 304 {
             return self.freshen(

@@ -27,7 +27,7 @@ pub use cache_api::{CacheStorage, PutError};
 pub use config::{CacheConfig, CacheOptions, StatusTtl};
 pub use directives::{Delta, FieldScope, RequestDirectives, ResponseDirectives};
 pub use entry::{StoredResponse, ENTRY_OVERHEAD};
-pub use http_cache::{is_safe_method, primary_key, HttpCache};
+pub use http_cache::{is_safe_method, primary_key, HttpCache, REVALIDATION_TIMEOUT_NS};
 pub use lookup::{Completion, Hit, Lookup, Served};
 pub use metrics::Metrics;
 pub use status::CacheStatus;

@@ -160,3 +160,40 @@ fn error_does_not_evict_the_stale_response() {
         Lookup::Revalidate { .. }
     ));
 }
+
+#[test]
+fn one_background_revalidation_at_a_time() {
+    let mut h = Harness::new();
+    stored(&mut h, "max-age=10, stale-while-revalidate=60");
+    h.advance(20);
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Stale { .. }));
+    // While it is in flight, others are served stale (UPDATING) without another revalidation.
+    let Lookup::Hit(hit) = h.lookup(&get(URL, &[])) else {
+        panic!("expected a stale hit")
+    };
+    assert_eq!(hit.status(), CacheStatus::Updating);
+    // It times out if the host never answers...
+    h.advance(31);
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Stale { .. }));
+    // ...and the answer clears it.
+    let answer = with_date(
+        &response(
+            304,
+            &[
+                ("etag", "\"e\""),
+                ("cache-control", "max-age=1, stale-while-revalidate=60"),
+            ],
+            "",
+        ),
+        h.now,
+    );
+    h.cache.store(
+        &get(URL, &[]),
+        answer,
+        &CacheOptions::default(),
+        at(h.now),
+        at(h.now),
+    );
+    h.advance(2);
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Stale { .. }));
+}
