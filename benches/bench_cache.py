@@ -20,11 +20,11 @@ import time
 import uuid
 from collections.abc import Callable
 from email.utils import formatdate
+from importlib import metadata
 
 import hishel
-from hishel._sync_rfc import handle_request_with_rfc
-
 from edgert._core import HttpCache
+from hishel._sync_rfc import handle_request_with_rfc
 
 BODY = b"x" * 1024
 
@@ -39,16 +39,21 @@ def fields(now: float, i: int) -> list[tuple[str, str]]:
     ]
 
 
-def median_ns(call: Callable[[str], object], urls: list[str], rounds: int, batch: int) -> float:
-    """Median over ``rounds`` of the mean time per call in a batch of ``batch`` calls."""
+def median_ns(
+    call: Callable[[str], object], urls: list[str], rounds: int, batch: int
+) -> tuple[float, float]:
+    """Median over ``rounds`` of the mean time per call in a batch of ``batch`` calls, as
+    (thread CPU time, wall time). CPU time does not count time the thread was descheduled, so a
+    loaded shared machine distorts it far less; both are printed."""
     n = len(urls)
-    samples = []
+    cpu, wall = [], []
     for r in range(rounds):
-        start = time.perf_counter_ns()
+        start_cpu, start_wall = time.thread_time_ns(), time.perf_counter_ns()
         for k in range(batch):
             call(urls[(r * batch + k * 7919) % n])
-        samples.append((time.perf_counter_ns() - start) / batch)
-    return statistics.median(samples)
+        cpu.append((time.thread_time_ns() - start_cpu) / batch)
+        wall.append((time.perf_counter_ns() - start_wall) / batch)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def main() -> None:
@@ -106,25 +111,28 @@ def main() -> None:
         assert status["from_cache"]
         return response
 
-    edgert_ns = median_ns(edgert_lookup, urls, args.rounds, args.batch)
-    served_ns = median_ns(edgert_served, urls, args.rounds, args.batch)
-    spec_ns = median_ns(hishel_spec, urls, args.rounds, args.hishel_batch)
-    stock_ns = median_ns(hishel_stock, urls, args.rounds, args.hishel_batch)
+    edgert_ns, edgert_wall = median_ns(edgert_lookup, urls, args.rounds, args.batch)
+    served_ns, served_wall = median_ns(edgert_served, urls, args.rounds, args.batch)
+    spec_ns, spec_wall = median_ns(hishel_spec, urls, args.rounds, args.hishel_batch)
+    stock_ns, stock_wall = median_ns(hishel_stock, urls, args.rounds, args.hishel_batch)
 
-    print(f"fresh-hit lookups from Python, {args.keys} stored responses, median of {args.rounds} rounds")
-    print(f"hishel {hishel.__version__ if hasattr(hishel, '__version__') else ''}".rstrip())
-    print("| implementation | per lookup | ratio to hishel sans-I/O |")
-    print("| --- | ---: | ---: |")
-    for name, ns in (
-        ("edgert HttpCache.lookup", edgert_ns),
-        ("edgert lookup + response (status, headers, body)", served_ns),
-        ("hishel IdleClient.next (entries in a dict)", spec_ns),
-        ("hishel handle_request_with_rfc + SqliteStorage(:memory:)", stock_ns),
+    version = getattr(hishel, "__version__", None) or metadata.version("hishel")
+    print(f"fresh-hit lookups from Python, {args.keys} stored responses, hishel {version},")
+    print(f"median of {args.rounds} rounds (thread CPU time; wall time beside it)")
+    print("| implementation | per lookup (CPU) | (wall) | hishel sans-I/O / this |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, ns, wall in (
+        ("edgert HttpCache.lookup", edgert_ns, edgert_wall),
+        ("edgert lookup + response (status, headers, body)", served_ns, served_wall),
+        ("hishel IdleClient.next (entries in a dict)", spec_ns, spec_wall),
+        ("hishel handle_request_with_rfc + SqliteStorage(:memory:)", stock_ns, stock_wall),
     ):
-        print(f"| {name} | {ns / 1000:.2f} us | {spec_ns / ns:.1f}x |")
-    goal = "met" if edgert_ns <= 2000 else "NOT met"
-    print(f"goal <= 2 us per fresh-hit lookup: {goal}; ratio goal >= 20x: "
-          f"{'met' if spec_ns / edgert_ns >= 20 else 'NOT met'} ({spec_ns / edgert_ns:.0f}x)")
+        print(f"| {name} | {ns / 1000:.2f} us | {wall / 1000:.2f} us | {spec_ns / ns:.1f}x |")
+    ratio = spec_ns / edgert_ns
+    print(
+        f"goal <= 2 us per fresh-hit lookup: {'met' if edgert_ns <= 2000 else 'NOT met'}; "
+        f"ratio goal >= 20x: {'met' if ratio >= 20 else 'NOT met'} ({ratio:.0f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -174,23 +174,19 @@ pub fn split_directives(value: &str) -> Vec<Directive<'_>> {
                 i += 1;
                 let mut text = String::new();
                 let mut closed = false;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' if i + 1 < bytes.len() => {
-                            text.push(bytes[i + 1] as char);
-                            i += 2;
-                        }
-                        b'"' => {
-                            closed = true;
-                            i += 1;
-                            break;
-                        }
-                        _ => {
-                            // Non-ASCII bytes are copied through char boundaries.
-                            let ch_len = value[i..].chars().next().map_or(1, char::len_utf8);
-                            text.push_str(&value[i..i + ch_len]);
-                            i += ch_len;
-                        }
+                let mut escaped = false;
+                for ch in value[i..].chars() {
+                    i += ch.len_utf8();
+                    if escaped {
+                        text.push(ch);
+                        escaped = false;
+                    } else if ch == '\\' {
+                        escaped = true;
+                    } else if ch == '"' {
+                        closed = true;
+                        break;
+                    } else {
+                        text.push(ch);
                     }
                 }
                 if !closed {

@@ -61,7 +61,7 @@ impl StoredResponse {
             headers,
             body: response.body.clone(),
             vary,
-            born_ns: (response_time_ns as i64)
+            born_ns: (response_time_ns.min(i64::MAX as u64) as i64)
                 .saturating_sub(initial_age_ns.min(i64::MAX as u64) as i64),
             lifetime_s: u32::try_from(plan.lifetime_s).unwrap_or(u32::MAX),
         }

@@ -107,7 +107,7 @@ impl Storage {
         match slot {
             None => {
                 if self.map.remove(key).is_some() {
-                    self.entries -= old;
+                    self.entries = self.entries.saturating_sub(old);
                 }
             }
             Some(slot) => {
@@ -119,8 +119,8 @@ impl Storage {
                     .filter(|(k, _)| &**k != key)
                     .map(|(_, c)| c)
                     .sum();
-                self.entries =
-                    (self.entries - old + if admitted { n } else { 0 }).saturating_sub(evicted);
+                self.entries = (self.entries.saturating_sub(old) + if admitted { n } else { 0 })
+                    .saturating_sub(evicted);
                 self.evictions += evicted;
             }
         }

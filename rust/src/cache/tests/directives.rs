@@ -120,3 +120,21 @@ fn stale_extensions_parse() {
     assert_eq!(d.stale_while_revalidate, Some(30));
     assert_eq!(d.stale_if_error, Some(60));
 }
+
+#[test]
+fn non_ascii_and_escapes_in_quoted_arguments_do_not_panic() {
+    for value in [
+        "no-cache=\"\\é, x\"",
+        "private=\"é",
+        "max-age=\"\\",
+        "no-cache=\"a\\\"b\", max-age=5",
+        "é=1, max-age=2",
+    ] {
+        let _ = resp(value);
+    }
+    assert_eq!(
+        resp("no-cache=\"a\\\"b\", max-age=5").max_age,
+        Some(Delta::Seconds(5))
+    );
+    assert_eq!(resp("é=1, max-age=2").max_age, Some(Delta::Seconds(2)));
+}
