@@ -86,11 +86,19 @@ def test_stale_while_revalidate_serves_updating() -> None:
         ok("max-age=10", b"new", ("etag", '"b"'), at=T0 + 30),
     )
     fetch_through(cache, "GET", URL, now=T0, origin=origin)
-    stale = cache.lookup("GET", URL, [], T0 + 30)
-    assert stale.kind == "stale" and stale.origin_request is not None
     served = fetch_through(cache, "GET", URL, now=T0 + 30, origin=origin)
     assert (served.cache_status, served.body) == ("UPDATING", b"old")
     assert fetch_through(cache, "GET", URL, now=T0 + 31, origin=origin).body == b"new"
+
+
+def test_one_background_revalidation_per_key() -> None:
+    cache = HttpCache()
+    answer = ok("max-age=10, stale-while-revalidate=60", b"old", ("etag", '"a"'))
+    fetch_through(cache, "GET", URL, now=T0, origin=Origin(answer))
+    first = cache.lookup("GET", URL, [], T0 + 30)
+    assert first.kind == "stale" and first.origin_request is not None
+    second = cache.lookup("GET", URL, [], T0 + 31)
+    assert (second.kind, second.cache_status, second.origin_request) == ("hit", "UPDATING", None)
 
 
 def test_stale_if_error_on_503_and_on_unreachable_origin() -> None:
@@ -215,3 +223,17 @@ def test_bad_inputs_raise_typed_errors() -> None:
 
 def test_every_status_is_documented() -> None:
     assert len(CACHE_STATUSES) == 8
+
+
+def test_hit_response_fields_match_the_built_response() -> None:
+    cache = HttpCache()
+    answer = ok("max-age=60", b"body", ("cache-tag", "t"), ("x-a", "1"), ("age", "3"))
+    fetch_through(cache, "GET", URL, now=T0, origin=Origin(answer))
+    hit = cache.lookup("GET", URL, [], T0 + 2).response
+    built = cache.lookup("GET", URL, [("if-none-match", '"nomatch"')], T0 + 2).response
+    assert hit is not None and built is not None
+    assert hit.headers == built.headers
+    assert [name for name, _ in hit.headers][-2:] == ["age", "cf-cache-status"]
+    assert hit.header("age") == "5" and hit.header("cache-tag") is None
+    assert hit.header("X-A") == "1" and hit.header("cf-cache-status") == "HIT"
+    assert (hit.status, hit.body) == (built.status, built.body) == (200, b"body")

@@ -41,6 +41,20 @@ impl Hit {
         &self.entry
     }
 
+    /// True when `response(request)` is just the stored fields (`served_fields`), `Age`
+    /// (`age_s`), `cf-cache-status` (`status`) and the stored body: a host may then build its own
+    /// representation without an intermediate `Response`.
+    pub fn serves_as_is(&self, request: &Request) -> bool {
+        serve::serves_as_is(request)
+    }
+
+    /// The stored header fields a client sees (the cache's own fields left out), in order.
+    pub fn served_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entry
+            .headers()
+            .filter(|(name, _)| !serve::internal(name))
+    }
+
     /// The response to send for `request`: `Age` and `cf-cache-status` added, the client's
     /// conditionals (304) and `Range` (206/416) answered, no content for HEAD.
     pub fn response(&self, request: &Request) -> Response {

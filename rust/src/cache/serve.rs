@@ -22,7 +22,7 @@ const NOT_MODIFIED_FIELDS: [&str; 6] = [
 ];
 
 /// Fields the cache consumes and never shows a client.
-fn internal(name: &str) -> bool {
+pub(crate) fn internal(name: &str) -> bool {
     matches!(name, "age" | "cache-tag" | "cf-cache-status")
 }
 
@@ -239,6 +239,16 @@ fn finish_parts(
         body = Body::none();
     }
     Response::new(out_status, headers, body)
+}
+
+/// True when serving a stored 200..599 response to `request` needs no conditional or range
+/// evaluation and keeps the body: the response is then the stored fields (minus the cache's own),
+/// `Age` and the status.
+pub fn serves_as_is(request: &Request) -> bool {
+    request.method == "GET"
+        && !request.headers.contains("if-none-match")
+        && !request.headers.contains("if-modified-since")
+        && !request.headers.contains("range")
 }
 
 /// The response for `request` from a stored response of age `age_s`.

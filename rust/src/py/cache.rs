@@ -142,28 +142,62 @@ fn make_request(
     })
 }
 
+/// What a `CachedResponse` holds: a built response, or a stored response served as it is (its
+/// fields are turned into Python objects only when asked for).
+enum Held {
+    Built(Response),
+    Stored(Hit),
+}
+
 /// A response the cache produced (from storage or from the origin's answer).
 #[pyclass(module = "edgert._core", name = "CachedResponse", frozen)]
 pub struct PyCachedResponse {
-    response: Response,
+    held: Held,
     cache_status: CacheStatus,
+}
+
+impl PyCachedResponse {
+    fn built(response: Response, cache_status: CacheStatus) -> Self {
+        PyCachedResponse {
+            held: Held::Built(response),
+            cache_status,
+        }
+    }
 }
 
 #[pymethods]
 impl PyCachedResponse {
     #[getter]
     fn status(&self) -> u16 {
-        self.response.status
+        match &self.held {
+            Held::Built(r) => r.status,
+            Held::Stored(hit) => hit.stored().status(),
+        }
     }
 
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        header_list(py, self.response.headers.iter())
+        match &self.held {
+            Held::Built(r) => header_list(py, r.headers.iter()),
+            Held::Stored(hit) => {
+                let list = header_list(py, hit.served_fields())?;
+                list.append(PyTuple::new(py, ["age", &hit.age_s().to_string()])?)?;
+                list.append(PyTuple::new(
+                    py,
+                    [CacheStatus::HEADER, self.cache_status.as_str()],
+                )?)?;
+                Ok(list)
+            }
+        }
     }
 
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        (!self.response.body.is_none()).then(|| PyBytes::new(py, self.response.body.as_bytes()))
+        let body = match &self.held {
+            Held::Built(r) => &r.body,
+            Held::Stored(hit) => hit.stored().body(),
+        };
+        (!body.is_none()).then(|| PyBytes::new(py, body.as_bytes()))
     }
 
     #[getter]
@@ -173,13 +207,26 @@ impl PyCachedResponse {
 
     /// The first value of header `name` (case-insensitive), or None.
     fn header(&self, name: &str) -> Option<String> {
-        self.response.headers.get(name).map(str::to_owned)
+        match &self.held {
+            Held::Built(r) => r.headers.get(name).map(str::to_owned),
+            Held::Stored(hit) => {
+                if name.eq_ignore_ascii_case("age") {
+                    Some(hit.age_s().to_string())
+                } else if name.eq_ignore_ascii_case(CacheStatus::HEADER) {
+                    Some(self.cache_status.as_str().to_owned())
+                } else {
+                    hit.served_fields()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v.to_owned())
+                }
+            }
+        }
     }
 
     fn __repr__(&self) -> String {
         format!(
             "CachedResponse(status={}, cache_status={:?})",
-            self.response.status,
+            self.status(),
             self.cache_status.as_str()
         )
     }
@@ -271,13 +318,18 @@ impl PyLookupResult {
     #[getter]
     fn response(&self) -> Option<PyCachedResponse> {
         match &self.lookup {
-            Lookup::Unavailable { response } => Some(PyCachedResponse {
-                response: response.clone(),
-                cache_status: CacheStatus::Miss,
-            }),
-            _ => self.hit().map(|hit| PyCachedResponse {
-                response: hit.response(&self.request),
-                cache_status: hit.status(),
+            Lookup::Unavailable { response } => {
+                Some(PyCachedResponse::built(response.clone(), CacheStatus::Miss))
+            }
+            _ => self.hit().map(|hit| {
+                if hit.serves_as_is(&self.request) {
+                    PyCachedResponse {
+                        held: Held::Stored(hit.clone()),
+                        cache_status: hit.status(),
+                    }
+                } else {
+                    PyCachedResponse::built(hit.response(&self.request), hit.status())
+                }
             }),
         }
     }
@@ -425,10 +477,7 @@ impl PyHttpCache {
         match completion {
             Completion::Serve(served) => Ok(Py::new(
                 py,
-                PyCachedResponse {
-                    response: served.response,
-                    cache_status: served.status,
-                },
+                PyCachedResponse::built(served.response, served.status),
             )?
             .into_any()),
             Completion::Refetch(request) => {
@@ -453,10 +502,7 @@ impl PyHttpCache {
         Ok(self
             .cache
             .fetch_failed(&request, &options, to_ns(py, now)?)
-            .map(|s| PyCachedResponse {
-                response: s.response,
-                cache_status: s.status,
-            }))
+            .map(|s| PyCachedResponse::built(s.response, s.status)))
     }
 
     /// Cache API `put`: raises `CachePutError` (a TypeError) for non-GET, 206 or `Vary: *`;
@@ -503,10 +549,7 @@ impl PyHttpCache {
         Ok(self
             .cache
             .match_with(&request, &options, ignore_method, to_ns(py, now)?)
-            .map(|response| PyCachedResponse {
-                response,
-                cache_status: CacheStatus::Hit,
-            }))
+            .map(|response| PyCachedResponse::built(response, CacheStatus::Hit)))
     }
 
     /// Cache API `delete`: removes every variant stored for the request; True if any.
