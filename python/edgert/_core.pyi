@@ -1,7 +1,9 @@
 """Type stubs for the native module ``edgert._core``; hand-written."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, final
+
+__all__ = ["CachedResponse", "HttpCache", "LookupResult", "OriginRequest", "__version__"]
 
 __version__: str
 
@@ -13,6 +15,7 @@ _LookupKind = Literal["hit", "stale", "revalidate", "miss", "bypass", "unavailab
 
 # --- cache (rust/src/py/cache.rs) ---------------------------------------------------------------
 
+@final
 class CachedResponse:
     """A response the cache produced, carrying ``cf-cache-status``."""
 
@@ -26,6 +29,7 @@ class CachedResponse:
     def cache_status(self) -> _CacheStatus: ...
     def header(self, name: str) -> str | None: ...
 
+@final
 class OriginRequest:
     """A request the host must send to the origin."""
 
@@ -37,6 +41,7 @@ class OriginRequest:
     def headers(self) -> list[tuple[str, str]]: ...
     def header(self, name: str) -> str | None: ...
 
+@final
 class LookupResult:
     """What a lookup tells the host to do."""
 
@@ -53,11 +58,12 @@ class LookupResult:
     @property
     def origin_request(self) -> OriginRequest | None: ...
 
+@final
 class HttpCache:
     """A shared HTTP cache (RFC 9111, RFC 5861, RFC 9213) with a byte budget; times in seconds."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         max_bytes: int = ...,
         *,
         estimated_entries: int = 4096,
@@ -65,7 +71,7 @@ class HttpCache:
         heuristic_fraction: float = 0.1,
         heuristic_max_s: int = 86400,
         max_variants: int = 16,
-    ) -> None: ...
+    ) -> HttpCache: ...
     def lookup(
         self,
         method: str,

@@ -248,7 +248,11 @@ pub fn decide(
     let swr = clamp32(dirs.stale_while_revalidate);
     let sie = clamp32(dirs.stale_if_error);
     let has_validator = headers.contains("etag") || headers.contains("last-modified");
-    if lifetime_s == 0 && !has_validator && swr == 0 && sie == 0 {
+    // A response that must be revalidated on every use but has nothing to revalidate with, or
+    // that is never fresh and may never be served stale, is storable yet useless: pass it on.
+    let always_revalidate = lifetime_s == 0 || dirs.no_cache.is_whole();
+    let may_serve_stale = (swr > 0 || sie > 0) && !dirs.forbids_stale();
+    if always_revalidate && !has_validator && !may_serve_stale {
         // Storable, but it could never be reused: pass it through.
         return Verdict::Skip(if explicit.is_some() {
             CacheStatus::Bypass

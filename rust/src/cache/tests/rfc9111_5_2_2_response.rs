@@ -116,3 +116,11 @@ fn without_immutable_reload_revalidates() {
         Lookup::Revalidate { .. }
     ));
 }
+
+#[test]
+fn no_cache_without_validator_is_passed_through() {
+    let mut h = Harness::new();
+    let r = response(200, &[("cache-control", "no-cache, max-age=600")], "x");
+    assert_eq!(h.fetch(&get(URL, &[]), &r).status, CacheStatus::Bypass);
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Miss { .. }));
+}
