@@ -145,6 +145,14 @@ impl HttpCache {
                 status: CacheStatus::Dynamic,
             };
         }
+        if request.headers.contains("if-match") || request.headers.contains("if-unmodified-since") {
+            // RFC 9111 4.3.2: preconditions a cache cannot evaluate go to the origin untouched.
+            self.metrics.bypass += 1;
+            return Lookup::Bypass {
+                request: request.clone(),
+                status: CacheStatus::Bypass,
+            };
+        }
         let dirs = if has_request_directives(&request.headers) {
             RequestDirectives::parse(&request.headers)
         } else {

@@ -320,3 +320,19 @@ fn not_modified_without_date_restarts_the_age() {
     h.advance(5);
     assert_eq!(h.cached(&get(URL, &[])).status, CacheStatus::Hit);
 }
+
+#[test]
+fn if_match_and_if_unmodified_since_go_to_the_origin() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[]), &validated("max-age=60"));
+    for (name, value) in [
+        ("if-match", "\"v1\""),
+        ("if-unmodified-since", "Tue, 14 Nov 2023 22:13:20 GMT"),
+    ] {
+        let Lookup::Bypass { request, status } = h.lookup(&get(URL, &[(name, value)])) else {
+            panic!("expected bypass for {name}")
+        };
+        assert_eq!(status, CacheStatus::Bypass);
+        assert_eq!(request.headers.get(name), Some(value));
+    }
+}
