@@ -11,7 +11,7 @@ use super::policy::{self, Plan, F_FORCED, F_IMMUTABLE, F_NO_CACHE, F_NO_STALE, F
 use crate::http::{Body, Headers, Response};
 
 /// Estimated bytes of bookkeeping per entry beyond its text and body, charged to the budget.
-pub const ENTRY_OVERHEAD: u64 = 160;
+pub const ENTRY_OVERHEAD: u64 = 200;
 
 #[derive(Debug)]
 pub struct StoredResponse {
