@@ -76,6 +76,22 @@ def main() -> None:
         assert result.kind == "hit"
         return result
 
+    browser = [
+        ("host", "example.com"),
+        ("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0"),
+        ("accept", "*/*"),
+        ("accept-encoding", "gzip, deflate, br"),
+        ("accept-language", "en-US,en;q=0.9"),
+        ("referer", "https://example.com/"),
+        ("sec-fetch-mode", "no-cors"),
+        ("connection", "keep-alive"),
+    ]
+
+    def edgert_browser(url: str) -> object:
+        result = cache.lookup("GET", url, browser, now)
+        assert result.kind == "hit"
+        return result
+
     def edgert_served(url: str) -> object:
         response = cache.lookup("GET", url, None, now).response
         assert response is not None
@@ -112,6 +128,7 @@ def main() -> None:
         return response
 
     edgert_ns, edgert_wall = median_ns(edgert_lookup, urls, args.rounds, args.batch)
+    browser_ns, browser_wall = median_ns(edgert_browser, urls, args.rounds, args.batch)
     served_ns, served_wall = median_ns(edgert_served, urls, args.rounds, args.batch)
     spec_ns, spec_wall = median_ns(hishel_spec, urls, args.rounds, args.hishel_batch)
     stock_ns, stock_wall = median_ns(hishel_stock, urls, args.rounds, args.hishel_batch)
@@ -123,6 +140,7 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     for name, ns, wall in (
         ("edgert HttpCache.lookup", edgert_ns, edgert_wall),
+        ("edgert HttpCache.lookup, 8 browser request headers", browser_ns, browser_wall),
         ("edgert lookup + response (status, headers, body)", served_ns, served_wall),
         ("hishel IdleClient.next (entries in a dict)", spec_ns, spec_wall),
         ("hishel handle_request_with_rfc + SqliteStorage(:memory:)", stock_ns, stock_wall),

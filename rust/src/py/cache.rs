@@ -4,7 +4,7 @@
 //! (`cacheTtl`, `cacheTtlByStatus`, `cacheEverything`, `cacheKey`).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
 
 use super::errors::error;
 use crate::cache::{
@@ -24,6 +24,29 @@ fn to_ns(py: Python<'_>, seconds: f64) -> PyResult<u64> {
     Ok((seconds * 1e9) as u64)
 }
 
+fn append_pair(py: Python<'_>, headers: &mut Headers, item: &Bound<'_, PyAny>) -> PyResult<()> {
+    let bad = || {
+        error(
+            py,
+            "RequestError",
+            "headers must be (name, value) pairs of strings",
+        )
+    };
+    let pair = item.cast::<PyTuple>().map_err(|_| bad())?;
+    if pair.len() != 2 {
+        return Err(bad());
+    }
+    let name = pair.get_borrowed_item(0)?;
+    let value = pair.get_borrowed_item(1)?;
+    let name = name.cast::<PyString>().map_err(|_| bad())?;
+    let value = value.cast::<PyString>().map_err(|_| bad())?;
+    let (name, value) = (name.to_str()?, value.to_str()?);
+    headers
+        .append(name, value)
+        .map_err(|e| error(py, "RequestError", e.to_string()))
+}
+
+/// Headers from a list of `(name, value)` pairs (the fast path), a dict, or any iterable of pairs.
 fn to_headers(py: Python<'_>, pairs: Option<&Bound<'_, PyAny>>) -> PyResult<Headers> {
     let Some(pairs) = pairs else {
         return Ok(Headers::new());
@@ -31,17 +54,27 @@ fn to_headers(py: Python<'_>, pairs: Option<&Bound<'_, PyAny>>) -> PyResult<Head
     if pairs.is_none() {
         return Ok(Headers::new());
     }
+    if let Ok(list) = pairs.cast::<PyList>() {
+        let mut headers = Headers::with_capacity(list.len());
+        for item in list.iter() {
+            append_pair(py, &mut headers, &item)?;
+        }
+        return Ok(headers);
+    }
     let mut headers = Headers::new();
+    if let Ok(dict) = pairs.cast::<PyDict>() {
+        for (name, value) in dict.iter() {
+            append_pair(py, &mut headers, PyTuple::new(py, [name, value])?.as_any())?;
+        }
+        return Ok(headers);
+    }
     let iter = if let Ok(mapping) = pairs.cast::<PyMapping>() {
         mapping.items()?.into_any().try_iter()?
     } else {
         pairs.try_iter()?
     };
     for item in iter {
-        let (name, value): (String, String) = item?.extract()?;
-        headers
-            .append(&name, &value)
-            .map_err(|e| error(py, "RequestError", e.to_string()))?;
+        append_pair(py, &mut headers, &item?)?;
     }
     Ok(headers)
 }
