@@ -30,8 +30,8 @@ const CLIENT_CONDITIONALS: [&str; 4] = ["if-none-match", "if-modified-since", "r
 
 pub struct HttpCache {
     config: CacheConfig,
-    storage: Storage,
-    metrics: Metrics,
+    pub(super) storage: Storage,
+    pub(super) metrics: Metrics,
     /// Keys with a background revalidation handed out (`UPDATING`), until this deadline: later
     /// lookups serve stale without sending another one (one revalidation per key at a time).
     revalidating: HashMap<Box<str>, u64>,
@@ -551,91 +551,6 @@ impl HttpCache {
             });
         }
         Completion::Refetch(forward_request(request))
-    }
-
-    /// RFC 9111 4.4: after a non-error response to an unsafe method, the target URI and the
-    /// same-origin `Location` / `Content-Location` URIs are invalidated (removed).
-    fn invalidate(&mut self, request: &Request, headers: &Headers, options: &CacheOptions) {
-        let mut keys: Vec<String> = vec![primary_key(&request.url, options).into_owned()];
-        if options.cache_key.is_some() {
-            keys.push(primary_key(&request.url, &CacheOptions::default()).into_owned());
-        }
-        if let Ok(base) = url::Url::parse(&request.url) {
-            for field in ["location", "content-location"] {
-                if let Some(value) = headers.get(field) {
-                    if let Ok(target) = base.join(value) {
-                        if target.origin() == base.origin() {
-                            let mut t = target;
-                            t.set_fragment(None);
-                            keys.push(t.into());
-                        }
-                    }
-                }
-            }
-        }
-        for key in keys {
-            let n = self
-                .storage
-                .peek(&key)
-                .map_or(0, |s| s.entries().len() as u64);
-            if n > 0 {
-                self.storage.set(&key, None);
-                self.metrics.invalidations += n;
-            }
-        }
-    }
-
-    /// Removes the responses stored under `url` (or a cache key). Returns how many.
-    pub fn purge_url(&mut self, url: &str) -> u64 {
-        let key = primary_key(url, &CacheOptions::default()).into_owned();
-        let n = self
-            .storage
-            .peek(&key)
-            .map_or(0, |s| s.entries().len() as u64);
-        self.storage.set(&key, None);
-        self.metrics.purged += n;
-        n
-    }
-
-    /// Removes every response whose key starts with `prefix`. A prefix without a scheme
-    /// (`example.com/assets/`) matches both `http://` and `https://` keys.
-    pub fn purge_prefix(&mut self, prefix: &str) -> u64 {
-        let has_scheme = prefix.contains("://");
-        let n = self.storage.rewrite(|key, _| {
-            let bare = if has_scheme {
-                key
-            } else {
-                key.split_once("://").map_or(key, |(_, rest)| rest)
-            };
-            bare.starts_with(prefix).then_some(None)
-        });
-        self.metrics.purged += n;
-        n
-    }
-
-    /// Removes every response whose `Cache-Tag` lists one of `tags` (case-insensitive).
-    pub fn purge_tags(&mut self, tags: &[&str]) -> u64 {
-        let n = self.storage.rewrite(|_, slot| {
-            let entries = slot.entries();
-            if !entries.iter().any(|e| tags.iter().any(|t| e.has_tag(t))) {
-                return None;
-            }
-            let keep: Vec<EntryRef> = entries
-                .iter()
-                .filter(|e| !tags.iter().any(|t| e.has_tag(t)))
-                .cloned()
-                .collect();
-            Some(Slot::from_vec(keep))
-        });
-        self.metrics.purged += n;
-        n
-    }
-
-    /// Removes everything.
-    pub fn purge_all(&mut self) -> u64 {
-        let n = self.storage.clear();
-        self.metrics.purged += n;
-        n
     }
 
     /// Removes the responses stored under `key` (a primary key, as the Cache API's `delete`).

@@ -11,6 +11,7 @@ mod directives;
 mod entry;
 mod header_block;
 mod http_cache;
+mod invalidation;
 mod lookup;
 mod metrics;
 mod policy;
