@@ -120,8 +120,8 @@ fn lookups_per_second() {
     let requests: Vec<Request> = (0..n).map(|i| Request::get(url(i))).collect();
     let options = CacheOptions::default();
     let now = T0 + 10 * NS;
-    let rounds = 5;
-    let per_round = 2_000_000;
+    let rounds = 20;
+    let per_round = 500_000;
     let (mut best_wall, mut best_cpu) = (f64::MAX, f64::MAX);
     let (mut built_wall, mut built_cpu) = (f64::MAX, f64::MAX);
     for _ in 0..rounds {
