@@ -71,6 +71,7 @@ class HttpCache:
         heuristic_fraction: float = 0.1,
         heuristic_max_s: int = 86400,
         max_variants: int = 16,
+        max_entry_bytes: int | None = None,
     ) -> HttpCache: ...
     def lookup(
         self,

@@ -93,8 +93,7 @@ impl HttpCache {
         let secondary = vary::secondary_key(&names, &request.headers);
         let entry = StoredResponse::build(&response, &plan, secondary, now_ns, now_ns);
         let key = primary_key(&request.url, options).into_owned();
-        self.insert_entry(&key, entry, &request.headers);
-        Ok(true)
+        Ok(self.insert_entry(&key, entry, &request.headers))
     }
 
     /// `cache.match(request, { ignoreMethod })` at `now_ns`.

@@ -16,6 +16,9 @@ pub struct CacheConfig {
     pub heuristic_max_s: u64,
     /// Most stored variants (`Vary`) kept per key; the oldest goes first.
     pub max_variants: usize,
+    /// Largest response stored (weighed as in the budget); `None`: an eighth of `max_bytes`, so
+    /// that no single response can flush most of the cache.
+    pub max_entry_bytes: Option<u64>,
 }
 
 impl Default for CacheConfig {
@@ -30,6 +33,7 @@ impl Default for CacheConfig {
             heuristic_fraction: 0.1,
             heuristic_max_s: 86_400,
             max_variants: 16,
+            max_entry_bytes: None,
         }
     }
 }
@@ -40,6 +44,11 @@ impl CacheConfig {
             max_bytes,
             ..Default::default()
         }
+    }
+
+    /// The largest weight a stored response may have.
+    pub fn max_entry_bytes(&self) -> u64 {
+        self.max_entry_bytes.unwrap_or(self.max_bytes / 8)
     }
 }
 

@@ -342,15 +342,15 @@ impl HttpCache {
                     request_time_ns,
                     response_time_ns,
                 );
-                self.insert(&key, entry, &request.headers);
-                self.metrics.stores += 1;
+                let stored = self.insert(&key, entry, &request.headers);
+                self.metrics.stores += u64::from(stored);
                 (
                     if prior.is_some() {
                         CacheStatus::Expired
                     } else {
                         CacheStatus::Miss
                     },
-                    true,
+                    stored,
                 )
             }
             Verdict::Skip(status) => {
@@ -415,7 +415,11 @@ impl HttpCache {
     }
 
     /// Stores `entry` under `key`, replacing the variants the same request selects.
-    fn insert(&mut self, key: &str, entry: StoredResponse, request_headers: &Headers) {
+    /// Returns false (storing nothing) when the response is larger than `max_entry_bytes`.
+    fn insert(&mut self, key: &str, entry: StoredResponse, request_headers: &Headers) -> bool {
+        if entry.weight() > self.config.max_entry_bytes() {
+            return false;
+        }
         let mut variants: Vec<EntryRef> = Vec::new();
         if entry.vary.is_some() {
             if let Some(slot) = self.storage.peek(key) {
@@ -437,6 +441,7 @@ impl HttpCache {
             variants.truncate(self.config.max_variants.max(1));
         }
         self.storage.set(key, Slot::from_vec(variants));
+        self.storage.peek(key).is_some()
     }
 
     fn remove_matching(&mut self, key: &str, request_headers: &Headers) {
@@ -569,9 +574,10 @@ impl HttpCache {
         key: &str,
         entry: StoredResponse,
         request_headers: &Headers,
-    ) {
-        self.insert(key, entry, request_headers);
-        self.metrics.stores += 1;
+    ) -> bool {
+        let stored = self.insert(key, entry, request_headers);
+        self.metrics.stores += u64::from(stored);
+        stored
     }
 
     pub fn metrics(&self) -> Metrics {

@@ -427,7 +427,7 @@ pub struct PyHttpCache {
 impl PyHttpCache {
     #[new]
     #[pyo3(signature = (max_bytes = 64 * 1024 * 1024, *, estimated_entries = 4096, targeted_fields = None,
-                        heuristic_fraction = 0.1, heuristic_max_s = 86_400, max_variants = 16))]
+                        heuristic_fraction = 0.1, heuristic_max_s = 86_400, max_variants = 16, max_entry_bytes = None))]
     fn new(
         py: Python<'_>,
         max_bytes: u64,
@@ -436,6 +436,7 @@ impl PyHttpCache {
         heuristic_fraction: f64,
         heuristic_max_s: u64,
         max_variants: usize,
+        max_entry_bytes: Option<u64>,
     ) -> PyResult<Self> {
         if max_bytes == 0 || !(0.0..=1.0).contains(&heuristic_fraction) || max_variants == 0 {
             return Err(error(
@@ -450,6 +451,7 @@ impl PyHttpCache {
             heuristic_fraction,
             heuristic_max_s,
             max_variants,
+            max_entry_bytes,
             ..Default::default()
         };
         if let Some(fields) = targeted_fields {

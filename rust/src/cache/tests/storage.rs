@@ -156,3 +156,25 @@ fn metrics_count_each_outcome() {
     );
     assert!(m.bytes > 0 && m.entries == 1 && m.max_bytes == CacheConfig::default().max_bytes);
 }
+
+#[test]
+fn responses_above_the_entry_limit_are_served_but_not_stored() {
+    let mut h = Harness::with(CacheConfig {
+        max_bytes: 80_000,
+        ..Default::default()
+    });
+    let big = response(200, &[("cache-control", "max-age=600")], &body_of(20_000));
+    let out = h.fetch(&get(URL, &[]), &big);
+    assert_eq!(out.body().len(), 20_000);
+    assert!(
+        matches!(h.lookup(&get(URL, &[])), Lookup::Miss { .. }),
+        "above max_bytes / 8"
+    );
+    let mut h = Harness::with(CacheConfig {
+        max_bytes: 80_000,
+        max_entry_bytes: Some(40_000),
+        ..Default::default()
+    });
+    h.fetch(&get(URL, &[]), &big);
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Hit(_)));
+}
