@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "CachePutError",
     "ConfigError",
     "CpuLimitExceeded",
     "EdgertError",
@@ -127,3 +128,7 @@ __all__ += [
     "NotYetValid",
     "UnknownKey",
 ]
+
+
+class CachePutError(EdgertError, TypeError):
+    """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""

@@ -7,6 +7,7 @@
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
+pub mod cache;
 pub mod http;
 pub mod isolate;
 pub mod jwt;

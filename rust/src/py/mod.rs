@@ -1,5 +1,6 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
+mod cache;
 mod errors;
 mod http;
 mod jwt;
@@ -22,5 +23,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<protocol::PyStep>()?;
     m.add_class::<worker::PyCoreWorker>()?;
     jwt::register(m)?;
+    cache::register(m)?;
     Ok(())
 }
