@@ -8,6 +8,7 @@ mod prelude;
 mod runtime;
 mod script;
 mod state;
+mod subtle_native;
 mod webapi_native;
 
 pub use limits::Limits;

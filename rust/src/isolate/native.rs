@@ -254,5 +254,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     )?;
 
     web::install(ctx, &n)?;
+    super::subtle_native::install(ctx, &n, state)?;
     Ok(n)
 }

@@ -19,7 +19,6 @@ pub fn decode(input: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Encodes base64url without padding.
-#[cfg(test)]
 pub fn encode(input: &[u8]) -> String {
     STRICT.encode(input)
 }

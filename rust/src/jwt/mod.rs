@@ -17,14 +17,16 @@ mod verifier;
 #[cfg(test)]
 mod tests;
 
+pub use b64::{decode as b64url_decode, encode as b64url_encode};
 pub use alg::{Algorithm, AlgorithmSet, Curve, KeyType};
 pub use cache::TokenCache;
 pub use claims::{Claims, ClaimsPolicy};
 pub use compact::{Kid, MAX_KID_BYTES};
 pub use error::{JwtError, KeyError};
 pub use jwk::{from_jwk, kty_name};
-pub use key::{Key, MAX_RSA_BITS, MIN_RSA_BITS};
+pub use key::{bit_length, Key, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use keyset::{KeySet, Source};
+pub use spki::{EC_PUBLIC_KEY, ED25519 as ED25519_OID, P256, P384, P521, RSA_ENCRYPTION};
 pub use verifier::{
     Lookup, VerifiedJws, Verifier, VerifierConfig, DEFAULT_CACHE_CAPACITY, DEFAULT_JWKS_REFRESH_INTERVAL_S,
     DEFAULT_MAX_TOKEN_BYTES,

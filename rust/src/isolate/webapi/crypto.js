@@ -1,10 +1,6 @@
 // crypto.getRandomValues and crypto.randomUUID over the host-seeded generator; crypto.subtle
-// methods are filled in by the WebCrypto module.
+// is the lazy WebCrypto module (lazy/subtle.js).
 const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
-const subtle = {};
-for (const m of ['encrypt', 'decrypt', 'sign', 'verify', 'digest', 'generateKey', 'deriveKey', 'deriveBits', 'importKey', 'exportKey', 'wrapKey', 'unwrapKey']) {
-  subtle[m] = () => Promise.reject(new DOMException(`crypto.subtle.${m} is not supported yet`, 'NotSupportedError'));
-}
 const crypto = {
   getRandomValues(array) {
     if (!ArrayBuffer.isView(array) || array instanceof DataView || !INTEGER_ARRAYS.includes(array.constructor.name))
@@ -20,7 +16,8 @@ const crypto = {
     const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
-  subtle,
+  // The WebCrypto module (lazy/subtle.js) is read on first use.
+  get subtle() { return lazyLoad('subtle').subtle; },
 };
 defineGlobal('crypto', crypto);
 defineGlobal('Crypto', function Crypto() { throw new TypeError('Illegal constructor'); });

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""CPU per request of the standard workload (``../shared/bench/worker/worker.js``) inside an
+edgert worker: ``/hello`` (the floor), ``/hs256`` and ``/es256`` (JWT verified with
+crypto.subtle), each the median of ``response.stats.cpu_ms`` (the isolate's thread CPU for the
+request) over N requests rotating through the workload's 1,000 distinct tokens. The named peer,
+measured in the same run on the same tokens: PyJWT's ``jwt.decode`` (process CPU per
+verification, median of batches), i.e. what the same check costs in Python.
+
+Usage: python benches/bench_webcrypto.py [--n 3000]
+Needs ../shared/bench, PyJWT and cryptography.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jwt as pyjwt
+from cryptography.hazmat.primitives import serialization
+
+from edgert import Worker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "webcrypto"))
+from standard_workload import build  # noqa: E402
+
+
+def edgert_cpu_us(worker: Worker, path: str, tokens: list[str], n: int) -> float:
+    samples = []
+    for i in range(n):
+        headers = {"authorization": "Bearer " + tokens[i % len(tokens)]} if tokens else {}
+        r = worker.fetch("https://bench.test" + path, headers=headers)
+        if r.status != 200:
+            raise SystemExit(f"{path}: status {r.status} {r.stats.error}")
+        samples.append(r.stats.cpu_ms * 1000)
+    return statistics.median(samples)
+
+
+def pyjwt_cpu_us(tokens: list[str], key: object, alg: str, n: int) -> float:
+    batches = []
+    per = 100
+    for b in range(max(1, n // per)):
+        t0 = time.process_time()
+        for i in range(per):
+            pyjwt.decode(tokens[(b * per + i) % len(tokens)], key, algorithms=[alg])  # type: ignore[arg-type]
+        batches.append((time.process_time() - t0) / per * 1e6)
+    return statistics.median(batches)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=3000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        w = build(Path(tmp))
+        root = Path(tmp) / "bench"
+        es_pub = serialization.load_pem_public_key((root / "keys" / "es256_public.pem").read_bytes())
+        secret_b64 = (root / "keys" / "hs256.secret").read_text().strip()
+        hs_secret = base64.urlsafe_b64decode(secret_b64 + "=" * (-len(secret_b64) % 4))
+    worker = Worker(w.source, max_isolates=1)
+    # Warm-up: imports the keys and loads the lazy modules.
+    for path, toks in [("/hello", []), ("/hs256", w.tokens["hs256"]), ("/es256", w.tokens["es256"])]:
+        edgert_cpu_us(worker, path, toks, 200)
+    results = {
+        "edgert hello": edgert_cpu_us(worker, "/hello", [], args.n),
+        "edgert hs256 (crypto.subtle)": edgert_cpu_us(worker, "/hs256", w.tokens["hs256"], args.n),
+        "edgert es256 (crypto.subtle)": edgert_cpu_us(worker, "/es256", w.tokens["es256"], args.n),
+        "PyJWT HS256 decode": pyjwt_cpu_us(w.tokens["hs256"], hs_secret, "HS256", args.n),
+        "PyJWT ES256 decode": pyjwt_cpu_us(w.tokens["es256"], es_pub, "ES256", args.n),
+    }
+    for name, us in results.items():
+        print(f"{name:32s} {us:8.1f} us CPU (median of {args.n})")
+    print(json.dumps({k: round(v, 1) for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()

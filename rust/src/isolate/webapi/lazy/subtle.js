@@ -1,0 +1,253 @@
+// crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
+// RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
+// timingSafeEqual. This file holds the WebIDL checks and the CryptoKey object model; key
+// material and the crypto live in Rust (native.crypto*) behind an opaque handle.
+const kToken = Symbol('CryptoKey');
+const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
+const dom = (message, name) => new DOMException(message, name);
+const call = (f, ...args) => {
+  try {
+    return f(...args);
+  } catch (e) {
+    const m = e instanceof Error && !(e instanceof TypeError) ? ERROR_RE.exec(e.message) : null;
+    throw m ? dom(m[2], m[1]) : e;
+  }
+};
+const bufferSource = (v, what) => {
+  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return asBytes(v);
+  throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
+};
+const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
+
+// Registered algorithm names (matched case-insensitively), with what edgert supports for each.
+const SIGN = ['HMAC', 'RSASSA-PKCS1-v1_5', 'RSA-PSS', 'ECDSA', 'Ed25519', 'NODE-ED25519'];
+const DIGESTS = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
+const KNOWN = [...SIGN, ...DIGESTS, 'RSA-OAEP', 'AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'ECDH', 'X25519', 'X448', 'Ed448', 'HKDF', 'PBKDF2'];
+const CANONICAL = Object.fromEntries(KNOWN.map((n) => [n.toLowerCase(), n]));
+const SUPPORTED = {
+  digest: DIGESTS,
+  importKey: SIGN,
+  sign: SIGN,
+  verify: SIGN,
+  generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519'],
+};
+const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
+
+const normalize = (alg, op) => {
+  if (typeof alg === 'string') alg = { name: alg };
+  else if (!isObject(alg)) throw new TypeError('Algorithm must be a string or an object with a name');
+  if (alg.name === undefined) throw new TypeError("Algorithm: required member 'name' is missing");
+  const name = CANONICAL[String(alg.name).toLowerCase()];
+  if (!name || !SUPPORTED[op].includes(name)) throw dom(`Unrecognized or unsupported algorithm name for ${op}: ${alg.name}`, 'NotSupportedError');
+  const out = { name };
+  if ('hash' in alg && alg.hash !== undefined) out.hash = normalize(alg.hash, 'digest').name;
+  if (alg.namedCurve !== undefined) out.namedCurve = String(alg.namedCurve);
+  if (alg.length !== undefined) out.length = Number(alg.length);
+  if (alg.saltLength !== undefined) out.saltLength = Number(alg.saltLength);
+  return out;
+};
+const requireMember = (alg, member) => {
+  if (alg[member] === undefined) throw new TypeError(`${alg.name}: required member '${member}' is missing`);
+  return alg[member];
+};
+
+const USAGES = ['encrypt', 'decrypt', 'sign', 'verify', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey'];
+const usagesOf = (usages) => {
+  if (!isObject(usages) || typeof usages[Symbol.iterator] !== 'function') throw new TypeError('keyUsages must be a sequence');
+  const list = [];
+  for (const u of usages) {
+    const s = String(u);
+    if (!USAGES.includes(s)) throw new TypeError(`'${s}' is not a valid KeyUsage`);
+    if (!list.includes(s)) list.push(s);
+  }
+  return list;
+};
+const checkUsages = (usages, allowed) => {
+  for (const u of usages) if (!allowed.includes(u)) throw dom(`Usage '${u}' is not allowed for this key`, 'SyntaxError');
+};
+
+class CryptoKey {
+  #handle; #type; #extractable; #algorithm; #usages;
+  constructor(token, handle, type, extractable, algorithm, usages) {
+    if (token !== kToken) throw new TypeError('Illegal constructor');
+    this.#handle = handle;
+    this.#type = type;
+    this.#extractable = extractable;
+    this.#algorithm = Object.freeze(algorithm);
+    this.#usages = Object.freeze(usages);
+  }
+  get type() { return this.#type; }
+  get extractable() { return this.#extractable; }
+  get algorithm() { return this.#algorithm; }
+  get usages() { return this.#usages; }
+  get [Symbol.toStringTag]() { return 'CryptoKey'; }
+  static handle(key) {
+    if (!(key instanceof CryptoKey)) throw new TypeError('key is not a CryptoKey');
+    return key.#handle;
+  }
+}
+const handleOf = CryptoKey.handle;
+delete CryptoKey.handle;
+
+// Builds a CryptoKey from the native description [handle, type, bits, publicExponent].
+const makeKey = (desc, alg, extractable, usages) => {
+  const [handle, type, bits, exponent] = desc;
+  const kind = kindOf(alg.name);
+  let algorithm;
+  if (kind === 'HMAC') algorithm = { name: 'HMAC', hash: { name: alg.hash }, length: bits };
+  else if (kind === 'ECDSA') algorithm = { name: 'ECDSA', namedCurve: alg.namedCurve };
+  else if (kind === 'Ed25519') algorithm = alg.name === 'NODE-ED25519' ? { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' } : { name: 'Ed25519' };
+  else algorithm = { name: alg.name, modulusLength: bits, publicExponent: exponent, hash: { name: alg.hash } };
+  const allowed = kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
+  checkUsages(usages, allowed);
+  if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
+  return new CryptoKey(kToken, handle, type, type === 'public' ? true : extractable, algorithm, usages);
+};
+
+const jwkAlg = (alg) => {
+  switch (kindOf(alg.name)) {
+    case 'HMAC': return `HS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
+    case 'RSASSA-PKCS1-v1_5': return `RS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
+    case 'RSA-PSS': return `PS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
+    case 'ECDSA': return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[alg.namedCurve];
+    default: return 'EdDSA';
+  }
+};
+
+// JWK checks of the Web Crypto API's import steps that need the usages and extractable flag.
+const checkJwk = (jwk, alg, extractable, usages) => {
+  const kind = kindOf(alg.name);
+  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP' }[kind];
+  if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
+  if (jwk.alg !== undefined) {
+    const ok = kind === 'Ed25519' ? ['EdDSA', 'Ed25519'].includes(jwk.alg) : jwk.alg === jwkAlg(alg);
+    if (!ok) throw dom(`JWK "alg" ${jwk.alg} does not match the algorithm`, 'DataError');
+  }
+  if (usages.length && jwk.use !== undefined && jwk.use !== 'sig') throw dom('JWK "use" must be "sig"', 'DataError');
+  if (jwk.key_ops !== undefined) {
+    if (!Array.isArray(jwk.key_ops)) throw dom('JWK "key_ops" must be an array', 'DataError');
+    for (const u of usages) if (!jwk.key_ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
+  }
+  if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
+};
+
+const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
+  format = String(format);
+  if (!['raw', 'spki', 'pkcs8', 'jwk'].includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+  let data;
+  if (format === 'jwk') {
+    if (!isObject(keyData) || ArrayBuffer.isView(keyData) || keyData instanceof ArrayBuffer) throw new TypeError('keyData must be a JsonWebKey object');
+  } else {
+    data = bufferSource(keyData, 'keyData');
+  }
+  const alg = normalize(algorithm, 'importKey');
+  const usages = usagesOf(keyUsages);
+  extractable = !!extractable;
+  const kind = kindOf(alg.name);
+  if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
+  if (kind === 'ECDSA') requireMember(alg, 'namedCurve');
+  if (kind === 'ECDSA' && !['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
+  if (format === 'raw' && kind.startsWith('RS')) throw dom('RSA keys cannot be imported as raw', 'NotSupportedError');
+  if (kind === 'HMAC' && (format === 'spki' || format === 'pkcs8')) throw dom(`HMAC keys cannot be imported as ${format}`, 'NotSupportedError');
+  if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, ['verify']);
+  if (format === 'pkcs8') checkUsages(usages, ['sign']);
+  if (format === 'jwk') {
+    checkJwk(keyData, alg, extractable, usages);
+    let text;
+    try { text = JSON.stringify(keyData); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
+    data = text;
+  }
+  if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
+  const desc = call(native.cryptoImport, format, kind, alg.hash || '', alg.namedCurve || '', alg.length === undefined ? -1 : alg.length, data);
+  return makeKey(desc, alg, extractable, usages);
+};
+
+const signParams = (alg, key, usage) => {
+  const h = handleOf(key);
+  if (kindOf(alg.name) !== kindOf(key.algorithm.name)) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
+  if (!key.usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
+  const kind = kindOf(alg.name);
+  let hash = '';
+  let salt = -1;
+  if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
+  else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
+  if (kind === 'RSA-PSS') salt = requireMember(alg, 'saltLength');
+  return [h, kind, hash, salt];
+};
+
+class SubtleCrypto {
+  constructor(token) { if (token !== kToken) throw new TypeError('Illegal constructor'); }
+  async digest(algorithm, data) {
+    const alg = normalize(algorithm, 'digest');
+    return toBuffer(call(native.cryptoDigest, alg.name, bufferSource(data, 'data')));
+  }
+  async importKey(format, keyData, algorithm, extractable, keyUsages) {
+    return importKey(format, keyData, algorithm, extractable, keyUsages);
+  }
+  async exportKey(format, key) {
+    format = String(format);
+    if (!['raw', 'spki', 'pkcs8', 'jwk'].includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+    const h = handleOf(key);
+    if (!key.extractable) throw dom('The key is not extractable', 'InvalidAccessError');
+    const out = call(native.cryptoExport, h, format);
+    if (format !== 'jwk') return toBuffer(out);
+    const jwk = JSON.parse(out);
+    jwk.alg = jwkAlg(key.algorithm.name === 'NODE-ED25519' ? { name: 'Ed25519' } : { ...key.algorithm, hash: key.algorithm.hash && key.algorithm.hash.name });
+    jwk.key_ops = [...key.usages];
+    jwk.ext = key.extractable;
+    return jwk;
+  }
+  async sign(algorithm, key, data) {
+    const alg = normalize(algorithm, 'sign');
+    const bytes = bufferSource(data, 'data');
+    const [h, kind, hash, salt] = signParams(alg, key, 'sign');
+    return toBuffer(call(native.cryptoSign, h, kind, hash, salt, bytes));
+  }
+  async verify(algorithm, key, signature, data) {
+    const alg = normalize(algorithm, 'verify');
+    const sig = bufferSource(signature, 'signature');
+    const bytes = bufferSource(data, 'data');
+    const [h, kind, hash, salt] = signParams(alg, key, 'verify');
+    return call(native.cryptoVerify, h, kind, hash, salt, sig, bytes);
+  }
+  async generateKey(algorithm, extractable, keyUsages) {
+    const alg = normalize(algorithm, 'generateKey');
+    const usages = usagesOf(keyUsages);
+    extractable = !!extractable;
+    const kind = kindOf(alg.name);
+    if (kind === 'HMAC') {
+      const hash = requireMember(alg, 'hash');
+      const bits = alg.length === undefined ? { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[hash] : alg.length;
+      if (!(bits > 0) || bits % 8 !== 0) throw dom('HMAC key length must be a positive multiple of 8', 'NotSupportedError');
+      checkUsages(usages, ['sign', 'verify']);
+      const desc = call(native.cryptoImport, 'raw', 'HMAC', hash, '', -1, native.randomBytes(bits / 8));
+      return makeKey(desc, alg, extractable, usages);
+    }
+    if (kind === 'ECDSA') {
+      requireMember(alg, 'namedCurve');
+      if (!['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
+    }
+    checkUsages(usages, ['sign', 'verify']);
+    const [pub, priv] = call(native.cryptoGenerate, kind, alg.namedCurve || '');
+    const privateKey = makeKey(priv, alg, extractable, usages.filter((u) => u === 'sign'));
+    const publicKey = makeKey(pub, alg, true, usages.filter((u) => u === 'verify'));
+    return { publicKey, privateKey };
+  }
+  timingSafeEqual(a, b) {
+    const x = bufferSource(a, 'a');
+    const y = bufferSource(b, 'b');
+    if (x.byteLength !== y.byteLength) throw new TypeError('Input buffers must have the same byte length');
+    return native.timingSafeEqual(x, y);
+  }
+}
+for (const m of ['encrypt', 'decrypt', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey']) {
+  Object.defineProperty(SubtleCrypto.prototype, m, {
+    value: async function () { throw dom(`crypto.subtle.${m} is not supported`, 'NotSupportedError'); },
+    writable: true, configurable: true,
+  });
+}
+Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
+const subtle = new SubtleCrypto(kToken);
+defineGlobal('CryptoKey', CryptoKey);
+defineGlobal('SubtleCrypto', SubtleCrypto);
+return { subtle, CryptoKey, SubtleCrypto };

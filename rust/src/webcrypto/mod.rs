@@ -1,0 +1,22 @@
+//! The key material and operations behind `crypto.subtle` (W3C Web Cryptography API) for the
+//! signature and MAC algorithms edgert supports: HMAC, RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA
+//! (P-256, P-384, P-521) and Ed25519, plus SHA digests. Pure: no rquickjs or pyo3 here; the
+//! isolate's glue (`isolate/subtle_native.rs`) turns these into JavaScript values. Crypto is
+//! aws-lc-rs (shared with `jwt`); key encodings reuse `jwt`'s base64url and SPKI identifiers.
+
+mod error;
+mod export;
+mod hash;
+mod import;
+mod key;
+mod ops;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{CryptoError, ErrorName};
+pub use export::{export_jwk, export_raw, export_spki, export_pkcs8};
+pub use hash::Hash;
+pub use import::{Params, import_jwk, import_pkcs8, import_raw, import_spki, generate_ec, generate_ed25519};
+pub use key::{parse_curve, Kind, KeyInfo, Material};
+pub use ops::{SigParams, digest, sign, timing_safe_equal, verify};
