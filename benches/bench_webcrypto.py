@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from edgert import Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "webcrypto"))
-from standard_workload import build  # noqa: E402
+from standard_workload import build
 
 
 def edgert_cpu_us(worker: Worker, path: str, tokens: list[str], n: int) -> float:
@@ -59,12 +59,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
         root = Path(tmp) / "bench"
-        es_pub = serialization.load_pem_public_key((root / "keys" / "es256_public.pem").read_bytes())
+        es_pub = serialization.load_pem_public_key(
+            (root / "keys" / "es256_public.pem").read_bytes()
+        )
         secret_b64 = (root / "keys" / "hs256.secret").read_text().strip()
         hs_secret = base64.urlsafe_b64decode(secret_b64 + "=" * (-len(secret_b64) % 4))
     worker = Worker(w.source, max_isolates=1)
     # Warm-up: imports the keys and loads the lazy modules.
-    for path, toks in [("/hello", []), ("/hs256", w.tokens["hs256"]), ("/es256", w.tokens["es256"])]:
+    for path, toks in [
+        ("/hello", []),
+        ("/hs256", w.tokens["hs256"]),
+        ("/es256", w.tokens["es256"]),
+    ]:
         edgert_cpu_us(worker, path, toks, 200)
     results = {
         "edgert hello": edgert_cpu_us(worker, "/hello", [], args.n),

@@ -36,8 +36,14 @@ def build(tmp: Path) -> Workload:
     """Copies the bench folder into ``tmp`` and generates its keys and tokens there."""
     root = tmp / "bench"
     shutil.copytree(BENCH, root, ignore=shutil.ignore_patterns("tokens", "keys", "keys.js", "venv"))
-    subprocess.run([sys.executable, str(root / "gen_tokens.py"), "--force"], check=True, capture_output=True)
-    source = bundle((root / "worker" / "worker.js").read_text(), (root / "worker" / "keys.js").read_text())
-    tokens = {alg: (root / "tokens" / f"{alg}.txt").read_text().split() for alg in ("es256", "hs256")}
+    subprocess.run(
+        [sys.executable, str(root / "gen_tokens.py"), "--force"], check=True, capture_output=True
+    )
+    source = bundle(
+        (root / "worker" / "worker.js").read_text(), (root / "worker" / "keys.js").read_text()
+    )
+    tokens = {
+        alg: (root / "tokens" / f"{alg}.txt").read_text().split() for alg in ("es256", "hs256")
+    }
     invalid = json.loads((root / "tokens" / "invalid.json").read_text())
     return Workload(source, tokens, invalid)

@@ -7,10 +7,9 @@ import base64
 import json
 
 import pytest
+from standard_workload import BENCH, Workload, build
 
 from edgert import Worker
-
-from standard_workload import BENCH, Workload, build
 
 FLAGS = {
     "new_checkout": True,
@@ -81,14 +80,21 @@ def test_valid_tokens_get_the_expected_json(worker: Worker, workload: Workload, 
         assert r.status == 200, (i, r.status, r.stats.error, r.text()[:200])
         sub = sub_of(token)
         cohort = "control" if fnv1a32(sub) % 100 < 50 else "variant-a"
-        assert r.json() == {"user": sub, "cohort": cohort, "country": country or "US", "flags": FLAGS}
+        assert r.json() == {
+            "user": sub,
+            "cohort": cohort,
+            "country": country or "US",
+            "flags": FLAGS,
+        }
 
 
 def test_a_signature_bit_flip_gets_401(worker: Worker, workload: Workload) -> None:
     for alg in ("es256", "hs256"):
         h, p, s = workload.tokens[alg][0].split(".")
         flipped = s[:-2] + ("A" if s[-2] != "A" else "B") + s[-1]
-        r = worker.fetch(f"https://w.test/{alg}", headers={"authorization": f"Bearer {h}.{p}.{flipped}"})
+        r = worker.fetch(
+            f"https://w.test/{alg}", headers={"authorization": f"Bearer {h}.{p}.{flipped}"}
+        )
         assert r.status == 401
 
 
@@ -98,8 +104,8 @@ def test_bundle_keeps_the_worker_unmodified() -> None:
     original = (BENCH / "worker" / "worker.js").read_text()
     from standard_workload import bundle
 
-    out = bundle(original, 'export const ES256_PUBLIC_JWK = {};\nexport const HS256_SECRET_B64URL = "";\n')
-    rest = out.split("const HS256_SECRET_B64URL = \"\";\n", 1)[1]
+    out = bundle(
+        original, 'export const ES256_PUBLIC_JWK = {};\nexport const HS256_SECRET_B64URL = "";\n'
+    )
+    rest = out.split('const HS256_SECRET_B64URL = "";\n', 1)[1]
     assert rest in original
-
-

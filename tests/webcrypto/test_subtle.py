@@ -25,7 +25,12 @@ def _run(name: str, vars: dict[str, Any] | None = None) -> Any:
 
 def test_digest_known_answers() -> None:
     out = _run("digests")
-    for name, algo in [("SHA-1", "sha1"), ("SHA-256", "sha256"), ("SHA-384", "sha384"), ("SHA-512", "sha512")]:
+    for name, algo in [
+        ("SHA-1", "sha1"),
+        ("SHA-256", "sha256"),
+        ("SHA-384", "sha384"),
+        ("SHA-512", "sha512"),
+    ]:
         abc, empty = out[name]
         assert abc == hashlib.new(algo, b"abc").hexdigest()
         assert empty == hashlib.new(algo, b"").hexdigest()
@@ -46,7 +51,12 @@ def test_hmac_round_trip_and_key_attributes() -> None:
     assert out["bad"] is False and out["short"] is False
     assert out["raw"] is True
     jwk = out["jwk"]
-    assert (jwk["kty"], jwk["alg"], jwk["ext"], jwk["key_ops"]) == ("oct", "HS256", True, ["sign", "verify"])
+    assert (jwk["kty"], jwk["alg"], jwk["ext"], jwk["key_ops"]) == (
+        "oct",
+        "HS256",
+        True,
+        ["sign", "verify"],
+    )
 
 
 def test_hmac_rfc4231_case_2() -> None:
@@ -55,7 +65,14 @@ def test_hmac_rfc4231_case_2() -> None:
 
 def test_usages_are_honoured() -> None:
     out = _run("usages")
-    for case in ["signWithVerifyKey", "verifyWithSignKey", "exportNonExtractable", "wrongAlgorithm", "publicKeySign", "privateKeyVerify"]:
+    for case in [
+        "signWithVerifyKey",
+        "verifyWithSignKey",
+        "exportNonExtractable",
+        "wrongAlgorithm",
+        "publicKeySign",
+        "privateKeyVerify",
+    ]:
         assert out[case] == "DOMException:InvalidAccessError", case
     assert out["emptySecretUsages"] == "DOMException:SyntaxError"
     assert out["badUsage"] == "DOMException:SyntaxError"
@@ -115,9 +132,22 @@ def test_generate_export_import_round_trips() -> None:
 def _jose_cases(jose: Path) -> list[dict[str, Any]]:
     cases = []
     cookbook = jose / "cookbook"
-    for rel in ["jws/4_1.rsa_v15_signature.json", "jws/4_2.rsa-pss_signature.json", "jws/4_3.ecdsa_signature.json", "jws/4_4.hmac-sha2_integrity_protection.json", "curve25519/jws.json"]:
+    for rel in [
+        "jws/4_1.rsa_v15_signature.json",
+        "jws/4_2.rsa-pss_signature.json",
+        "jws/4_3.ecdsa_signature.json",
+        "jws/4_4.hmac-sha2_integrity_protection.json",
+        "curve25519/jws.json",
+    ]:
         d = json.loads((cookbook / rel).read_text())
-        cases.append({"id": rel, "alg": d["input"]["alg"], "jwk": d["input"]["key"], "compact": d["output"]["compact"]})
+        cases.append(
+            {
+                "id": rel,
+                "alg": d["input"]["alg"],
+                "jwk": d["input"]["key"],
+                "compact": d["output"]["compact"],
+            }
+        )
     for c in json.loads((jose / "rfc7515_appendix_a.json").read_text()):
         if c["expected"] == "valid":
             cases.append({"id": c["id"], "alg": c["alg"], "jwk": c["jwk"], "compact": c["compact"]})
@@ -136,7 +166,12 @@ def test_jose_keys_through_import_jwk(shared_data: Path) -> None:
         if "signedVerifies" in r:
             assert r["signedVerifies"] is True, r
     deterministic = {r["id"]: r["deterministicMatch"] for r in out if "deterministicMatch" in r}
-    for key in ["jws/4_1.rsa_v15_signature.json", "jws/4_4.hmac-sha2_integrity_protection.json", "curve25519/jws.json", "rfc7515-A.1"]:
+    for key in [
+        "jws/4_1.rsa_v15_signature.json",
+        "jws/4_4.hmac-sha2_integrity_protection.json",
+        "curve25519/jws.json",
+        "rfc7515-A.1",
+    ]:
         assert deterministic[key] is True, key
 
 

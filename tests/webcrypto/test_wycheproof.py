@@ -122,9 +122,18 @@ def test_every_vector_gets_its_verdict(results: list[list[Any]]) -> None:
 
 def test_every_family_is_covered(results: list[list[Any]]) -> None:
     per_file = Counter(r[0] for r in results)
-    prefixes = ["ecdsa_secp256r1_sha256_p1363", "ecdsa_secp384r1_sha384_p1363", "rsa_pss_2048", "rsa_signature_2048", "ed25519", "hmac_sha256"]
+    prefixes = [
+        "ecdsa_secp256r1_sha256_p1363",
+        "ecdsa_secp384r1_sha384_p1363",
+        "rsa_pss_2048",
+        "rsa_signature_2048",
+        "ed25519",
+        "hmac_sha256",
+    ]
     for p in prefixes:
         assert any(f.startswith(p) for f in per_file), p
     valid = sum(1 for r in results if r[2] == "valid")
     assert valid > 500
-    print(f"\nwycheproof via crypto.subtle: {len(results)} vectors, {valid} valid, per file {dict(per_file)}")
+    print(
+        f"\nwycheproof via crypto.subtle: {len(results)} vectors, {valid} valid, per file {dict(per_file)}"
+    )

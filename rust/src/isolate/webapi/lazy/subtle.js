@@ -101,7 +101,7 @@ const makeKey = (desc, alg, extractable, usages) => {
   const allowed = kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
   checkUsages(usages, allowed);
   if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
-  return new CryptoKey(kToken, handle, type, type === 'public' ? true : extractable, algorithm, usages);
+  return new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
 };
 
 const jwkAlg = (alg) => {
@@ -158,7 +158,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
     data = text;
   }
   if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
-  const desc = call(native.cryptoImport, format, kind, alg.hash || '', alg.namedCurve || '', alg.length === undefined ? -1 : alg.length, data);
+  const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
   return makeKey(desc, alg, extractable, usages);
 };
 
@@ -228,7 +228,7 @@ class SubtleCrypto {
       if (!['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
     }
     checkUsages(usages, ['sign', 'verify']);
-    const [pub, priv] = call(native.cryptoGenerate, kind, alg.namedCurve || '');
+    const [pub, priv] = call(native.cryptoGenerate, kind, kind === 'ECDSA' ? alg.namedCurve : '');
     const privateKey = makeKey(priv, alg, extractable, usages.filter((u) => u === 'sign'));
     const publicKey = makeKey(pub, alg, true, usages.filter((u) => u === 'verify'));
     return { publicKey, privateKey };
