@@ -96,7 +96,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         "cryptoImport",
         Function::new(
             ctx.clone(),
-            |ctx: Ctx<'js>, format: String, kind: String, hash: String, curve: String, length: f64, data: Value<'js>| {
+            |ctx: Ctx<'js>,
+             format: String,
+             kind: String,
+             hash: String,
+             curve: String,
+             length: f64,
+             data: Value<'js>| {
                 let params = Params {
                     kind: Kind::parse(&kind).map_err(|e| throw(&ctx, e))?,
                     hash: hash_opt(&ctx, &hash)?,
@@ -109,7 +115,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 };
                 let m = match format.as_str() {
                     "jwk" => {
-                        let json = data.as_string().ok_or_else(|| Exception::throw_type(&ctx, "JWK text expected"))?;
+                        let json = data
+                            .as_string()
+                            .ok_or_else(|| Exception::throw_type(&ctx, "JWK text expected"))?;
                         wc::import_jwk(&params, &json.to_string()?)
                     }
                     "raw" => wc::import_raw(&params, &bytes(&ctx, &data)?),
@@ -131,7 +139,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             let pair = match Kind::parse(&kind).map_err(|e| throw(&ctx, e))? {
                 Kind::Ecdsa => wc::parse_curve(&curve).and_then(|c| wc::generate_ec(c, &seed)),
                 Kind::Ed25519 => wc::generate_ed25519(&seed[..32]),
-                _ => Err(CryptoError::not_supported(format!("generateKey is not supported for {kind}"))),
+                _ => Err(CryptoError::not_supported(format!(
+                    "generateKey is not supported for {kind}"
+                ))),
             }
             .map_err(|e| throw(&ctx, e))?;
             let out = Array::new(ctx.clone())?;
@@ -201,9 +211,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
     )?;
     n.set(
         "timingSafeEqual",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>, _x: Opt<Value<'js>>| {
-            Ok::<_, rquickjs::Error>(wc::timing_safe_equal(&bytes(&ctx, &a)?, &bytes(&ctx, &b)?))
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>, _x: Opt<Value<'js>>| {
+                Ok::<_, rquickjs::Error>(wc::timing_safe_equal(&bytes(&ctx, &a)?, &bytes(&ctx, &b)?))
+            },
+        )?,
     )?;
     Ok(())
 }

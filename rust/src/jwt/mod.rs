@@ -17,8 +17,8 @@ mod verifier;
 #[cfg(test)]
 mod tests;
 
-pub use b64::{decode as b64url_decode, encode as b64url_encode};
 pub use alg::{Algorithm, AlgorithmSet, Curve, KeyType};
+pub use b64::{decode as b64url_decode, encode as b64url_encode};
 pub use cache::TokenCache;
 pub use claims::{Claims, ClaimsPolicy};
 pub use compact::{Kid, MAX_KID_BYTES};

@@ -45,12 +45,11 @@ pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
 pub fn export_spki(m: &Material) -> Result<Vec<u8>, CryptoError> {
     let der: Result<PublicKeyX509Der, _> = match m {
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => key.as_der(),
-        Material::RsaPublic { der } => aws_lc_rs::signature::ParsedPublicKey::new(
-            &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
-            der,
-        )
-        .map_err(|_| aws_lc_rs::error::Unspecified)
-        .and_then(|k| k.as_der()),
+        Material::RsaPublic { der } => {
+            aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256, der)
+                .map_err(|_| aws_lc_rs::error::Unspecified)
+                .and_then(|k| k.as_der())
+        }
         _ => {
             return Err(CryptoError::new(
                 super::ErrorName::InvalidAccess,
@@ -87,14 +86,17 @@ pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
             let (n, e) = rsa_public_components(der).ok_or_else(|| CryptoError::operation("bad RSA key"))?;
             json!({"kty": "RSA", "n": b(&n), "e": b(&e)})
         }
-        Material::RsaPrivate { .. } => return Err(CryptoError::not_supported("RSA private JWK export is not supported")),
+        Material::RsaPrivate { .. } => {
+            return Err(CryptoError::not_supported("RSA private JWK export is not supported"))
+        }
         Material::EcPublic { curve, .. } | Material::EcPrivate { curve, .. } => {
             let point = ec_point(m).unwrap_or_default();
             let len = curve.coordinate_len();
             if point.len() != 1 + 2 * len {
                 return Err(CryptoError::operation("bad EC point"));
             }
-            let mut jwk = json!({"kty": "EC", "crv": curve_name(*curve), "x": b(&point[1..1 + len]), "y": b(&point[1 + len..])});
+            let mut jwk =
+                json!({"kty": "EC", "crv": curve_name(*curve), "x": b(&point[1..1 + len]), "y": b(&point[1 + len..])});
             if let Material::EcPrivate { pair, .. } = m {
                 let d: EcPrivateKeyBin = pair
                     .private_key()
@@ -106,7 +108,9 @@ pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
         }
         Material::Ed25519Public { key } => json!({"kty": "OKP", "crv": "Ed25519", "x": b(key.as_ref())}),
         Material::Ed25519Private { pair } => {
-            let seed = pair.seed().map_err(|_| CryptoError::operation("Ed25519 seed unavailable"))?;
+            let seed = pair
+                .seed()
+                .map_err(|_| CryptoError::operation("Ed25519 seed unavailable"))?;
             let d: aws_lc_rs::encoding::Curve25519SeedBin = seed
                 .as_be_bytes()
                 .map_err(|_| CryptoError::operation("Ed25519 seed unavailable"))?;

@@ -32,11 +32,13 @@ pub struct Params {
 }
 
 fn hash_of(p: &Params) -> Result<Hash, CryptoError> {
-    p.hash.ok_or_else(|| CryptoError::new(super::ErrorName::Syntax, "a hash is required"))
+    p.hash
+        .ok_or_else(|| CryptoError::new(super::ErrorName::Syntax, "a hash is required"))
 }
 
 fn curve_of(p: &Params) -> Result<Curve, CryptoError> {
-    p.curve.ok_or_else(|| CryptoError::new(super::ErrorName::Syntax, "a namedCurve is required"))
+    p.curve
+        .ok_or_else(|| CryptoError::new(super::ErrorName::Syntax, "a namedCurve is required"))
 }
 
 fn hmac_secret(p: &Params, secret: Vec<u8>) -> Result<Material, CryptoError> {
@@ -74,7 +76,9 @@ fn check_rsa_bits(bits: usize) -> Result<(), CryptoError> {
 fn ec_public(curve: Curve, point: &[u8]) -> Result<Material, CryptoError> {
     let len = curve.coordinate_len();
     if point.len() != 1 + 2 * len || point[0] != 4 {
-        return Err(CryptoError::data("EC public key is not an uncompressed point on the curve"));
+        return Err(CryptoError::data(
+            "EC public key is not an uncompressed point on the curve",
+        ));
     }
     let key = ParsedPublicKey::new(ec_verification(curve), point)
         .map_err(|e| CryptoError::data(format!("EC public key rejected: {e}")))?;
@@ -207,7 +211,14 @@ pub fn import_jwk(p: &Params, json: &str) -> Result<Material, CryptoError> {
                     e: e.as_slice(),
                 })
                 .map_err(|_| CryptoError::data("JWK RSA key rejected"))?;
-                return rsa_public(der.as_ref());
+                // aws-lc-rs encodes the components as a SubjectPublicKeyInfo.
+                let info = SubjectPublicKeyInfoRef::from_der(der.as_ref())
+                    .map_err(|_| CryptoError::data("JWK RSA key rejected"))?;
+                let pkcs1 = info
+                    .subject_public_key
+                    .as_bytes()
+                    .ok_or_else(|| CryptoError::data("JWK RSA key rejected"))?;
+                return rsa_public(pkcs1);
             }
             if jwk.contains_key("oth") {
                 return Err(CryptoError::not_supported("multi-prime RSA keys are not supported"));
@@ -290,7 +301,9 @@ pub fn generate_ec(curve: Curve, seed: &[u8]) -> Result<(Material, Material), Cr
         let Ok(private) = agreement::PrivateKey::from_private_key(agreement_alg, &scalar) else {
             continue;
         };
-        let Ok(public) = private.compute_public_key() else { continue };
+        let Ok(public) = private.compute_public_key() else {
+            continue;
+        };
         let d: aws_lc_rs::encoding::EcPrivateKeyBin = private
             .as_be_bytes()
             .map_err(|_| CryptoError::operation("key generation failed"))?;
@@ -303,7 +316,8 @@ pub fn generate_ec(curve: Curve, seed: &[u8]) -> Result<(Material, Material), Cr
 
 /// An Ed25519 key pair from a 32-byte seed chosen by the host.
 pub fn generate_ed25519(seed: &[u8]) -> Result<(Material, Material), CryptoError> {
-    let pair = Ed25519KeyPair::from_seed_unchecked(seed).map_err(|_| CryptoError::operation("key generation failed"))?;
+    let pair =
+        Ed25519KeyPair::from_seed_unchecked(seed).map_err(|_| CryptoError::operation("key generation failed"))?;
     let public = ed25519_public(pair.public_key().as_ref())?;
     Ok((public, Material::Ed25519Private { pair }))
 }

@@ -15,8 +15,8 @@ mod ops;
 mod tests;
 
 pub use error::{CryptoError, ErrorName};
-pub use export::{export_jwk, export_raw, export_spki, export_pkcs8};
+pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
 pub use hash::Hash;
-pub use import::{Params, import_jwk, import_pkcs8, import_raw, import_spki, generate_ec, generate_ed25519};
-pub use key::{parse_curve, Kind, KeyInfo, Material};
-pub use ops::{SigParams, digest, sign, timing_safe_equal, verify};
+pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
+pub use key::{parse_curve, KeyInfo, Kind, Material};
+pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
