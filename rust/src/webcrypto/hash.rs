@@ -33,7 +33,7 @@ impl Hash {
     }
 
     /// Output bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Sha1 => 20,
             Hash::Sha256 => 32,

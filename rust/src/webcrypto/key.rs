@@ -36,7 +36,7 @@ pub enum Material {
     Hmac {
         hash: Hash,
         secret: Vec<u8>,
-        key: hmac::Key,
+        key: Box<hmac::Key>,
     },
     RsaPublic {
         /// DER `RSAPublicKey` (PKCS#1).
@@ -60,6 +60,22 @@ pub enum Material {
     Ed25519Private {
         pair: Ed25519KeyPair,
     },
+}
+
+/// Names the variant only: key bytes never reach logs.
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Material::Hmac { .. } => "Hmac",
+            Material::RsaPublic { .. } => "RsaPublic",
+            Material::RsaPrivate { .. } => "RsaPrivate",
+            Material::EcPublic { .. } => "EcPublic",
+            Material::EcPrivate { .. } => "EcPrivate",
+            Material::Ed25519Public { .. } => "Ed25519Public",
+            Material::Ed25519Private { .. } => "Ed25519Private",
+        };
+        f.write_str(name)
+    }
 }
 
 /// What the JavaScript `CryptoKey` shows about imported material.
@@ -114,7 +130,7 @@ pub fn ec_hash(curve: Curve) -> Hash {
 
 impl Material {
     pub fn hmac(hash: Hash, secret: Vec<u8>) -> Material {
-        let key = hmac::Key::new(hash.hmac_algorithm(), &secret);
+        let key = Box::new(hmac::Key::new(hash.hmac_algorithm(), &secret));
         Material::Hmac { hash, secret, key }
     }
 

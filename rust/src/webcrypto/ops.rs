@@ -22,13 +22,13 @@ fn mismatch() -> CryptoError {
 
 fn pss_salt(hash: Hash, salt_length: usize) -> Result<(), CryptoError> {
     // aws-lc-rs signs and verifies PSS with the salt as long as the hash (RFC 8017's usual choice).
-    if salt_length == hash.len() {
+    if salt_length == hash.output_len() {
         Ok(())
     } else {
         Err(CryptoError::not_supported(format!(
             "RSA-PSS saltLength {salt_length} is not supported with {} (only {})",
             hash.name(),
-            hash.len()
+            hash.output_len()
         )))
     }
 }
@@ -118,7 +118,7 @@ pub fn sign(m: &Material, params: &SigParams, data: &[u8]) -> Result<Vec<u8>, Cr
 pub fn verify(m: &Material, params: &SigParams, signature: &[u8], data: &[u8]) -> Result<bool, CryptoError> {
     match (m, params) {
         (Material::Hmac { key, hash, .. }, SigParams::Hmac) => {
-            Ok(signature.len() == hash.len() && hmac::verify(key, data, signature).is_ok())
+            Ok(signature.len() == hash.output_len() && hmac::verify(key, data, signature).is_ok())
         }
         (Material::RsaPublic { der }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
             let alg = rsa_verification(params)?;

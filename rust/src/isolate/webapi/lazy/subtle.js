@@ -33,9 +33,22 @@ const SUPPORTED = {
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
 
+// Normalized string algorithms per operation (a string has no other members to read).
+const normalizedStrings = Object.create(null);
 const normalize = (alg, op) => {
-  if (typeof alg === 'string') alg = { name: alg };
-  else if (!isObject(alg)) throw new TypeError('Algorithm must be a string or an object with a name');
+  if (typeof alg === 'string') {
+    const cacheKey = `${op}:${alg}`;
+    const hit = normalizedStrings[cacheKey];
+    if (hit) return hit;
+    const out = Object.freeze(normalizeObject({ name: alg }, op));
+    // Only canonical spellings are kept, so the cache stays bounded.
+    if (out.name === alg) normalizedStrings[cacheKey] = out;
+    return out;
+  }
+  return normalizeObject(alg, op);
+};
+const normalizeObject = (alg, op) => {
+  if (!isObject(alg)) throw new TypeError('Algorithm must be a string or an object with a name');
   if (alg.name === undefined) throw new TypeError("Algorithm: required member 'name' is missing");
   const name = CANONICAL[String(alg.name).toLowerCase()];
   if (!name || !SUPPORTED[op].includes(name)) throw dom(`Unrecognized or unsupported algorithm name for ${op}: ${alg.name}`, 'NotSupportedError');
