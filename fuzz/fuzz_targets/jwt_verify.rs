@@ -9,7 +9,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use edgert_core::jwt::{Algorithm, KeySet, Verifier, VerifierConfig};
+use _core::jwt::{Algorithm, KeySet, Verifier, VerifierConfig};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
