@@ -143,9 +143,7 @@ impl AlgorithmSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Algorithm> {
-        Algorithm::ALL
-            .into_iter()
-            .filter(move |a| self.contains(*a))
+        Algorithm::ALL.into_iter().filter(move |a| self.contains(*a))
     }
 }
 

@@ -51,14 +51,11 @@ fn numeric_date(map: &Map<String, Value>, name: &'static str) -> Result<Option<f
 impl Claims {
     /// Parses a payload as a claim set (a JSON object with unique member names).
     pub fn parse(payload: &[u8]) -> Result<Claims, JwtError> {
-        let map = json::parse_object(payload)
-            .ok_or(JwtError::Malformed("payload is not a JSON object"))?;
+        let map = json::parse_object(payload).ok_or(JwtError::Malformed("payload is not a JSON object"))?;
         let exp = numeric_date(&map, "exp")?;
         let nbf = numeric_date(&map, "nbf")?;
         let iat = numeric_date(&map, "iat")?;
-        let flat = map
-            .values()
-            .all(|v| !matches!(v, Value::Array(_) | Value::Object(_)));
+        let flat = map.values().all(|v| !matches!(v, Value::Array(_) | Value::Object(_)));
         Ok(Claims {
             map,
             exp,
@@ -117,8 +114,7 @@ impl Claims {
                 let ok = match aud {
                     Value::String(s) => named(s),
                     Value::Array(items) => {
-                        items.iter().all(Value::is_string)
-                            && items.iter().any(|v| v.as_str().is_some_and(named))
+                        items.iter().all(Value::is_string) && items.iter().any(|v| v.as_str().is_some_and(named))
                     }
                     _ => false,
                 };
@@ -182,20 +178,11 @@ mod tests {
         let c = claims(r#"{"iss":"https://issuer","aud":["api",1],"sub":"u"}"#);
         assert_eq!(c.validate(&policy, 0), Err(JwtError::InvalidAudience));
         let c = claims(r#"{"iss":"https://issuer","aud":"api"}"#);
-        assert_eq!(
-            c.validate(&policy, 0),
-            Err(JwtError::MissingClaim("sub".into()))
-        );
+        assert_eq!(c.validate(&policy, 0), Err(JwtError::MissingClaim("sub".into())));
         let c = claims(r#"{"aud":"api","sub":"u"}"#);
-        assert_eq!(
-            c.validate(&policy, 0),
-            Err(JwtError::MissingClaim("iss".into()))
-        );
+        assert_eq!(c.validate(&policy, 0), Err(JwtError::MissingClaim("iss".into())));
         let c = claims(r#"{"iss":"https://issuer","sub":"u"}"#);
-        assert_eq!(
-            c.validate(&policy, 0),
-            Err(JwtError::MissingClaim("aud".into()))
-        );
+        assert_eq!(c.validate(&policy, 0), Err(JwtError::MissingClaim("aud".into())));
         let open = ClaimsPolicy::default();
         assert_eq!(
             claims(r#"{"aud":"api"}"#).validate(&open, 0),

@@ -53,18 +53,10 @@ pub struct Parsed<'a> {
 /// Splits and parses `token`. The caller has already bounded its length.
 pub fn parse(token: &str) -> Result<Parsed<'_>, JwtError> {
     let bytes = token.as_bytes();
-    let mut dots = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'.')
-        .map(|(i, _)| i);
+    let mut dots = bytes.iter().enumerate().filter(|(_, b)| **b == b'.').map(|(i, _)| i);
     let (first, second) = match (dots.next(), dots.next(), dots.next()) {
         (Some(a), Some(b), None) => (a, b),
-        _ => {
-            return Err(JwtError::Malformed(
-                "a compact JWS has exactly three segments",
-            ))
-        }
+        _ => return Err(JwtError::Malformed("a compact JWS has exactly three segments")),
     };
     let header_b64 = &bytes[..first];
     let payload_b64 = &bytes[first + 1..second];
@@ -79,17 +71,13 @@ pub fn parse(token: &str) -> Result<Parsed<'_>, JwtError> {
     {
         return Err(JwtError::Malformed("payload segment is not base64url"));
     }
-    let header_bytes =
-        b64::decode(header_b64).ok_or(JwtError::Malformed("header segment is not base64url"))?;
-    let header = json::parse_header(&header_bytes)
-        .ok_or(JwtError::Malformed("header is not a JSON object"))?;
+    let header_bytes = b64::decode(header_b64).ok_or(JwtError::Malformed("header segment is not base64url"))?;
+    let header = json::parse_header(&header_bytes).ok_or(JwtError::Malformed("header is not a JSON object"))?;
     if header.has_crit {
         return Err(JwtError::Malformed("unsupported critical header parameter"));
     }
     if header.b64.is_some_and(|v| v != Value::Bool(true)) {
-        return Err(JwtError::Malformed(
-            "unencoded payloads (b64) are not supported",
-        ));
+        return Err(JwtError::Malformed("unencoded payloads (b64) are not supported"));
     }
     let alg_name = match (header.has_alg, header.alg) {
         (false, _) => return Err(JwtError::Malformed("header has no alg")),
@@ -97,8 +85,7 @@ pub fn parse(token: &str) -> Result<Parsed<'_>, JwtError> {
         (true, Some(name)) => name,
     };
     let alg = Algorithm::from_name(&alg_name).ok_or(JwtError::DisallowedAlgorithm(alg_name))?;
-    let signature = b64::decode(signature_b64)
-        .ok_or(JwtError::Malformed("signature segment is not base64url"))?;
+    let signature = b64::decode(signature_b64).ok_or(JwtError::Malformed("signature segment is not base64url"))?;
     Ok(Parsed {
         signing_input: &bytes[..second],
         alg,
@@ -143,10 +130,7 @@ mod tests {
     fn none_in_any_spelling_is_disallowed() {
         for name in ["none", "None", "NONE", "nonE"] {
             let t = token(&format!(r#"{{"alg":"{name}"}}"#), "{}", b"");
-            assert!(
-                matches!(parse(&t), Err(JwtError::DisallowedAlgorithm(_))),
-                "{name}"
-            );
+            assert!(matches!(parse(&t), Err(JwtError::DisallowedAlgorithm(_))), "{name}");
         }
     }
 
@@ -174,13 +158,7 @@ mod tests {
 
     #[test]
     fn non_object_headers_and_bad_base64_are_malformed() {
-        for header in [
-            "[]",
-            "\"HS256\"",
-            "null",
-            "{\"alg\":\"HS256\"",
-            "{\"alg\":1}",
-        ] {
+        for header in ["[]", "\"HS256\"", "null", "{\"alg\":\"HS256\"", "{\"alg\":1}"] {
             let t = token(header, "{}", b"s");
             assert!(matches!(parse(&t), Err(JwtError::Malformed(_))), "{header}");
         }

@@ -14,9 +14,7 @@ use serde_json::{Map, Value};
 fn member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, KeyError> {
     match jwk.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(KeyError::new(format!(
-            "JWK member {name:?} is not a string"
-        ))),
+        Some(_) => Err(KeyError::new(format!("JWK member {name:?} is not a string"))),
         None => Err(KeyError::new(format!("JWK has no {name:?}"))),
     }
 }
@@ -57,8 +55,7 @@ pub fn from_jwk(jwk: &Map<String, Value>) -> Result<Key, KeyError> {
     let alg = match jwk.get("alg") {
         None => None,
         Some(Value::String(name)) => Some(
-            Algorithm::from_name(name)
-                .ok_or_else(|| KeyError::new(format!("JWK alg {name:?} is not supported")))?,
+            Algorithm::from_name(name).ok_or_else(|| KeyError::new(format!("JWK alg {name:?} is not supported")))?,
         ),
         Some(_) => return Err(KeyError::new("JWK alg is not a string")),
     };
@@ -68,9 +65,7 @@ pub fn from_jwk(jwk: &Map<String, Value>) -> Result<Key, KeyError> {
             let n = bytes_member(jwk, "n")?;
             let e = bytes_member(jwk, "e")?;
             if n.first() == Some(&0) || e.first() == Some(&0) || e.is_empty() {
-                return Err(KeyError::new(
-                    "JWK RSA n and e are unsigned without leading zeros",
-                ));
+                return Err(KeyError::new("JWK RSA n and e are unsigned without leading zeros"));
             }
             rsa_size_ok(bit_length(&n))?;
             let der = PublicKeyComponents {

@@ -93,8 +93,7 @@ impl Key {
         if point.len() != 1 + 2 * curve.coordinate_len() || point[0] != 4 {
             return Err(KeyError::new("EC public key is not an uncompressed point"));
         }
-        let key =
-            ParsedPublicKey::new(ec_algorithm(curve), point).map_err(rejected("EC public key"))?;
+        let key = ParsedPublicKey::new(ec_algorithm(curve), point).map_err(rejected("EC public key"))?;
         Ok(Key::with(Material::Ec(curve, key)))
     }
 
@@ -103,8 +102,7 @@ impl Key {
         if public.len() != 32 {
             return Err(KeyError::new("an Ed25519 public key has 32 bytes"));
         }
-        let key =
-            ParsedPublicKey::new(&sig::ED25519, public).map_err(rejected("Ed25519 public key"))?;
+        let key = ParsedPublicKey::new(&sig::ED25519, public).map_err(rejected("Ed25519 public key"))?;
         Ok(Key::with(Material::Ed25519(key)))
     }
 
@@ -179,18 +177,14 @@ impl Key {
             }
             (Material::Rsa(keys), _) => {
                 let i = alg.index() - Algorithm::RS256.index();
-                keys.get(i)
-                    .is_some_and(|k| k.verify_sig(message, signature).is_ok())
+                keys.get(i).is_some_and(|k| k.verify_sig(message, signature).is_ok())
             }
             (Material::Ec(curve, key), _) => {
                 // Raw r || s only: a DER signature or any other length is refused up front;
                 // r or s of zero or >= n are refused by the backend's range check.
-                signature.len() == 2 * curve.coordinate_len()
-                    && key.verify_sig(message, signature).is_ok()
+                signature.len() == 2 * curve.coordinate_len() && key.verify_sig(message, signature).is_ok()
             }
-            (Material::Ed25519(key), _) => {
-                signature.len() == 64 && key.verify_sig(message, signature).is_ok()
-            }
+            (Material::Ed25519(key), _) => signature.len() == 64 && key.verify_sig(message, signature).is_ok(),
         };
         if ok {
             Ok(())

@@ -49,8 +49,7 @@ impl KeySet {
     /// keys whose type or parameters are not understood); at least one must remain. A lone JWK
     /// that cannot be used is an error.
     pub fn from_json(text: &[u8]) -> Result<KeySet, KeyError> {
-        let object = json::parse_object(text)
-            .ok_or_else(|| KeyError::new("key JSON is not one JSON object"))?;
+        let object = json::parse_object(text).ok_or_else(|| KeyError::new("key JSON is not one JSON object"))?;
         match object.get("keys") {
             Some(Value::Array(entries)) => {
                 let mut keys = Vec::with_capacity(entries.len());
@@ -62,9 +61,7 @@ impl KeySet {
                     }
                 }
                 if keys.is_empty() {
-                    return Err(KeyError::new(
-                        "the JWKS holds no key usable for verification",
-                    ));
+                    return Err(KeyError::new("the JWKS holds no key usable for verification"));
                 }
                 Ok(KeySet {
                     keys,

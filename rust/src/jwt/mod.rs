@@ -26,6 +26,6 @@ pub use jwk::{from_jwk, kty_name};
 pub use key::{Key, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use keyset::{KeySet, Source};
 pub use verifier::{
-    Lookup, VerifiedJws, Verifier, VerifierConfig, DEFAULT_CACHE_CAPACITY,
-    DEFAULT_JWKS_REFRESH_INTERVAL_S, DEFAULT_MAX_TOKEN_BYTES,
+    Lookup, VerifiedJws, Verifier, VerifierConfig, DEFAULT_CACHE_CAPACITY, DEFAULT_JWKS_REFRESH_INTERVAL_S,
+    DEFAULT_MAX_TOKEN_BYTES,
 };

@@ -55,9 +55,7 @@ pub fn from_spki_der(der: &[u8]) -> Result<Key, KeyError> {
         }
         Key::ed25519(bits)
     } else {
-        Err(KeyError::new(format!(
-            "unsupported public key algorithm {oid}"
-        )))
+        Err(KeyError::new(format!("unsupported public key algorithm {oid}")))
     }
 }
 
@@ -88,17 +86,15 @@ pub fn rsa_size_ok(bits: usize) -> Result<(), KeyError> {
 
 /// A key from one PEM document: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
 pub fn from_pem(pem: &[u8]) -> Result<Key, KeyError> {
-    let (label, der) = pem_rfc7468::decode_vec(pem.trim_ascii())
-        .map_err(|e| KeyError::new(format!("not a PEM document: {e}")))?;
+    let (label, der) =
+        pem_rfc7468::decode_vec(pem.trim_ascii()).map_err(|e| KeyError::new(format!("not a PEM document: {e}")))?;
     match label {
         "PUBLIC KEY" => from_spki_der(&der),
         "RSA PUBLIC KEY" => {
             check_rsa_size(&der)?;
             Key::rsa_der(&der)
         }
-        other if other.contains("PRIVATE") => Err(KeyError::new(
-            "a private key was given; pass the public key",
-        )),
+        other if other.contains("PRIVATE") => Err(KeyError::new("a private key was given; pass the public key")),
         other => Err(KeyError::new(format!("unsupported PEM label {other:?}"))),
     }
 }

@@ -46,9 +46,7 @@ fn sign(signer: &Signer, alg: &str, input: &[u8]) -> Vec<u8> {
                 "HS512" => hmac::HMAC_SHA512,
                 _ => hmac::HMAC_SHA256,
             };
-            hmac::sign(&hmac::Key::new(h, secret), input)
-                .as_ref()
-                .to_vec()
+            hmac::sign(&hmac::Key::new(h, secret), input).as_ref().to_vec()
         }
         Signer::Rsa(kp) => {
             let enc: &'static dyn sig::RsaEncoding = match alg {
@@ -69,11 +67,7 @@ fn sign(signer: &Signer, alg: &str, input: &[u8]) -> Vec<u8> {
 }
 
 fn token_with(header: &str, payload: &str, signer: &Signer, alg: &str) -> String {
-    let input = format!(
-        "{}.{}",
-        b64::encode(header.as_bytes()),
-        b64::encode(payload.as_bytes())
-    );
+    let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(payload.as_bytes()));
     let s = sign(signer, alg, input.as_bytes());
     format!("{input}.{}", b64::encode(&s))
 }
@@ -87,11 +81,7 @@ fn token(alg: &str, kid: Option<&str>, payload: &str, signer: &Signer) -> String
 }
 
 fn payload() -> String {
-    format!(
-        r#"{{"sub":"user-1","exp":{},"iat":{}}}"#,
-        NOW + 3600,
-        NOW - 10
-    )
+    format!(r#"{{"sub":"user-1","exp":{},"iat":{}}}"#, NOW + 3600, NOW - 10)
 }
 
 fn algs(names: &[&str]) -> VerifierConfig {
@@ -212,20 +202,14 @@ fn every_algorithm_round_trips() {
                 )
                 .unwrap(),
             ),
-            "EdDSA" => {
-                Signer::Ed(Ed25519KeyPair::from_pkcs8(edk.to_pkcs8().unwrap().as_ref()).unwrap())
-            }
+            "EdDSA" => Signer::Ed(Ed25519KeyPair::from_pkcs8(edk.to_pkcs8().unwrap().as_ref()).unwrap()),
             _ => match &other_signer {
                 Signer::Hmac(s) => Signer::Hmac(s.clone()),
                 Signer::Rsa(k) => Signer::Rsa(k),
                 _ => unreachable!(),
             },
         };
-        let kid = if alg.starts_with("HS") {
-            None
-        } else {
-            Some(&alg[..0])
-        };
+        let kid = if alg.starts_with("HS") { None } else { Some(&alg[..0]) };
         let kid = kid.map(|_| match alg.as_bytes()[0] {
             b'R' | b'P' => "r",
             b'E' if alg == "EdDSA" => "d",
@@ -237,11 +221,7 @@ fn every_algorithm_round_trips() {
         // A different key of the same type does not verify (except HMAC/RSA, same key here).
         if !matches!(other_signer, Signer::Hmac(_) | Signer::Rsa(_)) {
             let t = token(alg, kid, &payload(), &other_signer);
-            assert_eq!(
-                v.verify(&t, NOW).unwrap_err(),
-                JwtError::InvalidSignature,
-                "{alg}"
-            );
+            assert_eq!(v.verify(&t, NOW).unwrap_err(), JwtError::InvalidSignature, "{alg}");
         }
         // One flipped payload bit breaks the signature.
         let mut parts: Vec<String> = t.split('.').map(str::to_string).collect();
@@ -255,10 +235,7 @@ fn only_configured_algorithms_and_never_none() {
     let secret = b"k".repeat(32);
     let v = verifier(KeySet::from_secret(&secret).unwrap(), &["HS256"]);
     let t = token("HS384", None, &payload(), &Signer::Hmac(secret.clone()));
-    assert!(matches!(
-        v.verify(&t, NOW),
-        Err(JwtError::DisallowedAlgorithm(_))
-    ));
+    assert!(matches!(v.verify(&t, NOW), Err(JwtError::DisallowedAlgorithm(_))));
     for none in ["none", "None", "NONE", "nOnE"] {
         let header = format!(r#"{{"alg":"{none}"}}"#);
         let t = format!(
@@ -283,23 +260,17 @@ fn the_header_never_chooses_the_key_type() {
     let t = token("RS256", Some("k"), &payload(), &Signer::Rsa(rsa()));
     assert_eq!(
         v.verify(&t, NOW).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: true
-        }
+        JwtError::UnknownKey { refresh_wanted: true }
     );
     let t = token("ES384", Some("k"), &payload(), &Signer::Ec(ec(Curve::P384)));
-    assert!(matches!(
-        v.verify(&t, NOW),
-        Err(JwtError::UnknownKey { .. })
-    ));
+    assert!(matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })));
 }
 
 #[test]
 fn algorithm_confusion_with_public_key_bytes_is_rejected() {
     let pem = {
         let der = rsa().public_key().as_der().unwrap();
-        let b = pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der.as_ref())
-            .unwrap();
+        let b = pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der.as_ref()).unwrap();
         b.into_bytes()
     };
     let der = rsa().public_key().as_der().unwrap().as_ref().to_vec();
@@ -313,16 +284,8 @@ fn algorithm_confusion_with_public_key_bytes_is_rejected() {
         assert_eq!(keys.keys()[0].key_type(), KeyType::Rsa, "{name}");
         let v = verifier(keys, &["RS256", "HS256"]);
         for secret in [&pem, &der, &jwk, &modulus] {
-            let t = token(
-                "HS256",
-                Some("k"),
-                &payload(),
-                &Signer::Hmac(secret.clone()),
-            );
-            assert!(
-                matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })),
-                "{name}"
-            );
+            let t = token("HS256", Some("k"), &payload(), &Signer::Hmac(secret.clone()));
+            assert!(matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })), "{name}");
         }
         // The genuine RS256 token still verifies.
         let t = token("RS256", Some("k"), &payload(), &Signer::Rsa(rsa()));
@@ -348,30 +311,13 @@ fn embedded_keys_are_never_used() {
             _ => r#""https://attacker.example/keys""#.to_string(),
         };
         let header = format!(r#"{{"alg":"EdDSA","kid":"k","{member}":{value}}}"#);
-        let t = token_with(
-            &header,
-            &payload(),
-            &Signer::Ed(attacker.clone_for_test()),
-            "EdDSA",
-        );
-        assert_eq!(
-            v.verify(&t, NOW).unwrap_err(),
-            JwtError::InvalidSignature,
-            "{member}"
-        );
+        let t = token_with(&header, &payload(), &Signer::Ed(attacker.clone_for_test()), "EdDSA");
+        assert_eq!(v.verify(&t, NOW).unwrap_err(), JwtError::InvalidSignature, "{member}");
     }
     // With no key for the kid at all, an embedded jwk still selects nothing.
     let header = format!(r#"{{"alg":"EdDSA","kid":"zzz","jwk":{embedded}}}"#);
-    let t = token_with(
-        &header,
-        &payload(),
-        &Signer::Ed(attacker.clone_for_test()),
-        "EdDSA",
-    );
-    assert!(matches!(
-        v.verify(&t, NOW),
-        Err(JwtError::UnknownKey { .. })
-    ));
+    let t = token_with(&header, &payload(), &Signer::Ed(attacker.clone_for_test()), "EdDSA");
+    assert!(matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })));
 }
 
 trait CloneForTest {
@@ -391,19 +337,14 @@ fn unknown_crit_is_rejected() {
     let header = r#"{"alg":"HS256","crit":["x-custom"],"x-custom":1}"#;
     let t = token_with(header, &payload(), &Signer::Hmac(secret.clone()), "HS256");
     assert!(matches!(v.verify(&t, NOW), Err(JwtError::Malformed(_))));
-    let t = token_with(
-        r#"{"alg":"HS256"}"#,
-        &payload(),
-        &Signer::Hmac(secret),
-        "HS256",
-    );
+    let t = token_with(r#"{"alg":"HS256"}"#, &payload(), &Signer::Hmac(secret), "HS256");
     assert!(v.verify(&t, NOW).is_ok());
 }
 
 /// The P-256 group order n.
 const P256_N: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa,
+    0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 ];
 
 #[test]
@@ -489,12 +430,7 @@ fn odd_kids_select_no_key() {
     .unwrap();
     let v = verifier(keys, &["HS256"]);
     let signer = Signer::Hmac(secret);
-    let ok = token_with(
-        r#"{"alg":"HS256","kid":"k1"}"#,
-        &payload(),
-        &signer,
-        "HS256",
-    );
+    let ok = token_with(r#"{"alg":"HS256","kid":"k1"}"#, &payload(), &signer, "HS256");
     assert!(v.verify(&ok, NOW).is_ok());
     for kid in [
         "1",
@@ -511,10 +447,7 @@ fn odd_kids_select_no_key() {
     ] {
         let header = format!(r#"{{"alg":"HS256","kid":{kid}}}"#);
         let t = token_with(&header, &payload(), &signer, "HS256");
-        assert!(
-            matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })),
-            "{kid}"
-        );
+        assert!(matches!(v.verify(&t, NOW), Err(JwtError::UnknownKey { .. })), "{kid}");
     }
 }
 
@@ -538,37 +471,23 @@ fn claims_are_checked_with_the_passed_in_clock() {
     assert_eq!(v.verify(&good, 1005).unwrap_err(), JwtError::Expired);
     assert_eq!(v.verify(&good, 894).unwrap_err(), JwtError::NotYetValid);
     let bad_iss = t(r#"{"iss":"x","aud":"aud","sub":"u"}"#);
-    assert_eq!(
-        v.verify(&bad_iss, 950).unwrap_err(),
-        JwtError::InvalidIssuer
-    );
+    assert_eq!(v.verify(&bad_iss, 950).unwrap_err(), JwtError::InvalidIssuer);
     let bad_aud = t(r#"{"iss":"iss","aud":"x","sub":"u"}"#);
-    assert_eq!(
-        v.verify(&bad_aud, 950).unwrap_err(),
-        JwtError::InvalidAudience
-    );
+    assert_eq!(v.verify(&bad_aud, 950).unwrap_err(), JwtError::InvalidAudience);
     let no_sub = t(r#"{"iss":"iss","aud":"aud"}"#);
     assert_eq!(
         v.verify(&no_sub, 950).unwrap_err(),
         JwtError::MissingClaim("sub".into())
     );
     let not_object = t("[1,2]");
-    assert!(matches!(
-        v.verify(&not_object, 950),
-        Err(JwtError::Malformed(_))
-    ));
+    assert!(matches!(v.verify(&not_object, 950), Err(JwtError::Malformed(_))));
 }
 
 #[test]
 fn cache_honours_exp_and_can_be_switched_off() {
     let secret = b"s".repeat(32);
     let signer = Signer::Hmac(secret.clone());
-    let t = token(
-        "HS256",
-        None,
-        &format!(r#"{{"exp":{}}}"#, NOW + 10),
-        &signer,
-    );
+    let t = token("HS256", None, &format!(r#"{{"exp":{}}}"#, NOW + 10), &signer);
     let v = verifier(KeySet::from_secret(&secret).unwrap(), &["HS256"]);
     let first = v.verify(&t, NOW).unwrap();
     assert_eq!(v.cached_tokens(), 1);
@@ -599,37 +518,19 @@ fn jwks_refresh_is_requested_once_per_interval_and_rotation_keeps_tokens() {
     let mut config = algs(&["EdDSA"]);
     config.jwks_refresh_interval_s = 60;
     let v = Verifier::new(jwks(&[ed_jwk(&k1, "k1")]), config).unwrap();
-    let t1 = token(
-        "EdDSA",
-        Some("k1"),
-        &payload(),
-        &Signer::Ed(k1.clone_for_test()),
-    );
-    let t2 = token(
-        "EdDSA",
-        Some("k2"),
-        &payload(),
-        &Signer::Ed(k2.clone_for_test()),
-    );
+    let t1 = token("EdDSA", Some("k1"), &payload(), &Signer::Ed(k1.clone_for_test()));
+    let t2 = token("EdDSA", Some("k2"), &payload(), &Signer::Ed(k2.clone_for_test()));
     assert!(v.verify(&t1, NOW).is_ok());
     assert_eq!(
         v.verify(&t2, NOW).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: true
-        }
+        JwtError::UnknownKey { refresh_wanted: true }
     );
     assert_eq!(
         v.verify(&t2, NOW + 59).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: false
-        }
+        JwtError::UnknownKey { refresh_wanted: false }
     );
     // The host fetched the rotated JWKS (old and new key) and hands it in.
-    let rotated = format!(
-        r#"{{"keys":[{},{}]}}"#,
-        ed_jwk(&k1, "k1"),
-        ed_jwk(&k2, "k2")
-    );
+    let rotated = format!(r#"{{"keys":[{},{}]}}"#, ed_jwk(&k1, "k1"), ed_jwk(&k2, "k2"));
     assert_eq!(v.update_jwks(rotated.as_bytes(), NOW + 59), Ok(2));
     assert!(v.verify(&t2, NOW + 59).is_ok());
     assert!(v.verify(&t1, NOW + 59).is_ok());
@@ -640,38 +541,21 @@ fn jwks_refresh_is_requested_once_per_interval_and_rotation_keeps_tokens() {
     let t3 = token("EdDSA", Some("k3"), &payload(), &Signer::Ed(ed()));
     assert_eq!(
         v.verify(&t3, NOW + 100).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: false
-        }
+        JwtError::UnknownKey { refresh_wanted: false }
     );
     assert_eq!(
         v.verify(&t3, NOW + 119).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: true
-        }
+        JwtError::UnknownKey { refresh_wanted: true }
     );
     // Removing a key from the JWKS revokes its tokens, even cached ones.
-    v.update_jwks(
-        format!(r#"{{"keys":[{}]}}"#, ed_jwk(&k2, "k2")).as_bytes(),
-        NOW + 120,
-    )
-    .unwrap();
-    assert!(matches!(
-        v.verify(&t1, NOW + 120),
-        Err(JwtError::UnknownKey { .. })
-    ));
+    v.update_jwks(format!(r#"{{"keys":[{}]}}"#, ed_jwk(&k2, "k2")).as_bytes(), NOW + 120)
+        .unwrap();
+    assert!(matches!(v.verify(&t1, NOW + 120), Err(JwtError::UnknownKey { .. })));
     // A malformed kid never asks for a refresh.
-    let odd = token_with(
-        r#"{"alg":"EdDSA","kid":7}"#,
-        &payload(),
-        &Signer::Ed(ed()),
-        "EdDSA",
-    );
+    let odd = token_with(r#"{"alg":"EdDSA","kid":7}"#, &payload(), &Signer::Ed(ed()), "EdDSA");
     assert_eq!(
         v.verify(&odd, NOW + 1000).unwrap_err(),
-        JwtError::UnknownKey {
-            refresh_wanted: false
-        }
+        JwtError::UnknownKey { refresh_wanted: false }
     );
 }
 
@@ -691,16 +575,9 @@ fn jwk_alg_use_and_key_ops_are_honoured() {
     let t256 = token("HS256", Some("a"), &payload(), &signer);
     let t384 = token("HS384", Some("a"), &payload(), &signer);
     let v = verifier(set(r#","alg":"HS384""#), &["HS256", "HS384"]);
-    assert!(matches!(
-        v.verify(&t256, NOW),
-        Err(JwtError::UnknownKey { .. })
-    ));
+    assert!(matches!(v.verify(&t256, NOW), Err(JwtError::UnknownKey { .. })));
     assert!(v.verify(&t384, NOW).is_ok());
-    for extra in [
-        r#","use":"enc""#,
-        r#","key_ops":["sign"]"#,
-        r#","key_ops":"verify""#,
-    ] {
+    for extra in [r#","use":"enc""#, r#","key_ops":["sign"]"#, r#","key_ops":"verify""#] {
         let keys = set(extra);
         assert_eq!(keys.len(), 1, "{extra}: the restricted key is skipped");
         let v = verifier(keys, &["HS256"]);
@@ -712,10 +589,7 @@ fn jwk_alg_use_and_key_ops_are_honoured() {
     let v = verifier(set(r#","use":"sig","key_ops":["verify"]"#), &["HS256"]);
     assert!(v.verify(&t256, NOW).is_ok());
     // A JWK whose alg does not suit its kty is refused.
-    assert!(KeySet::from_json(
-        format!(r#"{{"kty":"oct","k":"{secret}","alg":"RS256"}}"#).as_bytes()
-    )
-    .is_err());
+    assert!(KeySet::from_json(format!(r#"{{"kty":"oct","k":"{secret}","alg":"RS256"}}"#).as_bytes()).is_err());
 }
 
 #[test]
@@ -727,29 +601,19 @@ fn key_loading_shapes() {
         KeySet::from_bytes(&spki).unwrap().keys()[0].key_type(),
         KeyType::Ec(Curve::P384)
     );
-    assert_eq!(
-        KeySet::from_bytes(pem.as_bytes()).unwrap().source(),
-        Source::Pem
-    );
+    assert_eq!(KeySet::from_bytes(pem.as_bytes()).unwrap().source(), Source::Pem);
     let ed_kp = ed();
     let ed_spki = ed_kp.public_key().as_der().unwrap().as_ref().to_vec();
     assert_eq!(
         KeySet::from_bytes(&ed_spki).unwrap().keys()[0].key_type(),
         KeyType::Ed25519
     );
-    let private =
-        pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, b"x").unwrap();
+    let private = pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, b"x").unwrap();
     assert!(KeySet::from_bytes(private.as_bytes()).is_err());
-    assert_eq!(
-        KeySet::from_bytes(b"a plain secret").unwrap().source(),
-        Source::Secret
-    );
+    assert_eq!(KeySet::from_bytes(b"a plain secret").unwrap().source(), Source::Secret);
     assert!(KeySet::from_bytes(b"").is_err());
     // Short EC coordinates and small RSA keys are refused.
     assert!(KeySet::from_json(br#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}"#).is_err());
     let small_n = b64::encode(&[0xc5; 128]);
-    assert!(
-        KeySet::from_json(format!(r#"{{"kty":"RSA","n":"{small_n}","e":"AQAB"}}"#).as_bytes())
-            .is_err()
-    );
+    assert!(KeySet::from_json(format!(r#"{{"kty":"RSA","n":"{small_n}","e":"AQAB"}}"#).as_bytes()).is_err());
 }

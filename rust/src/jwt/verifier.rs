@@ -93,8 +93,7 @@ impl Verifier {
             return Err(KeyError::new("at least one algorithm must be allowed"));
         }
         check_keys_suit(&keys, config.algorithms)?;
-        let cache =
-            (config.cache_capacity > 0).then(|| Mutex::new(TokenCache::new(config.cache_capacity)));
+        let cache = (config.cache_capacity > 0).then(|| Mutex::new(TokenCache::new(config.cache_capacity)));
         Ok(Verifier {
             config,
             keys: RwLock::new(Arc::new(keys)),
@@ -171,12 +170,9 @@ impl Verifier {
         let mut tried = false;
         for key in keys.select(&parsed.kid, parsed.alg) {
             tried = true;
-            if key
-                .verify(parsed.alg, parsed.signing_input, &parsed.signature)
-                .is_ok()
-            {
-                let payload = b64::decode(parsed.payload_b64)
-                    .ok_or(JwtError::Malformed("payload segment is not base64url"))?;
+            if key.verify(parsed.alg, parsed.signing_input, &parsed.signature).is_ok() {
+                let payload =
+                    b64::decode(parsed.payload_b64).ok_or(JwtError::Malformed("payload segment is not base64url"))?;
                 return Ok(VerifiedJws {
                     alg: parsed.alg,
                     payload,
@@ -192,12 +188,7 @@ impl Verifier {
 
     /// Checks a raw signature over `message` with the first keys that may check `alg` (any
     /// `kid`). The entry point for test vectors whose messages are not JWS signing inputs.
-    pub fn verify_raw(
-        &self,
-        alg: Algorithm,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), JwtError> {
+    pub fn verify_raw(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), JwtError> {
         if !self.config.algorithms.contains(alg) {
             return Err(JwtError::DisallowedAlgorithm(alg.name().to_string()));
         }
@@ -212,9 +203,7 @@ impl Verifier {
         if tried {
             Err(JwtError::InvalidSignature)
         } else {
-            Err(JwtError::UnknownKey {
-                refresh_wanted: false,
-            })
+            Err(JwtError::UnknownKey { refresh_wanted: false })
         }
     }
 
@@ -234,8 +223,7 @@ impl Verifier {
 
     #[cold]
     fn unknown_key(&self, keys: &KeySet, kid: &Kid, now_s: i64) -> JwtError {
-        let refreshable =
-            matches!(keys.source(), Source::Jwks | Source::Jwk) && matches!(kid, Kid::Named(_));
+        let refreshable = matches!(keys.source(), Source::Jwks | Source::Jwk) && matches!(kid, Kid::Named(_));
         let mut refresh_wanted = false;
         if refreshable {
             let mut state = self.refresh.lock();
@@ -261,15 +249,9 @@ impl Verifier {
 }
 
 fn check_keys_suit(keys: &KeySet, algorithms: AlgorithmSet) -> Result<(), KeyError> {
-    if keys
-        .keys()
-        .iter()
-        .any(|k| algorithms.iter().any(|a| k.permits(a)))
-    {
+    if keys.keys().iter().any(|k| algorithms.iter().any(|a| k.permits(a))) {
         Ok(())
     } else {
-        Err(KeyError::new(
-            "no key can check any of the allowed algorithms",
-        ))
+        Err(KeyError::new("no key can check any of the allowed algorithms"))
     }
 }

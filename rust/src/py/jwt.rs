@@ -5,9 +5,7 @@
 //! verification; a cache hit runs with it held (it is a hash and a lookup).
 
 use super::errors::error;
-use crate::jwt::{
-    Algorithm, Claims, ClaimsPolicy, JwtError, KeyError, KeySet, Lookup, Verifier, VerifierConfig,
-};
+use crate::jwt::{Algorithm, Claims, ClaimsPolicy, JwtError, KeyError, KeySet, Lookup, Verifier, VerifierConfig};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
@@ -41,9 +39,7 @@ fn now_seconds(now_s: f64) -> PyResult<i64> {
     if now_s.is_finite() {
         Ok(now_s.floor() as i64)
     } else {
-        Err(PyValueError::new_err(
-            "now must be a finite number of seconds",
-        ))
+        Err(PyValueError::new_err("now must be a finite number of seconds"))
     }
 }
 
@@ -56,9 +52,7 @@ fn token_str<'a>(py: Python<'_>, token: &'a Bound<'_, PyAny>) -> PyResult<&'a st
         return std::str::from_utf8(b.as_bytes())
             .map_err(|_| token_error(py, JwtError::Malformed("token is not ASCII")));
     }
-    Err(pyo3::exceptions::PyTypeError::new_err(
-        "a token is str or bytes",
-    ))
+    Err(pyo3::exceptions::PyTypeError::new_err("a token is str or bytes"))
 }
 
 /// Converts a JSON value to Python objects.
@@ -98,11 +92,7 @@ fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
 /// change what another one sees.
 fn claims_dict<'py>(py: Python<'py>, claims: &Claims) -> PyResult<Bound<'py, PyDict>> {
     if claims.flat {
-        if let Some(template) = claims
-            .host
-            .get()
-            .and_then(|b| b.downcast_ref::<Py<PyDict>>())
-        {
+        if let Some(template) = claims.host.get().and_then(|b| b.downcast_ref::<Py<PyDict>>()) {
             return template.bind(py).copy();
         }
         let dict = build_dict(py, claims)?;
@@ -152,16 +142,12 @@ impl PyJwtVerifier {
         .map_err(|e| config_error(py, e))?;
         let mut algs = Vec::with_capacity(algorithms.len());
         for name in &algorithms {
-            let alg = Algorithm::from_name(name).ok_or_else(|| {
-                config_error(py, KeyError(format!("unsupported algorithm {name:?}")))
-            })?;
+            let alg = Algorithm::from_name(name)
+                .ok_or_else(|| config_error(py, KeyError(format!("unsupported algorithm {name:?}"))))?;
             algs.push(alg);
         }
         if leeway_s < 0 || jwks_refresh_interval_s < 0 {
-            return Err(config_error(
-                py,
-                KeyError("durations may not be negative".into()),
-            ));
+            return Err(config_error(py, KeyError("durations may not be negative".into())));
         }
         let mut config = VerifierConfig::new(algs);
         config.policy = ClaimsPolicy {
@@ -174,18 +160,11 @@ impl PyJwtVerifier {
         config.cache_capacity = cache_size;
         config.jwks_refresh_interval_s = jwks_refresh_interval_s;
         let inner = Verifier::new(keys, config).map_err(|e| config_error(py, e))?;
-        Ok(PyJwtVerifier {
-            inner: Arc::new(inner),
-        })
+        Ok(PyJwtVerifier { inner: Arc::new(inner) })
     }
 
     /// Verifies a JWT at `now_s` and returns its claims as a dict.
-    fn verify<'py>(
-        &self,
-        py: Python<'py>,
-        token: &Bound<'py, PyAny>,
-        now_s: f64,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    fn verify<'py>(&self, py: Python<'py>, token: &Bound<'py, PyAny>, now_s: f64) -> PyResult<Bound<'py, PyDict>> {
         let token = token_str(py, token)?;
         let now = now_seconds(now_s)?;
         let claims = match self.inner.lookup(token, now) {
@@ -217,15 +196,9 @@ impl PyJwtVerifier {
     }
 
     /// Checks a raw signature over `message` with `alg` (test vectors).
-    fn verify_raw(
-        &self,
-        py: Python<'_>,
-        alg: &str,
-        message: &[u8],
-        signature: &[u8],
-    ) -> PyResult<()> {
-        let alg = Algorithm::from_name(alg)
-            .ok_or_else(|| token_error(py, JwtError::DisallowedAlgorithm(alg.to_string())))?;
+    fn verify_raw(&self, py: Python<'_>, alg: &str, message: &[u8], signature: &[u8]) -> PyResult<()> {
+        let alg =
+            Algorithm::from_name(alg).ok_or_else(|| token_error(py, JwtError::DisallowedAlgorithm(alg.to_string())))?;
         let inner = &self.inner;
         py.detach(|| inner.verify_raw(alg, message, signature))
             .map_err(|e| token_error(py, e))
@@ -234,9 +207,7 @@ impl PyJwtVerifier {
     /// Replaces the keys with a fetched JWKS (JSON bytes); returns the number of usable keys.
     fn update_jwks(&self, py: Python<'_>, jwks: &[u8], now_s: f64) -> PyResult<usize> {
         let now = now_seconds(now_s)?;
-        self.inner
-            .update_jwks(jwks, now)
-            .map_err(|e| config_error(py, e))
+        self.inner.update_jwks(jwks, now).map_err(|e| config_error(py, e))
     }
 
     /// Number of tokens in the verified-token cache.
