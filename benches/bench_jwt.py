@@ -25,12 +25,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import edgert.jwt
 import jwt as pyjwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwcrypto import jwk as jjwk
 from jwcrypto import jwt as jjwt
+
+import edgert.jwt
 
 ALGS = ["HS256", "RS256", "ES256", "EdDSA"]
 GOALS = {"HS256": 10.0, "RS256": 2.0, "ES256": 1.4, "EdDSA": 1.5}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from tokens import KEYS, NOW, SECRET, assemble, b64u, claims, hs256
+
 from edgert.errors import ConfigError, EdgertError
 from edgert.jwt import (
     DisallowedAlgorithm,
@@ -15,7 +17,6 @@ from edgert.jwt import (
     UnknownKey,
     Verifier,
 )
-from tokens import KEYS, NOW, SECRET, assemble, b64u, claims, hs256
 
 
 def test_errors_share_one_base_that_is_a_value_error() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-import edgert.jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from tokens import KEYS, NOW, SECRET, assemble, b64u, claims, hs256
+
+import edgert.jwt
 from edgert.errors import ConfigError
 from edgert.jwt import (
     ExpiredToken,
@@ -18,7 +20,6 @@ from edgert.jwt import (
     UnknownKey,
     Verifier,
 )
-from tokens import KEYS, NOW, SECRET, assemble, b64u, claims, hs256
 
 
 def hs(payload: dict[str, object] | bytes, header: dict[str, object] | None = None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from edgert.errors import ConfigError
 from edgert.jwt import InvalidToken, Verifier
 
