@@ -53,12 +53,19 @@ def run_awaitable(awaitable: Awaitable[Any]) -> Any:
                 close = getattr(it, "close", None)
                 if close is not None:
                     close()
-                raise ConfigError(
-                    "an async handler awaited real I/O in virtual time: use the async API "
-                    "(await Network.fetch, VirtualTimeHost.run_async)"
-                )
+                raise ConfigError(_REAL_IO)
     except StopIteration as stop:
         return stop.value
+    except RuntimeError as exc:
+        if "event loop" in str(exc):  # asyncio.sleep(d > 0) and friends outside a loop
+            raise ConfigError(_REAL_IO) from exc
+        raise
+
+
+_REAL_IO = (
+    "an async handler awaited real I/O in virtual time: use the async API "
+    "(await Network.fetch, VirtualTimeHost.run_async)"
+)
 
 
 class EventHandle:
