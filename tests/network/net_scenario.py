@@ -81,9 +81,11 @@ def origin_logic(
         "body": body.decode(),
         "seen": seen,
     }
-    return 200, {"x-origin": "iad", "content-type": "application/json"}, json.dumps(
-        payload, sort_keys=True
-    ).encode()
+    return (
+        200,
+        {"x-origin": "iad", "content-type": "application/json"},
+        json.dumps(payload, sort_keys=True).encode(),
+    )
 
 
 def virtual_handler(request: Request) -> Response:
@@ -98,5 +100,5 @@ def virtual_handler(request: Request) -> Response:
 def comparable(response: object) -> tuple[int, bytes, dict[str, str | None]]:
     """What must be identical under both clocks: status, body, and the x- headers."""
     headers = response.headers  # type: ignore[attr-defined]
-    names = sorted(k for k in headers.keys() if k.startswith("x-"))
+    names = sorted(k for k in headers if k.startswith("x-"))
     return response.status, response.body, {k: headers.get(k) for k in names}  # type: ignore[attr-defined]

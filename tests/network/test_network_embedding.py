@@ -6,10 +6,10 @@ import asyncio
 import json
 
 import pytest
+from net_scenario import API, APP, REQUESTS, ROUTES, virtual_handler
 
 import edgert
 from edgert import Client, ConfigError, Network, Origin, Response
-from net_scenario import API, APP, REQUESTS, ROUTES, virtual_handler
 
 EDGE = """
 export default { async fetch(request) {
@@ -75,7 +75,9 @@ def test_virtual_timeline_equals_the_sum_of_phases() -> None:
     net = tokyo_network(3)
     r = net.fetch_sync("https://app.example/dashboard", client="Tokyo")
     t = r.trace
-    assert t.finished_at - t.started_at == pytest.approx(t.total_ms / 1000.0, abs=1e-6)  # epoch floats
+    assert t.finished_at - t.started_at == pytest.approx(
+        t.total_ms / 1000.0, abs=1e-6
+    )  # epoch floats
     assert t.wall_ms == pytest.approx(t.total_ms, abs=1e-3)
     assert set(t.phases()) == {
         "dns_ms", "connect_ms", "tls_ms", "request_ms", "origin_ms", "kv_ms", "cache_ms",
@@ -195,9 +197,7 @@ def run_scenario(seed: int | None) -> list[tuple[object, ...]]:
     pending = []
     for i, (method, url, headers, body) in enumerate(REQUESTS * 3):
         city = ("Tokyo", "Sao Paulo", "Sydney", "Chicago")[i % 4]
-        pending.append(
-            net.submit(url, client=city, method=method, headers=headers, body=body)
-        )
+        pending.append(net.submit(url, client=city, method=method, headers=headers, body=body))
     net.run()
     out = []
     for p in pending:
@@ -287,7 +287,9 @@ def test_configuration_errors() -> None:
     with pytest.raises(ConfigError, match="several workers"):
         Network(origin=Origin(handler=dynamic_origin), workers={"a": EDGE, "b": EDGE})
     with pytest.raises(ConfigError, match="unknown worker"):
-        Network(origin=Origin(handler=dynamic_origin), workers={"a": EDGE}, routes=[("x.com/*", "b")])
+        Network(
+            origin=Origin(handler=dynamic_origin), workers={"a": EDGE}, routes=[("x.com/*", "b")]
+        )
     with pytest.raises(ConfigError):
         Origin()
     net = tokyo_network(1)
