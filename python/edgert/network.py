@@ -45,6 +45,7 @@ import itertools
 import os
 import random
 import time
+import weakref
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -53,7 +54,7 @@ from edgert.errors import ConfigError
 from edgert.geo import Client, request_cf
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
-from edgert.latency import HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
+from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
@@ -221,7 +222,13 @@ class Network:
             self._virtual = VirtualTimeHost(
                 start=start, wall_timeout_s=wall_timeout_s, upstream=self._virtual_upstream
             )
-        self._real_hosts: dict[int, RealTimeHost] = {}
+        self._real_hosts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RealTimeHost] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._named_clients: dict[str, Client] = {}
+        # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
+        self._client_paths: dict[tuple[Client, str], float] = {}
+        self._origin_rtts: dict[str, float] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
 
@@ -279,7 +286,10 @@ class Network:
         if client is None:
             raise ConfigError("fetch needs a client, e.g. client=edgert.Client(city='Tokyo')")
         if isinstance(client, str):
-            client = Client(city=client)
+            named = self._named_clients.get(client)
+            if named is None:
+                named = self._named_clients[client] = Client(city=client)
+            client = named
         where = self._pop(pop) if pop is not None else self.router.route_client(client)
         route = self.routes.match(url)
         worker = route.worker if route is not None else None
@@ -287,12 +297,16 @@ class Network:
         access = (
             client.access_ms if client.access_ms is not None else p.access_median_ms(client.access)
         )
-        rtt = model.rtt_ms(client, where, access_a=access, access_b=p.datacenter_access_ms)
+        key = (client, where.code)
+        propagation = self._client_paths.get(key)
+        if propagation is None:
+            propagation = self._client_paths[key] = model.min_rtt_ms(client, where)
+        rtt = propagation + access + p.datacenter_access_ms
         dns = model.dns_ms(
             access, cached=self.dns_cached if dns_cached is None else dns_cached, rng=rng
         )
-        cwnd = self._open.get((client, where.code))
-        connection = "new" if cwnd is None else "reused"
+        cwnd = self._open.get(key)
+        connection: Connection = "new" if cwnd is None else "reused"
         bandwidth = p.bandwidth_mbps(client.access)
         leg = model.exchange(
             rtt,
@@ -324,13 +338,7 @@ class Network:
             tls_ms=leg.tls_ms,
             request_ms=leg.request_ms,
             client_rtt_ms=rtt,
-            origin_rtt_ms=model.rtt_ms(
-                where,
-                self.origin.location,
-                path=self.origin.path,
-                access_a=p.datacenter_access_ms,
-                access_b=p.datacenter_access_ms,
-            ),
+            origin_rtt_ms=self._origin_rtt(where),
         )
         return _Flight(
             trace=trace,
@@ -403,15 +411,23 @@ class Network:
         if flight.outstanding == 0 and not flight.responded:
             flight.trace.origin_ms += (now - flight.busy_since) * 1000.0
 
+    def _origin_rtt(self, pop: Pop) -> float:
+        """Base RTT of the PoP-to-origin leg (cached per PoP: it has no random part)."""
+        rtt = self._origin_rtts.get(pop.code)
+        if rtt is None:
+            p = self.model.params
+            rtt = self._origin_rtts[pop.code] = self.model.rtt_ms(
+                pop,
+                self.origin.location,
+                path=self.origin.path,
+                access_a=p.datacenter_access_ms,
+                access_b=p.datacenter_access_ms,
+            )
+        return rtt
+
     def _origin_leg(self, pop: Pop, rng: random.Random | None) -> tuple[float, Phases]:
         p = self.model.params
-        rtt = self.model.rtt_ms(
-            pop,
-            self.origin.location,
-            path=self.origin.path,
-            access_a=p.datacenter_access_ms,
-            access_b=p.datacenter_access_ms,
-        )
+        rtt = self._origin_rtt(pop)
         leg = self.model.exchange(
             rtt,
             protocol="HTTP/2" if self.protocol == "HTTP/3" else self.protocol,
@@ -581,7 +597,7 @@ class Network:
     # -- real time -------------------------------------------------------------------------------
 
     def _real_host(self) -> RealTimeHost:
-        key = id(asyncio.get_running_loop())
+        key = asyncio.get_running_loop()
         host = self._real_hosts.get(key)
         if host is None:
             host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
@@ -719,7 +735,7 @@ class Network:
 
     async def aclose(self) -> None:
         """Waits for background work on this loop and closes its HTTP client."""
-        host = self._real_hosts.pop(id(asyncio.get_running_loop()), None)
+        host = self._real_hosts.pop(asyncio.get_running_loop(), None)
         if host is not None:
             await host.close()
         if self._virtual is not None:

@@ -86,7 +86,7 @@ class Trace:
     @property
     def total_ms(self) -> float:
         """The request as the client sees it, first DNS packet to last byte."""
-        return sum(getattr(self, name) for name in PHASES)
+        return float(sum(getattr(self, name) for name in PHASES))
 
     def phases(self) -> dict[str, float]:
         """The phases and the total, in ms."""
@@ -97,9 +97,7 @@ class Trace:
     def as_dict(self) -> dict[str, Any]:
         """Everything, as plain data (for JSON)."""
         out: dict[str, Any] = {
-            name: getattr(self, name)
-            for name in self.__slots__  # type: ignore[attr-defined]
-            if name != "origin_legs"
+            name: getattr(self, name) for name in self.__slots__ if name != "origin_legs"
         }
         out["origin_legs"] = [leg.as_dict() for leg in self.origin_legs]
         out["edge_only"] = self.edge_only
