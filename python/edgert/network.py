@@ -30,7 +30,9 @@ Two clocks drive the same cores through the same host abstraction (:mod:`edgert.
 - ``clock="real"``: a :class:`~edgert.host.RealTimeHost` on the running asyncio loop. The
   origin is a real HTTP server (or the handler, called in-process); timers and subrequests take
   real time. The trace still models both network legs (a process on 127.0.0.1 has none) and adds
-  the measured origin time and worker CPU time.
+  the measured origin time and worker CPU time. With ``emulate=True`` the host also sleeps each
+  modelled network leg, so that the wall clock shows what the trace models (for demos and for
+  testing clients against realistic latency).
 
 Randomness (access jitter, queueing) comes from one ``random.Random(seed)`` drawn in event order.
 """
@@ -151,7 +153,9 @@ class Network:
     request: ``"measured"``, a fixed number of ms, or ``None``: measured in real time, 0 in
     virtual time), ``wall_timeout_s`` per request, ``internet`` (virtual time: a handler for
     subrequests to hosts the origin does not serve, returning a response or ``(response,
-    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch).
+    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
+    ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
+    the trace models; off by default).
     """
 
     def __init__(
@@ -173,6 +177,7 @@ class Network:
         internet: InternetHandler | None = None,
         internet_latency_s: float = 0.05,
         start: float = 1_700_000_000.0,
+        emulate: bool = False,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
@@ -202,6 +207,9 @@ class Network:
         self.cpu_time = cpu_time
         self.wall_timeout_s = wall_timeout_s
         self.seed = seed
+        if emulate and clock != "real":
+            raise ConfigError("emulate=True sleeps modelled latency: it needs clock='real'")
+        self.emulate = emulate
         self.workers: dict[str, Worker] = {
             name: _as_worker(name, spec) for name, spec in (workers or {}).items()
         }
@@ -617,8 +625,13 @@ class Network:
     async def _real_origin(self, request: Request, pop: Pop, flight: _Flight | None) -> Response:
         headers = self._forwarded(request, flight)
         counted = self._origin_begin(flight, time.time())
+        rtt, leg = self._origin_leg(pop, self._rng)
         began = time.perf_counter()
+        served_ms = transfer = 0.0
         try:
+            if self.emulate:
+                await asyncio.sleep((leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0)
+            served = time.perf_counter()
             if self.origin.url is not None:
                 scheme_host_target = split_url(request.url)
                 url = self.origin.url + scheme_host_target[2]
@@ -636,16 +649,27 @@ class Network:
                 if isinstance(result, tuple):
                     result = result[0]
                 response = as_response(result)
+            served_ms = (time.perf_counter() - served) * 1000.0
+            p = self.model.params
+            transfer, _ = self.model.transfer_ms(
+                len(response.body),
+                rtt,
+                bandwidth_mbps=p.datacenter_bandwidth_mbps,
+                cwnd_segments=p.warm_window_segments
+                if self.origin.connection == "reused"
+                else p.initial_window_segments,
+                rng=self._rng,
+            )
+            if self.emulate:
+                await asyncio.sleep((leg.request_ms / 2 + transfer) / 1000.0)
         finally:
-            wall_ms = (time.perf_counter() - began) * 1000.0
             if counted and flight is not None:
                 # Real time: the PoP-to-origin network leg is modelled, the origin's time measured.
                 flight.outstanding -= 1
-                _, leg = self._origin_leg(pop, self._rng)
-                leg = dataclasses.replace(leg, server_ms=wall_ms)
+                leg = dataclasses.replace(leg, server_ms=served_ms, transfer_ms=transfer)
                 flight.trace.origin_legs.append(leg)
                 flight.trace.origin_ms += leg.total_ms
-                flight.origin_wall_ms += wall_ms
+                flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
         return response
 
     async def _fetch_real(self, flight: _Flight) -> EdgeResponse:
@@ -653,6 +677,9 @@ class Network:
         trace = flight.trace
         trace.started_at = time.time()
         began = time.perf_counter()
+        if self.emulate:
+            await asyncio.sleep(self._arrival_s(trace))
+        arrived = time.perf_counter()
         response: Response
         if flight.worker is None:
             try:
@@ -678,11 +705,13 @@ class Network:
                     host.handle(core, core.abort(record.task, host.now()))
             response = future.result()
         flight.responded = True
-        at_pop_ms = (time.perf_counter() - began) * 1000.0
+        at_pop_ms = (time.perf_counter() - arrived) * 1000.0
         self._to_client(flight, response)
         trace.wait_ms = max(0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms)
+        if self.emulate:
+            await asyncio.sleep((trace.request_ms / 2 + trace.transfer_ms) / 1000.0)
         trace.finished_at = time.time()
-        trace.wall_ms = at_pop_ms
+        trace.wall_ms = (time.perf_counter() - began) * 1000.0
         return EdgeResponse(response, trace)
 
     # -- the embedding API -----------------------------------------------------------------------

@@ -96,3 +96,22 @@ def test_fetch_sync_in_real_time(origin_url: str) -> None:
         r = net.fetch_sync("https://app.example/static/a.css", client="Berlin")
         assert r.status == 200 and r.trace.worker is None and r.trace.pop == "FRA"
         assert json.loads(r.text())["target"] == "/static/a.css"
+
+
+async def test_emulated_latency_sleeps_the_modelled_legs() -> None:
+    net = Network(
+        pops="demo",
+        origin=Origin(handler=lambda r: "page", region="IAD"),
+        workers={"app": APP, "api": API},
+        routes=ROUTES,
+        seed=3,
+        clock="real",
+        emulate=True,
+    )
+    r = await net.fetch("https://app.example/dashboard", client="Tokyo")
+    t = r.trace
+    assert r.text() == "page" and t.pop == "NRT" and not t.edge_only
+    network_ms = t.connect_ms + t.tls_ms + t.request_ms + t.origin_legs[0].request_ms
+    # A lower bound only: sleeping guarantees at least the modelled legs.
+    assert t.wall_ms >= network_ms - 1.0
+    await net.aclose()

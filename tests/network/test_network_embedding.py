@@ -298,3 +298,9 @@ def test_configuration_errors() -> None:
     with pytest.raises(ConfigError, match="client"):
         net.fetch_sync("https://a.example/")
     assert Network(origin=Origin(url="http://127.0.0.1:1")).clock == "real"
+    with pytest.raises(ConfigError, match="emulate"):
+        Network(origin=Origin(handler=dynamic_origin), emulate=True)
+    with pytest.raises(ConfigError, match="cpu_time"):
+        Network(origin=Origin(handler=dynamic_origin), cpu_time=-1)
+    with pytest.raises(ConfigError, match="real time"):
+        Network(origin=Origin(url="http://127.0.0.1:1")).submit("https://a.example/", client="Oslo")
