@@ -44,6 +44,7 @@ import dataclasses
 import hashlib
 import inspect
 import itertools
+import json
 import os
 import random
 import time
@@ -237,6 +238,8 @@ class Network:
         # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
         self._client_paths: dict[tuple[Client, str], float] = {}
         self._origin_rtts: dict[str, float] = {}
+        self._cf_json: dict[tuple[Client, str], str] = {}
+        self._route_cache: dict[str, Route | None] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
 
@@ -257,6 +260,17 @@ class Network:
     def core(self, pop: str, worker: str) -> CoreWorker:
         """The core running ``worker`` at PoP ``pop`` (created on first use)."""
         return self._core(self._pop(pop), worker)[0]
+
+    def _route(self, url: str) -> Route | None:
+        """The route of a URL, memoised (simulators send the same URLs again and again)."""
+        try:
+            return self._route_cache[url]
+        except KeyError:
+            pass
+        if len(self._route_cache) >= 4096:
+            self._route_cache.clear()
+        route = self._route_cache[url] = self.routes.match(url)
+        return route
 
     def _pop(self, code: str) -> Pop:
         found = self._pop_index.get(code.upper())
@@ -299,7 +313,7 @@ class Network:
                 named = self._named_clients[client] = Client(city=client)
             client = named
         where = self._pop(pop) if pop is not None else self.router.route_client(client)
-        route = self.routes.match(url)
+        route = self._route(url)
         worker = route.worker if route is not None else None
         model, p, rng = self.model, self.model.params, self._rng
         access = (
@@ -325,13 +339,18 @@ class Network:
             dns_ms=dns,
             rng=rng,
         )
-        cf = request_cf(
-            client,
-            where,
-            http_protocol=self.protocol,
-            tls_version=_TLS_NAMES.get(self.tls, ""),
-            client_tcp_rtt_ms=rtt,
-        )
+        cf = self._cf_json.get(key)
+        if cf is None:
+            # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
+            cf = self._cf_json[key] = json.dumps(
+                request_cf(
+                    client,
+                    where,
+                    http_protocol=self.protocol,
+                    tls_version=_TLS_NAMES.get(self.tls, ""),
+                    client_tcp_rtt_ms=rtt,
+                )
+            )
         request = Request(url, method=method, headers=headers, body=body, cf=cf)
         trace = Trace(
             url=url,
