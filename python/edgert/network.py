@@ -82,6 +82,23 @@ def _no_internet(request: Request) -> Response:
     return _bad_gateway(f"no Internet in virtual time for {request.url}")
 
 
+#: Handler results that are certainly not awaitable (skips ``inspect.isawaitable``).
+_PLAIN = (Response, str, bytes, tuple, dict, list)
+
+
+def _served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
+    """An origin leg with the origin's time and the response's transfer filled in."""
+    return Phases(
+        dns_ms=leg.dns_ms,
+        connect_ms=leg.connect_ms,
+        tls_ms=leg.tls_ms,
+        request_ms=leg.request_ms,
+        server_ms=server_ms,
+        transfer_ms=transfer_ms,
+        cwnd_segments=leg.cwnd_segments,
+    )
+
+
 def _derive_seed(base: int, *parts: str) -> int:
     digest = hashlib.blake2b("/".join((str(base), *parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
@@ -507,7 +524,7 @@ class Network:
         try:
             yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
             result = self.origin.handler(forwarded)
-            if inspect.isawaitable(result):
+            if not isinstance(result, _PLAIN) and inspect.isawaitable(result):
                 result = yield result
             if isinstance(result, tuple):
                 result, service_s = result
@@ -526,11 +543,7 @@ class Network:
             )
             yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
             if counted and flight is not None:
-                flight.trace.origin_legs.append(
-                    dataclasses.replace(
-                        leg, server_ms=float(service_s) * 1000.0, transfer_ms=transfer
-                    )
-                )
+                flight.trace.origin_legs.append(_served(leg, float(service_s) * 1000.0, transfer))
             return response
         finally:
             self._origin_end(flight, counted, host.now())
@@ -685,7 +698,7 @@ class Network:
             if counted and flight is not None:
                 # Real time: the PoP-to-origin network leg is modelled, the origin's time measured.
                 flight.outstanding -= 1
-                leg = dataclasses.replace(leg, server_ms=served_ms, transfer_ms=transfer)
+                leg = _served(leg, served_ms, transfer)
                 flight.trace.origin_legs.append(leg)
                 flight.trace.origin_ms += leg.total_ms
                 flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
