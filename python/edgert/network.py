@@ -82,6 +82,9 @@ def _no_internet(request: Request) -> Response:
     return _bad_gateway(f"no Internet in virtual time for {request.url}")
 
 
+#: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
+_CACHE_ENTRIES = 1 << 16
+
 #: Handler results that are certainly not awaitable (skips ``inspect.isawaitable``).
 _PLAIN = (Response, str, bytes, tuple, dict, list)
 
@@ -339,6 +342,9 @@ class Network:
         key = (client, where.code)
         propagation = self._client_paths.get(key)
         if propagation is None:
+            if len(self._client_paths) >= _CACHE_ENTRIES:  # caches of pure values: bounded
+                self._client_paths.clear()
+                self._cf_json.clear()
             propagation = self._client_paths[key] = model.min_rtt_ms(client, where)
         rtt = propagation + access + p.datacenter_access_ms
         dns = model.dns_ms(
