@@ -304,3 +304,38 @@ def test_configuration_errors() -> None:
         Network(origin=Origin(handler=dynamic_origin), cpu_time=-1)
     with pytest.raises(ConfigError, match="real time"):
         Network(origin=Origin(url="http://127.0.0.1:1")).submit("https://a.example/", client="Oslo")
+
+
+def test_worker_specs_keep_their_bindings() -> None:
+    src = "export default { fetch(r, env) { return new Response(env.GREETING + ' ' + r.cf.colo) } }"
+    origin = Origin(handler=dynamic_origin)
+    for spec in (
+        edgert.Worker(src, vars={"GREETING": "hi"}, seed=3),
+        {"source": src, "vars": {"GREETING": "hi"}},
+    ):
+        net = Network(pops=["NRT", "FRA"], origin=origin, workers={"w": spec})
+        assert net.fetch_sync("https://a.example/", client="Kyoto").text() == "hi NRT"
+        assert net.fetch_sync("https://a.example/", client="Munich").text() == "hi FRA"
+
+
+def test_mobile_clients_wait_longer() -> None:
+    fixed = tokyo_network(1).fetch_sync("https://a.example/edge", client=Client(city="Tokyo"))
+    mobile = tokyo_network(1).fetch_sync(
+        "https://a.example/edge", client=Client(city="Tokyo", access="mobile")
+    )
+    assert mobile.trace.client_rtt_ms - fixed.trace.client_rtt_ms == pytest.approx(25.0)
+    assert mobile.trace.total_ms > fixed.trace.total_ms
+
+
+def test_public_names_are_exported() -> None:
+    for name in edgert.__all__:
+        assert getattr(edgert, name) is not None
+    assert {
+        "Network",
+        "Origin",
+        "Client",
+        "Pop",
+        "load_pops",
+        "LatencyModel",
+        "AnycastRouter",
+    } <= set(edgert.__all__)
