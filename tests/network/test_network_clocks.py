@@ -88,6 +88,11 @@ async def test_real_time_forwards_what_the_worker_sends(origin_url: str) -> None
     assert t.total_ms > modelled > 250
     edge = await net.fetch("https://app.example/edge/x", client="Tokyo")
     assert edge.trace.edge_only and edge.trace.connection == "reused"
+    # Concurrent requests on one loop share the host; each keeps its own trace.
+    urls = [f"https://app.example/item/{i}" for i in range(6)]
+    answers = await asyncio.gather(*(net.fetch(u, client="Sydney") for u in urls))
+    assert [json.loads(a.text())["target"] for a in answers] == [f"/item/{i}" for i in range(6)]
+    assert all(a.trace.pop == "SYD" and a.trace.origin_requests == 1 for a in answers)
     await net.aclose()
 
 

@@ -339,3 +339,27 @@ def test_public_names_are_exported() -> None:
         "LatencyModel",
         "AnycastRouter",
     } <= set(edgert.__all__)
+
+
+def test_pass_through_on_exception_reaches_the_origin() -> None:
+    src = "export default { fetch(r, env, ctx) { ctx.passThroughOnException(); throw new Error('bug') } }"
+    seen = []
+
+    def origin(request: edgert.Request) -> str:
+        seen.append((request.url, request.headers.get("cf-ipcountry")))
+        return "from origin"
+
+    net = Network(pops="demo", origin=Origin(handler=origin), workers={"w": src}, seed=1)
+    r = net.fetch_sync("https://a.example/p?q=1", client="Rio de Janeiro")
+    assert r.text() == "from origin" and not r.trace.edge_only and r.trace.pop == "GRU"
+    assert seen == [("https://a.example/p?q=1", "BR")]
+
+
+def test_http3_clients() -> None:
+    src = "export default { fetch(r) { return Response.json(r.cf) } }"
+    origin = Origin(handler=dynamic_origin)
+    net = Network(pops="demo", origin=origin, workers={"w": src}, protocol="HTTP/3", seed=1)
+    r = net.fetch_sync("https://a.example/", client="Tokyo")
+    cf = r.json()
+    assert cf["httpProtocol"] == "HTTP/3" and "clientQuicRtt" in cf and "clientTcpRtt" not in cf
+    assert r.trace.connect_ms > 0 and r.trace.tls_ms == 0  # QUIC: one combined handshake
