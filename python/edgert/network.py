@@ -40,7 +40,6 @@ Randomness (access jitter, queueing) comes from one ``random.Random(seed)`` draw
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import inspect
 import itertools
@@ -54,6 +53,7 @@ from typing import Any, Literal
 
 from edgert._core import CoreWorker, Operation, Request, Response
 from edgert.errors import ConfigError
+from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
@@ -74,32 +74,8 @@ InternetHandler = Any  # Callable[[Request], Response | tuple[Response, float]]
 _TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
 
 
-def _bad_gateway(message: str) -> Response:
-    return Response(message, status=502, headers={"content-type": "text/plain"})
-
-
-def _no_internet(request: Request) -> Response:
-    return _bad_gateway(f"no Internet in virtual time for {request.url}")
-
-
 #: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
 _CACHE_ENTRIES = 1 << 16
-
-#: Handler results that are certainly not awaitable (skips ``inspect.isawaitable``).
-_PLAIN = (Response, str, bytes, tuple, dict, list)
-
-
-def _served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
-    """An origin leg with the origin's time and the response's transfer filled in."""
-    return Phases(
-        dns_ms=leg.dns_ms,
-        connect_ms=leg.connect_ms,
-        tls_ms=leg.tls_ms,
-        request_ms=leg.request_ms,
-        server_ms=server_ms,
-        transfer_ms=transfer_ms,
-        cwnd_segments=leg.cwnd_segments,
-    )
 
 
 def _derive_seed(base: int, *parts: str) -> int:
@@ -123,38 +99,6 @@ def _as_worker(name: str, spec: WorkerSpec) -> Worker:
         options.setdefault("name", f"{name}.js")
         return Worker(options.pop("source"), **options)
     raise ConfigError(f"worker {name!r}: a Worker, source text, a path or a mapping: {spec!r}")
-
-
-@dataclasses.dataclass(slots=True, eq=False)
-class _Flight:
-    """One client request in flight through the network (the host's task context)."""
-
-    trace: Trace
-    pop: Pop
-    client: Client
-    request: Request
-    worker: str | None
-    client_rtt_ms: float
-    bandwidth_mbps: float
-    cwnd_segments: int
-    ray: str
-    arrived: float = 0.0
-    responded: bool = False
-    outstanding: int = 0
-    busy_since: float = 0.0
-    origin_wall_ms: float = 0.0
-
-
-@dataclasses.dataclass(slots=True, eq=False)
-class Pending:
-    """A request submitted in virtual time; ``response`` is set once its last byte arrived."""
-
-    trace: Trace
-    response: EdgeResponse | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.response is not None
 
 
 class Network:
@@ -244,7 +188,7 @@ class Network:
         self._cores: dict[tuple[str, str], CoreWorker] = {}
         self._core_pop: dict[int, Pop] = {}
         self._open: dict[tuple[Client, str], int] = {}
-        self._internet = internet or _no_internet
+        self._internet = internet or no_internet
         self._internet_latency_s = internet_latency_s
         self._virtual: VirtualTimeHost | None = None
         if clock == "virtual":
@@ -324,7 +268,7 @@ class Network:
         body: bytes | str | None,
         pop: str | None,
         dns_cached: bool | None,
-    ) -> _Flight:
+    ) -> Flight:
         if client is None:
             raise ConfigError("fetch needs a client, e.g. client=edgert.Client(city='Tokyo')")
         if isinstance(client, str):
@@ -390,7 +334,7 @@ class Network:
             client_rtt_ms=rtt,
             origin_rtt_ms=self._origin_rtt(where),
         )
-        return _Flight(
+        return Flight(
             trace=trace,
             pop=where,
             client=client,
@@ -405,7 +349,7 @@ class Network:
     def _arrival_s(self, trace: Trace) -> float:
         return (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
 
-    def _to_client(self, flight: _Flight, response: Response) -> None:
+    def _to_client(self, flight: Flight, response: Response) -> None:
         """Closes the accounting of the PoP's part; sets the CPU charge and the way back."""
         trace = flight.trace
         trace.status = response.status
@@ -430,7 +374,7 @@ class Network:
         trace.transfer_ms = transfer
         self._open[(flight.client, flight.pop.code)] = window
 
-    def _forwarded(self, request: Request, flight: _Flight | None) -> list[tuple[str, str]]:
+    def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
         headers = request.headers.items()
         if flight is None:
             return headers
@@ -442,7 +386,7 @@ class Network:
         )
         return headers + [(k, v) for k, v in extra if k not in have]
 
-    def _origin_begin(self, flight: _Flight | None, now: float) -> bool:
+    def _origin_begin(self, flight: Flight | None, now: float) -> bool:
         if flight is None:
             return False
         if flight.responded:
@@ -454,7 +398,7 @@ class Network:
         flight.outstanding += 1
         return True
 
-    def _origin_end(self, flight: _Flight | None, counted: bool, now: float) -> None:
+    def _origin_end(self, flight: Flight | None, counted: bool, now: float) -> None:
         if flight is None or not counted:
             return
         flight.outstanding -= 1
@@ -491,7 +435,7 @@ class Network:
     # -- virtual time ----------------------------------------------------------------------------
 
     def _virtual_upstream(
-        self, worker: CoreWorker, op: Operation, flight: _Flight | None
+        self, worker: CoreWorker, op: Operation, flight: Flight | None
     ) -> Generator[Any, Any, Response]:
         assert op.request is not None
         _, host, _ = split_url(op.request.url)
@@ -501,7 +445,7 @@ class Network:
         return self._virtual_internet(op.request, flight)
 
     def _virtual_internet(
-        self, request: Request, flight: _Flight | None
+        self, request: Request, flight: Flight | None
     ) -> Generator[Any, Any, Response]:
         if flight is not None and not flight.responded:
             flight.trace.subrequests += 1
@@ -515,7 +459,7 @@ class Network:
         return as_response(response)
 
     def _virtual_origin(
-        self, request: Request, pop: Pop, flight: _Flight | None
+        self, request: Request, pop: Pop, flight: Flight | None
     ) -> Generator[Any, Any, Response]:
         host = self._virtual
         assert host is not None and self.origin.handler is not None
@@ -530,7 +474,7 @@ class Network:
         try:
             yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
             result = self.origin.handler(forwarded)
-            if not isinstance(result, _PLAIN) and inspect.isawaitable(result):
+            if not isinstance(result, PLAIN_RESULTS) and inspect.isawaitable(result):
                 result = yield result
             if isinstance(result, tuple):
                 result, service_s = result
@@ -549,7 +493,7 @@ class Network:
             )
             yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
             if counted and flight is not None:
-                flight.trace.origin_legs.append(_served(leg, float(service_s) * 1000.0, transfer))
+                flight.trace.origin_legs.append(served(leg, float(service_s) * 1000.0, transfer))
             return response
         finally:
             self._origin_end(flight, counted, host.now())
@@ -576,7 +520,7 @@ class Network:
         host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))
         return pending
 
-    def _arrive(self, flight: _Flight, pending: Pending) -> None:
+    def _arrive(self, flight: Flight, pending: Pending) -> None:
         host = self._virtual
         assert host is not None
         flight.arrived = host.now()
@@ -584,7 +528,7 @@ class Network:
             gen = self._virtual_origin(flight.request, flight.pop, flight)
 
             def finish(response: Response | None, error: BaseException | None) -> None:
-                answer = response or _bad_gateway(f"origin failed: {error}")
+                answer = response or bad_gateway(f"origin failed: {error}")
                 self._virtual_responded(flight, pending, answer)
 
             host.spawn(gen, finish)
@@ -608,7 +552,7 @@ class Network:
                 )
             )
 
-    def _virtual_responded(self, flight: _Flight, pending: Pending, response: Response) -> None:
+    def _virtual_responded(self, flight: Flight, pending: Pending, response: Response) -> None:
         host = self._virtual
         assert host is not None
         now = host.now()
@@ -660,7 +604,7 @@ class Network:
             flight.trace.subrequests += 1
         return await self._real_host().send(op.request)
 
-    async def _real_origin(self, request: Request, pop: Pop, flight: _Flight | None) -> Response:
+    async def _real_origin(self, request: Request, pop: Pop, flight: Flight | None) -> Response:
         headers = self._forwarded(request, flight)
         counted = self._origin_begin(flight, time.time())
         rtt, leg = self._origin_leg(pop, self._rng)
@@ -669,7 +613,7 @@ class Network:
         try:
             if self.emulate:
                 await asyncio.sleep((leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0)
-            served = time.perf_counter()
+            sent_at = time.perf_counter()
             if self.origin.url is not None:
                 scheme_host_target = split_url(request.url)
                 url = self.origin.url + scheme_host_target[2]
@@ -687,7 +631,7 @@ class Network:
                 if isinstance(result, tuple):
                     result = result[0]
                 response = as_response(result)
-            served_ms = (time.perf_counter() - served) * 1000.0
+            served_ms = (time.perf_counter() - sent_at) * 1000.0
             p = self.model.params
             transfer, _ = self.model.transfer_ms(
                 len(response.body),
@@ -704,13 +648,13 @@ class Network:
             if counted and flight is not None:
                 # Real time: the PoP-to-origin network leg is modelled, the origin's time measured.
                 flight.outstanding -= 1
-                leg = _served(leg, served_ms, transfer)
+                leg = served(leg, served_ms, transfer)
                 flight.trace.origin_legs.append(leg)
                 flight.trace.origin_ms += leg.total_ms
                 flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
         return response
 
-    async def _fetch_real(self, flight: _Flight) -> EdgeResponse:
+    async def _fetch_real(self, flight: Flight) -> EdgeResponse:
         host = self._real_host()
         trace = flight.trace
         trace.started_at = time.time()
@@ -723,7 +667,7 @@ class Network:
             try:
                 response = await self._real_origin(flight.request, flight.pop, flight)
             except Exception as exc:
-                response = _bad_gateway(f"origin failed: {exc}")
+                response = bad_gateway(f"origin failed: {exc}")
         else:
             core, created = self._core(flight.pop, flight.worker)
             trace.cold_start = created
