@@ -363,3 +363,15 @@ def test_http3_clients() -> None:
     cf = r.json()
     assert cf["httpProtocol"] == "HTTP/3" and "clientQuicRtt" in cf and "clientTcpRtt" not in cf
     assert r.trace.connect_ms > 0 and r.trace.tls_ms == 0  # QUIC: one combined handshake
+
+
+def test_wall_timeout_in_virtual_time() -> None:
+    src = """export default { async fetch() {
+      await new Promise(r => setTimeout(r, 60_000));
+      return new Response('late');
+    } }"""
+    origin = Origin(handler=dynamic_origin)
+    net = Network(pops="demo", origin=origin, workers={"w": src}, wall_timeout_s=5.0, seed=1)
+    r = net.fetch_sync("https://a.example/", client="Tokyo")
+    assert r.status == 504 and r.trace.outcome == "canceled" and r.trace.edge_only
+    assert r.trace.wait_ms == pytest.approx(5000.0)
