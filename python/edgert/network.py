@@ -528,7 +528,9 @@ class Network:
             gen = self._virtual_origin(flight.request, flight.pop, flight)
 
             def finish(response: Response | None, error: BaseException | None) -> None:
-                answer = response or bad_gateway(f"origin failed: {error}")
+                answer = (
+                    response if response is not None else bad_gateway(f"origin failed: {error}")
+                )
                 self._virtual_responded(flight, pending, answer)
 
             host.spawn(gen, finish)
