@@ -136,7 +136,9 @@ def main() -> None:
     if peer:
         print(f"peer quickjs (PyPI): fresh context + eval            {peer[0]:8.1f} us")
         print(f"peer quickjs (PyPI): warm call of a small function   {peer[1]:8.2f} us")
-        print(f"ratios: cold start / quickjs fresh context = {cold / peer[0]:.2f}; warm request / quickjs call = {warm / peer[1]:.1f}")
+        print(
+            f"ratios: cold start / quickjs fresh context = {cold / peer[0]:.2f}; warm request / quickjs call = {warm / peer[1]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Type stubs for the native module `edgert._core` (the sans-I/O core)."""
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal, final
 
 __version__: str
 
 class Headers:
-    def __init__(self, init: Mapping[str, str] | Iterable[tuple[str, str]] | Headers | None = None) -> None: ...
+    def __init__(
+        self, init: Mapping[str, str] | Iterable[tuple[str, str]] | Headers | None = None
+    ) -> None: ...
     def __getitem__(self, name: str) -> str: ...
     def get(self, name: str, default: str | None = None) -> str | None: ...
     def get_all(self, name: str) -> list[str]: ...
@@ -119,9 +121,176 @@ class CoreWorker:
     def begin(self, request: Request, now: float) -> list[Step]: ...
     def complete_fetch(self, op: int, response: Response, now: float) -> list[Step]: ...
     def complete_timer(self, op: int, now: float) -> list[Step]: ...
-    def complete_value(self, op: int, json: str, now: float, data: bytes | None = None) -> list[Step]: ...
+    def complete_value(
+        self, op: int, json: str, now: float, data: bytes | None = None
+    ) -> list[Step]: ...
     def complete_error(self, op: int, name: str, message: str, now: float) -> list[Step]: ...
     def abort(self, task: int, now: float) -> list[Step]: ...
     def pool_stats(self) -> tuple[int, int, int, int]: ...
     def memory_bytes(self) -> list[int]: ...
     def trim(self, keep: int) -> None: ...
+
+# --- JWT verification (rust/src/py/jwt.rs) ---------------------------------------------------
+
+class JwtVerifier:
+    """A JWT verifier with a fixed policy; ``edgert.jwt.Verifier`` is the documented face."""
+
+    def __init__(
+        self,
+        keys: bytes,
+        *,
+        kind: str = "auto",
+        algorithms: list[str],
+        issuers: list[str] = ...,
+        audiences: list[str] = ...,
+        leeway_s: int = 0,
+        required_claims: list[str] = ...,
+        max_token_bytes: int = 8192,
+        cache_size: int = 4096,
+        jwks_refresh_interval_s: int = 300,
+    ) -> None: ...
+    def verify(self, token: str | bytes, now_s: float) -> dict[str, Any]:
+        """Verifies a JWT at ``now_s`` and returns its claims."""
+    def verify_jws(self, token: str | bytes, now_s: float) -> tuple[str, bytes]:
+        """Verifies a compact JWS's signature only; returns ``(alg, payload)``."""
+    def verify_raw(self, alg: str, message: bytes, signature: bytes) -> None:
+        """Checks a raw signature over ``message`` with ``alg``."""
+    def update_jwks(self, jwks: bytes, now_s: float) -> int:
+        """Replaces the keys with a fetched JWKS; returns the number of usable keys."""
+    @property
+    def cached_tokens(self) -> int: ...
+    @property
+    def key_ids(self) -> list[tuple[str | None, str, str | None]]: ...
+
+_Headers = Iterable[tuple[str, str]] | Mapping[str, str] | None
+_CacheStatus = Literal[
+    "HIT", "MISS", "EXPIRED", "STALE", "UPDATING", "REVALIDATED", "BYPASS", "DYNAMIC"
+]
+_LookupKind = Literal["hit", "stale", "revalidate", "miss", "bypass", "unavailable"]
+
+# --- cache (rust/src/py/cache.rs) ---------------------------------------------------------------
+
+@final
+class CachedResponse:
+    """A response the cache produced, carrying ``cf-cache-status``."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def cache_status(self) -> _CacheStatus: ...
+    def header(self, name: str) -> str | None: ...
+
+@final
+class OriginRequest:
+    """A request the host must send to the origin."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    def header(self, name: str) -> str | None: ...
+
+@final
+class LookupResult:
+    """What a lookup tells the host to do."""
+
+    @property
+    def kind(self) -> _LookupKind: ...
+    @property
+    def cache_status(self) -> _CacheStatus: ...
+    @property
+    def age(self) -> int | None: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def response(self) -> CachedResponse | None: ...
+    @property
+    def origin_request(self) -> OriginRequest | None: ...
+
+@final
+class HttpCache:
+    """A shared HTTP cache (RFC 9111, RFC 5861, RFC 9213) with a byte budget; times in seconds."""
+
+    def __new__(
+        cls,
+        max_bytes: int = ...,
+        *,
+        estimated_entries: int = 4096,
+        targeted_fields: list[str] | None = None,
+        heuristic_fraction: float = 0.1,
+        heuristic_max_s: int = 86400,
+        max_variants: int = 16,
+        max_entry_bytes: int | None = None,
+    ) -> HttpCache: ...
+    def lookup(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers = None,
+        now: float = 0.0,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> LookupResult: ...
+    def store(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers,
+        status: int,
+        response_headers: _Headers,
+        body: bytes | None,
+        request_time: float,
+        response_time: float,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> CachedResponse | OriginRequest: ...
+    def fetch_failed(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers = None,
+        now: float = 0.0,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> CachedResponse | None: ...
+    def put(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers,
+        status: int,
+        response_headers: _Headers,
+        body: bytes | None,
+        now: float,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> bool: ...
+    def match(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers = None,
+        now: float = 0.0,
+        *,
+        ignore_method: bool = False,
+        cf: Mapping[str, Any] | None = None,
+    ) -> CachedResponse | None: ...
+    def delete(
+        self,
+        method: str,
+        url: str,
+        *,
+        ignore_method: bool = False,
+        cf: Mapping[str, Any] | None = None,
+    ) -> bool: ...
+    def purge_url(self, url: str) -> int: ...
+    def purge_prefix(self, prefix: str) -> int: ...
+    def purge_tags(self, tags: list[str]) -> int: ...
+    def purge_all(self) -> int: ...
+    def metrics(self) -> dict[str, int]: ...

@@ -98,7 +98,7 @@ def run(
         headers=_pairs(headers, ":", "-H"),
         body=body,
     )
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     out.write(f"HTTP/1.1 {response.status} {response.status_text or _reason(response.status)}\n")
     for name, value in response.headers.items():
         out.write(f"{name}: {value}\n")
@@ -110,7 +110,7 @@ def run(
     sys.stdout.buffer.flush()
     if stats and response.stats is not None:
         s = response.stats
-        err = click.get_text_stream("stderr")
+        err = sys.stderr
         err.write(
             f"--- stats: outcome={s.outcome} cpu={s.cpu_ms:.3f}ms wall={s.wall_ms:.3f}ms "
             f"cold_start={s.cold_start} startup={s.startup_ms:.3f}ms ops={s.ops}\n"

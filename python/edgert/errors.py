@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "CachePutError",
     "ConfigError",
     "CpuLimitExceeded",
     "EdgertError",
@@ -62,3 +63,72 @@ class UnknownPlaceError(ConfigError):
 
 
 __all__ += ["UnknownPlaceError"]
+
+
+# --- JWT verification (edgert.jwt) ---------------------------------------------------------------
+
+
+class InvalidToken(EdgertError, ValueError):
+    """A JWT was refused (the client's fault): the base of every JWT verification error."""
+
+
+class MalformedToken(InvalidToken):
+    """The token is not a well-formed compact JWS / JWT (or is larger than allowed)."""
+
+
+class InvalidSignature(InvalidToken):
+    """No trusted key accepts the token's signature."""
+
+
+class DisallowedAlgorithm(InvalidToken):
+    """The token's ``alg`` is unknown (``none`` in any spelling) or not in ``algorithms``."""
+
+
+class UnknownKey(InvalidToken):
+    """No trusted key matches the token's ``kid`` and ``alg``.
+
+    ``refresh_wanted`` is true when the host should fetch the JWKS again and hand it to
+    ``Verifier.update_jwks`` (at most once per refresh interval).
+    """
+
+    refresh_wanted: bool = False
+
+
+class ExpiredToken(InvalidToken):
+    """``exp`` has passed (beyond the leeway)."""
+
+
+class NotYetValid(InvalidToken):
+    """``nbf`` or ``iat`` is in the future (beyond the leeway)."""
+
+
+class InvalidIssuer(InvalidToken):
+    """``iss`` is not the configured issuer."""
+
+
+class InvalidAudience(InvalidToken):
+    """``aud`` does not name the configured audience (or names one while none is configured)."""
+
+
+class MissingClaim(InvalidToken):
+    """A required claim is absent; ``claim`` names it."""
+
+    claim: str = ""
+
+
+__all__ += [
+    "DisallowedAlgorithm",
+    "ExpiredToken",
+    "InvalidAudience",
+    "InvalidIssuer",
+    "InvalidSignature",
+    "InvalidToken",
+    "MalformedToken",
+    "MissingClaim",
+    "NotYetValid",
+    "UnknownKey",
+]
+
+
+class CachePutError(EdgertError, TypeError):
+    """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""

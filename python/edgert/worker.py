@@ -170,6 +170,12 @@ class Worker:
             self._async_host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
         return await self._async_host.fetch(self.core, req)
 
+    async def aclose(self) -> None:
+        """Closes what :meth:`fetch_async` opened (after its pending work)."""
+        if self._async_host is not None:
+            await self._async_host.close()
+            self._async_host = None
+
     def close(self) -> None:
         """Stops the background loop (after its pending work)."""
         if self._loop_thread is not None and self._host is not None:

@@ -1,14 +1,33 @@
 //! Profiling aid: creates isolates repeatedly (`perf record` this).
 use _core::isolate::{compile, Isolate, IsolateSpec, Limits, OpIds};
 fn main() {
-    let src = std::env::args().nth(1).unwrap_or("export default { fetch() { return new Response('ok') } }".into());
+    let src = std::env::args()
+        .nth(1)
+        .unwrap_or("export default { fetch() { return new Response('ok') } }".into());
     let script = compile("a.js", &src).unwrap();
-    let limits = Limits::default();
+    let limits = Limits {
+        startup_cpu_ms: 1e9,
+        cpu_ms: 1e9,
+        ..Limits::default()
+    };
     let n: u64 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let t = std::time::Instant::now();
     for i in 0..n {
-        let iso = Isolate::new(IsolateSpec { id: i, script: &script, env_json: "{}", bindings_json: "[]", limits: &limits, op_ids: OpIds::default(), seed: [0; 32], now_ns: 1 }).unwrap();
+        let iso = Isolate::new(IsolateSpec {
+            id: i,
+            script: &script,
+            env_json: "{}",
+            bindings_json: "[]",
+            limits: &limits,
+            op_ids: OpIds::default(),
+            seed: [0; 32],
+            now_ns: 1,
+        })
+        .unwrap();
         std::hint::black_box(iso.startup_ns);
     }
     println!("isolate: {:?} each", t.elapsed() / n as u32);
 }
+
+#[allow(dead_code)]
+fn bare() {}

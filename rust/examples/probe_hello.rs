@@ -10,7 +10,7 @@ fn main() {
     for _ in 0..500 {
         w.begin(&req, None, 1);
     }
-    let n = 5000;
+    let n: u32 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
     let t = std::time::Instant::now();
     for _ in 0..n {
         std::hint::black_box(w.begin(&req, None, 1));

@@ -7,8 +7,10 @@
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
+pub mod cache;
 pub mod http;
 pub mod isolate;
+pub mod jwt;
 pub mod protocol;
 pub mod worker;
 

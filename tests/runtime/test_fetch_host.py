@@ -64,6 +64,7 @@ async def test_fetch_async_on_the_callers_loop(origin: tuple[str, list[str]]) ->
     w = Worker(PROXY, vars={"ORIGIN": url})
     r = await w.fetch_async("https://edge.test/")
     assert r.text() == "200 yes echo:ping"
+    await w.aclose()
 
 
 def test_virtual_time_host_is_deterministic_and_charges_latency() -> None:
@@ -103,7 +104,9 @@ def test_timers_fire_in_virtual_time() -> None:
 def test_fetch_errors_reject_with_type_error() -> None:
     src = """export default { async fetch() {
       try { await fetch('http://127.0.0.1:9/'); return new Response('no') } catch (e) { return new Response(e.name) } } }"""
-    assert Worker(src, wall_timeout_s=10).fetch("https://a.test/").text() == "TypeError"
+    w = Worker(src, wall_timeout_s=10)
+    assert w.fetch("https://a.test/").text() == "TypeError"
+    w.close()
 
 
 def test_pass_through_on_exception_forwards_to_origin() -> None:
@@ -111,3 +114,25 @@ def test_pass_through_on_exception_forwards_to_origin() -> None:
     host = VirtualTimeHost(fetch_handler=lambda req: Response(f"origin saw {req.url}"))
     r = host.fetch(Worker(src).core, Request("https://a.test/x"))
     assert r.status == 200 and r.text() == "origin saw https://a.test/x"
+
+
+def test_an_isolate_awaiting_an_operation_serves_other_requests() -> None:
+    src = """
+    let served = 0;
+    export default { async fetch(request) {
+      served++;
+      if (new URL(request.url).pathname === '/slow') {
+        const r = await fetch('http://origin.test/');
+        return new Response('slow ' + await r.text() + ' after ' + served);
+      }
+      return new Response('fast ' + served);
+    } }"""
+    w = Worker(src, max_isolates=1)
+    host = VirtualTimeHost(fetch_handler=lambda req: (Response("origin"), 1.0))
+    slow = host.submit(w.core, Request("https://a.test/slow"))
+    fast = host.submit(w.core, Request("https://a.test/fast"))
+    assert slow["response"] is None
+    assert fast["response"].text() == "fast 2"  # answered while /slow waits, same isolate
+    host.run()
+    assert slow["response"].text() == "slow origin after 2"
+    assert w.core.pool_stats()[0] == 1

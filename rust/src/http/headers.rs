@@ -35,6 +35,11 @@ fn is_token_byte(b: u8) -> bool {
         | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
 }
 
+/// True for a byte allowed in an RFC 9110 `token` (field names, directive names).
+pub fn is_valid_name_byte(b: u8) -> bool {
+    is_token_byte(b)
+}
+
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(is_token_byte)
 }
@@ -83,6 +88,14 @@ impl Headers {
         }
         self.entries.push((name.to_ascii_lowercase(), value.to_owned()));
         Ok(())
+    }
+
+    /// Appends a field the caller has already validated: `name` a lower-case token, `value` free
+    /// of NUL, CR and LF and trimmed (e.g. copied from another `Headers`). Skips re-validation on
+    /// hot paths such as serving a stored response.
+    pub(crate) fn append_trusted(&mut self, name: &str, value: &str) {
+        debug_assert!(is_valid_name(name) && is_valid_value(value) && !name.bytes().any(|b| b.is_ascii_uppercase()));
+        self.entries.push((name.to_owned(), value.to_owned()));
     }
 
     /// Replaces every field of `name` with one field.

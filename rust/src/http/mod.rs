@@ -9,6 +9,6 @@ mod request;
 mod response;
 
 pub use body::Body;
-pub use headers::{HeaderError, Headers};
+pub use headers::{is_valid_name, is_valid_name_byte, is_valid_value, HeaderError, Headers};
 pub use request::{is_valid_method, normalize_method, Request};
 pub use response::Response;

@@ -52,9 +52,15 @@ impl CpuBudget {
 
     /// Allows `budget_ns` more CPU time to the current thread from now on.
     pub fn arm(&self, budget_ns: u64) {
+        self.arm_from(thread_cpu_ns(), budget_ns);
+    }
+
+    /// Like `arm`, from a CPU clock reading the caller already took (saves a system call).
+    pub fn arm_from(&self, now_cpu_ns: u64, budget_ns: u64) {
         self.inner.tripped.store(false, Ordering::Relaxed);
-        let deadline = thread_cpu_ns().saturating_add(budget_ns);
-        self.inner.deadline_ns.store(deadline, Ordering::Relaxed);
+        self.inner
+            .deadline_ns
+            .store(now_cpu_ns.saturating_add(budget_ns), Ordering::Relaxed);
     }
 
     pub fn disarm(&self) {

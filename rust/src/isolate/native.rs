@@ -246,6 +246,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         })?,
     )?;
 
+    n.set(
+        "loadModule",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| {
+            super::prelude::lazy_module(&ctx, &name)
+        })?,
+    )?;
+
     web::install(ctx, &n)?;
     Ok(n)
 }

@@ -1,56 +1,90 @@
-//! The Web API prelude: JavaScript sources in `webapi/`, compiled once per process to bytecode
-//! and evaluated in every new isolate.
+//! The Web API prelude: JavaScript sources in `webapi/`, compiled once per process to bytecode.
 //!
-//! The prelude is one function `(native) => api`: it defines the globals (Request, Response,
-//! Headers, URL, fetch, timers, console...) over the native object, and returns the entry
-//! points the isolate calls (`init`, `setExports`, `makeResponse`).
+//! The eager part is one function `(native) => api` evaluated in every new isolate: it defines
+//! the globals every request needs (Request, Response, Headers, fetch, timers, console...) and
+//! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
+//! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent)
+//! are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
 use std::sync::OnceLock;
 
-/// The prelude's sources, in evaluation order.
-const SOURCES: &[(&str, &str)] = &[
+/// The eager sources, in evaluation order.
+const EAGER: &[(&str, &str)] = &[
     ("core.js", include_str!("webapi/core.js")),
-    ("events.js", include_str!("webapi/events.js")),
-    ("encoding.js", include_str!("webapi/encoding.js")),
-    ("url.js", include_str!("webapi/url.js")),
     ("headers.js", include_str!("webapi/headers.js")),
-    ("streams.js", include_str!("webapi/streams.js")),
     ("body.js", include_str!("webapi/body.js")),
     ("request.js", include_str!("webapi/request.js")),
     ("response.js", include_str!("webapi/response.js")),
     ("fetch.js", include_str!("webapi/fetch.js")),
-    ("clone.js", include_str!("webapi/clone.js")),
     ("crypto.js", include_str!("webapi/crypto.js")),
     ("dispatch.js", include_str!("webapi/dispatch.js")),
 ];
 
-fn source() -> String {
+/// The lazy modules: each a function body that returns its exports.
+const LAZY: &[(&str, &str)] = &[
+    ("events", include_str!("webapi/lazy/events.js")),
+    ("encoding", include_str!("webapi/lazy/encoding.js")),
+    ("url", include_str!("webapi/lazy/url.js")),
+    ("streams", include_str!("webapi/lazy/streams.js")),
+    ("blob", include_str!("webapi/lazy/blob.js")),
+    ("clone", include_str!("webapi/lazy/clone.js")),
+    ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
+];
+
+/// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
+const INTERNALS: &str =
+    "native, defineGlobal, kInternal, kSym, toUSV, isObject, lazyLoad, lazyLoaded, utf8, fromUtf8, asBytes, RealDate, inspect";
+
+fn eager_source() -> String {
     let mut s = String::from("(function (native) {\n'use strict';\nconst api = {};\n");
-    for (name, src) in SOURCES {
-        s.push_str(&format!("// ---- {name}\n"));
-        s.push_str(src);
-        s.push('\n');
+    for (name, src) in EAGER {
+        s.push_str(&format!("// ---- {name}\n{src}\n"));
     }
     s.push_str("return api;\n})");
     s
 }
 
-static BYTECODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+fn lazy_source(src: &str) -> String {
+    format!("(function (internals) {{\n'use strict';\nconst {{ {INTERNALS} }} = internals;\n{src}\n}})")
+}
 
-fn bytecode() -> Result<&'static [u8], String> {
-    BYTECODE
-        .get_or_init(|| super::script::compile_global("edgert:prelude", &source(), true).map_err(|e| e.message))
+type Compiled = Result<Vec<u8>, String>;
+
+static EAGER_BYTECODE: OnceLock<Compiled> = OnceLock::new();
+static LAZY_BYTECODE: [OnceLock<Compiled>; 7] = [const { OnceLock::new() }; 7];
+
+fn compiled(
+    cell: &'static OnceLock<Compiled>,
+    name: &str,
+    source: impl FnOnce() -> String,
+) -> Result<&'static [u8], String> {
+    cell.get_or_init(|| super::script::compile_global(name, &source(), true).map_err(|e| e.message))
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)
 }
 
-/// Evaluates the prelude and returns its setup function.
+/// Evaluates the eager prelude and returns its setup function.
 pub fn evaluate<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
-    let bytes = bytecode().map_err(|m| rquickjs::Exception::throw_internal(ctx, &format!("prelude: {m}")))?;
-    let value = eval_global_bytecode(ctx, bytes)?;
-    Function::from_value(value)
+    let bytes = compiled(&EAGER_BYTECODE, "edgert:prelude", eager_source)
+        .map_err(|m| rquickjs::Exception::throw_internal(ctx, &format!("prelude: {m}")))?;
+    Function::from_value(eval_global_bytecode(ctx, bytes)?)
+}
+
+/// Reads a lazy module and returns its function `(internals) => exports`.
+pub fn lazy_module<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Function<'js>> {
+    let Some(index) = LAZY.iter().position(|(n, _)| *n == name) else {
+        return Err(rquickjs::Exception::throw_internal(
+            ctx,
+            &format!("no prelude module {name:?}"),
+        ));
+    };
+    let src = LAZY[index].1;
+    let bytes = compiled(&LAZY_BYTECODE[index], name, || lazy_source(src))
+        .map_err(|m| rquickjs::Exception::throw_internal(ctx, &format!("prelude module {name}: {m}")))?;
+    Function::from_value(eval_global_bytecode(ctx, bytes)?)
 }
 
 /// Reads and runs bytecode of a classic script, returning its completion value.
@@ -75,8 +109,14 @@ pub fn eval_global_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Resu
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn prelude_compiles() {
-        super::bytecode().unwrap();
+    fn prelude_and_every_lazy_module_compile() {
+        compiled(&EAGER_BYTECODE, "edgert:prelude", eager_source).unwrap();
+        for (i, (name, src)) in LAZY.iter().enumerate() {
+            compiled(&LAZY_BYTECODE[i], name, || lazy_source(src)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert_eq!(LAZY.len(), LAZY_BYTECODE.len());
     }
 }

@@ -374,7 +374,7 @@ impl Isolate {
         let budget_ns = self.limits.cpu_ns().saturating_sub(used_before);
         let budget = self.budget.clone();
         let start = thread_cpu_ns();
-        budget.arm(budget_ns);
+        budget.arm_from(start, budget_ns);
         let error = self.context.with(|ctx| {
             let error = match f(&ctx) {
                 Ok(()) => None,

@@ -140,12 +140,11 @@ pub(crate) fn compile_global(name: &str, source: &str, strip_debug: bool) -> Res
         // buffer allocated by the context's allocator (or NULL), which we copy and free below;
         // finally we release our reference to `func` exactly once.
         unsafe {
-            let buf = qjs::JS_WriteObject(
-                raw,
-                &mut len as *mut usize as *mut _,
-                func,
-                qjs::JS_WRITE_OBJ_BYTECODE as i32,
-            );
+            let mut flags = qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE;
+            if strip_debug {
+                flags |= qjs::JS_WRITE_OBJ_STRIP_DEBUG;
+            }
+            let buf = qjs::JS_WriteObject(raw, &mut len as *mut usize as *mut _, func, flags as i32);
             let out = if buf.is_null() {
                 None
             } else {

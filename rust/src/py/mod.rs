@@ -1,7 +1,9 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
+mod cache;
 mod errors;
 mod http;
+mod jwt;
 mod protocol;
 mod stats;
 mod worker;
@@ -20,5 +22,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<protocol::PyOperation>()?;
     m.add_class::<protocol::PyStep>()?;
     m.add_class::<worker::PyCoreWorker>()?;
+    jwt::register(m)?;
+    cache::register(m)?;
     Ok(())
 }

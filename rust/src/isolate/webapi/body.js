@@ -1,49 +1,15 @@
 // The Body mixin shared by Request and Response, body extraction, and Blob.
-const toBytes = (part) => {
-  if (typeof part === 'string') return utf8(part);
-  if (part instanceof Blob) return part[kInternal];
-  return asBytes(part).slice();
-};
-class Blob {
-  #bytes; #type;
-  constructor(parts = [], options = {}) {
-    const chunks = [...parts].map(toBytes);
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    this.#bytes = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) { this.#bytes.set(c, off); off += c.length; }
-    const t = options.type === undefined ? '' : String(options.type);
-    this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : '';
-  }
-  get [kInternal]() { return this.#bytes; }
-  get size() { return this.#bytes.length; }
-  get type() { return this.#type; }
-  slice(start = 0, end = this.size, type = '') { return new Blob([this.#bytes.slice(start, end)], { type }); }
-  async text() { return fromUtf8(this.#bytes); }
-  async arrayBuffer() { return this.#bytes.slice().buffer; }
-  async bytes() { return this.#bytes.slice(); }
-  stream() { const b = this.#bytes; return new ReadableStream({ start(c) { if (b.length) c.enqueue(b.slice()); c.close(); } }); }
-  get [Symbol.toStringTag]() { return 'Blob'; }
-}
-class File extends Blob {
-  #name; #lastModified;
-  constructor(parts, name, options = {}) { super(parts, options); this.#name = String(name); this.#lastModified = options.lastModified ?? Date.now(); }
-  get name() { return this.#name; }
-  get lastModified() { return this.#lastModified; }
-}
-defineGlobal('Blob', Blob);
-defineGlobal('File', File);
 
 // Body init → { kind: 'none'|'string'|'bytes'|'stream', value, type }.
 const extractBody = (init) => {
   if (init === undefined || init === null) return { kind: 'none', value: null, type: null };
   if (typeof init === 'string') return { kind: 'string', value: init, type: 'text/plain;charset=UTF-8' };
-  if (init instanceof URLSearchParams) return { kind: 'string', value: init.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
-  if (init instanceof ReadableStream) {
+  if (lazyLoaded('url') && init instanceof lazyLoad('url').URLSearchParams) return { kind: 'string', value: init.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (lazyLoaded('streams') && init instanceof lazyLoad('streams').ReadableStream) {
     if (init.locked) throw new TypeError('The ReadableStream is locked or disturbed');
     return { kind: 'stream', value: init, type: null };
   }
-  if (init instanceof Blob) return { kind: 'bytes', value: init[kInternal], type: init.type || null };
+  if (lazyLoaded('blob') && init instanceof lazyLoad('blob').Blob) return { kind: 'bytes', value: init[kInternal], type: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { kind: 'bytes', value: asBytes(init).slice(), type: null };
   return { kind: 'string', value: String(init), type: 'text/plain;charset=UTF-8' };
 };
@@ -59,7 +25,7 @@ class BodyBase {
     if (this.#body.kind === 'stream') return this.#body.value;
     if (!this.#stream) {
       const b = this.#body.value;
-      this.#stream = new ReadableStream({ start(c) { c.enqueue(typeof b === 'string' ? utf8(b) : b); c.close(); } });
+      this.#stream = new (lazyLoad('streams').ReadableStream)({ start(c) { c.enqueue(typeof b === 'string' ? utf8(b) : b); c.close(); } });
       this.#body = { kind: 'stream', value: this.#stream };
     }
     return this.#stream;
@@ -74,14 +40,14 @@ class BodyBase {
     this.#used = true;
     const b = this.#body;
     if (b.kind === 'none') return '';
-    if (b.kind === 'stream') return readAll(b.value);
+    if (b.kind === 'stream') return lazyLoad('streams').readAll(b.value);
     return b.value;
   }
   async text() { const b = await this[kSym.consume](); return typeof b === 'string' ? b : fromUtf8(b); }
   async json() { return JSON.parse(await this.text()); }
   async arrayBuffer() { const b = await this[kSym.consume](); return (typeof b === 'string' ? utf8(b) : b.slice()).buffer; }
   async bytes() { const b = await this[kSym.consume](); return typeof b === 'string' ? utf8(b) : b.slice(); }
-  async blob() { const b = await this[kSym.consume](); return new Blob([b], { type: this.headers.get('content-type') || '' }); }
+  async blob() { const b = await this[kSym.consume](); return new (lazyLoad('blob').Blob)([b], { type: this.headers.get('content-type') || '' }); }
   async formData() { throw new TypeError('formData() is not supported by edgert yet'); }
   // Two bodies reading the same content (for clone()).
   [kSym.cloneBody]() {

@@ -3,9 +3,26 @@
 const defineGlobal = (name, value) =>
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 const toUSV = (v) => String(v).toWellFormed();
+// Lazy modules: a module's classes are created the first time one of its globals is read (or
+// an internal caller loads it), so a cold isolate only pays for what its worker uses.
+// Each lazy module is its own bytecode, read and run by `native.loadModule` on first use.
+let internals = null;
+const lazyCache = Object.create(null);
+const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModule(name)(internals));
+const lazyLoaded = (name) => name in lazyCache;
+const lazyGlobals = (module, names) => {
+  for (const n of names) {
+    Object.defineProperty(globalThis, n, {
+      get() { lazyLoad(module); return globalThis[n]; },
+      set(v) { defineGlobal(n, v); },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+};
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
-const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName'].map((n) => [n, Symbol(n)])));
+const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull', 'task', 'passThrough', 'original'].map((n) => [n, Symbol(n)])));
 
 // ---- time: the host's clock, standing still during a turn (as on Workers)
 const RealDate = Date;
@@ -125,3 +142,27 @@ defineGlobal('scheduler', { wait: (ms) => new Promise((resolve) => schedule(reso
 
 defineGlobal('navigator', Object.freeze({ userAgent: 'Cloudflare-Workers', language: 'en', hardwareConcurrency: 1 }));
 defineGlobal('self', globalThis);
+
+// ---- encoding helpers used everywhere
+const asBytes = (input) => {
+  if (input === undefined) return new Uint8Array(0);
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
+  throw new TypeError('The "input" argument must be an ArrayBuffer or ArrayBufferView');
+};
+const utf8 = (s) => native.encode(toUSV(s));
+const fromUtf8 = (b) => native.decode(b, false, false);
+
+// ---- globals of lazy modules
+lazyGlobals('events', ['Event', 'EventTarget', 'AbortSignal', 'AbortController']);
+lazyGlobals('encoding', ['TextEncoder', 'TextDecoder']);
+lazyGlobals('url', ['URL', 'URLSearchParams']);
+lazyGlobals('streams', ['ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'TransformStream']);
+lazyGlobals('blob', ['Blob', 'File']);
+lazyGlobals('clone', ['structuredClone']);
+lazyGlobals('fetchevent', ['FetchEvent']);
+defineGlobal('addEventListener', (type, listener, options) => lazyLoad('events').globalTarget.addEventListener(type, listener, options));
+defineGlobal('removeEventListener', (type, listener) => lazyLoad('events').globalTarget.removeEventListener(type, listener));
+defineGlobal('dispatchEvent', (event) => lazyLoad('events').globalTarget.dispatchEvent(event));

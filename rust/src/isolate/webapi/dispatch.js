@@ -1,26 +1,51 @@
 // Entry points the isolate calls: init (bind the handler and env) and dispatch (one request).
-class FetchEvent extends Event {
-  #request; #ctx; #response = null; #responded = false;
-  constructor(type, init = {}) { super(type); this.#request = init.request; this.#ctx = init[kInternal]; }
-  get request() { return this.#request; }
-  respondWith(r) {
-    if (this.#responded) throw new DOMException('respondWith() was already called', 'InvalidStateError');
-    this.#responded = true;
-    this.#response = r;
+
+// The `ctx` argument of a module worker's fetch handler.
+class ExecutionContext {
+  #task; #input; #passThrough = false;
+  constructor(task, input) { this.#task = task; this.#input = input; }
+  waitUntil(p) {
+    const task = this.#task;
+    native.waitUntilStart(task);
+    Promise.resolve(p).then(() => native.waitUntilEnd(task), (e) => native.waitUntilEnd(task, e));
   }
-  waitUntil(p) { this.#ctx.waitUntil(p); }
-  passThroughOnException() { this.#ctx.passThroughOnException(); }
-  get [kSym.result]() { return this.#responded ? this.#response : undefined; }
-  get [kSym.responded]() { return this.#responded; }
+  passThroughOnException() { this.#passThrough = true; }
+  get props() { return {}; }
+  get [kSym.task]() { return this.#task; }
+  // Whether to forward to the origin after an error (once).
+  [kSym.passThrough]() { const p = this.#passThrough; this.#passThrough = false; return p; }
+  [kSym.original]() { return Request[kInternal](...this.#input); }
 }
-defineGlobal('FetchEvent', FetchEvent);
+
+// Hands a settled response to the host; a body still streaming is read to its end first.
+const finish = (ctx, r) => {
+  const task = ctx[kSym.task];
+  try {
+    if (!(r instanceof Response)) {
+      native.fail(task, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
+      return;
+    }
+    const b = r[kSym.getBody]();
+    if (b.kind === 'none') native.settle(task, r.status, r.statusText, Headers.flat(r.headers), null);
+    else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, Headers.flat(r.headers), b.value);
+    else r[kSym.consume]().then((bytes) => native.settle(task, r.status, r.statusText, Headers.flat(r.headers), bytes), (e) => failed(ctx, e));
+  } catch (e) {
+    native.fail(task, 'exception', e);
+  }
+};
+// The handler threw or rejected: a 500, or the origin's answer after passThroughOnException().
+const failed = (ctx, e) => {
+  if (!ctx[kSym.passThrough]()) { native.fail(ctx[kSym.task], 'exception', e); return; }
+  native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
+  fetch(ctx[kSym.original]()).then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
+};
 
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 api.init = (handler, env, bindings) => {
   void bindings;
   Object.freeze(env);
-  const listeners = () => globalTarget[Symbol.for('edgert.listeners')].get('fetch') || [];
+  const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)
     throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
   if (handler !== undefined && (!isObject(handler) || typeof handler.fetch !== 'function')) {
@@ -29,54 +54,26 @@ api.init = (handler, env, bindings) => {
   }
   return (taskId, method, url, flat, body, cf) => {
     const request = Request[kInternal](method, url, flat, body, cf);
-    let passThrough = false;
-    const original = () => Request[kInternal](method, url, flat, body, cf);
-    const ctx = {
-      waitUntil(p) {
-        native.waitUntilStart(taskId);
-        Promise.resolve(p).then(() => native.waitUntilEnd(taskId), (e) => native.waitUntilEnd(taskId, e));
-      },
-      passThroughOnException() { passThrough = true; },
-      props: {},
-    };
-    let result, threw = false, thrown;
+    const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf]);
+    let result;
     try {
       if (handler) result = handler.fetch(request, env, ctx);
       else {
-        const ev = new FetchEvent('fetch', { request, [kInternal]: ctx });
-        globalTarget.dispatchEvent(ev);
+        const ev = new (lazyLoad('fetchevent').FetchEvent)('fetch', { request, [kInternal]: ctx });
+        lazyLoad('events').globalTarget.dispatchEvent(ev);
         // With no respondWith(), Workers forwards the request to the origin.
-        result = ev[kSym.responded] ? ev[kSym.result] : fetch(original());
+        result = ev[kSym.responded] ? ev[kSym.result] : fetch(ctx[kSym.original]());
       }
     } catch (e) {
-      threw = true;
-      thrown = e;
+      failed(ctx, e);
+      return;
     }
-    const finish = (r) => {
-      try {
-        if (!(r instanceof Response)) {
-          native.fail(taskId, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
-          return;
-        }
-        const b = r[kSym.getBody]();
-        if (b.kind === 'none') native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), null);
-        else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), b.value);
-        else r[kSym.consume]().then((bytes) => native.settle(taskId, r.status, r.statusText, Headers.flat(r.headers), bytes), onError);
-      } catch (e) {
-        native.fail(taskId, 'exception', e);
-      }
-    };
-    const onError = (e) => {
-      if (!passThrough) { native.fail(taskId, 'exception', e); return; }
-      passThrough = false;
-      native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
-      fetch(original()).then(finish, onError);
-    };
-    if (threw) onError(thrown);
-    else if (result instanceof Response) finish(result);
+    if (result instanceof Response) finish(ctx, result);
     else if (isObject(result) && typeof result.then === 'function') {
-      try { result.then(finish, onError); } catch (e) { onError(e); }
-    }
-    else finish(result);
+      try { result.then((r) => finish(ctx, r), (e) => failed(ctx, e)); } catch (e) { failed(ctx, e); }
+    } else finish(ctx, result);
   };
 };
+
+// What lazy modules may use from the prelude's scope.
+internals = Object.freeze({ native, defineGlobal, kInternal, kSym, toUSV, isObject, lazyLoad, lazyLoaded, utf8, fromUtf8, asBytes, RealDate, inspect });

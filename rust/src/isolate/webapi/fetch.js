@@ -1,6 +1,6 @@
 // fetch(): an outbound request becomes a Fetch operation the host performs.
 const hostFetch = async (request) => {
-  const signal = request.signal;
+  const signal = request[kSym.signalOrNull];
   if (signal && signal.aborted) throw signal.reason;
   const b = await request[kSym.consume]();
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : typeof b === 'string' ? (b === '' && request[kSym.getBody]().kind === 'none' ? null : b) : b;

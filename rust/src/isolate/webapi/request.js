@@ -66,7 +66,8 @@ class Request extends BodyBase {
     return this.#headers;
   }
   get redirect() { return this.#redirect; }
-  get signal() { if (this.#signal === null) this.#signal = new AbortController().signal; return this.#signal; }
+  get [kSym.signalOrNull]() { return this.#signal; }
+  get signal() { if (this.#signal === null) this.#signal = new (lazyLoad('events').AbortController)().signal; return this.#signal; }
   get cf() { return this.#cf; }
   get fetcher() { return this.#fetcher; }
   get integrity() { return ''; }

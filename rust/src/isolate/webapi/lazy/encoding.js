@@ -1,13 +1,5 @@
 // TextEncoder and TextDecoder (Encoding Standard, UTF-8 only, as on Workers).
 const UTF8_LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
-const asBytes = (input) => {
-  if (input === undefined) return new Uint8Array(0);
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
-  throw new TypeError('The "input" argument must be an ArrayBuffer or ArrayBufferView');
-};
 class TextEncoder {
   get encoding() { return 'utf-8'; }
   encode(input = '') { return native.encode(toUSV(input)); }
@@ -74,6 +66,4 @@ class TextDecoder {
 }
 defineGlobal('TextEncoder', TextEncoder);
 defineGlobal('TextDecoder', TextDecoder);
-const encoder = new TextEncoder();
-const utf8 = (s) => encoder.encode(s);
-const fromUtf8 = (b) => native.decode(b, false, false);
+return { TextEncoder, TextDecoder };

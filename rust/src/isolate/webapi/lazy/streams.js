@@ -169,3 +169,4 @@ const readAll = async (stream) => {
   for (const c of chunks) { out.set(c, off); off += c.length; }
   return out;
 };
+return { ReadableStream, ReadableStreamDefaultReader, WritableStream, TransformStream, readAll };

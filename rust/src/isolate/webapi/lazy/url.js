@@ -1,5 +1,5 @@
-// URL and URLSearchParams (WHATWG URL Standard). Parsing and setters are the `url` crate's
-// (servo's implementation of the standard); this file keeps the object model.
+// URL and URLSearchParams (WHATWG URL Standard). Parsing and setters are ada-url's
+// (native, current with the standard); this file keeps the object model.
 const H = 0, SEARCH = 9;
 class URLSearchParams {
   #list = [];
@@ -129,3 +129,4 @@ class URL {
 }
 defineGlobal('URL', URL);
 defineGlobal('URLSearchParams', URLSearchParams);
+return { URL, URLSearchParams };

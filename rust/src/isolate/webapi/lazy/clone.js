@@ -69,3 +69,4 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   void options;
   return structuredCloneImpl(value, new Map());
 });
+return {};

@@ -1,0 +1,5 @@
+"""`python -m edgert`: the same as the `edgert` command."""
+
+from edgert.cli import main
+
+main()

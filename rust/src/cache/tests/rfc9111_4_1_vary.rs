@@ -1,0 +1,103 @@
+//! RFC 9111 4.1: secondary keys from Vary.
+
+use super::*;
+
+fn varying(on: &str, body: &str) -> Response {
+    response(200, &[("cache-control", "max-age=60"), ("vary", on)], body)
+}
+
+#[test]
+fn same_selecting_value_matches() {
+    let mut h = Harness::new();
+    h.fetch(
+        &get(URL, &[("accept-language", "en")]),
+        &varying("Accept-Language", "en"),
+    );
+    assert_eq!(h.cached(&get(URL, &[("accept-language", "en")])).body(), b"en");
+}
+
+#[test]
+fn different_selecting_value_misses() {
+    let mut h = Harness::new();
+    h.fetch(
+        &get(URL, &[("accept-language", "en")]),
+        &varying("accept-language", "en"),
+    );
+    assert!(matches!(
+        h.lookup(&get(URL, &[("accept-language", "fr")])),
+        Lookup::Miss { .. }
+    ));
+}
+
+#[test]
+fn absent_matches_only_absent() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[]), &varying("accept-language", "none"));
+    assert!(matches!(
+        h.lookup(&get(URL, &[("accept-language", "")])),
+        Lookup::Miss { .. }
+    ));
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Hit(_)));
+}
+
+#[test]
+fn variants_are_kept_side_by_side() {
+    let mut h = Harness::new();
+    h.fetch(
+        &get(URL, &[("accept-language", "en")]),
+        &varying("accept-language", "en"),
+    );
+    h.fetch(
+        &get(URL, &[("accept-language", "fr")]),
+        &varying("accept-language", "fr"),
+    );
+    assert_eq!(h.cached(&get(URL, &[("accept-language", "en")])).body(), b"en");
+    assert_eq!(h.cached(&get(URL, &[("accept-language", "fr")])).body(), b"fr");
+    assert_eq!(h.cache.metrics().entries, 2);
+}
+
+#[test]
+fn whitespace_and_line_splitting_are_normalized() {
+    let mut h = Harness::new();
+    h.fetch(
+        &get(URL, &[("accept-encoding", "gzip,br")]),
+        &varying("accept-encoding", "z"),
+    );
+    let split = get(URL, &[("accept-encoding", "gzip"), ("accept-encoding", " br")]);
+    assert_eq!(h.cached(&split).body(), b"z");
+    assert!(matches!(
+        h.lookup(&get(URL, &[("accept-encoding", "br, gzip")])),
+        Lookup::Miss { .. }
+    ));
+}
+
+#[test]
+fn several_vary_fields_must_all_match() {
+    let mut h = Harness::new();
+    let req = get(URL, &[("a", "1"), ("b", "2")]);
+    h.fetch(&req, &varying("a, B", "ab"));
+    assert_eq!(h.cached(&req).body(), b"ab");
+    assert!(matches!(
+        h.lookup(&get(URL, &[("a", "1"), ("b", "3")])),
+        Lookup::Miss { .. }
+    ));
+}
+
+#[test]
+fn vary_star_never_matches() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[]), &varying("*", "x"));
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Miss { .. }));
+    h.fetch(&get(URL, &[]), &varying("accept, *", "x"));
+    assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Miss { .. }));
+}
+
+#[test]
+fn most_recent_matching_variant_is_served() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[("a", "1")]), &varying("a", "old"));
+    h.advance(5);
+    // A newer response without Vary also matches the same request.
+    h.fetch(&get(URL, &[("cache-control", "no-cache"), ("a", "1")]), &fresh_for(60));
+    assert_eq!(h.cached(&get(URL, &[("a", "1")])).body(), b"hello");
+}
