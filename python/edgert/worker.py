@@ -19,6 +19,7 @@ from typing import Any
 
 from edgert._core import CoreWorker, Request, Response
 from edgert.errors import ConfigError
+from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 
 
@@ -77,22 +78,27 @@ class Worker:
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
-        self.core = CoreWorker(
-            source,
-            name=name,
-            env_json=_env_json(vars, secrets),
-            cpu_ms=cpu_ms,
-            startup_cpu_ms=startup_cpu_ms,
-            memory_mb=memory_mb,
-            min_isolates=min_isolates,
-            max_isolates=max_isolates,
-            seed=seed,
-            now=time.time(),
-        )
+        self.source = source
+        self.seed = seed
+        self._core_options: dict[str, Any] = {
+            "name": name,
+            "env_json": _env_json(vars, secrets),
+            "cpu_ms": cpu_ms,
+            "startup_cpu_ms": startup_cpu_ms,
+            "memory_mb": memory_mb,
+            "min_isolates": min_isolates,
+            "max_isolates": max_isolates,
+        }
+        self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
         self._async_host: RealTimeHost | None = None
+
+    def new_core(self, *, now: float, seed: int | None = None) -> CoreWorker:
+        """Another core of this worker with the same script, bindings and limits (its own
+        isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed."""
+        return CoreWorker(self.source, seed=seed, now=now, **self._core_options)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
@@ -145,9 +151,7 @@ class Worker:
             if not future.done():
                 future.set_result(response)
 
-        from edgert.host.base import TaskRecord
-
-        host.tasks[task] = TaskRecord(task=task, on_response=on_response)
+        host.tasks[task_key(self.core, task)] = TaskRecord(task=task, on_response=on_response)
         host.handle(self.core, steps)
         if not future.done():
             try:
