@@ -1,4 +1,6 @@
 //! Profiling aid: creates isolates repeatedly (`perf record` this).
+#![allow(clippy::disallowed_methods)] // a measuring harness, not the core: it times itself
+
 use _core::isolate::{compile, Isolate, IsolateSpec, Limits, OpIds};
 fn main() {
     let src = std::env::args()

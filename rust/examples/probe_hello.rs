@@ -1,3 +1,5 @@
+#![allow(clippy::disallowed_methods)] // a measuring harness, not the core: it times itself
+
 use _core::http::Request;
 use _core::isolate::compile;
 use _core::worker::{Worker, WorkerConfig};
