@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CoreWorker, Request, Response
+from edgert._core import CacheStore, CoreWorker, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.realtime import RealTimeHost
 
@@ -57,7 +57,9 @@ class Worker:
     ``wall_timeout_s`` for a request to respond (default 30). ``min_isolates`` are created at
     load (at least one is always created once, to validate the script); ``max_isolates`` caps
     the pool, past which requests share isolates. ``seed`` makes ``Math.random`` and
-    ``crypto.getRandomValues`` reproducible.
+    ``crypto.getRandomValues`` reproducible. ``cache`` is the PoP's :class:`edgert.cache.CacheStore`
+    (shared by the workers of a PoP): ``caches`` and outbound ``fetch`` go through it; without
+    one, outbound fetches are not cached and ``caches`` is private to this worker.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class Worker:
         max_isolates: int = 64,
         seed: int | None = None,
         wall_timeout_s: float = 30.0,
+        cache: CacheStore | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
@@ -88,6 +91,7 @@ class Worker:
             max_isolates=max_isolates,
             seed=seed,
             now=time.time(),
+            cache=cache,
         )
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
