@@ -42,7 +42,11 @@ fn a_fresh_hit_answers_without_an_operation() {
     let op = step.ops.into_iter().next().expect("the miss is an operation");
     let OpKind::Fetch(req) = &op.kind else { panic!("{op:?}") };
     assert_eq!(req.url, "https://origin.test/a");
-    let step = one(w.complete(op.id, OpResult::Response(origin_response("one", "max-age=60")), T0 + SEC));
+    let step = one(w.complete(
+        op.id,
+        OpResult::Response(origin_response("one", "max-age=60")),
+        T0 + SEC,
+    ));
     let response = step.response.expect("response");
     assert_eq!(response.headers.get("x-cache"), Some("MISS"));
 
@@ -68,8 +72,14 @@ fn a_second_worker_of_the_pop_hits_what_the_first_stored() {
         &cache,
     );
     let body = |step: Step| step.response.expect("response").body.as_bytes().to_vec();
-    assert_eq!(body(one(reader.begin(&Request::get("https://e.test/"), None, T0))), b"none");
+    assert_eq!(
+        body(one(reader.begin(&Request::get("https://e.test/"), None, T0))),
+        b"none"
+    );
     assert!(one(writer.begin(&Request::get("https://e.test/"), None, T0)).done);
-    assert_eq!(body(one(reader.begin(&Request::get("https://e.test/"), None, T0 + SEC))), b"v");
+    assert_eq!(
+        body(one(reader.begin(&Request::get("https://e.test/"), None, T0 + SEC))),
+        b"v"
+    );
     assert_eq!(cache.lock().default_cache().metrics().entries, 1);
 }

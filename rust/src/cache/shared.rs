@@ -70,7 +70,10 @@ pub fn options_from_cf_json(json: &str) -> Result<CacheOptions, String> {
         options.cache_key = Some(key.as_str().ok_or_else(|| wrong("cacheKey"))?.to_owned());
     }
     if let Some(ttl) = get("cacheTtl") {
-        let ttl = ttl.as_f64().filter(|t| t.is_finite()).ok_or_else(|| wrong("cacheTtl"))?;
+        let ttl = ttl
+            .as_f64()
+            .filter(|t| t.is_finite())
+            .ok_or_else(|| wrong("cacheTtl"))?;
         options.cache_ttl_s = Some(ttl as i64);
     }
     if let Some(everything) = get("cacheEverything") {

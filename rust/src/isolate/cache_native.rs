@@ -96,9 +96,9 @@ pub fn fetch<'js>(ctx: &Ctx<'js>, state: &Shared, request: Request, cf_json: Opt
             );
             return parts(ctx, &response);
         }
-        Lookup::Revalidate { request: origin } | Lookup::Miss { request: origin } | Lookup::Bypass { request: origin, .. } => {
-            origin
-        }
+        Lookup::Revalidate { request: origin }
+        | Lookup::Miss { request: origin }
+        | Lookup::Bypass { request: origin, .. } => origin,
     };
     let (id, promise) = park(ctx, state, OpKind::Fetch(origin), ParkedKind::CachedFetch)?;
     state.lock().cache_ops.insert(
@@ -121,10 +121,19 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         "cacheMatch",
         Function::new(
             ctx.clone(),
-            move |ctx: Ctx<'js>, name: Option<String>, method: String, url: String, headers: Vec<String>, ignore_method: Opt<bool>| {
+            move |ctx: Ctx<'js>,
+                  name: Option<String>,
+                  method: String,
+                  url: String,
+                  headers: Vec<String>,
+                  ignore_method: Opt<bool>| {
                 let request = request_of(&ctx, method, url, headers)?;
                 let (cache, now_ns) = caches(&s);
-                let found = cache_of(&mut cache.lock(), &name).match_request(&request, ignore_method.0.unwrap_or(false), now_ns);
+                let found = cache_of(&mut cache.lock(), &name).match_request(
+                    &request,
+                    ignore_method.0.unwrap_or(false),
+                    now_ns,
+                );
                 match found {
                     Some(response) => parts(&ctx, &response),
                     None => Ok(Value::new_undefined(ctx.clone())),

@@ -42,7 +42,12 @@ pub(super) fn headers_from_flat<'js>(ctx: &Ctx<'js>, flat: Vec<String>) -> Resul
     Ok(headers)
 }
 
-pub(super) fn park<'js>(ctx: &Ctx<'js>, state: &Shared, kind: OpKind, parked: ParkedKind) -> Result<(u64, Promise<'js>)> {
+pub(super) fn park<'js>(
+    ctx: &Ctx<'js>,
+    state: &Shared,
+    kind: OpKind,
+    parked: ParkedKind,
+) -> Result<(u64, Promise<'js>)> {
     let (promise, resolve, reject) = ctx.promise()?;
     let mut st = state.lock();
     let id = st.op_ids.next();

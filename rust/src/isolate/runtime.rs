@@ -365,13 +365,7 @@ impl Isolate {
     /// (or, when the origin could not be reached, `fetch_failed`). Returns what the worker's
     /// promise settles with, or `None` when nothing in JavaScript waits: a background
     /// revalidation finished, or a 304 that validated nothing stored became a new operation.
-    fn through_cache(
-        &mut self,
-        op: OpId,
-        parked: Parked,
-        result: OpResult,
-        now_ns: u64,
-    ) -> Option<(Parked, OpResult)> {
+    fn through_cache(&mut self, op: OpId, parked: Parked, result: OpResult, now_ns: u64) -> Option<(Parked, OpResult)> {
         let (pending, caches) = {
             let mut st = self.state.lock();
             (st.cache_ops.remove(&op), st.caches.clone())

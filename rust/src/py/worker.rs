@@ -1,7 +1,7 @@
 //! The Python class of the core worker: load a script, then drive requests step by step.
 
-use super::errors::error;
 use super::cache_store::PyCacheStore;
+use super::errors::error;
 use super::http::{PyRequest, PyResponse};
 use super::protocol::{steps_to_py, PyStep};
 use crate::isolate::{compile, Limits};
