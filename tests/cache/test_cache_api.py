@@ -443,3 +443,31 @@ def test_fetch_and_cache_default_are_one_cache() -> None:
     served = run(worker, "https://edge.test/p", origin, at=T0 + 1)
     assert served.text() == "put by a worker" and served.headers["x-cache"] == "HIT"
     assert origin.seen == []
+
+
+def test_stale_if_error_serves_the_stored_response_when_the_origin_fails() -> None:
+    worker = Worker(proxy(), cache=CacheStore())
+    origin = Origin([("cache-control", "max-age=1, stale-if-error=60")])
+    run(worker, "https://edge.test/e", origin)
+    failing = Origin(status=503)
+    stale = run(worker, "https://edge.test/e", failing, at=T0 + 10)
+    assert stale.headers["x-cache"] == "STALE" and stale.text() == "origin 1 https://origin.test/e"
+    assert len(failing.seen) == 1, "the origin was tried"
+
+
+def test_non_get_fetches_pass_through_as_dynamic() -> None:
+    src = (
+        "export default { async fetch() {"
+        "  const r = await fetch('https://origin.test/form', { method: 'POST', body: 'a=1' });"
+        "  return new Response(await r.text(), { headers: { 'x-cache': r.headers.get('cf-cache-status') } });"
+        "} }"
+    )
+    worker = Worker(src, cache=CacheStore())
+    origin = Origin([("cache-control", "max-age=60")])
+    first = run(worker, "https://edge.test/", origin)
+    second = run(worker, "https://edge.test/", origin, at=T0 + 1)
+    assert (
+        first.headers["x-cache"] == "DYNAMIC"
+        and second.text() == "origin 2 https://origin.test/form"
+    )
+    assert origin.seen[0].method == "POST" and origin.seen[0].body == b"a=1"
