@@ -83,3 +83,35 @@ fn a_second_worker_of_the_pop_hits_what_the_first_stored() {
     );
     assert_eq!(cache.lock().default_cache().metrics().entries, 1);
 }
+
+#[test]
+fn a_304_that_validates_nothing_stored_becomes_a_new_operation() {
+    let cache = SharedCache::new(CacheConfig::default());
+    let w = worker(PROXY, &cache);
+    let mut first = origin_response("v1", "max-age=1");
+    first.headers.append("etag", "\"v1\"").unwrap();
+    let op = one(w.begin(&Request::get("https://edge.test/r"), None, T0))
+        .ops
+        .remove(0);
+    assert!(one(w.complete(op.id, OpResult::Response(first), T0)).done);
+
+    let step = one(w.begin(&Request::get("https://edge.test/r"), None, T0 + 5 * SEC));
+    let op = step.ops.into_iter().next().expect("a revalidation");
+    let OpKind::Fetch(req) = &op.kind else { panic!("{op:?}") };
+    assert_eq!(req.headers.get("if-none-match"), Some("\"v1\""));
+    cache.lock().default_cache().purge_all();
+    let not_modified = Response::new(304, Headers::new(), Body::none());
+    let step = one(w.complete(op.id, OpResult::Response(not_modified), T0 + 6 * SEC));
+    assert!(step.response.is_none() && !step.done, "{step:?}");
+    let op = step.ops.into_iter().next().expect("the unconditional refetch");
+    let OpKind::Fetch(req) = &op.kind else { panic!("{op:?}") };
+    assert_eq!(req.headers.get("if-none-match"), None);
+    let step = one(w.complete(
+        op.id,
+        OpResult::Response(origin_response("v2", "max-age=60")),
+        T0 + 7 * SEC,
+    ));
+    let response = step.response.expect("response");
+    assert_eq!(response.body.as_bytes(), b"v2");
+    assert!(step.done);
+}
