@@ -24,6 +24,8 @@ fn main() {
             op_ids: OpIds::default(),
             seed: [0; 32],
             now_ns: 1,
+            caches: _core::cache::SharedCache::new(Default::default()),
+            fetch_through_cache: false,
         })
         .unwrap();
         std::hint::black_box(iso.startup_ns);

@@ -3,8 +3,8 @@
 //! The eager part is one function `(native) => api` evaluated in every new isolate: it defines
 //! the globals every request needs (Request, Response, Headers, fetch, timers, console...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
-//! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent)
-//! are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
+//! the Cache API) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -31,6 +31,7 @@ const LAZY: &[(&str, &str)] = &[
     ("blob", include_str!("webapi/lazy/blob.js")),
     ("clone", include_str!("webapi/lazy/clone.js")),
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
+    ("cache", include_str!("webapi/lazy/cache.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
@@ -53,7 +54,7 @@ fn lazy_source(src: &str) -> String {
 type Compiled = Result<Vec<u8>, String>;
 
 static EAGER_BYTECODE: OnceLock<Compiled> = OnceLock::new();
-static LAZY_BYTECODE: [OnceLock<Compiled>; 7] = [const { OnceLock::new() }; 7];
+static LAZY_BYTECODE: [OnceLock<Compiled>; 8] = [const { OnceLock::new() }; 8];
 
 fn compiled(
     cell: &'static OnceLock<Compiled>,
