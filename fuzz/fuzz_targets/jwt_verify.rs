@@ -7,9 +7,9 @@
 
 #![no_main]
 
+use _core::jwt::{Algorithm, KeySet, Verifier, VerifierConfig};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use edgert_core::jwt::{Algorithm, KeySet, Verifier, VerifierConfig};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -90,5 +90,7 @@ fuzz_target!(|data: &[u8]| {
 fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     // The engine's own verifier is the oracle; signing uses the same backend it depends on.
     use aws_lc_rs::hmac;
-    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message).as_ref().to_vec()
+    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message)
+        .as_ref()
+        .to_vec()
 }

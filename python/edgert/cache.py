@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from edgert._core import CachedResponse, HttpCache, LookupResult, OriginRequest
+from edgert._core import CachedResponse, CacheStore, HttpCache, LookupResult, OriginRequest
 
 __all__ = [
     "CACHE_STATUSES",
+    "CacheStore",
     "CachedResponse",
     "HttpCache",
     "LookupResult",

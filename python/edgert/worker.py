@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CoreWorker, Request, Response
+from edgert._core import CacheStore, CoreWorker, Request, Response
 from edgert.errors import ConfigError
+from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 
 
@@ -57,7 +58,9 @@ class Worker:
     ``wall_timeout_s`` for a request to respond (default 30). ``min_isolates`` are created at
     load (at least one is always created once, to validate the script); ``max_isolates`` caps
     the pool, past which requests share isolates. ``seed`` makes ``Math.random`` and
-    ``crypto.getRandomValues`` reproducible.
+    ``crypto.getRandomValues`` reproducible. ``cache`` is the PoP's :class:`edgert.cache.CacheStore`
+    (shared by the workers of a PoP): ``caches`` and outbound ``fetch`` go through it; without
+    one, outbound fetches are not cached and ``caches`` is private to this worker.
     """
 
     def __init__(
@@ -74,25 +77,36 @@ class Worker:
         max_isolates: int = 64,
         seed: int | None = None,
         wall_timeout_s: float = 30.0,
+        cache: CacheStore | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
-        self.core = CoreWorker(
-            source,
-            name=name,
-            env_json=_env_json(vars, secrets),
-            cpu_ms=cpu_ms,
-            startup_cpu_ms=startup_cpu_ms,
-            memory_mb=memory_mb,
-            min_isolates=min_isolates,
-            max_isolates=max_isolates,
-            seed=seed,
-            now=time.time(),
-        )
+        self.source = source
+        self.seed = seed
+        self._core_options: dict[str, Any] = {
+            "name": name,
+            "env_json": _env_json(vars, secrets),
+            "cpu_ms": cpu_ms,
+            "startup_cpu_ms": startup_cpu_ms,
+            "memory_mb": memory_mb,
+            "min_isolates": min_isolates,
+            "max_isolates": max_isolates,
+            "cache": cache,
+        }
+        self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
         self._async_host: RealTimeHost | None = None
+
+    def new_core(
+        self, *, now: float, seed: int | None = None, cache: CacheStore | None = None
+    ) -> CoreWorker:
+        """Another core of this worker with the same script, bindings and limits (its own
+        isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
+        ``cache`` is that PoP's store (a PoP never shares this worker's own store)."""
+        options = {**self._core_options, "cache": cache}
+        return CoreWorker(self.source, seed=seed, now=now, **options)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
@@ -145,9 +159,7 @@ class Worker:
             if not future.done():
                 future.set_result(response)
 
-        from edgert.host.base import TaskRecord
-
-        host.tasks[task] = TaskRecord(task=task, on_response=on_response)
+        host.tasks[task_key(self.core, task)] = TaskRecord(task=task, on_response=on_response)
         host.handle(self.core, steps)
         if not future.done():
             try:

@@ -1,4 +1,6 @@
 //! Profiling aid: creates isolates repeatedly (`perf record` this).
+#![allow(clippy::disallowed_methods)] // a measuring harness, not the core: it times itself
+
 use _core::isolate::{compile, Isolate, IsolateSpec, Limits, OpIds};
 fn main() {
     let src = std::env::args()
@@ -22,6 +24,8 @@ fn main() {
             op_ids: OpIds::default(),
             seed: [0; 32],
             now_ns: 1,
+            caches: _core::cache::SharedCache::new(Default::default()),
+            fetch_through_cache: false,
         })
         .unwrap();
         std::hint::black_box(iso.startup_ns);

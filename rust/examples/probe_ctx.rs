@@ -1,4 +1,6 @@
 //! Profiling aid: the cost of a bare runtime + context, without the prelude.
+#![allow(clippy::disallowed_methods)] // a measuring harness, not the core: it times itself
+
 use rquickjs::{Context, Runtime};
 fn main() {
     let n = 300u32;

@@ -179,3 +179,10 @@ def test_odd_kids_select_no_key(kid: object) -> None:
     assert v.verify(assemble({"alg": "HS256", "kid": "k1"}, claims(), hs256(SECRET)), now=NOW)
     with pytest.raises(UnknownKey):
         v.verify(assemble({"alg": "HS256", "kid": kid}, claims(), hs256(SECRET)), now=NOW)
+
+
+def test_oversized_str_and_bytes_tokens_are_refused_before_decoding() -> None:
+    v = Verifier(SECRET, algorithms=["HS256"], max_token_bytes=100)
+    for huge in ("é" * 60, "a" * 101, b"\xff" * 101, b"a" * 101):
+        with pytest.raises(MalformedToken, match="max_token_bytes"):
+            v.verify(huge, now=NOW)  # type: ignore[arg-type]

@@ -202,3 +202,14 @@ def test_cached_claims_cannot_be_changed_by_a_caller() -> None:
         assert got == {"sub": "u", "exp": NOW + 60}
         got["sub"] = "admin"
         got["extra"] = 1
+
+
+def test_one_verifier_serves_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    v = Verifier(KEYS.pem(KEYS.p256), algorithms=["ES256"], cache_size=16)
+    tokens = [assemble({"alg": "ES256"}, claims(n=i), KEYS.es256) for i in range(64)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: v.verify(t, now=NOW)["n"], tokens * 2))
+    assert got == list(range(64)) * 2
+    assert v.cached_tokens == 16

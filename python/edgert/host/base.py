@@ -1,4 +1,10 @@
-"""What every host shares: routing the core's steps to the requests that wait for them."""
+"""What every host shares: routing the core's steps to the requests that wait for them.
+
+One host may drive several cores (a network runs one core per worker per PoP): task ids are
+unique per core only, so requests in flight are keyed by ``(id(core), task)``. A request may
+carry a ``context`` (any object, e.g. a network's per-request trace) that the host hands to
+whatever performs that request's operations.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edgert._core import CoreWorker, Operation, Response, Step
+
+TaskKey = tuple[int, int]
+
+
+def task_key(worker: CoreWorker, task: int) -> TaskKey:
+    """The key of one request in flight on a host: its core and its task id."""
+    return (id(worker), task)
 
 
 @dataclass(slots=True)
@@ -19,6 +32,7 @@ class TaskRecord:
     done: bool = False
     on_done: Callable[[TaskRecord], None] | None = None
     wait_until_errors: list[str] = field(default_factory=list)
+    context: Any = None
 
 
 class Host:
@@ -29,7 +43,7 @@ class Host:
     """
 
     def __init__(self) -> None:
-        self.tasks: dict[int, TaskRecord] = {}
+        self.tasks: dict[TaskKey, TaskRecord] = {}
         self.background_errors: list[str] = []
 
     def now(self) -> float:
@@ -38,31 +52,44 @@ class Host:
     def perform(self, worker: CoreWorker, op: Operation) -> None:
         raise NotImplementedError
 
+    def context_of(self, worker: CoreWorker, op: Operation) -> Any:
+        """The context of the request an operation belongs to (``None`` if it has none)."""
+        record = self.tasks.get((id(worker), op.task))
+        return record.context if record is not None else None
+
     def handle(self, worker: CoreWorker, steps: Iterable[Step]) -> None:
         """Applies steps: delivers responses, finishes tasks, performs new operations."""
+        wid = id(worker)
         for step in steps:
-            record = self.tasks.get(step.task)
+            key = (wid, step.task)
+            record = self.tasks.get(key)
             if step.response is not None and record is not None and record.response is None:
                 record.response = step.response
                 record.on_response(step.response)
+            # Operations first: they belong to the task even when this step also finishes it.
+            for op in step.ops:
+                self.perform(worker, op)
             if step.done and record is not None:
                 record.done = True
                 if step.stats is not None:
                     record.wait_until_errors = list(step.stats.wait_until_errors)
                     self.background_errors.extend(step.stats.wait_until_errors)
-                self.tasks.pop(step.task, None)
+                self.tasks.pop(key, None)
                 if record.on_done is not None:
                     record.on_done(record)
-            for op in step.ops:
-                self.perform(worker, op)
 
     def start(
-        self, worker: CoreWorker, request: Any, on_response: Callable[[Response], None]
+        self,
+        worker: CoreWorker,
+        request: Any,
+        on_response: Callable[[Response], None],
+        *,
+        context: Any = None,
     ) -> TaskRecord:
         """Begins a request; `on_response` is called once its response is known."""
         steps = worker.begin(request, self.now())
         task = steps[0].task if steps else -1
-        record = TaskRecord(task=task, on_response=on_response)
-        self.tasks[task] = record
+        record = TaskRecord(task=task, on_response=on_response, context=context)
+        self.tasks[(id(worker), task)] = record
         self.handle(worker, steps)
         return record

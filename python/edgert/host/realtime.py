@@ -1,10 +1,15 @@
 """A host in real time on asyncio: outbound fetches over real sockets (aiohttp), timers on
-the event loop's clock, a wall-clock limit per request."""
+the event loop's clock, a wall-clock limit per request.
+
+Where outbound fetches go is pluggable: by default to the request's URL; a ``fetcher`` (as
+:class:`edgert.Network` gives) decides per operation, e.g. to send a PoP's subrequests to the
+origin, and may use :meth:`RealTimeHost.send` for the HTTP itself."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from edgert._core import CoreWorker, Operation, Request, Response
@@ -12,6 +17,10 @@ from edgert.host.base import Host
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection"}
 _DROPPED = _HOP_BY_HOP | {"content-encoding", "content-length"}
+
+#: ``fetcher(worker, op, context)`` performs one outbound fetch and returns its response;
+#: ``context`` is the one the request was started with (see :meth:`Host.start`).
+Fetcher = Callable[[CoreWorker, Operation, Any], Awaitable[Response]]
 
 
 class RealTimeHost(Host):
@@ -22,8 +31,15 @@ class RealTimeHost(Host):
     504 from the core (outcome ``canceled``).
     """
 
-    def __init__(self, *, wall_timeout_s: float = 30.0, fetch_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        wall_timeout_s: float = 30.0,
+        fetch_timeout_s: float = 30.0,
+        fetcher: Fetcher | None = None,
+    ) -> None:
         super().__init__()
+        self.fetcher = fetcher
         self.wall_timeout_s = wall_timeout_s
         self.fetch_timeout_s = fetch_timeout_s
         self._session: Any = None
@@ -50,7 +66,7 @@ class RealTimeHost(Host):
         loop = asyncio.get_running_loop()
         if op.kind == "fetch":
             assert op.request is not None
-            self._spawn(self._fetch(worker, op.id, op.request))
+            self._spawn(self._fetch(worker, op, self.context_of(worker, op)))
         elif op.kind == "timer":
             assert op.at is not None
             delay = max(0.0, op.at - time.time())
@@ -65,32 +81,48 @@ class RealTimeHost(Host):
                 )
             )
 
-    async def _fetch(self, worker: CoreWorker, op_id: int, request: Request) -> None:
+    async def _fetch(self, worker: CoreWorker, op: Operation, context: Any) -> None:
         try:
-            session = await self._client()
-            headers = [(k, v) for k, v in request.headers.items() if k not in _HOP_BY_HOP]
-            async with session.request(
-                request.method,
-                request.url,
-                headers=headers,
-                data=request.body,
-                allow_redirects=True,
-            ) as resp:
-                body = await resp.read()
-                out_headers = []
-                for raw_name, raw_value in resp.raw_headers:
-                    name = raw_name.decode("latin-1")
-                    # aiohttp decodes the body, so its encoding and length no longer apply.
-                    if name.lower() in _DROPPED:
-                        continue
-                    out_headers.append((name, raw_value.decode("latin-1")))
-                response = Response(
-                    body, status=resp.status, headers=out_headers, status_text=resp.reason or ""
-                )
-            steps = worker.complete_fetch(op_id, response, self.now())
+            if self.fetcher is not None:
+                response = await self.fetcher(worker, op, context)
+            else:
+                assert op.request is not None
+                response = await self.send(op.request)
+            steps = worker.complete_fetch(op.id, response, self.now())
         except Exception as exc:  # the worker sees a TypeError, as fetch() does on network errors
-            steps = worker.complete_error(op_id, "TypeError", f"fetch failed: {exc}", self.now())
+            steps = worker.complete_error(op.id, "TypeError", f"fetch failed: {exc}", self.now())
         self.handle(worker, steps)
+
+    async def send(
+        self,
+        request: Request,
+        *,
+        url: str | None = None,
+        headers: Iterable[tuple[str, str]] | None = None,
+    ) -> Response:
+        """Sends ``request`` over HTTP (to ``url`` instead of its own when given, with
+        ``headers`` instead of its own when given) and returns the response, body read."""
+        session = await self._client()
+        source = request.headers.items() if headers is None else headers
+        out = [(k, v) for k, v in source if k.lower() not in _HOP_BY_HOP]
+        async with session.request(
+            request.method,
+            url or request.url,
+            headers=out,
+            data=request.body,
+            allow_redirects=True,
+        ) as resp:
+            body = await resp.read()
+            out_headers = []
+            for raw_name, raw_value in resp.raw_headers:
+                name = raw_name.decode("latin-1")
+                # aiohttp decodes the body, so its encoding and length no longer apply.
+                if name.lower() in _DROPPED:
+                    continue
+                out_headers.append((name, raw_value.decode("latin-1")))
+            return Response(
+                body, status=resp.status, headers=out_headers, status_text=resp.reason or ""
+            )
 
     async def fetch(self, worker: CoreWorker, request: Request) -> Response:
         """Runs one request; returns once its response is known (background work goes on)."""

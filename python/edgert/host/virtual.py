@@ -1,32 +1,93 @@
 """A deterministic host in virtual time: operations complete at now + modelled latency.
 
-Nothing sleeps: an event heap orders completions; time jumps to the next event. Tests use it
-as their harness, and the simulator builds on it.
+Theory of operation
+-------------------
+Nothing sleeps: an event heap orders actions by (virtual time, insertion order); :meth:`run`
+pops them in that order and sets the clock to each one's time, so the same inputs always give
+the same sequence of events and the same timings. Events can be cancelled; a cancelled event
+neither runs nor moves the clock.
+
+An outbound fetch is performed by an *upstream*: a generator ``upstream(worker, op, context)``
+that yields a number to wait that many virtual seconds, or an awaitable (an ``async`` origin
+handler's coroutine) to get its result back, and finally returns the :class:`Response` (raising
+makes the worker's ``fetch()`` reject with a ``TypeError``). The default upstream calls
+``fetch_handler(request)`` at once and answers after ``fetch_latency_s`` (or the latency the
+handler returns); :class:`edgert.Network` plugs in its own (the PoP-to-origin leg of the latency
+model, the origin's handler called when the request reaches it, then its service time and the way
+back). Awaitables are awaited under :meth:`run_async` and driven to completion in place under
+:meth:`run` (which is why an origin that awaits real I/O needs :meth:`run_async`).
 """
 
 from __future__ import annotations
 
 import heapq
+import inspect
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from edgert._core import CoreWorker, Operation, Request, Response
+from edgert.errors import ConfigError
 from edgert.host.base import Host
 
 FetchHandler = Callable[[Request], "Response | tuple[Response, float]"]
+#: ``upstream(worker, op, context)``: see the module docstring.
+Upstream = Callable[[CoreWorker, Operation, Any], Generator[Any, Any, Response]]
+Action = Callable[[], "Awaitable[None] | None"]
 
 
 def _default_fetch(request: Request) -> Response:
     return Response(b"", status=502, headers={"x-edgert": "no origin in this virtual host"})
 
 
+def run_awaitable(awaitable: Awaitable[Any]) -> Any:
+    """Drives an awaitable to completion without an event loop.
+
+    Works for coroutines that never wait on real I/O (a bare ``await asyncio.sleep(0)`` is
+    fine); one that waits on an asyncio future raises :class:`ConfigError`.
+    """
+    it = awaitable.__await__()
+    try:
+        while True:
+            if it.send(None) is not None:
+                close = getattr(it, "close", None)
+                if close is not None:
+                    close()
+                raise ConfigError(_REAL_IO)
+    except StopIteration as stop:
+        return stop.value
+    except RuntimeError as exc:
+        if "event loop" in str(exc):  # asyncio.sleep(d > 0) and friends outside a loop
+            raise ConfigError(_REAL_IO) from exc
+        raise
+
+
+_REAL_IO = (
+    "an async handler awaited real I/O in virtual time: use the async API "
+    "(await Network.fetch, VirtualTimeHost.run_async)"
+)
+
+
+class EventHandle:
+    """A scheduled event; :meth:`cancel` removes it (it will neither run nor move the clock)."""
+
+    __slots__ = ("_live", "_seq")
+
+    def __init__(self, seq: int, live: set[int]) -> None:
+        self._seq = seq
+        self._live = live
+
+    def cancel(self) -> None:
+        self._live.discard(self._seq)
+
+
 class VirtualTimeHost(Host):
-    """Runs requests against a worker in virtual time.
+    """Runs requests against one or more workers in virtual time.
 
     ``fetch_handler(request)`` answers outbound fetches with a :class:`Response`, or a
-    ``(response, latency_s)`` pair; ``fetch_latency_s`` is used when it gives none. A request
-    that has not responded ``wall_timeout_s`` after it began is aborted, as a real host would.
+    ``(response, latency_s)`` pair; ``fetch_latency_s`` is used when it gives none. An
+    ``upstream`` (see the module docstring) replaces that default. A request that has not
+    responded ``wall_timeout_s`` after it began is aborted, as a real host would.
     """
 
     def __init__(
@@ -36,35 +97,64 @@ class VirtualTimeHost(Host):
         fetch_handler: FetchHandler | None = None,
         fetch_latency_s: float = 0.05,
         wall_timeout_s: float = 30.0,
+        upstream: Upstream | None = None,
     ) -> None:
         super().__init__()
         self._now = start
-        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, Action]] = []
         self._seq = itertools.count()
+        self._live: set[int] = set()
+        self._async = False
         self.fetch_handler: FetchHandler = fetch_handler or _default_fetch
         self.fetch_latency_s = fetch_latency_s
         self.wall_timeout_s = wall_timeout_s
+        self.upstream: Upstream = upstream or self._handler_upstream
         self.fetched: list[Request] = []
 
     def now(self) -> float:
         return self._now
 
-    def at(self, when: float, action: Callable[[], None]) -> None:
+    def at(self, when: float, action: Action) -> EventHandle:
         """Schedules `action` at virtual time `when` (never in the past)."""
-        heapq.heappush(self._heap, (max(when, self._now), next(self._seq), action))
+        seq = next(self._seq)
+        heapq.heappush(self._heap, (max(when, self._now), seq, action))
+        self._live.add(seq)
+        return EventHandle(seq, self._live)
+
+    @property
+    def idle(self) -> bool:
+        """True when no event is left to run."""
+        return not self._live
+
+    # -- outbound fetches ----------------------------------------------------------------------
+
+    def _handler_upstream(
+        self, worker: CoreWorker, op: Operation, context: Any
+    ) -> Generator[Any, Any, Response]:
+        assert op.request is not None
+        answer: Any = self.fetch_handler(op.request)
+        if inspect.isawaitable(answer):
+            answer = yield answer
+        response, latency = answer if isinstance(answer, tuple) else (answer, self.fetch_latency_s)
+        yield latency
+        return response  # type: ignore[no-any-return]
 
     def perform(self, worker: CoreWorker, op: Operation) -> None:
         if op.kind == "fetch":
             assert op.request is not None
             self.fetched.append(op.request)
-            answer: Any = self.fetch_handler(op.request)
-            response, latency = (
-                answer if isinstance(answer, tuple) else (answer, self.fetch_latency_s)
-            )
-            self.at(
-                self._now + latency,
-                lambda: self.handle(worker, worker.complete_fetch(op.id, response, self._now)),
-            )
+            gen = self.upstream(worker, op, self.context_of(worker, op))
+            op_id = op.id
+
+            def finish(response: Response | None, error: BaseException | None) -> None:
+                if response is not None:
+                    steps = worker.complete_fetch(op_id, response, self._now)
+                else:  # fetch() rejects with a TypeError on network errors
+                    message = f"fetch failed: {error}"
+                    steps = worker.complete_error(op_id, "TypeError", message, self._now)
+                self.handle(worker, steps)
+
+            self.spawn(gen, finish)
         elif op.kind == "timer":
             assert op.at is not None
             self.at(op.at, lambda: self.handle(worker, worker.complete_timer(op.id, self._now)))
@@ -80,33 +170,120 @@ class VirtualTimeHost(Host):
                 ),
             )
 
+    def spawn(
+        self,
+        gen: Generator[Any, Any, Response],
+        finish: Callable[[Response | None, BaseException | None], None],
+    ) -> None:
+        """Runs an upstream-style generator from now on; ``finish(response, None)`` or
+        ``finish(None, error)`` is called with its outcome."""
+        self.at(self._now, lambda: self._drive(gen, None, None, finish))
+
+    def _drive(
+        self,
+        gen: Generator[Any, Any, Response],
+        value: Any,
+        error: BaseException | None,
+        finish: Callable[[Response | None, BaseException | None], None],
+    ) -> Awaitable[None] | None:
+        """Advances a generator until it waits, needs an awaitable, or answers."""
+        while True:
+            try:
+                item = gen.send(value) if error is None else gen.throw(error)
+            except StopIteration as stop:
+                finish(stop.value, None)
+                return None
+            except Exception as exc:
+                finish(None, exc)
+                return None
+            if isinstance(item, int | float):
+                self.at(self._now + float(item), lambda: self._drive(gen, None, None, finish))
+                return None
+            if self._async:
+                return self._resume(gen, item, finish)
+            try:
+                value, error = run_awaitable(item), None
+            except ConfigError:
+                raise  # the embedding's mistake (real I/O in virtual time), not the worker's
+            except Exception as exc:
+                value, error = None, exc
+
+    async def _resume(
+        self,
+        gen: Generator[Any, Any, Response],
+        awaitable: Awaitable[Any],
+        finish: Callable[[Response | None, BaseException | None], None],
+    ) -> None:
+        try:
+            value, error = await awaitable, None
+        except Exception as exc:
+            value, error = None, exc
+        more = self._drive(gen, value, error, finish)
+        if more is not None:
+            await more
+
+    # -- requests ------------------------------------------------------------------------------
+
     def submit(self, worker: CoreWorker, request: Request) -> dict[str, Any]:
         """Begins a request now; returns a slot whose "response" fills in as time runs."""
         slot: dict[str, Any] = {"response": None, "began": self._now, "responded": None}
+        timeout: list[EventHandle] = []
 
         def on_response(response: Response) -> None:
             slot["response"] = response
             slot["responded"] = self._now
+            for handle in timeout:
+                handle.cancel()
 
         record = self.start(worker, request, on_response)
         if record.response is None:
             task = record.task
-            self.at(
-                self._now + self.wall_timeout_s,
-                lambda: self.handle(worker, worker.abort(task, self._now)),
+            timeout.append(
+                self.at(
+                    self._now + self.wall_timeout_s,
+                    lambda: self.handle(worker, worker.abort(task, self._now)),
+                )
             )
         return slot
 
-    def run(self, until: float | None = None) -> None:
-        """Processes events in time order until none is left (or `until` is reached)."""
+    def _pop(self, until: float | None) -> Action | None:
         while self._heap:
-            when, _, action = self._heap[0]
+            when, seq, action = self._heap[0]
+            if seq not in self._live:
+                heapq.heappop(self._heap)
+                continue
             if until is not None and when > until:
                 self._now = until
-                return
+                return None
             heapq.heappop(self._heap)
+            self._live.discard(seq)
             self._now = when
-            action()
+            return action
+        if until is not None and until > self._now:
+            self._now = until
+        return None
+
+    def run(self, until: float | None = None) -> None:
+        """Processes events in time order until none is left (or `until` is reached).
+
+        Awaitables (async origin handlers) are driven in place; see :func:`run_awaitable`."""
+        self._async = False
+        while (action := self._pop(until)) is not None:
+            pending = action()
+            if pending is not None:
+                run_awaitable(pending)
+
+    async def run_async(self, until: float | None = None) -> None:
+        """Like :meth:`run`, awaiting async handlers on the running loop (virtual time stands
+        still while they run)."""
+        self._async = True
+        try:
+            while (action := self._pop(until)) is not None:
+                pending = action()
+                if pending is not None:
+                    await pending
+        finally:
+            self._async = False
 
     def fetch(self, worker: CoreWorker, request: Request) -> Response:
         """Runs one request to completion (background work included) and returns its response."""

@@ -1,5 +1,6 @@
 //! QuickJS isolates: the sandbox a worker runs in, its limits and its Web APIs.
 
+mod cache_native;
 pub mod cpu;
 mod errors;
 mod limits;

@@ -32,7 +32,7 @@ pub fn body_bytes<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Body> {
     Err(Exception::throw_type(ctx, "body must be a string or a Uint8Array"))
 }
 
-fn headers_from_flat<'js>(ctx: &Ctx<'js>, flat: Vec<String>) -> Result<Headers> {
+pub(super) fn headers_from_flat<'js>(ctx: &Ctx<'js>, flat: Vec<String>) -> Result<Headers> {
     let mut headers = Headers::with_capacity(flat.len() / 2);
     for pair in flat.chunks_exact(2) {
         headers
@@ -42,7 +42,12 @@ fn headers_from_flat<'js>(ctx: &Ctx<'js>, flat: Vec<String>) -> Result<Headers> 
     Ok(headers)
 }
 
-fn park<'js>(ctx: &Ctx<'js>, state: &Shared, kind: OpKind, parked: ParkedKind) -> Result<(u64, Promise<'js>)> {
+pub(super) fn park<'js>(
+    ctx: &Ctx<'js>,
+    state: &Shared,
+    kind: OpKind,
+    parked: ParkedKind,
+) -> Result<(u64, Promise<'js>)> {
     let (promise, resolve, reject) = ctx.promise()?;
     let mut st = state.lock();
     let id = st.op_ids.next();
@@ -87,7 +92,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         "fetch",
         Function::new(
             ctx.clone(),
-            move |ctx: Ctx<'js>, method: String, url: String, headers: Vec<String>, body: Value<'js>| {
+            move |ctx: Ctx<'js>,
+                  method: String,
+                  url: String,
+                  headers: Vec<String>,
+                  body: Value<'js>,
+                  cf_json: Opt<Option<String>>| {
                 let headers = headers_from_flat(&ctx, headers)?;
                 let body = body_bytes(&ctx, &body)?;
                 let request = Request {
@@ -96,7 +106,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
                     headers,
                     body,
                 };
-                park(&ctx, &s, OpKind::Fetch(request), ParkedKind::Fetch).map(|(_, p)| p)
+                super::cache_native::fetch(&ctx, &s, request, cf_json.0.flatten())
             },
         )?,
     )?;
@@ -253,6 +263,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         })?,
     )?;
 
+    super::cache_native::install(ctx, &n, state)?;
     web::install(ctx, &n)?;
     super::subtle_native::install(ctx, &n, state)?;
     Ok(n)

@@ -18,9 +18,10 @@ use super::native::{self, Shared};
 use super::prelude;
 use super::script::{Script, ScriptKind};
 use super::state::JsFn;
-use super::state::{HostState, OpIds, ParkedKind, Settled, TaskState};
+use super::state::{HostState, OpIds, Parked, ParkedKind, Settled, TaskState};
+use crate::cache::{Completion, SharedCache};
 use crate::http::{Headers, Request, Response};
-use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
+use crate::protocol::{OpId, OpKind, OpResult, Operation, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
 use rquickjs::context::intrinsic;
 use rquickjs::function::Constructor;
@@ -53,6 +54,10 @@ pub struct IsolateSpec<'a> {
     pub op_ids: OpIds,
     pub seed: [u8; 32],
     pub now_ns: u64,
+    /// `caches`: the PoP's shared cache, or one private to the worker.
+    pub caches: SharedCache,
+    /// Outbound fetches go through `caches.default` (true when `caches` is the PoP's).
+    pub fetch_through_cache: bool,
 }
 
 /// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
@@ -127,8 +132,13 @@ impl Isolate {
             // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
             unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
         });
-        let now_ms = ns_to_ms(spec.now_ns);
-        let state: Shared = Arc::new(Mutex::new(HostState::new(spec.op_ids, spec.seed, now_ms)));
+        let state: Shared = Arc::new(Mutex::new(HostState::new(
+            spec.op_ids,
+            spec.seed,
+            spec.now_ns,
+            spec.caches,
+            spec.fetch_through_cache,
+        )));
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
@@ -270,7 +280,7 @@ impl Isolate {
         );
         self.state.lock().tasks.insert(task, TaskState::default());
         let dispatch = self.dispatch.clone();
-        self.turn(task, now_ms, move |ctx| {
+        self.turn(task, now_ns, move |ctx| {
             let dispatch = dispatch
                 .expect("dispatch is set once the isolate is loaded")
                 .restore(ctx)?;
@@ -301,8 +311,16 @@ impl Isolate {
         let Some(parked) = self.state.lock().parked.remove(&op) else {
             return Vec::new();
         };
+        let (parked, result) = if parked.kind == ParkedKind::CachedFetch {
+            match self.through_cache(op, parked, result, now_ns) {
+                Some(pair) => pair,
+                None => return self.collect(now_ms),
+            }
+        } else {
+            (parked, result)
+        };
         let make_response = self.make_response.clone();
-        self.turn(parked.task, now_ms, move |ctx| {
+        self.turn(parked.task, now_ns, move |ctx| {
             let resolve = parked.resolve.restore(ctx)?;
             let reject = parked.reject.restore(ctx)?;
             match (parked.kind, result) {
@@ -314,7 +332,7 @@ impl Isolate {
                     let err: Value = ctor.construct((message,))?;
                     reject.call::<_, ()>((err,))
                 }
-                (ParkedKind::Fetch, OpResult::Response(r)) => {
+                (ParkedKind::Fetch | ParkedKind::CachedFetch, OpResult::Response(r)) => {
                     let make = make_response.expect("set once loaded").restore(ctx)?;
                     let body = TypedArray::<u8>::new_copy(ctx.clone(), r.body.as_bytes())?;
                     let value: Value = make.call((r.status, r.status_text.as_str(), flat_headers(&r.headers), body))?;
@@ -343,12 +361,77 @@ impl Isolate {
         self.collect(now_ms)
     }
 
+    /// Hands the origin's answer to an outbound fetch through the cache to `HttpCache::store`
+    /// (or, when the origin could not be reached, `fetch_failed`). Returns what the worker's
+    /// promise settles with, or `None` when nothing in JavaScript waits: a background
+    /// revalidation finished, or a 304 that validated nothing stored became a new operation.
+    fn through_cache(&mut self, op: OpId, parked: Parked, result: OpResult, now_ns: u64) -> Option<(Parked, OpResult)> {
+        let (pending, caches) = {
+            let mut st = self.state.lock();
+            (st.cache_ops.remove(&op), st.caches.clone())
+        };
+        let Some(pending) = pending else {
+            return Some((parked, result));
+        };
+        let completion = match result {
+            OpResult::Response(response) => Ok(caches.lock().default_cache().store(
+                &pending.request,
+                response,
+                &pending.options,
+                pending.sent_ns,
+                now_ns,
+            )),
+            other => {
+                let stale = caches
+                    .lock()
+                    .default_cache()
+                    .fetch_failed(&pending.request, &pending.options, now_ns);
+                stale.map(Completion::Serve).ok_or(other)
+            }
+        };
+        let mut st = self.state.lock();
+        let settle = match completion {
+            Ok(Completion::Refetch(request)) => {
+                let id = st.op_ids.next();
+                let task = parked.task;
+                st.parked.insert(id, parked);
+                st.cache_ops.insert(
+                    id,
+                    super::state::CacheOp {
+                        sent_ns: now_ns,
+                        ..pending
+                    },
+                );
+                st.new_ops.push(Operation {
+                    id,
+                    task,
+                    kind: OpKind::Fetch(request),
+                });
+                if let Some(t) = st.tasks.get_mut(&task) {
+                    t.ops += 1;
+                }
+                return None;
+            }
+            Ok(Completion::Serve(served)) => OpResult::Response(served.response),
+            Err(error) => error,
+        };
+        if pending.background {
+            if let Some(t) = st.tasks.get_mut(&parked.task) {
+                t.wait_until_pending = t.wait_until_pending.saturating_sub(1);
+            }
+            return None;
+        }
+        Some((parked, settle))
+    }
+
     /// Ends a task that has not responded: it gets a `Canceled` error response.
     pub fn abort(&mut self, task: TaskId, now_ns: u64) -> Vec<Step> {
         let now_ms = ns_to_ms(now_ns);
         {
             let mut st = self.state.lock();
             st.parked.retain(|_, p| p.task != task);
+            let HostState { parked, cache_ops, .. } = &mut *st;
+            cache_ops.retain(|id, _| parked.contains_key(id));
             if let Some(t) = st.tasks.get_mut(&task) {
                 t.settled.get_or_insert(Settled::Failed {
                     outcome: Outcome::Canceled,
@@ -361,13 +444,14 @@ impl Isolate {
     }
 
     /// Runs one turn of JavaScript on behalf of `task`.
-    fn turn<F>(&mut self, task: TaskId, now_ms: f64, f: F)
+    fn turn<F>(&mut self, task: TaskId, now_ns: u64, f: F)
     where
         F: for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<()>,
     {
         let used_before = {
             let mut st = self.state.lock();
-            st.now_ms = now_ms;
+            st.now_ms = ns_to_ms(now_ns);
+            st.now_ns = now_ns;
             st.current_task = task;
             st.tasks.get(&task).map(|t| t.cpu_ns).unwrap_or(0)
         };
@@ -407,6 +491,7 @@ impl Isolate {
         }
         if let Some((_, reason)) = &self.broken {
             st.parked.clear();
+            st.cache_ops.clear();
             let current = st.current_task;
             let reason = reason.clone();
             let outcome = self.broken.as_ref().map(|b| b.0).unwrap_or(Outcome::Exception);

@@ -6,7 +6,8 @@
 //! a task's settlement. After the turn Rust drains what was appended. The mutex is never held
 //! while JavaScript runs, so native functions can always take it.
 
-use crate::http::Response;
+use crate::cache::{CacheOptions, SharedCache};
+use crate::http::{Request, Response};
 use crate::protocol::{LogLevel, LogLine, OpId, Operation, Outcome, TaskId};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
@@ -62,8 +63,23 @@ pub struct Parked {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParkedKind {
     Fetch,
+    /// An outbound fetch through the cache: its completion is stored first (see `cache_ops`).
+    CachedFetch,
     Timer,
     Binding,
+}
+
+/// What the cache needs when an outbound fetch through it completes.
+#[derive(Clone, Debug)]
+pub struct CacheOp {
+    /// The worker's request, as looked up (the operation carries what the origin is sent).
+    pub request: Request,
+    pub options: CacheOptions,
+    /// Host time the origin request was handed out (RFC 9111 4.2.3 `request_time`).
+    pub sent_ns: u64,
+    /// A stale-while-revalidate revalidation: nobody awaits it; the task waits for it like a
+    /// `waitUntil`.
+    pub background: bool,
 }
 
 /// How a task's response promise settled.
@@ -86,6 +102,8 @@ pub struct TaskState {
 
 pub struct HostState {
     pub now_ms: f64,
+    /// The same instant as `now_ms`, exactly (the cache's clock).
+    pub now_ns: u64,
     pub current_task: TaskId,
     pub op_ids: OpIds,
     pub new_ops: Vec<Operation>,
@@ -94,12 +112,19 @@ pub struct HostState {
     pub rng: ChaCha12Rng,
     /// An out-of-memory error was seen: the isolate must be discarded after this turn.
     pub out_of_memory: bool,
+    /// `caches` (the PoP's cache, or the worker's private one).
+    pub caches: SharedCache,
+    /// Outbound fetches go through `caches.default` (a PoP cache was given).
+    pub fetch_through_cache: bool,
+    /// Outbound fetches through the cache that are in flight, by operation id.
+    pub cache_ops: HashMap<OpId, CacheOp>,
 }
 
 impl HostState {
-    pub fn new(op_ids: OpIds, seed: [u8; 32], now_ms: f64) -> Self {
+    pub fn new(op_ids: OpIds, seed: [u8; 32], now_ns: u64, caches: SharedCache, fetch_through_cache: bool) -> Self {
         HostState {
-            now_ms,
+            now_ms: now_ns as f64 / 1e6,
+            now_ns,
             current_task: 0,
             op_ids,
             new_ops: Vec::new(),
@@ -107,6 +132,9 @@ impl HostState {
             tasks: HashMap::new(),
             rng: ChaCha12Rng::from_seed(seed),
             out_of_memory: false,
+            caches,
+            fetch_through_cache,
+            cache_ops: HashMap::new(),
         }
     }
 

@@ -84,21 +84,13 @@ fn header_list<'py, 'a>(
 }
 
 fn status_range(py: Python<'_>, key: &str) -> PyResult<(u16, u16)> {
-    let bad = || {
+    crate::cache::status_range(key).ok_or_else(|| {
         error(
             py,
             "ConfigError",
             format!("cacheTtlByStatus: bad status or range {key:?}"),
         )
-    };
-    let parse = |s: &str| s.trim().parse::<u16>().ok().filter(|c| (100..=599).contains(c));
-    match key.split_once('-') {
-        Some((a, b)) => match (parse(a), parse(b)) {
-            (Some(a), Some(b)) if a <= b => Ok((a, b)),
-            _ => Err(bad()),
-        },
-        None => parse(key).map(|c| (c, c)).ok_or_else(bad),
-    }
+    })
 }
 
 /// Reads Workers' `cf` options.
@@ -364,7 +356,7 @@ impl PyLookupResult {
     }
 }
 
-fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
+pub(super) fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for (k, v) in [
         ("lookups", m.lookups),

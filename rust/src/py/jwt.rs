@@ -43,12 +43,21 @@ fn now_seconds(now_s: f64) -> PyResult<i64> {
     }
 }
 
-/// Borrows a token given as `str` or ASCII `bytes`.
-fn token_str<'a>(py: Python<'_>, token: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+/// Borrows a token given as `str` or ASCII `bytes`. A token longer than `max_bytes` is refused
+/// before it is even encoded or validated as UTF-8.
+fn token_str<'a>(py: Python<'_>, token: &'a Bound<'_, PyAny>, max_bytes: usize) -> PyResult<&'a str> {
+    let too_large = || token_error(py, JwtError::Malformed("token exceeds max_token_bytes"));
     if let Ok(s) = token.cast::<PyString>() {
+        // UTF-8 needs at least one byte per code point.
+        if s.len()? > max_bytes {
+            return Err(too_large());
+        }
         return s.to_str();
     }
     if let Ok(b) = token.cast::<PyBytes>() {
+        if b.as_bytes().len() > max_bytes {
+            return Err(too_large());
+        }
         return std::str::from_utf8(b.as_bytes())
             .map_err(|_| token_error(py, JwtError::Malformed("token is not ASCII")));
     }
@@ -165,7 +174,7 @@ impl PyJwtVerifier {
 
     /// Verifies a JWT at `now_s` and returns its claims as a dict.
     fn verify<'py>(&self, py: Python<'py>, token: &Bound<'py, PyAny>, now_s: f64) -> PyResult<Bound<'py, PyDict>> {
-        let token = token_str(py, token)?;
+        let token = token_str(py, token, self.inner.config().max_token_bytes)?;
         let now = now_seconds(now_s)?;
         let claims = match self.inner.lookup(token, now) {
             Ok(Lookup::Hit(claims)) => claims,
@@ -186,7 +195,7 @@ impl PyJwtVerifier {
         token: &Bound<'py, PyAny>,
         now_s: f64,
     ) -> PyResult<(&'static str, Bound<'py, PyBytes>)> {
-        let token = token_str(py, token)?;
+        let token = token_str(py, token, self.inner.config().max_token_bytes)?;
         let now = now_seconds(now_s)?;
         let inner = &self.inner;
         let jws = py

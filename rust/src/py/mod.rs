@@ -1,6 +1,7 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
 mod cache;
+mod cache_store;
 mod errors;
 mod http;
 mod jwt;
@@ -24,5 +25,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<worker::PyCoreWorker>()?;
     jwt::register(m)?;
     cache::register(m)?;
+    cache_store::register(m)?;
     Ok(())
 }

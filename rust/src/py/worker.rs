@@ -1,5 +1,6 @@
 //! The Python class of the core worker: load a script, then drive requests step by step.
 
+use super::cache_store::PyCacheStore;
 use super::errors::error;
 use super::http::{PyRequest, PyResponse};
 use super::protocol::{steps_to_py, PyStep};
@@ -35,7 +36,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -51,6 +52,7 @@ impl PyCoreWorker {
         max_isolates: usize,
         seed: Option<u64>,
         now: f64,
+        cache: Option<PyRef<'_, PyCacheStore>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -73,6 +75,7 @@ impl PyCoreWorker {
             min_isolates,
             max_isolates,
             seed,
+            cache: cache.map(|c| c.inner.clone()),
         };
         let source = source.to_owned();
         let name = name.to_owned();

@@ -1,5 +1,6 @@
 //! How a worker version is configured.
 
+use crate::cache::SharedCache;
 use crate::isolate::Limits;
 
 #[derive(Clone, Debug)]
@@ -15,6 +16,10 @@ pub struct WorkerConfig {
     pub max_isolates: usize,
     /// Seeds `Math.random` and `crypto.getRandomValues`; `None` draws the seed from the OS.
     pub seed: Option<u64>,
+    /// The PoP's cache, shared by the workers of the PoP: `caches.default` / `caches.open(name)`,
+    /// and the cache outbound `fetch` goes through. `None`: outbound fetches are not cached and
+    /// `caches` is private to this worker.
+    pub cache: Option<SharedCache>,
 }
 
 impl Default for WorkerConfig {
@@ -26,6 +31,7 @@ impl Default for WorkerConfig {
             min_isolates: 1,
             max_isolates: 64,
             seed: None,
+            cache: None,
         }
     }
 }

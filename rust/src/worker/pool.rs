@@ -10,6 +10,7 @@
 //! Each isolate has its own lock, so several host threads can run different isolates at once.
 
 use super::config::WorkerConfig;
+use crate::cache::{CacheConfig, SharedCache};
 use crate::http::Request;
 use crate::http::Response;
 use crate::isolate::{Isolate, IsolateSpec, OpIds, Script, StartupError};
@@ -65,6 +66,8 @@ pub struct Worker {
     next_task: AtomicU64,
     next_isolate: AtomicU64,
     seed_counter: AtomicU64,
+    /// `caches` of this worker's isolates: the PoP's cache, or a private one.
+    caches: SharedCache,
 }
 
 /// Pool counters, for the host and the benchmarks.
@@ -86,7 +89,12 @@ fn splitmix(mut z: u64) -> u64 {
 impl Worker {
     /// Loads `script`: creates `min_isolates` (at least one, to validate the script).
     pub fn new(script: Script, config: WorkerConfig, now_ns: u64) -> Result<Worker, LoadError> {
+        let caches = config
+            .cache
+            .clone()
+            .unwrap_or_else(|| SharedCache::new(CacheConfig::default()));
         let worker = Worker {
+            caches,
             script: Arc::new(script),
             config,
             op_ids: OpIds::default(),
@@ -160,6 +168,8 @@ impl Worker {
             op_ids: self.op_ids.clone(),
             seed: self.seed(),
             now_ns,
+            caches: self.caches.clone(),
+            fetch_through_cache: self.config.cache.is_some(),
         });
         if iso.is_ok() {
             self.registry.lock().created += 1;

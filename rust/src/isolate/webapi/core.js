@@ -163,6 +163,7 @@ lazyGlobals('streams', ['ReadableStream', 'ReadableStreamDefaultReader', 'Writab
 lazyGlobals('blob', ['Blob', 'File']);
 lazyGlobals('clone', ['structuredClone']);
 lazyGlobals('fetchevent', ['FetchEvent']);
+lazyGlobals('cache', ['caches', 'Cache', 'CacheStorage']);
 lazyGlobals('subtle', ['CryptoKey', 'SubtleCrypto']);
 defineGlobal('addEventListener', (type, listener, options) => lazyLoad('events').globalTarget.addEventListener(type, listener, options));
 defineGlobal('removeEventListener', (type, listener) => lazyLoad('events').globalTarget.removeEventListener(type, listener));

@@ -4,7 +4,12 @@ const hostFetch = async (request) => {
   if (signal && signal.aborted) throw signal.reason;
   const b = await request[kSym.consume]();
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : typeof b === 'string' ? (b === '' && request[kSym.getBody]().kind === 'none' ? null : b) : b;
-  const pending = native.fetch(request.method, request.url, Headers.flat(request.headers), body);
+  const cf = request.cf;
+  const cfJson = cf === undefined || cf === null ? undefined : JSON.stringify(cf);
+  // Through the PoP's cache a hit comes back at once as a response's parts; anything else is
+  // a promise the host's operation settles.
+  const sent = native.fetch(request.method, request.url, Headers.flat(request.headers), body, cfJson);
+  const pending = Array.isArray(sent) ? Promise.resolve(api.makeResponse(sent[0], sent[1], sent[2], sent[3])) : sent;
   const response = signal
     ? await new Promise((resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });

@@ -1,0 +1,77 @@
+"""A request in flight through the network: the record a host carries for it (``Flight``), the
+handle a simulator holds (``Pending``), and small helpers of the PoP's exchanges."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from edgert._core import Request, Response
+from edgert.geo import Client
+from edgert.latency import Phases
+from edgert.pops import Pop
+from edgert.trace import EdgeResponse, Trace
+
+__all__ = ["PLAIN_RESULTS", "Flight", "Pending", "bad_gateway", "no_internet", "served"]
+
+
+def bad_gateway(message: str) -> Response:
+    """The PoP's own 502, when the origin cannot be reached."""
+    return Response(message, status=502, headers={"content-type": "text/plain"})
+
+
+def no_internet(request: Request) -> Response:
+    """Virtual time's default answer to a subrequest for a host the origin does not serve."""
+    return bad_gateway(f"no Internet in virtual time for {request.url}")
+
+
+#: Handler results that are certainly not awaitable (skips ``inspect.isawaitable``).
+PLAIN_RESULTS = (Response, str, bytes, tuple, dict, list)
+
+
+def served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
+    """An origin leg with the origin's time and the response's transfer filled in."""
+    return Phases(
+        dns_ms=leg.dns_ms,
+        connect_ms=leg.connect_ms,
+        tls_ms=leg.tls_ms,
+        request_ms=leg.request_ms,
+        server_ms=server_ms,
+        transfer_ms=transfer_ms,
+        cwnd_segments=leg.cwnd_segments,
+    )
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class Flight:
+    """One client request in flight through the network (the host's task context).
+
+    ``outstanding`` and ``busy_since`` track the origin requests in flight, so that
+    ``trace.origin_ms`` counts time during which at least one was outstanding.
+    """
+
+    trace: Trace
+    pop: Pop
+    client: Client
+    request: Request
+    worker: str | None
+    client_rtt_ms: float
+    bandwidth_mbps: float
+    cwnd_segments: int
+    ray: str
+    arrived: float = 0.0
+    responded: bool = False
+    outstanding: int = 0
+    busy_since: float = 0.0
+    origin_wall_ms: float = 0.0
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class Pending:
+    """A request submitted in virtual time; ``response`` is set once its last byte arrived."""
+
+    trace: Trace
+    response: EdgeResponse | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.response is not None

@@ -1,0 +1,782 @@
+"""The edge network you embed: PoPs, anycast, routes to workers, an origin, and a clock.
+
+Theory of operation
+-------------------
+A request from a :class:`~edgert.geo.Client` goes through four stages:
+
+1. **Anycast.** The client reaches a PoP (:class:`~edgert.routing.AnycastRouter`: its nearest,
+   or a farther one for the share BGP misroutes, by the client's own ``anycast_u``).
+2. **The client's leg.** The latency model gives the leg's base RTT (propagation plus the
+   client's access round trip), a DNS lookup (cached by default), the handshakes of a new
+   connection (TCP + TLS 1.3) or none on a connection the client already has open to that PoP,
+   and the round trip that carries the request. The PoP fills ``request.cf``.
+3. **At the PoP.** The most specific route (:mod:`edgert.routes`) names a worker; each PoP runs
+   its own core (its own isolates) per worker, created on the PoP's first request. With no
+   route, or a route without a worker, the PoP forwards the request to the origin
+   (pass-through). A worker's ``fetch()`` to a host the origin serves goes to the origin over the
+   PoP-to-origin leg (pooled, warm connections); other hosts go out to the Internet. The PoP
+   forwards what the worker sends, headers it added included, plus ``cf-ray``,
+   ``cf-ipcountry`` and ``x-forwarded-proto``.
+4. **The response** travels back: half the request round trip, then slow start and
+   serialisation at the client's bandwidth.
+
+Two clocks drive the same cores through the same host abstraction (:mod:`edgert.host`):
+
+- ``clock="virtual"``: a :class:`~edgert.host.VirtualTimeHost`. Every stage above is an event
+  at now + modelled latency; the origin's Python handler runs when the request reaches it, then
+  the origin's service time passes. Nothing sleeps; the same seed gives the same outcomes and
+  the same timings (worker CPU time is not charged unless ``cpu_time`` says so, since measured
+  CPU time differs between runs).
+- ``clock="real"``: a :class:`~edgert.host.RealTimeHost` on the running asyncio loop. The
+  origin is a real HTTP server (or the handler, called in-process); timers and subrequests take
+  real time. The trace still models both network legs (a process on 127.0.0.1 has none) and adds
+  the measured origin time and worker CPU time. With ``emulate=True`` the host also sleeps each
+  modelled network leg, so that the wall clock shows what the trace models (for demos and for
+  testing clients against realistic latency).
+
+Randomness (access jitter, queueing) comes from one ``random.Random(seed)`` drawn in event order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import itertools
+import json
+import os
+import random
+import time
+import weakref
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from edgert._core import CoreWorker, Operation, Request, Response
+from edgert.errors import ConfigError
+from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
+from edgert.geo import Client, request_cf
+from edgert.host.realtime import RealTimeHost
+from edgert.host.virtual import VirtualTimeHost
+from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
+from edgert.origin import Origin, as_response
+from edgert.pops import Pop, load_pops
+from edgert.routes import Route, RouteSpec, RouteTable, split_url
+from edgert.routing import AnycastRouter, RoutingParams
+from edgert.trace import EdgeResponse, Trace
+from edgert.worker import Worker, _LoopThread
+
+__all__ = ["Network", "Pending"]
+
+Clock = Literal["real", "virtual"]
+WorkerSpec = Worker | str | os.PathLike[str] | Mapping[str, Any]
+InternetHandler = Any  # Callable[[Request], Response | tuple[Response, float]]
+
+_TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
+
+
+#: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
+_CACHE_ENTRIES = 1 << 16
+
+
+def _derive_seed(base: int, *parts: str) -> int:
+    digest = hashlib.blake2b("/".join((str(base), *parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def _as_worker(name: str, spec: WorkerSpec) -> Worker:
+    if isinstance(spec, Worker):
+        return spec
+    if isinstance(spec, str):
+        return Worker(spec, name=f"{name}.js")
+    if isinstance(spec, os.PathLike):
+        return Worker.from_file(spec)
+    if isinstance(spec, Mapping):
+        options = dict(spec)
+        if "path" in options:
+            return Worker.from_file(options.pop("path"), **options)
+        if "source" not in options:
+            raise ConfigError(f"worker {name!r}: give a source or a path")
+        options.setdefault("name", f"{name}.js")
+        return Worker(options.pop("source"), **options)
+    raise ConfigError(f"worker {name!r}: a Worker, source text, a path or a mapping: {spec!r}")
+
+
+class Network:
+    """An edge network: PoPs, anycast routing, workers on routes, an origin, and a clock.
+
+    ``pops``: a preset (``"demo"``, ``"global"``, ...) or PoPs / IATA codes (see
+    :func:`edgert.pops.load_pops`). ``workers``: name -> :class:`Worker`, source text, a path,
+    or a mapping of :class:`Worker` options (with ``source`` or ``path``). ``routes``: patterns
+    (see :mod:`edgert.routes`) as :class:`Route`, ``(pattern, worker)`` pairs or mappings; with
+    one worker and no routes, the worker takes every request. ``clock``: ``"virtual"`` or
+    ``"real"``; by default real when the origin has a URL and no handler. ``seed`` makes every
+    draw reproducible (and seeds each PoP's workers unless they have their own seed).
+
+    Options: ``latency`` (a :class:`LatencyModel` or :class:`LatencyParams`), ``routing``
+    (:class:`RoutingParams`), ``protocol`` and ``tls`` of client connections, ``dns_cached``
+    (clients have the name cached; default True), ``cpu_time`` (the worker CPU time charged to a
+    request: ``"measured"``, a fixed number of ms, or ``None``: measured in real time, 0 in
+    virtual time), ``wall_timeout_s`` per request, ``internet`` (virtual time: a handler for
+    subrequests to hosts the origin does not serve, returning a response or ``(response,
+    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
+    ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
+    the trace models; off by default).
+    """
+
+    def __init__(
+        self,
+        pops: str | Iterable[str | Pop] = "demo",
+        origin: Origin | None = None,
+        workers: Mapping[str, WorkerSpec] | None = None,
+        routes: Sequence[RouteSpec] | None = None,
+        *,
+        seed: int | None = None,
+        clock: Clock | None = None,
+        latency: LatencyModel | LatencyParams | None = None,
+        routing: RoutingParams | None = None,
+        protocol: HttpProtocol = "HTTP/2",
+        tls: TlsVersion = "1.3",
+        dns_cached: bool = True,
+        cpu_time: float | Literal["measured"] | None = None,
+        wall_timeout_s: float = 30.0,
+        internet: InternetHandler | None = None,
+        internet_latency_s: float = 0.05,
+        start: float = 1_700_000_000.0,
+        emulate: bool = False,
+    ) -> None:
+        self.pops: tuple[Pop, ...] = load_pops(pops)
+        self.router = AnycastRouter(self.pops, routing)
+        self._pop_index = {p.code: p for p in self.pops}
+        if origin is None:
+            raise ConfigError("a Network needs an origin (edgert.Origin(url=... or handler=...))")
+        self.origin = origin
+        if clock is None:
+            clock = "real" if origin.handler is None else "virtual"
+        if clock not in ("real", "virtual"):
+            raise ConfigError(f"clock must be 'real' or 'virtual': {clock!r}")
+        if clock == "virtual" and origin.handler is None:
+            raise ConfigError("virtual time needs Origin(handler=...): it cannot reach a URL")
+        self.clock: Clock = clock
+        if isinstance(latency, LatencyParams):
+            latency = LatencyModel(latency)
+        self.model = latency if latency is not None else LatencyModel()
+        self.protocol: HttpProtocol = protocol
+        self.tls: TlsVersion = tls
+        self.dns_cached = dns_cached
+        if (
+            cpu_time is not None
+            and cpu_time != "measured"
+            and (not isinstance(cpu_time, int | float) or not cpu_time >= 0)
+        ):
+            raise ConfigError(f"cpu_time must be 'measured', None or ms >= 0: {cpu_time!r}")
+        self.cpu_time = cpu_time
+        self.wall_timeout_s = wall_timeout_s
+        self.seed = seed
+        if emulate and clock != "real":
+            raise ConfigError("emulate=True sleeps modelled latency: it needs clock='real'")
+        self.emulate = emulate
+        self.workers: dict[str, Worker] = {
+            name: _as_worker(name, spec) for name, spec in (workers or {}).items()
+        }
+        if routes is None:
+            if len(self.workers) > 1:
+                raise ConfigError("several workers need routes saying which URLs each takes")
+            routes = [Route("*/*", name) for name in self.workers]
+        self.routes = RouteTable(routes, list(self.workers))
+        self._rng = random.Random(seed)
+        self._ray = itertools.count(1)
+        self._cores: dict[tuple[str, str], CoreWorker] = {}
+        self._core_pop: dict[int, Pop] = {}
+        self._open: dict[tuple[Client, str], int] = {}
+        self._internet = internet or no_internet
+        self._internet_latency_s = internet_latency_s
+        self._virtual: VirtualTimeHost | None = None
+        if clock == "virtual":
+            self._virtual = VirtualTimeHost(
+                start=start, wall_timeout_s=wall_timeout_s, upstream=self._virtual_upstream
+            )
+        self._real_hosts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RealTimeHost] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._named_clients: dict[str, Client] = {}
+        # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
+        self._client_paths: dict[tuple[Client, str], float] = {}
+        self._origin_rtts: dict[str, float] = {}
+        self._cf_json: dict[tuple[Client, str], str] = {}
+        self._route_cache: dict[str, Route | None] = {}
+        self._loop_thread: _LoopThread | None = None
+        self._lock = asyncio.Lock()
+
+    # -- configuration ---------------------------------------------------------------------------
+
+    def mark_down(self, code: str) -> None:
+        """Takes a PoP out of anycast: its clients go to their next PoP."""
+        self.router.mark_down(code)
+
+    def mark_up(self, code: str) -> None:
+        """Puts a PoP back into anycast."""
+        self.router.mark_up(code)
+
+    def now(self) -> float:
+        """The network's clock, in seconds since the epoch."""
+        return self._virtual.now() if self._virtual is not None else time.time()
+
+    def core(self, pop: str, worker: str) -> CoreWorker:
+        """The core running ``worker`` at PoP ``pop`` (created on first use)."""
+        return self._core(self._pop(pop), worker)[0]
+
+    def _route(self, url: str) -> Route | None:
+        """The route of a URL, memoised (simulators send the same URLs again and again)."""
+        try:
+            return self._route_cache[url]
+        except KeyError:
+            pass
+        if len(self._route_cache) >= 4096:
+            self._route_cache.clear()
+        route = self._route_cache[url] = self.routes.match(url)
+        return route
+
+    def _pop(self, code: str) -> Pop:
+        found = self._pop_index.get(code.upper())
+        if found is None:
+            raise ConfigError(f"PoP {code!r} is not in this network")
+        return found
+
+    def _core(self, pop: Pop, name: str) -> tuple[CoreWorker, bool]:
+        key = (pop.code, name)
+        core = self._cores.get(key)
+        if core is not None:
+            return core, False
+        if name not in self.workers:
+            raise ConfigError(f"unknown worker {name!r}")
+        worker = self.workers[name]
+        base = worker.seed if worker.seed is not None else self.seed
+        seed = None if base is None else _derive_seed(base, name, pop.code)
+        core = worker.new_core(now=self.now(), seed=seed)
+        self._cores[key] = core
+        self._core_pop[id(core)] = pop
+        return core, True
+
+    # -- the client's leg ------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        url: str,
+        client: Client | str | None,
+        method: str,
+        headers: Any,
+        body: bytes | str | None,
+        pop: str | None,
+        dns_cached: bool | None,
+    ) -> Flight:
+        if client is None:
+            raise ConfigError("fetch needs a client, e.g. client=edgert.Client(city='Tokyo')")
+        if isinstance(client, str):
+            named = self._named_clients.get(client)
+            if named is None:
+                named = self._named_clients[client] = Client(city=client)
+            client = named
+        where = self._pop(pop) if pop is not None else self.router.route_client(client)
+        route = self._route(url)
+        worker = route.worker if route is not None else None
+        model, p, rng = self.model, self.model.params, self._rng
+        access = (
+            client.access_ms if client.access_ms is not None else p.access_median_ms(client.access)
+        )
+        key = (client, where.code)
+        propagation = self._client_paths.get(key)
+        if propagation is None:
+            if len(self._client_paths) >= _CACHE_ENTRIES:  # caches of pure values: bounded
+                self._client_paths.clear()
+                self._cf_json.clear()
+            propagation = self._client_paths[key] = model.min_rtt_ms(client, where)
+        rtt = propagation + access + p.datacenter_access_ms
+        dns = model.dns_ms(
+            access, cached=self.dns_cached if dns_cached is None else dns_cached, rng=rng
+        )
+        cwnd = self._open.get(key)
+        connection: Connection = "new" if cwnd is None else "reused"
+        bandwidth = p.bandwidth_mbps(client.access)
+        leg = model.exchange(
+            rtt,
+            protocol=self.protocol,
+            tls=self.tls,
+            connection=connection,
+            bandwidth_mbps=bandwidth,
+            dns_ms=dns,
+            rng=rng,
+        )
+        cf = self._cf_json.get(key)
+        if cf is None:
+            # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
+            cf = self._cf_json[key] = json.dumps(
+                request_cf(
+                    client,
+                    where,
+                    http_protocol=self.protocol,
+                    tls_version=_TLS_NAMES.get(self.tls, ""),
+                    client_tcp_rtt_ms=rtt,
+                )
+            )
+        request = Request(url, method=method, headers=headers, body=body, cf=cf)
+        trace = Trace(
+            url=url,
+            pop=where.code,
+            clock=self.clock,
+            worker=worker,
+            route=route.pattern if route is not None else None,
+            client_city=client.city,
+            connection=connection,
+            dns_ms=leg.dns_ms,
+            connect_ms=leg.connect_ms,
+            tls_ms=leg.tls_ms,
+            request_ms=leg.request_ms,
+            client_rtt_ms=rtt,
+            origin_rtt_ms=self._origin_rtt(where),
+        )
+        return Flight(
+            trace=trace,
+            pop=where,
+            client=client,
+            request=request,
+            worker=worker,
+            client_rtt_ms=rtt,
+            bandwidth_mbps=bandwidth,
+            cwnd_segments=cwnd if cwnd is not None else p.initial_window_segments,
+            ray=f"{next(self._ray):016x}-{where.code}",
+        )
+
+    def _arrival_s(self, trace: Trace) -> float:
+        return (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
+
+    def _to_client(self, flight: Flight, response: Response) -> None:
+        """Closes the accounting of the PoP's part; sets the CPU charge and the way back."""
+        trace = flight.trace
+        trace.status = response.status
+        stats = response.stats
+        if stats is not None:
+            trace.worker_cpu_ms = stats.cpu_ms
+            trace.outcome = stats.outcome
+            trace.cold_start = trace.cold_start or stats.cold_start
+        elif flight.worker is None:
+            trace.outcome = "passthrough"
+        if self.cpu_time == "measured" or (self.cpu_time is None and self.clock == "real"):
+            trace.worker_ms = trace.worker_cpu_ms
+        elif self.cpu_time is not None and flight.worker is not None:
+            trace.worker_ms = float(self.cpu_time)
+        transfer, window = self.model.transfer_ms(
+            len(response.body),
+            flight.client_rtt_ms,
+            bandwidth_mbps=flight.bandwidth_mbps,
+            cwnd_segments=flight.cwnd_segments,
+            rng=self._rng,
+        )
+        trace.transfer_ms = transfer
+        self._open[(flight.client, flight.pop.code)] = window
+
+    def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
+        headers = request.headers.items()
+        if flight is None:
+            return headers
+        have = {k.lower() for k, _ in headers}
+        extra = (
+            ("cf-ray", flight.ray),
+            ("cf-ipcountry", flight.client.country or "XX"),
+            ("x-forwarded-proto", split_url(flight.request.url)[0]),
+        )
+        return headers + [(k, v) for k, v in extra if k not in have]
+
+    def _origin_begin(self, flight: Flight | None, now: float) -> bool:
+        if flight is None:
+            return False
+        if flight.responded:
+            flight.trace.background_origin_requests += 1
+            return False
+        flight.trace.origin_requests += 1
+        if flight.outstanding == 0:
+            flight.busy_since = now
+        flight.outstanding += 1
+        return True
+
+    def _origin_end(self, flight: Flight | None, counted: bool, now: float) -> None:
+        if flight is None or not counted:
+            return
+        flight.outstanding -= 1
+        if flight.outstanding == 0 and not flight.responded:
+            flight.trace.origin_ms += (now - flight.busy_since) * 1000.0
+
+    def _origin_rtt(self, pop: Pop) -> float:
+        """Base RTT of the PoP-to-origin leg (cached per PoP: it has no random part)."""
+        rtt = self._origin_rtts.get(pop.code)
+        if rtt is None:
+            p = self.model.params
+            rtt = self._origin_rtts[pop.code] = self.model.rtt_ms(
+                pop,
+                self.origin.location,
+                path=self.origin.path,
+                access_a=p.datacenter_access_ms,
+                access_b=p.datacenter_access_ms,
+            )
+        return rtt
+
+    def _origin_leg(self, pop: Pop, rng: random.Random | None) -> tuple[float, Phases]:
+        p = self.model.params
+        rtt = self._origin_rtt(pop)
+        leg = self.model.exchange(
+            rtt,
+            protocol="HTTP/2" if self.protocol == "HTTP/3" else self.protocol,
+            tls=self.tls,
+            connection=self.origin.connection,
+            bandwidth_mbps=p.datacenter_bandwidth_mbps,
+            rng=rng,
+        )
+        return rtt, leg
+
+    # -- virtual time ----------------------------------------------------------------------------
+
+    def _virtual_upstream(
+        self, worker: CoreWorker, op: Operation, flight: Flight | None
+    ) -> Generator[Any, Any, Response]:
+        assert op.request is not None
+        _, host, _ = split_url(op.request.url)
+        if self.origin.serves(host):
+            pop = flight.pop if flight is not None else self._core_pop[id(worker)]
+            return self._virtual_origin(op.request, pop, flight)
+        return self._virtual_internet(op.request, flight)
+
+    def _virtual_internet(
+        self, request: Request, flight: Flight | None
+    ) -> Generator[Any, Any, Response]:
+        if flight is not None and not flight.responded:
+            flight.trace.subrequests += 1
+        answer = self._internet(request)
+        if inspect.isawaitable(answer):
+            answer = yield answer
+        response, latency = (
+            answer if isinstance(answer, tuple) else (answer, self._internet_latency_s)
+        )
+        yield latency
+        return as_response(response)
+
+    def _virtual_origin(
+        self, request: Request, pop: Pop, flight: Flight | None
+    ) -> Generator[Any, Any, Response]:
+        host = self._virtual
+        assert host is not None and self.origin.handler is not None
+        forwarded = Request(
+            request.url,
+            method=request.method,
+            headers=self._forwarded(request, flight),
+            body=request.body,
+        )
+        rtt, leg = self._origin_leg(pop, self._rng)
+        counted = self._origin_begin(flight, host.now())
+        try:
+            yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
+            result = self.origin.handler(forwarded)
+            if not isinstance(result, PLAIN_RESULTS) and inspect.isawaitable(result):
+                result = yield result
+            if isinstance(result, tuple):
+                result, service_s = result
+            else:
+                service_s = self.origin.service_s(forwarded)
+            response = as_response(result)
+            p = self.model.params
+            transfer, _ = self.model.transfer_ms(
+                len(response.body),
+                rtt,
+                bandwidth_mbps=p.datacenter_bandwidth_mbps,
+                cwnd_segments=p.warm_window_segments
+                if self.origin.connection == "reused"
+                else p.initial_window_segments,
+                rng=self._rng,
+            )
+            yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
+            if counted and flight is not None:
+                flight.trace.origin_legs.append(served(leg, float(service_s) * 1000.0, transfer))
+            return response
+        finally:
+            self._origin_end(flight, counted, host.now())
+
+    def submit(
+        self,
+        url: str,
+        *,
+        client: Client | str | None = None,
+        method: str = "GET",
+        headers: Any = None,
+        body: bytes | str | None = None,
+        pop: str | None = None,
+        dns_cached: bool | None = None,
+    ) -> Pending:
+        """Virtual time: starts a request now; :meth:`run` moves time on. For simulators that
+        keep many requests in flight."""
+        host = self._virtual
+        if host is None:
+            raise ConfigError("submit() runs in virtual time; use fetch() in real time")
+        flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
+        pending = Pending(trace=flight.trace)
+        flight.trace.started_at = host.now()
+        host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))
+        return pending
+
+    def _arrive(self, flight: Flight, pending: Pending) -> None:
+        host = self._virtual
+        assert host is not None
+        flight.arrived = host.now()
+        if flight.worker is None:
+            gen = self._virtual_origin(flight.request, flight.pop, flight)
+
+            def finish(response: Response | None, error: BaseException | None) -> None:
+                answer = (
+                    response if response is not None else bad_gateway(f"origin failed: {error}")
+                )
+                self._virtual_responded(flight, pending, answer)
+
+            host.spawn(gen, finish)
+            return
+        core, created = self._core(flight.pop, flight.worker)
+        flight.trace.cold_start = created
+        timeout: list[Any] = []
+
+        def on_response(response: Response) -> None:
+            for handle in timeout:
+                handle.cancel()
+            self._virtual_responded(flight, pending, response)
+
+        record = host.start(core, flight.request, on_response, context=flight)
+        if record.response is None:
+            task = record.task
+            timeout.append(
+                host.at(
+                    host.now() + self.wall_timeout_s,
+                    lambda: host.handle(core, core.abort(task, host.now())),
+                )
+            )
+
+    def _virtual_responded(self, flight: Flight, pending: Pending, response: Response) -> None:
+        host = self._virtual
+        assert host is not None
+        now = host.now()
+        trace = flight.trace
+        if flight.outstanding > 0:
+            trace.origin_ms += (now - flight.busy_since) * 1000.0
+        flight.responded = True
+        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms)
+        self._to_client(flight, response)
+        back_s = (trace.worker_ms + trace.request_ms / 2 + trace.transfer_ms) / 1000.0
+
+        def delivered() -> None:
+            trace.finished_at = host.now()
+            trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
+            pending.response = EdgeResponse(response, trace)
+
+        host.at(now + back_s, delivered)
+
+    def run(self, until: float | None = None) -> None:
+        """Virtual time: processes events until none is left (or until ``until``)."""
+        if self._virtual is None:
+            raise ConfigError("run() drives the virtual clock; this network runs in real time")
+        self._virtual.run(until)
+
+    async def run_async(self, until: float | None = None) -> None:
+        """Like :meth:`run`, awaiting async origin handlers on the running loop."""
+        if self._virtual is None:
+            raise ConfigError("run() drives the virtual clock; this network runs in real time")
+        async with self._lock:
+            await self._virtual.run_async(until)
+
+    # -- real time -------------------------------------------------------------------------------
+
+    def _real_host(self) -> RealTimeHost:
+        key = asyncio.get_running_loop()
+        host = self._real_hosts.get(key)
+        if host is None:
+            host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
+            self._real_hosts[key] = host
+        return host
+
+    async def _real_upstream(self, worker: CoreWorker, op: Operation, flight: Any) -> Response:
+        assert op.request is not None
+        _, host, _ = split_url(op.request.url)
+        if self.origin.serves(host):
+            pop = flight.pop if flight is not None else self._core_pop[id(worker)]
+            return await self._real_origin(op.request, pop, flight)
+        if flight is not None and not flight.responded:
+            flight.trace.subrequests += 1
+        return await self._real_host().send(op.request)
+
+    async def _real_origin(self, request: Request, pop: Pop, flight: Flight | None) -> Response:
+        headers = self._forwarded(request, flight)
+        counted = self._origin_begin(flight, time.time())
+        rtt, leg = self._origin_leg(pop, self._rng)
+        began = time.perf_counter()
+        served_ms = transfer = 0.0
+        try:
+            if self.emulate:
+                await asyncio.sleep((leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0)
+            sent_at = time.perf_counter()
+            if self.origin.url is not None:
+                scheme_host_target = split_url(request.url)
+                url = self.origin.url + scheme_host_target[2]
+                have_host = any(k.lower() == "host" for k, _ in headers)
+                sent = headers if have_host else [*headers, ("host", scheme_host_target[1])]
+                response = await self._real_host().send(request, url=url, headers=sent)
+            else:
+                assert self.origin.handler is not None
+                forwarded = Request(
+                    request.url, method=request.method, headers=headers, body=request.body
+                )
+                result = self.origin.handler(forwarded)
+                if inspect.isawaitable(result):
+                    result = await result
+                if isinstance(result, tuple):
+                    result = result[0]
+                response = as_response(result)
+            served_ms = (time.perf_counter() - sent_at) * 1000.0
+            p = self.model.params
+            transfer, _ = self.model.transfer_ms(
+                len(response.body),
+                rtt,
+                bandwidth_mbps=p.datacenter_bandwidth_mbps,
+                cwnd_segments=p.warm_window_segments
+                if self.origin.connection == "reused"
+                else p.initial_window_segments,
+                rng=self._rng,
+            )
+            if self.emulate:
+                await asyncio.sleep((leg.request_ms / 2 + transfer) / 1000.0)
+        finally:
+            if counted and flight is not None:
+                # Real time: the PoP-to-origin network leg is modelled, the origin's time measured.
+                flight.outstanding -= 1
+                leg = served(leg, served_ms, transfer)
+                flight.trace.origin_legs.append(leg)
+                flight.trace.origin_ms += leg.total_ms
+                flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
+        return response
+
+    async def _fetch_real(self, flight: Flight) -> EdgeResponse:
+        host = self._real_host()
+        trace = flight.trace
+        trace.started_at = time.time()
+        began = time.perf_counter()
+        if self.emulate:
+            await asyncio.sleep(self._arrival_s(trace))
+        arrived = time.perf_counter()
+        response: Response
+        if flight.worker is None:
+            try:
+                response = await self._real_origin(flight.request, flight.pop, flight)
+            except Exception as exc:
+                response = bad_gateway(f"origin failed: {exc}")
+        else:
+            core, created = self._core(flight.pop, flight.worker)
+            trace.cold_start = created
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[Response] = loop.create_future()
+
+            def on_response(answer: Response) -> None:
+                flight.responded = True
+                if not future.done():
+                    future.set_result(answer)
+
+            record = host.start(core, flight.request, on_response, context=flight)
+            if not future.done():
+                try:
+                    await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
+                except TimeoutError:
+                    host.handle(core, core.abort(record.task, host.now()))
+            response = future.result()
+        flight.responded = True
+        at_pop_ms = (time.perf_counter() - arrived) * 1000.0
+        self._to_client(flight, response)
+        trace.wait_ms = max(0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms)
+        if self.emulate:
+            await asyncio.sleep((trace.request_ms / 2 + trace.transfer_ms) / 1000.0)
+        trace.finished_at = time.time()
+        trace.wall_ms = (time.perf_counter() - began) * 1000.0
+        return EdgeResponse(response, trace)
+
+    # -- the embedding API -----------------------------------------------------------------------
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        client: Client | str | None = None,
+        method: str = "GET",
+        headers: Any = None,
+        body: bytes | str | None = None,
+        pop: str | None = None,
+        dns_cached: bool | None = None,
+    ) -> EdgeResponse:
+        """Sends a request from ``client`` (a :class:`Client` or a city name) through the
+        network and returns the response with its :class:`Trace` (``response.trace``).
+
+        ``pop`` forces the PoP (instead of anycast); ``dns_cached`` overrides the network's
+        default. In virtual time the call returns once the clock has run out of events (the
+        request's background work included); in real time, once the response is known.
+        """
+        if self._virtual is None:
+            flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
+            return await self._fetch_real(flight)
+        pending = self.submit(
+            url,
+            client=client,
+            method=method,
+            headers=headers,
+            body=body,
+            pop=pop,
+            dns_cached=dns_cached,
+        )
+        await self.run_async()
+        assert pending.response is not None, "every request is answered once the clock runs out"
+        return pending.response
+
+    def fetch_sync(self, url: str, **options: Any) -> EdgeResponse:
+        """:meth:`fetch` for synchronous callers: runs the virtual clock in place (async origin
+        handlers must not await real I/O), or real time on a private event-loop thread."""
+        if self._virtual is not None:
+            pending = self.submit(url, **options)
+            self._virtual.run()
+            assert pending.response is not None
+            return pending.response
+        if self._loop_thread is None:
+            self._loop_thread = _LoopThread()
+        return self._loop_thread.run(self.fetch(url, **options))  # type: ignore[no-any-return]
+
+    async def aclose(self) -> None:
+        """Waits for background work on this loop and closes its HTTP client."""
+        host = self._real_hosts.pop(asyncio.get_running_loop(), None)
+        if host is not None:
+            await host.close()
+        if self._virtual is not None:
+            await self.run_async()
+
+    def close(self) -> None:
+        """Finishes background work of :meth:`fetch_sync` and stops its loop thread."""
+        if self._loop_thread is not None:
+            self._loop_thread.run(self.aclose(), timeout=30)
+            self._loop_thread.loop.call_soon_threadsafe(self._loop_thread.loop.stop)
+            self._loop_thread = None
+        elif self._virtual is not None:
+            self._virtual.run()
+
+    async def __aenter__(self) -> Network:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __enter__(self) -> Network:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Network {len(self.pops)} PoPs, {len(self.workers)} workers, "
+            f"origin in {self.origin.region}, {self.clock} time>"
+        )

@@ -1,0 +1,158 @@
+"""What a request through the network went through: the PoP, the worker, and time by phase.
+
+Phases, in the order the client lives them (ms): ``dns``, ``connect`` (TCP or QUIC handshake),
+``tls``, ``request`` (the client leg's round trip carrying the request and the first flight of the
+response), at the PoP ``origin`` (time during which at least one PoP-to-origin request of this
+request was outstanding, each a modelled network leg plus the origin's service time), ``kv`` and
+``cache`` (0 until the data stores exist), ``wait`` (other time at the PoP: timers, Internet
+subrequests), ``worker`` (CPU time charged to the request) and ``transfer`` (the rest of the
+response to the client: slow start and serialisation). ``total_ms`` is their sum. In virtual time
+it is exactly the time between the request's start and its last byte on the virtual clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from edgert._core import Headers, Response, Stats
+from edgert.latency import Phases
+
+__all__ = ["EdgeResponse", "Trace"]
+
+PHASES = (
+    "dns_ms",
+    "connect_ms",
+    "tls_ms",
+    "request_ms",
+    "origin_ms",
+    "kv_ms",
+    "cache_ms",
+    "wait_ms",
+    "worker_ms",
+    "transfer_ms",
+)
+
+
+@dataclass(slots=True)
+class Trace:
+    """One request through the network (see the module docstring for the phases).
+
+    ``edge_only`` says whether the PoP answered without going to the origin. Counts and phases
+    only cover work done before the response; ``background_origin_requests`` counts origin
+    requests made after it (``ctx.waitUntil``).
+    """
+
+    url: str
+    pop: str
+    clock: str
+    worker: str | None = None
+    route: str | None = None
+    client_city: str | None = None
+    connection: str = "new"
+    dns_ms: float = 0.0
+    connect_ms: float = 0.0
+    tls_ms: float = 0.0
+    request_ms: float = 0.0
+    origin_ms: float = 0.0
+    kv_ms: float = 0.0
+    cache_ms: float = 0.0
+    wait_ms: float = 0.0
+    worker_ms: float = 0.0
+    transfer_ms: float = 0.0
+    #: CPU time the worker used, as the core measured it (``worker_ms`` is what was charged).
+    worker_cpu_ms: float = 0.0
+    origin_requests: int = 0
+    background_origin_requests: int = 0
+    subrequests: int = 0
+    cold_start: bool = False
+    outcome: str = ""
+    status: int = 0
+    #: Base round-trip times of the client's leg and of the PoP-to-origin leg, in ms.
+    client_rtt_ms: float = 0.0
+    origin_rtt_ms: float = 0.0
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    #: Measured wall-clock time of the call, in ms (real time); the virtual duration otherwise.
+    wall_ms: float = 0.0
+    #: Each PoP-to-origin exchange made before the response, phase by phase.
+    origin_legs: list[Phases] = field(default_factory=list)
+
+    @property
+    def edge_only(self) -> bool:
+        """True when the PoP answered without a request to the origin."""
+        return self.origin_requests == 0
+
+    @property
+    def total_ms(self) -> float:
+        """The request as the client sees it, first DNS packet to last byte."""
+        return float(sum(getattr(self, name) for name in PHASES))
+
+    def phases(self) -> dict[str, float]:
+        """The phases and the total, in ms."""
+        out = {name: float(getattr(self, name)) for name in PHASES}
+        out["total_ms"] = self.total_ms
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything, as plain data (for JSON)."""
+        out: dict[str, Any] = {
+            name: getattr(self, name) for name in self.__slots__ if name != "origin_legs"
+        }
+        out["origin_legs"] = [leg.as_dict() for leg in self.origin_legs]
+        out["edge_only"] = self.edge_only
+        out["total_ms"] = self.total_ms
+        return out
+
+
+class EdgeResponse:
+    """A response from the network: the worker's (or origin's) :class:`Response` and its
+    :class:`Trace`. Reads like a :class:`Response` (``status``, ``headers``, ``body``,
+    ``text()``, ``json()``, ...)."""
+
+    __slots__ = ("response", "trace")
+
+    def __init__(self, response: Response, trace: Trace) -> None:
+        self.response = response
+        self.trace = trace
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    @property
+    def status_text(self) -> str:
+        return self.response.status_text
+
+    @property
+    def ok(self) -> bool:
+        return self.response.ok
+
+    @property
+    def headers(self) -> Headers:
+        return self.response.headers
+
+    @property
+    def body(self) -> bytes:
+        return self.response.body
+
+    @property
+    def stats(self) -> Stats | None:
+        return self.response.stats
+
+    def text(self) -> str:
+        return self.response.text()
+
+    def json(self) -> Any:
+        return self.response.json()
+
+    def __iter__(self) -> Any:
+        """Unpacks as ``response, trace``."""
+        return iter((self.response, self.trace))
+
+    def __repr__(self) -> str:
+        return (
+            f"<EdgeResponse {self.status} via {self.trace.pop} "
+            f"{'edge only' if self.trace.edge_only else 'with origin'} "
+            f"{self.trace.total_ms:.1f} ms>"
+        )
