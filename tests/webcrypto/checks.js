@@ -52,6 +52,7 @@ const checks = {
       bad: await subtle.verify('HMAC', key, tampered, enc.encode('data')),
       short: await subtle.verify('HMAC', key, new Uint8Array(sig).slice(0, 16), enc.encode('data')),
       raw: hex(await subtle.exportKey('raw', key)) === hex(raw), jwk,
+      ownKeys: Reflect.ownKeys(key).length, json: JSON.stringify(key),
     };
   },
   async rfc4231() {

@@ -50,6 +50,8 @@ def test_hmac_round_trip_and_key_attributes() -> None:
     assert (out["sigLen"], out["isBuffer"], out["ok"]) == (32, True, True)
     assert out["bad"] is False and out["short"] is False
     assert out["raw"] is True
+    # The key material is not reachable from JavaScript: no own properties, nothing serialized.
+    assert out["ownKeys"] == 0 and out["json"] == "{}"
     jwk = out["jwk"]
     assert (jwk["kty"], jwk["alg"], jwk["ext"], jwk["key_ops"]) == (
         "oct",
