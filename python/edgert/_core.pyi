@@ -114,6 +114,8 @@ class CoreWorker:
         seed: int | None = None,
         now: float = 0.0,
         cache: CacheStore | None = None,
+        auth: JwtVerifier | None = None,
+        auth_forward: list[tuple[str, str]] | None = None,
     ) -> None: ...
     @property
     def format(self) -> str: ...

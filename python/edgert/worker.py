@@ -21,6 +21,7 @@ from edgert._core import CacheStore, CoreWorker, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
+from edgert.jwt import Verifier
 
 
 def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None) -> str:
@@ -61,6 +62,12 @@ class Worker:
     ``crypto.getRandomValues`` reproducible. ``cache`` is the PoP's :class:`edgert.cache.CacheStore`
     (shared by the workers of a PoP): ``caches`` and outbound ``fetch`` go through it; without
     one, outbound fetches are not cached and ``caches`` is private to this worker.
+
+    Route auth: with ``auth`` (an :class:`edgert.jwt.Verifier`), a request without a valid
+    ``Authorization: Bearer`` token gets 401 with ``WWW-Authenticate`` (RFC 6750) before any
+    JavaScript runs; a valid one reaches the worker with its claims as ``request.jwt``, and
+    ``forward_claims`` (claim -> header, e.g. ``{"sub": "X-User-Id"}``) copies claims into
+    request headers (client-sent headers of those names are removed first).
     """
 
     def __init__(
@@ -78,6 +85,8 @@ class Worker:
         seed: int | None = None,
         wall_timeout_s: float = 30.0,
         cache: CacheStore | None = None,
+        auth: Verifier | None = None,
+        forward_claims: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
@@ -92,6 +101,8 @@ class Worker:
             "min_isolates": min_isolates,
             "max_isolates": max_isolates,
             "cache": cache,
+            "auth": auth._native if auth is not None else None,
+            "auth_forward": list((forward_claims or {}).items()),
         }
         self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
         self._loop_thread: _LoopThread | None = None

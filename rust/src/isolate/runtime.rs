@@ -265,6 +265,7 @@ impl Isolate {
         task: TaskId,
         request: &Request,
         cf_json: Option<&str>,
+        claims_json: Option<&str>,
         now_ns: u64,
         cold_start: bool,
     ) -> Vec<Step> {
@@ -293,6 +294,10 @@ impl Isolate {
                 Some(json) => ctx.json_parse(json)?,
                 None => Value::new_undefined(ctx.clone()),
             };
+            let claims: Value = match claims_json {
+                Some(json) => ctx.json_parse(json)?,
+                None => Value::new_undefined(ctx.clone()),
+            };
             dispatch.call::<_, ()>((
                 task as f64,
                 request.method.as_str(),
@@ -300,6 +305,7 @@ impl Isolate {
                 flat_headers(&request.headers),
                 body,
                 cf,
+                claims,
             ))
         });
         self.collect(now_ms)

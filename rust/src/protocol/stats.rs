@@ -61,6 +61,8 @@ pub enum Outcome {
     IsolateDiscarded,
     /// The worker script failed to start (startup CPU limit, throw at top level).
     ScriptError,
+    /// Route auth refused the request (401) before the worker ran.
+    Unauthorized,
 }
 
 impl Outcome {
@@ -75,6 +77,7 @@ impl Outcome {
             Outcome::Canceled => "canceled",
             Outcome::IsolateDiscarded => "isolateDiscarded",
             Outcome::ScriptError => "scriptError",
+            Outcome::Unauthorized => "unauthorized",
         }
     }
 
@@ -94,6 +97,7 @@ impl Outcome {
             Outcome::Canceled => Some((504, "Error 1101: The request was canceled before the worker responded")),
             Outcome::IsolateDiscarded => Some((503, "Error 1102: Worker isolate was discarded")),
             Outcome::ScriptError => Some((500, "Error 1101: Worker script failed to start")),
+            Outcome::Unauthorized => Some((401, "invalid token")),
         }
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 /// A JWT verifier with a fixed policy; see `edgert.jwt.Verifier` for the documented face.
 #[pyclass(frozen, name = "JwtVerifier", module = "edgert._core")]
 pub struct PyJwtVerifier {
-    inner: Arc<Verifier>,
+    pub(crate) inner: Arc<Verifier>,
 }
 
 #[cold]

@@ -3,11 +3,13 @@
 use super::cache_store::PyCacheStore;
 use super::errors::error;
 use super::http::{PyRequest, PyResponse};
+use super::jwt::PyJwtVerifier;
 use super::protocol::{steps_to_py, PyStep};
 use crate::isolate::{compile, Limits};
 use crate::protocol::{OpResult, Outcome};
-use crate::worker::{LoadError, Worker, WorkerConfig};
+use crate::worker::{LoadError, RouteAuth, Worker, WorkerConfig};
 use pyo3::prelude::*;
+use std::sync::Arc;
 
 fn to_ns(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
@@ -36,7 +38,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -53,6 +55,8 @@ impl PyCoreWorker {
         seed: Option<u64>,
         now: f64,
         cache: Option<PyRef<'_, PyCacheStore>>,
+        auth: Option<PyRef<'_, PyJwtVerifier>>,
+        auth_forward: Option<Vec<(String, String)>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -76,6 +80,12 @@ impl PyCoreWorker {
             max_isolates,
             seed,
             cache: cache.map(|c| c.inner.clone()),
+            auth: auth.map(|v| {
+                Arc::new(RouteAuth {
+                    verifier: v.inner.clone(),
+                    forward: auth_forward.unwrap_or_default(),
+                })
+            }),
         };
         let source = source.to_owned();
         let name = name.to_owned();

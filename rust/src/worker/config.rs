@@ -1,9 +1,11 @@
 //! How a worker version is configured.
 
+use super::route_auth::RouteAuth;
 use crate::cache::SharedCache;
 use crate::isolate::Limits;
+use std::sync::Arc;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WorkerConfig {
     pub limits: Limits,
     /// `env` as JSON text: vars (strings or JSON values) and secrets.
@@ -20,6 +22,8 @@ pub struct WorkerConfig {
     /// and the cache outbound `fetch` goes through. `None`: outbound fetches are not cached and
     /// `caches` is private to this worker.
     pub cache: Option<SharedCache>,
+    /// Route auth: a JWT verifier that every request must pass before the worker runs.
+    pub auth: Option<Arc<RouteAuth>>,
 }
 
 impl Default for WorkerConfig {
@@ -32,6 +36,7 @@ impl Default for WorkerConfig {
             max_isolates: 64,
             seed: None,
             cache: None,
+            auth: None,
         }
     }
 }

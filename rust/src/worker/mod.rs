@@ -2,6 +2,8 @@
 
 mod config;
 mod pool;
+mod route_auth;
 
 pub use config::WorkerConfig;
 pub use pool::{LoadError, Worker};
+pub use route_auth::{AuthDecision, RouteAuth};

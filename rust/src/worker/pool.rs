@@ -10,6 +10,7 @@
 //! Each isolate has its own lock, so several host threads can run different isolates at once.
 
 use super::config::WorkerConfig;
+use super::route_auth::AuthDecision;
 use crate::cache::{CacheConfig, SharedCache};
 use crate::http::Request;
 use crate::http::Response;
@@ -273,12 +274,19 @@ impl Worker {
     /// Starts a request at host time `now_ns`.
     pub fn begin(&self, request: &Request, cf_json: Option<&str>, now_ns: u64) -> Vec<Step> {
         let task = self.next_task.fetch_add(1, Ordering::Relaxed) + 1;
+        let (request, claims_json) = match &self.config.auth {
+            None => (std::borrow::Cow::Borrowed(request), None),
+            Some(auth) => match auth.check(request, now_ns) {
+                AuthDecision::Denied(response) => return vec![unauthorized(task, response)],
+                AuthDecision::Allowed { request, claims_json } => (std::borrow::Cow::Owned(request), Some(claims_json)),
+            },
+        };
         let (isolate_id, isolate, cold) = match self.acquire(now_ns) {
             Ok(x) => x,
             Err(e) => return vec![startup_failure(task, e)],
         };
         let mut iso = isolate.lock();
-        let mut steps = iso.begin(task, request, cf_json, now_ns, cold);
+        let mut steps = iso.begin(task, &request, cf_json, claims_json.as_deref(), now_ns, cold);
         self.release(isolate_id, &iso, &steps);
         // The begun task's step comes first: hosts learn the task id from it.
         if let Some(pos) = steps.iter().position(|s| s.task == task) {
@@ -318,6 +326,28 @@ impl Worker {
     pub fn memory_bytes(&self) -> Vec<u64> {
         let isolates: Vec<_> = self.registry.lock().slots.iter().map(|s| s.isolate.clone()).collect();
         isolates.iter().map(|i| i.lock().memory_bytes()).collect()
+    }
+}
+
+/// The step of a request that route auth refused: no isolate, no JavaScript.
+fn unauthorized(task: TaskId, response: Response) -> Step {
+    Step {
+        task,
+        response: Some(response),
+        ops: Vec::new(),
+        done: true,
+        stats: Some(Stats {
+            cpu_ns: 0,
+            cold_start: false,
+            startup_ns: 0,
+            isolate_id: 0,
+            outcome: Outcome::Unauthorized,
+            error: None,
+            logs: Vec::new(),
+            ops: 0,
+            wall_ms: 0.0,
+            wait_until_errors: Vec::new(),
+        }),
     }
 }
 

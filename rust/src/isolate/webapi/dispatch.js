@@ -52,9 +52,9 @@ api.init = (handler, env, bindings) => {
     if (!listeners().length) throw new Error('The default export of the worker has no fetch() handler.');
     handler = undefined;
   }
-  return (taskId, method, url, flat, body, cf) => {
-    const request = Request[kInternal](method, url, flat, body, cf);
-    const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf]);
+  return (taskId, method, url, flat, body, cf, claims) => {
+    const request = Request[kInternal](method, url, flat, body, cf, claims);
+    const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf, claims]);
     let result;
     try {
       if (handler) result = handler.fetch(request, env, ctx);

@@ -3,12 +3,13 @@ const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', '
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
 class Request extends BodyBase {
-  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #fetcher = null;
+  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #fetcher = null; #jwt;
   constructor(input, init = {}) {
     super();
     if (input === kIncoming) {
       // An incoming request from the host: already validated, built lazily.
       this.#method = init.method; this.#url = init.url; this.#flat = init.flat; this.#cf = init.cf;
+      if (init.claims !== undefined) this.#jwt = Object.freeze(init.claims);
       if (init.body !== null) this[kSym.setBody]({ kind: 'bytes', value: init.body });
       return;
     }
@@ -56,8 +57,8 @@ class Request extends BodyBase {
       if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
     }
   }
-  static [kInternal](method, url, flat, body, cf) {
-    return new Request(kIncoming, { method, url, flat, body, cf });
+  static [kInternal](method, url, flat, body, cf, claims) {
+    return new Request(kIncoming, { method, url, flat, body, cf, claims });
   }
   get method() { return this.#method; }
   get url() { return this.#url; }
@@ -66,6 +67,8 @@ class Request extends BodyBase {
     return this.#headers;
   }
   get redirect() { return this.#redirect; }
+  // edgert: the claims of the token verified by route auth (undefined without route auth).
+  get jwt() { return this.#jwt; }
   get [kSym.signalOrNull]() { return this.#signal; }
   get signal() { if (this.#signal === null) this.#signal = new (lazyLoad('events').AbortController)().signal; return this.#signal; }
   get cf() { return this.#cf; }
