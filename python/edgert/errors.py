@@ -132,3 +132,19 @@ __all__ += [
 
 class CachePutError(EdgertError, TypeError):
     """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""
+
+
+class KvError(EdgertError):
+    """A Workers KV call failed (from Python; workers see JavaScript errors instead)."""
+
+
+class KvLimitError(KvError, ValueError):
+    """A KV call broke a limit: key > 512 bytes, value > 25 MiB, metadata > 1 KiB,
+    ``expiration_ttl`` < 60, a list limit outside 1..1000."""
+
+
+class KvRateLimited(KvError):
+    """More than one write per second to the same key (the central store's limit)."""
+
+
+__all__ += ["KvError", "KvLimitError", "KvRateLimited"]

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod http;
 pub mod isolate;
 pub mod jwt;
+pub mod kv;
 pub mod protocol;
 pub mod webcrypto;
 pub mod worker;

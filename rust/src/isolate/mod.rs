@@ -3,6 +3,7 @@
 mod cache_native;
 pub mod cpu;
 mod errors;
+mod kv_native;
 mod limits;
 mod native;
 mod prelude;

@@ -21,6 +21,7 @@ use super::state::JsFn;
 use super::state::{HostState, OpIds, Parked, ParkedKind, Settled, TaskState};
 use crate::cache::{Completion, SharedCache};
 use crate::http::{Headers, Request, Response};
+use crate::kv::SharedKv;
 use crate::protocol::{OpId, OpKind, OpResult, Operation, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
 use rquickjs::context::intrinsic;
@@ -58,6 +59,8 @@ pub struct IsolateSpec<'a> {
     pub caches: SharedCache,
     /// Outbound fetches go through `caches.default` (true when `caches` is the PoP's).
     pub fetch_through_cache: bool,
+    /// The KV replica `env` KV bindings read through (the PoP's, or the worker's own).
+    pub kv: SharedKv,
 }
 
 /// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
@@ -139,6 +142,7 @@ impl Isolate {
             spec.caches,
             spec.fetch_through_cache,
         )));
+        state.lock().kv = spec.kv;
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
@@ -317,6 +321,13 @@ impl Isolate {
         let Some(parked) = self.state.lock().parked.remove(&op) else {
             return Vec::new();
         };
+        if parked.kind == ParkedKind::Kv {
+            let settle = super::kv_native::complete(&self.state, op, result, now_ns);
+            self.turn(parked.task, now_ns, move |ctx| {
+                super::kv_native::settle(ctx, parked, settle)
+            });
+            return self.collect(now_ms);
+        }
         let (parked, result) = if parked.kind == ParkedKind::CachedFetch {
             match self.through_cache(op, parked, result, now_ns) {
                 Some(pair) => pair,
@@ -436,8 +447,14 @@ impl Isolate {
         {
             let mut st = self.state.lock();
             st.parked.retain(|_, p| p.task != task);
-            let HostState { parked, cache_ops, .. } = &mut *st;
+            let HostState {
+                parked,
+                cache_ops,
+                kv_ops,
+                ..
+            } = &mut *st;
             cache_ops.retain(|id, _| parked.contains_key(id));
+            kv_ops.retain(|id, _| parked.contains_key(id));
             if let Some(t) = st.tasks.get_mut(&task) {
                 t.settled.get_or_insert(Settled::Failed {
                     outcome: Outcome::Canceled,
@@ -498,6 +515,7 @@ impl Isolate {
         if let Some((_, reason)) = &self.broken {
             st.parked.clear();
             st.cache_ops.clear();
+            st.kv_ops.clear();
             let current = st.current_task;
             let reason = reason.clone();
             let outcome = self.broken.as_ref().map(|b| b.0).unwrap_or(Outcome::Exception);
@@ -606,6 +624,7 @@ fn task_stats(
         ops: t.ops,
         wall_ms: (now_ms - meta.started_ms).max(0.0),
         wait_until_errors: t.wait_until_errors.clone(),
+        kv_reads: t.kv_reads.clone(),
     }
 }
 

@@ -5,6 +5,7 @@ mod cache_store;
 mod errors;
 mod http;
 mod jwt;
+mod kv;
 mod protocol;
 mod stats;
 mod worker;
@@ -26,5 +27,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     jwt::register(m)?;
     cache::register(m)?;
     cache_store::register(m)?;
+    kv::register(m)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::route_auth::RouteAuth;
 use crate::cache::SharedCache;
 use crate::isolate::Limits;
+use crate::kv::SharedKv;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct WorkerConfig {
     pub cache: Option<SharedCache>,
     /// Route auth: a JWT verifier that every request must pass before the worker runs.
     pub auth: Option<Arc<RouteAuth>>,
+    /// The PoP's KV replica, shared by the workers of the PoP (`None`: a private one).
+    pub kv: Option<SharedKv>,
 }
 
 impl Default for WorkerConfig {
@@ -37,6 +40,7 @@ impl Default for WorkerConfig {
             seed: None,
             cache: None,
             auth: None,
+            kv: None,
         }
     }
 }

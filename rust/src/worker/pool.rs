@@ -15,6 +15,7 @@ use crate::cache::{CacheConfig, SharedCache};
 use crate::http::Request;
 use crate::http::Response;
 use crate::isolate::{Isolate, IsolateSpec, OpIds, Script, StartupError};
+use crate::kv::SharedKv;
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -69,6 +70,8 @@ pub struct Worker {
     seed_counter: AtomicU64,
     /// `caches` of this worker's isolates: the PoP's cache, or a private one.
     caches: SharedCache,
+    /// The KV replica its isolates read through: the PoP's, or a private one.
+    kv: SharedKv,
 }
 
 /// Pool counters, for the host and the benchmarks.
@@ -94,8 +97,10 @@ impl Worker {
             .cache
             .clone()
             .unwrap_or_else(|| SharedCache::new(CacheConfig::default()));
+        let kv = config.kv.clone().unwrap_or_default();
         let worker = Worker {
             caches,
+            kv,
             script: Arc::new(script),
             config,
             op_ids: OpIds::default(),
@@ -171,6 +176,7 @@ impl Worker {
             now_ns,
             caches: self.caches.clone(),
             fetch_through_cache: self.config.cache.is_some(),
+            kv: self.kv.clone(),
         });
         if iso.is_ok() {
             self.registry.lock().created += 1;
@@ -347,6 +353,7 @@ fn unauthorized(task: TaskId, response: Response) -> Step {
             ops: 0,
             wall_ms: 0.0,
             wait_until_errors: Vec::new(),
+            kv_reads: Vec::new(),
         }),
     }
 }
@@ -369,6 +376,7 @@ fn startup_failure(task: TaskId, e: StartupError) -> Step {
             ops: 0,
             wall_ms: 0.0,
             wait_until_errors: Vec::new(),
+            kv_reads: Vec::new(),
         }),
     }
 }

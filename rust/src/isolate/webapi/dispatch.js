@@ -40,10 +40,23 @@ const failed = (ctx, e) => {
   fetch(ctx[kSym.original]()).then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
 };
 
+// KV namespace bindings (`{"name", "type": "kv", "namespace"}`): `env.NAME`, created on first
+// use so that a worker that never touches KV never loads the module.
+const bindKv = (env, bindings) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'kv') continue;
+    let ns;
+    Object.defineProperty(env, b.name, {
+      enumerable: true,
+      get: () => ns || (ns = new (lazyLoad('kv').KVNamespace)(kInternal, String(b.namespace))),
+    });
+  }
+};
+
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 api.init = (handler, env, bindings) => {
-  void bindings;
+  bindKv(env, bindings);
   Object.freeze(env);
   const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)

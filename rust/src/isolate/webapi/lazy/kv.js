@@ -1,0 +1,90 @@
+// Workers KV: `env.NAME` is a KVNamespace. A read the PoP's replica holds is answered inside
+// native.kvGet, synchronously, and the promise resolves at once; a miss, a write and a list are
+// operations the host performs (the central store). Loaded on a worker's first use of a binding.
+const TYPES = new Map([['text', 0], ['json', 1], ['arrayBuffer', 2], ['stream', 3]]);
+const STREAM = 3;
+
+// `get(key, type)` or `get(key, {type, cacheTtl})`: [typeCode, cacheTtl].
+const readOptions = (options) => {
+  let type = 'text';
+  let cacheTtl;
+  if (typeof options === 'string') type = options;
+  else if (options !== undefined && options !== null) {
+    if (typeof options !== 'object') throw new TypeError('The options argument of get() must be a type name or an object.');
+    if (options.type !== undefined) type = options.type;
+    if (options.cacheTtl !== undefined && options.cacheTtl !== null) {
+      cacheTtl = Number(options.cacheTtl);
+      if (!Number.isFinite(cacheTtl)) throw new TypeError(`cacheTtl must be a number of seconds, got ${String(options.cacheTtl)}`);
+    }
+  }
+  const code = TYPES.get(type);
+  if (code === undefined) throw new TypeError('Unknown response type. Possible types are "text", "arrayBuffer", "json", and "stream".');
+  return [code, cacheTtl];
+};
+
+const streamOf = (bytes) => (bytes === null ? null : new Response(bytes).body);
+const withMetadata = (pair, code) => ({ value: code === STREAM ? streamOf(pair[0]) : pair[0], metadata: pair[1], cacheStatus: null });
+const seconds = (v) => (v === undefined || v === null ? undefined : Number(v));
+
+class KVNamespace {
+  #id;
+  constructor(key, id) {
+    if (key !== kInternal) throw new TypeError('Illegal constructor');
+    this.#id = id;
+  }
+
+  get(key, options) {
+    try {
+      const [code, cacheTtl] = readOptions(options);
+      const r = native.kvGet(this.#id, String(key), code, cacheTtl, false);
+      if (r instanceof Promise) return code === STREAM ? r.then(streamOf) : r;
+      return Promise.resolve(code === STREAM ? streamOf(r) : r);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  getWithMetadata(key, options) {
+    try {
+      const [code, cacheTtl] = readOptions(options);
+      const r = native.kvGet(this.#id, String(key), code, cacheTtl, true);
+      if (r instanceof Promise) return r.then((pair) => withMetadata(pair, code));
+      return Promise.resolve(withMetadata(r, code));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async put(key, value, options) {
+    key = String(key);
+    let data;
+    if (typeof value === 'string') data = value;
+    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) data = asBytes(value);
+    else if (isObject(value) && typeof value.getReader === 'function') data = new Uint8Array(await new Response(value).arrayBuffer());
+    else throw new TypeError('KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values.');
+    const o = options === undefined || options === null ? {} : options;
+    if (typeof o !== 'object') throw new TypeError('The options argument of put() must be an object.');
+    const metadata = o.metadata === undefined || o.metadata === null ? undefined : JSON.stringify(o.metadata);
+    await native.kvPut(this.#id, key, data, seconds(o.expiration), seconds(o.expirationTtl), metadata);
+  }
+
+  async delete(key) {
+    await native.kvDelete(this.#id, String(key));
+  }
+
+  async list(options) {
+    const o = options === undefined || options === null ? {} : options;
+    if (typeof o !== 'object') throw new TypeError('The options argument of list() must be an object.');
+    const prefix = o.prefix === undefined || o.prefix === null ? undefined : String(o.prefix);
+    const limit = o.limit === undefined || o.limit === null ? undefined : Number(o.limit);
+    const cursor = o.cursor === undefined || o.cursor === null || o.cursor === '' ? undefined : String(o.cursor);
+    const result = await native.kvList(this.#id, prefix, limit, cursor);
+    result.cacheStatus = null;
+    return result;
+  }
+
+  get [Symbol.toStringTag]() { return 'KVNamespace'; }
+}
+
+defineGlobal('KVNamespace', KVNamespace);
+return { KVNamespace };
