@@ -55,6 +55,8 @@ class Stats:
     ops: int
     wall_ms: float
     wait_until_errors: list[str]
+    #: KV reads: ``(namespace, key, hit, version_ns, at)``.
+    kv_reads: list[tuple[str, str, bool, int, float]]
 
 class Response:
     def __init__(
@@ -89,6 +91,7 @@ class Operation:
     binding: str | None
     method: str | None
     args: str | None
+    data: bytes | None
 
 class Step:
     task: int
@@ -116,6 +119,7 @@ class CoreWorker:
         cache: CacheStore | None = None,
         auth: JwtVerifier | None = None,
         auth_forward: list[tuple[str, str]] | None = None,
+        kv: KvReplica | None = None,
     ) -> None: ...
     @property
     def format(self) -> str: ...
@@ -307,3 +311,35 @@ class HttpCache:
     def purge_tags(self, tags: list[str]) -> int: ...
     def purge_all(self) -> int: ...
     def metrics(self) -> dict[str, int]: ...
+
+# --- KV (rust/src/py/kv.rs) ---------------------------------------------------------------------
+
+class KvReplica:
+    """One PoP's KV replica, shared by the cores of that PoP."""
+
+    def __init__(
+        self, *, default_cache_ttl_s: int = 60, min_cache_ttl_s: int = 30, max_bytes: int = ...
+    ) -> None: ...
+    @property
+    def default_cache_ttl_s(self) -> int: ...
+    @property
+    def min_cache_ttl_s(self) -> int: ...
+    def entries(
+        self, namespace: str, now: float
+    ) -> list[tuple[str, bytes | None, str | None, int | None, int, float, float]]:
+        """``(key, value or None, metadata JSON or None, expiration or None, version_ns,
+        cached_at, cached_until)`` of the entries still served at ``now``, sorted by key."""
+    def namespaces(self) -> list[str]: ...
+    def purge(self, namespace: str, key: str | None = None) -> int: ...
+    def metrics(self) -> dict[str, int]: ...
+
+def kv_check_put(
+    key: str,
+    value_len: int,
+    metadata_json: str | None,
+    expiration: float | None,
+    expiration_ttl: float | None,
+    now: float,
+) -> int | None: ...
+def kv_check_key(op: str, key: str) -> None: ...
+def kv_check_list_limit(limit: float | None = None) -> int: ...

@@ -57,6 +57,8 @@ from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_intern
 from edgert.geo import Client, request_cf
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
+from edgert.kv import KvNamespace
+from edgert.kv.network import kv_service
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
 from edgert.pops import Pop, load_pops
@@ -143,6 +145,9 @@ class Network:
         internet_latency_s: float = 0.05,
         start: float = 1_700_000_000.0,
         emulate: bool = False,
+        state_dir: str | os.PathLike[str] | None = None,
+        kv_home: str = "IAD",
+        kv_cache: Mapping[str, Any] | None = None,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
@@ -198,6 +203,10 @@ class Network:
         self._real_hosts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RealTimeHost] = (
             weakref.WeakKeyDictionary()
         )
+        self.state_dir = state_dir
+        self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
+        if self._virtual is not None:
+            self._kv.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
         # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
         self._client_paths: dict[tuple[Client, str], float] = {}
@@ -252,10 +261,18 @@ class Network:
         worker = self.workers[name]
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code)
-        core = worker.new_core(now=self.now(), seed=seed)
+        core = worker.new_core(now=self.now(), seed=seed, kv=self._kv.replica(pop.code))
         self._cores[key] = core
         self._core_pop[id(core)] = pop
         return core, True
+
+    def kv(self, namespace_id: str) -> KvNamespace:
+        """A KV namespace of this network: seed it, read and write it at the central store,
+        and see what each PoP holds (``.replica(pop)``)."""
+        return self._kv.namespace(namespace_id)
+
+    def _kv_pop(self, worker: CoreWorker, flight: Flight | None) -> str:
+        return flight.pop.code if flight is not None else self._core_pop[id(worker)].code
 
     # -- the client's leg ------------------------------------------------------------------------
 
@@ -354,7 +371,10 @@ class Network:
         trace = flight.trace
         trace.status = response.status
         stats = response.stats
+        self._kv.responded(flight, self.now())
         if stats is not None:
+            if stats.kv_reads:
+                trace.kv_reads = self._kv.reads(flight.pop.code, stats.kv_reads)
             trace.worker_cpu_ms = stats.cpu_ms
             trace.outcome = stats.outcome
             trace.cold_start = trace.cold_start or stats.cold_start
@@ -562,8 +582,8 @@ class Network:
         if flight.outstanding > 0:
             trace.origin_ms += (now - flight.busy_since) * 1000.0
         flight.responded = True
-        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms)
         self._to_client(flight, response)
+        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms - trace.kv_ms)
         back_s = (trace.worker_ms + trace.request_ms / 2 + trace.transfer_ms) / 1000.0
 
         def delivered() -> None:
@@ -593,6 +613,7 @@ class Network:
         host = self._real_hosts.get(key)
         if host is None:
             host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
+            self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
         return host
 
@@ -691,7 +712,9 @@ class Network:
         flight.responded = True
         at_pop_ms = (time.perf_counter() - arrived) * 1000.0
         self._to_client(flight, response)
-        trace.wait_ms = max(0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms)
+        trace.wait_ms = max(
+            0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms - trace.kv_ms
+        )
         if self.emulate:
             await asyncio.sleep((trace.request_ms / 2 + trace.transfer_ms) / 1000.0)
         trace.finished_at = time.time()

@@ -17,11 +17,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CacheStore, CoreWorker, Request, Response
+from edgert._core import CacheStore, CoreWorker, KvReplica, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
+from edgert.kv import KvNamespace, KvService, KvStore
+
+
+def _kv_bindings(kv: Mapping[str, str] | None) -> list[dict[str, str]]:
+    out = []
+    for name, namespace in (kv or {}).items():
+        if not isinstance(name, str) or not name or not isinstance(namespace, str) or not namespace:
+            raise ConfigError(f"kv bindings map names to namespace ids: {name!r}: {namespace!r}")
+        out.append({"name": name, "type": "kv", "namespace": namespace})
+    return out
 
 
 def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None) -> str:
@@ -68,6 +78,11 @@ class Worker:
     JavaScript runs; a valid one reaches the worker with its claims as ``request.jwt``, and
     ``forward_claims`` (claim -> header, e.g. ``{"sub": "X-User-Id"}``) copies claims into
     request headers (client-sent headers of those names are removed first).
+
+    KV: ``kv`` maps binding names to namespace ids (``{"MY_KV": "my-namespace"}``): each is
+    ``env.NAME``, a Workers KV namespace. A standalone worker has a private in-memory store at
+    distance zero (seed it with :meth:`kv`); in a :class:`edgert.Network` the network's store
+    and each PoP's replica serve it.
     """
 
     def __init__(
@@ -87,6 +102,7 @@ class Worker:
         cache: CacheStore | None = None,
         auth: Verifier | None = None,
         forward_claims: Mapping[str, str] | None = None,
+        kv: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
@@ -103,21 +119,45 @@ class Worker:
             "cache": cache,
             "auth": auth._native if auth is not None else None,
             "auth_forward": list((forward_claims or {}).items()),
+            "bindings_json": json.dumps(_kv_bindings(kv)),
         }
-        self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
+        self.kv_bindings: dict[str, str] = dict(kv or {})
+        self._kv: KvService | None = None
+        replica: KvReplica | None = None
+        if self.kv_bindings:
+            self._kv = KvService(KvStore(), clock=time.time)
+            replica = self._kv.replica("local")
+        self.core = CoreWorker(source, seed=seed, now=time.time(), kv=replica, **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
         self._async_host: RealTimeHost | None = None
 
     def new_core(
-        self, *, now: float, seed: int | None = None, cache: CacheStore | None = None
+        self,
+        *,
+        now: float,
+        seed: int | None = None,
+        cache: CacheStore | None = None,
+        kv: KvReplica | None = None,
     ) -> CoreWorker:
         """Another core of this worker with the same script, bindings and limits (its own
         isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
-        ``cache`` is that PoP's store (a PoP never shares this worker's own store)."""
-        options = {**self._core_options, "cache": cache}
+        ``cache`` is that PoP's store, ``kv`` that PoP's KV replica (a PoP never shares this
+        worker's own)."""
+        options = {**self._core_options, "cache": cache, "kv": kv}
         return CoreWorker(self.source, seed=seed, now=now, **options)
+
+    def kv(self, namespace_id: str) -> KvNamespace:
+        """A namespace of this standalone worker's private KV store (to seed and inspect it)."""
+        if self._kv is None:
+            raise ConfigError("this worker has no KV bindings (Worker(..., kv={...}))")
+        return self._kv.namespace(namespace_id)
+
+    def _attach(self, host: RealTimeHost) -> RealTimeHost:
+        if self._kv is not None:
+            self._kv.attach(host, lambda worker, context: "local")
+        return host
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
@@ -144,7 +184,7 @@ class Worker:
         with self._lock:
             if self._loop_thread is None:
                 self._loop_thread = _LoopThread()
-                self._host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+                self._host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
             assert self._host is not None
             return self._loop_thread, self._host
 
@@ -186,7 +226,7 @@ class Worker:
         """Like :meth:`fetch`, on the running asyncio loop."""
         req = request if isinstance(request, Request) else Request(request, **init)
         if self._async_host is None:
-            self._async_host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+            self._async_host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
         return await self._async_host.fetch(self.core, req)
 
     async def aclose(self) -> None:

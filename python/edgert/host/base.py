@@ -45,6 +45,9 @@ class Host:
     def __init__(self) -> None:
         self.tasks: dict[TaskKey, TaskRecord] = {}
         self.background_errors: list[str] = []
+        #: Performers of other kinds of operations, by ``op.kind`` (e.g. ``"kv"``):
+        #: ``service(worker, op, context)`` performs it and later completes it on the worker.
+        self.services: dict[str, Callable[[CoreWorker, Operation, Any], None]] = {}
 
     def now(self) -> float:
         raise NotImplementedError
