@@ -123,6 +123,11 @@ class Network:
     latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
     the trace models; off by default).
+
+    Data: ``kv_home`` (an IATA code, default ``"IAD"``) is where KV's central store is; each PoP
+    caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
+    each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
+    ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
     """
 
     def __init__(

@@ -3,6 +3,7 @@ where it was made, and elsewhere only once the cached copy's cacheTtl ended."""
 
 from __future__ import annotations
 
+import pytest
 from kv_workers import at, network
 
 
@@ -148,6 +149,6 @@ def test_replica_inspection_from_python() -> None:
     value(net, "FRA", "k")
     entry = ns.replica("FRA")["k"]
     assert entry.value == b"v" and entry.metadata == {"owner": "me"}
-    assert entry.cached_until - entry.cached_at == 60.0
+    assert entry.cached_until - entry.cached_at == pytest.approx(60.0)
     assert ns.replica("SYD") == {}
     assert ns.replica("NOPE") == {}

@@ -135,7 +135,7 @@ class KvStore:
             last = self._last_write.get(slot)
             if last is not None and now - last < self.write_interval_s:
                 raise KvRateLimited("429 Too Many Requests")
-        self._last_write[slot] = now
+            self._last_write[slot] = now
         history = self._history.setdefault(slot, [])
         version = int(now * 1e9)
         if history and version <= history[-1]:
