@@ -99,11 +99,20 @@ fn a_write_is_visible_at_once_in_its_pop_only() {
     let (w_here, w_there) = (worker(&here), worker(&there));
     // `there` caches v0.
     let step = one(w_there.begin(&Request::get("https://a.test/"), None, T0));
-    one(w_there.complete(kv_op(&step).0.id, value(r#"{"found":true,"version":1}"#, Some("v0")), T0));
+    one(w_there.complete(
+        kv_op(&step).0.id,
+        value(r#"{"found":true,"version":1}"#, Some("v0")),
+        T0,
+    ));
     // `here` writes v1: a put operation carrying the bytes.
     let step = one(w_here.begin(&Request::get("https://a.test/put?v=v1"), None, T0 + SEC));
     let op = step.ops.first().unwrap();
-    let OpKind::Kv { method, value: data, .. } = &op.kind else { panic!() };
+    let OpKind::Kv {
+        method, value: data, ..
+    } = &op.kind
+    else {
+        panic!()
+    };
     assert_eq!((*method, data.as_ref().unwrap().as_bytes()), ("put", &b"v1"[..]));
     one(w_here.complete(op.id, value(r#"{"version":7}"#, None), T0 + SEC));
     let step = one(w_here.begin(&Request::get("https://a.test/"), None, T0 + 2 * SEC));

@@ -44,7 +44,7 @@ impl ValueType {
 #[derive(Debug)]
 pub enum KvPending {
     Get {
-        namespace: String,
+        namespace: Arc<str>,
         key: String,
         ty: ValueType,
         with_meta: bool,
@@ -80,7 +80,7 @@ pub enum KvSettle {
 /// Reads recorded per request at most (a worker reading in a loop keeps its stats bounded).
 const MAX_READS_RECORDED: usize = 1000;
 
-fn record(state: &Shared, namespace: String, key: String, hit: bool, version_ns: u64, at_ns: u64) {
+fn record(state: &Shared, namespace: Arc<str>, key: String, hit: bool, version_ns: u64, at_ns: u64) {
     let mut st = state.lock();
     let task = st.current_task;
     if let Some(t) = st.tasks.get_mut(&task) {
@@ -139,31 +139,41 @@ fn now(state: &Shared) -> u64 {
 fn get<'js>(
     ctx: &Ctx<'js>,
     state: &Shared,
-    namespace: String,
+    handle: u32,
     key: String,
     ty: ValueType,
     cache_ttl: Option<f64>,
     with_meta: bool,
 ) -> Result<Value<'js>> {
     let op = if with_meta { "GET_WITH_METADATA" } else { "GET" };
-    let (kv, now_ns) = {
-        let st = state.lock();
-        (st.kv.clone(), st.now_ns)
-    };
     limits::check_key(op, &key).map_err(|e| throw(ctx, e))?;
-    let min = kv.lock().config().min_cache_ttl_s;
-    let cache_ttl_s = limits::cache_ttl(op, cache_ttl, min).map_err(|e| throw(ctx, e))?;
-    let lookup = kv.lock().lookup(&namespace, &key, now_ns);
+    let (kv, now_ns, namespace) = {
+        let st = state.lock();
+        let ns = st.kv_namespaces.get(handle as usize).cloned();
+        (st.kv.clone(), st.now_ns, ns)
+    };
+    let Some(namespace) = namespace else {
+        return Err(Exception::throw_internal(ctx, "unknown KV namespace handle"));
+    };
+    let lookup = {
+        let mut replica = kv.lock();
+        let min = replica.config().min_cache_ttl_s;
+        let cache_ttl_s = limits::cache_ttl(op, cache_ttl, min).map_err(|e| throw(ctx, e))?;
+        match replica.lookup(&namespace, &key, now_ns) {
+            Lookup::Hit { value, version_ns } => Ok((value, version_ns)),
+            Lookup::Miss => Err(cache_ttl_s),
+        }
+    };
     match lookup {
-        Lookup::Hit { value, version_ns } => {
+        Ok((value, version_ns)) => {
             let out = answer(ctx, value.as_ref(), ty, with_meta);
             record(state, namespace, key, true, version_ns, now_ns);
             out
         }
-        Lookup::Miss => {
+        Err(cache_ttl_s) => {
             let args = serde_json::json!({ "key": key, "cacheTtl": cache_ttl_s }).to_string();
             let kind = OpKind::Kv {
-                namespace: namespace.clone(),
+                namespace: namespace.to_string(),
                 method: "get",
                 args,
                 value: None,
@@ -184,23 +194,31 @@ fn get<'js>(
     }
 }
 
-/// Adds `kvGet`, `kvPut`, `kvDelete`, `kvList` to the native object.
+/// Adds `kvOpen`, `kvGet`, `kvPut`, `kvDelete`, `kvList` to the native object.
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
+    let s = state.clone();
+    n.set(
+        "kvOpen",
+        Function::new(ctx.clone(), move |namespace: String| {
+            let mut st = s.lock();
+            let found = st.kv_namespaces.iter().position(|n| **n == *namespace);
+            found.unwrap_or_else(|| {
+                st.kv_namespaces.push(Arc::from(namespace));
+                st.kv_namespaces.len() - 1
+            }) as u32
+        })?,
+    )?;
+
     let s = state.clone();
     n.set(
         "kvGet",
         Function::new(
             ctx.clone(),
-            move |ctx: Ctx<'js>,
-                  namespace: String,
-                  key: String,
-                  ty: u32,
-                  cache_ttl: Opt<Option<f64>>,
-                  with_meta: bool| {
+            move |ctx: Ctx<'js>, handle: u32, key: String, ty: u32, cache_ttl: Opt<Option<f64>>, with_meta: bool| {
                 get(
                     &ctx,
                     &s,
-                    namespace,
+                    handle,
                     key,
                     ValueType::from_code(ty),
                     cache_ttl.0.flatten(),

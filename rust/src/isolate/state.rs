@@ -127,6 +127,8 @@ pub struct HostState {
     pub kv: SharedKv,
     /// KV calls in flight, by operation id.
     pub kv_ops: HashMap<OpId, KvPending>,
+    /// Namespace ids of the KV bindings, indexed by the handle `kvOpen` gave the prelude.
+    pub kv_namespaces: Vec<Arc<str>>,
 }
 
 impl HostState {
@@ -146,6 +148,7 @@ impl HostState {
             cache_ops: HashMap::new(),
             kv: SharedKv::default(),
             kv_ops: HashMap::new(),
+            kv_namespaces: Vec::new(),
         }
     }
 

@@ -17,7 +17,7 @@
 
 use super::limits::{DEFAULT_CACHE_TTL_S, MIN_CACHE_TTL_S};
 use super::value::KvValue;
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 /// How a replica caches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

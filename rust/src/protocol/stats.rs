@@ -129,7 +129,7 @@ pub struct Stats {
 /// One KV read of a request, as the core saw it; the host adds staleness (it knows the writes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KvReadStat {
-    pub namespace: String,
+    pub namespace: std::sync::Arc<str>,
     pub key: String,
     /// Served by the PoP's replica (no operation).
     pub hit: bool,

@@ -78,7 +78,7 @@ impl PyStats {
                 .iter()
                 .map(|r| {
                     (
-                        r.namespace.clone(),
+                        r.namespace.to_string(),
                         r.key.clone(),
                         r.hit,
                         r.version_ns,

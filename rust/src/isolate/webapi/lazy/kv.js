@@ -1,6 +1,7 @@
 // Workers KV: `env.NAME` is a KVNamespace. A read the PoP's replica holds is answered inside
 // native.kvGet, synchronously, and the promise resolves at once; a miss, a write and a list are
 // operations the host performs (the central store). Loaded on a worker's first use of a binding.
+const { kvOpen, kvGet } = native;
 const TYPES = new Map([['text', 0], ['json', 1], ['arrayBuffer', 2], ['stream', 3]]);
 const STREAM = 3;
 
@@ -28,17 +29,22 @@ const seconds = (v) => (v === undefined || v === null ? undefined : Number(v));
 
 class KVNamespace {
   #id;
+  #h;
   constructor(key, id) {
     if (key !== kInternal) throw new TypeError('Illegal constructor');
     this.#id = id;
+    this.#h = kvOpen(id);
   }
 
   get(key, options) {
     try {
+      // The common case first: get(key) of text. A hit comes back as the value itself, a miss
+      // as a promise; Promise.resolve() takes either.
+      if (options === undefined) return Promise.resolve(kvGet(this.#h, typeof key === 'string' ? key : String(key), 0, undefined, false));
       const [code, cacheTtl] = readOptions(options);
-      const r = native.kvGet(this.#id, String(key), code, cacheTtl, false);
-      if (r instanceof Promise) return code === STREAM ? r.then(streamOf) : r;
-      return Promise.resolve(code === STREAM ? streamOf(r) : r);
+      const r = kvGet(this.#h, String(key), code, cacheTtl, false);
+      if (code !== STREAM) return Promise.resolve(r);
+      return r instanceof Promise ? r.then(streamOf) : Promise.resolve(streamOf(r));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -47,7 +53,7 @@ class KVNamespace {
   getWithMetadata(key, options) {
     try {
       const [code, cacheTtl] = readOptions(options);
-      const r = native.kvGet(this.#id, String(key), code, cacheTtl, true);
+      const r = kvGet(this.#h, String(key), code, cacheTtl, true);
       if (r instanceof Promise) return r.then((pair) => withMetadata(pair, code));
       return Promise.resolve(withMetadata(r, code));
     } catch (e) {
