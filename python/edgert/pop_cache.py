@@ -42,7 +42,7 @@ class PassThrough:
     revalidate: Request | None = None
 
 
-def _origin_request(template: OriginRequest, body: bytes) -> Request:
+def _origin_request(template: OriginRequest, body: bytes | None) -> Request:
     return Request(template.url, method=template.method, headers=template.headers, body=body)
 
 
