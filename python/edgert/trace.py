@@ -5,9 +5,10 @@ Phases, in the order the client lives them (ms): ``dns``, ``connect`` (TCP or QU
 response), at the PoP ``origin`` (time during which at least one PoP-to-origin request of this
 request was outstanding, each a modelled network leg plus the origin's service time), ``kv``
 (time during which at least one KV operation, a miss or a write, was outstanding), ``cache`` (0
-for now), ``wait`` (other time at the PoP: timers, Internet subrequests), ``worker`` (CPU time charged to the request) and ``transfer`` (the rest of the
-response to the client: slow start and serialisation). ``total_ms`` is their sum. In virtual time
-it is exactly the time between the request's start and its last byte on the virtual clock.
+for now), ``wait`` (other time at the PoP: timers, Internet subrequests), ``worker`` (CPU time
+charged to the request) and ``transfer`` (the rest of the response to the client: slow start and
+serialisation). ``total_ms`` is their sum. In virtual time it is exactly the time between the
+request's start and its last byte on the virtual clock.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Trace:
     background_origin_requests: int = 0
     subrequests: int = 0
     cold_start: bool = False
+    #: ``cf-cache-status`` of a request the PoP passed through its cache (None otherwise).
+    cache_status: str | None = None
     outcome: str = ""
     status: int = 0
     #: Base round-trip times of the client's leg and of the PoP-to-origin leg, in ms.
