@@ -220,3 +220,42 @@ def test_python_handle_limits_and_seed_file(tmp_path) -> None:  # type: ignore[n
         Worker("export default { fetch: () => new Response('') }").kv("ns")
     with pytest.raises(ConfigError):
         Worker("export default { fetch: () => new Response('') }", kv={"KV": ""})
+
+
+def test_bulk_get() -> None:
+    seed = {"a": "1", "b": '{"x": 2}'}
+    body = (
+        "const m = await env.KV.get(['a', 'b', 'none']);"
+        "const j = await env.KV.get(['b'], 'json');"
+        "const w = await env.KV.getWithMetadata(['a'], { type: 'text' });"
+        "const errors = [];"
+        "for (const call of [() => env.KV.get(['a'], 'arrayBuffer'), () => env.KV.get([]),"
+        "  () => env.KV.get(Array.from({ length: 101 }, (_, i) => `k${i}`))])"
+        "  errors.push(await call().then(() => 'ok', (e) => e.name));"
+        "return [m instanceof Map, [...m], [...j], [...w], errors];"
+    )
+    assert run(body, seed) == {
+        "out": [
+            True,
+            [["a", "1"], ["b", '{"x": 2}'], ["none", None]],
+            [["b", {"x": 2}]],
+            [["a", {"value": "1", "metadata": None}]],
+            ["TypeError", "TypeError", "Error"],
+        ]
+    }
+
+
+def test_service_worker_scripts_see_bindings_as_globals() -> None:
+    source = """
+addEventListener('fetch', (event) => {
+  event.respondWith((async () => {
+    await MY_KV.put('k', 'from a service worker');
+    return new Response(await MY_KV.get('k'));
+  })());
+});
+"""
+    worker = Worker(source, kv={"MY_KV": "ns"})
+    try:
+        assert worker.fetch("https://example.com/").text() == "from a service worker"
+    finally:
+        worker.close()

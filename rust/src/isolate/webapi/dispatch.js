@@ -40,23 +40,23 @@ const failed = (ctx, e) => {
   fetch(ctx[kSym.original]()).then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
 };
 
-// KV namespace bindings (`{"name", "type": "kv", "namespace"}`): `env.NAME`, created on first
-// use so that a worker that never touches KV never loads the module.
-const bindKv = (env, bindings) => {
+// KV namespace bindings (`{"name", "type": "kv", "namespace"}`): `env.NAME` (and a global of
+// that name for service-worker scripts), created on first use so that a worker that never
+// touches KV never loads the module.
+const bindKv = (env, bindings, asGlobals) => {
   for (const b of Array.isArray(bindings) ? bindings : []) {
     if (!isObject(b) || b.type !== 'kv') continue;
     let ns;
-    Object.defineProperty(env, b.name, {
-      enumerable: true,
-      get: () => ns || (ns = new (lazyLoad('kv').KVNamespace)(kInternal, String(b.namespace))),
-    });
+    const get = () => ns || (ns = new (lazyLoad('kv').KVNamespace)(kInternal, String(b.namespace)));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
   }
 };
 
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 api.init = (handler, env, bindings) => {
-  bindKv(env, bindings);
+  bindKv(env, bindings, handler === undefined);
   Object.freeze(env);
   const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)

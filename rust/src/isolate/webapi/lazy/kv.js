@@ -25,6 +25,19 @@ const readOptions = (options) => {
 
 const streamOf = (bytes) => (bytes === null ? null : new Response(bytes).body);
 const withMetadata = (pair, code) => ({ value: code === STREAM ? streamOf(pair[0]) : pair[0], metadata: pair[1], cacheStatus: null });
+// `get([keys])` / `getWithMetadata([keys])`: a Map of each key to its value (or
+// {value, metadata}); text and json only, at most 100 keys (as on Workers).
+const MAX_BULK = 100;
+const bulk = async (ns, keys, options, withMeta) => {
+  if (keys.length === 0) throw new TypeError('KV bulk get needs at least one key.');
+  if (keys.length > MAX_BULK) throw new Error(`KV GET_BULK failed: 400 You can request a maximum of ${MAX_BULK} keys, got ${keys.length}.`);
+  const [code] = readOptions(options);
+  if (code > 1) throw new TypeError('KV bulk get supports only the "text" and "json" types.');
+  const names = keys.map((k) => String(k));
+  const values = await Promise.all(names.map((k) => (withMeta ? ns.getWithMetadata(k, options) : ns.get(k, options))));
+  return new Map(names.map((k, i) => [k, withMeta ? { value: values[i].value, metadata: values[i].metadata } : values[i]]));
+};
+
 const seconds = (v) => (v === undefined || v === null ? undefined : Number(v));
 
 class KVNamespace {
@@ -40,7 +53,8 @@ class KVNamespace {
     try {
       // The common case first: get(key) of text. A hit comes back as the value itself, a miss
       // as a promise; Promise.resolve() takes either.
-      if (options === undefined) return Promise.resolve(kvGet(this.#h, typeof key === 'string' ? key : String(key), 0, undefined, false));
+      if (typeof key === 'string' && options === undefined) return Promise.resolve(kvGet(this.#h, key, 0, undefined, false));
+      if (Array.isArray(key)) return bulk(this, key, options, false);
       const [code, cacheTtl] = readOptions(options);
       const r = kvGet(this.#h, String(key), code, cacheTtl, false);
       if (code !== STREAM) return Promise.resolve(r);
@@ -52,6 +66,7 @@ class KVNamespace {
 
   getWithMetadata(key, options) {
     try {
+      if (Array.isArray(key)) return bulk(this, key, options, true);
       const [code, cacheTtl] = readOptions(options);
       const r = kvGet(this.#h, String(key), code, cacheTtl, true);
       if (r instanceof Promise) return r.then((pair) => withMetadata(pair, code));
