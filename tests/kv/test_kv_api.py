@@ -259,3 +259,19 @@ addEventListener('fetch', (event) => {
         assert worker.fetch("https://example.com/").text() == "from a service worker"
     finally:
         worker.close()
+
+
+def test_the_kv_module_loads_only_when_a_binding_is_used() -> None:
+    source = """
+export default { async fetch(request, env) {
+  const before = typeof KVNamespace;
+  if (new URL(request.url).pathname === '/use') await env.KV.get('k');
+  return new Response(`${before} ${typeof KVNamespace}`);
+} };
+"""
+    worker = Worker(source, kv={"KV": "ns"}, max_isolates=1)
+    try:
+        assert worker.fetch("https://example.com/").text() == "undefined undefined"
+        assert worker.fetch("https://example.com/use").text() == "undefined function"
+    finally:
+        worker.close()
