@@ -1,0 +1,116 @@
+"""``edgert dev``: serve a worker folder (with a ``wrangler.toml``/``.json``/``.jsonc``) on
+127.0.0.1:8787 like ``wrangler dev``, reloading it when its files change."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+
+from edgert.cli import Failure
+
+__all__ = ["command"]
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--port", "-p", default=8787, show_default=True, help="Port to listen on (0: any).")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--env", "-e", "env", default=None, help="Use the [env.NAME] overlay.")
+@click.option(
+    "--persist-to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for local state (KV, Durable Objects); default .edgert/state beside the config.",
+)
+@click.option("--pop", default=None, help="Serve as this PoP (IATA code) unless a request says.")
+@click.option("--no-reload", is_flag=True, help="Do not watch files.")
+def dev(
+    directory: Path,
+    port: int,
+    ip: str,
+    env: str | None,
+    persist_to: Path | None,
+    pop: str | None,
+    no_reload: bool,
+) -> None:
+    """Serve the worker in DIRECTORY (default: here) with its configuration.
+
+    Every request goes to the worker (as with `wrangler dev`); a request may say where its client
+    is with `X-Edgert-Client: city=Tokyo` (or `colo=NRT`, `lat=..,lon=..`). The worker reloads when
+    its script, configuration or .dev.vars change; KV, Durable Object and cache state are kept,
+    and a script that fails to load leaves the previous version serving. One log line per request:
+    time, method, path, status, PoP, cache status, worker CPU; then the worker's console output.
+    """
+    from rich.console import Console
+
+    from edgert.config import build_network, load_config
+    from edgert.config.build import describe, missing_stores
+    from edgert.dev import Reloader
+
+    try:
+        import edgert.server as server_module
+    except ModuleNotFoundError as exc:
+        if exc.name != "edgert.server":
+            raise
+        raise Failure("edgert dev needs the HTTP server (edgert.server), missing from this build")
+
+    console = Console(highlight=False)
+    config = load_config(directory, env=env)
+    for warning in (*config.warnings, *missing_stores(config)):
+        console.print(f"[yellow]warning[/]: {warning}", markup=True)
+    network = build_network(config, mode="dev", state_dir=persist_to)
+    reloader = Reloader(config, network)
+    console.print(f"[bold]edgert dev[/] {describe(config)}")
+    if config.secrets_file is not None:
+        console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
+    asyncio.run(
+        _serve(server_module, network, reloader, console, ip, port, pop or config.edgert.pop,
+               not no_reload)
+    )
+
+
+async def _serve(
+    server_module: Any,
+    network: Any,
+    reloader: Any,
+    console: Any,
+    ip: str,
+    port: int,
+    pop: str | None,
+    watch: bool,
+) -> None:
+    from edgert.dev import format_access, format_console
+
+    def on_request(record: Any) -> None:
+        console.print(format_access(record))
+        for line in format_console(record):
+            console.print(line)
+
+    def on_reload(outcome: Any) -> None:
+        files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
+        if outcome.ok:
+            console.print(f"[green]reloaded[/] version {outcome.version}{files}")
+        else:
+            console.print(f"[red]reload failed[/]{files}, still serving version "
+                          f"{outcome.version}:\n{outcome.error}", markup=False)
+        for note in outcome.notes:
+            console.print(f"[yellow]note[/]: {note}")
+
+    server = server_module.EdgeServer(network, host=ip, port=port, pop=pop, on_request=on_request)
+    await server.start()
+    console.print(f"Ready on [bold]http://{ip}:{server.port}[/]"
+                  + (" (watching for changes)" if watch else ""))
+    watcher = asyncio.create_task(reloader.watch(on_reload)) if watch else None
+    try:
+        await asyncio.Event().wait()
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+        await server.close(5.0)
+        await network.aclose()
+
+
+command = dev
