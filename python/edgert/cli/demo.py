@@ -26,7 +26,9 @@ def demo(users: int, seed: int, plain: bool) -> None:
 
     if users < 1:
         raise click.BadParameter("at least one user per city", param_hint="--users")
-    console = Console(no_color=plain, force_terminal=False if plain else None, width=120 if plain else None)
+    console = Console(
+        no_color=plain, force_terminal=False if plain else None, width=120 if plain else None
+    )
     scenario = Scenario(users_per_city=users, seed=seed)
     console.print(intro(users, list(scenario.cities), scenario.requests))
     began = time.perf_counter()
@@ -39,7 +41,9 @@ def demo(users: int, seed: int, plain: bool) -> None:
         disable=plain,
         transient=True,
     ) as progress:
-        task = progress.add_task("sending requests (direct, then through the edge)", total=2 * scenario.requests)
+        task = progress.add_task(
+            "sending requests (direct, then through the edge)", total=2 * scenario.requests
+        )
         result = run_scenario(scenario, on_done=lambda: progress.advance(task))
     render(result, console)
     console.print(

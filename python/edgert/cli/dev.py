@@ -55,7 +55,9 @@ def dev(
     except ModuleNotFoundError as exc:
         if exc.name != "edgert.server":
             raise
-        raise Failure("edgert dev needs the HTTP server (edgert.server), missing from this build")
+        raise Failure(
+            "edgert dev needs the HTTP server (edgert.server), missing from this build"
+        ) from None
 
     console = Console(highlight=False)
     config = load_config(directory, env=env)
@@ -67,8 +69,16 @@ def dev(
     if config.secrets_file is not None:
         console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
     asyncio.run(
-        _serve(server_module, network, reloader, console, ip, port, pop or config.edgert.pop,
-               not no_reload)
+        _serve(
+            server_module,
+            network,
+            reloader,
+            console,
+            ip,
+            port,
+            pop or config.edgert.pop,
+            not no_reload,
+        )
     )
 
 
@@ -94,15 +104,20 @@ async def _serve(
         if outcome.ok:
             console.print(f"[green]reloaded[/] version {outcome.version}{files}")
         else:
-            console.print(f"[red]reload failed[/]{files}, still serving version "
-                          f"{outcome.version}:\n{outcome.error}", markup=False)
+            console.print(
+                f"[red]reload failed[/]{files}, still serving version "
+                f"{outcome.version}:\n{outcome.error}",
+                markup=False,
+            )
         for note in outcome.notes:
             console.print(f"[yellow]note[/]: {note}")
 
     server = server_module.EdgeServer(network, host=ip, port=port, pop=pop, on_request=on_request)
     await server.start()
-    console.print(f"Ready on [bold]http://{ip}:{server.port}[/]"
-                  + (" (watching for changes)" if watch else ""))
+    console.print(
+        f"Ready on [bold]http://{ip}:{server.port}[/]"
+        + (" (watching for changes)" if watch else "")
+    )
     watcher = asyncio.create_task(reloader.watch(on_reload)) if watch else None
     try:
         await asyncio.Event().wait()

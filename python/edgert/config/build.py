@@ -57,7 +57,7 @@ def build_verifier(auth: AuthConfig, config: WorkerConfig) -> Verifier:
         keys = data.decode() if data.lstrip().startswith((b"{", b"-----")) else data
     elif auth.jwks_url is not None:
         try:
-            with urllib.request.urlopen(auth.jwks_url, timeout=10) as answer:  # noqa: S310
+            with urllib.request.urlopen(auth.jwks_url, timeout=10) as answer:
                 keys = answer.read().decode()
         except OSError as exc:
             raise ConfigValueError(
@@ -126,7 +126,7 @@ def missing_stores(config: WorkerConfig) -> list[str]:
 
 def _no_origin(request: Request) -> Response:
     return Response(
-        "edgert: no origin is configured ([edgert] origin = \"http://...\"), "
+        'edgert: no origin is configured ([edgert] origin = "http://..."), '
         f"so {request.url} has nowhere to go\n",
         status=502,
         headers={"content-type": "text/plain"},

@@ -58,9 +58,7 @@ class Table:
     def raw(self, name: str) -> Any:
         return self.data.get(name)
 
-    def text(
-        self, name: str, default: str | None = None, *, required: bool = False
-    ) -> str | None:
+    def text(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
         value = self.data.get(name)
         if value is None:
             if required:

@@ -9,7 +9,12 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-from edgert.config.environments import INHERITABLE, NON_INHERITABLE, TOP_LEVEL_ONLY, apply_environment
+from edgert.config.environments import (
+    INHERITABLE,
+    NON_INHERITABLE,
+    TOP_LEVEL_ONLY,
+    apply_environment,
+)
 from edgert.config.errors import ConfigValueError, MissingKey, UnknownEnvironment
 from edgert.config.fields import Table, describe
 from edgert.config.model import (
@@ -99,7 +104,9 @@ def load_config(
     data = raw
     envs = raw.get("env")
     if envs is not None and not isinstance(envs, dict):
-        raise ConfigValueError(file, "env", f"expected a table of environments, got {describe(envs)}")
+        raise ConfigValueError(
+            file, "env", f"expected a table of environments, got {describe(envs)}"
+        )
     if env is not None:
         if not envs or env not in envs:
             known = ", ".join(sorted(envs or {})) or "none"
@@ -120,7 +127,9 @@ def load_config(
 
     def table(key: str) -> Table:
         prefix = origin.get(key, "")
-        return Table({key: data.get(key)}, file, prefix.rstrip(".")) if prefix else Table(data, file)
+        return (
+            Table({key: data.get(key)}, file, prefix.rstrip(".")) if prefix else Table(data, file)
+        )
 
     top = Table(data, file)
     name = table("name").text("name")
@@ -137,11 +146,12 @@ def load_config(
 
     date = table("compatibility_date").text("compatibility_date")
     if date is None:
-        warnings.append("compatibility_date: not set; wrangler requires one (e.g. \"2025-01-01\")")
+        warnings.append('compatibility_date: not set; wrangler requires one (e.g. "2025-01-01")')
     elif not _DATE.match(date):
         raise ConfigValueError(
-            file, origin.get("compatibility_date", "") + "compatibility_date",
-            f"expected a date like \"2025-01-01\", got {date!r}",
+            file,
+            origin.get("compatibility_date", "") + "compatibility_date",
+            f'expected a date like "2025-01-01", got {date!r}',
         )
     flags = table("compatibility_flags").strings("compatibility_flags")
     for flag in flags:
@@ -156,7 +166,9 @@ def load_config(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
-        + [(d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable],
+        + [
+            (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
+        ],
     )
     migrations = tuple(t.data for t in top.tables("migrations")) if "migrations" in raw else ()
     routes = _routes(table("route"), table("routes"), data)
@@ -164,10 +176,10 @@ def load_config(
     cpu_ms = limits.number("cpu_ms", positive=True) if limits is not None else None
     section = _edgert(table("edgert").table("edgert"), file.parent)
 
-    secrets: dict[str, str] = {}
+    dev_vars: dict[str, str] = {}
     secrets_file = None
     if secrets:
-        secrets, secrets_file = read_dev_vars(file.parent, env)
+        dev_vars, secrets_file = read_dev_vars(file.parent, env)
     return WorkerConfig(
         file=file,
         env=env,
@@ -176,7 +188,7 @@ def load_config(
         compatibility_date=date,
         compatibility_flags=flags,
         vars=vars_,
-        secrets=secrets,
+        secrets=dev_vars,
         secrets_file=secrets_file,
         kv_namespaces=kv,
         durable_objects=durable,
@@ -288,7 +300,9 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         return EdgertSection()
     for key in t.data:
         if key not in {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home"}:
-            t.fail(key, "unknown key (expected pops, pop, origin, memory_mb, auth, state_dir, kv_home)")
+            t.fail(
+                key, "unknown key (expected pops, pop, origin, memory_mb, auth, state_dir, kv_home)"
+            )
     pops_value = t.raw("pops")
     pops: str | tuple[str, ...] = "demo"
     if isinstance(pops_value, str):

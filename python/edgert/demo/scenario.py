@@ -67,6 +67,7 @@ STEP_S = 0.05
 @dataclass(frozen=True, slots=True)
 class User:
     city: str
+    id: str
     client: Client
     token_kind: str  # "valid", "expired", "none"
     token: str | None
@@ -78,6 +79,7 @@ class Outcome:
     """One request, sent both ways."""
 
     city: str
+    user: str
     path: str
     token_kind: str
     direct: Trace
@@ -135,7 +137,8 @@ def make_users(scenario: Scenario, issuer: Issuer) -> list[User]:
             elif kind == "expired":
                 token = issuer.token(sub, issued_at=START - 7200, expires_at=START - 3600)
             client = dataclasses.replace(base, access_ms=model.access_rtt_ms("fixed", rng))
-            users.append(User(name, client, kind, token, rng.uniform(0, scenario.arrival_spread_s)))
+            arrival = rng.uniform(0, scenario.arrival_spread_s)
+            users.append(User(name, sub, client, kind, token, arrival))
     return users
 
 
@@ -235,6 +238,7 @@ def run_scenario(
             outcomes.append(
                 Outcome(
                     city=user.city,
+                    user=user.id,
                     path=path,
                     token_kind=user.token_kind,
                     direct=d.trace,

@@ -10,7 +10,7 @@ import numpy as np
 
 from edgert.demo.scenario import Outcome, Result
 
-__all__ = ["KINDS", "Row", "city_rows", "percentile", "total_row"]
+__all__ = ["KINDS", "Row", "city_rows", "percentile", "sessions", "total_row"]
 
 #: Row key -> label, in report order.
 KINDS: dict[str, str] = {
@@ -85,3 +85,15 @@ def city_rows(result: Result, city: str) -> list[Row]:
 def total_row(result: Result, city: str | None = None) -> Row:
     chosen = [o for o in result.outcomes if city is None or o.city == city]
     return make_row(city or "all cities", chosen)
+
+
+def sessions(result: Result, city: str) -> tuple[list[float], list[float]]:
+    """The time each user of ``city`` spent waiting over their whole session (the sum of its
+    requests), direct and through the edge, in ms."""
+    direct: dict[str, float] = {}
+    edge: dict[str, float] = {}
+    for o in result.outcomes:
+        if o.city == city:
+            direct[o.user] = direct.get(o.user, 0.0) + o.direct.total_ms
+            edge[o.user] = edge.get(o.user, 0.0) + o.edge.total_ms
+    return list(direct.values()), list(edge.values())

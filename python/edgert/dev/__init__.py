@@ -4,6 +4,6 @@ its data (:mod:`edgert.dev.reloader`), and the one-line-per-request log (:mod:`e
 from __future__ import annotations
 
 from edgert.dev.log import format_access, format_console
-from edgert.dev.reloader import ReloadOutcome, Reloader
+from edgert.dev.reloader import Reloader, ReloadOutcome
 
 __all__ = ["ReloadOutcome", "Reloader", "format_access", "format_console"]

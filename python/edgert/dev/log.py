@@ -60,7 +60,9 @@ def format_console(record: Any, *, markup: bool = True) -> list[str]:
     out = []
     for line in _get(record, "logs", "console", default=()) or ():
         level = str(getattr(line, "level", None) or (line[0] if isinstance(line, tuple) else "log"))
-        message = str(getattr(line, "message", None) or (line[1] if isinstance(line, tuple) else line))
+        message = str(
+            getattr(line, "message", None) or (line[1] if isinstance(line, tuple) else line)
+        )
         if markup:
             style = _LEVEL_STYLE.get(level, "")
             label = f"[{style}]console.{level}[/]" if style else f"console.{level}"
