@@ -98,8 +98,10 @@ def test_env_overlay_inherits_inheritable_keys_and_not_bindings(tmp_path: Path) 
     assert config.vars == {"GREETING": "staging"}  # replaced, not merged
     assert config.kv_namespaces == (KvNamespace("FLAGS", "flags-staging"),)
     assert config.durable_objects == ()  # not inherited: the env defines none
-    assert any("'durable_objects' exists at the top level, but not on env.staging" in w
-               for w in config.warnings)
+    assert any(
+        "'durable_objects' exists at the top level, but not on env.staging" in w
+        for w in config.warnings
+    )
     # route and routes are one key: the env's routes replace the top-level route.
     assert [r.network_pattern for r in config.routes] == [
         "staging.example.com/*",
@@ -125,7 +127,7 @@ def test_top_level_only_key_inside_an_env_is_ignored_with_a_warning(tmp_path: Pa
 
 
 def test_edgert_section_merges_key_by_key_in_an_env(tmp_path: Path) -> None:
-    text = FULL_TOML + '\n[env.bare.edgert]\nmemory_mb = 32\n'
+    text = FULL_TOML + "\n[env.bare.edgert]\nmemory_mb = 32\n"
     config = load_config(project(tmp_path, "wrangler.toml", text), env="bare")
     assert config.edgert.memory_mb == 32.0 and config.edgert.pops == ("NRT", "FRA")
 

@@ -50,6 +50,11 @@ def dev(
     from edgert.config.build import describe, missing_stores
     from edgert.dev import Reloader
 
+    console = Console(highlight=False)
+    errors = Console(highlight=False, stderr=True)
+    config = load_config(directory, env=env)
+    for warning in (*config.warnings, *missing_stores(config)):
+        errors.print(f"[yellow]warning[/]: {warning}")
     try:
         import edgert.server as server_module
     except ModuleNotFoundError as exc:
@@ -59,10 +64,6 @@ def dev(
             "edgert dev needs the HTTP server (edgert.server), missing from this build"
         ) from None
 
-    console = Console(highlight=False)
-    config = load_config(directory, env=env)
-    for warning in (*config.warnings, *missing_stores(config)):
-        console.print(f"[yellow]warning[/]: {warning}", markup=True)
     network = build_network(config, mode="dev", state_dir=persist_to)
     reloader = Reloader(config, network)
     console.print(f"[bold]edgert dev[/] {describe(config)}")
