@@ -185,7 +185,7 @@ def test_unknown_environment_lists_the_known_ones(tmp_path: Path) -> None:
     ):
         load_config(tmp_path, env="qa")
     (tmp_path / "wrangler.toml").write_text(HEAD + 'env = { qa = "x" }\n')
-    with pytest.raises(ConfigValueError, match="env.qa: expected a table"):
+    with pytest.raises(ConfigValueError, match=r"env\.qa: expected a table"):
         load_config(tmp_path, env="qa")
 
 
@@ -214,7 +214,7 @@ def test_json_syntax_error_has_line_and_column(tmp_path: Path) -> None:
 def test_a_file_of_another_kind_or_encoding(tmp_path: Path) -> None:
     other = tmp_path / "config.yaml"
     other.write_text("name: w")
-    with pytest.raises(ConfigSyntaxError, match="expected a .toml, .json or .jsonc file"):
+    with pytest.raises(ConfigSyntaxError, match=r"expected a \.toml, \.json or \.jsonc file"):
         load_config(other)
     binary = tmp_path / "wrangler.toml"
     binary.write_bytes(b'name = "\xff\xfe"')

@@ -195,7 +195,7 @@ def test_unknown_and_unsupported_fields_warn(tmp_path: Path) -> None:
 
 
 def test_missing_folder_and_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigNotFound, match="no wrangler.json, wrangler.jsonc, wrangler.toml"):
+    with pytest.raises(ConfigNotFound, match=r"no wrangler\.json, wrangler\.jsonc, wrangler\.toml"):
         load_config(tmp_path)
     with pytest.raises(ConfigNotFound, match="no such file or folder"):
         load_config(tmp_path / "nope")

@@ -56,7 +56,7 @@ def dev(
     for warning in (*config.warnings, *missing_stores(config)):
         errors.print(f"[yellow]warning[/]: {warning}")
     try:
-        import edgert.server as server_module
+        import edgert.server as server_module  # type: ignore[import-not-found,unused-ignore]
     except ModuleNotFoundError as exc:
         if exc.name != "edgert.server":
             raise

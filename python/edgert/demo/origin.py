@@ -37,12 +37,11 @@ CATALOG = {
 }
 
 
-def _json(data: Any, status: int = 200, **headers: str) -> Response:
-    return Response(
-        json.dumps(data),
-        status=status,
-        headers={"content-type": "application/json", **headers},
-    )
+def _json(data: Any, status: int = 200, cache: str | None = None) -> Response:
+    headers = {"content-type": "application/json"}
+    if cache is not None:
+        headers["cache-control"] = cache
+    return Response(json.dumps(data), status=status, headers=headers)
 
 
 def _path(request: Request) -> str:
@@ -66,14 +65,14 @@ def behind_edge(request: Request) -> tuple[Response, float]:
     """The origin behind the edge middleware."""
     path = _path(request)
     if path == "/api/catalog":
-        return _json(CATALOG, **{"cache-control": "public, max-age=300"}), CATALOG_S
+        return _json(CATALOG, cache="public, max-age=300"), CATALOG_S
     user = request.headers.get("x-user-id")
     if user is None:  # only the edge reaches this origin, and it always says who the user is
         return _json({"error": "unauthorized"}, 401), REFUSE_S
     page = _page(
         path, user, request.headers.get("x-ab-cohort") or "", request.headers.get("x-country") or ""
     )
-    return _json(page, **{"cache-control": "private, no-store"}), PAGE_S
+    return _json(page, cache="private, no-store"), PAGE_S
 
 
 def direct(public_jwk: dict[str, str], now: Callable[[], float]) -> Callable[..., Any]:
@@ -83,7 +82,7 @@ def direct(public_jwk: dict[str, str], now: Callable[[], float]) -> Callable[...
     def handler(request: Request) -> tuple[Response, float]:
         path = _path(request)
         if path == "/api/catalog":
-            return _json(CATALOG, **{"cache-control": "public, max-age=300"}), CATALOG_S
+            return _json(CATALOG, cache="public, max-age=300"), CATALOG_S
         auth = request.headers.get("authorization") or ""
         if not auth.startswith("Bearer "):
             return _json({"error": "unauthorized", "reason": "no token"}, 401), REFUSE_S

@@ -105,7 +105,7 @@ class Reloader:
         async for changes in awatch(
             *self.watched(),
             watch_filter=lambda _change, path: self.relevant(path),
-            stop_event=stop_event,  # type: ignore[arg-type]
+            stop_event=stop_event,
             debounce=200,
         ):
             root = self.config.root
