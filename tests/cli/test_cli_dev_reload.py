@@ -162,3 +162,37 @@ def test_kv_state_survives_a_reload(tmp_path: Path) -> None:
         assert get(network) == "two 3"
     finally:
         network.close()
+
+
+CACHE_SCRIPT = """
+export default {
+  async fetch(request, env, ctx) {
+    const cache = caches.default;
+    const hit = await cache.match(request.url);
+    if (hit) return new Response("%s cached " + (await hit.text()));
+    const fresh = new Response("%s body", { headers: { "cache-control": "max-age=600" } });
+    await cache.put(request.url, fresh.clone());
+    return fresh;
+  },
+};
+"""
+
+
+def test_the_pops_cache_survives_a_reload(tmp_path: Path) -> None:
+    if not hasattr(Network, "cache"):
+        pytest.skip("this build has no per-PoP caches")
+    (tmp_path / "index.js").write_text(CACHE_SCRIPT % ("one", "one"))
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "c"\nmain = "index.js"\n[edgert]\npops = ["FRA"]\n'
+    )
+    config = load_config(tmp_path)
+    network = build_network(config, state_dir=tmp_path / "state")
+    reloader = Reloader(config, network)
+    try:
+        assert get(network, "/page") == "one body"
+        assert get(network, "/page") == "one cached one body"
+        (tmp_path / "index.js").write_text(CACHE_SCRIPT % ("two", "two"))
+        assert reloader.reload().ok
+        assert get(network, "/page") == "two cached one body"  # the new code, the old entry
+    finally:
+        network.close()
