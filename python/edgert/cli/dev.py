@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -48,85 +50,38 @@ def dev(
 
     from edgert.config import build_network, load_config
     from edgert.config.build import describe, missing_stores
-    from edgert.dev import Reloader
+    from edgert.dev import DevSession, Reloader
 
     console = Console(highlight=False)
     errors = Console(highlight=False, stderr=True)
     config = load_config(directory, env=env)
     for warning in (*config.warnings, *missing_stores(config)):
         errors.print(f"[yellow]warning[/]: {warning}")
-    try:
-        import edgert.server as server_module  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:
-        if exc.name != "edgert.server":
-            raise
-        raise Failure(
-            "edgert dev needs the HTTP server (edgert.server), missing from this build"
-        ) from None
+    if importlib.util.find_spec("edgert.server") is None:
+        raise Failure("edgert dev needs the HTTP server (edgert.server), missing from this build")
 
     network = build_network(config, mode="dev", state_dir=persist_to)
     reloader = Reloader(config, network)
     console.print(f"[bold]edgert dev[/] {describe(config)}")
     if config.secrets_file is not None:
         console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
-    asyncio.run(
-        _serve(
-            server_module,
-            network,
-            reloader,
-            console,
-            ip,
-            port,
-            pop or config.edgert.pop,
-            not no_reload,
-        )
+    session = DevSession(
+        reloader, console, host=ip, port=port, pop=pop or config.edgert.pop, watch=not no_reload
     )
-
-
-async def _serve(
-    server_module: Any,
-    network: Any,
-    reloader: Any,
-    console: Any,
-    ip: str,
-    port: int,
-    pop: str | None,
-    watch: bool,
-) -> None:
-    from edgert.dev import format_access, format_console
-
-    def on_request(record: Any) -> None:
-        console.print(format_access(record))
-        for line in format_console(record):
-            console.print(line)
-
-    def on_reload(outcome: Any) -> None:
-        files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
-        if outcome.ok:
-            console.print(f"[green]reloaded[/] version {outcome.version}{files}")
-        else:
-            console.print(
-                f"[red]reload failed[/]{files}, still serving version "
-                f"{outcome.version}:\n{outcome.error}",
-                markup=False,
-            )
-        for note in outcome.notes:
-            console.print(f"[yellow]note[/]: {note}")
-
-    server = server_module.EdgeServer(network, host=ip, port=port, pop=pop, on_request=on_request)
-    await server.start()
-    console.print(
-        f"Ready on [bold]http://{ip}:{server.port}[/]"
-        + (" (watching for changes)" if watch else "")
-    )
-    watcher = asyncio.create_task(reloader.watch(on_reload)) if watch else None
     try:
-        await asyncio.Event().wait()
-    finally:
-        if watcher is not None:
-            watcher.cancel()
-        await server.close(5.0)
-        await network.aclose()
+        _run(session.run())
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """Runs ``main`` on uvloop when it is installed (the server's loop of choice)."""
+    try:
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 command = dev

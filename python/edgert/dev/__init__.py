@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from edgert.dev.log import format_access, format_console
 from edgert.dev.reloader import Reloader, ReloadOutcome
+from edgert.dev.session import DevSession
 
-__all__ = ["ReloadOutcome", "Reloader", "format_access", "format_console"]
+__all__ = ["DevSession", "ReloadOutcome", "Reloader", "format_access", "format_console"]
