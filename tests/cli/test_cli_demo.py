@@ -90,3 +90,8 @@ def test_demo_command_prints_a_table_per_city_and_explains_itself() -> None:
 def test_demo_rejects_a_bad_option() -> None:
     out = CliRunner().invoke(main, ["demo", "--users", "0"])
     assert out.exit_code == 2
+
+
+def test_nothing_is_cached_on_the_direct_path(result: Result) -> None:
+    assert all(not o.direct.edge_only for o in result.outcomes)
+    assert all(o.direct.origin_requests == 1 for o in result.outcomes)

@@ -175,6 +175,7 @@ def direct_network(issuer: Issuer, seed: int) -> Network:
     net = Network(
         pops=["IAD"],
         origin=Origin(handler=handler, region="IAD"),
+        cache=False,  # no CDN: nothing is cached between the user and the origin
         seed=seed,
         clock="virtual",
         start=START,
