@@ -70,7 +70,7 @@ def dev(
     )
     try:
         _run(session.run())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         console.print("stopped")
 
 
