@@ -1,7 +1,8 @@
 """The ``edgert`` command: a click group whose subcommands live one per module in this package.
 
-Adding a command: write ``edgert/cli/<name>.py`` defining ``command`` (a :class:`click.Command`)
-and add one line to :data:`COMMANDS`. Modules are imported only when their command is used or
+Adding a command: write ``edgert/cli/<name>.py`` defining ``command`` (a :class:`click.Command`),
+or any module with a click command, and add one line to :data:`COMMANDS`
+(``"name": "module"`` for ``module.command``, ``"name": "module:attribute"`` otherwise). Modules are imported only when their command is used or
 listed, so ``edgert --help`` stays fast and a command's heavy imports stay in that command.
 
 Exit codes: 0 success; 1 an error (bad configuration, a worker that cannot load, a failure while
@@ -21,12 +22,13 @@ from edgert import __version__
 
 __all__ = ["COMMANDS", "Failure", "main"]
 
-#: Command name -> module defining ``command``. Other branches add their line here
-#: (``"serve": "edgert.cli.serve"``, ``"simulate": "edgert.cli.simulate"``).
+#: Command name -> ``module`` (its ``command``) or ``module:attribute``. A command whose module is
+#: not in this build is left out of the group (``serve`` adds its line with the HTTP server).
 COMMANDS: dict[str, str] = {
     "run": "edgert.cli.run",
     "dev": "edgert.cli.dev",
     "demo": "edgert.cli.demo",
+    "simulate": "edgert.sim.command:simulate",
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -43,19 +45,22 @@ class _Group(click.Group):
     """Loads subcommands lazily; prints errors as one line unless ``--debug``."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *super().list_commands(ctx)})
+        names = {*super().list_commands(ctx)}
+        names.update(name for name in COMMANDS if self.get_command(ctx, name) is not None)
+        return sorted(names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMANDS.get(cmd_name)
-        if module is None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
             return super().get_command(ctx, cmd_name)
+        module, _, attribute = target.partition(":")
         try:
             found = importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name == module:  # a command whose branch has not landed
-                return None
+            if exc.name is not None and (module + ".").startswith(exc.name + "."):
+                return None  # the command's module is not part of this build
             raise
-        command: click.Command = found.command
+        command: click.Command = getattr(found, attribute or "command")
         return command
 
     def invoke(self, ctx: click.Context) -> Any:

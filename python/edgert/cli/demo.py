@@ -9,7 +9,7 @@ import click
 __all__ = ["command"]
 
 
-@click.command()
+@click.command(short_help="Show what an edge buys users far from the origin (no arguments).")
 @click.option("--users", default=24, show_default=True, help="Users per city.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the users and the network.")
 @click.option("--plain", is_flag=True, help="No colours or progress bar (for logs).")

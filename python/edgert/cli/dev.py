@@ -16,7 +16,7 @@ from edgert.cli import Failure
 __all__ = ["command"]
 
 
-@click.command()
+@click.command(short_help="Serve a worker folder with its wrangler config; reload on change.")
 @click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--port", "-p", default=8787, show_default=True, help="Port to listen on (0: any).")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on.")

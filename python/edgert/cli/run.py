@@ -19,7 +19,7 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]
     return out
 
 
-@click.command()
+@click.command(short_help="Send one request through a worker script, like curl -i.")
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option("--url", default="https://example.com/", show_default=True, help="Request URL.")
 @click.option("-X", "--method", default=None, help="Request method (default GET, or POST with -d).")
