@@ -136,3 +136,18 @@ def test_bindings_without_a_store_are_reported(tmp_path: Path) -> None:
     params = inspect.signature(Worker.__init__).parameters
     assert ("KV is not available" in warned) == ("kv" not in params)
     assert ("Durable Objects are not available" in warned) == ("durable_objects" not in params)
+
+
+def test_kv_seed_fills_the_namespace_the_worker_reads(tmp_path: Path) -> None:
+    pytest.importorskip("edgert.kv")
+    from edgert.network import Network
+
+    if not hasattr(Network, "kv"):
+        pytest.skip("Network has no KV in this build")
+    config = load_config(ROOT / "examples" / "middleware")
+    network = build_network(config, state_dir=tmp_path)
+    try:
+        body = network.fetch_sync("http://127.0.0.1/", client="Paris", pop="FRA").json()
+        assert body["flags"]["new_checkout"] is True and body["visits"] == 1
+    finally:
+        network.close()

@@ -226,3 +226,19 @@ def test_not_found(tmp_path: Path) -> None:
     with pytest.raises(ConfigNotFound) as info:
         load_config(tmp_path)
     assert info.value.file == tmp_path and info.value.key is None
+
+
+def test_kv_seed_names_a_kv_binding_and_an_existing_file(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text("export default {}")
+    (tmp_path / "seed.json").write_text("{}")
+    kv = '[[kv_namespaces]]\nbinding = "K"\nid = "k"\n'
+    (tmp_path / "wrangler.toml").write_text(HEAD + kv + '[edgert]\nkv_seed = { X = "seed.json" }\n')
+    with pytest.raises(ConfigValueError) as info:
+        load_config(tmp_path)
+    assert info.value.key == "edgert.kv_seed.X" and "one of kv_namespaces" in str(info.value)
+    (tmp_path / "wrangler.toml").write_text(HEAD + kv + '[edgert]\nkv_seed = { K = "nope.json" }\n')
+    with pytest.raises(ConfigValueError) as info:
+        load_config(tmp_path)
+    assert info.value.key == "edgert.kv_seed.K" and "existing JSON file" in str(info.value)
+    (tmp_path / "wrangler.toml").write_text(HEAD + kv + '[edgert]\nkv_seed = { K = "seed.json" }\n')
+    assert load_config(tmp_path).edgert.kv_seed == {"K": (tmp_path / "seed.json").resolve()}

@@ -166,7 +166,7 @@ def build_network(
     if _network_accepts("kv_home"):
         options["kv_home"] = section.kv_home
     try:
-        return Network(
+        network = Network(
             pops=section.pops,
             origin=origin,
             workers={config.name: worker},
@@ -178,6 +178,24 @@ def build_network(
         if isinstance(exc, ConfigValueError):
             raise
         raise ConfigValueError(config.file, "edgert", str(exc)) from None
+    seed_kv(config, network)
+    return network
+
+
+def seed_kv(config: WorkerConfig, network: Network) -> int:
+    """Writes ``[edgert.kv_seed]`` files into their namespaces (when this build has KV);
+    returns the number of keys written."""
+    kv = getattr(network, "kv", None)
+    if kv is None or not config.edgert.kv_seed:
+        return 0
+    ids = {k.binding: k.id for k in config.kv_namespaces}
+    count = 0
+    for binding, path in config.edgert.kv_seed.items():
+        try:
+            count += int(kv(ids[binding]).seed(path))
+        except ConfigError as exc:
+            raise ConfigValueError(config.file, f"edgert.kv_seed.{binding}", str(exc)) from None
+    return count
 
 
 def describe(config: WorkerConfig) -> str:

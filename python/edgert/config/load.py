@@ -75,6 +75,9 @@ _HARMLESS = frozenset(
         "base_dir",
     }
 )
+_EDGERT_KEYS = frozenset(
+    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed"}
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BINDING = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -175,6 +178,13 @@ def load_config(
     limits = table("limits").table("limits")
     cpu_ms = limits.number("cpu_ms", positive=True) if limits is not None else None
     section = _edgert(table("edgert").table("edgert"), file.parent)
+    for binding in section.kv_seed:
+        if binding not in {k.binding for k in kv}:
+            raise ConfigValueError(
+                file,
+                origin.get("edgert", "") + f"edgert.kv_seed.{binding}",
+                "expected the binding of one of kv_namespaces",
+            )
 
     dev_vars: dict[str, str] = {}
     secrets_file = None
@@ -299,10 +309,8 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
     if t is None:
         return EdgertSection()
     for key in t.data:
-        if key not in {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home"}:
-            t.fail(
-                key, "unknown key (expected pops, pop, origin, memory_mb, auth, state_dir, kv_home)"
-            )
+        if key not in _EDGERT_KEYS:
+            t.fail(key, f"unknown key (expected one of {', '.join(sorted(_EDGERT_KEYS))})")
     pops_value = t.raw("pops")
     pops: str | tuple[str, ...] = "demo"
     if isinstance(pops_value, str):
@@ -323,6 +331,16 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         t.fail("origin", f"expected an http:// or https:// URL, got {origin.url!r}")
     state = t.text("state_dir")
     auth_table = t.table("auth")
+    seeds: dict[str, Path] = {}
+    seed_table = t.table("kv_seed")
+    if seed_table is not None:
+        for binding in seed_table.data:
+            name = seed_table.text(binding)
+            assert name is not None
+            path = (root / name).resolve()
+            if not path.is_file():
+                seed_table.fail(binding, f"expected an existing JSON file, {path} is missing")
+            seeds[binding] = path
     return EdgertSection(
         pops=pops,
         pop=t.text("pop"),
@@ -331,6 +349,7 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         auth=_auth(auth_table, root) if auth_table is not None else None,
         state_dir=(root / state).resolve() if state else None,
         kv_home=t.text("kv_home", "IAD") or "IAD",
+        kv_seed=seeds,
     )
 
 

@@ -87,7 +87,8 @@ class AuthConfig:
 class EdgertSection:
     """``[edgert]``: what wrangler does not describe. ``pops``: a preset (``"demo"``,
     ``"global"``, ...) or IATA codes; ``pop``: the PoP ``edgert dev`` serves as by default;
-    ``memory_mb`` per isolate; ``state_dir`` for persisted KV, Durable Objects and cache."""
+    ``memory_mb`` per isolate; ``state_dir`` for persisted KV, Durable Objects and cache;
+    ``kv_seed``: files of keys to write into KV namespaces at start."""
 
     pops: str | tuple[str, ...] = "demo"
     pop: str | None = None
@@ -96,6 +97,9 @@ class EdgertSection:
     auth: AuthConfig | None = None
     state_dir: Path | None = None
     kv_home: str = "IAD"
+    #: KV binding -> a JSON file (a ``{key: value}`` object or ``wrangler kv bulk`` entries)
+    #: written into that namespace when the network is built.
+    kv_seed: Mapping[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
