@@ -5,6 +5,8 @@ testable without signals; ``edgert dev`` runs :meth:`DevSession.run` until Ctrl-
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from typing import Any
 
 from rich.console import Console
@@ -85,9 +87,13 @@ class DevSession:
         await self.network.aclose()
 
     async def run(self) -> None:
-        """Serves until cancelled (Ctrl-C)."""
+        """Serves until cancelled (Ctrl-C) or sent SIGTERM, then shuts down gracefully."""
         await self.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every platform
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
         finally:
             await self.close()
