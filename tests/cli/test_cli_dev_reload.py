@@ -134,8 +134,9 @@ def test_which_files_trigger_a_reload(tmp_path: Path) -> None:
 KV_SCRIPT = """
 export default {
   async fetch(request, env) {
-    const n = Number((await env.STORE.get("n")) ?? "0") + 1;
-    await env.STORE.put("n", String(n));
+    // one key per request: KV allows one write per second to the same key
+    const n = (await env.STORE.list()).keys.length + 1;
+    await env.STORE.put(`k${n}`, "x");
     return new Response(`%s ${n}`);
   },
 };

@@ -148,6 +148,6 @@ def test_kv_seed_fills_the_namespace_the_worker_reads(tmp_path: Path) -> None:
     network = build_network(config, state_dir=tmp_path)
     try:
         body = network.fetch_sync("http://127.0.0.1/", client="Paris", pop="FRA").json()
-        assert body["flags"]["new_checkout"] is True and body["visits"] == 1
+        assert body["flags"]["new_checkout"] is True
     finally:
         network.close()

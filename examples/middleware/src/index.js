@@ -1,14 +1,11 @@
 // A small edge middleware: a greeting from a var, feature flags from KV (when the FLAGS binding
-// exists), a visit counter kept in KV, and where the request entered the edge (request.cf).
+// exists), and where the request entered the edge (request.cf).
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     let flags = { new_checkout: false };
-    let visits = null;
     if (env.FLAGS) {
       flags = (await env.FLAGS.get("flags", "json")) ?? flags;
-      visits = Number((await env.FLAGS.get("visits")) ?? "0") + 1;
-      ctx.waitUntil(env.FLAGS.put("visits", String(visits)));
     } else {
       console.warn("no FLAGS binding: using default flags");
     }
@@ -20,7 +17,6 @@ export default {
       colo: request.cf?.colo ?? null,
       country: request.cf?.country ?? null,
       flags,
-      visits,
     });
   },
 };
