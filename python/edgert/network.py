@@ -251,6 +251,16 @@ class Network:
         """The core running ``worker`` at PoP ``pop`` (created on first use)."""
         return self._core(self._pop(pop), worker)[0]
 
+    def replace_worker(self, name: str, worker: WorkerSpec) -> None:
+        """Deploys a new version of worker ``name`` (``edgert dev``'s reload): later requests run
+        it on fresh cores (new isolates) at every PoP, requests in flight finish on the old ones,
+        and the network's data (KV, Durable Objects, the PoPs' caches) is kept."""
+        if name not in self.workers:
+            raise ConfigError(f"unknown worker {name!r}")
+        self.workers[name] = _as_worker(name, worker)
+        for key in [k for k in self._cores if k[1] == name]:
+            del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
+
     def cache(self, pop: str) -> CacheStore | None:
         """The HTTP cache of PoP ``pop`` (None when the network runs without caches)."""
         return self._cache_of(self._pop(pop))
