@@ -48,13 +48,14 @@ import os
 import random
 import time
 import weakref
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CoreWorker, Operation, Request, Response
+from edgert._core import CoreWorker, Operation, Request, Response, Step
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
+from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
@@ -774,6 +775,105 @@ class Network:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- servers (edgert.server) -----------------------------------------------------------------
+
+    def begin_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        on_response: Callable[[Response], None],
+    ) -> Response | None:
+        """Real time, for servers: runs an already-parsed ``request`` (its ``cf`` filled by the
+        caller, ``url`` its URL) at ``pop`` from ``client`` on the running loop, without the
+        client leg's model (the server's client is a real one).
+
+        Returns the response when the PoP answers without waiting on the outside world (route
+        auth's 401, a cache hit, a worker that needs no subrequest); otherwise returns ``None``
+        and calls ``on_response`` once the response is known (at most ``wall_timeout_s`` later).
+        """
+        route = self._route(url)
+        worker = route.worker if route is not None else None
+        if worker is not None:
+            core = self._cores.get((pop.code, worker))
+            if core is None:
+                core = self._core(pop, worker)[0]
+            steps = core.begin(request, time.time())
+            if len(steps) == 1:
+                step = steps[0]
+                if step.done and step.response is not None:
+                    return step.response
+            self._continue_at(pop, client, request, url, route, core, steps, on_response)
+            return None
+        flight = self._server_flight(pop, client, request, url, route)
+
+        def passed(task: asyncio.Task[EdgeResponse]) -> None:
+            error = task.exception()
+            on_response(bad_gateway(f"origin failed: {error}") if error else task.result().response)
+
+        asyncio.ensure_future(self._fetch_real(flight)).add_done_callback(passed)
+        return None
+
+    def _server_flight(
+        self, pop: Pop, client: Client, request: Request, url: str, route: Route | None
+    ) -> Flight:
+        trace = Trace(
+            url=url,
+            pop=pop.code,
+            clock=self.clock,
+            worker=route.worker if route is not None else None,
+            route=route.pattern if route is not None else None,
+            client_city=client.city,
+            connection="reused",
+        )
+        p = self.model.params
+        return Flight(
+            trace=trace,
+            pop=pop,
+            client=client,
+            request=request,
+            worker=trace.worker,
+            client_rtt_ms=0.0,
+            bandwidth_mbps=p.bandwidth_mbps(client.access),
+            cwnd_segments=p.warm_window_segments,
+            ray=f"{next(self._ray):016x}-{pop.code}",
+        )
+
+    def _continue_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        route: Route | None,
+        core: CoreWorker,
+        steps: list[Step],
+        on_response: Callable[[Response], None],
+    ) -> None:
+        """A request whose worker waits on the outside world: the real-time host drives it."""
+        host = self._real_host()
+        flight = self._server_flight(pop, client, request, url, route)
+        task = steps[0].task if steps else -1
+        timer: list[asyncio.TimerHandle] = []
+
+        def deliver(response: Response) -> None:
+            flight.responded = True
+            for handle in timer:
+                handle.cancel()
+            on_response(response)
+
+        record = TaskRecord(task=task, on_response=deliver, context=flight)
+        host.tasks[task_key(core, task)] = record
+        host.handle(core, steps)
+        if record.response is None:
+            timer.append(
+                asyncio.get_running_loop().call_later(
+                    self.wall_timeout_s,
+                    lambda: host.handle(core, core.abort(task, time.time())),
+                )
+            )
 
     def __repr__(self) -> str:
         return (
