@@ -4,6 +4,7 @@ limits, the access-log hook, a coarse clock, and the deadlines of every open con
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -93,6 +94,9 @@ class Site:
             except TimeoutError:
                 for conn in list(self.connections):
                     conn.transport.abort()
+                # An aborted transport reports connection_lost on the loop's next turns.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._all_closed.wait(), 1.0)
         self.stop_ticking()
 
     def record(self, response: Response, method: str, path: str, pop: str, began: float) -> None:
