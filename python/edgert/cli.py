@@ -174,7 +174,7 @@ def serve(
     serve_command(
         script,
         origin=origin,
-        pops=pops.split(",") if "," in pops else pops,
+        pops=[c for c in pops.split(",") if c.strip()] if "," in pops or pops.isupper() else pops,
         host=host,
         port=port,
         pop_ports=pop_ports,

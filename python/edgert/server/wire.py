@@ -78,8 +78,11 @@ def serialize(
     describes the body that a GET would get, and no body follows."""
     lines = [f"HTTP/1.1 {status} {status_text or _REASONS.get(status, '')}\r\n"]
     chunked = False
+    dated = False
     for name, value in headers:
-        if name in HOP_BY_HOP:
+        if name == "date":
+            dated = True
+        elif name in HOP_BY_HOP:
             if name == "transfer-encoding" and value.lower().endswith("chunked") and not http10:
                 chunked = True
             continue
@@ -89,7 +92,8 @@ def serialize(
         lines.append("transfer-encoding: chunked\r\n")
     elif status >= 200 and status != 204:
         lines.append(f"content-length: {len(body)}\r\n")
-    lines.append(f"date: {date}\r\n")
+    if not dated:  # a stored response keeps the Date it was generated with (RFC 9110 6.6.1)
+        lines.append(f"date: {date}\r\n")
     if not keep_alive:
         lines.append("connection: close\r\n")
     elif http10:
