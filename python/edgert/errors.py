@@ -132,3 +132,10 @@ __all__ += [
 
 class CachePutError(EdgertError, TypeError):
     """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""
+
+
+class HttpRefusal(RequestError):
+    """The edge server refuses a request it read from a socket: ``status`` is the answer (400
+    malformed, 413 body too large, 417 expectation, 431 head too large, 505 version)."""
+
+    status: int = 400

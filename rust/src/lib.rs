@@ -12,6 +12,7 @@ pub mod http;
 pub mod isolate;
 pub mod jwt;
 pub mod protocol;
+pub mod server;
 pub mod webcrypto;
 pub mod worker;
 

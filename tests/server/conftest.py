@@ -8,9 +8,15 @@ import pytest
 from server_world import Served, make_served
 
 
+@pytest.fixture(params=["core", "httptools"])
+def parser(request: pytest.FixtureRequest) -> str:
+    """Every server test runs with both request parsers."""
+    return str(request.param)
+
+
 @pytest.fixture
-async def served() -> AsyncIterator[Served]:
-    s = await make_served()
+async def served(parser: str) -> AsyncIterator[Served]:
+    s = await make_served(parser=parser)
     yield s
     for event in s.gate.events.values():
         event.set()

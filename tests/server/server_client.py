@@ -40,7 +40,9 @@ async def read_reply(reader: asyncio.StreamReader, *, head_only: bool = False) -
             await reader.readexactly(2)
         return Reply(status, headers, bytes(body), head)
     if "content-length" in headers:
-        return Reply(status, headers, await reader.readexactly(int(headers["content-length"])), head)
+        return Reply(
+            status, headers, await reader.readexactly(int(headers["content-length"])), head
+        )
     return Reply(status, headers, await reader.read(), head)
 
 

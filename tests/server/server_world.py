@@ -64,12 +64,19 @@ class Served:
         return self.server.port
 
 
-async def make_served(limits: ServerLimits | None = None, pop: str | None = None) -> Served:
+async def make_served(
+    limits: ServerLimits | None = None, pop: str | None = None, parser: str = "core"
+) -> Served:
     gate = Gate()
     network = Network("demo", Origin(handler=gate.handler), workers={"echo": WORKER}, clock="real")
     records: list[AccessRecord] = []
     server = EdgeServer(
-        network, port=0, pop=pop, limits=limits or ServerLimits(), on_request=records.append
+        network,
+        port=0,
+        pop=pop,
+        limits=limits or ServerLimits(),
+        on_request=records.append,
+        parser=parser,  # type: ignore[arg-type]
     )
     await server.start()
     return Served(network, server, gate, records)

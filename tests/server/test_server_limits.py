@@ -13,11 +13,12 @@ from edgert.server import ServerLimits
 
 
 @pytest.fixture
-async def strict() -> AsyncIterator[Served]:
+async def strict(parser: str) -> AsyncIterator[Served]:
     s = await make_served(
         ServerLimits(
             max_header_bytes=2048, max_body_bytes=1000, header_timeout_s=0.2, idle_timeout_s=0.2
-        )
+        ),
+        parser=parser,
     )
     yield s
     await s.server.close(grace_s=1.0)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Literal
 
 from edgert.errors import ConfigError
 from edgert.network import Network
 from edgert.server.access import AccessRecord
+from edgert.server.connection import BaseConnection
 from edgert.server.limits import ServerLimits
 from edgert.server.protocol import HttpConnection
 from edgert.server.site import Site
@@ -25,7 +27,8 @@ class EdgeServer:
     called with an :class:`AccessRecord` after each response is written to the socket.
 
     Requests run in the network's real-time pipeline (route auth, cache, worker, origin) on the
-    running event loop; run it on uvloop for speed (``edgert serve`` does).
+    running event loop; run it on uvloop for speed (``edgert serve`` does). ``parser``: the
+    core's (``httparse`` in Rust, the default) or ``"httptools"`` (see ``docs/server.md``).
     """
 
     def __init__(
@@ -38,9 +41,13 @@ class EdgeServer:
         client_header: str = "x-edgert-client",
         limits: ServerLimits = ServerLimits(),  # noqa: B008 (frozen, shared safely)
         on_request: Callable[[AccessRecord], None] | None = None,
+        parser: Literal["core", "httptools"] = "core",
     ) -> None:
         if network.clock != "real":
             raise ConfigError("EdgeServer needs a Network in real time (clock='real')")
+        if parser not in ("core", "httptools"):
+            raise ConfigError(f"parser must be 'core' or 'httptools': {parser!r}")
+        self.parser = parser
         self.network = network
         self.host = host
         self.port = port
@@ -73,8 +80,13 @@ class EdgeServer:
             return
         loop = asyncio.get_running_loop()
         site = self._site
+        protocol: type[BaseConnection] = HttpConnection
+        if self.parser == "httptools":
+            from edgert.server.httptools_protocol import HttptoolsConnection
+
+            protocol = HttptoolsConnection
         self._server = await loop.create_server(
-            lambda: HttpConnection(site), self.host, self.port, reuse_address=True, backlog=1024
+            lambda: protocol(site), self.host, self.port, reuse_address=True, backlog=1024
         )
         self.port = self._server.sockets[0].getsockname()[1]
         site.default_host = f"{self.host}:{self.port}"

@@ -17,7 +17,7 @@ from edgert.server.location import ClientLocator
 from edgert.server.wire import DateClock
 
 if TYPE_CHECKING:
-    from edgert.server.protocol import HttpConnection
+    from edgert.server.connection import BaseConnection as HttpConnection
 
 __all__ = ["Site"]
 
@@ -38,7 +38,8 @@ class Site:
         self.network = network
         self.locator = ClientLocator(network, pop)
         self.limits = limits
-        self.client_header = client_header.strip().lower().encode("latin-1")
+        self.client_header_str = client_header.strip().lower()
+        self.client_header = self.client_header_str.encode("latin-1")
         self.on_request = on_request
         self.default_host = default_host
         self.date = DateClock()

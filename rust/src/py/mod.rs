@@ -6,6 +6,7 @@ mod errors;
 mod http;
 mod jwt;
 mod protocol;
+mod server;
 mod stats;
 mod worker;
 
@@ -26,5 +27,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     jwt::register(m)?;
     cache::register(m)?;
     cache_store::register(m)?;
+    server::register(m)?;
     Ok(())
 }
