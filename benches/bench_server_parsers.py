@@ -18,7 +18,6 @@ the response encoded in Rust), httptools (llhttp callbacks, Python serializer), 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import time
 from typing import Any

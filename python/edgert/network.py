@@ -60,7 +60,7 @@ from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
-from edgert.pop_cache import PassThrough, pass_through, store_revalidation
+from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revalidation
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
 from edgert.routing import AnycastRouter, RoutingParams
@@ -723,6 +723,22 @@ class Network:
         steps = pass_through(store, flight.request, time.time())
         try:
             call = next(steps)
+        except StopIteration as stop:
+            done: PassThrough = stop.value
+            flight.trace.cache_status = done.cache_status
+            self._revalidate_later(store, flight, done)
+            return done.response
+        return await self._continue_pass(flight, store, steps, call)
+
+    async def _continue_pass(
+        self,
+        flight: Flight,
+        store: CacheStore,
+        steps: Generator[OriginCall, Any, PassThrough],
+        call: OriginCall,
+    ) -> Response:
+        """Drives a pass-through that needs the origin (see :func:`pop_cache.pass_through`)."""
+        try:
             while True:
                 try:
                     answer: Any = await self._real_origin(call.request, flight.pop, flight)
@@ -732,11 +748,14 @@ class Network:
         except StopIteration as stop:
             done: PassThrough = stop.value
         flight.trace.cache_status = done.cache_status
+        self._revalidate_later(store, flight, done)
+        return done.response
+
+    def _revalidate_later(self, store: CacheStore, flight: Flight, done: PassThrough) -> None:
         if done.revalidate is not None:
             task = asyncio.ensure_future(self._real_revalidate(store, flight, done.revalidate))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-        return done.response
 
     async def _real_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
         sent_at = time.time()
@@ -897,12 +916,25 @@ class Network:
             self._continue_at(pop, client, request, url, route, core, steps, on_response)
             return None
         flight = self._server_flight(pop, client, request, url, route)
+        store = self._cache_of(pop)
+        if store is None:
+            pending = asyncio.ensure_future(self._real_pass(flight))
+        else:
+            # A fresh hit in the PoP's cache is answered here, with no task.
+            passing = pass_through(store, request, time.time())
+            try:
+                call = next(passing)
+            except StopIteration as stop:
+                done: PassThrough = stop.value
+                self._revalidate_later(store, flight, done)
+                return done.response
+            pending = asyncio.ensure_future(self._continue_pass(flight, store, passing, call))
 
-        def passed(task: asyncio.Task[EdgeResponse]) -> None:
+        def passed(task: asyncio.Future[Response]) -> None:
             error = task.exception()
-            on_response(bad_gateway(f"origin failed: {error}") if error else task.result().response)
+            on_response(bad_gateway(f"origin failed: {error}") if error else task.result())
 
-        asyncio.ensure_future(self._fetch_real(flight)).add_done_callback(passed)
+        pending.add_done_callback(passed)
         return None
 
     def _server_flight(

@@ -4,6 +4,7 @@ responses in (Content-Length, chunked, or read-to-close framing)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 
 
@@ -75,10 +76,8 @@ class Conn:
 
     async def close(self) -> None:
         self.writer.close()
-        try:
+        with contextlib.suppress(ConnectionError):
             await self.writer.wait_closed()
-        except ConnectionError:
-            pass
 
 
 async def request(port: int, path: str, headers: str = "", method: str = "GET") -> Reply:

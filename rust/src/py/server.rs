@@ -73,14 +73,25 @@ impl PyRequestHead {
     fn request(&self, py: Python<'_>, body: Option<&[u8]>, cf: Option<String>) -> PyResult<PyRequest> {
         let method = crate::http::normalize_method(&self.head.method);
         if !crate::http::is_valid_method(&method) {
-            return Err(refusal(py, Refusal { status: 400, message: format!("bad method {method:?}") }));
+            return Err(refusal(
+                py,
+                Refusal {
+                    status: 400,
+                    message: format!("bad method {method:?}"),
+                },
+            ));
         }
         let body = match body {
             Some(b) if method != "GET" && method != "HEAD" => Body::from(b),
             _ => Body::none(),
         };
         Ok(PyRequest {
-            inner: Request { method, url: self.url.clone(), headers: self.head.headers.clone(), body },
+            inner: Request {
+                method,
+                url: self.url.clone(),
+                headers: self.head.headers.clone(),
+                body,
+            },
             cf_json: cf,
         })
     }

@@ -24,7 +24,12 @@ pub fn decode_chunked(buf: &[u8], room: usize) -> Result<Chunks, Refusal> {
         let (start, size) = match httparse::parse_chunk_size(&buf[pos..]) {
             Ok(httparse::Status::Complete((n, size))) => (pos + n, size),
             Ok(httparse::Status::Partial) => return Ok(out),
-            Err(_) => return Err(Refusal { status: 400, message: "bad chunk size line".into() }),
+            Err(_) => {
+                return Err(Refusal {
+                    status: 400,
+                    message: "bad chunk size line".into(),
+                })
+            }
         };
         if size == 0 {
             // Trailer section: lines until an empty one.
@@ -44,14 +49,20 @@ pub fn decode_chunked(buf: &[u8], room: usize) -> Result<Chunks, Refusal> {
         }
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         if size > room.saturating_sub(out.data.len()) {
-            return Err(Refusal { status: 413, message: "request body too large".into() });
+            return Err(Refusal {
+                status: 413,
+                message: "request body too large".into(),
+            });
         }
         let end = start + size;
         if buf.len() < end + 2 {
             return Ok(out);
         }
         if &buf[end..end + 2] != b"\r\n" {
-            return Err(Refusal { status: 400, message: "chunk data not followed by CRLF".into() });
+            return Err(Refusal {
+                status: 400,
+                message: "chunk data not followed by CRLF".into(),
+            });
         }
         out.data.extend_from_slice(&buf[start..end]);
         pos = end + 2;
@@ -66,7 +77,10 @@ mod tests {
     #[test]
     fn decodes_in_pieces() {
         let first = decode_chunked(b"5\r\nhello\r\n7\r\n, wo", 100).unwrap();
-        assert_eq!((first.data.as_slice(), first.consumed, first.done), (&b"hello"[..], 10, false));
+        assert_eq!(
+            (first.data.as_slice(), first.consumed, first.done),
+            (&b"hello"[..], 10, false)
+        );
         let rest = decode_chunked(b"7\r\n, world\r\n0\r\nT: 1\r\n\r\nGET", 95).unwrap();
         assert_eq!(rest.data, b", world");
         assert!(rest.done);

@@ -21,7 +21,10 @@ const CHUNK: usize = 64 * 1024;
 
 /// The standard reason phrase of a status code ("" when it has none).
 pub fn reason_phrase(status: u16) -> &'static str {
-    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 fn push_decimal(out: &mut Vec<u8>, n: usize) {
@@ -38,20 +41,18 @@ fn push_text(out: &mut Vec<u8>, text: &str) {
 }
 
 /// The whole response message. `head_only` for HEAD: the head a GET would get, no body.
-pub fn encode_response(
-    response: &Response,
-    date: &str,
-    head_only: bool,
-    keep_alive: bool,
-    http10: bool,
-) -> Vec<u8> {
+pub fn encode_response(response: &Response, date: &str, head_only: bool, keep_alive: bool, http10: bool) -> Vec<u8> {
     let status = response.status;
     let body = response.body.as_bytes();
     let mut out = Vec::with_capacity(160 + body.len());
     out.extend_from_slice(b"HTTP/1.1 ");
     push_decimal(&mut out, usize::from(status));
     out.push(b' ');
-    let text = if response.status_text.is_empty() { reason_phrase(status) } else { &response.status_text };
+    let text = if response.status_text.is_empty() {
+        reason_phrase(status)
+    } else {
+        &response.status_text
+    };
     push_text(&mut out, text);
     out.extend_from_slice(b"\r\n");
     let mut chunked = false;
@@ -131,8 +132,12 @@ mod tests {
         let r = response(200, &[("transfer-encoding", "chunked"), ("date", "X")], "abc");
         let wire = encode_response(&r, "D", false, false, false);
         let text = String::from_utf8(wire).unwrap();
-        assert!(text.ends_with("transfer-encoding: chunked\r\ndate: X\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
+        assert!(
+            text.ends_with("transfer-encoding: chunked\r\ndate: X\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+        );
         let head = encode_response(&response(404, &[], "gone"), "D", true, true, true);
-        assert!(String::from_utf8(head).unwrap().ends_with("content-length: 4\r\ndate: D\r\nconnection: keep-alive\r\n\r\n"));
+        assert!(String::from_utf8(head)
+            .unwrap()
+            .ends_with("content-length: 4\r\ndate: D\r\nconnection: keep-alive\r\n\r\n"));
     }
 }

@@ -22,7 +22,10 @@ pub struct Refusal {
 
 impl Refusal {
     fn new(status: u16, message: impl Into<String>) -> Self {
-        Refusal { status, message: message.into() }
+        Refusal {
+            status,
+            message: message.into(),
+        }
     }
 }
 
@@ -220,7 +223,10 @@ mod tests {
 
     #[test]
     fn partial_then_limits() {
-        assert!(matches!(parse_head(b"GET / HTTP/1.1\r\nHo", 64, "c"), Ok(Parsed::Partial)));
+        assert!(matches!(
+            parse_head(b"GET / HTTP/1.1\r\nHo", 64, "c"),
+            Ok(Parsed::Partial)
+        ));
         assert_eq!(refused(&[b'a'; 100]), 400);
         let mut long = b"GET / HTTP/1.1\r\nHost: x\r\nA: ".to_vec();
         long.extend([b'b'; 100]);
@@ -244,7 +250,11 @@ mod tests {
         assert!(h.keep_alive && h.minor == 0);
         let h = head(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
         assert!(!h.keep_alive);
-        let err = parse_head(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 999, "c");
+        let err = parse_head(
+            b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+            999,
+            "c",
+        );
         assert_eq!(err.unwrap_err().status, 400);
     }
 }
