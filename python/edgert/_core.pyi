@@ -385,4 +385,3 @@ def encode_http_response(
     response: Response, date: str, head_only: bool, keep_alive: bool, http10: bool
 ) -> bytes:
     """The response as HTTP/1.1 bytes."""
-
