@@ -84,7 +84,7 @@ mod tests {
         let rest = decode_chunked(b"7\r\n, world\r\n0\r\nT: 1\r\n\r\nGET", 95).unwrap();
         assert_eq!(rest.data, b", world");
         assert!(rest.done);
-        assert_eq!(rest.consumed, 24);
+        assert_eq!(rest.consumed, 23);
     }
 
     #[test]
