@@ -133,7 +133,7 @@ mod tests {
         let wire = encode_response(&r, "D", false, false, false);
         let text = String::from_utf8(wire).unwrap();
         assert!(
-            text.ends_with("transfer-encoding: chunked\r\ndate: X\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+            text.ends_with("date: X\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
         );
         let head = encode_response(&response(404, &[], "gone"), "D", true, true, true);
         assert!(String::from_utf8(head)
