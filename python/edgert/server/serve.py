@@ -17,6 +17,7 @@ from typing import Any
 
 from edgert._core import Request, Response
 from edgert.errors import ConfigError
+from edgert.geo import find_city
 from edgert.jwt import Verifier
 from edgert.network import Network
 from edgert.origin import Origin
@@ -95,6 +96,11 @@ async def serve_network(
         servers = [EdgeServer(network, host=host, port=port, limits=limits, on_request=on_request)]
     for server in servers:
         await server.start()
+    if not pop_ports:
+        # The first ``city=`` lookup builds the world-cities index (seconds): build it in a
+        # thread now rather than on the event loop at the first such request.
+        warm = asyncio.get_running_loop().run_in_executor(None, find_city, "London")
+        warm.add_done_callback(lambda f: f.exception())
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
