@@ -378,8 +378,10 @@ def parse_request_head(
 ) -> RequestHead | None:
     """The head at ``data[offset:]``, ``None`` if incomplete; raises ``HttpRefusal``."""
 
-def decode_request_chunks(data: bytes, offset: int, room: int) -> tuple[bool, int, bytes]:
-    """``(done, consumed, data)`` of the complete chunks at ``data[offset:]``."""
+def decode_request_chunks(
+    data: bytes, offset: int, pending: int, room: int
+) -> tuple[bool, int, bytes, int]:
+    """``(done, consumed, data, pending)``: the chunked body bytes at ``data[offset:]``."""
 
 def encode_http_response(
     response: Response, date: str, head_only: bool, keep_alive: bool, http10: bool

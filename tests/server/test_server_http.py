@@ -130,3 +130,15 @@ async def test_many_concurrent_connections(served: Served) -> None:
     assert sorted(json.loads(r.body)["path"] for r in replies) == sorted(
         f"/c{i}" for i in range(50)
     )
+
+
+async def test_one_large_chunk_arriving_in_small_pieces(served: Served) -> None:
+    conn = await Conn.open(served.port)
+    payload = bytes(range(97, 123)) * 4000  # 104,000 bytes in one chunk
+    wire = b"%x\r\n" % len(payload) + payload + b"\r\n0\r\n\r\n"
+    await conn.send(b"POST /big HTTP/1.1\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\n\r\n")
+    for i in range(0, len(wire), 997):
+        await conn.send(wire[i : i + 997])
+    echoed = json.loads((await conn.reply()).body)
+    assert echoed["body"] == payload.decode()
+    await conn.close()

@@ -37,6 +37,7 @@ class HttpConnection(BaseConnection):
         self._head: RequestHead | None = None
         self._body: list[bytes] = []
         self._body_bytes = 0
+        self._chunk_pending = 0
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
@@ -82,8 +83,8 @@ class HttpConnection(BaseConnection):
                 if head.expect_continue:
                     self.expect_continue()
             if head.chunked:
-                done, used, data = decode_request_chunks(
-                    buf, pos, limits.max_body_bytes - self._body_bytes
+                done, used, data, self._chunk_pending = decode_request_chunks(
+                    buf, pos, self._chunk_pending, limits.max_body_bytes - self._body_bytes
                 )
                 pos += used
                 if data:
@@ -104,6 +105,7 @@ class HttpConnection(BaseConnection):
             self._head = None
             self._body = []
             self._body_bytes = 0
+            self._chunk_pending = 0
             self.in_message = False
             self._run(head, body)
         return pos

@@ -134,18 +134,20 @@ fn parse_request_head(
     Ok(Some(PyRequestHead { head, url }))
 }
 
-/// Decodes the complete chunks at `data[offset:]` (at most `room` body bytes): returns
-/// `(done, consumed, data)`; raises `HttpRefusal` (400 malformed, 413 too large).
+/// Decodes the chunked body bytes at `data[offset:]` (see `crate::server::decode_chunked`):
+/// returns `(done, consumed, data, pending)`; raises `HttpRefusal` (400 malformed, 413 too
+/// large).
 #[pyfunction]
 fn decode_request_chunks<'py>(
     py: Python<'py>,
     data: &[u8],
     offset: usize,
+    pending: u64,
     room: usize,
-) -> PyResult<(bool, usize, Bound<'py, PyBytes>)> {
+) -> PyResult<(bool, usize, Bound<'py, PyBytes>, u64)> {
     let buf = data.get(offset..).unwrap_or(&[]);
-    match decode_chunked(buf, room) {
-        Ok(c) => Ok((c.done, c.consumed, PyBytes::new(py, &c.data))),
+    match decode_chunked(buf, pending, room) {
+        Ok(c) => Ok((c.done, c.consumed, PyBytes::new(py, &c.data), c.pending)),
         Err(r) => Err(refusal(py, r)),
     }
 }
