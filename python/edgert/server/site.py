@@ -109,16 +109,20 @@ class Site:
         if stats is not None:
             cpu = stats.cpu_ms
             logs = tuple((line.level, line.message) for line in stats.logs)
-        self.on_request(
-            AccessRecord(
-                time=time.time(),
-                method=method,
-                path=path,
-                status=response.status,
-                pop=pop,
-                cache_status=response.headers.get("cf-cache-status"),
-                cpu_ms=cpu,
-                wall_ms=(time.perf_counter() - began) * 1000.0,
-                logs=logs,
-            )
+        record = AccessRecord(
+            time=time.time(),
+            method=method,
+            path=path,
+            status=response.status,
+            pop=pop,
+            cache_status=response.headers.get("cf-cache-status"),
+            cpu_ms=cpu,
+            wall_ms=(time.perf_counter() - began) * 1000.0,
+            logs=logs,
         )
+        try:
+            self.on_request(record)
+        except Exception as exc:  # a logging hook must not break the connection
+            asyncio.get_running_loop().call_exception_handler(
+                {"message": "EdgeServer on_request hook failed", "exception": exc}
+            )
