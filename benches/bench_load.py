@@ -112,7 +112,9 @@ def main() -> None:
     results = runner.bench_interleaved(names)
     static: dict[str, Any] = {}
     if "edgert-routeauth" in names:
-        static = bench_static(peers, runner, args)
+        static = {
+            path: bench_static(peers, runner, args, path) for path in ("/static", "/cdn/page")
+        }
     with open("/proc/loadavg") as f:
         load_after = f.read().split()[:3]
     meta = {
@@ -133,25 +135,25 @@ def main() -> None:
             )
 
 
-def bench_static(peers: Any, runner: Any, args: argparse.Namespace) -> dict[str, Any]:
+def bench_static(peers: Any, runner: Any, args: argparse.Namespace, path: str) -> dict[str, Any]:
     peer = peers.PEERS["edgert-routeauth"]
     log = os.path.join(peer["cwd"], "logs", "load_static.log")
     proc = peers.start(peer, log)
     try:
         if not peers.wait_ready(peer["port"], 60):
             raise RuntimeError("edgert-routeauth not ready for /static")
-        status, _ = peers.http_get(peer["port"], "/static")
+        status, _ = peers.http_get(peer["port"], path)
         assert status == 200
-        runner.run_wrk(peer["port"], "/static", None, args.conns, 3, proc.pid)
+        runner.run_wrk(peer["port"], path, None, args.conns, 3, proc.pid)
         runs = []
         for i in range(args.runs):
-            r = runner.run_wrk(peer["port"], "/static", None, args.conns, args.duration, proc.pid)
+            r = runner.run_wrk(peer["port"], path, None, args.conns, args.duration, proc.pid)
             runs.append(r)
-            print(runner.fmt_run("edgert-routeauth", "static", f"run{i + 1}", r), flush=True)
-        c1 = runner.run_wrk(peer["port"], "/static", None, 1, 5, proc.pid)
+            print(runner.fmt_run("edgert-routeauth", path, f"run{i + 1}", r), flush=True)
+        c1 = runner.run_wrk(peer["port"], path, None, 1, 5, proc.pid)
         out: dict[str, Any] = runner.summarize(runs, c1)
         check = subprocess.run(
-            ["curl", "-si", f"http://127.0.0.1:{peer['port']}/static"],
+            ["curl", "-si", f"http://127.0.0.1:{peer['port']}{path}"],
             capture_output=True,
             text=True,
             check=False,
@@ -169,8 +171,8 @@ def report(results: dict[str, Any], static: dict[str, Any], meta: dict[str, Any]
     )
     names = [n for n in results if not n.startswith("_")]
     peers = [n for n in names if not n.startswith("edgert")]
-    print("| server | variant | req/s | p50 ms | p99 ms | server CPU | vs best peer |")
-    print("|---|---|---|---|---|---|---|")
+    print("| server | variant | req/s | p50 ms | p99 ms | server CPU | CPU us/req | vs best peer |")
+    print("|---|---|---|---|---|---|---|---|")
     for variant in ("hello", "hs256", "es256"):
         best = max((results[p]["variants"][variant]["median_rps"] for p in peers), default=0.0)
         for n in names:
@@ -178,13 +180,15 @@ def report(results: dict[str, Any], static: dict[str, Any], meta: dict[str, Any]
             ratio = v["median_rps"] / best if best else float("nan")
             print(
                 f"| {n} | {variant} | {v['median_rps']:,.0f} | {v['median_p50_us'] / 1000:.2f} | "
-                f"{v['median_p99_us'] / 1000:.2f} | {v['median_server_cpu']:.2f} | {ratio:.2f} |"
+                f"{v['median_p99_us'] / 1000:.2f} | {v['median_server_cpu']:.2f} | "
+                f"{v['median_server_cpu'] / v['median_rps'] * 1e6:.0f} | {ratio:.2f} |"
             )
-    if static:
+    for path, v in static.items():
         print(
-            f"| edgert-routeauth | static (HIT={static['cache_status_seen']}) | "
-            f"{static['median_rps']:,.0f} | {static['median_p50_us'] / 1000:.2f} | "
-            f"{static['median_p99_us'] / 1000:.2f} | {static['median_server_cpu']:.2f} | |"
+            f"| edgert-routeauth | {path} (HIT={v['cache_status_seen']}) | "
+            f"{v['median_rps']:,.0f} | {v['median_p50_us'] / 1000:.2f} | "
+            f"{v['median_p99_us'] / 1000:.2f} | {v['median_server_cpu']:.2f} | "
+            f"{v['median_server_cpu'] / v['median_rps'] * 1e6:.0f} | |"
         )
     if "python-aiohttp" in results and "edgert" in results:
         hello = [

@@ -5,7 +5,9 @@ with routes, served by :func:`edgert.server.serve_network` on uvloop (what ``edg
 - ``*/hs256*`` and ``*/es256*``: ``auth_worker.js`` behind route auth (a Verifier per route,
   HS256 with the workload's secret, ES256 with its public key; verified-token cache off, so each
   of the 1,000 rotating tokens is verified every time, as the peers do);
-- ``*/static``: ``static_worker.js``, a page answered from the PoP's cache (HIT).
+- ``*/static``: ``static_worker.js``, a page answered from the PoP's cache (HIT, Cache API);
+- ``*/cdn/*``: no worker: the PoP's HTTP cache in front of the origin (an in-process handler
+  that answers a cacheable page), a HIT after the first request.
 
     python benches/load/serve_routes.py BENCH_DIR PORT
 """
@@ -18,11 +20,21 @@ from pathlib import Path
 
 import uvloop
 
-from edgert import Network, Origin, Response, Route, Worker
+from edgert import Network, Origin, Request, Response, Route, Worker
 from edgert.jwt import Verifier
 from edgert.server import serve_network
 
 HERE = Path(__file__).resolve().parent
+
+
+PAGE = "<!doctype html><title>cdn</title>" + "<p>edge-cached page</p>" * 40
+
+
+def origin_page(request: Request) -> Response:
+    if "/cdn/" not in request.url:
+        return Response("no origin", status=502)
+    headers = {"content-type": "text/html", "cache-control": "public, max-age=3600"}
+    return Response(PAGE, headers=headers)
 
 
 def network(bench: Path) -> Network:
@@ -45,8 +57,9 @@ def network(bench: Path) -> Network:
         Route("*/hs256*", "hs256"),
         Route("*/es256*", "es256"),
         Route("*/static", "static"),
+        Route("*/cdn/*", None),
     ]
-    origin = Origin(handler=lambda request: Response("no origin", status=502))
+    origin = Origin(handler=origin_page)
     return Network(["IAD"], origin, workers=workers, routes=routes, clock="real")
 
 
