@@ -379,3 +379,46 @@ def kv_check_put(
 ) -> int | None: ...
 def kv_check_key(op: str, key: str) -> None: ...
 def kv_check_list_limit(limit: float | None = None) -> int: ...
+# -- the edge server's wire format (rust/src/server, rust/src/py/server.rs) ---------------------
+
+@final
+class RequestHead:
+    """A request head parsed from a socket's bytes (see :func:`parse_request_head`)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def http10(self) -> bool: ...
+    @property
+    def keep_alive(self) -> bool: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def content_length(self) -> int | None: ...
+    @property
+    def chunked(self) -> bool: ...
+    @property
+    def expect_continue(self) -> bool: ...
+    @property
+    def client_location(self) -> str | None: ...
+    def request(self, body: bytes | None = None, cf: str | None = None) -> Request:
+        """The core request of this head (a GET or HEAD body is dropped)."""
+
+def parse_request_head(
+    data: bytes, offset: int, max_header_bytes: int, client_header: str, default_host: str
+) -> RequestHead | None:
+    """The head at ``data[offset:]``, ``None`` if incomplete; raises ``HttpRefusal``."""
+
+def decode_request_chunks(
+    data: bytes, offset: int, pending: int, room: int
+) -> tuple[bool, int, bytes, int]:
+    """``(done, consumed, data, pending)``: the chunked body bytes at ``data[offset:]``."""
+
+def encode_http_response(
+    response: Response, date: str, head_only: bool, keep_alive: bool, http10: bool
+) -> bytes:
+    """The response as HTTP/1.1 bytes."""

@@ -148,3 +148,13 @@ class KvRateLimited(KvError):
 
 
 __all__ += ["KvError", "KvLimitError", "KvRateLimited"]
+
+
+class HttpRefusal(RequestError):
+    """The edge server refuses a request it read from a socket: ``status`` is the answer (400
+    malformed, 413 body too large, 417 expectation, 431 head too large, 505 version)."""
+
+    status: int = 400
+
+
+__all__ += ["HttpRefusal"]

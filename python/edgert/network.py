@@ -48,20 +48,21 @@ import os
 import random
 import time
 import weakref
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, Operation, Request, Response
+from edgert._core import CacheStore, CoreWorker, Operation, Request, Response, Step
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
+from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
-from edgert.pop_cache import PassThrough, pass_through, store_revalidation
+from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revalidation
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
 from edgert.routing import AnycastRouter, RoutingParams
@@ -760,6 +761,22 @@ class Network:
         steps = pass_through(store, flight.request, time.time())
         try:
             call = next(steps)
+        except StopIteration as stop:
+            done: PassThrough = stop.value
+            flight.trace.cache_status = done.cache_status
+            self._revalidate_later(store, flight, done)
+            return done.response
+        return await self._continue_pass(flight, store, steps, call)
+
+    async def _continue_pass(
+        self,
+        flight: Flight,
+        store: CacheStore,
+        steps: Generator[OriginCall, Any, PassThrough],
+        call: OriginCall,
+    ) -> Response:
+        """Drives a pass-through that needs the origin (see :func:`pop_cache.pass_through`)."""
+        try:
             while True:
                 try:
                     answer: Any = await self._real_origin(call.request, flight.pop, flight)
@@ -769,11 +786,14 @@ class Network:
         except StopIteration as stop:
             done: PassThrough = stop.value
         flight.trace.cache_status = done.cache_status
+        self._revalidate_later(store, flight, done)
+        return done.response
+
+    def _revalidate_later(self, store: CacheStore, flight: Flight, done: PassThrough) -> None:
         if done.revalidate is not None:
             task = asyncio.ensure_future(self._real_revalidate(store, flight, done.revalidate))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-        return done.response
 
     async def _real_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
         sent_at = time.time()
@@ -903,6 +923,118 @@ class Network:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- servers (edgert.server) -----------------------------------------------------------------
+
+    def begin_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        on_response: Callable[[Response], None],
+    ) -> Response | None:
+        """Real time, for servers: runs an already-parsed ``request`` (its ``cf`` filled by the
+        caller, ``url`` its URL) at ``pop`` from ``client`` on the running loop, without the
+        client leg's model (the server's client is a real one).
+
+        Returns the response when the PoP answers without waiting on the outside world (route
+        auth's 401, a cache hit, a worker that needs no subrequest); otherwise returns ``None``
+        and calls ``on_response`` once the response is known (at most ``wall_timeout_s`` later).
+        """
+        route = self._route(url)
+        worker = route.worker if route is not None else None
+        if worker is not None:
+            core = self._cores.get((pop.code, worker))
+            if core is None:
+                core = self._core(pop, worker)[0]
+            steps = core.begin(request, time.time())
+            if len(steps) == 1:
+                step = steps[0]
+                if step.done and step.response is not None:
+                    return step.response
+            self._continue_at(pop, client, request, url, route, core, steps, on_response)
+            return None
+        flight = self._server_flight(pop, client, request, url, route)
+        store = self._cache_of(pop)
+        if store is None:
+            pending = asyncio.ensure_future(self._real_pass(flight))
+        else:
+            # A fresh hit in the PoP's cache is answered here, with no task.
+            passing = pass_through(store, request, time.time())
+            try:
+                call = next(passing)
+            except StopIteration as stop:
+                done: PassThrough = stop.value
+                self._revalidate_later(store, flight, done)
+                return done.response
+            pending = asyncio.ensure_future(self._continue_pass(flight, store, passing, call))
+
+        def passed(task: asyncio.Future[Response]) -> None:
+            error = task.exception()
+            on_response(bad_gateway(f"origin failed: {error}") if error else task.result())
+
+        pending.add_done_callback(passed)
+        return None
+
+    def _server_flight(
+        self, pop: Pop, client: Client, request: Request, url: str, route: Route | None
+    ) -> Flight:
+        trace = Trace(
+            url=url,
+            pop=pop.code,
+            clock=self.clock,
+            worker=route.worker if route is not None else None,
+            route=route.pattern if route is not None else None,
+            client_city=client.city,
+            connection="reused",
+        )
+        p = self.model.params
+        return Flight(
+            trace=trace,
+            pop=pop,
+            client=client,
+            request=request,
+            worker=trace.worker,
+            client_rtt_ms=0.0,
+            bandwidth_mbps=p.bandwidth_mbps(client.access),
+            cwnd_segments=p.warm_window_segments,
+            ray=f"{next(self._ray):016x}-{pop.code}",
+        )
+
+    def _continue_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        route: Route | None,
+        core: CoreWorker,
+        steps: list[Step],
+        on_response: Callable[[Response], None],
+    ) -> None:
+        """A request whose worker waits on the outside world: the real-time host drives it."""
+        host = self._real_host()
+        flight = self._server_flight(pop, client, request, url, route)
+        task = steps[0].task if steps else -1
+        timer: list[asyncio.TimerHandle] = []
+
+        def deliver(response: Response) -> None:
+            flight.responded = True
+            for handle in timer:
+                handle.cancel()
+            on_response(response)
+
+        record = TaskRecord(task=task, on_response=deliver, context=flight)
+        host.tasks[task_key(core, task)] = record
+        host.handle(core, steps)
+        if record.response is None:
+            timer.append(
+                asyncio.get_running_loop().call_later(
+                    self.wall_timeout_s,
+                    lambda: host.handle(core, core.abort(task, time.time())),
+                )
+            )
 
     def __repr__(self) -> str:
         return (

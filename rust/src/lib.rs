@@ -13,6 +13,7 @@ pub mod isolate;
 pub mod jwt;
 pub mod kv;
 pub mod protocol;
+pub mod server;
 pub mod webcrypto;
 pub mod worker;
 

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "run": "edgert.cli.run",
     "dev": "edgert.cli.dev",
     "demo": "edgert.cli.demo",
+    "serve": "edgert.cli.serve",
     "simulate": "edgert.sim.command:simulate",
 }
 

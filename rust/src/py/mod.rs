@@ -7,6 +7,7 @@ mod http;
 mod jwt;
 mod kv;
 mod protocol;
+mod server;
 mod stats;
 mod worker;
 
@@ -28,5 +29,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     cache_store::register(m)?;
     kv::register(m)?;
+    server::register(m)?;
     Ok(())
 }
