@@ -164,7 +164,7 @@ def edge_network(issuer: Issuer, seed: int) -> tuple[Network, bool]:
         start=START,
     )
     if use_kv:
-        net.kv("feature-flags").seed({"flags": json.dumps(FLAGS)})  # type: ignore[attr-defined]
+        net.kv("feature-flags").seed({"flags": json.dumps(FLAGS)})
     return net, use_kv
 
 
