@@ -16,6 +16,7 @@ __all__ = [
     "HostError",
     "MemoryLimitExceeded",
     "RequestError",
+    "ScenarioError",
     "ScriptError",
     "WallTimeExceeded",
     "WorkerError",
@@ -132,3 +133,7 @@ __all__ += [
 
 class CachePutError(EdgertError, TypeError):
     """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""
+
+
+class ScenarioError(ConfigError):
+    """A simulation scenario is invalid; the message names the key at fault."""
