@@ -122,6 +122,15 @@ def run(
     worker.close()
 
 
+def _register() -> None:
+    from edgert.sim.command import simulate
+
+    main.add_command(simulate)
+
+
+_register()
+
+
 def _reason(status: int) -> str:
     from http import HTTPStatus
 

@@ -137,6 +137,8 @@ class Scenario:
     base_dir: Path = Path(".")
     #: Simulated time after the last session start, to let sessions finish.
     drain_s: float = 120.0
+    #: Check the seed's latency claims for users of this city (``[claims] city = "Tokyo"``).
+    claims_city: str | None = None
 
     def with_seed(self, seed: int) -> Scenario:
         import dataclasses
@@ -165,7 +167,12 @@ class _Table:
         return self.data.get(k, default)
 
     def number(
-        self, k: str, default: float, *, low: float | None = None, high: float | None = None,
+        self,
+        k: str,
+        default: float,
+        *,
+        low: float | None = None,
+        high: float | None = None,
         strict_low: bool = False,
     ) -> float:
         v = self.get(k, default)
@@ -254,7 +261,9 @@ def _origin(t: _Table) -> OriginSpec:
     t.check_unknown()
     # Longest prefix first, so that the most specific entry wins.
     paths.sort(key=lambda p: -len(p.prefix))
-    return OriginSpec(region=region.upper(), service_ms=service, paths=tuple(paths), body_bytes=body)
+    return OriginSpec(
+        region=region.upper(), service_ms=service, paths=tuple(paths), body_bytes=body
+    )
 
 
 def _worker(t: _Table, base: Path) -> WorkerSpec:
@@ -312,7 +321,9 @@ def _population(t: _Table) -> PopulationSpec:
         name = ct.string("name")
         if not name:
             raise ScenarioError(f"{ct.key('name')}: missing")
-        cities.append((name, ct.string("country"), ct.number("weight", 1.0, low=0, strict_low=True)))
+        cities.append(
+            (name, ct.string("country"), ct.number("weight", 1.0, low=0, strict_low=True))
+        )
         ct.check_unknown()
     spec = PopulationSpec(
         countries=countries,
@@ -416,7 +427,10 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         listed = pt.get("list")
         if (preset is None) == (listed is None):
             raise ScenarioError("pops: give either pops.preset or pops.list")
-        pops = _pops(preset if preset is not None else listed, pt.key("preset" if preset is not None else "list"))
+        pops = _pops(
+            preset if preset is not None else listed,
+            pt.key("preset" if preset is not None else "list"),
+        )
         pt.check_unknown()
     else:
         pops = _pops(pops_t, "pops")
@@ -428,7 +442,11 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         if not isinstance(contents, dict) or not all(isinstance(v, str) for v in contents.values()):
             raise ScenarioError(f"kv.{ns}: must map keys to string values")
         kv[ns] = dict(contents)
+    claims = top.table("claims")
+    claims_city = claims.string("city")
+    claims.check_unknown()
     scenario = Scenario(
+        claims_city=claims_city,
         name=name,
         seed=seed,
         duration_s=duration,

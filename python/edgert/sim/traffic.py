@@ -87,8 +87,10 @@ def make_traffic(
     n = int(rng.poisson(sessions_per_s * scenario.duration_s))
     start_s = np.sort(rng.uniform(0.0, scenario.duration_s, size=n))
     users = population.draw(rng, n, params)
-    think = rng.exponential(t.think_time_s, size=(n, t.pages_per_session)) if t.think_time_s else (
-        np.zeros((n, t.pages_per_session))
+    think = (
+        rng.exponential(t.think_time_s, size=(n, t.pages_per_session))
+        if t.think_time_s
+        else (np.zeros((n, t.pages_per_session)))
     )
     session_token = rng.integers(0, t.tokens, size=n)
     fresh = rng.integers(0, t.tokens, size=(n, per_session))
