@@ -61,13 +61,15 @@ class DeploymentRun:
     #: Per PoP: cache metrics when the network has caches (hits, misses, ...).
     cache: dict[str, dict[str, int]] = field(default_factory=dict)
     kv_writes: int = 0
-    events: int = 0
+    #: Every request's full trace, only when asked for (``keep_traces=True``; tests, debugging).
+    traces: list[Any] = field(default_factory=list)
 
 
 class _Recorder:
     """Columns appended to as responses arrive."""
 
-    def __init__(self, pops: list[str]) -> None:
+    def __init__(self, pops: list[str], keep_traces: bool = False) -> None:
+        self.traces: list[Any] | None = [] if keep_traces else None
         self.pop_index = {code: i for i, code in enumerate(pops)}
         self.rows: list[tuple[Any, ...]] = []
         self.pages: list[tuple[int, float]] = []
@@ -76,6 +78,8 @@ class _Recorder:
 
     def request(self, session: int, call: int, response: EdgeResponse) -> None:
         t = response.trace
+        if self.traces is not None:
+            self.traces.append(t)
         self.rows.append(
             (
                 session,
@@ -170,11 +174,12 @@ def run_deployment(
     population: Population,
     progress: Progress | None = None,
     network: Network | None = None,
+    keep_traces: bool = False,
 ) -> DeploymentRun:
     """Runs every session of ``traffic`` through the deployment's network, to the end."""
     net = network if network is not None else build_network(scenario, deployment)
     pops = [p.code for p in net.pops]
-    rec = _Recorder(pops)
+    rec = _Recorder(pops, keep_traces)
     base = f"https://{scenario.traffic.host}"
     users = traffic.users
     step = 1000
@@ -253,4 +258,5 @@ def run_deployment(
         do_ms=np.array(do_cols[1], dtype=np.float64),
         cache=_cache_metrics(net),
         kv_writes=writes,
+        traces=rec.traces or [],
     )

@@ -41,7 +41,7 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | No
     if not enabled:
         return None, None
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:
         return None, None
     bar = tqdm(total=total, unit="req", desc="simulating", dynamic_ncols=True, leave=False)
