@@ -12,6 +12,7 @@ pub mod http;
 pub mod isolate;
 pub mod jwt;
 pub mod protocol;
+pub mod sim;
 pub mod webcrypto;
 pub mod worker;
 

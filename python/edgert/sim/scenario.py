@@ -106,6 +106,8 @@ class TrafficSpec:
     invalid_tokens: float = 0.0
     tokens: int = 1000
     jwt_secret: str = DEFAULT_SECRET
+    #: A file of valid bearer tokens (one per line) to use instead of generated HS256 ones.
+    tokens_file: Path | None = None
     kv_writes_per_s: float = 0.0
     kv_write_namespace: str | None = None
     kv_write_key: str = "flags"
@@ -345,7 +347,7 @@ def _access(t: _Table) -> AccessMix:
     return AccessMix(fixed=fixed / total, mobile=mobile / total)
 
 
-def _traffic(t: _Table, kv: Mapping[str, Mapping[str, str]]) -> TrafficSpec:
+def _traffic(t: _Table, kv: Mapping[str, Mapping[str, str]], base: Path) -> TrafficSpec:
     page = t.strings("page") or DEFAULT_PAGE
     for p in page:
         if not p.startswith("/"):
@@ -360,6 +362,7 @@ def _traffic(t: _Table, kv: Mapping[str, Mapping[str, str]]) -> TrafficSpec:
         invalid_tokens=t.number("invalid_tokens", 0.0, low=0, high=1),
         tokens=t.integer("tokens", 1000, low=1),
         jwt_secret=t.string("jwt_secret", DEFAULT_SECRET) or "",
+        tokens_file=_tokens_file(t, base),
         kv_writes_per_s=t.number("kv_writes_per_s", 0.0, low=0),
         kv_write_namespace=t.string("kv_write_namespace"),
         kv_write_key=t.string("kv_write_key", "flags") or "flags",
@@ -373,6 +376,16 @@ def _traffic(t: _Table, kv: Mapping[str, Mapping[str, str]]) -> TrafficSpec:
         spec = dataclasses.replace(spec, kv_write_namespace=ns)
     t.check_unknown()
     return spec
+
+
+def _tokens_file(t: _Table, base: Path) -> Path | None:
+    name = t.string("tokens_file")
+    if name is None:
+        return None
+    path = base / name
+    if not path.is_file():
+        raise ScenarioError(f"{t.key('tokens_file')}: no such file: {path}")
+    return path
 
 
 def _deployments(top: _Table, default_pops: str | tuple[str, ...]) -> tuple[DeploymentSpec, ...]:
@@ -457,7 +470,7 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         kv=kv,
         population=_population(top.table("population")),
         access=_access(top.table("access")),
-        traffic=_traffic(top.table("traffic"), kv),
+        traffic=_traffic(top.table("traffic"), kv, base),
         deployments=_deployments(top, pops),
         base_dir=base,
     )

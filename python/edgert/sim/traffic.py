@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from edgert.errors import ScenarioError
 from edgert.latency import LatencyParams
 from edgert.sim.population import Population, Users
 from edgert.sim.scenario import Scenario
@@ -98,8 +99,16 @@ def make_traffic(
     token = np.where(reuse, session_token[:, None], fresh).astype(np.int32)
     invalid = rng.random((n, per_session)) < t.invalid_tokens
     token = np.where(invalid, token + t.tokens, token).astype(np.int32)
-    exp = int(start + scenario.duration_s + scenario.drain_s + 86400 * 30)
-    valid = make_tokens(t.jwt_secret, t.tokens, exp)
+    if t.tokens_file is not None:
+        valid = t.tokens_file.read_text().split()
+        if len(valid) < t.tokens:
+            raise ScenarioError(
+                f"traffic.tokens_file: {len(valid)} tokens, traffic.tokens asks for {t.tokens}"
+            )
+        valid = valid[: t.tokens]
+    else:
+        exp = int(start + scenario.duration_s + scenario.drain_s + 86400 * 30)
+        valid = make_tokens(t.jwt_secret, t.tokens, exp)
     tokens = valid + [_tampered(v) for v in valid]
     headers = [[("authorization", f"Bearer {tok}")] for tok in tokens]
     if t.kv_writes_per_s > 0:

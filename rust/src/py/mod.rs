@@ -6,6 +6,7 @@ mod errors;
 mod http;
 mod jwt;
 mod protocol;
+mod sim;
 mod stats;
 mod worker;
 
@@ -26,5 +27,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     jwt::register(m)?;
     cache::register(m)?;
     cache_store::register(m)?;
+    sim::register(m)?;
     Ok(())
 }
