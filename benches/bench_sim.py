@@ -6,7 +6,8 @@
 ``events``: the event loop alone (no JavaScript). 1,000 processes, each waiting a random delay
 and scheduling its next wait, until ``--events`` events have run; the same workload on SimPy
 (PyPI ``simpy``: ``env.timeout`` in generator processes), on ``edgert.sim.eventloop.EventLoop``
-and on ``edgert.host.VirtualTimeHost`` (the clock ``Network`` runs on), in the same run, one
+on the core's ``EventLoop`` (Rust heap, Python callbacks), on its pure-Python twin
+``PyEventLoop``, and on ``edgert.host.VirtualTimeHost`` (the clock ``Network`` runs on), in the same run, one
 core. Best of 3 runs each.
 
 ``scale``: the standard workload (``../shared/bench/worker/worker.js``, HS256 JWTs verified with
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = 1000
@@ -56,10 +58,10 @@ def bench_simpy(events: int) -> float:
     return count[0] / (time.perf_counter() - t)
 
 
-def bench_eventloop(events: int) -> float:
-    from edgert.sim.eventloop import EventLoop
+def bench_eventloop(events: int, pure: bool = False) -> float:
+    from edgert.sim.eventloop import EventLoop, PyEventLoop
 
-    loop = EventLoop()
+    loop: Any = PyEventLoop() if pure else EventLoop()
     r = random.Random(1).random
 
     def tick(_: object) -> None:
@@ -96,7 +98,8 @@ def events_main(events: int) -> None:
     print(f"# python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     for name, fn in (
         ("SimPy (peer)", bench_simpy),
-        ("edgert.sim.eventloop.EventLoop", bench_eventloop),
+        ("edgert EventLoop (core, Rust)", bench_eventloop),
+        ("edgert PyEventLoop (pure Python)", lambda n: bench_eventloop(n, pure=True)),
         ("edgert VirtualTimeHost", bench_virtual_host),
     ):
         best = max(fn(events) for _ in range(3))

@@ -96,3 +96,16 @@ def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     sc = load_scenario(f)
     assert sc.worker.path == tmp_path / "w.js"
     assert sc.seed == 3 and sc.with_seed(9).seed == 9
+
+
+def test_latency_and_network_overrides() -> None:
+    sc = parse_scenario(
+        small(latency={"internet_stretch": 1.4, "mss_bytes": 1400}, network={"protocol": "HTTP/3"})
+    )
+    params = sc.latency_params()
+    assert params.internet_stretch == 1.4 and params.mss_bytes == 1400
+    assert sc.protocol == "HTTP/3"
+    with pytest.raises(ScenarioError, match=r"latency\.nonsense"):
+        parse_scenario(small(latency={"nonsense": 1.0}))
+    with pytest.raises(ScenarioError, match=r"network\.protocol"):
+        parse_scenario(small(network={"protocol": "SPDY"}))

@@ -107,6 +107,9 @@ def build_network(scenario: Scenario, deployment: DeploymentSpec) -> Network:
         "cpu_time": "measured" if cpu.mode == "measured" else cpu.ms,
         "cpu_factor": cpu.factor,
         "start": START,
+        "latency": scenario.latency_params(),
+        "protocol": scenario.protocol,
+        "tls": scenario.tls,
     }
     if supports(Network.__init__, "cache"):
         options["cache"] = deployment.cache

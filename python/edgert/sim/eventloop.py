@@ -1,8 +1,8 @@
-"""A lean discrete-event loop: a binary heap of ``(time, sequence, callback, argument)``.
-
-It is the measure of what a pure-Python event loop costs per event (the simulator's
-``benches/bench_sim.py`` compares it with SimPy and with :class:`edgert.host.VirtualTimeHost`
-on the same workload). Ties in time run in scheduling order (the sequence number), so runs are
+"""Discrete-event loops in virtual time: :class:`EventLoop` is the core's (``edgert._core``, a
+binary heap in Rust calling Python callbacks); :class:`PyEventLoop` is the same API in pure
+Python (``heapq`` of ``[time, sequence, callback, argument]``), the reference it is tested
+against. ``benches/bench_sim.py`` compares both with SimPy and with
+:class:`edgert.host.VirtualTimeHost` on the same workload. Ties in time run in scheduling order (the sequence number), so runs are
 deterministic. Cancellation is lazy: a cancelled event stays in the heap with its callback
 cleared and is skipped when it comes up. Nothing here reads a clock or sleeps.
 """
@@ -13,12 +13,14 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["EventLoop"]
+from edgert._core import EventLoop
+
+__all__ = ["EventLoop", "PyEventLoop"]
 
 Callback = Callable[[Any], None]
 
 
-class EventLoop:
+class PyEventLoop:
     """Schedules ``callback(argument)`` at virtual times; :meth:`run` runs them in order."""
 
     __slots__ = ("_heap", "_seq", "events", "now")
@@ -42,10 +44,11 @@ class EventLoop:
         """Schedules ``callback(argument)`` ``delay`` seconds from now."""
         return self.at(self.now + delay, callback, argument)
 
-    @staticmethod
-    def cancel(handle: list[Any]) -> None:
-        """Cancels a scheduled event (no effect once it ran)."""
+    def cancel(self, handle: list[Any]) -> bool:
+        """Cancels a scheduled event; returns whether it was still pending."""
+        pending = handle[2] is not None
         handle[2] = None
+        return pending
 
     def __len__(self) -> int:
         return len(self._heap)

@@ -92,11 +92,13 @@ def deployment_metrics(
         if cache is not None:
             entry["cache"] = cache
             hits = cache.get("hits", 0)
-            lookups = hits + cache.get("misses", 0)
+            lookups = cache.get("lookups", hits + cache.get("misses", 0))
             entry["cache_hit_ratio"] = r3(hits / lookups) if lookups else None
         pops[code] = entry
     hits = sum(c.get("hits", 0) for c in run.cache.values())
-    lookups = hits + sum(c.get("misses", 0) for c in run.cache.values())
+    lookups = sum(
+        c.get("lookups", c.get("hits", 0) + c.get("misses", 0)) for c in run.cache.values()
+    )
     kv_reads = len(run.kv_stale)
     ages = run.kv_age_s[run.kv_stale]
     hist, _ = np.histogram(ages, bins=np.array(STALENESS_BINS_S))

@@ -141,6 +141,17 @@ class Scenario:
     drain_s: float = 120.0
     #: Check the seed's latency claims for users of this city (``[claims] city = "Tokyo"``).
     claims_city: str | None = None
+    #: Overrides of :class:`edgert.latency.LatencyParams` fields (``[latency]``).
+    latency: Mapping[str, float] = field(default_factory=dict)
+    #: Client connections: ``[network] protocol`` and ``tls``.
+    protocol: str = "HTTP/2"
+    tls: str = "1.3"
+
+    def latency_params(self) -> Any:
+        """The scenario's :class:`edgert.latency.LatencyParams`."""
+        from edgert.latency import LatencyParams
+
+        return LatencyParams(**dict(self.latency))  # type: ignore[arg-type]
 
     def with_seed(self, seed: int) -> Scenario:
         import dataclasses
@@ -455,10 +466,36 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         if not isinstance(contents, dict) or not all(isinstance(v, str) for v in contents.values()):
             raise ScenarioError(f"kv.{ns}: must map keys to string values")
         kv[ns] = dict(contents)
+    lat = top.table("latency")
+    from dataclasses import fields as dc_fields
+
+    from edgert.latency import LatencyParams
+
+    known = {f.name: f.type for f in dc_fields(LatencyParams)}
+    latency: dict[str, float] = {}
+    for k in list(lat.data):
+        if k not in known:
+            raise ScenarioError(f"{lat.key(k)}: not a LatencyParams field")
+        latency[k] = lat.integer(k, 0) if known[k] in ("int", int) else lat.number(k, 0.0)
+    try:
+        LatencyParams(**latency)  # type: ignore[arg-type]
+    except Exception as exc:
+        raise ScenarioError(f"latency: {exc}") from exc
+    net = top.table("network")
+    protocol = net.string("protocol", "HTTP/2") or "HTTP/2"
+    if protocol not in ("HTTP/1.1", "HTTP/2", "HTTP/3"):
+        raise ScenarioError(f"{net.key('protocol')}: HTTP/1.1, HTTP/2 or HTTP/3, got {protocol!r}")
+    tls = net.string("tls", "1.3") or "1.3"
+    if tls not in ("1.2", "1.3"):
+        raise ScenarioError(f"{net.key('tls')}: '1.2' or '1.3', got {tls!r}")
+    net.check_unknown()
     claims = top.table("claims")
     claims_city = claims.string("city")
     claims.check_unknown()
     scenario = Scenario(
+        latency=latency,
+        protocol=protocol,
+        tls=tls,
         claims_city=claims_city,
         name=name,
         seed=seed,

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from edgert.latency import LatencyParams
 from edgert.sim.advice import advise
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
@@ -51,7 +50,7 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | No
 def simulate(scenario: Scenario, *, progress: bool = False) -> SimulationResult:
     """Runs every deployment of ``scenario`` on the same traffic."""
     population = Population(scenario.population, scenario.access)
-    traffic = make_traffic(scenario, population, LatencyParams(), START)
+    traffic = make_traffic(scenario, population, scenario.latency_params(), START)
     users = traffic.users
     wc = population.world
     city_rows = population.index[users.city]
@@ -107,7 +106,7 @@ def simulate(scenario: Scenario, *, progress: bool = False) -> SimulationResult:
             "deterministic": cpu.mode == "fixed",
         },
         "deployments": metrics,
-        "advice": advise(metrics, modes, traffic.page),
+        "advice": advise(metrics, modes, traffic.page, scenario.protocol, scenario.tls),  # type: ignore[arg-type]
     }
     if scenario.claims_city is not None:
         results["claims"] = check_claims(
