@@ -101,3 +101,26 @@ def test_claims_are_checked_for_the_city() -> None:
     assert rtt["reproduced"] and rtt["measured_p50_ms"] >= 150
     edge = claims["claims"][3]
     assert edge["samples"] > 0 and edge["measured_p50_ms"] < 60
+
+
+def test_edge_cache_answers_cacheable_requests_at_the_edge() -> None:
+    sc = parse_scenario(
+        small(
+            deployments=["edge", "edge+cache"],
+            origin={"paths": {"/api/catalog": {"cache_control": "public, max-age=600"}}},
+            traffic={"page": ["/auth", "/api/catalog"], "invalid_tokens": 0.0},
+        )
+    )
+    result = simulate(sc)
+    deps = result.results["deployments"]
+    assert deps["edge"]["cache"]["available"] is False
+    cached = deps["edge+cache"]
+    assert cached["cache"]["available"] is True and cached["cache"]["hit_ratio"] > 0.5
+    assert cached["by_route"]["/api/catalog"]["edge_only_share"] > 0.5
+    assert deps["edge"]["by_route"]["/api/catalog"]["edge_only_share"] == 0.0
+    assert cached["offload_ratio"] > deps["edge"]["offload_ratio"]
+    hits = sum(p["cache"]["hits"] for p in cached["by_pop"].values())
+    run = result.runs["edge+cache"]
+    # Every request of the cacheable route that made no origin request was a cache hit.
+    catalog = (run.call % 2) == 1
+    assert hits == int((catalog & run.edge_only).sum())
