@@ -66,7 +66,7 @@ def _map_plot(results: dict[str, Any], name: str) -> bytes:
     wc = world_cities()
     fig, ax = plt.subplots(figsize=(11, 5.5))
     k = min(8000, len(wc))  # the most populous cities draw the continents
-    ax.scatter(wc.longitudes[:k], wc.latitudes[:k], s=0.3, c="#c8c8c8", linewidths=0)
+    ax.scatter(wc.longitudes[:k], wc.latitudes[:k], s=1.2, c="#b4b4b4", linewidths=0)
     pops = results["deployments"][name]["by_pop"]
     lon = np.array([p["longitude"] for p in pops.values()])
     lat = np.array([p["latitude"] for p in pops.values()])
