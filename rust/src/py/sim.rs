@@ -68,7 +68,7 @@ impl PyEventLoop {
         let py = slf.py();
         let mut ran: u64 = 0;
         let mut outcome = Ok(());
-        while max_events.is_none_or(|m| ran < m) {
+        while max_events.map_or(true, |m| ran < m) {
             let next = slf.borrow_mut().queue.pop_until(until);
             let Some((_, (callback, argument))) = next else {
                 break;
