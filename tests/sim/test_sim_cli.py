@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sim_helpers import WORKER
 
@@ -70,3 +71,20 @@ def test_simulate_reports_scenario_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", str(scenario), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "worker.path" in result.output or "traffic.requests_per_s" in result.output
+
+
+def test_report_embeds_plots(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from sim_helpers import small
+
+    from edgert.sim.reports import write_reports
+    from edgert.sim.scenario import parse_scenario
+    from edgert.sim.simulation import simulate
+
+    result = simulate(parse_scenario(small(duration_s=2)))
+    paths = write_reports(result, tmp_path)
+    names = {p.name for p in paths}
+    assert {"latency_cdf.png", "page_load.png", "map_edge.png", "report.html"} <= names
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 3
+    assert (tmp_path / "latency_cdf.png").read_bytes().startswith(b"\x89PNG")
