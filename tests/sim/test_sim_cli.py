@@ -88,3 +88,49 @@ def test_report_embeds_plots(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text()
     assert html.count("data:image/png;base64,") >= 3
     assert (tmp_path / "latency_cdf.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_identical_bytes_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        f"""
+seed = 4
+duration_s = 2
+drain_s = 20
+pops = ["NRT", "FRA", "IAD", "GRU"]
+deployments = ["origin-only", "edge"]
+[worker]
+path = "{WORKER.as_posix()}"
+[population]
+max_cities = 200
+[traffic]
+requests_per_s = 30
+page = ["/auth", "/api/me"]
+invalid_tokens = 0.1
+"""
+    )
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"out{hash_seed}"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "edgert",
+                "simulate",
+                str(scenario),
+                "--out",
+                str(out),
+                "--no-plots",
+                "--no-progress",
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        outputs.append((out / "results.json").read_bytes())
+    assert outputs[0] == outputs[1]
