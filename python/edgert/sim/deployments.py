@@ -9,6 +9,7 @@ comparison is therefore about *where* the code runs, not about what it does.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -73,16 +74,20 @@ def _worker(scenario: Scenario) -> Worker:
             raise ScenarioError("worker.kv: this edgert build has no KV (Worker(kv=...))")
         options["kv"] = dict(w.kv)
     if w.config is not None:
+        # A wrangler config (the devcli branch's edgert.config): its script, vars, bindings and
+        # limits, with the scenario's vars and limits on top.
         try:
-            from edgert import config as config_module  # type: ignore[attr-defined]
+            config_module = importlib.import_module("edgert.config")
         except ImportError as exc:
             raise ScenarioError(
                 "worker.config: this edgert build cannot read worker configs; give worker.path"
             ) from exc
-        loader = getattr(config_module, "load_worker", None)
-        if loader is None:
-            raise ScenarioError("worker.config: edgert.config has no load_worker()")
-        return loader(w.config, **options)  # type: ignore[no-any-return]
+        try:
+            config = config_module.load_config(w.config)
+        except Exception as exc:
+            raise ScenarioError(f"worker.config: {exc}") from exc
+        options["vars"] = {**dict(config.vars), **options["vars"]}
+        return config_module.build_worker(config, **options)  # type: ignore[no-any-return]
     assert w.path is not None
     return Worker.from_file(w.path, **options)
 
