@@ -118,9 +118,9 @@ class Network:
     (clients have the name cached; default True), ``cpu_time`` (the worker CPU time charged to a
     request: ``"measured"``, a fixed number of ms, or ``None``: measured in real time, 0 in
     virtual time), ``cpu_factor`` (multiplies the charged CPU time: edge hardware slower or
-    faster than this machine; default 1), ``wall_timeout_s`` per request, ``internet`` (virtual time: a handler for
-    subrequests to hosts the origin does not serve, returning a response or ``(response,
-    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
+    faster than this machine; default 1), ``wall_timeout_s`` per request, ``internet``
+    (virtual time: a handler for subrequests to hosts the origin does not serve, returning a
+    response or ``(response, latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
     the trace models; off by default).
 
