@@ -15,9 +15,18 @@ __all__ = ["simulate"]
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out", default="simulation", show_default=True, help="Output folder.")
 @click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Shard each edge deployment by PoP over N processes (no KV; deterministic per N).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-plots", is_flag=True, help="Skip the PNG plots (faster; HTML has tables only).")
-def simulate(scenario: str, out: str, seed: int | None, no_progress: bool, no_plots: bool) -> None:
+def simulate(
+    scenario: str, out: str, seed: int | None, processes: int, no_progress: bool, no_plots: bool
+) -> None:
     """Simulate SCENARIO.toml in virtual time, running the real worker at every PoP, and write
     results.json, CSV tables, PNG plots and report.html into --out."""
     from edgert.errors import EdgertError
@@ -32,7 +41,11 @@ def simulate(scenario: str, out: str, seed: int | None, no_progress: bool, no_pl
         sys.exit(1)
     if seed is not None:
         sc = sc.with_seed(seed)
-    result = run(sc, progress=not no_progress and sys.stderr.isatty())
+    try:
+        result = run(sc, progress=not no_progress and sys.stderr.isatty(), processes=processes)
+    except EdgertError as exc:
+        click.echo(f"edgert: {exc}", err=True)
+        sys.exit(1)
     paths = write_reports(result, Path(out), plots=not no_plots)
     for name, d in result.results["deployments"].items():
         g = d["latency_ms"]["global"]

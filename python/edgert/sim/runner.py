@@ -175,8 +175,10 @@ def run_deployment(
     progress: Progress | None = None,
     network: Network | None = None,
     keep_traces: bool = False,
+    sessions: npt.NDArray[np.int64] | None = None,
 ) -> DeploymentRun:
-    """Runs every session of ``traffic`` through the deployment's network, to the end."""
+    """Runs every session of ``traffic`` (or only ``sessions``, indices) through the
+    deployment's network, to the end."""
     net = network if network is not None else build_network(scenario, deployment)
     pops = [p.code for p in net.pops]
     rec = _Recorder(pops, keep_traces)
@@ -193,8 +195,9 @@ def run_deployment(
 
     # Sessions are created when they start (not all up front): memory follows the sessions
     # in flight, not the whole run.
-    for i, s in enumerate(traffic.start_s):
-        net.at(START + float(s), starter(i))
+    chosen = range(traffic.sessions) if sessions is None else (int(i) for i in sessions)
+    for i in chosen:
+        net.at(START + float(traffic.start_s[i]), starter(i))
     writes = 0
     ns_name = scenario.traffic.kv_write_namespace
     if len(traffic.kv_writes_s) and ns_name is not None:

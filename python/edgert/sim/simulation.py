@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from edgert.errors import ScenarioError
 from edgert.sim.advice import advise
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
+from edgert.sim.parallel import check_shardable, run_sharded
 from edgert.sim.population import Population
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
@@ -47,8 +49,14 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | No
     return bar.update, bar
 
 
-def simulate(scenario: Scenario, *, progress: bool = False) -> SimulationResult:
-    """Runs every deployment of ``scenario`` on the same traffic."""
+def simulate(scenario: Scenario, *, progress: bool = False, processes: int = 1) -> SimulationResult:
+    """Runs every deployment of ``scenario`` on the same traffic; with ``processes`` > 1 each
+    multi-PoP deployment is sharded by PoP over that many processes (see
+    :mod:`edgert.sim.parallel`: deterministic for a given number of processes)."""
+    if processes < 1:
+        raise ScenarioError(f"processes must be >= 1: {processes}")
+    if processes > 1:
+        check_shardable(scenario)
     population = Population(scenario.population, scenario.access)
     traffic = make_traffic(scenario, population, scenario.latency_params(), START)
     users = traffic.users
@@ -67,7 +75,12 @@ def simulate(scenario: Scenario, *, progress: bool = False) -> SimulationResult:
             if bar is not None:
                 bar.set_description(d.name)
             began = time.perf_counter()
-            run = run_deployment(scenario, d, traffic, population, progress=update)
+            if processes > 1 and d.mode == "edge":
+                run = run_sharded(scenario, d, traffic, population, processes)
+                if update is not None:
+                    update(len(run.total_ms))
+            else:
+                run = run_deployment(scenario, d, traffic, population, progress=update)
             wall = time.perf_counter() - began
             runs[d.name] = run
             metrics[d.name] = {
@@ -98,6 +111,7 @@ def simulate(scenario: Scenario, *, progress: bool = False) -> SimulationResult:
             "page": list(traffic.page),
             "pages_per_session": traffic.pages,
             "cities": len(population),
+            "processes": processes,
         },
         "cpu_charged": {
             "mode": cpu.mode,
