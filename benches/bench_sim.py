@@ -15,8 +15,9 @@ the loop costs, wall time also counts other processes), best of 5 interleaved ro
 crypto.subtle, a distinct token per request from the pool of 1,000) through ``edgert simulate``'s
 runner: 327 PoPs (``global``), users from the world's cities, sessions loading pages of 5
 sequential calls, real worker execution at every PoP. Each size runs in a fresh process so that
-its peak RSS (``ru_maxrss``) is its own; reports wall time, process CPU time, requests/s and peak
-memory.
+its peak RSS (``ru_maxrss``) is its own; reports wall time, CPU time (the process and its
+children), requests/s and peak memory. ``--processes N`` shards the PoPs over N worker processes
+(``edgert.sim.parallel``).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def build_workload(folder: Path) -> None:
     (folder / "hs256.txt").write_text("\n".join(w.tokens["hs256"]) + "\n")
 
 
-def scale_one(folder: Path, requests: int) -> dict[str, float]:
+def scale_one(folder: Path, requests: int, processes: int = 1) -> dict[str, float]:
     from edgert.latency import LatencyParams
     from edgert.sim.deployments import START
     from edgert.sim.population import Population
@@ -163,9 +164,19 @@ def scale_one(folder: Path, requests: int) -> dict[str, float]:
     sc = load_scenario(path)
     population = Population(sc.population, sc.access)
     traffic = make_traffic(sc, population, LatencyParams(), START)
-    wall, cpu = time.perf_counter(), time.process_time()
-    run = run_deployment(sc, sc.deployments[0], traffic, population)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+    def cpu_now() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    wall, cpu = time.perf_counter(), cpu_now()
+    if processes > 1:
+        from edgert.sim.parallel import run_sharded
+
+        run = run_sharded(sc, sc.deployments[0], traffic, population, processes)
+    else:
+        run = run_deployment(sc, sc.deployments[0], traffic, population)
+    wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     n = len(run.total_ms)
     return {
         "requests": n,
@@ -173,14 +184,16 @@ def scale_one(folder: Path, requests: int) -> dict[str, float]:
         "cpu_s": round(cpu, 2),
         "requests_per_wall_s": round(n / wall),
         "requests_per_cpu_s": round(n / cpu),
+        "processes": processes,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_child_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "ok_share": round(float((run.status == 200).mean()), 4),
         "cold_starts": int(run.cold_start.sum()),
         "load_average": round(os.getloadavg()[0], 1),
     }
 
 
-def scale_main(sizes: list[int]) -> None:
+def scale_main(sizes: list[int], processes: int) -> None:
     print("# standard workload, 327 PoPs, real worker execution; one process per size")
     print(f"# python {platform.python_version()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +201,7 @@ def scale_main(sizes: list[int]) -> None:
         build_workload(folder)
         for n in sizes:
             out = subprocess.run(
-                [sys.executable, __file__, "_scale_one", str(folder), str(n)],
+                [sys.executable, __file__, "_scale_one", str(folder), str(n), str(processes)],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -203,16 +216,18 @@ def main() -> None:
     ev.add_argument("--events", type=int, default=1_000_000)
     sc = sub.add_parser("scale")
     sc.add_argument("--requests", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    sc.add_argument("--processes", type=int, default=1, help="shard by PoP over N processes")
     one = sub.add_parser("_scale_one")
     one.add_argument("folder")
     one.add_argument("n", type=int)
+    one.add_argument("processes", type=int, nargs="?", default=1)
     args = parser.parse_args()
     if args.cmd == "events":
         events_main(args.events)
     elif args.cmd == "scale":
-        scale_main(args.requests)
+        scale_main(args.requests, args.processes)
     else:
-        print(json.dumps(scale_one(Path(args.folder), args.n)))
+        print(json.dumps(scale_one(Path(args.folder), args.n, args.processes)))
 
 
 if __name__ == "__main__":
