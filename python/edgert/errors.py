@@ -16,6 +16,7 @@ __all__ = [
     "HostError",
     "MemoryLimitExceeded",
     "RequestError",
+    "ScenarioError",
     "ScriptError",
     "WallTimeExceeded",
     "WorkerError",
@@ -158,3 +159,7 @@ class HttpRefusal(RequestError):
 
 
 __all__ += ["HttpRefusal"]
+
+
+class ScenarioError(ConfigError):
+    """A simulation scenario is invalid; the message names the key at fault."""

@@ -57,7 +57,7 @@ from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_intern
 from edgert.geo import Client, request_cf
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
-from edgert.host.virtual import VirtualTimeHost
+from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
@@ -120,9 +120,10 @@ class Network:
     (:class:`RoutingParams`), ``protocol`` and ``tls`` of client connections, ``dns_cached``
     (clients have the name cached; default True), ``cpu_time`` (the worker CPU time charged to a
     request: ``"measured"``, a fixed number of ms, or ``None``: measured in real time, 0 in
-    virtual time), ``wall_timeout_s`` per request, ``internet`` (virtual time: a handler for
-    subrequests to hosts the origin does not serve, returning a response or ``(response,
-    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
+    virtual time), ``cpu_factor`` (multiplies the charged CPU time: edge hardware slower or
+    faster than this machine; default 1), ``wall_timeout_s`` per request, ``internet``
+    (virtual time: a handler for subrequests to hosts the origin does not serve, returning a
+    response or ``(response, latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
     the trace models; off by default).
 
@@ -152,6 +153,7 @@ class Network:
         tls: TlsVersion = "1.3",
         dns_cached: bool = True,
         cpu_time: float | Literal["measured"] | None = None,
+        cpu_factor: float = 1.0,
         wall_timeout_s: float = 30.0,
         internet: InternetHandler | None = None,
         internet_latency_s: float = 0.05,
@@ -189,6 +191,9 @@ class Network:
         ):
             raise ConfigError(f"cpu_time must be 'measured', None or ms >= 0: {cpu_time!r}")
         self.cpu_time = cpu_time
+        if not isinstance(cpu_factor, int | float) or not cpu_factor > 0:
+            raise ConfigError(f"cpu_factor must be a number > 0: {cpu_factor!r}")
+        self.cpu_factor = float(cpu_factor)
         self.wall_timeout_s = wall_timeout_s
         self.seed = seed
         if emulate and clock != "real":
@@ -423,9 +428,9 @@ class Network:
         elif flight.worker is None:
             trace.outcome = "passthrough"
         if self.cpu_time == "measured" or (self.cpu_time is None and self.clock == "real"):
-            trace.worker_ms = trace.worker_cpu_ms
+            trace.worker_ms = trace.worker_cpu_ms * self.cpu_factor
         elif self.cpu_time is not None and flight.worker is not None:
-            trace.worker_ms = float(self.cpu_time)
+            trace.worker_ms = float(self.cpu_time) * self.cpu_factor
         transfer, window = self.model.transfer_ms(
             len(response.body),
             flight.client_rtt_ms,
@@ -604,14 +609,16 @@ class Network:
         body: bytes | str | None = None,
         pop: str | None = None,
         dns_cached: bool | None = None,
+        on_done: Callable[[EdgeResponse], None] | None = None,
     ) -> Pending:
         """Virtual time: starts a request now; :meth:`run` moves time on. For simulators that
-        keep many requests in flight."""
+        keep many requests in flight. ``on_done(response)`` is called (in virtual time) once the
+        response's last byte has reached the client."""
         host = self._virtual
         if host is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
-        pending = Pending(trace=flight.trace)
+        pending = Pending(trace=flight.trace, on_done=on_done)
         flight.trace.started_at = host.now()
         host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))
         return pending
@@ -666,8 +673,17 @@ class Network:
             trace.finished_at = host.now()
             trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
             pending.response = EdgeResponse(response, trace)
+            if pending.on_done is not None:
+                pending.on_done(pending.response)
 
         host.at(now + back_s, delivered)
+
+    def at(self, when: float, action: Callable[[], None]) -> EventHandle:
+        """Virtual time: schedules ``action()`` at virtual time ``when`` (seconds since the
+        epoch; never in the past), e.g. a simulated user's next request."""
+        if self._virtual is None:
+            raise ConfigError("at() schedules on the virtual clock; this network runs in real time")
+        return self._virtual.at(when, action)
 
     def run(self, until: float | None = None) -> None:
         """Virtual time: processes events until none is left (or until ``until``)."""

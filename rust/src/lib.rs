@@ -14,6 +14,7 @@ pub mod jwt;
 pub mod kv;
 pub mod protocol;
 pub mod server;
+pub mod sim;
 pub mod webcrypto;
 pub mod worker;
 

@@ -8,6 +8,7 @@ mod jwt;
 mod kv;
 mod protocol;
 mod server;
+mod sim;
 mod stats;
 mod worker;
 
@@ -30,5 +31,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache_store::register(m)?;
     kv::register(m)?;
     server::register(m)?;
+    sim::register(m)?;
     Ok(())
 }
