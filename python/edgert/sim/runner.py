@@ -201,7 +201,7 @@ def run_deployment(
     writes = 0
     ns_name = scenario.traffic.kv_write_namespace
     if len(traffic.kv_writes_s) and ns_name is not None:
-        kv = net.kv(ns_name)  # type: ignore[attr-defined]
+        kv = net.kv(ns_name)
         key = scenario.traffic.kv_write_key
 
         def writer(n: int) -> Callable[[], None]:
