@@ -3,16 +3,11 @@ const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', '
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
 class Request extends BodyBase {
-  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #fetcher = null; #jwt;
+  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #jwt;
   constructor(input, init = {}) {
     super();
-    if (input === kIncoming) {
-      // An incoming request from the host: already validated, built lazily.
-      this.#method = init.method; this.#url = init.url; this.#flat = init.flat; this.#cf = init.cf;
-      if (init.claims !== undefined) this.#jwt = Object.freeze(init.claims);
-      if (init.body !== null) this[kSym.setBody]({ kind: 'bytes', value: init.body });
-      return;
-    }
+    // An incoming request from the host: filled in by Request[kInternal].
+    if (input === kIncoming) return;
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required");
     init = init === null || init === undefined ? {} : init;
     let inherited = null;
@@ -57,8 +52,13 @@ class Request extends BodyBase {
       if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
     }
   }
+  // An incoming request from the host: already validated, its headers built on first use.
   static [kInternal](method, url, flat, body, cf, claims) {
-    return new Request(kIncoming, { method, url, flat, body, cf, claims });
+    const r = new Request(kIncoming);
+    r.#method = method; r.#url = url; r.#flat = flat; r.#cf = cf;
+    if (claims !== undefined) r.#jwt = Object.freeze(claims);
+    if (body !== null) r[kSym.setBody]({ kind: 'bytes', value: body });
+    return r;
   }
   get method() { return this.#method; }
   get url() { return this.#url; }
@@ -72,7 +72,7 @@ class Request extends BodyBase {
   get [kSym.signalOrNull]() { return this.#signal; }
   get signal() { if (this.#signal === null) this.#signal = new (lazyLoad('events').AbortController)().signal; return this.#signal; }
   get cf() { return this.#cf; }
-  get fetcher() { return this.#fetcher; }
+  get fetcher() { return null; }
   get integrity() { return ''; }
   get keepalive() { return false; }
   clone() {
