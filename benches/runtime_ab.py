@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_runtime as b  # noqa: E402
+import bench_runtime as b
 
-import edgert  # noqa: E402
+import edgert
 
 
 def main() -> None:
