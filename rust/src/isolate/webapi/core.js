@@ -103,6 +103,7 @@ const fromUtf8 = (b) => native.decode(b, false, false);
 
 // ---- globals of lazy modules
 lazyGlobals('console', ['console']);
+lazyGlobals('crypto', ['crypto', 'Crypto']);
 lazyGlobals('events', ['Event', 'EventTarget', 'AbortSignal', 'AbortController']);
 lazyGlobals('encoding', ['TextEncoder', 'TextDecoder']);
 lazyGlobals('url', ['URL', 'URLSearchParams']);
