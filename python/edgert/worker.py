@@ -180,6 +180,12 @@ class Worker:
         """ "module" or "service-worker"."""
         return self.core.format
 
+    def prewarm(self) -> bool:
+        """Prepares a spare isolate (runtime and Web APIs, not yet the worker) so that the
+        next cold start only evaluates the worker; call it when idle, e.g. while a connection's
+        TLS handshake runs. Returns whether a spare was made (False when one is ready)."""
+        return self.core.prewarm(time.time())
+
     def _background(self) -> tuple[_LoopThread, RealTimeHost]:
         with self._lock:
             if self._loop_thread is None:

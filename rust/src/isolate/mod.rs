@@ -14,6 +14,6 @@ mod subtle_native;
 mod webapi_native;
 
 pub use limits::Limits;
-pub use runtime::{Isolate, IsolateSpec, StartupError};
+pub use runtime::{Isolate, IsolateSpec, Prewarmed, StartupError};
 pub use script::{compile, CompileError, Script, ScriptKind};
 pub use state::OpIds;

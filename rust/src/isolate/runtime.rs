@@ -79,6 +79,9 @@ type WorkerIntrinsics = (
     intrinsic::DOMException,
 );
 
+/// Heap size that starts the first cycle collection of an isolate.
+const GC_THRESHOLD_BYTES: usize = 1 << 20;
+
 pub struct Isolate {
     pub id: u64,
     state: Shared,
@@ -86,6 +89,8 @@ pub struct Isolate {
     limits: Limits,
     dispatch: Option<JsFn>,
     make_response: Option<JsFn>,
+    /// The prelude's `init` and `setExports`, until a worker is loaded.
+    entry: Option<(JsFn, JsFn)>,
     broken: Option<(Outcome, String)>,
     /// Per task: whether its response was handed out, and its start time and cold-start cost.
     meta: HashMap<TaskId, TaskMeta>,
@@ -119,6 +124,15 @@ fn flat_headers(h: &Headers) -> Vec<String> {
 impl Isolate {
     pub fn new(spec: IsolateSpec<'_>) -> Result<Isolate, StartupError> {
         let start = thread_cpu_ns();
+        let mut isolate = Isolate::prepare(&spec)?;
+        isolate.load_script(spec.script, spec.env_json, spec.bindings_json, spec.now_ns)?;
+        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        Ok(isolate)
+    }
+
+    /// A runtime and context with the limits set and the Web API prelude evaluated: everything
+    /// but the worker (`spec.script`, `env_json` and `bindings_json` are read by `load_script`).
+    fn prepare(spec: &IsolateSpec<'_>) -> Result<Isolate, StartupError> {
         let fail = |message: String| StartupError {
             outcome: Outcome::ScriptError,
             message,
@@ -126,6 +140,11 @@ impl Isolate {
         let runtime = Runtime::new().map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_memory_limit(spec.limits.memory_bytes);
         runtime.set_max_stack_size(spec.limits.stack_bytes);
+        // QuickJS starts its cycle collector once the heap passes 256 KB, which a worker of a
+        // few KB crosses while it loads: one full collection (~250k instructions) per cold
+        // start that finds nothing to free. Start at 1 MiB instead; after each collection
+        // QuickJS sets the next threshold to 1.5x the live heap, as before.
+        runtime.set_gc_threshold(GC_THRESHOLD_BYTES.min(spec.limits.memory_bytes));
         let budget = CpuBudget::new();
         let b = budget.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
@@ -136,13 +155,13 @@ impl Isolate {
             unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
         });
         let state: Shared = Arc::new(Mutex::new(HostState::new(
-            spec.op_ids,
+            spec.op_ids.clone(),
             spec.seed,
             spec.now_ns,
-            spec.caches,
+            spec.caches.clone(),
             spec.fetch_through_cache,
         )));
-        state.lock().kv = spec.kv;
+        state.lock().kv = spec.kv.clone();
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
@@ -165,6 +184,7 @@ impl Isolate {
             limits: spec.limits.clone(),
             dispatch: None,
             make_response: None,
+            entry: None,
             broken: None,
             meta: HashMap::new(),
             startup_ns: 0,
@@ -173,20 +193,43 @@ impl Isolate {
             runtime,
         };
         isolate.budget.arm(spec.limits.startup_cpu_ns());
-        let loaded = isolate.load(spec.script, spec.env_json, spec.bindings_json);
-        let tripped = isolate.budget.tripped();
-        isolate.budget.disarm();
-        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        let loaded = isolate.load_prelude();
+        isolate.startup_outcome(loaded)?;
+        Ok(isolate)
+    }
+
+    /// Evaluates the worker in a prepared isolate (under the startup CPU limit).
+    fn load_script(
+        &mut self,
+        script: &Script,
+        env_json: &str,
+        bindings_json: &str,
+        now_ns: u64,
+    ) -> Result<(), StartupError> {
+        {
+            let mut st = self.state.lock();
+            st.now_ms = ns_to_ms(now_ns);
+            st.now_ns = now_ns;
+        }
+        self.budget.arm(self.limits.startup_cpu_ns());
+        let loaded = self.load(script, env_json, bindings_json);
+        self.startup_outcome(loaded)
+    }
+
+    /// Disarms the startup budget and turns what a startup phase did into its error, if any.
+    fn startup_outcome(&mut self, loaded: Result<(), String>) -> Result<(), StartupError> {
+        let tripped = self.budget.tripped();
+        self.budget.disarm();
         if tripped {
             return Err(StartupError {
                 outcome: Outcome::ExceededCpu,
                 message: format!(
                     "Error: Script startup exceeded CPU time limit ({} ms)",
-                    spec.limits.startup_cpu_ms
+                    self.limits.startup_cpu_ms
                 ),
             });
         }
-        if isolate.state.lock().out_of_memory {
+        if self.state.lock().out_of_memory {
             return Err(StartupError {
                 outcome: Outcome::ExceededMemory,
                 message: "Script startup exceeded memory limit".into(),
@@ -199,14 +242,13 @@ impl Isolate {
                 Outcome::ScriptError
             };
             StartupError { outcome, message }
-        })?;
-        Ok(isolate)
+        })
     }
 
-    /// Evaluates the prelude and the worker, and keeps the prelude's dispatch entry points.
-    fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
+    /// Evaluates the prelude and keeps its entry points (`init`, `setExports`, `makeResponse`).
+    fn load_prelude(&mut self) -> Result<(), String> {
         let state = self.state.clone();
-        let loaded = self.context.with(|ctx| -> Result<(JsFn, JsFn), String> {
+        let (init, set_exports, make_response) = self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn), String> {
             let caught = |e: rquickjs::Error| -> String {
                 match e {
                     rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
@@ -216,6 +258,29 @@ impl Isolate {
             let native = native::install(&ctx, &state).map_err(caught)?;
             let setup: Function = prelude::evaluate(&ctx).map_err(caught)?;
             let api: Object = setup.call((native,)).map_err(caught)?;
+            let get = |name: &str| -> Result<JsFn, String> {
+                let f: Function = api.get(name).map_err(caught)?;
+                Ok(JsFn::save(&ctx, f))
+            };
+            Ok((get("init")?, get("setExports")?, get("makeResponse")?))
+        })?;
+        self.entry = Some((init, set_exports));
+        self.make_response = Some(make_response);
+        Ok(())
+    }
+
+    /// Evaluates the worker and keeps the prelude's dispatch entry point.
+    fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
+        let Some((init, set_exports)) = self.entry.take() else {
+            return Err("the isolate already holds a worker".into());
+        };
+        let dispatch = self.context.with(|ctx| -> Result<JsFn, String> {
+            let caught = |e: rquickjs::Error| -> String {
+                match e {
+                    rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
+                    other => other.to_string(),
+                }
+            };
             let handler: Value = match script.kind {
                 ScriptKind::Module => {
                     // SAFETY: the bytecode was produced by `script::compile` in this process from
@@ -228,11 +293,12 @@ impl Isolate {
                     }
                     let ns = module.namespace().map_err(caught)?;
                     let default: Value = ns.get("default").map_err(caught)?;
-                    let init_exports: Function = api.get("setExports").map_err(caught)?;
+                    let init_exports = set_exports.restore(&ctx).map_err(caught)?;
                     init_exports.call::<_, ()>((ns,)).map_err(caught)?;
                     default
                 }
                 ScriptKind::ServiceWorker => {
+                    drop(set_exports);
                     prelude::eval_global_bytecode(&ctx, &script.bytecode).map_err(caught)?;
                     while ctx.execute_pending_job() {}
                     Value::new_undefined(ctx.clone())
@@ -240,13 +306,11 @@ impl Isolate {
             };
             let env = ctx.json_parse(env_json).map_err(caught)?;
             let bindings = ctx.json_parse(bindings_json).map_err(caught)?;
-            let init: Function = api.get("init").map_err(caught)?;
+            let init = init.restore(&ctx).map_err(caught)?;
             let dispatch: Function = init.call((handler, env, bindings)).map_err(caught)?;
-            let make_response: Function = api.get("makeResponse").map_err(caught)?;
-            Ok((JsFn::save(&ctx, dispatch), JsFn::save(&ctx, make_response)))
+            Ok(JsFn::save(&ctx, dispatch))
         })?;
-        self.dispatch = Some(loaded.0);
-        self.make_response = Some(loaded.1);
+        self.dispatch = Some(dispatch);
         Ok(())
     }
 
@@ -634,7 +698,36 @@ impl Drop for Isolate {
         self.state.lock().parked.clear();
         self.dispatch = None;
         self.make_response = None;
+        self.entry = None;
         self.runtime.set_interrupt_handler(None);
         self.runtime.set_host_promise_rejection_tracker(None);
+    }
+}
+
+/// An isolate prepared before a request needs it: runtime, context, limits and the Web API
+/// prelude, but no worker yet. A pool keeps one when its host calls `prewarm` while idle (as
+/// Workers starts an isolate during the TLS handshake), so a cold start then pays only for the
+/// worker's own evaluation.
+pub struct Prewarmed(Isolate);
+
+impl Prewarmed {
+    /// Prepares an isolate from `spec`; its script, env and bindings are not read.
+    pub fn new(spec: &IsolateSpec<'_>) -> Result<Prewarmed, StartupError> {
+        Isolate::prepare(spec).map(Prewarmed)
+    }
+
+    /// Evaluates the worker in it. The isolate's `startup_ns` counts this step only.
+    pub fn load(
+        self,
+        script: &Script,
+        env_json: &str,
+        bindings_json: &str,
+        now_ns: u64,
+    ) -> Result<Isolate, StartupError> {
+        let start = thread_cpu_ns();
+        let mut isolate = self.0;
+        isolate.load_script(script, env_json, bindings_json, now_ns)?;
+        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        Ok(isolate)
     }
 }

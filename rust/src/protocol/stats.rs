@@ -109,7 +109,8 @@ pub struct Stats {
     pub cpu_ns: u64,
     /// Whether this request had to create its isolate.
     pub cold_start: bool,
-    /// CPU time of that isolate's creation (runtime, prelude, module evaluation), if cold.
+    /// CPU time of that isolate's creation (runtime, prelude, module evaluation), if cold; when
+    /// the isolate came from a spare made by `Worker::prewarm`, only the module evaluation.
     pub startup_ns: u64,
     pub isolate_id: u64,
     pub outcome: Outcome,

@@ -196,4 +196,16 @@ impl PyCoreWorker {
     fn trim(&self, keep: usize) {
         self.inner.trim(keep)
     }
+
+    /// Prepares a spare isolate (runtime and Web APIs, no worker) for the next cold start, if
+    /// there is none; the host calls it when idle. Returns whether one was made.
+    fn prewarm(&self, py: Python<'_>, now: f64) -> bool {
+        py.detach(|| self.inner.prewarm(to_ns(now)))
+    }
+
+    /// Whether a spare isolate is ready.
+    #[getter]
+    fn has_spare(&self) -> bool {
+        self.inner.has_spare()
+    }
 }
