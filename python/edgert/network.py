@@ -486,6 +486,20 @@ class Network:
             )
         return rtt
 
+    def _origin_transfer_ms(self, response: Response, rtt: float) -> float:
+        """Time to carry the origin's response body back to the PoP (slow start included)."""
+        p = self.model.params
+        transfer, _ = self.model.transfer_ms(
+            len(response.body),
+            rtt,
+            bandwidth_mbps=p.datacenter_bandwidth_mbps,
+            cwnd_segments=p.warm_window_segments
+            if self.origin.connection == "reused"
+            else p.initial_window_segments,
+            rng=self._rng,
+        )
+        return transfer
+
     def _origin_leg(self, pop: Pop, rng: random.Random | None) -> tuple[float, Phases]:
         p = self.model.params
         rtt = self._origin_rtt(pop)
@@ -548,16 +562,7 @@ class Network:
             else:
                 service_s = self.origin.service_s(forwarded)
             response = as_response(result)
-            p = self.model.params
-            transfer, _ = self.model.transfer_ms(
-                len(response.body),
-                rtt,
-                bandwidth_mbps=p.datacenter_bandwidth_mbps,
-                cwnd_segments=p.warm_window_segments
-                if self.origin.connection == "reused"
-                else p.initial_window_segments,
-                rng=self._rng,
-            )
+            transfer = self._origin_transfer_ms(response, rtt)
             yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
             if counted and flight is not None:
                 flight.trace.origin_legs.append(served(leg, float(service_s) * 1000.0, transfer))
@@ -747,16 +752,7 @@ class Network:
                     result = result[0]
                 response = as_response(result)
             served_ms = (time.perf_counter() - sent_at) * 1000.0
-            p = self.model.params
-            transfer, _ = self.model.transfer_ms(
-                len(response.body),
-                rtt,
-                bandwidth_mbps=p.datacenter_bandwidth_mbps,
-                cwnd_segments=p.warm_window_segments
-                if self.origin.connection == "reused"
-                else p.initial_window_segments,
-                rng=self._rng,
-            )
+            transfer = self._origin_transfer_ms(response, rtt)
             if self.emulate:
                 await asyncio.sleep((leg.request_ms / 2 + transfer) / 1000.0)
         finally:
