@@ -51,7 +51,8 @@ import weakref
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CoreWorker, Operation, Request, Response
+from edgert._core import CoreWorker, DurableStore, Operation, Request, Response
+from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
@@ -120,7 +121,8 @@ class Network:
     subrequests to hosts the origin does not serve, returning a response or ``(response,
     latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
-    the trace models; off by default).
+    the trace models; off by default). ``state_dir``: where data stores persist (Durable Objects
+    in ``<state_dir>/durable.sqlite3``); None keeps them in memory.
     """
 
     def __init__(
@@ -143,6 +145,7 @@ class Network:
         internet_latency_s: float = 0.05,
         start: float = 1_700_000_000.0,
         emulate: bool = False,
+        state_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
@@ -206,6 +209,18 @@ class Network:
         self._route_cache: dict[str, Route | None] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
+        self.state_dir = state_dir
+        self._objects = DurableObjects(
+            pops=self.pops,
+            rtt_ms=self._pop_rtt_ms,
+            new_object_host=self._new_object_host,
+            state_dir=state_dir,
+            emulate=emulate,
+        )
+        for name, w in self.workers.items():
+            self._objects.add_worker(name, w.durable_bindings)
+        if self._virtual is not None:
+            self._objects.attach(self._virtual)
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -255,7 +270,34 @@ class Network:
         core = worker.new_core(now=self.now(), seed=seed)
         self._cores[key] = core
         self._core_pop[id(core)] = pop
+        self._objects.register_caller(core, name, pop)
         return core, True
+
+    # -- Durable Objects -------------------------------------------------------------------------
+
+    def durable_objects(self, name: str) -> ObjectNamespace:
+        """The Durable Object namespace of a binding name or an exported class name: ids, the
+        home PoP of each object, storage inspection."""
+        return self._objects.namespace(name)
+
+    def _pop_rtt_ms(self, a: Pop, b: Pop) -> float:
+        """Base RTT between two PoPs over the backbone (an object call's network cost)."""
+        p = self.model.params
+        return self.model.rtt_ms(
+            a,
+            b,
+            path="backbone",
+            access_a=p.datacenter_access_ms,
+            access_b=p.datacenter_access_ms,
+        )
+
+    def _new_object_host(self, name: str, pop: Pop, store: DurableStore) -> CoreWorker:
+        worker = self.workers[name]
+        base = worker.seed if worker.seed is not None else self.seed
+        seed = None if base is None else _derive_seed(base, name, pop.code, "objects")
+        core = worker.new_object_host(now=self.now(), seed=seed, store=store)
+        self._core_pop[id(core)] = pop
+        return core
 
     # -- the client's leg ------------------------------------------------------------------------
 
@@ -594,6 +636,7 @@ class Network:
         if host is None:
             host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
             self._real_hosts[key] = host
+            self._objects.attach(host)
         return host
 
     async def _real_upstream(self, worker: CoreWorker, op: Operation, flight: Any) -> Response:

@@ -77,6 +77,9 @@ class Trace:
     wall_ms: float = 0.0
     #: Each PoP-to-origin exchange made before the response, phase by phase.
     origin_legs: list[Phases] = field(default_factory=list)
+    #: Each Durable Object call (an :class:`edgert.durable.ObjectCall`): binding, object id,
+    #: home PoP, caller PoP and the PoP-to-PoP latency it paid.
+    object_calls: list[Any] = field(default_factory=list)
 
     @property
     def edge_only(self) -> bool:
@@ -97,9 +100,12 @@ class Trace:
     def as_dict(self) -> dict[str, Any]:
         """Everything, as plain data (for JSON)."""
         out: dict[str, Any] = {
-            name: getattr(self, name) for name in self.__slots__ if name != "origin_legs"
+            name: getattr(self, name)
+            for name in self.__slots__
+            if name not in ("origin_legs", "object_calls")
         }
         out["origin_legs"] = [leg.as_dict() for leg in self.origin_legs]
+        out["object_calls"] = [call.as_dict() for call in self.object_calls]
         out["edge_only"] = self.edge_only
         out["total_ms"] = self.total_ms
         return out

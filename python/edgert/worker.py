@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CacheStore, CoreWorker, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
@@ -35,6 +35,21 @@ def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None)
         return json.dumps(env)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"vars must be strings or JSON values: {exc}") from exc
+
+
+def _durable_bindings(
+    spec: Mapping[str, str | Mapping[str, str]] | None,
+) -> dict[str, str]:
+    """``durable_objects`` as binding name -> exported class name."""
+    out: dict[str, str] = {}
+    for name, target in (spec or {}).items():
+        cls = target if isinstance(target, str) else target.get("class_name")
+        if not isinstance(name, str) or not name or not isinstance(cls, str) or not cls:
+            raise ConfigError(
+                f"durable_objects: {name!r} must map to a class name or {{'class_name': ...}}"
+            )
+        out[name] = cls
+    return out
 
 
 class _LoopThread:
@@ -68,6 +83,10 @@ class Worker:
     JavaScript runs; a valid one reaches the worker with its claims as ``request.jwt``, and
     ``forward_claims`` (claim -> header, e.g. ``{"sub": "X-User-Id"}``) copies claims into
     request headers (client-sent headers of those names are removed first).
+
+    ``durable_objects`` (binding name -> the name of a class the module exports, or
+    ``{"class_name": ...}``) puts Durable Object namespaces on ``env``; a standalone worker
+    keeps its objects in a private one-PoP store (:meth:`durable_objects` inspects it).
     """
 
     def __init__(
@@ -87,6 +106,7 @@ class Worker:
         cache: CacheStore | None = None,
         auth: Verifier | None = None,
         forward_claims: Mapping[str, str] | None = None,
+        durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
@@ -104,11 +124,23 @@ class Worker:
             "auth": auth._native if auth is not None else None,
             "auth_forward": list((forward_claims or {}).items()),
         }
+        self.durable_bindings = _durable_bindings(durable_objects)
+        self._bindings: list[dict[str, str]] = [
+            {"name": b, "type": "durable_object_namespace", "class_name": c}
+            for b, c in self.durable_bindings.items()
+        ]
+        if self._bindings:
+            self._core_options["bindings_json"] = json.dumps(self._bindings)
         self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
         self._async_host: RealTimeHost | None = None
+        self._objects: Any = None
+        if self.durable_bindings:
+            from edgert.durable.standalone import standalone_objects
+
+            self._objects = standalone_objects(self)
 
     def new_core(
         self, *, now: float, seed: int | None = None, cache: CacheStore | None = None
@@ -118,6 +150,29 @@ class Worker:
         ``cache`` is that PoP's store (a PoP never shares this worker's own store)."""
         options = {**self._core_options, "cache": cache}
         return CoreWorker(self.source, seed=seed, now=now, **options)
+
+    def new_object_host(
+        self,
+        *,
+        now: float,
+        store: DurableStore,
+        seed: int | None = None,
+        cache: CacheStore | None = None,
+    ) -> CoreWorker:
+        """A core that hosts this worker's Durable Objects at one PoP (one isolate holding
+        them all), with the worker's object storage ``store``."""
+        from edgert.durable.objects import object_host_core
+
+        options = {**self._core_options, "cache": cache}
+        return object_host_core(
+            self.source, options, self._bindings, seed=seed, now=now, durable=store
+        )
+
+    def durable_objects(self, name: str) -> Any:
+        """The :class:`edgert.durable.ObjectNamespace` of a binding or class (standalone)."""
+        if self._objects is None:
+            raise ConfigError("this worker has no durable_objects bindings")
+        return self._objects.namespace(name)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
@@ -145,6 +200,8 @@ class Worker:
             if self._loop_thread is None:
                 self._loop_thread = _LoopThread()
                 self._host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+                if self._objects is not None:
+                    self._objects.attach(self._host, self._loop_thread.loop)
             assert self._host is not None
             return self._loop_thread, self._host
 
@@ -187,6 +244,8 @@ class Worker:
         req = request if isinstance(request, Request) else Request(request, **init)
         if self._async_host is None:
             self._async_host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+            if self._objects is not None:
+                self._objects.attach(self._async_host)
         return await self._async_host.fetch(self.core, req)
 
     async def aclose(self) -> None:

@@ -26,6 +26,7 @@ fn main() {
             now_ns: 1,
             caches: _core::cache::SharedCache::new(Default::default()),
             fetch_through_cache: false,
+            durable: None,
         })
         .unwrap();
         std::hint::black_box(iso.startup_ns);

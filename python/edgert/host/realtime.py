@@ -73,7 +73,7 @@ class RealTimeHost(Host):
             loop.call_later(
                 delay, lambda: self.handle(worker, worker.complete_timer(op.id, self.now()))
             )
-        else:
+        elif not self.perform_binding(worker, op):
             message = f"no binding {op.binding}.{op.method} on this host"
             loop.call_soon(
                 lambda: self.handle(

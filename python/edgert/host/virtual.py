@@ -158,7 +158,7 @@ class VirtualTimeHost(Host):
         elif op.kind == "timer":
             assert op.at is not None
             self.at(op.at, lambda: self.handle(worker, worker.complete_timer(op.id, self._now)))
-        else:
+        elif not self.perform_binding(worker, op):
             name = f"{op.binding}.{op.method}"
             self.at(
                 self._now,

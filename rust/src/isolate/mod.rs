@@ -1,9 +1,11 @@
 //! QuickJS isolates: the sandbox a worker runs in, its limits and its Web APIs.
 
 mod cache_native;
+mod durable_native;
 pub mod cpu;
 mod errors;
 mod limits;
+mod modules;
 mod native;
 mod prelude;
 mod runtime;

@@ -4,7 +4,7 @@
 //! the globals every request needs (Request, Response, Headers, fetch, timers, console...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto.subtle) are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! the Cache API, crypto.subtle, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -33,6 +33,7 @@ const LAZY: &[(&str, &str)] = &[
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
+    ("durable", include_str!("webapi/lazy/durable.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
@@ -55,7 +56,7 @@ fn lazy_source(src: &str) -> String {
 type Compiled = Result<Vec<u8>, String>;
 
 static EAGER_BYTECODE: OnceLock<Compiled> = OnceLock::new();
-static LAZY_BYTECODE: [OnceLock<Compiled>; 9] = [const { OnceLock::new() }; 9];
+static LAZY_BYTECODE: [OnceLock<Compiled>; 10] = [const { OnceLock::new() }; 10];
 
 fn compiled(
     cell: &'static OnceLock<Compiled>,

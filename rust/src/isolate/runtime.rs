@@ -58,6 +58,8 @@ pub struct IsolateSpec<'a> {
     pub caches: SharedCache,
     /// Outbound fetches go through `caches.default` (true when `caches` is the PoP's).
     pub fetch_through_cache: bool,
+    /// The storage of the Durable Objects this isolate hosts, if it hosts any.
+    pub durable: Option<crate::durable::DurableStore>,
 }
 
 /// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
@@ -139,6 +141,8 @@ impl Isolate {
             spec.caches,
             spec.fetch_through_cache,
         )));
+        state.lock().durable = spec.durable.clone();
+        runtime.set_loader(super::modules::Builtins, super::modules::Builtins);
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
@@ -217,8 +221,13 @@ impl Isolate {
                     // SAFETY: the bytecode was produced by `script::compile` in this process from
                     // the same QuickJS build, so it is well-formed for JS_ReadObject.
                     let module = unsafe { Module::load(ctx.clone(), &script.bytecode) }.map_err(caught)?;
-                    let (module, promise) = module.eval().map_err(caught)?;
+                    // `import ... from "cloudflare:workers"` reads this while the module evaluates.
+                    let builtins: Function = api.get("cloudflareWorkers").map_err(caught)?;
+                    ctx.globals().set(super::modules::HIDDEN_GLOBAL, builtins).map_err(caught)?;
+                    let evaluated = module.eval();
                     while ctx.execute_pending_job() {}
+                    ctx.globals().remove(super::modules::HIDDEN_GLOBAL).map_err(caught)?;
+                    let (module, promise) = evaluated.map_err(caught)?;
                     if let Some(Err(e)) = promise.result::<Value>() {
                         return Err(caught(e));
                     }

@@ -118,6 +118,8 @@ pub struct HostState {
     pub fetch_through_cache: bool,
     /// Outbound fetches through the cache that are in flight, by operation id.
     pub cache_ops: HashMap<OpId, CacheOp>,
+    /// The storage of the Durable Objects this isolate hosts (`None`: it hosts none).
+    pub durable: Option<crate::durable::DurableStore>,
 }
 
 impl HostState {
@@ -135,6 +137,7 @@ impl HostState {
             caches,
             fetch_through_cache,
             cache_ops: HashMap::new(),
+            durable: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct WorkerConfig {
     pub cache: Option<SharedCache>,
     /// Route auth: a JWT verifier that every request must pass before the worker runs.
     pub auth: Option<Arc<RouteAuth>>,
+    /// The storage of the Durable Objects this worker's isolates host (an object host's core).
+    pub durable: Option<crate::durable::DurableStore>,
 }
 
 impl Default for WorkerConfig {
@@ -37,6 +39,7 @@ impl Default for WorkerConfig {
             seed: None,
             cache: None,
             auth: None,
+            durable: None,
         }
     }
 }

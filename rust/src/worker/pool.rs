@@ -171,6 +171,7 @@ impl Worker {
             now_ns,
             caches: self.caches.clone(),
             fetch_through_cache: self.config.cache.is_some(),
+            durable: self.config.durable.clone(),
         });
         if iso.is_ok() {
             self.registry.lock().created += 1;
