@@ -77,7 +77,9 @@ def main() -> None:
     args = parser.parse_args()
     rows = [(name, *run(f"v{i}", body, args.n)) for i, (name, body) in enumerate(VARIANTS.items())]
     peer_host, peer_cpu = rows[0][1], rows[0][2]
-    print(f"{'variant':32} {'host us/request':>16} {'x peer':>7} {'worker CPU us':>14} {'x peer':>7}")
+    print(
+        f"{'variant':32} {'host us/request':>16} {'x peer':>7} {'worker CPU us':>14} {'x peer':>7}"
+    )
     for name, host_us, cpu_us in rows:
         print(
             f"{name:32} {host_us:16.1f} {host_us / peer_host:7.2f} {cpu_us:14.1f} {cpu_us / peer_cpu:7.2f}"

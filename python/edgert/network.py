@@ -210,6 +210,7 @@ class Network:
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
         self.state_dir = state_dir
+        self._pop_rtts: dict[tuple[str, str], float] = {}
         self._objects = DurableObjects(
             pops=self.pops,
             rtt_ms=self._pop_rtt_ms,
@@ -282,14 +283,18 @@ class Network:
 
     def _pop_rtt_ms(self, a: Pop, b: Pop) -> float:
         """Base RTT between two PoPs over the backbone (an object call's network cost)."""
-        p = self.model.params
-        return self.model.rtt_ms(
-            a,
-            b,
-            path="backbone",
-            access_a=p.datacenter_access_ms,
-            access_b=p.datacenter_access_ms,
-        )
+        key = (a.code, b.code)
+        rtt = self._pop_rtts.get(key)
+        if rtt is None:
+            p = self.model.params
+            rtt = self._pop_rtts[key] = self.model.rtt_ms(
+                a,
+                b,
+                path="backbone",
+                access_a=p.datacenter_access_ms,
+                access_b=p.datacenter_access_ms,
+            )
+        return rtt
 
     def _new_object_host(self, name: str, pop: Pop, store: DurableStore) -> CoreWorker:
         worker = self.workers[name]

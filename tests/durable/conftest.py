@@ -8,7 +8,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from edgert import Network, Origin, Response, Worker  # noqa: E402
+from edgert import Network, Origin, Response, Worker
 
 
 def origin_handler(request: Any) -> Response:

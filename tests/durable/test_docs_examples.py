@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from conftest import fetch_soon, virtual_network
+
 from examples import DOCS_CHAT_ROOM, DOCS_COUNTER, DOCS_RATE_LIMITER
 
 
@@ -45,7 +46,10 @@ def test_docs_rate_limiter_per_client_ip() -> None:
 def test_docs_rate_limiter_capacity_unchanged_counts_down() -> None:
     net = virtual_network(DOCS_RATE_LIMITER, {"RATE_LIMITER": "RateLimiter"})
     headers = {"CF-Connecting-IP": "192.0.2.1"}
-    statuses = {net.fetch_sync("https://app.example/", client="Tokyo", headers=headers).status for _ in range(5)}
+    statuses = {
+        net.fetch_sync("https://app.example/", client="Tokyo", headers=headers).status
+        for _ in range(5)
+    }
     assert statuses == {200}
 
 

@@ -7,8 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from conftest import fetch_soon, virtual_network
-from examples import DOCS_COUNTER
 from test_alarms import SOURCE as TIMER_SOURCE
+
+from examples import DOCS_COUNTER
 
 
 def test_storage_and_homes_survive_a_restart(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,10 +52,8 @@ ALARM_BACKOFF_S = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 _INTERNAL_URL = "https://durable-object.internal/"
 
 
-class ObjectHostFactory(Protocol):
-    """Creates the object host core of ``worker`` at ``pop``, sharing ``store``."""
-
-    def __call__(self, worker: str, pop: Pop, store: DurableStore) -> CoreWorker: ...
+#: ``new_object_host(worker, pop, store)``: the object host core of ``worker`` at ``pop``.
+ObjectHostFactory = Callable[[str, Pop, DurableStore], CoreWorker]
 
 
 class _Cancellable(Protocol):
@@ -91,7 +90,7 @@ class DurableObjects:
         pops: Sequence[Pop],
         rtt_ms: Callable[[Pop, Pop], float],
         new_object_host: ObjectHostFactory,
-        state_dir: str | Path | None = None,
+        state_dir: str | os.PathLike[str] | None = None,
         emulate: bool = False,
     ) -> None:
         self.pops = tuple(pops)
@@ -226,7 +225,9 @@ class DurableObjects:
         trace = getattr(flight, "trace", None)
         if trace is not None and hasattr(trace, "object_calls"):
             trace.object_calls.append(
-                ObjectCall(op.binding, oid, home.code, pop.code, latency_ms, kind, args.get("method"))
+                ObjectCall(
+                    op.binding, oid, home.code, pop.code, latency_ms, kind, args.get("method")
+                )
             )
         request = _event_request(kind, ns, oid, args)
         sleeps = isinstance(host, VirtualTimeHost) or self.emulate
@@ -301,7 +302,9 @@ class DurableObjects:
         def on_response(response: Response) -> None:
             error = _failure(response)
             self.alarm_firings.append(
-                AlarmFiring(ns, oid, home.code, at_ms / 1000.0, fired_at, retry, error is None, error)
+                AlarmFiring(
+                    ns, oid, home.code, at_ms / 1000.0, fired_at, retry, error is None, error
+                )
             )
             if error is None:
                 self._retries.pop(key, None)
@@ -340,8 +343,8 @@ def _event_request(kind: str, ns: str, oid: str, args: Mapping[str, Any]) -> Req
     if kind == "alarm":
         internal.append(("x-edgert-do-retry", str(args.get("retry", 0))))
         return Request(_INTERNAL_URL + "alarm", method="POST", headers=internal)
-    body = json.dumps({"method": args["method"], "args": args["args"]}, separators=(",", ":"))
-    return Request(_INTERNAL_URL + "call", method="POST", headers=internal, body=body)
+    call = json.dumps({"method": args["method"], "args": args["args"]}, separators=(",", ":"))
+    return Request(_INTERNAL_URL + "call", method="POST", headers=internal, body=call)
 
 
 def _failure(response: Response) -> str | None:
@@ -391,4 +394,3 @@ def object_host_core(
     opts = {**options, **extra, "min_isolates": 1, "max_isolates": 1}
     opts["bindings_json"] = json.dumps([*bindings, {"type": "edgert:objects"}])
     return CoreWorker(source, **opts)
-

@@ -103,7 +103,9 @@ class DurableFile:
                                 "DELETE FROM alarms WHERE worker=? AND namespace=? AND id=?", key
                             )
                         else:
-                            db.execute("INSERT OR REPLACE INTO alarms VALUES (?, ?, ?, ?)", (*key, alarm))
+                            db.execute(
+                                "INSERT OR REPLACE INTO alarms VALUES (?, ?, ?, ?)", (*key, alarm)
+                            )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -41,7 +41,9 @@ def _dec(w: Any, table: list[Any]) -> Any:
     if isinstance(w, list):
         out: list[Any] = []
         table.append(out)
-        out.extend(None if isinstance(x, dict) and x.get("$") == "hole" else _dec(x, table) for x in w)
+        out.extend(
+            None if isinstance(x, dict) and x.get("$") == "hole" else _dec(x, table) for x in w
+        )
         return out
     if "$" not in w:
         obj: dict[str, Any] = {}
@@ -59,7 +61,11 @@ def _dec(w: Any, table: list[Any]) -> Any:
     if tag == "ref":
         return table[v]
     if tag == "Object":
-        return _dec(v, table)
+        plain: dict[str, Any] = {}
+        table.append(plain)
+        for k, x in v.items():
+            plain[k] = _dec(x, table)
+        return plain
     if tag == "Date":
         out_date = None if v is None else dt.datetime.fromtimestamp(v / 1000.0, dt.UTC)
         table.append(out_date)
@@ -69,8 +75,8 @@ def _dec(w: Any, table: list[Any]) -> Any:
         table.append(m)
         for k, x in v:
             key = _dec(k, table)
-            m[key if isinstance(key, str | int | float | bool) or key is None else repr(key)] = _dec(
-                x, table
+            m[key if isinstance(key, str | int | float | bool) or key is None else repr(key)] = (
+                _dec(x, table)
             )
         return m
     if tag == "Set":
@@ -112,7 +118,10 @@ def _enc(v: Any) -> Any:
     if isinstance(v, float):
         if math.isfinite(v) and not (v == 0 and math.copysign(1.0, v) < 0):
             return v
-        return {"$": "num", "v": "-0" if v == 0 else ("NaN" if v != v else ("Infinity" if v > 0 else "-Infinity"))}
+        return {
+            "$": "num",
+            "v": "-0" if v == 0 else ("NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")),
+        }
     if isinstance(v, bytes | bytearray | memoryview):
         return {"$": "Uint8Array", "v": base64.b64encode(bytes(v)).decode()}
     if isinstance(v, dt.datetime):

@@ -7,6 +7,8 @@
 //! storage (the input gate).
 
 use super::native::Shared;
+use super::state::ParkedKind;
+use crate::protocol::OpKind;
 use crate::durable::{self, DurableStore, ListOptions, StorageError};
 use base64::Engine;
 use rquickjs::function::Opt;
@@ -36,6 +38,25 @@ fn strings_or_undefined<'js>(ctx: &Ctx<'js>, values: Vec<Option<String>>) -> Res
 }
 
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
+    // A promise that settles in a later turn run on behalf of `task`: the object host starts an
+    // event that waited at the input gate in its own turn, so that its operations, CPU time and
+    // logs are its own and its storage work is not interleaved with another event's.
+    let s = state.clone();
+    n.set(
+        "wake",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, task: f64| {
+            let (previous, at_ns) = {
+                let mut st = s.lock();
+                let previous = st.current_task;
+                st.current_task = task as u64;
+                (previous, st.now_ns)
+            };
+            let parked = super::native::park(&ctx, &s, OpKind::Timer { at_ns }, ParkedKind::Timer);
+            s.lock().current_task = previous;
+            parked.map(|(_, promise)| promise)
+        })?,
+    )?;
+
     n.set(
         "doIdFromName",
         Function::new(ctx.clone(), |ns: String, name: String| durable::id_from_name(&ns, &name))?,

@@ -37,6 +37,7 @@ const enc = (v, memo) => {
   const seen = memo.get(v);
   if (seen !== undefined) return { $: 'ref', v: seen };
   memo.set(v, memo.size);
+  if (v instanceof DOMException) return { $: 'Error', v: { name: v.name, message: v.message, dom: true } };
   const tag = toString.call(v);
   switch (tag) {
     case '[object Array]': {
@@ -45,7 +46,6 @@ const enc = (v, memo) => {
       return out;
     }
     case '[object Object]': {
-      if (v instanceof DOMException) return { $: 'Error', v: { name: v.name, message: v.message, dom: true } };
       const out = {};
       for (const k of Object.keys(v)) out[k] = enc(v[k], memo);
       return Object.prototype.hasOwnProperty.call(out, '$') ? { $: 'Object', v: out } : out;
@@ -68,6 +68,7 @@ const enc = (v, memo) => {
     const name = tag.slice(8, -1);
     if (TYPED[name]) return { $: name, v: native.b64encode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
   }
+  if (v instanceof Error) return { $: 'Error', v: { name: String(v.name), message: String(v.message) } };
   throw cloneError(tag.slice(8, -1));
 };
 
@@ -297,7 +298,7 @@ class DurableObjectTransaction {
   put(key, value, options) { void options; return settled(() => this.#live().put(key, value)); }
   delete(key, options) { void options; return settled(() => this.#live().delete(key)); }
   list(options) { return settled(() => this.#live().list(options)); }
-  getAlarm() { return Promise.resolve(native.doGetAlarm(this.#ns, this.#id)); }
+  getAlarm() { return Promise.resolve(native.doGetAlarm(this.#ns, this.#id) ?? null); }
   setAlarm(t) { return settled(() => native.doSetAlarm(this.#ns, this.#id, alarmTime(t))); }
   deleteAlarm() { return settled(() => native.doSetAlarm(this.#ns, this.#id, null)); }
   rollback() {
@@ -337,21 +338,35 @@ class DurableObjectStorage {
     const txn = new DurableObjectTransaction(kInternal, this.#ns, this.#id);
     try { const out = fn(); txn[kFinish](); return out; } catch (e) { txn.rollback(); throw e; }
   }
-  getAlarm(options) { void options; return settled(() => native.doGetAlarm(this.#ns, this.#id)); }
+  getAlarm(options) { void options; return settled(() => native.doGetAlarm(this.#ns, this.#id) ?? null); }
   setAlarm(t, options) { void options; return settled(() => native.doSetAlarm(this.#ns, this.#id, alarmTime(t))); }
   deleteAlarm(options) { void options; return settled(() => native.doSetAlarm(this.#ns, this.#id, null)); }
   sync() { return Promise.resolve(); }
 }
 
-// One live object: its instance, its state and its input gate.
+// One live object: its instance, its state and its input gate. An event that arrives while
+// the gate is held (blockConcurrencyWhile) or while others wait queues; queued events start one
+// per turn, in arrival order, each in a turn of its own task (`native.wake`), so the next one
+// starts only once the previous one finished or awaits something other than storage.
 class Live {
   constructor(ns, id, name) {
-    this.blocks = 0; this.queue = []; this.instance = undefined; this.broken = false;
+    this.blocks = 0; this.queue = []; this.waking = false; this.instance = undefined; this.broken = false;
     this.state = new DurableObjectState(kInternal, this, makeId(ns, id, name), new DurableObjectStorage(kInternal, ns, id));
   }
-  // Runs `event` now, or after the blockConcurrencyWhile() in progress.
-  deliver(event) { if (this.blocks > 0) this.queue.push(event); else event(); }
-  drain() { while (this.blocks === 0 && this.queue.length) this.queue.shift()(); }
+  deliver(task, run) {
+    if (this.blocks > 0 || this.waking || this.queue.length) { this.queue.push([task, run]); this.drain(); } else run();
+  }
+  drain() {
+    if (this.blocks > 0 || this.waking || !this.queue.length) return;
+    const [task, run] = this.queue.shift();
+    this.waking = true;
+    native.wake(task).then(() => {
+      this.waking = false;
+      if (this.blocks > 0) { this.queue.unshift([task, run]); return; }
+      run();
+      this.drain();
+    });
+  }
 }
 
 class DurableObjectState {
@@ -433,7 +448,7 @@ const objectDispatch = (exports, env, tools) => {
     const fail = (e) => settleJson(task, errorJson(e), true);
     let obj;
     try { obj = instanceOf(internal.class, internal.class, internal.id, internal.name === undefined ? undefined : decodeURIComponent(internal.name)); } catch (e) { fail(e); return; }
-    obj.deliver(() => {
+    obj.deliver(task, () => {
       let result;
       try {
         const o = obj.instance;
