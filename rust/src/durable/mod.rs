@@ -6,5 +6,7 @@ mod store;
 #[cfg(test)]
 mod tests;
 
-pub use id::{id_from_name, id_is_valid, id_from_bytes};
-pub use store::{Change, DurableStore, ListOptions, Store, StorageError, MAX_BATCH_KEYS, MAX_KEY_BYTES, MAX_VALUE_BYTES};
+pub use id::{id_from_bytes, id_from_name, id_is_valid};
+pub use store::{
+    Change, DurableStore, ListOptions, StorageError, Store, MAX_BATCH_KEYS, MAX_KEY_BYTES, MAX_VALUE_BYTES,
+};

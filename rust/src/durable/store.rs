@@ -201,7 +201,7 @@ impl Store {
 
     /// Sets (`Some(ms since the epoch)`) or deletes (`None`) the object's alarm.
     pub fn set_alarm(&mut self, ns: &str, id: &str, at_ms: Option<f64>) {
-        if at_ms.is_none() && self.object(ns, id).is_none_or(|o| o.alarm_ms.is_none()) {
+        if at_ms.is_none() && !self.object(ns, id).is_some_and(|o| o.alarm_ms.is_some()) {
             return;
         }
         let object = self.object_mut(ns, id);
@@ -225,7 +225,9 @@ impl Store {
         let dirty = std::mem::take(&mut self.dirty);
         let mut out = Vec::with_capacity(dirty.len());
         for key in dirty {
-            let Some(object) = self.objects.get_mut(&key) else { continue };
+            let Some(object) = self.objects.get_mut(&key) else {
+                continue;
+            };
             let keys = std::mem::take(&mut object.dirty);
             let mut puts = Vec::new();
             let mut deletes = Vec::new();

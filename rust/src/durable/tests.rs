@@ -58,7 +58,9 @@ fn list_prefix_start_end_limit_reverse() {
 fn batches_are_all_or_nothing_and_limited() {
     let mut st = Store::default();
     let big = "k".repeat(MAX_KEY_BYTES + 1);
-    let err = st.put_many("N", "x", vec![(s("ok"), s("1")), (big, s("2"))]).unwrap_err();
+    let err = st
+        .put_many("N", "x", vec![(s("ok"), s("1")), (big, s("2"))])
+        .unwrap_err();
     assert!(matches!(err, StorageError::KeyTooLarge(_)));
     assert_eq!(st.get("N", "x", "ok"), None, "a failed batch writes nothing");
     let too_many: Vec<_> = (0..=MAX_BATCH_KEYS).map(|i| (format!("k{i}"), s("v"))).collect();
@@ -73,10 +75,7 @@ fn batches_are_all_or_nothing_and_limited() {
     ));
     st.put_many("N", "x", vec![(s("a"), s("1")), (s("b"), s("2"))]).unwrap();
     assert_eq!(st.delete_many("N", "x", &[s("a"), s("zz")]).unwrap(), 1);
-    assert_eq!(
-        st.get_many("N", "x", &[s("b"), s("a")]).unwrap(),
-        [Some(s("2")), None]
-    );
+    assert_eq!(st.get_many("N", "x", &[s("b"), s("a")]).unwrap(), [Some(s("2")), None]);
 }
 
 #[test]

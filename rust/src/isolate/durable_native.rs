@@ -8,8 +8,8 @@
 
 use super::native::Shared;
 use super::state::ParkedKind;
-use crate::protocol::OpKind;
 use crate::durable::{self, DurableStore, ListOptions, StorageError};
+use crate::protocol::OpKind;
 use base64::Engine;
 use rquickjs::function::Opt;
 use rquickjs::{Array, Ctx, Exception, Function, Object, Result, TypedArray, Value};
@@ -59,7 +59,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
 
     n.set(
         "doIdFromName",
-        Function::new(ctx.clone(), |ns: String, name: String| durable::id_from_name(&ns, &name))?,
+        Function::new(ctx.clone(), |ns: String, name: String| {
+            durable::id_from_name(&ns, &name)
+        })?,
     )?;
     n.set(
         "doIdValid",
@@ -78,11 +80,17 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
     let s = state.clone();
     n.set(
         "doGet",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, ns: String, id: String, keys: Vec<String>| {
-            let st = store(&ctx, &s)?;
-            let values = st.lock().get_many(&ns, &id, &keys).map_err(|e| storage_error(&ctx, e))?;
-            strings_or_undefined(&ctx, values)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, ns: String, id: String, keys: Vec<String>| {
+                let st = store(&ctx, &s)?;
+                let values = st
+                    .lock()
+                    .get_many(&ns, &id, &keys)
+                    .map_err(|e| storage_error(&ctx, e))?;
+                strings_or_undefined(&ctx, values)
+            },
+        )?,
     )?;
 
     let s = state.clone();
@@ -102,11 +110,17 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
     let s = state.clone();
     n.set(
         "doDelete",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, ns: String, id: String, keys: Vec<String>| {
-            let st = store(&ctx, &s)?;
-            let n = st.lock().delete_many(&ns, &id, &keys).map_err(|e| storage_error(&ctx, e))?;
-            Ok::<_, rquickjs::Error>(n as f64)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, ns: String, id: String, keys: Vec<String>| {
+                let st = store(&ctx, &s)?;
+                let n = st
+                    .lock()
+                    .delete_many(&ns, &id, &keys)
+                    .map_err(|e| storage_error(&ctx, e))?;
+                Ok::<_, rquickjs::Error>(n as f64)
+            },
+        )?,
     )?;
 
     let s = state.clone();

@@ -1,8 +1,8 @@
 //! QuickJS isolates: the sandbox a worker runs in, its limits and its Web APIs.
 
 mod cache_native;
-mod durable_native;
 pub mod cpu;
+mod durable_native;
 mod errors;
 mod limits;
 mod modules;

@@ -223,7 +223,9 @@ impl Isolate {
                     let module = unsafe { Module::load(ctx.clone(), &script.bytecode) }.map_err(caught)?;
                     // `import ... from "cloudflare:workers"` reads this while the module evaluates.
                     let builtins: Function = api.get("cloudflareWorkers").map_err(caught)?;
-                    ctx.globals().set(super::modules::HIDDEN_GLOBAL, builtins).map_err(caught)?;
+                    ctx.globals()
+                        .set(super::modules::HIDDEN_GLOBAL, builtins)
+                        .map_err(caught)?;
                     let evaluated = module.eval();
                     while ctx.execute_pending_job() {}
                     ctx.globals().remove(super::modules::HIDDEN_GLOBAL).map_err(caught)?;

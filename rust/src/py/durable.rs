@@ -5,7 +5,15 @@ use crate::durable::{self, DurableStore, ListOptions};
 use pyo3::prelude::*;
 
 /// One net change of an object: (namespace, id, cleared, puts, deletes, alarm_changed, alarm_ms).
-type PyChange = (String, String, bool, Vec<(String, String)>, Vec<String>, bool, Option<f64>);
+type PyChange = (
+    String,
+    String,
+    bool,
+    Vec<(String, String)>,
+    Vec<String>,
+    bool,
+    Option<f64>,
+);
 
 /// The storage of every Durable Object of one worker (values in their serialized form).
 #[pyclass(name = "DurableStore", module = "edgert._core", frozen)]
