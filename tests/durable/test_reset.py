@@ -1,0 +1,47 @@
+"""An object host whose isolate is discarded (CPU limit) loses its objects' in-memory state;
+their storage survives, as on Workers. RPC errors reach the caller with their class."""
+
+from __future__ import annotations
+
+from edgert import Worker
+
+SOURCE = """
+import { DurableObject } from "cloudflare:workers";
+export class Obj extends DurableObject {
+  constructor(ctx, env) { super(ctx, env); this.memory = 0; }
+  async bump() {
+    this.memory += 1;
+    const stored = ((await this.ctx.storage.get("stored")) || 0) + 1;
+    await this.ctx.storage.put("stored", stored);
+    return [this.memory, stored];
+  }
+  async burn() { for (;;) {} }
+  async fail() { throw new RangeError("bad range"); }
+}
+export default {
+  async fetch(request, env) {
+    const stub = env.OBJ.getByName("x");
+    const op = new URL(request.url).pathname.slice(1);
+    try {
+      return Response.json(await stub[op]());
+    } catch (e) {
+      return Response.json({ error: e.name, message: e.message });
+    }
+  },
+};
+"""
+
+
+def test_cpu_limit_resets_memory_not_storage() -> None:
+    w = Worker(SOURCE, durable_objects={"OBJ": "Obj"}, cpu_ms=20)
+    try:
+        assert w.fetch("https://w.example/bump").json() == [1, 1]
+        assert w.fetch("https://w.example/bump").json() == [2, 2]
+        burned = w.fetch("https://w.example/burn").json()
+        assert burned["error"] == "Error"
+        assert "exceeded CPU time limit" in burned["message"]
+        assert w.fetch("https://w.example/bump").json() == [1, 3], "a new instance, same storage"
+        failed = w.fetch("https://w.example/fail").json()
+        assert failed == {"error": "RangeError", "message": "bad range"}
+    finally:
+        w.close()
