@@ -4,8 +4,11 @@ namespace, and the stub carries the id."""
 
 from __future__ import annotations
 
+import pytest
+
 from edgert import Worker
 from edgert._core import durable_id_from_name, durable_id_is_valid
+from edgert.errors import ScriptError
 
 SOURCE = """
 import { DurableObject } from "cloudflare:workers";
@@ -78,3 +81,33 @@ def test_new_unique_id_follows_the_seed() -> None:
     again = Worker(source, durable_objects={"A": "A"}, seed=9).fetch("https://w.example/").text()
     other = Worker(source, durable_objects={"A": "A"}, seed=10).fetch("https://w.example/").text()
     assert first == again != other
+
+
+def test_worker_entrypoint_default_export() -> None:
+    source = """
+    import { WorkerEntrypoint, DurableObject, RpcTarget } from "cloudflare:workers";
+    export class Obj extends DurableObject { async hi() { return "hi from " + (this instanceof DurableObject); } }
+    export default class extends WorkerEntrypoint {
+      async fetch(request) {
+        const kinds = [typeof RpcTarget, this.env.GREETING, typeof this.ctx.waitUntil];
+        return Response.json([await this.env.OBJ.getByName("e").hi(), ...kinds]);
+      }
+    };
+    """
+    w = Worker(source, durable_objects={"OBJ": "Obj"}, vars={"GREETING": "hello"})
+    try:
+        assert w.fetch("https://w.example/").json() == [
+            "hi from true",
+            "function",
+            "hello",
+            "function",
+        ]
+    finally:
+        w.close()
+
+
+def test_other_imports_fail_to_load() -> None:
+    with pytest.raises(ScriptError, match="node:fs"):
+        Worker(
+            "import fs from 'node:fs';\nexport default { fetch() { return new Response('x'); } };"
+        )

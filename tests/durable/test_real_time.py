@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from examples import DOCS_COUNTER
-
 from edgert import Network, Origin, Response, Worker
+from examples import DOCS_COUNTER
 
 
 async def test_remote_call_waits_the_round_trip_when_emulating() -> None:

@@ -50,6 +50,11 @@ api.init = (handler, env, bindings) => {
   if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
+  // `export default class extends WorkerEntrypoint { fetch(request) {} }`: one instance per request.
+  if (typeof handler === 'function' && handler.prototype && typeof handler.prototype.fetch === 'function') {
+    const Entrypoint = handler;
+    handler = { fetch: (request, env2, ctx) => new Entrypoint(ctx, env2).fetch(request) };
+  }
   const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)
     throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
