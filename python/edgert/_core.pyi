@@ -187,6 +187,8 @@ class CachedResponse:
     @property
     def cache_status(self) -> _CacheStatus: ...
     def header(self, name: str) -> str | None: ...
+    def to_response(self) -> Response:
+        """This response as an :class:`Response` (with ``Age`` and ``cf-cache-status``)."""
 
 @final
 class OriginRequest:
@@ -227,6 +229,40 @@ class CacheStore:
     def purge_url(self, url: str, name: str | None = None) -> int: ...
     def purge_prefix(self, prefix: str, name: str | None = None) -> int: ...
     def purge_all(self, name: str | None = None) -> int: ...
+    def lookup(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers = None,
+        now: float = 0.0,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> LookupResult:
+        """``HttpCache.lookup`` on this PoP's default cache."""
+    def store(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers,
+        status: int,
+        response_headers: _Headers,
+        body: bytes | None,
+        request_time: float,
+        response_time: float,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> CachedResponse | OriginRequest:
+        """``HttpCache.store`` on this PoP's default cache."""
+    def fetch_failed(
+        self,
+        method: str,
+        url: str,
+        headers: _Headers = None,
+        now: float = 0.0,
+        *,
+        cf: Mapping[str, Any] | None = None,
+    ) -> CachedResponse | None:
+        """``HttpCache.fetch_failed`` on this PoP's default cache."""
 
 class HttpCache:
     """A shared HTTP cache (RFC 9111, RFC 5861, RFC 9213) with a byte budget; times in seconds."""

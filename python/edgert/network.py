@@ -51,7 +51,7 @@ import weakref
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CoreWorker, DurableStore, Operation, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
@@ -60,6 +60,7 @@ from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import VirtualTimeHost
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
+from edgert.pop_cache import PassThrough, pass_through, store_revalidation
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
 from edgert.routing import AnycastRouter, RoutingParams
@@ -123,6 +124,11 @@ class Network:
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
     the trace models; off by default). ``state_dir``: where data stores persist (Durable Objects
     in ``<state_dir>/durable.sqlite3``); None keeps them in memory.
+
+    Each PoP has its own HTTP cache (``cache=True``, ``cache_bytes`` each; see
+    :mod:`edgert.cache`): its workers' ``caches`` and outbound ``fetch`` go through it, and so
+    do the requests the PoP passes through to the origin (no worker on the route), answered from
+    the cache when it can (``trace.cache_status``). ``cache=False`` turns both off.
     """
 
     def __init__(
@@ -145,6 +151,8 @@ class Network:
         internet_latency_s: float = 0.05,
         start: float = 1_700_000_000.0,
         emulate: bool = False,
+        cache: bool = True,
+        cache_bytes: int = 64 * 1024 * 1024,
         state_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
@@ -209,6 +217,10 @@ class Network:
         self._route_cache: dict[str, Route | None] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
+        self._cache_on = cache
+        self._cache_bytes = cache_bytes
+        self._caches: dict[str, CacheStore] = {}
+        self._background: set[asyncio.Future[None]] = set()
         self.state_dir = state_dir
         self._pop_rtts: dict[tuple[str, str], float] = {}
         self._objects = DurableObjects(
@@ -241,6 +253,18 @@ class Network:
         """The core running ``worker`` at PoP ``pop`` (created on first use)."""
         return self._core(self._pop(pop), worker)[0]
 
+    def cache(self, pop: str) -> CacheStore | None:
+        """The HTTP cache of PoP ``pop`` (None when the network runs without caches)."""
+        return self._cache_of(self._pop(pop))
+
+    def _cache_of(self, pop: Pop) -> CacheStore | None:
+        if not self._cache_on:
+            return None
+        store = self._caches.get(pop.code)
+        if store is None:
+            store = self._caches[pop.code] = CacheStore(self._cache_bytes)
+        return store
+
     def _route(self, url: str) -> Route | None:
         """The route of a URL, memoised (simulators send the same URLs again and again)."""
         try:
@@ -268,7 +292,7 @@ class Network:
         worker = self.workers[name]
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code)
-        core = worker.new_core(now=self.now(), seed=seed)
+        core = worker.new_core(now=self.now(), seed=seed, cache=self._cache_of(pop))
         self._cores[key] = core
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
@@ -300,7 +324,9 @@ class Network:
         worker = self.workers[name]
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code, "objects")
-        core = worker.new_object_host(now=self.now(), seed=seed, store=store)
+        core = worker.new_object_host(
+            now=self.now(), seed=seed, store=store, cache=self._cache_of(pop)
+        )
         self._core_pop[id(core)] = pop
         return core
 
@@ -545,6 +571,40 @@ class Network:
         finally:
             self._origin_end(flight, counted, host.now())
 
+    def _virtual_pass(self, flight: Flight) -> Generator[Any, Any, Response]:
+        """A request no worker handles: through the PoP's cache (if any) to the origin."""
+        host = self._virtual
+        assert host is not None
+        store = self._cache_of(flight.pop)
+        if store is None:
+            return (yield from self._virtual_origin(flight.request, flight.pop, flight))
+        steps = pass_through(store, flight.request, host.now())
+        try:
+            call = next(steps)
+            while True:
+                try:
+                    answer: Any = yield from self._virtual_origin(call.request, flight.pop, flight)
+                except Exception as exc:
+                    answer = exc
+                call = steps.send((answer, host.now()))
+        except StopIteration as stop:
+            done: PassThrough = stop.value
+        flight.trace.cache_status = done.cache_status
+        if done.revalidate is not None:
+            self._virtual_revalidate(store, flight, done.revalidate)
+        return done.response
+
+    def _virtual_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
+        host = self._virtual
+        assert host is not None
+        sent_at = host.now()
+
+        def finish(response: Response | None, error: BaseException | None) -> None:
+            if response is not None:
+                store_revalidation(store, flight.request, response, sent_at, host.now())
+
+        host.spawn(self._virtual_origin(request, flight.pop, None), finish)
+
     def submit(
         self,
         url: str,
@@ -572,7 +632,7 @@ class Network:
         assert host is not None
         flight.arrived = host.now()
         if flight.worker is None:
-            gen = self._virtual_origin(flight.request, flight.pop, flight)
+            gen = self._virtual_pass(flight)
 
             def finish(response: Response | None, error: BaseException | None) -> None:
                 answer = (
@@ -704,6 +764,37 @@ class Network:
                 flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
         return response
 
+    async def _real_pass(self, flight: Flight) -> Response:
+        """A request no worker handles: through the PoP's cache (if any) to the origin."""
+        store = self._cache_of(flight.pop)
+        if store is None:
+            return await self._real_origin(flight.request, flight.pop, flight)
+        steps = pass_through(store, flight.request, time.time())
+        try:
+            call = next(steps)
+            while True:
+                try:
+                    answer: Any = await self._real_origin(call.request, flight.pop, flight)
+                except Exception as exc:
+                    answer = exc
+                call = steps.send((answer, time.time()))
+        except StopIteration as stop:
+            done: PassThrough = stop.value
+        flight.trace.cache_status = done.cache_status
+        if done.revalidate is not None:
+            task = asyncio.ensure_future(self._real_revalidate(store, flight, done.revalidate))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return done.response
+
+    async def _real_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
+        sent_at = time.time()
+        try:
+            response = await self._real_origin(request, flight.pop, None)
+        except Exception:
+            return  # the stale copy stays; the next request revalidates again
+        store_revalidation(store, flight.request, response, sent_at, time.time())
+
     async def _fetch_real(self, flight: Flight) -> EdgeResponse:
         host = self._real_host()
         trace = flight.trace
@@ -715,7 +806,7 @@ class Network:
         response: Response
         if flight.worker is None:
             try:
-                response = await self._real_origin(flight.request, flight.pop, flight)
+                response = await self._real_pass(flight)
             except Exception as exc:
                 response = bad_gateway(f"origin failed: {exc}")
         else:

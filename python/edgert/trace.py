@@ -66,6 +66,8 @@ class Trace:
     background_origin_requests: int = 0
     subrequests: int = 0
     cold_start: bool = False
+    #: ``cf-cache-status`` of a request the PoP passed through its cache (None otherwise).
+    cache_status: str | None = None
     outcome: str = ""
     status: int = 0
     #: Base round-trip times of the client's leg and of the PoP-to-origin leg, in ms.

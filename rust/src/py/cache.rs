@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
 
 use super::errors::error;
+use super::http::PyResponse;
 use crate::cache::{
     CacheConfig, CacheOptions, CacheStatus, Completion, Hit, HttpCache, Lookup, Metrics, PutError, StatusTtl,
 };
@@ -209,6 +210,26 @@ impl PyCachedResponse {
         self.cache_status.as_str()
     }
 
+    /// This response as an `edgert.Response` (with its `Age` and `cf-cache-status`).
+    fn to_response(&self) -> PyResponse {
+        let inner = match &self.held {
+            Held::Built(r) => r.clone(),
+            Held::Stored(hit) => {
+                // Stored fields were validated when stored, and the two added are well-formed:
+                // no append below can fail, so its result carries nothing to report.
+                let mut headers = Headers::new();
+                for (name, value) in hit.served_fields() {
+                    let _ = headers.append(name, value);
+                }
+                let _ = headers.append("age", &hit.age_s().to_string());
+                let _ = headers.append(CacheStatus::HEADER, self.cache_status.as_str());
+                let stored = hit.stored();
+                Response::new(stored.status(), headers, stored.body().clone())
+            }
+        };
+        PyResponse { inner, stats: None }
+    }
+
     /// The first value of header `name` (case-insensitive), or None.
     fn header(&self, name: &str) -> Option<String> {
         match &self.held {
@@ -383,6 +404,81 @@ pub(super) fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<
 }
 
 /// A shared HTTP cache (RFC 9111, RFC 5861, RFC 9213) with a byte budget.
+/// What the origin answered, as a host hands it to `store`.
+pub(super) struct OriginAnswer<'a, 'py> {
+    pub status: u16,
+    pub headers: Option<&'a Bound<'py, PyAny>>,
+    pub body: Option<&'a [u8]>,
+}
+
+/// `lookup` on any cache (an `HttpCache` of its own or a PoP store's default cache).
+pub(super) fn lookup_in(
+    cache: &mut HttpCache,
+    py: Python<'_>,
+    method: &str,
+    url: &str,
+    headers: Option<&Bound<'_, PyAny>>,
+    now: f64,
+    cf: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyLookupResult> {
+    let request = make_request(py, method, url, headers)?;
+    let options = to_options(py, cf)?;
+    let lookup = cache.lookup(&request, &options, to_ns(py, now)?);
+    Ok(PyLookupResult { request, lookup })
+}
+
+/// `store` on any cache: the response to serve, or an `OriginRequest` to send instead.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn store_in(
+    cache: &mut HttpCache,
+    py: Python<'_>,
+    method: &str,
+    url: &str,
+    headers: Option<&Bound<'_, PyAny>>,
+    answer: OriginAnswer<'_, '_>,
+    request_time: f64,
+    response_time: f64,
+    cf: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let request = make_request(py, method, url, headers)?;
+    let response = Response::new(
+        answer.status,
+        to_headers(py, answer.headers)?,
+        answer.body.map_or_else(Body::none, Body::from),
+    );
+    let options = to_options(py, cf)?;
+    let completion = cache.store(
+        &request,
+        response,
+        &options,
+        to_ns(py, request_time)?,
+        to_ns(py, response_time)?,
+    );
+    match completion {
+        Completion::Serve(served) => {
+            Ok(Py::new(py, PyCachedResponse::built(served.response, served.status))?.into_any())
+        }
+        Completion::Refetch(request) => Ok(Py::new(py, PyOriginRequest { request })?.into_any()),
+    }
+}
+
+/// `fetch_failed` on any cache: a stale response `stale-if-error` allows, or None.
+pub(super) fn fetch_failed_in(
+    cache: &mut HttpCache,
+    py: Python<'_>,
+    method: &str,
+    url: &str,
+    headers: Option<&Bound<'_, PyAny>>,
+    now: f64,
+    cf: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<PyCachedResponse>> {
+    let request = make_request(py, method, url, headers)?;
+    let options = to_options(py, cf)?;
+    Ok(cache
+        .fetch_failed(&request, &options, to_ns(py, now)?)
+        .map(|s| PyCachedResponse::built(s.response, s.status)))
+}
+
 #[pyclass(module = "edgert._core", name = "HttpCache")]
 pub struct PyHttpCache {
     cache: HttpCache,
@@ -439,10 +535,7 @@ impl PyHttpCache {
         now: f64,
         cf: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyLookupResult> {
-        let request = make_request(py, method, url, headers)?;
-        let options = to_options(py, cf)?;
-        let lookup = self.cache.lookup(&request, &options, to_ns(py, now)?);
-        Ok(PyLookupResult { request, lookup })
+        lookup_in(&mut self.cache, py, method, url, headers, now, cf)
     }
 
     /// Consumes the origin's answer to the request a lookup returned. Returns the response to
@@ -461,26 +554,22 @@ impl PyHttpCache {
         response_time: f64,
         cf: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = make_request(py, method, url, headers)?;
-        let response = Response::new(
+        let answer = OriginAnswer {
             status,
-            to_headers(py, response_headers)?,
-            body.map_or_else(Body::none, Body::from),
-        );
-        let options = to_options(py, cf)?;
-        let completion = self.cache.store(
-            &request,
-            response,
-            &options,
-            to_ns(py, request_time)?,
-            to_ns(py, response_time)?,
-        );
-        match completion {
-            Completion::Serve(served) => {
-                Ok(Py::new(py, PyCachedResponse::built(served.response, served.status))?.into_any())
-            }
-            Completion::Refetch(request) => Ok(Py::new(py, PyOriginRequest { request })?.into_any()),
-        }
+            headers: response_headers,
+            body,
+        };
+        store_in(
+            &mut self.cache,
+            py,
+            method,
+            url,
+            headers,
+            answer,
+            request_time,
+            response_time,
+            cf,
+        )
     }
 
     /// The origin could not be reached: a stale response `stale-if-error` allows, or None.
@@ -494,12 +583,7 @@ impl PyHttpCache {
         now: f64,
         cf: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<PyCachedResponse>> {
-        let request = make_request(py, method, url, headers)?;
-        let options = to_options(py, cf)?;
-        Ok(self
-            .cache
-            .fetch_failed(&request, &options, to_ns(py, now)?)
-            .map(|s| PyCachedResponse::built(s.response, s.status)))
+        fetch_failed_in(&mut self.cache, py, method, url, headers, now, cf)
     }
 
     /// Cache API `put`: raises `CachePutError` (a TypeError) for non-GET, 206 or `Vary: *`;

@@ -5,7 +5,9 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::cache::metrics_dict;
+use super::cache::{
+    fetch_failed_in, lookup_in, metrics_dict, store_in, OriginAnswer, PyCachedResponse, PyLookupResult,
+};
 use super::errors::error;
 use crate::cache::{CacheConfig, HttpCache, SharedCache};
 
@@ -47,6 +49,70 @@ impl PyCacheStore {
     fn metrics<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyDict>> {
         let m = with_cache(&self.inner, name, |c| c.metrics());
         metrics_dict(py, &m)
+    }
+
+    /// `HttpCache.lookup` on this PoP's default cache (what a PoP does for a request it passes
+    /// through to the origin).
+    #[pyo3(signature = (method, url, headers = None, now = 0.0, *, cf = None))]
+    fn lookup(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'_, PyAny>>,
+        now: f64,
+        cf: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyLookupResult> {
+        lookup_in(self.inner.lock().default_cache(), py, method, url, headers, now, cf)
+    }
+
+    /// `HttpCache.store` on this PoP's default cache.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (method, url, headers, status, response_headers, body, request_time, response_time, *, cf = None))]
+    fn store(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'_, PyAny>>,
+        status: u16,
+        response_headers: Option<&Bound<'_, PyAny>>,
+        body: Option<&[u8]>,
+        request_time: f64,
+        response_time: f64,
+        cf: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let answer = OriginAnswer {
+            status,
+            headers: response_headers,
+            body,
+        };
+        let mut storage = self.inner.lock();
+        store_in(
+            storage.default_cache(),
+            py,
+            method,
+            url,
+            headers,
+            answer,
+            request_time,
+            response_time,
+            cf,
+        )
+    }
+
+    /// `HttpCache.fetch_failed` on this PoP's default cache.
+    #[pyo3(signature = (method, url, headers = None, now = 0.0, *, cf = None))]
+    fn fetch_failed(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'_, PyAny>>,
+        now: f64,
+        cf: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<PyCachedResponse>> {
+        fetch_failed_in(self.inner.lock().default_cache(), py, method, url, headers, now, cf)
     }
 
     /// Names of the caches opened with `caches.open(name)`, sorted.
