@@ -163,7 +163,8 @@ class Worker:
         them all), with the worker's object storage ``store``."""
         from edgert.durable.objects import object_host_core
 
-        options = {**self._core_options, "cache": cache}
+        # Object events come from the host, not from clients: no route auth in front of them.
+        options = {**self._core_options, "cache": cache, "auth": None, "auth_forward": None}
         return object_host_core(
             self.source, options, self._bindings, seed=seed, now=now, durable=store
         )

@@ -3,7 +3,12 @@ their storage survives, as on Workers. RPC errors reach the caller with their cl
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from edgert import Worker
+from edgert.jwt import Verifier
 
 SOURCE = """
 import { DurableObject } from "cloudflare:workers";
@@ -43,5 +48,26 @@ def test_cpu_limit_resets_memory_not_storage() -> None:
         assert w.fetch("https://w.example/bump").json() == [1, 3], "a new instance, same storage"
         failed = w.fetch("https://w.example/fail").json()
         assert failed == {"error": "RangeError", "message": "bad range"}
+    finally:
+        w.close()
+
+
+def test_route_auth_guards_the_worker_not_its_objects() -> None:
+    secret = b"durable-objects-test-secret-0123"
+    header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+    payload = base64.urlsafe_b64encode(b'{"sub":"u1"}').rstrip(b"=")
+    signature = hmac.new(secret, header + b"." + payload, hashlib.sha256).digest()
+    token = b".".join((header, payload, base64.urlsafe_b64encode(signature).rstrip(b"=")))
+    w = Worker(
+        SOURCE,
+        durable_objects={"OBJ": "Obj"},
+        auth=Verifier(secret, algorithms=["HS256"]),
+    )
+    try:
+        assert w.fetch("https://w.example/bump").status == 401
+        ok = w.fetch(
+            "https://w.example/bump", headers={"authorization": f"Bearer {token.decode()}"}
+        )
+        assert ok.json() == [1, 1], "the object's events are not checked for a token"
     finally:
         w.close()
