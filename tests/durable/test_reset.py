@@ -71,3 +71,18 @@ def test_route_auth_guards_the_worker_not_its_objects() -> None:
         assert ok.json() == [1, 1], "the object's events are not checked for a token"
     finally:
         w.close()
+
+
+def test_an_idle_object_is_evicted_after_70_seconds() -> None:
+    from conftest import fetch_soon, virtual_network
+
+    net = virtual_network(SOURCE, {"OBJ": "Obj"})
+
+    def bump_after(idle_s: float) -> list[int]:
+        net.run(until=net.now() + idle_s)
+        return list(fetch_soon(net, "https://app.example/bump").json())
+
+    assert bump_after(0) == [1, 1]
+    for n in range(2, 6):  # an event every 60 s keeps it in memory
+        assert bump_after(60) == [n, n]
+    assert bump_after(71) == [1, 6], "evicted: constructed again, storage intact"

@@ -199,6 +199,8 @@ def test_list_orders_keys_and_applies_options(worker: Worker) -> None:
     assert call(worker, "keys", {"reverse": True, "limit": 3}) == ["é", "c", "b"]
     assert call(worker, "keys", {"prefix": "a", "reverse": True, "limit": 2}) == ["abc", "ab"]
     assert call(worker, "keys", {"start": "c", "end": "b"}) == []
+    assert call(worker, "keys", {"startAfter": "ab", "limit": 2}) == ["abc", "b"]
+    assert call(worker, "keys", {"startAfter": "a"}) == ["a\u0000", "ab", "abc", "b", "c", "é"]
     assert call(worker, "deleteAll") == 0
     assert call(worker, "keys") == []
 

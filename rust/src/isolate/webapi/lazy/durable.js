@@ -282,7 +282,10 @@ const ops = (ns, id, undo) => {
       const str = (x) => (x === undefined ? null : String(x));
       const limit = o.limit === undefined ? null : Number(o.limit);
       if (limit !== null && !(limit > 0)) throw new RangeError('list() limit must be a positive number');
-      return listMap(native.doList(ns, id, { prefix: str(o.prefix), start: str(o.start), end: str(o.end), limit, reverse: !!o.reverse }));
+      if (o.start !== undefined && o.startAfter !== undefined) throw new TypeError('list() takes start or startAfter, not both');
+      // The key right after `startAfter` in byte order is `startAfter` + NUL.
+      const start = o.startAfter !== undefined ? String(o.startAfter) + '\0' : str(o.start);
+      return listMap(native.doList(ns, id, { prefix: str(o.prefix), start, end: str(o.end), limit, reverse: !!o.reverse }));
     },
   };
 };
@@ -351,7 +354,12 @@ class DurableObjectStorage {
 class Live {
   constructor(ns, id, name) {
     this.blocks = 0; this.queue = []; this.waking = false; this.instance = undefined; this.broken = false;
+    this.inflight = 0; this.last = native.now();
     this.state = new DurableObjectState(kInternal, this, makeId(ns, id, name), new DurableObjectStorage(kInternal, ns, id));
+  }
+  // Idle: no event running or waiting, no block, and no event for EVICT_AFTER_MS.
+  idle(now) {
+    return this.inflight === 0 && this.blocks === 0 && !this.waking && !this.queue.length && now - this.last >= EVICT_AFTER_MS;
   }
   deliver(task, run) {
     if (this.blocks > 0 || this.waking || this.queue.length) { this.queue.push([task, run]); this.drain(); } else run();
@@ -410,6 +418,10 @@ const bind = (env, bindings) => {
   }
 };
 
+// Workers evicts an object from memory after 70-140 s without events; edgert after 70 s
+// (checked when an event for it arrives, and over all objects every 256 events). The next
+// event constructs it again; its storage is untouched.
+const EVICT_AFTER_MS = 70000;
 const RESERVED = new Set(['constructor', 'fetch', 'alarm', 'webSocketMessage', 'webSocketClose', 'webSocketError']);
 const settleJson = (task, value, failed) => {
   const headers = ['content-type', 'application/json'];
@@ -425,9 +437,12 @@ const errorJson = (e) => {
 // The dispatch of an object host: each "request" is an event for one object.
 const objectDispatch = (exports, env, tools) => {
   const live = new Map();
+  let events = 0;
   const instanceOf = (cls, ns, id, name) => {
+    const now = native.now();
+    if ((++events & 255) === 0) for (const [key, o] of live) if (o.idle(now)) live.delete(key);
     let obj = live.get(id);
-    if (obj !== undefined && obj.broken) { live.delete(id); obj = undefined; }
+    if (obj !== undefined && (obj.broken || obj.idle(now))) { live.delete(id); obj = undefined; }
     if (obj === undefined) {
       const C = exports && exports[cls];
       if (typeof C !== 'function') throw new Error(`the worker does not export a Durable Object class named ${cls}`);
@@ -450,6 +465,8 @@ const objectDispatch = (exports, env, tools) => {
     try { obj = instanceOf(internal.class, internal.class, internal.id, internal.name === undefined ? undefined : decodeURIComponent(internal.name)); } catch (e) { fail(e); return; }
     obj.deliver(task, () => {
       let result;
+      obj.inflight += 1;
+      const done = () => { obj.inflight -= 1; obj.last = native.now(); };
       try {
         const o = obj.instance;
         if (kind === 'fetch') {
@@ -474,8 +491,8 @@ const objectDispatch = (exports, env, tools) => {
         } else {
           throw new Error(`unknown object event ${kind}`);
         }
-      } catch (e) { fail(e); return; }
-      result.catch(fail);
+      } catch (e) { fail(e); done(); return; }
+      result.catch(fail).finally(done);
     });
   };
 };
