@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import fetch_soon, virtual_network
+from do_helpers import fetch_soon, virtual_network
 
 from edgert import Worker
 

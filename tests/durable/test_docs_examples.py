@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import fetch_soon, virtual_network
+from do_helpers import fetch_soon, virtual_network
 
 from examples import DOCS_CHAT_ROOM, DOCS_COUNTER, DOCS_RATE_LIMITER
 

@@ -3,7 +3,7 @@ an outbound fetch lets them in (as on Workers) unless blockConcurrencyWhile hold
 
 from __future__ import annotations
 
-from conftest import virtual_network
+from do_helpers import virtual_network
 
 SOURCE = """
 import { DurableObject } from "cloudflare:workers";

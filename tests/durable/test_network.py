@@ -3,7 +3,7 @@ caller's PoP (or its hinted region), every other PoP paying the PoP-to-PoP round
 
 from __future__ import annotations
 
-from conftest import virtual_network
+from do_helpers import virtual_network
 
 from edgert.durable import ObjectCall
 from examples import DOCS_COUNTER

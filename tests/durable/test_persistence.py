@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import fetch_soon, virtual_network
+from do_helpers import fetch_soon, virtual_network
 from test_alarms import SOURCE as TIMER_SOURCE
 
 from examples import DOCS_COUNTER

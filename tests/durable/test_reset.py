@@ -74,7 +74,7 @@ def test_route_auth_guards_the_worker_not_its_objects() -> None:
 
 
 def test_an_idle_object_is_evicted_after_70_seconds() -> None:
-    from conftest import fetch_soon, virtual_network
+    from do_helpers import fetch_soon, virtual_network
 
     net = virtual_network(SOURCE, {"OBJ": "Obj"})
 
