@@ -82,3 +82,32 @@ def test_an_object_never_moves() -> None:
     for city, pop in (("Tokyo", "NRT"), ("Sydney", "SYD"), ("Frankfurt", "FRA")):
         r = net.fetch_sync(COUNTER_URL, client=city, pop=pop)
         assert r.trace.object_calls[0].home_pop == "FRA"
+
+
+def test_objects_call_objects_from_their_home() -> None:
+    source = """
+    import { DurableObject } from "cloudflare:workers";
+    export class A extends DurableObject {
+      async go() {
+        const b = this.env.B.getByName("b");
+        return "A>" + (await b.leaf()) + ">" + (await (await b.fetch("https://b/x")).text());
+      }
+    }
+    export class B extends DurableObject {
+      async leaf() { return "B"; }
+      async fetch(request) { return new Response("Bf " + new URL(request.url).pathname); }
+    }
+    export default {
+      async fetch(request, env) {
+        return new Response(await env.A.get(env.A.idFromName("a"), { locationHint: "oc" }).go());
+      },
+    };
+    """
+    net = virtual_network(source, {"A": "A", "B": "B"})
+    r = net.fetch_sync("https://app.example/", client="Tokyo", pop="NRT")
+    assert r.text() == "A>B>Bf /x"
+    (call,) = r.trace.object_calls  # calls made by objects are not on the request's trace
+    assert (call.home_pop, call.caller_pop) == ("SYD", "NRT")
+    b = net.durable_objects("B")
+    assert b.home(b.id_from_name("b")) == "SYD", "placed at its first caller's PoP: A's home"
+    assert abs(r.trace.wait_ms - call.latency_ms) < 1e-3, "B is local to A: no extra latency"
