@@ -1,6 +1,6 @@
 """Type stubs for the native module `edgert._core` (the sans-I/O core)."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal, final
 
 __version__: str
@@ -55,6 +55,8 @@ class Stats:
     ops: int
     wall_ms: float
     wait_until_errors: list[str]
+    #: KV reads: ``(namespace, key, hit, version_ns, at)``.
+    kv_reads: list[tuple[str, str, bool, int, float]]
 
 class Response:
     def __init__(
@@ -89,6 +91,7 @@ class Operation:
     binding: str | None
     method: str | None
     args: str | None
+    data: bytes | None
 
 class Step:
     task: int
@@ -117,6 +120,7 @@ class CoreWorker:
         auth: JwtVerifier | None = None,
         auth_forward: list[tuple[str, str]] | None = None,
         durable: DurableStore | None = None,
+        kv: KvReplica | None = None,
     ) -> None: ...
     @property
     def format(self) -> str: ...
@@ -133,6 +137,9 @@ class CoreWorker:
     def pool_stats(self) -> tuple[int, int, int, int]: ...
     def memory_bytes(self) -> list[int]: ...
     def trim(self, keep: int) -> None: ...
+    def prewarm(self, now: float) -> bool: ...
+    @property
+    def has_spare(self) -> bool: ...
 
 # --- JWT verification (rust/src/py/jwt.rs) ---------------------------------------------------
 
@@ -367,3 +374,94 @@ class DurableStore:
 
 def durable_id_from_name(namespace: str, name: str) -> str: ...
 def durable_id_is_valid(namespace: str, id: str) -> bool: ...
+# --- KV (rust/src/py/kv.rs) ---------------------------------------------------------------------
+
+class KvReplica:
+    """One PoP's KV replica, shared by the cores of that PoP."""
+
+    def __init__(
+        self, *, default_cache_ttl_s: int = 60, min_cache_ttl_s: int = 30, max_bytes: int = ...
+    ) -> None: ...
+    @property
+    def default_cache_ttl_s(self) -> int: ...
+    @property
+    def min_cache_ttl_s(self) -> int: ...
+    def entries(
+        self, namespace: str, now: float
+    ) -> list[tuple[str, bytes | None, str | None, int | None, int, float, float]]:
+        """``(key, value or None, metadata JSON or None, expiration or None, version_ns,
+        cached_at, cached_until)`` of the entries still served at ``now``, sorted by key."""
+    def namespaces(self) -> list[str]: ...
+    def purge(self, namespace: str, key: str | None = None) -> int: ...
+    def metrics(self) -> dict[str, int]: ...
+
+def kv_check_put(
+    key: str,
+    value_len: int,
+    metadata_json: str | None,
+    expiration: float | None,
+    expiration_ttl: float | None,
+    now: float,
+) -> int | None: ...
+def kv_check_key(op: str, key: str) -> None: ...
+def kv_check_list_limit(limit: float | None = None) -> int: ...
+
+# -- the edge server's wire format (rust/src/server, rust/src/py/server.rs) ---------------------
+
+@final
+class RequestHead:
+    """A request head parsed from a socket's bytes (see :func:`parse_request_head`)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def http10(self) -> bool: ...
+    @property
+    def keep_alive(self) -> bool: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def content_length(self) -> int | None: ...
+    @property
+    def chunked(self) -> bool: ...
+    @property
+    def expect_continue(self) -> bool: ...
+    @property
+    def client_location(self) -> str | None: ...
+    def request(self, body: bytes | None = None, cf: str | None = None) -> Request:
+        """The core request of this head (a GET or HEAD body is dropped)."""
+
+def parse_request_head(
+    data: bytes, offset: int, max_header_bytes: int, client_header: str, default_host: str
+) -> RequestHead | None:
+    """The head at ``data[offset:]``, ``None`` if incomplete; raises ``HttpRefusal``."""
+
+def decode_request_chunks(
+    data: bytes, offset: int, pending: int, room: int
+) -> tuple[bool, int, bytes, int]:
+    """``(done, consumed, data, pending)``: the chunked body bytes at ``data[offset:]``."""
+
+def encode_http_response(
+    response: Response, date: str, head_only: bool, keep_alive: bool, http10: bool
+) -> bytes:
+    """The response as HTTP/1.1 bytes."""
+
+class EventLoop:
+    """The core's discrete-event queue with Python callbacks (virtual time, sans-I/O)."""
+
+    def __init__(self, start: float = 0.0) -> None: ...
+    @property
+    def now(self) -> float: ...
+    @property
+    def events(self) -> int: ...
+    def at(self, when: float, callback: Callable[[Any], object], argument: Any = None) -> int: ...
+    def after(
+        self, delay: float, callback: Callable[[Any], object], argument: Any = None
+    ) -> int: ...
+    def cancel(self, handle: int) -> bool: ...
+    def __len__(self) -> int: ...
+    def run(self, until: float | None = None, max_events: int | None = None) -> int: ...

@@ -16,6 +16,7 @@ __all__ = [
     "HostError",
     "MemoryLimitExceeded",
     "RequestError",
+    "ScenarioError",
     "ScriptError",
     "WallTimeExceeded",
     "WorkerError",
@@ -132,3 +133,33 @@ __all__ += [
 
 class CachePutError(EdgertError, TypeError):
     """The Cache API refused a `put`: a non-GET request, a 206 response, or `Vary: *`."""
+
+
+class KvError(EdgertError):
+    """A Workers KV call failed (from Python; workers see JavaScript errors instead)."""
+
+
+class KvLimitError(KvError, ValueError):
+    """A KV call broke a limit: key > 512 bytes, value > 25 MiB, metadata > 1 KiB,
+    ``expiration_ttl`` < 60, a list limit outside 1..1000."""
+
+
+class KvRateLimited(KvError):
+    """More than one write per second to the same key (the central store's limit)."""
+
+
+__all__ += ["KvError", "KvLimitError", "KvRateLimited"]
+
+
+class HttpRefusal(RequestError):
+    """The edge server refuses a request it read from a socket: ``status`` is the answer (400
+    malformed, 413 body too large, 417 expectation, 431 head too large, 505 version)."""
+
+    status: int = 400
+
+
+__all__ += ["HttpRefusal"]
+
+
+class ScenarioError(ConfigError):
+    """A simulation scenario is invalid; the message names the key at fault."""

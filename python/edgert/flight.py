@@ -4,6 +4,7 @@ handle a simulator holds (``Pending``), and small helpers of the PoP's exchanges
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from edgert._core import Request, Response
 from edgert.geo import Client
@@ -71,6 +72,8 @@ class Pending:
 
     trace: Trace
     response: EdgeResponse | None = None
+    #: Called with the response once its last byte has reached the client.
+    on_done: Callable[[EdgeResponse], None] | None = None
 
     @property
     def done(self) -> bool:

@@ -48,19 +48,22 @@ import os
 import random
 import time
 import weakref
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
+from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
-from edgert.host.virtual import VirtualTimeHost
+from edgert.host.virtual import EventHandle, VirtualTimeHost
+from edgert.kv import KvNamespace
+from edgert.kv.network import kv_service
 from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
 from edgert.origin import Origin, as_response
-from edgert.pop_cache import PassThrough, pass_through, store_revalidation
+from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revalidation
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
 from edgert.routing import AnycastRouter, RoutingParams
@@ -118,9 +121,10 @@ class Network:
     (:class:`RoutingParams`), ``protocol`` and ``tls`` of client connections, ``dns_cached``
     (clients have the name cached; default True), ``cpu_time`` (the worker CPU time charged to a
     request: ``"measured"``, a fixed number of ms, or ``None``: measured in real time, 0 in
-    virtual time), ``wall_timeout_s`` per request, ``internet`` (virtual time: a handler for
-    subrequests to hosts the origin does not serve, returning a response or ``(response,
-    latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
+    virtual time), ``cpu_factor`` (multiplies the charged CPU time: edge hardware slower or
+    faster than this machine; default 1), ``wall_timeout_s`` per request, ``internet``
+    (virtual time: a handler for subrequests to hosts the origin does not serve, returning a
+    response or ``(response, latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
     the trace models; off by default). ``state_dir``: where data stores persist (Durable Objects
     in ``<state_dir>/durable.sqlite3``); None keeps them in memory.
@@ -129,6 +133,11 @@ class Network:
     :mod:`edgert.cache`): its workers' ``caches`` and outbound ``fetch`` go through it, and so
     do the requests the PoP passes through to the origin (no worker on the route), answered from
     the cache when it can (``trace.cache_status``). ``cache=False`` turns both off.
+
+    Data: ``kv_home`` (an IATA code, default ``"IAD"``) is where KV's central store is; each PoP
+    caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
+    each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
+    ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
     """
 
     def __init__(
@@ -146,6 +155,7 @@ class Network:
         tls: TlsVersion = "1.3",
         dns_cached: bool = True,
         cpu_time: float | Literal["measured"] | None = None,
+        cpu_factor: float = 1.0,
         wall_timeout_s: float = 30.0,
         internet: InternetHandler | None = None,
         internet_latency_s: float = 0.05,
@@ -154,6 +164,8 @@ class Network:
         cache: bool = True,
         cache_bytes: int = 64 * 1024 * 1024,
         state_dir: str | os.PathLike[str] | None = None,
+        kv_home: str = "IAD",
+        kv_cache: Mapping[str, Any] | None = None,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
@@ -181,6 +193,9 @@ class Network:
         ):
             raise ConfigError(f"cpu_time must be 'measured', None or ms >= 0: {cpu_time!r}")
         self.cpu_time = cpu_time
+        if not isinstance(cpu_factor, int | float) or not cpu_factor > 0:
+            raise ConfigError(f"cpu_factor must be a number > 0: {cpu_factor!r}")
+        self.cpu_factor = float(cpu_factor)
         self.wall_timeout_s = wall_timeout_s
         self.seed = seed
         if emulate and clock != "real":
@@ -209,6 +224,10 @@ class Network:
         self._real_hosts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RealTimeHost] = (
             weakref.WeakKeyDictionary()
         )
+        self.state_dir = state_dir
+        self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
+        if self._virtual is not None:
+            self._kv.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
         # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
         self._client_paths: dict[tuple[Client, str], float] = {}
@@ -221,7 +240,6 @@ class Network:
         self._cache_bytes = cache_bytes
         self._caches: dict[str, CacheStore] = {}
         self._background: set[asyncio.Future[None]] = set()
-        self.state_dir = state_dir
         self._pop_rtts: dict[tuple[str, str], float] = {}
         self._objects = DurableObjects(
             pops=self.pops,
@@ -252,6 +270,16 @@ class Network:
     def core(self, pop: str, worker: str) -> CoreWorker:
         """The core running ``worker`` at PoP ``pop`` (created on first use)."""
         return self._core(self._pop(pop), worker)[0]
+
+    def replace_worker(self, name: str, worker: WorkerSpec) -> None:
+        """Deploys a new version of worker ``name`` (``edgert dev``'s reload): later requests run
+        it on fresh cores (new isolates) at every PoP, requests in flight finish on the old ones,
+        and the network's data (KV, Durable Objects, the PoPs' caches) is kept."""
+        if name not in self.workers:
+            raise ConfigError(f"unknown worker {name!r}")
+        self.workers[name] = _as_worker(name, worker)
+        for key in [k for k in self._cores if k[1] == name]:
+            del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
 
     def cache(self, pop: str) -> CacheStore | None:
         """The HTTP cache of PoP ``pop`` (None when the network runs without caches)."""
@@ -292,7 +320,9 @@ class Network:
         worker = self.workers[name]
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code)
-        core = worker.new_core(now=self.now(), seed=seed, cache=self._cache_of(pop))
+        core = worker.new_core(
+            now=self.now(), seed=seed, cache=self._cache_of(pop), kv=self._kv.replica(pop.code)
+        )
         self._cores[key] = core
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
@@ -325,10 +355,22 @@ class Network:
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code, "objects")
         core = worker.new_object_host(
-            now=self.now(), seed=seed, store=store, cache=self._cache_of(pop)
+            now=self.now(),
+            seed=seed,
+            store=store,
+            cache=self._cache_of(pop),
+            kv=self._kv.replica(pop.code),
         )
         self._core_pop[id(core)] = pop
         return core
+
+    def kv(self, namespace_id: str) -> KvNamespace:
+        """A KV namespace of this network: seed it, read and write it at the central store,
+        and see what each PoP holds (``.replica(pop)``)."""
+        return self._kv.namespace(namespace_id)
+
+    def _kv_pop(self, worker: CoreWorker, flight: Flight | None) -> str:
+        return flight.pop.code if flight is not None else self._core_pop[id(worker)].code
 
     # -- the client's leg ------------------------------------------------------------------------
 
@@ -427,16 +469,19 @@ class Network:
         trace = flight.trace
         trace.status = response.status
         stats = response.stats
+        self._kv.responded(flight, self.now())
         if stats is not None:
+            if stats.kv_reads:
+                trace.kv_reads = self._kv.reads(flight.pop.code, stats.kv_reads)
             trace.worker_cpu_ms = stats.cpu_ms
             trace.outcome = stats.outcome
             trace.cold_start = trace.cold_start or stats.cold_start
         elif flight.worker is None:
             trace.outcome = "passthrough"
         if self.cpu_time == "measured" or (self.cpu_time is None and self.clock == "real"):
-            trace.worker_ms = trace.worker_cpu_ms
+            trace.worker_ms = trace.worker_cpu_ms * self.cpu_factor
         elif self.cpu_time is not None and flight.worker is not None:
-            trace.worker_ms = float(self.cpu_time)
+            trace.worker_ms = float(self.cpu_time) * self.cpu_factor
         transfer, window = self.model.transfer_ms(
             len(response.body),
             flight.client_rtt_ms,
@@ -615,14 +660,16 @@ class Network:
         body: bytes | str | None = None,
         pop: str | None = None,
         dns_cached: bool | None = None,
+        on_done: Callable[[EdgeResponse], None] | None = None,
     ) -> Pending:
         """Virtual time: starts a request now; :meth:`run` moves time on. For simulators that
-        keep many requests in flight."""
+        keep many requests in flight. ``on_done(response)`` is called (in virtual time) once the
+        response's last byte has reached the client."""
         host = self._virtual
         if host is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
-        pending = Pending(trace=flight.trace)
+        pending = Pending(trace=flight.trace, on_done=on_done)
         flight.trace.started_at = host.now()
         host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))
         return pending
@@ -669,16 +716,25 @@ class Network:
         if flight.outstanding > 0:
             trace.origin_ms += (now - flight.busy_since) * 1000.0
         flight.responded = True
-        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms)
         self._to_client(flight, response)
+        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms - trace.kv_ms)
         back_s = (trace.worker_ms + trace.request_ms / 2 + trace.transfer_ms) / 1000.0
 
         def delivered() -> None:
             trace.finished_at = host.now()
             trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
             pending.response = EdgeResponse(response, trace)
+            if pending.on_done is not None:
+                pending.on_done(pending.response)
 
         host.at(now + back_s, delivered)
+
+    def at(self, when: float, action: Callable[[], None]) -> EventHandle:
+        """Virtual time: schedules ``action()`` at virtual time ``when`` (seconds since the
+        epoch; never in the past), e.g. a simulated user's next request."""
+        if self._virtual is None:
+            raise ConfigError("at() schedules on the virtual clock; this network runs in real time")
+        return self._virtual.at(when, action)
 
     def run(self, until: float | None = None) -> None:
         """Virtual time: processes events until none is left (or until ``until``)."""
@@ -700,6 +756,7 @@ class Network:
         host = self._real_hosts.get(key)
         if host is None:
             host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
+            self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
             self._objects.attach(host)
         return host
@@ -772,6 +829,22 @@ class Network:
         steps = pass_through(store, flight.request, time.time())
         try:
             call = next(steps)
+        except StopIteration as stop:
+            done: PassThrough = stop.value
+            flight.trace.cache_status = done.cache_status
+            self._revalidate_later(store, flight, done)
+            return done.response
+        return await self._continue_pass(flight, store, steps, call)
+
+    async def _continue_pass(
+        self,
+        flight: Flight,
+        store: CacheStore,
+        steps: Generator[OriginCall, Any, PassThrough],
+        call: OriginCall,
+    ) -> Response:
+        """Drives a pass-through that needs the origin (see :func:`pop_cache.pass_through`)."""
+        try:
             while True:
                 try:
                     answer: Any = await self._real_origin(call.request, flight.pop, flight)
@@ -781,11 +854,14 @@ class Network:
         except StopIteration as stop:
             done: PassThrough = stop.value
         flight.trace.cache_status = done.cache_status
+        self._revalidate_later(store, flight, done)
+        return done.response
+
+    def _revalidate_later(self, store: CacheStore, flight: Flight, done: PassThrough) -> None:
         if done.revalidate is not None:
             task = asyncio.ensure_future(self._real_revalidate(store, flight, done.revalidate))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-        return done.response
 
     async def _real_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
         sent_at = time.time()
@@ -830,7 +906,9 @@ class Network:
         flight.responded = True
         at_pop_ms = (time.perf_counter() - arrived) * 1000.0
         self._to_client(flight, response)
-        trace.wait_ms = max(0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms)
+        trace.wait_ms = max(
+            0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms - trace.kv_ms
+        )
         if self.emulate:
             await asyncio.sleep((trace.request_ms / 2 + trace.transfer_ms) / 1000.0)
         trace.finished_at = time.time()
@@ -913,6 +991,118 @@ class Network:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- servers (edgert.server) -----------------------------------------------------------------
+
+    def begin_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        on_response: Callable[[Response], None],
+    ) -> Response | None:
+        """Real time, for servers: runs an already-parsed ``request`` (its ``cf`` filled by the
+        caller, ``url`` its URL) at ``pop`` from ``client`` on the running loop, without the
+        client leg's model (the server's client is a real one).
+
+        Returns the response when the PoP answers without waiting on the outside world (route
+        auth's 401, a cache hit, a worker that needs no subrequest); otherwise returns ``None``
+        and calls ``on_response`` once the response is known (at most ``wall_timeout_s`` later).
+        """
+        route = self._route(url)
+        worker = route.worker if route is not None else None
+        if worker is not None:
+            core = self._cores.get((pop.code, worker))
+            if core is None:
+                core = self._core(pop, worker)[0]
+            steps = core.begin(request, time.time())
+            if len(steps) == 1:
+                step = steps[0]
+                if step.done and step.response is not None:
+                    return step.response
+            self._continue_at(pop, client, request, url, route, core, steps, on_response)
+            return None
+        flight = self._server_flight(pop, client, request, url, route)
+        store = self._cache_of(pop)
+        if store is None:
+            pending = asyncio.ensure_future(self._real_pass(flight))
+        else:
+            # A fresh hit in the PoP's cache is answered here, with no task.
+            passing = pass_through(store, request, time.time())
+            try:
+                call = next(passing)
+            except StopIteration as stop:
+                done: PassThrough = stop.value
+                self._revalidate_later(store, flight, done)
+                return done.response
+            pending = asyncio.ensure_future(self._continue_pass(flight, store, passing, call))
+
+        def passed(task: asyncio.Future[Response]) -> None:
+            error = task.exception()
+            on_response(bad_gateway(f"origin failed: {error}") if error else task.result())
+
+        pending.add_done_callback(passed)
+        return None
+
+    def _server_flight(
+        self, pop: Pop, client: Client, request: Request, url: str, route: Route | None
+    ) -> Flight:
+        trace = Trace(
+            url=url,
+            pop=pop.code,
+            clock=self.clock,
+            worker=route.worker if route is not None else None,
+            route=route.pattern if route is not None else None,
+            client_city=client.city,
+            connection="reused",
+        )
+        p = self.model.params
+        return Flight(
+            trace=trace,
+            pop=pop,
+            client=client,
+            request=request,
+            worker=trace.worker,
+            client_rtt_ms=0.0,
+            bandwidth_mbps=p.bandwidth_mbps(client.access),
+            cwnd_segments=p.warm_window_segments,
+            ray=f"{next(self._ray):016x}-{pop.code}",
+        )
+
+    def _continue_at(
+        self,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        route: Route | None,
+        core: CoreWorker,
+        steps: list[Step],
+        on_response: Callable[[Response], None],
+    ) -> None:
+        """A request whose worker waits on the outside world: the real-time host drives it."""
+        host = self._real_host()
+        flight = self._server_flight(pop, client, request, url, route)
+        task = steps[0].task if steps else -1
+        timer: list[asyncio.TimerHandle] = []
+
+        def deliver(response: Response) -> None:
+            flight.responded = True
+            for handle in timer:
+                handle.cancel()
+            on_response(response)
+
+        record = TaskRecord(task=task, on_response=deliver, context=flight)
+        host.tasks[task_key(core, task)] = record
+        host.handle(core, steps)
+        if record.response is None:
+            timer.append(
+                asyncio.get_running_loop().call_later(
+                    self.wall_timeout_s,
+                    lambda: host.handle(core, core.abort(task, time.time())),
+                )
+            )
 
     def __repr__(self) -> str:
         return (

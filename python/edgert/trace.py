@@ -3,20 +3,24 @@
 Phases, in the order the client lives them (ms): ``dns``, ``connect`` (TCP or QUIC handshake),
 ``tls``, ``request`` (the client leg's round trip carrying the request and the first flight of the
 response), at the PoP ``origin`` (time during which at least one PoP-to-origin request of this
-request was outstanding, each a modelled network leg plus the origin's service time), ``kv`` and
-``cache`` (0 until the data stores exist), ``wait`` (other time at the PoP: timers, Internet
-subrequests), ``worker`` (CPU time charged to the request) and ``transfer`` (the rest of the
-response to the client: slow start and serialisation). ``total_ms`` is their sum. In virtual time
-it is exactly the time between the request's start and its last byte on the virtual clock.
+request was outstanding, each a modelled network leg plus the origin's service time), ``kv``
+(time during which at least one KV operation, a miss or a write, was outstanding), ``cache`` (0
+for now), ``wait`` (other time at the PoP: timers, Internet subrequests), ``worker`` (CPU time
+charged to the request) and ``transfer`` (the rest of the response to the client: slow start and
+serialisation). ``total_ms`` is their sum. In virtual time it is exactly the time between the
+request's start and its last byte on the virtual clock.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edgert._core import Headers, Response, Stats
 from edgert.latency import Phases
+
+if TYPE_CHECKING:
+    from edgert.kv.record import KvRead
 
 __all__ = ["EdgeResponse", "Trace"]
 
@@ -82,6 +86,8 @@ class Trace:
     #: Each Durable Object call (an :class:`edgert.durable.ObjectCall`): binding, object id,
     #: home PoP, caller PoP and the PoP-to-PoP latency it paid.
     object_calls: list[Any] = field(default_factory=list)
+    #: Each KV read made before the response: PoP, hit or miss, staleness.
+    kv_reads: list[KvRead] = field(default_factory=list)
 
     @property
     def edge_only(self) -> bool:
@@ -104,10 +110,14 @@ class Trace:
         out: dict[str, Any] = {
             name: getattr(self, name)
             for name in self.__slots__
-            if name not in ("origin_legs", "object_calls")
+            if name not in ("origin_legs", "object_calls", "kv_reads")
         }
         out["origin_legs"] = [leg.as_dict() for leg in self.origin_legs]
         out["object_calls"] = [call.as_dict() for call in self.object_calls]
+        out["kv_reads"] = [
+            {s: getattr(r, s) for s in ("pop", "namespace", "key", "hit", "stale", "age_s")}
+            for r in self.kv_reads
+        ]
         out["edge_only"] = self.edge_only
         out["total_ms"] = self.total_ms
         return out

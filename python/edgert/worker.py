@@ -17,11 +17,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
+from edgert.kv import KvNamespace, KvService, KvStore
+
+
+def _kv_bindings(kv: Mapping[str, str] | None) -> list[dict[str, str]]:
+    out = []
+    for name, namespace in (kv or {}).items():
+        if not isinstance(name, str) or not name or not isinstance(namespace, str) or not namespace:
+            raise ConfigError(f"kv bindings map names to namespace ids: {name!r}: {namespace!r}")
+        out.append({"name": name, "type": "kv", "namespace": namespace})
+    return out
 
 
 def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None) -> str:
@@ -87,6 +97,11 @@ class Worker:
     ``durable_objects`` (binding name -> the name of a class the module exports, or
     ``{"class_name": ...}``) puts Durable Object namespaces on ``env``; a standalone worker
     keeps its objects in a private one-PoP store (:meth:`durable_objects` inspects it).
+
+    KV: ``kv`` maps binding names to namespace ids (``{"MY_KV": "my-namespace"}``): each is
+    ``env.NAME``, a Workers KV namespace. A standalone worker has a private in-memory store at
+    distance zero (seed it with :meth:`kv`); in a :class:`edgert.Network` the network's store
+    and each PoP's replica serve it.
     """
 
     def __init__(
@@ -107,6 +122,7 @@ class Worker:
         auth: Verifier | None = None,
         forward_claims: Mapping[str, str] | None = None,
         durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
+        kv: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.wall_timeout_s = wall_timeout_s
@@ -124,14 +140,20 @@ class Worker:
             "auth": auth._native if auth is not None else None,
             "auth_forward": list((forward_claims or {}).items()),
         }
+        self.kv_bindings: dict[str, str] = dict(kv or {})
+        self._kv: KvService | None = None
+        replica: KvReplica | None = None
+        if self.kv_bindings:
+            self._kv = KvService(KvStore(), clock=time.time)
+            replica = self._kv.replica("local")
         self.durable_bindings = _durable_bindings(durable_objects)
         self._bindings: list[dict[str, str]] = [
             {"name": b, "type": "durable_object_namespace", "class_name": c}
             for b, c in self.durable_bindings.items()
         ]
-        if self._bindings:
-            self._core_options["bindings_json"] = json.dumps(self._bindings)
-        self.core = CoreWorker(source, seed=seed, now=time.time(), **self._core_options)
+        self._bindings += _kv_bindings(kv)
+        self._core_options["bindings_json"] = json.dumps(self._bindings)
+        self.core = CoreWorker(source, seed=seed, now=time.time(), kv=replica, **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
@@ -143,12 +165,18 @@ class Worker:
             self._objects = standalone_objects(self)
 
     def new_core(
-        self, *, now: float, seed: int | None = None, cache: CacheStore | None = None
+        self,
+        *,
+        now: float,
+        seed: int | None = None,
+        cache: CacheStore | None = None,
+        kv: KvReplica | None = None,
     ) -> CoreWorker:
         """Another core of this worker with the same script, bindings and limits (its own
         isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
-        ``cache`` is that PoP's store (a PoP never shares this worker's own store)."""
-        options = {**self._core_options, "cache": cache}
+        ``cache`` is that PoP's store, ``kv`` that PoP's KV replica (a PoP never shares this
+        worker's own)."""
+        options = {**self._core_options, "cache": cache, "kv": kv}
         return CoreWorker(self.source, seed=seed, now=now, **options)
 
     def new_object_host(
@@ -158,13 +186,20 @@ class Worker:
         store: DurableStore,
         seed: int | None = None,
         cache: CacheStore | None = None,
+        kv: KvReplica | None = None,
     ) -> CoreWorker:
         """A core that hosts this worker's Durable Objects at one PoP (one isolate holding
-        them all), with the worker's object storage ``store``."""
+        them all), with the worker's object storage ``store`` and that PoP's KV replica ``kv``."""
         from edgert.durable.objects import object_host_core
 
         # Object events come from the host, not from clients: no route auth in front of them.
-        options = {**self._core_options, "cache": cache, "auth": None, "auth_forward": None}
+        options = {
+            **self._core_options,
+            "cache": cache,
+            "kv": kv,
+            "auth": None,
+            "auth_forward": None,
+        }
         return object_host_core(
             self.source, options, self._bindings, seed=seed, now=now, durable=store
         )
@@ -174,6 +209,17 @@ class Worker:
         if self._objects is None:
             raise ConfigError("this worker has no durable_objects bindings")
         return self._objects.namespace(name)
+
+    def kv(self, namespace_id: str) -> KvNamespace:
+        """A namespace of this standalone worker's private KV store (to seed and inspect it)."""
+        if self._kv is None:
+            raise ConfigError("this worker has no KV bindings (Worker(..., kv={...}))")
+        return self._kv.namespace(namespace_id)
+
+    def _attach(self, host: RealTimeHost) -> RealTimeHost:
+        if self._kv is not None:
+            self._kv.attach(host, lambda worker, context: "local")
+        return host
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
@@ -196,11 +242,17 @@ class Worker:
         """ "module" or "service-worker"."""
         return self.core.format
 
+    def prewarm(self) -> bool:
+        """Prepares a spare isolate (runtime and Web APIs, not yet the worker) so that the
+        next cold start only evaluates the worker; call it when idle, e.g. while a connection's
+        TLS handshake runs. Returns whether a spare was made (False when one is ready)."""
+        return self.core.prewarm(time.time())
+
     def _background(self) -> tuple[_LoopThread, RealTimeHost]:
         with self._lock:
             if self._loop_thread is None:
                 self._loop_thread = _LoopThread()
-                self._host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+                self._host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
                 if self._objects is not None:
                     self._objects.attach(self._host, self._loop_thread.loop)
             assert self._host is not None
@@ -244,7 +296,7 @@ class Worker:
         """Like :meth:`fetch`, on the running asyncio loop."""
         req = request if isinstance(request, Request) else Request(request, **init)
         if self._async_host is None:
-            self._async_host = RealTimeHost(wall_timeout_s=self.wall_timeout_s)
+            self._async_host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
             if self._objects is not None:
                 self._objects.attach(self._async_host)
         return await self._async_host.fetch(self.core, req)

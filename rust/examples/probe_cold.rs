@@ -1,7 +1,8 @@
-//! Profiling aid: creates isolates repeatedly (`perf record` this).
+//! Profiling aid: creates isolates repeatedly (`perf record` this). With `MODE=prepare` it only
+//! prepares them (runtime, context, prelude: what a prewarmed spare holds) and drops them.
 #![allow(clippy::disallowed_methods)] // a measuring harness, not the core: it times itself
 
-use _core::isolate::{compile, Isolate, IsolateSpec, Limits, OpIds};
+use _core::isolate::{compile, Isolate, IsolateSpec, Limits, OpIds, Prewarmed};
 fn main() {
     let src = std::env::args()
         .nth(1)
@@ -13,9 +14,10 @@ fn main() {
         ..Limits::default()
     };
     let n: u64 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let prepare_only = std::env::var("MODE").is_ok_and(|m| m == "prepare");
     let t = std::time::Instant::now();
     for i in 0..n {
-        let iso = Isolate::new(IsolateSpec {
+        let spec = IsolateSpec {
             id: i,
             script: &script,
             env_json: "{}",
@@ -27,8 +29,13 @@ fn main() {
             caches: _core::cache::SharedCache::new(Default::default()),
             fetch_through_cache: false,
             durable: None,
-        })
-        .unwrap();
+            kv: Default::default(),
+        };
+        if prepare_only {
+            std::hint::black_box(Prewarmed::new(&spec).unwrap());
+            continue;
+        }
+        let iso = Isolate::new(spec).unwrap();
         std::hint::black_box(iso.startup_ns);
     }
     println!("isolate: {:?} each", t.elapsed() / n as u32);

@@ -12,7 +12,10 @@ pub mod durable;
 pub mod http;
 pub mod isolate;
 pub mod jwt;
+pub mod kv;
 pub mod protocol;
+pub mod server;
+pub mod sim;
 pub mod webcrypto;
 pub mod worker;
 

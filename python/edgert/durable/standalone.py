@@ -32,7 +32,8 @@ def standalone_objects(worker: Worker) -> DurableObjects:
     """The object registry of a worker that runs on its own."""
 
     def new_host(name: str, pop: Pop, store: DurableStore) -> CoreWorker:
-        return worker.new_object_host(now=time.time(), store=store, seed=worker.seed)
+        kv = worker._kv.replica("local") if worker._kv is not None else None
+        return worker.new_object_host(now=time.time(), store=store, seed=worker.seed, kv=kv)
 
     objects = DurableObjects(pops=[LOCAL_POP], rtt_ms=lambda a, b: 0.0, new_object_host=new_host)
     objects.add_worker(worker.name, worker.durable_bindings)

@@ -53,6 +53,9 @@ class Host:
         self.binding_performers: list[BindingPerformer] = []
         #: Called after the steps of a worker are applied (e.g. to persist object storage).
         self.step_observers: list[StepObserver] = []
+        #: Performers of other kinds of operations, by ``op.kind`` (e.g. ``"kv"``):
+        #: ``service(worker, op, context)`` performs it and later completes it on the worker.
+        self.services: dict[str, Callable[[CoreWorker, Operation, Any], None]] = {}
 
     def now(self) -> float:
         raise NotImplementedError

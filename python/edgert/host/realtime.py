@@ -73,6 +73,8 @@ class RealTimeHost(Host):
             loop.call_later(
                 delay, lambda: self.handle(worker, worker.complete_timer(op.id, self.now()))
             )
+        elif (service := self.services.get(op.kind)) is not None:
+            service(worker, op, self.context_of(worker, op))
         elif not self.perform_binding(worker, op):
             message = f"no binding {op.binding}.{op.method} on this host"
             loop.call_soon(

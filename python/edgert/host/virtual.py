@@ -158,6 +158,8 @@ class VirtualTimeHost(Host):
         elif op.kind == "timer":
             assert op.at is not None
             self.at(op.at, lambda: self.handle(worker, worker.complete_timer(op.id, self._now)))
+        elif (service := self.services.get(op.kind)) is not None:
+            service(worker, op, self.context_of(worker, op))
         elif not self.perform_binding(worker, op):
             name = f"{op.binding}.{op.method}"
             self.at(

@@ -4,6 +4,7 @@ mod cache_native;
 pub mod cpu;
 mod durable_native;
 mod errors;
+mod kv_native;
 mod limits;
 mod modules;
 mod native;
@@ -15,6 +16,6 @@ mod subtle_native;
 mod webapi_native;
 
 pub use limits::Limits;
-pub use runtime::{Isolate, IsolateSpec, StartupError};
+pub use runtime::{Isolate, IsolateSpec, Prewarmed, StartupError};
 pub use script::{compile, CompileError, Script, ScriptKind};
 pub use state::OpIds;

@@ -264,6 +264,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     )?;
 
     super::cache_native::install(ctx, &n, state)?;
+    super::kv_native::install(ctx, &n, state)?;
     web::install(ctx, &n)?;
     super::subtle_native::install(ctx, &n, state)?;
     super::durable_native::install(ctx, &n, state)?;

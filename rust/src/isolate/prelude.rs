@@ -1,10 +1,10 @@
 //! The Web API prelude: JavaScript sources in `webapi/`, compiled once per process to bytecode.
 //!
 //! The eager part is one function `(native) => api` evaluated in every new isolate: it defines
-//! the globals every request needs (Request, Response, Headers, fetch, timers, console...) and
+//! the globals every request needs (Request, Response, Headers, fetch, timers...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto.subtle, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -18,7 +18,6 @@ const EAGER: &[(&str, &str)] = &[
     ("request.js", include_str!("webapi/request.js")),
     ("response.js", include_str!("webapi/response.js")),
     ("fetch.js", include_str!("webapi/fetch.js")),
-    ("crypto.js", include_str!("webapi/crypto.js")),
     ("dispatch.js", include_str!("webapi/dispatch.js")),
 ];
 
@@ -34,6 +33,9 @@ const LAZY: &[(&str, &str)] = &[
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
+    ("kv", include_str!("webapi/lazy/kv.js")),
+    ("console", include_str!("webapi/lazy/console.js")),
+    ("crypto", include_str!("webapi/lazy/crypto.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
@@ -56,7 +58,7 @@ fn lazy_source(src: &str) -> String {
 type Compiled = Result<Vec<u8>, String>;
 
 static EAGER_BYTECODE: OnceLock<Compiled> = OnceLock::new();
-static LAZY_BYTECODE: [OnceLock<Compiled>; 10] = [const { OnceLock::new() }; 10];
+static LAZY_BYTECODE: [OnceLock<Compiled>; LAZY.len()] = [const { OnceLock::new() }; LAZY.len()];
 
 fn compiled(
     cell: &'static OnceLock<Compiled>,

@@ -21,6 +21,7 @@ use super::state::JsFn;
 use super::state::{HostState, OpIds, Parked, ParkedKind, Settled, TaskState};
 use crate::cache::{Completion, SharedCache};
 use crate::http::{Headers, Request, Response};
+use crate::kv::SharedKv;
 use crate::protocol::{OpId, OpKind, OpResult, Operation, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
 use rquickjs::context::intrinsic;
@@ -60,6 +61,8 @@ pub struct IsolateSpec<'a> {
     pub fetch_through_cache: bool,
     /// The storage of the Durable Objects this isolate hosts, if it hosts any.
     pub durable: Option<crate::durable::DurableStore>,
+    /// The KV replica `env` KV bindings read through (the PoP's, or the worker's own).
+    pub kv: SharedKv,
 }
 
 /// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
@@ -78,6 +81,9 @@ type WorkerIntrinsics = (
     intrinsic::DOMException,
 );
 
+/// Heap size that starts the first cycle collection of an isolate.
+const GC_THRESHOLD_BYTES: usize = 1 << 20;
+
 pub struct Isolate {
     pub id: u64,
     state: Shared,
@@ -85,6 +91,8 @@ pub struct Isolate {
     limits: Limits,
     dispatch: Option<JsFn>,
     make_response: Option<JsFn>,
+    /// The prelude's `init` and `setExports`, until a worker is loaded.
+    entry: Option<(JsFn, JsFn, JsFn)>,
     broken: Option<(Outcome, String)>,
     /// Per task: whether its response was handed out, and its start time and cold-start cost.
     meta: HashMap<TaskId, TaskMeta>,
@@ -118,6 +126,15 @@ fn flat_headers(h: &Headers) -> Vec<String> {
 impl Isolate {
     pub fn new(spec: IsolateSpec<'_>) -> Result<Isolate, StartupError> {
         let start = thread_cpu_ns();
+        let mut isolate = Isolate::prepare(&spec)?;
+        isolate.load_script(spec.script, spec.env_json, spec.bindings_json, spec.now_ns)?;
+        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        Ok(isolate)
+    }
+
+    /// A runtime and context with the limits set and the Web API prelude evaluated: everything
+    /// but the worker (`spec.script`, `env_json` and `bindings_json` are read by `load_script`).
+    fn prepare(spec: &IsolateSpec<'_>) -> Result<Isolate, StartupError> {
         let fail = |message: String| StartupError {
             outcome: Outcome::ScriptError,
             message,
@@ -125,6 +142,11 @@ impl Isolate {
         let runtime = Runtime::new().map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_memory_limit(spec.limits.memory_bytes);
         runtime.set_max_stack_size(spec.limits.stack_bytes);
+        // QuickJS starts its cycle collector once the heap passes 256 KB, which a worker of a
+        // few KB crosses while it loads: one full collection (~250k instructions) per cold
+        // start that finds nothing to free. Start at 1 MiB instead; after each collection
+        // QuickJS sets the next threshold to 1.5x the live heap, as before.
+        runtime.set_gc_threshold(GC_THRESHOLD_BYTES.min(spec.limits.memory_bytes));
         let budget = CpuBudget::new();
         let b = budget.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
@@ -135,14 +157,15 @@ impl Isolate {
             unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
         });
         let state: Shared = Arc::new(Mutex::new(HostState::new(
-            spec.op_ids,
+            spec.op_ids.clone(),
             spec.seed,
             spec.now_ns,
-            spec.caches,
+            spec.caches.clone(),
             spec.fetch_through_cache,
         )));
         state.lock().durable = spec.durable.clone();
         runtime.set_loader(super::modules::Builtins, super::modules::Builtins);
+        state.lock().kv = spec.kv.clone();
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
@@ -165,6 +188,7 @@ impl Isolate {
             limits: spec.limits.clone(),
             dispatch: None,
             make_response: None,
+            entry: None,
             broken: None,
             meta: HashMap::new(),
             startup_ns: 0,
@@ -173,20 +197,43 @@ impl Isolate {
             runtime,
         };
         isolate.budget.arm(spec.limits.startup_cpu_ns());
-        let loaded = isolate.load(spec.script, spec.env_json, spec.bindings_json);
-        let tripped = isolate.budget.tripped();
-        isolate.budget.disarm();
-        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        let loaded = isolate.load_prelude();
+        isolate.startup_outcome(loaded)?;
+        Ok(isolate)
+    }
+
+    /// Evaluates the worker in a prepared isolate (under the startup CPU limit).
+    fn load_script(
+        &mut self,
+        script: &Script,
+        env_json: &str,
+        bindings_json: &str,
+        now_ns: u64,
+    ) -> Result<(), StartupError> {
+        {
+            let mut st = self.state.lock();
+            st.now_ms = ns_to_ms(now_ns);
+            st.now_ns = now_ns;
+        }
+        self.budget.arm(self.limits.startup_cpu_ns());
+        let loaded = self.load(script, env_json, bindings_json);
+        self.startup_outcome(loaded)
+    }
+
+    /// Disarms the startup budget and turns what a startup phase did into its error, if any.
+    fn startup_outcome(&mut self, loaded: Result<(), String>) -> Result<(), StartupError> {
+        let tripped = self.budget.tripped();
+        self.budget.disarm();
         if tripped {
             return Err(StartupError {
                 outcome: Outcome::ExceededCpu,
                 message: format!(
                     "Error: Script startup exceeded CPU time limit ({} ms)",
-                    spec.limits.startup_cpu_ms
+                    self.limits.startup_cpu_ms
                 ),
             });
         }
-        if isolate.state.lock().out_of_memory {
+        if self.state.lock().out_of_memory {
             return Err(StartupError {
                 outcome: Outcome::ExceededMemory,
                 message: "Script startup exceeded memory limit".into(),
@@ -199,14 +246,13 @@ impl Isolate {
                 Outcome::ScriptError
             };
             StartupError { outcome, message }
-        })?;
-        Ok(isolate)
+        })
     }
 
-    /// Evaluates the prelude and the worker, and keeps the prelude's dispatch entry points.
-    fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
+    /// Evaluates the prelude and keeps its entry points (`init`, `setExports`, `makeResponse`).
+    fn load_prelude(&mut self) -> Result<(), String> {
         let state = self.state.clone();
-        let loaded = self.context.with(|ctx| -> Result<(JsFn, JsFn), String> {
+        let (init, set_exports, make_response, workers) = self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn, JsFn), String> {
             let caught = |e: rquickjs::Error| -> String {
                 match e {
                     rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
@@ -216,13 +262,36 @@ impl Isolate {
             let native = native::install(&ctx, &state).map_err(caught)?;
             let setup: Function = prelude::evaluate(&ctx).map_err(caught)?;
             let api: Object = setup.call((native,)).map_err(caught)?;
+            let get = |name: &str| -> Result<JsFn, String> {
+                let f: Function = api.get(name).map_err(caught)?;
+                Ok(JsFn::save(&ctx, f))
+            };
+            Ok((get("init")?, get("setExports")?, get("makeResponse")?, get("cloudflareWorkers")?))
+        })?;
+        self.entry = Some((init, set_exports, workers));
+        self.make_response = Some(make_response);
+        Ok(())
+    }
+
+    /// Evaluates the worker and keeps the prelude's dispatch entry point.
+    fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
+        let Some((init, set_exports, workers)) = self.entry.take() else {
+            return Err("the isolate already holds a worker".into());
+        };
+        let dispatch = self.context.with(|ctx| -> Result<JsFn, String> {
+            let caught = |e: rquickjs::Error| -> String {
+                match e {
+                    rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
+                    other => other.to_string(),
+                }
+            };
             let handler: Value = match script.kind {
                 ScriptKind::Module => {
                     // SAFETY: the bytecode was produced by `script::compile` in this process from
                     // the same QuickJS build, so it is well-formed for JS_ReadObject.
                     let module = unsafe { Module::load(ctx.clone(), &script.bytecode) }.map_err(caught)?;
                     // `import ... from "cloudflare:workers"` reads this while the module evaluates.
-                    let builtins: Function = api.get("cloudflareWorkers").map_err(caught)?;
+                    let builtins = workers.restore(&ctx).map_err(caught)?;
                     ctx.globals()
                         .set(super::modules::HIDDEN_GLOBAL, builtins)
                         .map_err(caught)?;
@@ -235,11 +304,13 @@ impl Isolate {
                     }
                     let ns = module.namespace().map_err(caught)?;
                     let default: Value = ns.get("default").map_err(caught)?;
-                    let init_exports: Function = api.get("setExports").map_err(caught)?;
+                    let init_exports = set_exports.restore(&ctx).map_err(caught)?;
                     init_exports.call::<_, ()>((ns,)).map_err(caught)?;
                     default
                 }
                 ScriptKind::ServiceWorker => {
+                    drop(set_exports);
+                    drop(workers);
                     prelude::eval_global_bytecode(&ctx, &script.bytecode).map_err(caught)?;
                     while ctx.execute_pending_job() {}
                     Value::new_undefined(ctx.clone())
@@ -247,13 +318,11 @@ impl Isolate {
             };
             let env = ctx.json_parse(env_json).map_err(caught)?;
             let bindings = ctx.json_parse(bindings_json).map_err(caught)?;
-            let init: Function = api.get("init").map_err(caught)?;
+            let init = init.restore(&ctx).map_err(caught)?;
             let dispatch: Function = init.call((handler, env, bindings)).map_err(caught)?;
-            let make_response: Function = api.get("makeResponse").map_err(caught)?;
-            Ok((JsFn::save(&ctx, dispatch), JsFn::save(&ctx, make_response)))
+            Ok(JsFn::save(&ctx, dispatch))
         })?;
-        self.dispatch = Some(loaded.0);
-        self.make_response = Some(loaded.1);
+        self.dispatch = Some(dispatch);
         Ok(())
     }
 
@@ -328,6 +397,13 @@ impl Isolate {
         let Some(parked) = self.state.lock().parked.remove(&op) else {
             return Vec::new();
         };
+        if parked.kind == ParkedKind::Kv {
+            let settle = super::kv_native::complete(&self.state, op, result, now_ns);
+            self.turn(parked.task, now_ns, move |ctx| {
+                super::kv_native::settle(ctx, parked, settle)
+            });
+            return self.collect(now_ms);
+        }
         let (parked, result) = if parked.kind == ParkedKind::CachedFetch {
             match self.through_cache(op, parked, result, now_ns) {
                 Some(pair) => pair,
@@ -447,8 +523,14 @@ impl Isolate {
         {
             let mut st = self.state.lock();
             st.parked.retain(|_, p| p.task != task);
-            let HostState { parked, cache_ops, .. } = &mut *st;
+            let HostState {
+                parked,
+                cache_ops,
+                kv_ops,
+                ..
+            } = &mut *st;
             cache_ops.retain(|id, _| parked.contains_key(id));
+            kv_ops.retain(|id, _| parked.contains_key(id));
             if let Some(t) = st.tasks.get_mut(&task) {
                 t.settled.get_or_insert(Settled::Failed {
                     outcome: Outcome::Canceled,
@@ -509,6 +591,7 @@ impl Isolate {
         if let Some((_, reason)) = &self.broken {
             st.parked.clear();
             st.cache_ops.clear();
+            st.kv_ops.clear();
             let current = st.current_task;
             let reason = reason.clone();
             let outcome = self.broken.as_ref().map(|b| b.0).unwrap_or(Outcome::Exception);
@@ -617,6 +700,7 @@ fn task_stats(
         ops: t.ops,
         wall_ms: (now_ms - meta.started_ms).max(0.0),
         wait_until_errors: t.wait_until_errors.clone(),
+        kv_reads: t.kv_reads.clone(),
     }
 }
 
@@ -626,7 +710,36 @@ impl Drop for Isolate {
         self.state.lock().parked.clear();
         self.dispatch = None;
         self.make_response = None;
+        self.entry = None;
         self.runtime.set_interrupt_handler(None);
         self.runtime.set_host_promise_rejection_tracker(None);
+    }
+}
+
+/// An isolate prepared before a request needs it: runtime, context, limits and the Web API
+/// prelude, but no worker yet. A pool keeps one when its host calls `prewarm` while idle (as
+/// Workers starts an isolate during the TLS handshake), so a cold start then pays only for the
+/// worker's own evaluation.
+pub struct Prewarmed(Isolate);
+
+impl Prewarmed {
+    /// Prepares an isolate from `spec`; its script, env and bindings are not read.
+    pub fn new(spec: &IsolateSpec<'_>) -> Result<Prewarmed, StartupError> {
+        Isolate::prepare(spec).map(Prewarmed)
+    }
+
+    /// Evaluates the worker in it. The isolate's `startup_ns` counts this step only.
+    pub fn load(
+        self,
+        script: &Script,
+        env_json: &str,
+        bindings_json: &str,
+        now_ns: u64,
+    ) -> Result<Isolate, StartupError> {
+        let start = thread_cpu_ns();
+        let mut isolate = self.0;
+        isolate.load_script(script, env_json, bindings_json, now_ns)?;
+        isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        Ok(isolate)
     }
 }

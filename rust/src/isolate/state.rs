@@ -6,9 +6,11 @@
 //! a task's settlement. After the turn Rust drains what was appended. The mutex is never held
 //! while JavaScript runs, so native functions can always take it.
 
+use super::kv_native::KvPending;
 use crate::cache::{CacheOptions, SharedCache};
 use crate::http::{Request, Response};
-use crate::protocol::{LogLevel, LogLine, OpId, Operation, Outcome, TaskId};
+use crate::kv::SharedKv;
+use crate::protocol::{KvReadStat, LogLevel, LogLine, OpId, Operation, Outcome, TaskId};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 use rquickjs::{Function, Persistent};
@@ -67,6 +69,8 @@ pub enum ParkedKind {
     CachedFetch,
     Timer,
     Binding,
+    /// A KV call: its completion fills the PoP's replica first (see `kv_ops`).
+    Kv,
 }
 
 /// What the cache needs when an outbound fetch through it completes.
@@ -98,6 +102,7 @@ pub struct TaskState {
     pub wait_until_pending: u32,
     pub wait_until_errors: Vec<String>,
     pub ops: u32,
+    pub kv_reads: Vec<KvReadStat>,
 }
 
 pub struct HostState {
@@ -120,6 +125,12 @@ pub struct HostState {
     pub cache_ops: HashMap<OpId, CacheOp>,
     /// The storage of the Durable Objects this isolate hosts (`None`: it hosts none).
     pub durable: Option<crate::durable::DurableStore>,
+    /// The KV replica (the PoP's, or one private to the worker).
+    pub kv: SharedKv,
+    /// KV calls in flight, by operation id.
+    pub kv_ops: HashMap<OpId, KvPending>,
+    /// Namespace ids of the KV bindings, indexed by the handle `kvOpen` gave the prelude.
+    pub kv_namespaces: Vec<Arc<str>>,
 }
 
 impl HostState {
@@ -138,6 +149,9 @@ impl HostState {
             fetch_through_cache,
             cache_ops: HashMap::new(),
             durable: None,
+            kv: SharedKv::default(),
+            kv_ops: HashMap::new(),
+            kv_namespaces: Vec::new(),
         }
     }
 

@@ -10,5 +10,5 @@ mod stats;
 mod step;
 
 pub use operation::{OpId, OpKind, OpResult, Operation, TaskId};
-pub use stats::{LogLevel, LogLine, Outcome, Stats};
+pub use stats::{KvReadStat, LogLevel, LogLine, Outcome, Stats};
 pub use step::Step;

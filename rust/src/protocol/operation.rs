@@ -1,6 +1,6 @@
 //! Operations: what a worker asks the outside world to do, as plain data.
 
-use crate::http::{Request, Response};
+use crate::http::{Body, Request, Response};
 
 /// Identifies one in-flight request (a task) within a worker.
 pub type TaskId = u64;
@@ -20,6 +20,16 @@ pub enum OpKind {
         binding: String,
         method: String,
         args: String,
+    },
+    /// A Workers KV call the PoP's replica cannot answer: a read that missed (`get`), or a
+    /// `put`, `delete` or `list` (these always go to the central store). `namespace` is the
+    /// namespace id, `args` JSON (`key`, `cacheTtl`, `expiration`, `metadata`, `prefix`...),
+    /// `value` the bytes of a `put`. Answered with `OpResult::Value` or `Error`.
+    Kv {
+        namespace: String,
+        method: &'static str,
+        args: String,
+        value: Option<Body>,
     },
 }
 

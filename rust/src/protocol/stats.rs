@@ -109,7 +109,8 @@ pub struct Stats {
     pub cpu_ns: u64,
     /// Whether this request had to create its isolate.
     pub cold_start: bool,
-    /// CPU time of that isolate's creation (runtime, prelude, module evaluation), if cold.
+    /// CPU time of that isolate's creation (runtime, prelude, module evaluation), if cold; when
+    /// the isolate came from a spare made by `Worker::prewarm`, only the module evaluation.
     pub startup_ns: u64,
     pub isolate_id: u64,
     pub outcome: Outcome,
@@ -122,4 +123,19 @@ pub struct Stats {
     pub wall_ms: f64,
     /// Errors of `ctx.waitUntil` promises (reported when the task is done).
     pub wait_until_errors: Vec<String>,
+    /// The KV reads of this request (hits in the PoP's replica and misses), in order.
+    pub kv_reads: Vec<KvReadStat>,
+}
+
+/// One KV read of a request, as the core saw it; the host adds staleness (it knows the writes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KvReadStat {
+    pub namespace: std::sync::Arc<str>,
+    pub key: String,
+    /// Served by the PoP's replica (no operation).
+    pub hit: bool,
+    /// The central store's version the returned value reflects (0: never written).
+    pub version_ns: u64,
+    /// Host time the worker got the value.
+    pub at_ns: u64,
 }

@@ -6,7 +6,10 @@ mod durable;
 mod errors;
 mod http;
 mod jwt;
+mod kv;
 mod protocol;
+mod server;
+mod sim;
 mod stats;
 mod worker;
 
@@ -28,5 +31,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     cache_store::register(m)?;
     durable::register(m)?;
+    kv::register(m)?;
+    server::register(m)?;
+    sim::register(m)?;
     Ok(())
 }

@@ -4,13 +4,14 @@ use super::http::{PyRequest, PyResponse};
 use super::stats::PyStats;
 use crate::protocol::{OpKind, Operation, Step};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 /// An operation the host must perform, then complete on the worker.
 #[pyclass(name = "Operation", module = "edgert._core", frozen, get_all)]
 pub struct PyOperation {
     pub id: u64,
     pub task: u64,
-    /// "fetch", "timer" or "binding".
+    /// "fetch", "timer", "binding" or "kv".
     pub kind: &'static str,
     /// The outbound request, for "fetch".
     pub request: Option<Py<PyRequest>>,
@@ -20,6 +21,8 @@ pub struct PyOperation {
     pub binding: Option<String>,
     pub method: Option<String>,
     pub args: Option<String>,
+    /// For "kv": the bytes of a `put` (`binding` is the namespace id, `method` get/put/delete/list).
+    pub data: Option<Py<PyBytes>>,
 }
 
 #[pymethods]
@@ -40,6 +43,7 @@ impl PyOperation {
             binding: None,
             method: None,
             args: None,
+            data: None,
         };
         match op.kind {
             OpKind::Fetch(request) => {
@@ -60,6 +64,18 @@ impl PyOperation {
                 out.binding = Some(binding);
                 out.method = Some(method);
                 out.args = Some(args);
+            }
+            OpKind::Kv {
+                namespace,
+                method,
+                args,
+                value,
+            } => {
+                out.kind = "kv";
+                out.binding = Some(namespace);
+                out.method = Some(method.to_owned());
+                out.args = Some(args);
+                out.data = value.map(|v| PyBytes::new(py, v.as_bytes()).unbind());
             }
         }
         Ok(out)

@@ -51,6 +51,8 @@ pub struct PyStats {
     #[pyo3(set)]
     pub wall_ms: f64,
     pub wait_until_errors: Vec<String>,
+    /// KV reads: `(namespace, key, hit, version_ns, at)`, in order (`at` in seconds).
+    pub kv_reads: Vec<(String, String, bool, u64, f64)>,
 }
 
 impl PyStats {
@@ -71,6 +73,19 @@ impl PyStats {
             ops: s.ops,
             wall_ms: s.wall_ms,
             wait_until_errors: s.wait_until_errors.clone(),
+            kv_reads: s
+                .kv_reads
+                .iter()
+                .map(|r| {
+                    (
+                        r.namespace.to_string(),
+                        r.key.clone(),
+                        r.hit,
+                        r.version_ns,
+                        r.at_ns as f64 / 1e9,
+                    )
+                })
+                .collect(),
         })
     }
 }

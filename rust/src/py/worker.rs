@@ -5,6 +5,7 @@ use super::durable::PyDurableStore;
 use super::errors::error;
 use super::http::{PyRequest, PyResponse};
 use super::jwt::PyJwtVerifier;
+use super::kv::PyKvReplica;
 use super::protocol::{steps_to_py, PyStep};
 use crate::isolate::{compile, Limits};
 use crate::protocol::{OpResult, Outcome};
@@ -39,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -59,6 +60,7 @@ impl PyCoreWorker {
         auth: Option<PyRef<'_, PyJwtVerifier>>,
         auth_forward: Option<Vec<(String, String)>>,
         durable: Option<PyRef<'_, PyDurableStore>>,
+        kv: Option<PyRef<'_, PyKvReplica>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -82,6 +84,7 @@ impl PyCoreWorker {
             max_isolates,
             seed,
             cache: cache.map(|c| c.inner.clone()),
+            kv: kv.map(|k| k.inner.clone()),
             auth: auth.map(|v| {
                 Arc::new(RouteAuth {
                     verifier: v.inner.clone(),
@@ -195,5 +198,17 @@ impl PyCoreWorker {
     /// Drops idle isolates beyond `keep`.
     fn trim(&self, keep: usize) {
         self.inner.trim(keep)
+    }
+
+    /// Prepares a spare isolate (runtime and Web APIs, no worker) for the next cold start, if
+    /// there is none; the host calls it when idle. Returns whether one was made.
+    fn prewarm(&self, py: Python<'_>, now: f64) -> bool {
+        py.detach(|| self.inner.prewarm(to_ns(now)))
+    }
+
+    /// Whether a spare isolate is ready.
+    #[getter]
+    fn has_spare(&self) -> bool {
+        self.inner.has_spare()
     }
 }

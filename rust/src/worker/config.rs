@@ -3,6 +3,7 @@
 use super::route_auth::RouteAuth;
 use crate::cache::SharedCache;
 use crate::isolate::Limits;
+use crate::kv::SharedKv;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct WorkerConfig {
     pub auth: Option<Arc<RouteAuth>>,
     /// The storage of the Durable Objects this worker's isolates host (an object host's core).
     pub durable: Option<crate::durable::DurableStore>,
+    /// The PoP's KV replica, shared by the workers of the PoP (`None`: a private one).
+    pub kv: Option<SharedKv>,
 }
 
 impl Default for WorkerConfig {
@@ -40,6 +43,7 @@ impl Default for WorkerConfig {
             cache: None,
             auth: None,
             durable: None,
+            kv: None,
         }
     }
 }

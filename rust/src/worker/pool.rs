@@ -14,7 +14,8 @@ use super::route_auth::AuthDecision;
 use crate::cache::{CacheConfig, SharedCache};
 use crate::http::Request;
 use crate::http::Response;
-use crate::isolate::{Isolate, IsolateSpec, OpIds, Script, StartupError};
+use crate::isolate::{Isolate, IsolateSpec, OpIds, Prewarmed, Script, StartupError};
+use crate::kv::SharedKv;
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -69,6 +70,10 @@ pub struct Worker {
     seed_counter: AtomicU64,
     /// `caches` of this worker's isolates: the PoP's cache, or a private one.
     caches: SharedCache,
+    /// The KV replica its isolates read through: the PoP's, or a private one.
+    kv: SharedKv,
+    /// An isolate with the prelude ready, made by `prewarm` for the next cold start.
+    spare: Mutex<Option<Prewarmed>>,
 }
 
 /// Pool counters, for the host and the benchmarks.
@@ -94,8 +99,10 @@ impl Worker {
             .cache
             .clone()
             .unwrap_or_else(|| SharedCache::new(CacheConfig::default()));
+        let kv = config.kv.clone().unwrap_or_default();
         let worker = Worker {
             caches,
+            kv,
             script: Arc::new(script),
             config,
             op_ids: OpIds::default(),
@@ -103,6 +110,7 @@ impl Worker {
             next_task: AtomicU64::new(0),
             next_isolate: AtomicU64::new(0),
             seed_counter: AtomicU64::new(0),
+            spare: Mutex::new(None),
         };
         let first = worker.create_isolate(now_ns)?;
         let mut reg = worker.registry.lock();
@@ -158,10 +166,9 @@ impl Worker {
         out
     }
 
-    fn create_isolate(&self, now_ns: u64) -> Result<Isolate, StartupError> {
-        let id = self.next_isolate.fetch_add(1, Ordering::Relaxed) + 1;
-        let iso = Isolate::new(IsolateSpec {
-            id,
+    fn spec(&self, now_ns: u64) -> IsolateSpec<'_> {
+        IsolateSpec {
+            id: self.next_isolate.fetch_add(1, Ordering::Relaxed) + 1,
             script: &self.script,
             env_json: &self.config.env_json,
             bindings_json: &self.config.bindings_json,
@@ -172,11 +179,45 @@ impl Worker {
             caches: self.caches.clone(),
             fetch_through_cache: self.config.cache.is_some(),
             durable: self.config.durable.clone(),
-        });
+            kv: self.kv.clone(),
+        }
+    }
+
+    /// A new isolate: from the spare `prewarm` made when there is one, else from scratch.
+    fn create_isolate(&self, now_ns: u64) -> Result<Isolate, StartupError> {
+        let spare = self.spare.lock().take();
+        let iso = match spare {
+            Some(p) => p.load(&self.script, &self.config.env_json, &self.config.bindings_json, now_ns),
+            None => Isolate::new(self.spec(now_ns)),
+        };
         if iso.is_ok() {
             self.registry.lock().created += 1;
         }
         iso
+    }
+
+    /// Prepares a spare isolate (runtime, context and prelude, no worker) if there is none, so
+    /// that the next cold start only evaluates the worker. The host calls this when it is idle
+    /// or waiting (e.g. during a TLS handshake); the core never does it on its own. Returns
+    /// whether a spare was made.
+    pub fn prewarm(&self, now_ns: u64) -> bool {
+        if self.spare.lock().is_some() {
+            return false;
+        }
+        match Prewarmed::new(&self.spec(now_ns)) {
+            Ok(p) => {
+                let mut spare = self.spare.lock();
+                let made = spare.is_none();
+                spare.get_or_insert(p);
+                made
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether a spare isolate is ready.
+    pub fn has_spare(&self) -> bool {
+        self.spare.lock().is_some()
     }
 
     pub fn pool_stats(&self) -> PoolStats {
@@ -360,6 +401,7 @@ fn unauthorized(task: TaskId, response: Response) -> Step {
             ops: 0,
             wall_ms: 0.0,
             wait_until_errors: Vec::new(),
+            kv_reads: Vec::new(),
         }),
     }
 }
@@ -382,6 +424,7 @@ fn startup_failure(task: TaskId, e: StartupError) -> Step {
             ops: 0,
             wall_ms: 0.0,
             wait_until_errors: Vec::new(),
+            kv_reads: Vec::new(),
         }),
     }
 }

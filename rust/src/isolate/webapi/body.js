@@ -2,7 +2,7 @@
 
 // Body init → { kind: 'none'|'string'|'bytes'|'stream', value, type }.
 const extractBody = (init) => {
-  if (init === undefined || init === null) return { kind: 'none', value: null, type: null };
+  if (init === undefined || init === null) return NO_BODY;
   if (typeof init === 'string') return { kind: 'string', value: init, type: 'text/plain;charset=UTF-8' };
   if (lazyLoaded('url') && init instanceof lazyLoad('url').URLSearchParams) return { kind: 'string', value: init.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
   if (lazyLoaded('streams') && init instanceof lazyLoad('streams').ReadableStream) {
@@ -14,21 +14,22 @@ const extractBody = (init) => {
   return { kind: 'string', value: String(init), type: 'text/plain;charset=UTF-8' };
 };
 
+// The body of a message without one (records are replaced, never changed, so it is shared).
+const NO_BODY = Object.freeze({ kind: 'none', value: null });
+
 class BodyBase {
-  #body = { kind: 'none', value: null };
+  #body = NO_BODY;
   #used = false;
-  #stream = null;
   [kSym.setBody](b) { this.#body = b; }
   [kSym.getBody]() { return this.#body; }
   get body() {
-    if (this.#body.kind === 'none') return null;
-    if (this.#body.kind === 'stream') return this.#body.value;
-    if (!this.#stream) {
-      const b = this.#body.value;
-      this.#stream = new (lazyLoad('streams').ReadableStream)({ start(c) { c.enqueue(typeof b === 'string' ? utf8(b) : b); c.close(); } });
-      this.#body = { kind: 'stream', value: this.#stream };
-    }
-    return this.#stream;
+    const b = this.#body;
+    if (b.kind === 'none') return null;
+    if (b.kind === 'stream') return b.value;
+    const v = b.value;
+    const stream = new (lazyLoad('streams').ReadableStream)({ start(c) { c.enqueue(typeof v === 'string' ? utf8(v) : v); c.close(); } });
+    this.#body = { kind: 'stream', value: stream };
+    return stream;
   }
   get bodyUsed() {
     if (this.#used) return true;
@@ -56,7 +57,6 @@ class BodyBase {
     if (b.kind !== 'stream') return { ...b };
     const [a, c] = b.value.tee();
     this.#body = { kind: 'stream', value: a };
-    this.#stream = a;
     return { kind: 'stream', value: c };
   }
 }

@@ -40,6 +40,19 @@ const failed = (ctx, e) => {
   fetch(ctx[kSym.original]()).then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
 };
 
+// KV namespace bindings (`{"name", "type": "kv", "namespace"}`): `env.NAME` (and a global of
+// that name for service-worker scripts), created on first use so that a worker that never
+// touches KV never loads the module.
+const bindKv = (env, bindings, asGlobals) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'kv') continue;
+    let ns;
+    const get = () => ns || (ns = new (lazyLoad('kv').KVNamespace)(kInternal, String(b.namespace)));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
+  }
+};
+
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 // `import { DurableObject } from "cloudflare:workers"` (see isolate/modules.rs).
@@ -48,6 +61,7 @@ api.init = (handler, env, bindings) => {
   // Durable Object namespaces; an object host (type "edgert:objects") dispatches object events.
   const objectHost = bindings.some((b) => b.type === 'edgert:objects');
   if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
+  bindKv(env, bindings, handler === undefined);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
   // `export default class extends WorkerEntrypoint { fetch(request) {} }`: one instance per request.

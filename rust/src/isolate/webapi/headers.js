@@ -41,7 +41,11 @@ class Headers {
     if (guard) h.#guard = guard;
     return h;
   }
-  static flat(h) { const out = []; for (const [n, v] of h.#list) out.push(n, v); return out; }
+  static flat(h) {
+    const list = h.#list, out = [];
+    for (let i = 0; i < list.length; i++) out.push(list[i][0], list[i][1]);
+    return out;
+  }
   #check() { if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers."); }
   append(name, value) { this.#check(); this.#list.push([normalizeName(name), normalizeValue(value)]); }
   delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#list.filter(([k]) => k !== n); }
@@ -70,7 +74,7 @@ class Headers {
   }
   // Trusted: a lower-case, valid name and value (used by the runtime itself).
   static [kSym.trustedAppend](h, n, v) { h.#list.push([n, v]); }
-  static [kSym.hasName](h, n) { for (const [k] of h.#list) if (k === n) return true; return false; }
+  static [kSym.hasName](h, n) { const list = h.#list; for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
   #sorted() {
     const names = [...new Set(this.#list.map(([k]) => k))].sort();

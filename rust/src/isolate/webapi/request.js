@@ -2,25 +2,23 @@
 const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
+// What most requests share: redirect mode, signal, route-auth claims (others get their own record).
+const USUAL = Object.freeze({ redirect: 'follow', signal: null, jwt: undefined });
 class Request extends BodyBase {
-  #method = 'GET'; #url; #headers = null; #flat = null; #redirect = 'follow'; #signal = null; #cf; #fetcher = null; #jwt;
+  // #headers: a Headers, or an incoming request's flat [name, value, ...] list until first read.
+  #method = 'GET'; #url; #headers = null; #cf; #more = USUAL;
   constructor(input, init = {}) {
     super();
-    if (input === kIncoming) {
-      // An incoming request from the host: already validated, built lazily.
-      this.#method = init.method; this.#url = init.url; this.#flat = init.flat; this.#cf = init.cf;
-      if (init.claims !== undefined) this.#jwt = Object.freeze(init.claims);
-      if (init.body !== null) this[kSym.setBody]({ kind: 'bytes', value: init.body });
-      return;
-    }
+    // An incoming request from the host: filled in by Request[kInternal].
+    if (input === kIncoming) return;
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required");
     init = init === null || init === undefined ? {} : init;
-    let inherited = null;
+    let inherited = null, redirect = 'follow';
     if (input instanceof Request) {
       inherited = input;
       this.#url = input.url;
       this.#method = input.method;
-      this.#redirect = input.redirect;
+      redirect = input.redirect;
       this.#cf = input.cf;
     } else {
       const u = native.urlParse(toUSV(input));
@@ -36,10 +34,11 @@ class Request extends BodyBase {
     }
     if (init.redirect !== undefined) {
       if (!['follow', 'manual', 'error'].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
-      this.#redirect = init.redirect;
+      redirect = init.redirect;
     }
     if (init.cf !== undefined) this.#cf = init.cf;
-    this.#signal = init.signal || (inherited ? inherited.signal : null);
+    const signal = init.signal || (inherited ? inherited.signal : null);
+    if (redirect !== 'follow' || signal !== null) this.#more = { redirect, signal, jwt: undefined };
     this.#headers = new Headers(init.headers !== undefined ? init.headers : inherited ? inherited.headers : undefined);
     let body;
     if (init.body !== undefined && init.body !== null) body = extractBody(init.body);
@@ -57,27 +56,35 @@ class Request extends BodyBase {
       if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
     }
   }
+  // An incoming request from the host: already validated, its headers built on first use.
   static [kInternal](method, url, flat, body, cf, claims) {
-    return new Request(kIncoming, { method, url, flat, body, cf, claims });
+    const r = new Request(kIncoming);
+    r.#method = method; r.#url = url; r.#headers = flat; r.#cf = cf;
+    if (claims !== undefined) r.#more = { ...USUAL, jwt: Object.freeze(claims) };
+    if (body !== null) r[kSym.setBody]({ kind: 'bytes', value: body });
+    return r;
   }
   get method() { return this.#method; }
   get url() { return this.#url; }
   get headers() {
-    if (this.#headers === null) { this.#headers = headersFrom(this.#flat || [], this.#flat ? 'immutable' : null); this.#flat = null; }
-    return this.#headers;
+    const h = this.#headers;
+    return Array.isArray(h) ? (this.#headers = headersFrom(h, 'immutable')) : h;
   }
-  get redirect() { return this.#redirect; }
+  get redirect() { return this.#more.redirect; }
   // edgert: the claims of the token verified by route auth (undefined without route auth).
-  get jwt() { return this.#jwt; }
-  get [kSym.signalOrNull]() { return this.#signal; }
-  get signal() { if (this.#signal === null) this.#signal = new (lazyLoad('events').AbortController)().signal; return this.#signal; }
+  get jwt() { return this.#more.jwt; }
+  get [kSym.signalOrNull]() { return this.#more.signal; }
+  get signal() {
+    if (this.#more.signal === null) this.#more = { ...this.#more, signal: new (lazyLoad('events').AbortController)().signal };
+    return this.#more.signal;
+  }
   get cf() { return this.#cf; }
-  get fetcher() { return this.#fetcher; }
+  get fetcher() { return null; }
   get integrity() { return ''; }
   get keepalive() { return false; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
-    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect, cf: this.#cf, signal: this.#signal || undefined });
+    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#more.redirect, cf: this.#cf, signal: this.#more.signal || undefined });
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

@@ -1,11 +1,14 @@
 // Response (Fetch Standard).
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+// What most responses share (a response with other values gets its own record).
+const NO_INIT = Object.freeze({});
+const PLAIN = Object.freeze({ url: '', redirected: false, type: 'default', webSocket: null });
 class Response extends BodyBase {
-  #status = 200; #statusText = ''; #headers; #url = ''; #redirected = false; #type = 'default'; #webSocket = null;
-  constructor(body = null, init = {}) {
+  #status = 200; #statusText = ''; #headers; #meta = PLAIN;
+  constructor(body = null, init = NO_INIT) {
     super();
-    init = init === null || init === undefined ? {} : init;
+    init = init === null || init === undefined ? NO_INIT : init;
     if (init instanceof Response) init = { status: init.status, statusText: init.statusText, headers: init.headers };
     const status = init.status === undefined ? 200 : Number(init.status);
     if (!Number.isInteger(status) || status < 200 || status > 599) {
@@ -15,7 +18,7 @@ class Response extends BodyBase {
     if (statusText && /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
     this.#status = status;
     this.#statusText = statusText;
-    this.#webSocket = init.webSocket || null;
+    if (init.webSocket) this.#meta = { ...PLAIN, webSocket: init.webSocket };
     this.#headers = new Headers(init.headers);
     if (body !== null && body !== undefined) {
       if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
@@ -39,13 +42,13 @@ class Response extends BodyBase {
     Headers[kInternal](r.#headers, 'immutable');
     return r;
   }
-  static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#type = 'error'; Headers[kInternal](r.#headers, 'immutable'); return r; }
+  static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#meta = { ...PLAIN, type: 'error' }; Headers[kInternal](r.#headers, 'immutable'); return r; }
   static [kInternal](status, statusText, flat, body, url) {
     const r = new Response(null);
     r.#status = status;
     r.#statusText = statusText;
     r.#headers = headersFrom(flat, 'immutable');
-    r.#url = url || '';
+    if (url) r.#meta = { ...PLAIN, url };
     if (body !== null && !NULL_BODY_STATUS.has(status)) r[kSym.setBody]({ kind: 'bytes', value: body });
     return r;
   }
@@ -53,14 +56,14 @@ class Response extends BodyBase {
   get statusText() { return this.#statusText; }
   get ok() { return this.#status >= 200 && this.#status <= 299; }
   get headers() { return this.#headers; }
-  get url() { return this.#url; }
-  get redirected() { return this.#redirected; }
-  get type() { return this.#type; }
-  get webSocket() { return this.#webSocket; }
+  get url() { return this.#meta.url; }
+  get redirected() { return this.#meta.redirected; }
+  get type() { return this.#meta.type; }
+  get webSocket() { return this.#meta.webSocket; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Response whose body has been used.');
     const r = new Response(null, { status: this.#status === 0 ? 200 : this.#status, statusText: this.#statusText, headers: this.#headers });
-    r.#status = this.#status; r.#url = this.#url; r.#type = this.#type;
+    r.#status = this.#status; if (this.#meta !== PLAIN) r.#meta = { ...this.#meta, webSocket: null };
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

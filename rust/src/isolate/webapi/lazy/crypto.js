@@ -1,5 +1,5 @@
 // crypto.getRandomValues and crypto.randomUUID over the host-seeded generator; crypto.subtle
-// is the lazy WebCrypto module (lazy/subtle.js).
+// is the lazy WebCrypto module (lazy/subtle.js). Lazy itself: built when `crypto` is first read.
 const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 const crypto = {
   getRandomValues(array) {
@@ -21,3 +21,4 @@ const crypto = {
 };
 defineGlobal('crypto', crypto);
 defineGlobal('Crypto', function Crypto() { throw new TypeError('Illegal constructor'); });
+return { crypto };

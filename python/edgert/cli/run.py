@@ -1,37 +1,12 @@
-"""The `edgert` command."""
+"""``edgert run``: one request through a worker script, printed like ``curl -i``."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
-from edgert import __version__
-
-
-class _Group(click.Group):
-    """Prints errors without tracebacks unless --debug."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.exceptions.Exit:
-            raise
-        except (click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
-            if ctx.params.get("debug"):
-                raise
-            click.echo(f"edgert: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
-            sys.exit(2)
-
-
-@click.group(cls=_Group)
-@click.version_option(__version__, prog_name="edgert")
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-def main(debug: bool) -> None:
-    """edgert: run Workers-style JavaScript at a simulated edge, from Python."""
+__all__ = ["command"]
 
 
 def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]]:
@@ -44,7 +19,7 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]
     return out
 
 
-@main.command()
+@click.command(short_help="Send one request through a worker script, like curl -i.")
 @click.argument("script", type=click.Path(dir_okay=False))
 @click.option("--url", default="https://example.com/", show_default=True, help="Request URL.")
 @click.option("-X", "--method", default=None, help="Request method (default GET, or POST with -d).")
@@ -131,5 +106,4 @@ def _reason(status: int) -> str:
         return ""
 
 
-if __name__ == "__main__":
-    main()
+command = run

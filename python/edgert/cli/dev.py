@@ -1,0 +1,87 @@
+"""``edgert dev``: serve a worker folder (with a ``wrangler.toml``/``.json``/``.jsonc``) on
+127.0.0.1:8787 like ``wrangler dev``, reloading it when its files change."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import click
+
+from edgert.cli import Failure
+
+__all__ = ["command"]
+
+
+@click.command(short_help="Serve a worker folder with its wrangler config; reload on change.")
+@click.argument("directory", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--port", "-p", default=8787, show_default=True, help="Port to listen on (0: any).")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--env", "-e", "env", default=None, help="Use the [env.NAME] overlay.")
+@click.option(
+    "--persist-to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for local state (KV, Durable Objects); default .edgert/state beside the config.",
+)
+@click.option("--pop", default=None, help="Serve as this PoP (IATA code) unless a request says.")
+@click.option("--no-reload", is_flag=True, help="Do not watch files.")
+def dev(
+    directory: Path,
+    port: int,
+    ip: str,
+    env: str | None,
+    persist_to: Path | None,
+    pop: str | None,
+    no_reload: bool,
+) -> None:
+    """Serve the worker in DIRECTORY (default: here) with its configuration.
+
+    Every request goes to the worker (as with `wrangler dev`); a request may say where its client
+    is with `X-Edgert-Client: city=Tokyo` (or `colo=NRT`, `lat=..,lon=..`). The worker reloads when
+    its script, configuration or .dev.vars change; KV, Durable Object and cache state are kept,
+    and a script that fails to load leaves the previous version serving. One log line per request:
+    time, method, path, status, PoP, cache status, worker CPU; then the worker's console output.
+    """
+    from rich.console import Console
+
+    from edgert.config import build_network, load_config
+    from edgert.config.build import describe, missing_stores
+    from edgert.dev import DevSession, Reloader
+
+    console = Console(highlight=False)
+    errors = Console(highlight=False, stderr=True)
+    config = load_config(directory, env=env)
+    for warning in (*config.warnings, *missing_stores(config)):
+        errors.print(f"[yellow]warning[/]: {warning}")
+    if importlib.util.find_spec("edgert.server") is None:
+        raise Failure("edgert dev needs the HTTP server (edgert.server), missing from this build")
+
+    network = build_network(config, mode="dev", state_dir=persist_to)
+    reloader = Reloader(config, network)
+    console.print(f"[bold]edgert dev[/] {describe(config)}")
+    if config.secrets_file is not None:
+        console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
+    session = DevSession(
+        reloader, console, host=ip, port=port, pop=pop or config.edgert.pop, watch=not no_reload
+    )
+    try:
+        _run(session.run())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        console.print("stopped")
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """Runs ``main`` on uvloop when it is installed (the server's loop of choice)."""
+    try:
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
+command = dev

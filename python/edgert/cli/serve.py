@@ -1,0 +1,105 @@
+"""``edgert serve``: the same pipeline for several PoPs at once over HTTP/1.1 (for load tests),
+or a caching reverse proxy when no worker is given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from edgert.cli.run import _pairs
+
+__all__ = ["command"]
+
+
+@click.command(short_help="Serve a worker at every PoP of a network over HTTP/1.1.")
+@click.argument("script", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option("--origin", default=None, help="Origin base URL (required without SCRIPT).")
+@click.option(
+    "--pops", default="demo", show_default=True, help="PoP preset or IATA codes (NRT,FRA)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8787, show_default=True, help="Port (the first one with --pop-ports all)."
+)
+@click.option(
+    "--pop-ports",
+    default=None,
+    help="Each PoP on its own port: 'all' (consecutive from --port) or 'NRT=8801,FRA=8802'. "
+    "Default: one port, the client's place in X-Edgert-Client picks the PoP.",
+)
+@click.option("--var", "vars_", multiple=True, help="Binding NAME=VALUE in env.")
+@click.option("--cpu-ms", default=50.0, show_default=True, help="CPU time limit per request.")
+@click.option(
+    "--auth-key",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Route auth: verify a Bearer JWT before the worker runs, with this key file "
+    "(PEM public key, JWKS JSON, or an HMAC secret).",
+)
+@click.option("--auth-alg", multiple=True, help="Route auth algorithm(s), e.g. ES256.")
+@click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
+@click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
+def serve(
+    script: str | None,
+    origin: str | None,
+    pops: str,
+    host: str,
+    port: int,
+    pop_ports: str | None,
+    vars_: tuple[str, ...],
+    cpu_ms: float,
+    auth_key: str | None,
+    auth_alg: tuple[str, ...],
+    max_body_bytes: int,
+    access_log: bool,
+) -> None:
+    """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
+    reverse proxy to --origin), until Ctrl-C."""
+    from edgert.server import ServerLimits, serve_command
+
+    auth = None
+    if auth_key is not None:
+        auth = _verifier(auth_key, auth_alg)
+    serve_command(
+        script,
+        origin=origin,
+        pops=[c for c in pops.split(",") if c.strip()] if "," in pops or pops.isupper() else pops,
+        host=host,
+        port=port,
+        pop_ports=pop_ports,
+        auth=auth,
+        vars=dict(_pairs(vars_, "=", "--var")),
+        cpu_ms=cpu_ms,
+        limits=ServerLimits(max_body_bytes=max_body_bytes),
+        access_log=access_log,
+        echo=lambda line: click.echo(line, err=True),
+    )
+
+
+def _verifier(path: str, algorithms: tuple[str, ...]) -> Any:
+    """A route-auth verifier from a key file: PEM, JWKS/JWK JSON, or raw HMAC secret bytes."""
+    import base64
+    import json
+
+    from edgert.jwt import Verifier
+
+    with open(path, "rb") as f:
+        data = f.read()
+    keys: Any
+    if data.lstrip().startswith(b"-----BEGIN"):
+        keys = data
+    elif data.lstrip().startswith(b"{"):
+        keys = json.loads(data)
+    else:  # a secret, base64url as gen_tokens.py writes it, else raw bytes
+        text = data.strip()
+        try:
+            keys = base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
+        except ValueError:
+            keys = text
+    if not algorithms:
+        raise click.BadParameter("give --auth-alg (e.g. ES256 or HS256)")
+    return Verifier(keys, algorithms=list(algorithms), cache=False)
+
+
+command = serve

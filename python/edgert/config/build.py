@@ -1,0 +1,207 @@
+"""From a loaded :class:`~edgert.config.model.WorkerConfig` to running objects: the
+:class:`~edgert.worker.Worker` (its script, bindings and limits), the :class:`~edgert.network.Network`
+around it, and the options of the HTTP server that fronts it.
+
+Bindings that need a data store (KV, Durable Objects) are passed only when this edgert has the
+store (its ``Worker`` accepts ``kv=`` / ``durable_objects=``); otherwise they are left out with a
+warning, so that a configuration written for Workers still loads.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from edgert._core import Request, Response
+from edgert.config.errors import ConfigValueError
+from edgert.config.model import AuthConfig, WorkerConfig
+from edgert.errors import ConfigError
+from edgert.jwt import Verifier
+from edgert.network import Network
+from edgert.origin import Origin
+from edgert.routes import Route
+from edgert.worker import Worker
+
+__all__ = ["ServerOptions", "build_network", "build_verifier", "build_worker"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """What ``edgert dev`` / ``edgert serve`` give the HTTP server."""
+
+    host: str = "127.0.0.1"
+    port: int = 8787
+    pop: str | None = None
+    client_header: str = "x-edgert-client"
+
+
+def _accepts(option: str) -> bool:
+    return option in inspect.signature(Worker.__init__).parameters
+
+
+def _network_accepts(option: str) -> bool:
+    return option in inspect.signature(Network.__init__).parameters
+
+
+def build_verifier(auth: AuthConfig, config: WorkerConfig) -> Verifier:
+    """The route-auth JWT verifier of ``[edgert.auth]``."""
+    keys: Any
+    key = "edgert.auth"
+    if auth.jwks_file is not None:
+        data = auth.jwks_file.read_bytes()
+        keys = data.decode() if data.lstrip().startswith((b"{", b"-----")) else data
+    elif auth.jwks_url is not None:
+        try:
+            with urllib.request.urlopen(auth.jwks_url, timeout=10) as answer:
+                keys = answer.read().decode()
+        except OSError as exc:
+            raise ConfigValueError(
+                config.file, f"{key}.jwks_url", f"expected a reachable JWKS URL: {exc}"
+            ) from None
+    elif auth.secret is not None:
+        keys = auth.secret.encode()
+    else:
+        assert auth.secret_binding is not None
+        secret = config.secrets.get(auth.secret_binding)
+        if secret is None:
+            raise ConfigValueError(
+                config.file,
+                f"{key}.secret_binding",
+                f"expected a secret named {auth.secret_binding} in .dev.vars or .env",
+            )
+        keys = secret.encode()
+    try:
+        return Verifier(
+            keys,
+            algorithms=auth.algorithms,
+            issuer=auth.issuer or None,
+            audience=auth.audience or None,
+            leeway_s=auth.leeway_s,
+        )
+    except ConfigError as exc:
+        raise ConfigValueError(config.file, key, str(exc)) from None
+
+
+def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) -> Worker:
+    """The worker ``config`` describes (its script read now unless ``source`` is given).
+    Raises :class:`edgert.errors.ScriptError` when the script does not load."""
+    if source is None:
+        source = config.main.read_text(encoding="utf-8")
+    options: dict[str, Any] = {
+        "name": config.main.name,
+        "vars": dict(config.vars),
+        "secrets": dict(config.secrets),
+        "memory_mb": config.edgert.memory_mb,
+        "min_isolates": 0,
+    }
+    if config.cpu_ms is not None:
+        options["cpu_ms"] = config.cpu_ms
+    if config.kv_namespaces and _accepts("kv"):
+        options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
+    if config.durable_objects and _accepts("durable_objects"):
+        options["durable_objects"] = {d.name: d.class_name for d in config.durable_objects}
+    if config.edgert.auth is not None:
+        options["auth"] = build_verifier(config.edgert.auth, config)
+        options["forward_claims"] = dict(config.edgert.auth.forward_claims)
+    options.update(extra)
+    return Worker(source, **options)
+
+
+def missing_stores(config: WorkerConfig) -> list[str]:
+    """Warnings for bindings this edgert cannot provide yet."""
+    out = []
+    if config.kv_namespaces and not _accepts("kv"):
+        names = ", ".join(k.binding for k in config.kv_namespaces)
+        out.append(f"KV is not available in this edgert: bindings {names} are left out of env")
+    if config.durable_objects and not _accepts("durable_objects"):
+        names = ", ".join(d.name for d in config.durable_objects)
+        out.append(f"Durable Objects are not available in this edgert: {names} left out of env")
+    return out
+
+
+def _no_origin(request: Request) -> Response:
+    return Response(
+        'edgert: no origin is configured ([edgert] origin = "http://..."), '
+        f"so {request.url} has nowhere to go\n",
+        status=502,
+        headers={"content-type": "text/plain"},
+    )
+
+
+def build_network(
+    config: WorkerConfig,
+    *,
+    mode: Literal["dev", "serve"] = "dev",
+    state_dir: str | Path | None = None,
+    worker: Worker | None = None,
+    origin_handler: Callable[[Request], Any] | None = None,
+) -> Network:
+    """The network of ``config`` in real time: its PoPs, the worker on its routes, the origin.
+
+    ``mode="dev"`` also sends every request that matches no route to the worker (``wrangler dev``
+    serves the worker on every local URL); ``"serve"`` keeps the configured routes only (and takes
+    every request when there are none). ``state_dir`` overrides the configuration's (persisted KV
+    and Durable Objects); ``origin_handler`` replaces a missing origin URL.
+    """
+    section = config.edgert
+    if section.origin.url is not None:
+        # With an origin, a worker's subrequests go to it (whatever the host), as on a zone.
+        origin = Origin(url=section.origin.url, region=section.origin.region)
+    else:
+        origin = Origin(
+            handler=origin_handler or _no_origin, region=section.origin.region, hosts=()
+        )
+    worker = worker or build_worker(config)
+    routes = [Route(r.network_pattern, config.name) for r in config.routes]
+    if mode == "dev" or not routes:
+        routes.append(Route("*/*", config.name))
+    options: dict[str, Any] = {}
+    if _network_accepts("state_dir"):
+        options["state_dir"] = str(state_dir or config.state_dir)
+    if _network_accepts("kv_home"):
+        options["kv_home"] = section.kv_home
+    try:
+        network = Network(
+            pops=section.pops,
+            origin=origin,
+            workers={config.name: worker},
+            routes=routes,
+            clock="real",
+            **options,
+        )
+    except ConfigError as exc:
+        if isinstance(exc, ConfigValueError):
+            raise
+        raise ConfigValueError(config.file, "edgert", str(exc)) from None
+    seed_kv(config, network)
+    return network
+
+
+def seed_kv(config: WorkerConfig, network: Network) -> int:
+    """Writes ``[edgert.kv_seed]`` files into their namespaces (when this build has KV);
+    returns the number of keys written."""
+    kv = getattr(network, "kv", None)
+    if kv is None or not config.edgert.kv_seed:
+        return 0
+    ids = {k.binding: k.id for k in config.kv_namespaces}
+    count = 0
+    for binding, path in config.edgert.kv_seed.items():
+        try:
+            count += int(kv(ids[binding]).seed(path))
+        except ConfigError as exc:
+            raise ConfigValueError(config.file, f"edgert.kv_seed.{binding}", str(exc)) from None
+    return count
+
+
+def describe(config: WorkerConfig) -> str:
+    """One line about the loaded configuration (for the CLI)."""
+    bindings = [*config.vars, *config.secrets]
+    bindings += [k.binding for k in config.kv_namespaces]
+    bindings += [d.name for d in config.durable_objects]
+    env = f" (env {config.env})" if config.env else ""
+    return f"{config.name}{env}: {config.main.name}, bindings {json.dumps(sorted(bindings))}"

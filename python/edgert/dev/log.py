@@ -1,0 +1,76 @@
+"""``edgert dev``'s log: one line per request, then the worker's console output with its level.
+
+``[12:03:04] GET /api/me 200 NRT MISS cpu 0.41 ms 3.2 ms``, then
+``           console.warn: slow path``. Fields are read from the server's access record by name
+(``time``, ``method``, ``path``, ``status``, ``pop``, ``cache_status``, ``cpu_ms``, ``wall_ms``,
+``logs``) so that any record with those attributes prints.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+__all__ = ["format_access", "format_console"]
+
+_LEVEL_STYLE = {"error": "red", "warn": "yellow", "info": "cyan", "debug": "dim", "log": ""}
+
+
+def _get(record: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = getattr(record, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _status_style(status: int) -> str:
+    if status >= 500:
+        return "bold red"
+    if status >= 400:
+        return "yellow"
+    if status >= 300:
+        return "cyan"
+    return "green"
+
+
+def format_access(record: Any, *, markup: bool = True) -> str:
+    """The request's line (rich markup unless ``markup=False``)."""
+    when = _get(record, "time", "started_at", default=time.time())
+    clock = time.strftime("%H:%M:%S", time.localtime(float(when)))
+    method = _get(record, "method", default="?")
+    path = _get(record, "path", "url", default="?")
+    status = int(_get(record, "status", default=0))
+    pop = _get(record, "pop", default="-")
+    cache = _get(record, "cache_status", "cache", default="-") or "-"
+    cpu = float(_get(record, "cpu_ms", "worker_cpu_ms", default=0.0))
+    wall = _get(record, "wall_ms", default=None)
+    wall_text = f" {float(wall):.1f} ms" if wall is not None else ""
+    if not markup:
+        return f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}"
+    style = _status_style(status)
+    return (
+        f"[dim]\\[{clock}][/] [bold]{method}[/] {_escape(str(path))} [{style}]{status}[/] "
+        f"{pop} {cache} [dim]cpu {cpu:.2f} ms{wall_text}[/]"
+    )
+
+
+def format_console(record: Any, *, markup: bool = True) -> list[str]:
+    """The worker's console lines of the request, each with its level."""
+    out = []
+    for line in _get(record, "logs", "console", default=()) or ():
+        level = str(getattr(line, "level", None) or (line[0] if isinstance(line, tuple) else "log"))
+        message = str(
+            getattr(line, "message", None) or (line[1] if isinstance(line, tuple) else line)
+        )
+        if markup:
+            style = _LEVEL_STYLE.get(level, "")
+            label = f"[{style}]console.{level}[/]" if style else f"console.{level}"
+            out.append(f"           {label}: {_escape(message)}")
+        else:
+            out.append(f"           console.{level}: {message}")
+    return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")

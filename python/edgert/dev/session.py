@@ -1,0 +1,99 @@
+"""One ``edgert dev`` session: the network behind an HTTP server, the reloader watching files,
+and the log on a rich console. :meth:`DevSession.start` / :meth:`DevSession.close` make it
+testable without signals; ``edgert dev`` runs :meth:`DevSession.run` until Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import Any
+
+from rich.console import Console
+
+from edgert.dev.log import format_access, format_console
+from edgert.dev.reloader import Reloader, ReloadOutcome
+from edgert.network import Network
+
+__all__ = ["DevSession"]
+
+
+class DevSession:
+    """Serves ``reloader.network`` on ``host``:``port`` (0: any free port) as PoP ``pop`` (None:
+    the client's place in ``X-Edgert-Client`` picks it) and logs to ``console``."""
+
+    def __init__(
+        self,
+        reloader: Reloader,
+        console: Console,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8787,
+        pop: str | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.reloader = reloader
+        self.network: Network = reloader.network
+        self.console = console
+        self.host = host
+        self.port = port
+        self.pop = pop
+        self.watch = watch
+        self._server: Any = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    def on_request(self, record: Any) -> None:
+        """Prints the request's line and the worker's console lines."""
+        self.console.print(format_access(record))
+        for line in format_console(record):
+            self.console.print(line)
+
+    def on_reload(self, outcome: ReloadOutcome) -> None:
+        files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
+        if outcome.ok:
+            self.console.print(f"[green]reloaded[/] version {outcome.version}{files}")
+        else:
+            self.console.print(
+                f"[red]reload failed[/]{files}, still serving version {outcome.version}:"
+            )
+            self.console.print(outcome.error or "", markup=False)
+        for note in outcome.notes:
+            self.console.print(f"[yellow]note[/]: {note}")
+
+    async def start(self) -> None:
+        """Binds the server (``self.port`` is then the bound port) and starts watching."""
+        from edgert.server import EdgeServer  # type: ignore[import-not-found,unused-ignore]
+
+        self._server = EdgeServer(
+            self.network, host=self.host, port=self.port, pop=self.pop, on_request=self.on_request
+        )
+        await self._server.start()
+        self.port = self._server.port
+        if self.watch:
+            self._watcher = asyncio.create_task(self.reloader.watch(self.on_reload))
+        self.console.print(
+            f"Ready on [bold]http://{self.host}:{self.port}[/]"
+            + (" (watching for changes)" if self.watch else "")
+        )
+
+    async def close(self, grace_s: float = 5.0) -> None:
+        """Stops watching, finishes requests in flight and closes the network's clients."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            self._watcher = None
+        if self._server is not None:
+            await self._server.close(grace_s)
+            self._server = None
+        await self.network.aclose()
+
+    async def run(self) -> None:
+        """Serves until cancelled (Ctrl-C) or sent SIGTERM, then shuts down gracefully."""
+        await self.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every platform
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await self.close()

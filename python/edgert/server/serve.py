@@ -1,0 +1,185 @@
+"""``edgert serve``: a network's PoPs on real sockets, for load tests and local use.
+
+With a worker, every request runs through it at its PoP (route auth, cache, worker, origin).
+Without one, each PoP is a pure caching reverse proxy in front of ``origin`` (every method is
+forwarded; cacheable responses are answered from the PoP's cache). PoPs listen either on one
+port (the client's place in ``X-Edgert-Client`` picks the PoP) or each on its own port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from edgert._core import Request, Response
+from edgert.errors import ConfigError
+from edgert.geo import find_city
+from edgert.jwt import Verifier
+from edgert.network import Network
+from edgert.origin import Origin
+from edgert.server.access import AccessRecord
+from edgert.server.limits import ServerLimits
+from edgert.server.server import EdgeServer
+from edgert.worker import Worker
+
+__all__ = ["build_network", "serve_command", "serve_network"]
+
+
+def _no_origin(request: Request) -> Response:
+    return Response(
+        "edgert serve: no origin configured (--origin URL)\n",
+        status=502,
+        headers={"content-type": "text/plain"},
+    )
+
+
+def build_network(
+    worker: str | os.PathLike[str] | Worker | None,
+    *,
+    origin: str | None = None,
+    pops: str | Sequence[str] = "demo",
+    auth: Verifier | None = None,
+    forward_claims: Mapping[str, str] | None = None,
+    vars: Mapping[str, Any] | None = None,
+    cpu_ms: float = 50.0,
+    seed: int | None = None,
+) -> Network:
+    """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
+    every route of every PoP, or none (a caching reverse proxy to ``origin``)."""
+    if worker is None and origin is None:
+        raise ConfigError("give a worker script, an --origin URL, or both")
+    if worker is None and auth is not None:
+        raise ConfigError("route auth needs a worker to protect")
+    the_origin = (
+        Origin(url=origin) if origin is not None else Origin(handler=_no_origin, region="IAD")
+    )
+    workers: dict[str, Worker] = {}
+    if worker is not None:
+        if isinstance(worker, Worker):
+            workers["main"] = worker
+        else:
+            workers["main"] = Worker.from_file(
+                worker,
+                auth=auth,
+                forward_claims=forward_claims,
+                vars=vars,
+                cpu_ms=cpu_ms,
+                max_isolates=8,
+            )
+    return Network(pops, the_origin, workers=workers, clock="real", seed=seed)
+
+
+async def serve_network(
+    network: Network,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    pop_ports: Mapping[str, int] | None = None,
+    limits: ServerLimits = ServerLimits(),  # noqa: B008
+    on_request: Callable[[AccessRecord], None] | None = None,
+    on_ready: Callable[[list[EdgeServer]], None] | None = None,
+    stop: asyncio.Event | None = None,
+    grace_s: float = 10.0,
+) -> None:
+    """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
+    network, or ``pop_ports`` (PoP code -> port), each PoP on its own."""
+    if pop_ports:
+        servers = [
+            EdgeServer(network, host=host, port=p, pop=code, limits=limits, on_request=on_request)
+            for code, p in pop_ports.items()
+        ]
+    else:
+        servers = [EdgeServer(network, host=host, port=port, limits=limits, on_request=on_request)]
+    for server in servers:
+        await server.start()
+    if not pop_ports:
+        # The first ``city=`` lookup builds the world-cities index (seconds): build it in a
+        # thread now rather than on the event loop at the first such request.
+        warm = asyncio.get_running_loop().run_in_executor(None, find_city, "London")
+        warm.add_done_callback(lambda f: f.exception())
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    if on_ready is not None:
+        on_ready(servers)
+    try:
+        await stop.wait()
+    finally:
+        await asyncio.gather(*(s.close(grace_s) for s in servers))
+        await network.aclose()
+
+
+def _pop_ports(network: Network, spec: str | None, port: int) -> dict[str, int] | None:
+    """``"all"``: every PoP on consecutive ports from ``port``; ``"NRT=8801,IAD=8802"``."""
+    if not spec:
+        return None
+    if spec == "all":
+        return {p.code: port + i for i, p in enumerate(network.pops)}
+    out: dict[str, int] = {}
+    for part in spec.split(","):
+        code, sep, value = part.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise ConfigError(f"--pop-ports: expected CODE=PORT, got {part!r}")
+        out[code.strip().upper()] = int(value)
+    return out
+
+
+def serve_command(
+    worker: str | os.PathLike[str] | Worker | None = None,
+    *,
+    origin: str | None = None,
+    pops: str | Sequence[str] = "demo",
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    pop_ports: str | Mapping[str, int] | None = None,
+    auth: Verifier | None = None,
+    forward_claims: Mapping[str, str] | None = None,
+    vars: Mapping[str, Any] | None = None,
+    cpu_ms: float = 50.0,
+    limits: ServerLimits = ServerLimits(),  # noqa: B008
+    access_log: bool = False,
+    echo: Callable[[str], None] | None = None,
+) -> None:
+    """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
+    import uvloop
+
+    say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
+    network = build_network(
+        worker,
+        origin=origin,
+        pops=pops,
+        auth=auth,
+        forward_claims=forward_claims,
+        vars=vars,
+        cpu_ms=cpu_ms,
+    )
+    ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
+    mode = "worker" if worker is not None else f"caching proxy to {origin}"
+
+    def ready(servers: list[EdgeServer]) -> None:
+        for s in servers:
+            where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
+            say(f"edgert serve: {mode}: {where} on {s.url}")
+
+    def log(record: AccessRecord) -> None:
+        say(record.line())
+        for level, message in record.logs:
+            say(f"  console.{level}: {message}")
+
+    uvloop.run(
+        serve_network(
+            network,
+            host=host,
+            port=port,
+            pop_ports=ports,
+            limits=limits,
+            on_request=log if access_log else None,
+            on_ready=ready,
+        )
+    )

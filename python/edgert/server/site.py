@@ -1,0 +1,128 @@
+"""What the connections of one listening socket share: the network and the PoP placement, the
+limits, the access-log hook, a coarse clock, and the deadlines of every open connection."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from edgert._core import Response
+from edgert.network import Network
+from edgert.server.access import AccessRecord
+from edgert.server.limits import ServerLimits
+from edgert.server.location import ClientLocator
+from edgert.server.wire import DateClock
+
+if TYPE_CHECKING:
+    from edgert.server.connection import BaseConnection as HttpConnection
+
+__all__ = ["Site"]
+
+
+class Site:
+    """Shared state of a listening socket's connections (see :class:`EdgeServer`)."""
+
+    def __init__(
+        self,
+        network: Network,
+        *,
+        pop: str | None,
+        client_header: str,
+        limits: ServerLimits,
+        on_request: Callable[[AccessRecord], None] | None,
+        default_host: str,
+    ) -> None:
+        self.network = network
+        self.locator = ClientLocator(network, pop)
+        self.limits = limits
+        self.client_header_str = client_header.strip().lower()
+        self.client_header = self.client_header_str.encode("latin-1")
+        self.on_request = on_request
+        self.default_host = default_host
+        self.date = DateClock()
+        self.now = time.monotonic()
+        self.connections: set[HttpConnection] = set()
+        self.draining = False
+        self._ticker: asyncio.TimerHandle | None = None
+        self._all_closed: asyncio.Event | None = None
+
+    def start_ticking(self) -> None:
+        self._tick()
+
+    def stop_ticking(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def _tick(self) -> None:
+        """Refreshes the clock and the Date value; enforces the header and idle deadlines."""
+        self.now = now = time.monotonic()
+        self.date.refresh()
+        limits = self.limits
+        for conn in list(self.connections):
+            if conn.closing:
+                continue
+            if conn.in_head:
+                if now - conn.started > limits.header_timeout_s:
+                    conn.refuse(408, "request header section not received in time")
+            elif (
+                not conn.in_message
+                and not conn.queue
+                and now - conn.last_active > limits.idle_timeout_s
+            ):
+                conn.closing = True
+                conn.transport.close()
+        self._ticker = asyncio.get_running_loop().call_later(limits.tick_s, self._tick)
+
+    def connection_closed(self, conn: HttpConnection) -> None:
+        self.connections.discard(conn)
+        if not self.connections and self._all_closed is not None:
+            self._all_closed.set()
+
+    async def drain(self, grace_s: float) -> None:
+        """Graceful close of every connection: idle ones now, busy ones once answered; after
+        ``grace_s`` the rest are aborted."""
+        self.draining = True
+        self._all_closed = asyncio.Event()
+        for conn in list(self.connections):
+            conn.shutdown()
+        if self.connections:
+            try:
+                await asyncio.wait_for(self._all_closed.wait(), grace_s)
+            except TimeoutError:
+                for conn in list(self.connections):
+                    conn.transport.abort()
+                # An aborted transport reports connection_lost on the loop's next turns.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._all_closed.wait(), 1.0)
+        self.stop_ticking()
+
+    def record(self, response: Response, method: str, path: str, pop: str, began: float) -> None:
+        """Builds the access record of one response and hands it to ``on_request``."""
+        assert self.on_request is not None
+        stats = response.stats
+        logs: tuple[tuple[str, str], ...] = ()
+        cpu = 0.0
+        if stats is not None:
+            cpu = stats.cpu_ms
+            logs = tuple((line.level, line.message) for line in stats.logs)
+        record = AccessRecord(
+            time=time.time(),
+            method=method,
+            path=path,
+            status=response.status,
+            pop=pop,
+            cache_status=response.headers.get("cf-cache-status"),
+            cpu_ms=cpu,
+            wall_ms=(time.perf_counter() - began) * 1000.0,
+            logs=logs,
+        )
+        try:
+            self.on_request(record)
+        except Exception as exc:  # a logging hook must not break the connection
+            asyncio.get_running_loop().call_exception_handler(
+                {"message": "EdgeServer on_request hook failed", "exception": exc}
+            )

@@ -1,0 +1,64 @@
+"""The ``edgert simulate`` command, a plain click command that any CLI group can register
+(``group.add_command(simulate)``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["simulate"]
+
+
+@click.command("simulate")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", default="simulation", show_default=True, help="Output folder.")
+@click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Shard each edge deployment by PoP over N processes (no KV; deterministic per N).",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-plots", is_flag=True, help="Skip the PNG plots (faster; HTML has tables only).")
+def simulate(
+    scenario: str, out: str, seed: int | None, processes: int, no_progress: bool, no_plots: bool
+) -> None:
+    """Simulate SCENARIO.toml in virtual time, running the real worker at every PoP, and write
+    results.json, CSV tables, PNG plots and report.html into --out."""
+    from edgert.errors import EdgertError
+    from edgert.sim.reports import write_reports
+    from edgert.sim.scenario import load_scenario
+    from edgert.sim.simulation import simulate as run
+
+    try:
+        sc = load_scenario(scenario)
+    except EdgertError as exc:
+        click.echo(f"edgert: {exc}", err=True)
+        sys.exit(1)
+    if seed is not None:
+        sc = sc.with_seed(seed)
+    try:
+        result = run(sc, progress=not no_progress and sys.stderr.isatty(), processes=processes)
+    except EdgertError as exc:
+        click.echo(f"edgert: {exc}", err=True)
+        sys.exit(1)
+    paths = write_reports(result, Path(out), plots=not no_plots)
+    for name, d in result.results["deployments"].items():
+        g = d["latency_ms"]["global"]
+        pg = d["page_load_ms"]["global"]
+        click.echo(
+            f"{name:14} p50 {g['p50']:8.1f} ms  p95 {g['p95']:8.1f} ms  p99 {g['p99']:8.1f} ms  "
+            f"page p50 {pg['p50']:8.1f} ms  offload {d['offload_ratio']:.2f}"
+        )
+    claims = result.results.get("claims")
+    if claims is not None:
+        verdict = "reproduced" if claims["reproduced"] else "NOT all reproduced"
+        click.echo(f"seed's claims for {claims['city']}: {verdict}")
+        for c in claims["claims"]:
+            mark = "yes" if c["reproduced"] else "no "
+            click.echo(f"  [{mark}] {c['claim']}: median {c['measured_p50_ms']} ms")
+    click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")

@@ -1,0 +1,279 @@
+"""The self-contained HTML report: tables of the results and the plots embedded as base64 PNG
+(one file, no external assets)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+
+__all__ = ["render_html"]
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:13px}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
+th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
+.ok{color:#11772d;font-weight:600}.no{color:#b00020;font-weight:600}
+img{max-width:100%;border:1px solid #eee;margin:0.5em 0}
+"""
+
+
+class Raw(str):
+    """Markup that table cells take as is."""
+
+
+def _e(x: Any) -> str:
+    if isinstance(x, Raw):
+        return str(x)
+    if x is None:
+        return "&ndash;"
+    if isinstance(x, float):
+        return f"{x:,.1f}" if abs(x) >= 10 else f"{x:.3g}"
+    return html.escape(str(x))
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _verdict(ok: bool | None) -> Raw:
+    if ok is None:
+        return Raw("&ndash;")
+    return Raw('<span class="ok">yes</span>' if ok else '<span class="no">no</span>')
+
+
+def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[str, bytes]) -> str:
+    s = results["scenario"]
+    deps = results["deployments"]
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>edgert simulate: {html.escape(s['name'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>edgert simulate: {html.escape(s['name'])}</h1>",
+        f"<p>seed {s['seed']}, {s['duration_s']:g} s of traffic, {s['sessions']:,} sessions, "
+        f"{s['requests_per_deployment']:,} requests per deployment, page = "
+        f"{html.escape(' → '.join(s['page']))} &times; {s['pages_per_session']}, origin in "
+        f"{html.escape(s['origin_region'])}, users from {s['cities']:,} cities. Charged worker CPU: "
+        f"{html.escape(str(results['cpu_charged']))}.</p>",
+    ]
+    claims = results.get("claims")
+    if claims:
+        parts.append(f"<h2>The seed's claims, for users in {html.escape(claims['city'])}</h2>")
+        parts.append(
+            f"<p>Reproduced: {_verdict(claims['reproduced'])}</p>"
+            + _table(
+                ["claim", "range (ms)", "measured median (ms)", "samples", "reproduced"],
+                [
+                    [
+                        c["claim"],
+                        f"{c['range_ms'][0]:g} to "
+                        + (f"{c['range_ms'][1]:g}" if c["range_ms"][1] is not None else "∞"),
+                        c["measured_p50_ms"],
+                        c["samples"],
+                        _verdict(c["reproduced"]),
+                    ]
+                    for c in claims["claims"]
+                ],
+            )
+        )
+    parts.append("<h2>Latency per deployment</h2>")
+    rows = []
+    for name, d in deps.items():
+        g, pg = d["latency_ms"]["global"], d["page_load_ms"]["global"]
+        rows.append(
+            [
+                name,
+                d["pops"],
+                d["requests"],
+                g["p50"],
+                g["p95"],
+                g["p99"],
+                pg["p50"],
+                pg["p95"],
+                pg["p99"],
+                d["offload_ratio"],
+                d["cold_starts"],
+                d["cache"]["hit_ratio"],
+            ]
+        )
+    parts.append(
+        _table(
+            [
+                "deployment",
+                "PoPs",
+                "requests",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "page p50",
+                "page p95",
+                "page p99",
+                "offload",
+                "cold starts",
+                "cache hits",
+            ],
+            rows,
+        )
+    )
+    parts.append("<h3>By region (client continent)</h3>")
+    rows = []
+    for name, d in deps.items():
+        for r, v in d["latency_ms"]["by_region"].items():
+            pg = d["page_load_ms"]["by_region"].get(r, {})
+            rows.append(
+                [
+                    name,
+                    r,
+                    v["n"],
+                    v["p50"],
+                    v["p95"],
+                    v["p99"],
+                    pg.get("p50"),
+                    pg.get("p95"),
+                    pg.get("p99"),
+                ]
+            )
+    parts.append(
+        _table(
+            [
+                "deployment",
+                "region",
+                "requests",
+                "p50",
+                "p95",
+                "p99",
+                "page p50",
+                "page p95",
+                "page p99",
+            ],
+            rows,
+        )
+    )
+    for fname in ("latency_cdf.png", "page_load.png"):
+        if fname in plots:
+            parts.append(
+                f"<img alt='{fname}' src='data:image/png;base64,{base64.b64encode(plots[fname]).decode()}'>"
+            )
+    parts.append("<h2>Advice per route</h2>")
+    adv = results["advice"]
+    parts.append(
+        _table(
+            ["route", "verdict (rule)", "measured", "agree", "p50 saving (ms)", "reason"],
+            [
+                [
+                    a["route"],
+                    a["verdict"],
+                    a.get("measured"),
+                    _verdict(a.get("agrees")),
+                    a.get("saving_p50_ms"),
+                    a["reason"],
+                ]
+                for a in adv
+            ],
+        )
+    )
+    parts.append("<h3>Routes</h3>")
+    rows = []
+    for name, d in deps.items():
+        for route, v in d["by_route"].items():
+            rows.append(
+                [
+                    name,
+                    route,
+                    v["n"],
+                    v["p50"],
+                    v["p95"],
+                    v["p99"],
+                    v["edge_only_share"],
+                    v["origin_requests_mean"],
+                    v["ok_share"],
+                ]
+            )
+    parts.append(
+        _table(
+            [
+                "deployment",
+                "route",
+                "requests",
+                "p50",
+                "p95",
+                "p99",
+                "edge only",
+                "origin trips",
+                "ok",
+            ],
+            rows,
+        )
+    )
+    parts.append("<h2>PoPs</h2>")
+    for fname, png in plots.items():
+        if fname.startswith("map_"):
+            parts.append(
+                f"<img alt='{fname}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+            )
+    for name, d in deps.items():
+        top = sorted(d["by_pop"].items(), key=lambda kv: (-kv[1]["requests"], kv[0]))[:15]
+        parts.append(f"<h3>{html.escape(name)}: busiest PoPs</h3>")
+        parts.append(
+            _table(
+                ["PoP", "region", "requests", "p50 ms", "cache hit ratio"],
+                [
+                    [c, v["region"], v["requests"], v["p50_ms"], v.get("cache_hit_ratio")]
+                    for c, v in top
+                ],
+            )
+        )
+    parts.append("<h2>KV and Durable Objects</h2>")
+    parts.append(
+        _table(
+            [
+                "deployment",
+                "KV writes",
+                "KV reads",
+                "stale",
+                "stale share",
+                "stale age p50 s",
+                "DO calls",
+                "DO p50 ms",
+            ],
+            [
+                [
+                    n,
+                    d["kv"]["writes"],
+                    d["kv"]["reads"],
+                    d["kv"]["stale"],
+                    d["kv"]["stale_share"],
+                    d["kv"]["stale_age_s"]["p50"],
+                    d["durable_objects"]["calls"],
+                    d["durable_objects"]["latency_ms"]["p50"],
+                ]
+                for n, d in deps.items()
+            ],
+        )
+    )
+    if "kv_staleness.png" in plots:
+        parts.append(
+            f"<img alt='staleness' src='data:image/png;base64,{base64.b64encode(plots['kv_staleness.png']).decode()}'>"
+        )
+    parts.append("<h2>Measured worker CPU (not part of the deterministic results)</h2>")
+    rows = []
+    for name, m in measured.get("deployments", {}).items():
+        c = m["worker_cpu_ms"]["per_request"]
+        rows.append([name, m["wall_s"], m["requests_per_s"], c["mean"], c["p50"], c["p99"]])
+    parts.append(
+        _table(
+            [
+                "deployment",
+                "run wall s",
+                "simulated req/s",
+                "CPU mean ms",
+                "CPU p50 ms",
+                "CPU p99 ms",
+            ],
+            rows,
+        )
+    )
+    parts.append("</body></html>")
+    return "\n".join(parts)

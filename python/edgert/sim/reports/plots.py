@@ -1,0 +1,142 @@
+"""PNG plots of a simulation's results (matplotlib, Agg backend, no display needed):
+latency CDF per region, a world map of PoPs, the KV staleness histogram and page loads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+__all__ = ["available", "render_plots"]
+
+
+def available() -> bool:
+    """Whether matplotlib is installed (``pip install 'edgert[sim]'``)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _cdf_plot(results: dict[str, Any]) -> bytes:
+    import matplotlib.pyplot as plt
+
+    deps = results["deployments"]
+    regions = sorted({r for d in deps.values() for r in d["latency_cdf"]["by_region"]})
+    panels = ["ALL", *regions]
+    cols = min(3, len(panels))
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), squeeze=False)
+    for ax, region in zip(axes.flat, panels, strict=False):
+        for name, d in deps.items():
+            cdf = d["latency_cdf"]
+            counts = cdf["global"] if region == "ALL" else cdf["by_region"].get(region)
+            if not counts or sum(counts) == 0:
+                continue
+            c = np.cumsum(counts) / sum(counts)
+            ax.step(cdf["edges_ms"][1:], c, where="post", label=name)
+        ax.set_xscale("log")
+        ax.set_title(f"request latency, {region}")
+        ax.set_xlabel("ms")
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.axis("off")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _map_plot(results: dict[str, Any], name: str) -> bytes:
+    import matplotlib.pyplot as plt
+
+    from edgert.geo import world_cities
+
+    wc = world_cities()
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    k = min(8000, len(wc))  # the most populous cities draw the continents
+    ax.scatter(wc.longitudes[:k], wc.latitudes[:k], s=1.2, c="#b4b4b4", linewidths=0)
+    pops = results["deployments"][name]["by_pop"]
+    lon = np.array([p["longitude"] for p in pops.values()])
+    lat = np.array([p["latitude"] for p in pops.values()])
+    req = np.array([p["requests"] for p in pops.values()], dtype=float)
+    med = np.array([p["p50_ms"] for p in pops.values()])
+    size = 10 + 400 * req / max(req.max(), 1.0)
+    sc = ax.scatter(
+        lon, lat, s=size, c=med, cmap="viridis_r", alpha=0.8, edgecolors="k", linewidths=0.3
+    )
+    fig.colorbar(sc, ax=ax, label="median request latency (ms)")
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 80)
+    ax.set_title(f"{name}: PoPs sized by requests, coloured by median latency")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return _png(fig)
+
+
+def _staleness_plot(results: dict[str, Any]) -> bytes:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    deps = results["deployments"]
+    names = list(deps)
+    edges = next(iter(deps.values()))["kv"]["stale_age_histogram"]["edges_s"]
+    labels = [
+        f"{edges[i]:g}-{edges[i + 1]:g}" if edges[i + 1] is not None else f">{edges[i]:g}"
+        for i in range(len(edges) - 1)
+    ]
+    x = np.arange(len(labels))
+    w = 0.8 / max(len(names), 1)
+    for j, name in enumerate(names):
+        ax.bar(x + j * w, deps[name]["kv"]["stale_age_histogram"]["counts"], w, label=name)
+    ax.set_xticks(x + 0.4 - w / 2, labels)
+    ax.set_xlabel("age of the missed write (s)")
+    ax.set_ylabel("stale KV reads")
+    ax.set_title("KV staleness")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def _pages_plot(results: dict[str, Any]) -> bytes:
+    import matplotlib.pyplot as plt
+
+    deps = results["deployments"]
+    regions = sorted({r for d in deps.values() for r in d["page_load_ms"]["by_region"]})
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    x = np.arange(len(regions) + 1)
+    w = 0.8 / max(len(deps), 1)
+    for j, (name, d) in enumerate(deps.items()):
+        vals = [d["page_load_ms"]["global"]["p50"] or 0] + [
+            (d["page_load_ms"]["by_region"].get(r, {}).get("p50") or 0) for r in regions
+        ]
+        ax.bar(x + j * w, vals, w, label=name)
+    ax.set_xticks(x + 0.4 - w / 2, ["ALL", *regions])
+    ax.set_ylabel("median page load (ms)")
+    ax.set_title("page load: sequential calls of one page")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def render_plots(results: dict[str, Any]) -> dict[str, bytes]:
+    """``{file name: PNG bytes}``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = {"latency_cdf.png": _cdf_plot(results), "page_load.png": _pages_plot(results)}
+    for name, d in results["deployments"].items():
+        if d["mode"] == "edge":
+            out[f"map_{name.replace('+', '_')}.png"] = _map_plot(results, name)
+    if any(d["kv"]["reads"] for d in results["deployments"].values()):
+        out["kv_staleness.png"] = _staleness_plot(results)
+    return out

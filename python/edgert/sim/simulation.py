@@ -1,0 +1,129 @@
+"""A whole simulation: draws the traffic once, runs it through every deployment, and gathers
+the deterministic results (metrics, advice, claims) and, apart, the measured CPU time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from edgert.errors import ScenarioError
+from edgert.sim.advice import advise
+from edgert.sim.claims import check_claims
+from edgert.sim.deployments import START
+from edgert.sim.metrics import deployment_metrics, measured_cpu
+from edgert.sim.parallel import check_shardable, run_sharded
+from edgert.sim.population import Population
+from edgert.sim.runner import DeploymentRun, run_deployment
+from edgert.sim.scenario import Scenario
+from edgert.sim.traffic import Traffic, make_traffic
+
+__all__ = ["SimulationResult", "simulate"]
+
+#: Bump when the results' layout changes.
+RESULTS_VERSION = 1
+
+
+@dataclass(slots=True)
+class SimulationResult:
+    scenario: Scenario
+    traffic: Traffic
+    runs: dict[str, DeploymentRun]
+    #: Deterministic: the same scenario and seed give the same bytes once serialised.
+    results: dict[str, Any]
+    #: Measured CPU time and run times (vary between runs).
+    measured: dict[str, Any] = field(default_factory=dict)
+
+
+def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | None, Any]:
+    if not enabled:
+        return None, None
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ImportError:
+        return None, None
+    bar = tqdm(total=total, unit="req", desc="simulating", dynamic_ncols=True, leave=False)
+    return bar.update, bar
+
+
+def simulate(scenario: Scenario, *, progress: bool = False, processes: int = 1) -> SimulationResult:
+    """Runs every deployment of ``scenario`` on the same traffic; with ``processes`` > 1 each
+    multi-PoP deployment is sharded by PoP over that many processes (see
+    :mod:`edgert.sim.parallel`: deterministic for a given number of processes)."""
+    if processes < 1:
+        raise ScenarioError(f"processes must be >= 1: {processes}")
+    if processes > 1:
+        check_shardable(scenario)
+    population = Population(scenario.population, scenario.access)
+    traffic = make_traffic(scenario, population, scenario.latency_params(), START)
+    users = traffic.users
+    wc = population.world
+    city_rows = population.index[users.city]
+    session_region = np.array(
+        [wc.continent_of(wc.countries[int(c)]) for c in city_rows], dtype=object
+    )
+    session_city = np.array([wc.names[int(c)] for c in city_rows], dtype=object)
+    runs: dict[str, DeploymentRun] = {}
+    metrics: dict[str, Any] = {}
+    measured: dict[str, Any] = {"deployments": {}}
+    update, bar = _progress_bar(traffic.requests * len(scenario.deployments), progress)
+    try:
+        for d in scenario.deployments:
+            if bar is not None:
+                bar.set_description(d.name)
+            began = time.perf_counter()
+            if processes > 1 and d.mode == "edge":
+                run = run_sharded(scenario, d, traffic, population, processes)
+                if update is not None:
+                    update(len(run.total_ms))
+            else:
+                run = run_deployment(scenario, d, traffic, population, progress=update)
+            wall = time.perf_counter() - began
+            runs[d.name] = run
+            metrics[d.name] = {
+                "mode": d.mode,
+                "cache": d.cache,
+                **deployment_metrics(run, session_region, traffic.page),
+            }
+            measured["deployments"][d.name] = {
+                "wall_s": round(wall, 3),
+                "requests_per_s": round(len(run.total_ms) / wall, 1) if wall > 0 else None,
+                "worker_cpu_ms": measured_cpu(run, traffic.page),
+            }
+    finally:
+        if bar is not None:
+            bar.close()
+    modes = {d.name: d.mode for d in scenario.deployments}
+    cpu = scenario.worker.cpu
+    results: dict[str, Any] = {
+        "version": RESULTS_VERSION,
+        "scenario": {
+            "name": scenario.name,
+            "seed": scenario.seed,
+            "duration_s": scenario.duration_s,
+            "pops": scenario.pops if isinstance(scenario.pops, str) else list(scenario.pops),
+            "origin_region": scenario.origin.region,
+            "sessions": traffic.sessions,
+            "requests_per_deployment": traffic.requests,
+            "page": list(traffic.page),
+            "pages_per_session": traffic.pages,
+            "cities": len(population),
+            "processes": processes,
+        },
+        "cpu_charged": {
+            "mode": cpu.mode,
+            "ms_per_request": cpu.ms if cpu.mode == "fixed" else None,
+            "factor": cpu.factor,
+            "deterministic": cpu.mode == "fixed",
+        },
+        "deployments": metrics,
+        "advice": advise(metrics, modes, traffic.page, scenario.protocol, scenario.tls),  # type: ignore[arg-type]
+    }
+    if scenario.claims_city is not None:
+        results["claims"] = check_claims(
+            runs, modes, session_city, scenario.claims_city, traffic.page
+        )
+    return SimulationResult(scenario, traffic, runs, results, measured)

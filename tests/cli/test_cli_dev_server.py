@@ -1,0 +1,73 @@
+"""``edgert dev`` end to end: the session on a real socket, its log, a reload in between."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import aiohttp
+import pytest
+from rich.console import Console
+
+from edgert.config import build_network, load_config
+from edgert.dev import DevSession, Reloader, format_access, format_console
+
+SCRIPT = """
+export default {
+  async fetch(request, env) {
+    console.warn("careful");
+    return new Response(`%s ${env.GREETING} ${request.cf?.colo}`);
+  },
+};
+"""
+
+
+async def test_serves_logs_and_reloads(tmp_path: Path) -> None:
+    pytest.importorskip("edgert.server")
+    (tmp_path / "index.js").write_text(SCRIPT % "one")
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "d"\nmain = "index.js"\nvars = { GREETING = "hi" }\n[edgert]\npops = ["FRA"]\n'
+    )
+    config = load_config(tmp_path)
+    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
+    out = io.StringIO()
+    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    await session.start()
+    try:
+        async with aiohttp.ClientSession() as client:
+            url = f"http://127.0.0.1:{session.port}/x?y=1"
+            async with client.get(url) as answer:
+                assert answer.status == 200 and await answer.text() == "one hi FRA"
+            (tmp_path / "index.js").write_text(SCRIPT % "two")
+            session.on_reload(reloader.reload(["index.js"]))
+            async with client.get(url) as answer:
+                assert await answer.text() == "two hi FRA"
+    finally:
+        await session.close()
+    log = out.getvalue()
+    assert "GET /x" in log and " 200 " in log and "FRA" in log
+    assert "console.warn: careful" in log
+    assert "reloaded version 2 (index.js)" in log
+
+
+class Record:
+    time = 0.0
+    method = "POST"
+    path = "/api"
+    status = 503
+    pop = "NRT"
+    cache_status = None
+    cpu_ms = 1.234
+    wall_ms = 5.0
+    logs = (("error", "boom [x]"), ("log", "hi"))
+
+
+def test_log_line_has_every_field() -> None:
+    line = format_access(Record(), markup=False)
+    assert line.endswith("POST /api 503 NRT - cpu 1.23 ms 5.0 ms")
+    assert format_console(Record(), markup=False) == [
+        "           console.error: boom [x]",
+        "           console.log: hi",
+    ]
+    # markup escapes brackets of the message
+    assert "boom \\[x]" in format_console(Record())[0]
