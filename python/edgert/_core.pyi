@@ -374,6 +374,7 @@ class DurableStore:
 
 def durable_id_from_name(namespace: str, name: str) -> str: ...
 def durable_id_is_valid(namespace: str, id: str) -> bool: ...
+
 # --- KV (rust/src/py/kv.rs) ---------------------------------------------------------------------
 
 class KvReplica:
