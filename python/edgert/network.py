@@ -51,7 +51,8 @@ import weakref
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, Operation, Request, Response, Step
+from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
+from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
 from edgert.geo import Client, request_cf
@@ -125,7 +126,8 @@ class Network:
     (virtual time: a handler for subrequests to hosts the origin does not serve, returning a
     response or ``(response, latency_s)``; default a 502), ``start`` (the virtual clock's start, seconds since the epoch),
     ``emulate`` (real time: sleep the modelled network legs, so that the wall clock shows what
-    the trace models; off by default).
+    the trace models; off by default). ``state_dir``: where data stores persist (Durable Objects
+    in ``<state_dir>/durable.sqlite3``); None keeps them in memory.
 
     Each PoP has its own HTTP cache (``cache=True``, ``cache_bytes`` each; see
     :mod:`edgert.cache`): its workers' ``caches`` and outbound ``fetch`` go through it, and so
@@ -238,6 +240,18 @@ class Network:
         self._cache_bytes = cache_bytes
         self._caches: dict[str, CacheStore] = {}
         self._background: set[asyncio.Future[None]] = set()
+        self._pop_rtts: dict[tuple[str, str], float] = {}
+        self._objects = DurableObjects(
+            pops=self.pops,
+            rtt_ms=self._pop_rtt_ms,
+            new_object_host=self._new_object_host,
+            state_dir=state_dir,
+            emulate=emulate,
+        )
+        for name, w in self.workers.items():
+            self._objects.add_worker(name, w.durable_bindings)
+        if self._virtual is not None:
+            self._objects.attach(self._virtual)
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -311,7 +325,44 @@ class Network:
         )
         self._cores[key] = core
         self._core_pop[id(core)] = pop
+        self._objects.register_caller(core, name, pop)
         return core, True
+
+    # -- Durable Objects -------------------------------------------------------------------------
+
+    def durable_objects(self, name: str) -> ObjectNamespace:
+        """The Durable Object namespace of a binding name or an exported class name: ids, the
+        home PoP of each object, storage inspection."""
+        return self._objects.namespace(name)
+
+    def _pop_rtt_ms(self, a: Pop, b: Pop) -> float:
+        """Base RTT between two PoPs over the backbone (an object call's network cost)."""
+        key = (a.code, b.code)
+        rtt = self._pop_rtts.get(key)
+        if rtt is None:
+            p = self.model.params
+            rtt = self._pop_rtts[key] = self.model.rtt_ms(
+                a,
+                b,
+                path="backbone",
+                access_a=p.datacenter_access_ms,
+                access_b=p.datacenter_access_ms,
+            )
+        return rtt
+
+    def _new_object_host(self, name: str, pop: Pop, store: DurableStore) -> CoreWorker:
+        worker = self.workers[name]
+        base = worker.seed if worker.seed is not None else self.seed
+        seed = None if base is None else _derive_seed(base, name, pop.code, "objects")
+        core = worker.new_object_host(
+            now=self.now(),
+            seed=seed,
+            store=store,
+            cache=self._cache_of(pop),
+            kv=self._kv.replica(pop.code),
+        )
+        self._core_pop[id(core)] = pop
+        return core
 
     def kv(self, namespace_id: str) -> KvNamespace:
         """A KV namespace of this network: seed it, read and write it at the central store,
@@ -712,6 +763,7 @@ class Network:
             host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
             self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
+            self._objects.attach(host)
         return host
 
     async def _real_upstream(self, worker: CoreWorker, op: Operation, flight: Any) -> Response:

@@ -83,6 +83,9 @@ class Trace:
     wall_ms: float = 0.0
     #: Each PoP-to-origin exchange made before the response, phase by phase.
     origin_legs: list[Phases] = field(default_factory=list)
+    #: Each Durable Object call (an :class:`edgert.durable.ObjectCall`): binding, object id,
+    #: home PoP, caller PoP and the PoP-to-PoP latency it paid.
+    object_calls: list[Any] = field(default_factory=list)
     #: Each KV read made before the response: PoP, hit or miss, staleness.
     kv_reads: list[KvRead] = field(default_factory=list)
 
@@ -107,9 +110,10 @@ class Trace:
         out: dict[str, Any] = {
             name: getattr(self, name)
             for name in self.__slots__
-            if name not in ("origin_legs", "kv_reads")
+            if name not in ("origin_legs", "object_calls", "kv_reads")
         }
         out["origin_legs"] = [leg.as_dict() for leg in self.origin_legs]
+        out["object_calls"] = [call.as_dict() for call in self.object_calls]
         out["kv_reads"] = [
             {s: getattr(r, s) for s in ("pop", "namespace", "key", "hit", "stale", "age_s")}
             for r in self.kv_reads

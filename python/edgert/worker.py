@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edgert._core import CacheStore, CoreWorker, KvReplica, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
@@ -45,6 +45,21 @@ def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None)
         return json.dumps(env)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"vars must be strings or JSON values: {exc}") from exc
+
+
+def _durable_bindings(
+    spec: Mapping[str, str | Mapping[str, str]] | None,
+) -> dict[str, str]:
+    """``durable_objects`` as binding name -> exported class name."""
+    out: dict[str, str] = {}
+    for name, target in (spec or {}).items():
+        cls = target if isinstance(target, str) else target.get("class_name")
+        if not isinstance(name, str) or not name or not isinstance(cls, str) or not cls:
+            raise ConfigError(
+                f"durable_objects: {name!r} must map to a class name or {{'class_name': ...}}"
+            )
+        out[name] = cls
+    return out
 
 
 class _LoopThread:
@@ -79,6 +94,10 @@ class Worker:
     ``forward_claims`` (claim -> header, e.g. ``{"sub": "X-User-Id"}``) copies claims into
     request headers (client-sent headers of those names are removed first).
 
+    ``durable_objects`` (binding name -> the name of a class the module exports, or
+    ``{"class_name": ...}``) puts Durable Object namespaces on ``env``; a standalone worker
+    keeps its objects in a private one-PoP store (:meth:`durable_objects` inspects it).
+
     KV: ``kv`` maps binding names to namespace ids (``{"MY_KV": "my-namespace"}``): each is
     ``env.NAME``, a Workers KV namespace. A standalone worker has a private in-memory store at
     distance zero (seed it with :meth:`kv`); in a :class:`edgert.Network` the network's store
@@ -102,6 +121,7 @@ class Worker:
         cache: CacheStore | None = None,
         auth: Verifier | None = None,
         forward_claims: Mapping[str, str] | None = None,
+        durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
         kv: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
@@ -119,7 +139,6 @@ class Worker:
             "cache": cache,
             "auth": auth._native if auth is not None else None,
             "auth_forward": list((forward_claims or {}).items()),
-            "bindings_json": json.dumps(_kv_bindings(kv)),
         }
         self.kv_bindings: dict[str, str] = dict(kv or {})
         self._kv: KvService | None = None
@@ -127,11 +146,23 @@ class Worker:
         if self.kv_bindings:
             self._kv = KvService(KvStore(), clock=time.time)
             replica = self._kv.replica("local")
+        self.durable_bindings = _durable_bindings(durable_objects)
+        self._bindings: list[dict[str, str]] = [
+            {"name": b, "type": "durable_object_namespace", "class_name": c}
+            for b, c in self.durable_bindings.items()
+        ]
+        self._bindings += _kv_bindings(kv)
+        self._core_options["bindings_json"] = json.dumps(self._bindings)
         self.core = CoreWorker(source, seed=seed, now=time.time(), kv=replica, **self._core_options)
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
         self._async_host: RealTimeHost | None = None
+        self._objects: Any = None
+        if self.durable_bindings:
+            from edgert.durable.standalone import standalone_objects
+
+            self._objects = standalone_objects(self)
 
     def new_core(
         self,
@@ -147,6 +178,37 @@ class Worker:
         worker's own)."""
         options = {**self._core_options, "cache": cache, "kv": kv}
         return CoreWorker(self.source, seed=seed, now=now, **options)
+
+    def new_object_host(
+        self,
+        *,
+        now: float,
+        store: DurableStore,
+        seed: int | None = None,
+        cache: CacheStore | None = None,
+        kv: KvReplica | None = None,
+    ) -> CoreWorker:
+        """A core that hosts this worker's Durable Objects at one PoP (one isolate holding
+        them all), with the worker's object storage ``store`` and that PoP's KV replica ``kv``."""
+        from edgert.durable.objects import object_host_core
+
+        # Object events come from the host, not from clients: no route auth in front of them.
+        options = {
+            **self._core_options,
+            "cache": cache,
+            "kv": kv,
+            "auth": None,
+            "auth_forward": None,
+        }
+        return object_host_core(
+            self.source, options, self._bindings, seed=seed, now=now, durable=store
+        )
+
+    def durable_objects(self, name: str) -> Any:
+        """The :class:`edgert.durable.ObjectNamespace` of a binding or class (standalone)."""
+        if self._objects is None:
+            raise ConfigError("this worker has no durable_objects bindings")
+        return self._objects.namespace(name)
 
     def kv(self, namespace_id: str) -> KvNamespace:
         """A namespace of this standalone worker's private KV store (to seed and inspect it)."""
@@ -191,6 +253,8 @@ class Worker:
             if self._loop_thread is None:
                 self._loop_thread = _LoopThread()
                 self._host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
+                if self._objects is not None:
+                    self._objects.attach(self._host, self._loop_thread.loop)
             assert self._host is not None
             return self._loop_thread, self._host
 
@@ -233,6 +297,8 @@ class Worker:
         req = request if isinstance(request, Request) else Request(request, **init)
         if self._async_host is None:
             self._async_host = self._attach(RealTimeHost(wall_timeout_s=self.wall_timeout_s))
+            if self._objects is not None:
+                self._objects.attach(self._async_host)
         return await self._async_host.fetch(self.core, req)
 
     async def aclose(self) -> None:

@@ -28,6 +28,7 @@ fn main() {
             now_ns: 1,
             caches: _core::cache::SharedCache::new(Default::default()),
             fetch_through_cache: false,
+            durable: None,
             kv: Default::default(),
         };
         if prepare_only {

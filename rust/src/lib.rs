@@ -8,6 +8,7 @@
 //! engine without an interpreter.
 
 pub mod cache;
+pub mod durable;
 pub mod http;
 pub mod isolate;
 pub mod jwt;

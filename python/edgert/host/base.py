@@ -15,6 +15,10 @@ from typing import Any
 from edgert._core import CoreWorker, Operation, Response, Step
 
 TaskKey = tuple[int, int]
+#: ``performer(host, worker, op)`` performs a binding operation it knows and returns True.
+BindingPerformer = Callable[["Host", CoreWorker, Operation], bool]
+#: ``observer(host, worker)`` is called after each batch of a worker's steps is applied.
+StepObserver = Callable[["Host", CoreWorker], None]
 
 
 def task_key(worker: CoreWorker, task: int) -> TaskKey:
@@ -45,6 +49,10 @@ class Host:
     def __init__(self) -> None:
         self.tasks: dict[TaskKey, TaskRecord] = {}
         self.background_errors: list[str] = []
+        #: Performers of binding operations (Durable Objects, ...), asked in order.
+        self.binding_performers: list[BindingPerformer] = []
+        #: Called after the steps of a worker are applied (e.g. to persist object storage).
+        self.step_observers: list[StepObserver] = []
         #: Performers of other kinds of operations, by ``op.kind`` (e.g. ``"kv"``):
         #: ``service(worker, op, context)`` performs it and later completes it on the worker.
         self.services: dict[str, Callable[[CoreWorker, Operation, Any], None]] = {}
@@ -54,6 +62,10 @@ class Host:
 
     def perform(self, worker: CoreWorker, op: Operation) -> None:
         raise NotImplementedError
+
+    def perform_binding(self, worker: CoreWorker, op: Operation) -> bool:
+        """Hands a binding operation to the first performer that takes it."""
+        return any(performer(self, worker, op) for performer in self.binding_performers)
 
     def context_of(self, worker: CoreWorker, op: Operation) -> Any:
         """The context of the request an operation belongs to (``None`` if it has none)."""
@@ -80,6 +92,8 @@ class Host:
                 self.tasks.pop(key, None)
                 if record.on_done is not None:
                     record.on_done(record)
+        for observer in self.step_observers:
+            observer(self, worker)
 
     def start(
         self,

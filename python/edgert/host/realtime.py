@@ -75,7 +75,7 @@ class RealTimeHost(Host):
             )
         elif (service := self.services.get(op.kind)) is not None:
             service(worker, op, self.context_of(worker, op))
-        else:
+        elif not self.perform_binding(worker, op):
             message = f"no binding {op.binding}.{op.method} on this host"
             loop.call_soon(
                 lambda: self.handle(

@@ -160,7 +160,7 @@ class VirtualTimeHost(Host):
             self.at(op.at, lambda: self.handle(worker, worker.complete_timer(op.id, self._now)))
         elif (service := self.services.get(op.kind)) is not None:
             service(worker, op, self.context_of(worker, op))
-        else:
+        elif not self.perform_binding(worker, op):
             name = f"{op.binding}.{op.method}"
             self.at(
                 self._now,

@@ -2,9 +2,11 @@
 
 mod cache_native;
 pub mod cpu;
+mod durable_native;
 mod errors;
 mod kv_native;
 mod limits;
+mod modules;
 mod native;
 mod prelude;
 mod runtime;

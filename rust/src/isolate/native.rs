@@ -267,5 +267,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     super::kv_native::install(ctx, &n, state)?;
     web::install(ctx, &n)?;
     super::subtle_native::install(ctx, &n, state)?;
+    super::durable_native::install(ctx, &n, state)?;
     Ok(n)
 }

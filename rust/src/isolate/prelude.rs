@@ -4,7 +4,7 @@
 //! the globals every request needs (Request, Response, Headers, fetch, timers...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto, crypto.subtle, console, KV namespaces) are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -32,6 +32,7 @@ const LAZY: &[(&str, &str)] = &[
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
+    ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),

@@ -59,6 +59,8 @@ pub struct IsolateSpec<'a> {
     pub caches: SharedCache,
     /// Outbound fetches go through `caches.default` (true when `caches` is the PoP's).
     pub fetch_through_cache: bool,
+    /// The storage of the Durable Objects this isolate hosts, if it hosts any.
+    pub durable: Option<crate::durable::DurableStore>,
     /// The KV replica `env` KV bindings read through (the PoP's, or the worker's own).
     pub kv: SharedKv,
 }
@@ -90,7 +92,7 @@ pub struct Isolate {
     dispatch: Option<JsFn>,
     make_response: Option<JsFn>,
     /// The prelude's `init` and `setExports`, until a worker is loaded.
-    entry: Option<(JsFn, JsFn)>,
+    entry: Option<(JsFn, JsFn, JsFn)>,
     broken: Option<(Outcome, String)>,
     /// Per task: whether its response was handed out, and its start time and cold-start cost.
     meta: HashMap<TaskId, TaskMeta>,
@@ -161,6 +163,8 @@ impl Isolate {
             spec.caches.clone(),
             spec.fetch_through_cache,
         )));
+        state.lock().durable = spec.durable.clone();
+        runtime.set_loader(super::modules::Builtins, super::modules::Builtins);
         state.lock().kv = spec.kv.clone();
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
@@ -248,7 +252,7 @@ impl Isolate {
     /// Evaluates the prelude and keeps its entry points (`init`, `setExports`, `makeResponse`).
     fn load_prelude(&mut self) -> Result<(), String> {
         let state = self.state.clone();
-        let (init, set_exports, make_response) = self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn), String> {
+        let (init, set_exports, make_response, workers) = self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn, JsFn), String> {
             let caught = |e: rquickjs::Error| -> String {
                 match e {
                     rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
@@ -262,16 +266,16 @@ impl Isolate {
                 let f: Function = api.get(name).map_err(caught)?;
                 Ok(JsFn::save(&ctx, f))
             };
-            Ok((get("init")?, get("setExports")?, get("makeResponse")?))
+            Ok((get("init")?, get("setExports")?, get("makeResponse")?, get("cloudflareWorkers")?))
         })?;
-        self.entry = Some((init, set_exports));
+        self.entry = Some((init, set_exports, workers));
         self.make_response = Some(make_response);
         Ok(())
     }
 
     /// Evaluates the worker and keeps the prelude's dispatch entry point.
     fn load(&mut self, script: &Script, env_json: &str, bindings_json: &str) -> Result<(), String> {
-        let Some((init, set_exports)) = self.entry.take() else {
+        let Some((init, set_exports, workers)) = self.entry.take() else {
             return Err("the isolate already holds a worker".into());
         };
         let dispatch = self.context.with(|ctx| -> Result<JsFn, String> {
@@ -286,8 +290,15 @@ impl Isolate {
                     // SAFETY: the bytecode was produced by `script::compile` in this process from
                     // the same QuickJS build, so it is well-formed for JS_ReadObject.
                     let module = unsafe { Module::load(ctx.clone(), &script.bytecode) }.map_err(caught)?;
-                    let (module, promise) = module.eval().map_err(caught)?;
+                    // `import ... from "cloudflare:workers"` reads this while the module evaluates.
+                    let builtins = workers.restore(&ctx).map_err(caught)?;
+                    ctx.globals()
+                        .set(super::modules::HIDDEN_GLOBAL, builtins)
+                        .map_err(caught)?;
+                    let evaluated = module.eval();
                     while ctx.execute_pending_job() {}
+                    ctx.globals().remove(super::modules::HIDDEN_GLOBAL).map_err(caught)?;
+                    let (module, promise) = evaluated.map_err(caught)?;
                     if let Some(Err(e)) = promise.result::<Value>() {
                         return Err(caught(e));
                     }
@@ -299,6 +310,7 @@ impl Isolate {
                 }
                 ScriptKind::ServiceWorker => {
                     drop(set_exports);
+                    drop(workers);
                     prelude::eval_global_bytecode(&ctx, &script.bytecode).map_err(caught)?;
                     while ctx.execute_pending_job() {}
                     Value::new_undefined(ctx.clone())

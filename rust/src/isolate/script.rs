@@ -84,6 +84,8 @@ fn with_compiler<R>(f: impl FnOnce(&Ctx<'_>) -> Result<R, CompileError>) -> Resu
     let rt = Runtime::new().map_err(|e| CompileError {
         message: format!("cannot create compiler: {e}"),
     })?;
+    // QuickJS resolves a module's imports when compiling it.
+    rt.set_loader(super::modules::Builtins, super::modules::Builtins);
     let ctx = Context::full(&rt).map_err(|e| CompileError {
         message: format!("cannot create compiler: {e}"),
     })?;
@@ -101,7 +103,7 @@ fn exception_message(ctx: &Ctx<'_>, err: rquickjs::Error) -> CompileError {
     }
 }
 
-fn compile_module(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
+pub(crate) fn compile_module(name: &str, source: &str) -> Result<Vec<u8>, CompileError> {
     with_compiler(|ctx| {
         let module = Module::declare(ctx.clone(), name, source).map_err(|e| exception_message(ctx, e))?;
         module
@@ -186,5 +188,14 @@ mod tests {
         assert_eq!(s.kind, ScriptKind::ServiceWorker);
         let err = compile("c.js", "export default { fetch( }").unwrap_err();
         assert!(err.message.contains("SyntaxError"), "{}", err.message);
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    #[test]
+    fn compiles_a_module_that_imports_cloudflare_workers() {
+        let m = super::compile("a.js", "import { DurableObject } from 'cloudflare:workers';\nexport class C extends DurableObject {}\nexport default { fetch() {} }");
+        assert!(m.is_ok(), "{:?}", m.err());
     }
 }

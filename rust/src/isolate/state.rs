@@ -123,6 +123,8 @@ pub struct HostState {
     pub fetch_through_cache: bool,
     /// Outbound fetches through the cache that are in flight, by operation id.
     pub cache_ops: HashMap<OpId, CacheOp>,
+    /// The storage of the Durable Objects this isolate hosts (`None`: it hosts none).
+    pub durable: Option<crate::durable::DurableStore>,
     /// The KV replica (the PoP's, or one private to the worker).
     pub kv: SharedKv,
     /// KV calls in flight, by operation id.
@@ -146,6 +148,7 @@ impl HostState {
             caches,
             fetch_through_cache,
             cache_ops: HashMap::new(),
+            durable: None,
             kv: SharedKv::default(),
             kv_ops: HashMap::new(),
             kv_namespaces: Vec::new(),

@@ -2,6 +2,7 @@
 
 mod cache;
 mod cache_store;
+mod durable;
 mod errors;
 mod http;
 mod jwt;
@@ -29,6 +30,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     jwt::register(m)?;
     cache::register(m)?;
     cache_store::register(m)?;
+    durable::register(m)?;
     kv::register(m)?;
     server::register(m)?;
     sim::register(m)?;

@@ -1,6 +1,7 @@
 //! The Python class of the core worker: load a script, then drive requests step by step.
 
 use super::cache_store::PyCacheStore;
+use super::durable::PyDurableStore;
 use super::errors::error;
 use super::http::{PyRequest, PyResponse};
 use super::jwt::PyJwtVerifier;
@@ -39,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, kv=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -58,6 +59,7 @@ impl PyCoreWorker {
         cache: Option<PyRef<'_, PyCacheStore>>,
         auth: Option<PyRef<'_, PyJwtVerifier>>,
         auth_forward: Option<Vec<(String, String)>>,
+        durable: Option<PyRef<'_, PyDurableStore>>,
         kv: Option<PyRef<'_, PyKvReplica>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
@@ -89,6 +91,7 @@ impl PyCoreWorker {
                     forward: auth_forward.unwrap_or_default(),
                 })
             }),
+            durable: durable.map(|d| d.inner.clone()),
         };
         let source = source.to_owned();
         let name = name.to_owned();

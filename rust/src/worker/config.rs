@@ -25,6 +25,8 @@ pub struct WorkerConfig {
     pub cache: Option<SharedCache>,
     /// Route auth: a JWT verifier that every request must pass before the worker runs.
     pub auth: Option<Arc<RouteAuth>>,
+    /// The storage of the Durable Objects this worker's isolates host (an object host's core).
+    pub durable: Option<crate::durable::DurableStore>,
     /// The PoP's KV replica, shared by the workers of the PoP (`None`: a private one).
     pub kv: Option<SharedKv>,
 }
@@ -40,6 +42,7 @@ impl Default for WorkerConfig {
             seed: None,
             cache: None,
             auth: None,
+            durable: None,
             kv: None,
         }
     }

@@ -178,6 +178,7 @@ impl Worker {
             now_ns,
             caches: self.caches.clone(),
             fetch_through_cache: self.config.cache.is_some(),
+            durable: self.config.durable.clone(),
             kv: self.kv.clone(),
         }
     }
@@ -329,9 +330,21 @@ impl Worker {
         let mut iso = isolate.lock();
         let mut steps = iso.begin(task, &request, cf_json, claims_json.as_deref(), now_ns, cold);
         self.release(isolate_id, &iso, &steps);
-        // The begun task's step comes first: hosts learn the task id from it.
-        if let Some(pos) = steps.iter().position(|s| s.task == task) {
-            steps[..=pos].rotate_right(1);
+        // The begun task's step comes first: hosts learn the task id from it. A task that
+        // produced nothing yet (it waits on a promise another task will settle, e.g. an event
+        // queued behind a Durable Object's blockConcurrencyWhile) still gets an empty step.
+        match steps.iter().position(|s| s.task == task) {
+            Some(pos) => steps[..=pos].rotate_right(1),
+            None => steps.insert(
+                0,
+                Step {
+                    task,
+                    response: None,
+                    ops: Vec::new(),
+                    done: false,
+                    stats: None,
+                },
+            ),
         }
         steps
     }

@@ -55,9 +55,20 @@ const bindKv = (env, bindings, asGlobals) => {
 
 let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
+// `import { DurableObject } from "cloudflare:workers"` (see isolate/modules.rs).
+api.cloudflareWorkers = () => lazyLoad('durable').workersModule;
 api.init = (handler, env, bindings) => {
+  // Durable Object namespaces; an object host (type "edgert:objects") dispatches object events.
+  const objectHost = bindings.some((b) => b.type === 'edgert:objects');
+  if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);
   Object.freeze(env);
+  if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
+  // `export default class extends WorkerEntrypoint { fetch(request) {} }`: one instance per request.
+  if (typeof handler === 'function' && handler.prototype && typeof handler.prototype.fetch === 'function') {
+    const Entrypoint = handler;
+    handler = { fetch: (request, env2, ctx) => new Entrypoint(ctx, env2).fetch(request) };
+  }
   const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
   if (handler === undefined && !listeners().length)
     throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
