@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 from collections.abc import Coroutine
 from pathlib import Path
@@ -68,10 +69,9 @@ def dev(
     session = DevSession(
         reloader, console, host=ip, port=port, pop=pop or config.edgert.pop, watch=not no_reload
     )
-    try:
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         _run(session.run())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        console.print("stopped")
+    console.print("stopped")
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:

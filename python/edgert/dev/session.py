@@ -80,6 +80,8 @@ class DevSession:
         """Stops watching, finishes requests in flight and closes the network's clients."""
         if self._watcher is not None:
             self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt, BaseExceptionGroup):
+                await self._watcher
             self._watcher = None
         if self._server is not None:
             await self._server.close(grace_s)
@@ -87,12 +89,13 @@ class DevSession:
         await self.network.aclose()
 
     async def run(self) -> None:
-        """Serves until cancelled (Ctrl-C) or sent SIGTERM, then shuts down gracefully."""
+        """Serves until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully."""
         await self.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every platform
-            loop.add_signal_handler(signal.SIGTERM, stop.set)
+        for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C stops as gracefully as SIGTERM
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every platform
+                loop.add_signal_handler(sig, stop.set)
         try:
             await stop.wait()
         finally:
