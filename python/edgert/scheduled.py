@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from edgert._core import Response, Stats
 
+
 def event_payload(cron: str, scheduled_time: float | None) -> str:
     """The JSON payload of a ``scheduled`` event: ``cron`` and ``scheduledTime`` (ms since the
     epoch; ``scheduled_time`` is seconds, like every host time, and defaults to now)."""

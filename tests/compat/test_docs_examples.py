@@ -126,7 +126,9 @@ def test_rewrite_links_rewrites_html_and_passes_other_types() -> None:
 
 
 def test_turnstile_html_rewriter_injects_script_and_widget() -> None:
-    net, _ = network("turnstile_html_rewriter.js", lambda r: html(PAGE), vars={"SITE_KEY": "0x4AAA"})
+    net, _ = network(
+        "turnstile_html_rewriter.js", lambda r: html(PAGE), vars={"SITE_KEY": "0x4AAA"}
+    )
     body = net.fetch_sync("https://site.example/login").text()
     assert (
         '<title>t</title><script src="https://challenges.cloudflare.com/turnstile/v0/api.js"'
@@ -252,13 +254,19 @@ def test_country_code_redirect_by_request_cf_country() -> None:
 def test_hot_link_protection_redirects_foreign_referers_of_images() -> None:
     def respond(r: edgert.Request) -> edgert.Response:
         kind = "image/png" if r.url.endswith(".png") else "text/html"
-        return edgert.Response(b"\x89PNG" if kind == "image/png" else "page", headers={"content-type": kind})
+        return edgert.Response(
+            b"\x89PNG" if kind == "image/png" else "page", headers={"content-type": kind}
+        )
 
     net, _ = network("hot_link_protection.js", respond)
-    foreign = net.fetch_sync("https://img.example/cat.png", headers={"referer": "https://thief.example/"})
+    foreign = net.fetch_sync(
+        "https://img.example/cat.png", headers={"referer": "https://thief.example/"}
+    )
     assert foreign.status == 302
     assert foreign.headers.get("location") == "https://tutorial.cloudflareworkers.com/"
-    own = net.fetch_sync("https://img.example/cat.png", headers={"referer": "https://img.example/x"})
+    own = net.fetch_sync(
+        "https://img.example/cat.png", headers={"referer": "https://img.example/x"}
+    )
     assert own.status == 200 and own.body == b"\x89PNG"
     page = net.fetch_sync("https://img.example/", headers={"referer": "https://thief.example/"})
     assert page.status == 200 and page.text() == "page"
@@ -326,26 +334,40 @@ def test_conditional_response_rules() -> None:
     net, origin = network("conditional_response.js", lambda r: edgert.Response("origin"))
     assert net.fetch_sync("https://nope.mywebsite.com/").text() == "Blocked Host"
     assert net.fetch_sync("https://ok.example/a.doc").status == 403
-    assert net.fetch_sync("https://ok.example/a", method="POST", body="x").text() == "Response for POST"
+    assert (
+        net.fetch_sync("https://ok.example/a", method="POST", body="x").text()
+        == "Response for POST"
+    )
     bot = net.fetch_sync("https://ok.example/", headers={"user-agent": "somebot/1.0"})
     assert bot.status == 403
     mobile = net.fetch_sync("https://ok.example/", headers={"cf-device-type": "mobile"})
     assert mobile.status == 302 and mobile.headers.get("location") == "https://mobile.example.com/"
     passed = net.fetch_sync("https://ok.example/page")
     assert passed.text() == "origin" and [r.url for r in origin.seen] == ["https://ok.example/page"]
-    asn = load("conditional_response.js").fetch(edgert.Request("https://ok.example/", cf={"asn": 64512}))
+    asn = load("conditional_response.js").fetch(
+        edgert.Request("https://ok.example/", cf={"asn": 64512})
+    )
     assert asn.text() == "Block the ASN 64512 response"
 
 
 def test_post_json_sends_and_relays() -> None:
-    net, origin = network("post_json.js", lambda r: json_response({"got": json.loads(r.body or b"{}")}))
+    net, origin = network(
+        "post_json.js", lambda r: json_response({"got": json.loads(r.body or b"{}")})
+    )
     r = net.fetch_sync("https://example.com/")
     assert r.json() == {
-        "got": {"results": ["default data to send"], "errors": None, "msg": "I sent this to the fetch"}
+        "got": {
+            "results": ["default data to send"],
+            "errors": None,
+            "msg": "I sent this to the fetch",
+        }
     }
     assert r.headers.get("content-type") == "application/json;charset=UTF-8"
     sent = origin.seen[0]
-    assert sent.method == "POST" and sent.url == "https://examples.cloudflareworkers.com/demos/requests/json"
+    assert (
+        sent.method == "POST"
+        and sent.url == "https://examples.cloudflareworkers.com/demos/requests/json"
+    )
 
 
 def test_cache_api_miss_then_hit() -> None:
@@ -355,7 +377,9 @@ def test_cache_api_miss_then_hit() -> None:
     assert any("not present in cache" in line.message for line in first.stats.logs)
     second = net.fetch_sync("https://example.com/item", client="Paris")
     assert second.text() == "fresh"
-    assert any(line.message == "Cache hit for: https://example.com/item." for line in second.stats.logs)
+    assert any(
+        line.message == "Cache hit for: https://example.com/item." for line in second.stats.logs
+    )
     assert len(origin.seen) == 1
 
 
@@ -381,10 +405,14 @@ def test_basic_auth() -> None:
     need = w.fetch("https://example.com/admin")
     assert need.status == 401
     assert need.headers.get("www-authenticate") == 'Basic realm="my scope", charset="UTF-8"'
-    ok = w.fetch("https://example.com/admin", headers={"authorization": "Basic YWRtaW46cGFzc3dvcmQ="})
+    ok = w.fetch(
+        "https://example.com/admin", headers={"authorization": "Basic YWRtaW46cGFzc3dvcmQ="}
+    )
     assert ok.status == 200 and ok.text() == "🎉 You have private access!"
     assert ok.headers.get("cache-control") == "no-store"
-    wrong = w.fetch("https://example.com/admin", headers={"authorization": "Basic YWRtaW46bm9wZQ=="})
+    wrong = w.fetch(
+        "https://example.com/admin", headers={"authorization": "Basic YWRtaW46bm9wZQ=="}
+    )
     assert wrong.status == 401
     assert w.fetch("https://example.com/admin", headers={"authorization": "Bearer x"}).status == 400
     assert w.fetch("https://example.com/logout").status == 401

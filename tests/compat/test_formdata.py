@@ -178,7 +178,13 @@ def test_parse_multipart_from_a_client_with_a_binary_file() -> None:
     assert r.status == 200, r.text()
     assert r.json() == [
         ["title", "café ✓"],
-        ["upload", "data.bin", "application/octet-stream", len(payload), hashlib.sha256(payload).hexdigest()],
+        [
+            "upload",
+            "data.bin",
+            "application/octet-stream",
+            len(payload),
+            hashlib.sha256(payload).hexdigest(),
+        ],
         ["note", "n.txt", "text/plain", 5, hashlib.sha256(b"plain").hexdigest()],
     ]
 
@@ -243,5 +249,6 @@ def test_formdata_body_of_an_outbound_fetch() -> None:
     assert body.count(f"--{m[1]}".encode()) == 4
     assert b'Content-Disposition: form-data; name="secret"\r\n\r\nsk\r\n' in body
     assert (
-        b'name="doc"; filename="x.json"\r\nContent-Type: application/json\r\n\r\n{"x":1}\r\n' in body
+        b'name="doc"; filename="x.json"\r\nContent-Type: application/json\r\n\r\n{"x":1}\r\n'
+        in body
     )

@@ -8,7 +8,7 @@ import json
 import edgert
 
 PAGE = (
-    '<!DOCTYPE html><html><head><title>Old &amp; title</title></head><body>'
+    "<!DOCTYPE html><html><head><title>Old &amp; title</title></head><body>"
     '<!-- note --><p class="x" data-a="1">Hello <b>world</b></p>'
     '<a href="/a">A</a><img src="i.png"><div id="gone">bye</div><span id="unwrap"><i>kept</i></span>'
     "</body></html>"
@@ -49,9 +49,19 @@ def test_element_api_and_mutations() -> None:
     )
     out = r.json()
     assert out["seen"] == [
-        "p", "x", True, False, None, [["class", "x"], ["data-a", "1"]],
-        "http://www.w3.org/1999/xhtml", False, "y", False,
-        False, False, True,
+        "p",
+        "x",
+        True,
+        False,
+        None,
+        [["class", "x"], ["data-a", "1"]],
+        "http://www.w3.org/1999/xhtml",
+        False,
+        "y",
+        False,
+        False,
+        False,
+        True,
     ]
     body = out["body"]
     assert "<title>New &lt;title&gt;</title>" in body
@@ -102,10 +112,11 @@ def test_class_handlers_async_handlers_and_chained_transforms() -> None:
     r = rewrite(
         """
   class Tagger {
-    constructor(value) { this.value = value; this.count = 0; }
+    constructor(value) { this.value = value; }
     async element(el) {
+      const tag = el.tagName;
       await scheduler.wait(5);
-      el.setAttribute('data-n', `${this.value}-${++this.count}`);
+      el.setAttribute('data-n', `${this.value}-${tag}`);
     }
   }
   const first = new HTMLRewriter().on('a, p', new Tagger('t')).transform(input);
@@ -114,8 +125,8 @@ def test_class_handlers_async_handlers_and_chained_transforms() -> None:
 """
     )
     body = r.text()
-    assert '<p class="x" data-a="1" data-n="t-1">Hello <b>world</b>!</p>' in body
-    assert '<a href="/a" data-n="t-2">A</a>' in body
+    assert '<p class="x" data-a="1" data-n="t-p">Hello <b>world</b>!</p>' in body
+    assert '<a href="/a" data-n="t-a">A</a>' in body
 
 
 def test_errors_bad_selector_and_throwing_handler() -> None:

@@ -126,11 +126,18 @@ export default {
 
 def test_cli_run_scheduled(tmp_path: Path) -> None:
     script = tmp_path / "cron.js"
-    script.write_text(
-        "export default { async scheduled(c) { console.log('ran ' + c.cron); } };\n"
-    )
+    script.write_text("export default { async scheduled(c) { console.log('ran ' + c.cron); } };\n")
     done = subprocess.run(
-        [sys.executable, "-m", "edgert", "run", str(script), "--scheduled", "--cron", "*/2 * * * *"],
+        [
+            sys.executable,
+            "-m",
+            "edgert",
+            "run",
+            str(script),
+            "--scheduled",
+            "--cron",
+            "*/2 * * * *",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

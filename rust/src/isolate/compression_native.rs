@@ -50,7 +50,12 @@ pub fn compress(format: Format, input: &[u8]) -> std::io::Result<Vec<u8>> {
 /// Decompresses one complete stream; data after its end, or a truncated stream, is an error
 /// (as the standard's "decompress and enqueue" and "decompress flush and enqueue" say).
 pub fn decompress(format: Format, input: &[u8]) -> std::io::Result<Vec<u8>> {
-    let trailing = || std::io::Error::new(std::io::ErrorKind::InvalidData, "data after the end of the compressed stream");
+    let trailing = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "data after the end of the compressed stream",
+        )
+    };
     fn all<W: Write>(mut w: W, input: &[u8]) -> std::io::Result<(W, usize)> {
         let mut off = 0;
         while off < input.len() {
@@ -101,7 +106,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
         "compress",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, format: String, input: Value<'js>| {
             let Some(f) = Format::parse(&format) else {
-                return Err(Exception::throw_type(&ctx, &format!("Unsupported compression format: {format}")));
+                return Err(Exception::throw_type(
+                    &ctx,
+                    &format!("Unsupported compression format: {format}"),
+                ));
             };
             let out = compress(f, &bytes_of(&ctx, input)?)
                 .map_err(|e| Exception::throw_type(&ctx, &format!("compression failed: {e}")))?;
@@ -112,7 +120,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
         "decompress",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, format: String, input: Value<'js>| {
             let Some(f) = Format::parse(&format) else {
-                return Err(Exception::throw_type(&ctx, &format!("Unsupported compression format: {format}")));
+                return Err(Exception::throw_type(
+                    &ctx,
+                    &format!("Unsupported compression format: {format}"),
+                ));
             };
             let out = decompress(f, &bytes_of(&ctx, input)?)
                 .map_err(|e| Exception::throw_type(&ctx, &format!("Decompression failed: {e}")))?;

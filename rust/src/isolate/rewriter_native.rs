@@ -92,7 +92,10 @@ fn apply_around(unit: &mut impl Around, op: &[String]) -> bool {
 }
 
 fn bad_op<'js>(ctx: &Ctx<'js>, op: &[String]) -> HandlerResult {
-    Err(threw(Exception::throw_internal(ctx, &format!("HTMLRewriter: unknown operation {op:?}"))))
+    Err(threw(Exception::throw_internal(
+        ctx,
+        &format!("HTMLRewriter: unknown operation {op:?}"),
+    )))
 }
 
 /// What one rewrite needs in every callback.
@@ -133,9 +136,12 @@ impl<'js> Callbacks<'js> {
             "tagName" => el
                 .set_tag_name(arg(1))
                 .map_err(|e| threw(Exception::throw_type(&self.ctx, &format!("Invalid tag name: {e}"))))?,
-            "setAttribute" => el
-                .set_attribute(arg(1), arg(2))
-                .map_err(|e| threw(Exception::throw_type(&self.ctx, &format!("Invalid attribute name: {e}"))))?,
+            "setAttribute" => el.set_attribute(arg(1), arg(2)).map_err(|e| {
+                threw(Exception::throw_type(
+                    &self.ctx,
+                    &format!("Invalid attribute name: {e}"),
+                ))
+            })?,
             "removeAttribute" => el.remove_attribute(arg(1)),
             "before" => el.before(arg(1), ct),
             "after" => el.after(arg(1), ct),
@@ -165,7 +171,13 @@ impl<'js> Callbacks<'js> {
     fn text(&self, index: f64, chunk: &mut TextChunk<'_>) -> HandlerResult {
         let ops: Vec<Vec<String>> = self
             .dispatch
-            .call(("text", index, chunk.as_str(), chunk.last_in_text_node(), chunk.removed()))
+            .call((
+                "text",
+                index,
+                chunk.as_str(),
+                chunk.last_in_text_node(),
+                chunk.removed(),
+            ))
             .map_err(threw)?;
         for op in &ops {
             if !apply_around(chunk, op) {
@@ -196,7 +208,13 @@ impl<'js> Callbacks<'js> {
     fn doctype(&self, index: f64, doctype: &mut Doctype<'_>) -> HandlerResult {
         let ops: Vec<Vec<String>> = self
             .dispatch
-            .call(("doctype", index, doctype.name(), doctype.public_id(), doctype.system_id()))
+            .call((
+                "doctype",
+                index,
+                doctype.name(),
+                doctype.public_id(),
+                doctype.system_id(),
+            ))
             .map_err(threw)?;
         for op in &ops {
             match op.first().map(String::as_str) {
@@ -232,9 +250,7 @@ impl RawCtx {
         // alive; `from_raw` takes its own reference to the context.
         let ctx = unsafe { Ctx::from_raw(self.0) };
         let dispatch = dispatch.restore(&ctx).map_err(threw)?;
-        let ops: Vec<Vec<String>> = dispatch
-            .call(("endTag", id, end.name()))
-            .map_err(threw)?;
+        let ops: Vec<Vec<String>> = dispatch.call(("endTag", id, end.name())).map_err(threw)?;
         for op in &ops {
             if op.first().is_some_and(|o| o == "name") {
                 end.set_name_str(op.get(1).cloned().unwrap_or_default());
