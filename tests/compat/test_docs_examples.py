@@ -435,3 +435,20 @@ def test_extract_cookie_value_needs_a_bundler() -> None:
     # and has no bundler, so loading fails with a clear error.
     with pytest.raises(ScriptError, match="cookie"):
         load("extract_cookie_value.js")
+
+
+def test_scheduled_handler_switch_on_cron() -> None:
+    # From the scheduled() handler reference: one handler, three crons, work in ctx.waitUntil.
+    w = load("scheduled_handler_switch.js", kv={"MY_KV": "my-kv"})
+    kv = w.kv("my-kv")
+    kv.seed({"keep": "1"})
+    kv.put("later", "2", expiration_ttl=3600)
+    daily = w.scheduled("0 0 * * *")
+    assert daily.ok
+    assert kv.keys() == ["keep", "later"]
+    # The monthly report calls generateMonthlyReport(), which the page leaves to the reader: the
+    # first waitUntil to fail is the event's status, as the page says.
+    monthly = w.scheduled("0 0 1 * *")
+    assert monthly.outcome == "exception" and "generateMonthlyReport" in (monthly.error or "")
+    # A cron the handler does not know: nothing to do.
+    assert w.scheduled("*/7 * * * *").ok
