@@ -145,3 +145,23 @@ def test_cli_run_scheduled(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "ran */2 * * * *" in done.stdout + done.stderr
     assert "ok" in done.stdout
+
+
+def test_network_scheduled_reaches_the_origin_and_kv_in_virtual_time() -> None:
+    # The scheduled-handler reference's hourly branch fetches an API; in a network the
+    # subrequest goes to the network's origin, in virtual time.
+    from .helpers import RecordingOrigin, load
+
+    origin = RecordingOrigin(lambda r: edgert.Response("synced"))
+    net = edgert.Network(
+        pops=["NRT", "FRA"],
+        origin=edgert.Origin(handler=origin, region="IAD"),
+        workers={"cron": load("scheduled_handler_switch.js", kv={"MY_KV": "ns"})},
+        seed=5,
+    )
+    start = net.now()
+    result = net.scheduled("cron", "0 * * * *", pop="FRA")
+    assert result.ok
+    assert [r.url for r in origin.seen] == ["https://example.com/api/sync"]
+    assert net.now() > start  # the FRA -> IAD round trip took virtual time
+    assert net.scheduled("cron", "0 0 1 * *").outcome == "exception"
