@@ -5,6 +5,7 @@ mod compression_native;
 pub mod cpu;
 mod durable_native;
 mod errors;
+mod form_native;
 mod kv_native;
 mod limits;
 mod modules;

@@ -270,5 +270,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     super::durable_native::install(ctx, &n, state)?;
     super::rewriter_native::install(ctx, &n)?;
     super::compression_native::install(ctx, &n)?;
+    super::form_native::install(ctx, &n)?;
     Ok(n)
 }

@@ -1,8 +1,8 @@
 // FormData (XHR Standard) and the two form encodings a body can carry (Fetch Standard, body
 // mixin `formData()`, and HTML's "multipart/form-data encoding algorithm"):
 // `application/x-www-form-urlencoded` (through the URL standard's parser, natively) and
-// `multipart/form-data` (RFC 7578). Bodies are complete byte arrays here, so parsing works on
-// the whole body at once.
+// `multipart/form-data` (RFC 7578; parts split natively). Bodies are complete byte arrays
+// here, so parsing works on the whole body at once.
 const { Blob, File } = lazyLoad('blob');
 
 // An entry's value: a string, or a File (a Blob given to append/set becomes a File named "blob").
@@ -99,69 +99,18 @@ const parseMime = (value) => {
   }
   return { essence, params };
 };
-// Bytes <-> a "binary string" (one code unit per byte), so that String.indexOf searches bytes.
-const toBinary = (bytes) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
-  return s;
-};
-const fromBinary = (s) => {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-};
-// A Content-Disposition parameter (quoted or a token), with browsers' %22/%0D/%0A escapes undone.
-const dispositionParam = (header, key) => {
-  const re = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i');
-  const m = re.exec(header);
-  if (!m) return null;
-  const raw = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
-  return raw.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
-};
 const fail = () => new TypeError('Failed to parse the body as FormData.');
+// RFC 7578 parts, split natively (isolate/form_native.rs): [name, filename, type, bytes, ...].
 const parseMultipart = (bytes, boundary) => {
-  if (!boundary || boundary.length > 70) throw fail();
-  const s = toBinary(bytes);
-  const delim = `--${boundary}`;
+  const parts = boundary ? native.multipartParse(bytes, boundary) : null;
+  if (parts === null) throw fail();
   const fd = new FormData();
-  let pos = s.indexOf(delim);
-  if (pos < 0) throw fail();
-  for (;;) {
-    pos += delim.length;
-    if (s.startsWith('--', pos)) return fd;
-    // Transport padding, then CRLF.
-    while (s[pos] === ' ' || s[pos] === '\t') pos++;
-    if (!s.startsWith('\r\n', pos)) throw fail();
-    pos += 2;
-    // Headers up to an empty line (a part may have none: "\r\n" right away).
-    let headerText = '', bodyStart = pos + 2;
-    if (!s.startsWith('\r\n', pos)) {
-      const headEnd = s.indexOf('\r\n\r\n', pos);
-      if (headEnd < 0) throw fail();
-      headerText = s.slice(pos, headEnd);
-      bodyStart = headEnd + 4;
-    }
-    // The body ends at CRLF before the next delimiter (an empty body's CRLF is the header block's).
-    const next = s.indexOf(`\r\n${delim}`, bodyStart - 2);
-    if (next < 0) throw fail();
-    let name = null, filename = null, type = null;
-    for (const line of headerText.split('\r\n')) {
-      const colon = line.indexOf(':');
-      if (colon < 0) continue;
-      const hname = line.slice(0, colon).trim().toLowerCase();
-      const hvalue = fromUtf8(fromBinary(line.slice(colon + 1).trim()));
-      if (hname === 'content-disposition') {
-        if (!/^form-data\s*(;|$)/i.test(hvalue)) throw fail();
-        name = dispositionParam(hvalue, 'name');
-        filename = dispositionParam(hvalue, 'filename');
-      } else if (hname === 'content-type') type = hvalue;
-    }
-    if (name === null) throw fail();
-    const body = next < bodyStart ? '' : s.slice(bodyStart, next);
-    if (filename !== null) fd.append(name, new File([fromBinary(body)], filename, { type: type === null ? 'text/plain' : type }));
-    else fd.append(name, fromUtf8(fromBinary(body)));
-    pos = next + 2;
+  for (let i = 0; i < parts.length; i += 4) {
+    const [name, filename, type, body] = [parts[i], parts[i + 1], parts[i + 2], parts[i + 3]];
+    if (filename !== null && filename !== undefined) fd.append(name, new File([body], filename, { type: type ?? 'text/plain' }));
+    else fd.append(name, fromUtf8(body));
   }
+  return fd;
 };
 // `formData()`: the body (bytes or a string) as FormData, by its Content-Type.
 const parse = (contentType, body) => {
