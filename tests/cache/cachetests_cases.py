@@ -79,9 +79,18 @@ def become_stale(**request: Any) -> Req:
 CASES: list[Case] = []
 
 
-def case(suite: str, file: str, id: str, *requests: Req, kind: str = "required", **flags: Any) -> None:
+def case(
+    suite: str, file: str, id: str, *requests: Req, kind: str = "required", **flags: Any
+) -> None:
     CASES.append(
-        {"id": id, "suite": suite, "src": SRC + file, "kind": kind, "requests": list(requests), **flags}
+        {
+            "id": id,
+            "suite": suite,
+            "src": SRC + file,
+            "kind": kind,
+            "requests": list(requests),
+            **flags,
+        }
     )
 
 
@@ -100,7 +109,9 @@ NOT_CACHED: Req = {"expected_type": "not_cached"}
 # -- cc-freshness.mjs --------------------------------------------------------------------------
 F = ("cc-freshness", "cc-freshness.mjs")
 case(*F, "freshness-none", {"setup": True, "pause_after": True}, NOT_CACHED, kind="check")
-case(*F, "freshness-max-age", setup_pause(("Cache-Control", "max-age=3600")), CACHED, kind="optimal")
+case(
+    *F, "freshness-max-age", setup_pause(("Cache-Control", "max-age=3600")), CACHED, kind="optimal"
+)
 case(*F, "freshness-max-age-stale", become_stale(), NOT_CACHED)
 case(*F, "freshness-max-age-0", setup_pause(("Cache-Control", "max-age=0")), NOT_CACHED)
 for _v, _id in (
@@ -202,8 +213,18 @@ for _id, _headers, _expect, _kind in (
     ("freshness-max-age-two-stale-fresh-sameline", ["max-age=1, max-age=1800"], CACHED, "check"),
     ("freshness-max-age-two-stale-fresh-sepline", ["max-age=1", "max-age=1800"], CACHED, "check"),
     ("freshness-max-age-quoted", ['max-age="3600"'], CACHED, "check"),
-    ("freshness-max-age-ignore-quoted", ['extension="max-age=3600", max-age=1'], NOT_CACHED, "required"),
-    ("freshness-max-age-ignore-quoted-rev", ['max-age=1, extension="max-age=3600"'], NOT_CACHED, "required"),
+    (
+        "freshness-max-age-ignore-quoted",
+        ['extension="max-age=3600", max-age=1'],
+        NOT_CACHED,
+        "required",
+    ),
+    (
+        "freshness-max-age-ignore-quoted-rev",
+        ['max-age=1, extension="max-age=3600"'],
+        NOT_CACHED,
+        "required",
+    ),
     ("freshness-max-age-space-before-equals", ["max-age =3600"], NOT_CACHED, "check"),
     ("freshness-max-age-space-after-equals", ["max-age= 3600"], NOT_CACHED, "check"),
     ("freshness-max-age-leading-zero", ["max-age=003600"], CACHED, "required"),
@@ -213,7 +234,9 @@ for _id, _headers, _expect, _kind in (
     ("freshness-max-age-a100", ["max-age=a3600"], CACHED, "check"),
     ("freshness-max-age-100a", ["max-age=3600a"], CACHED, "check"),
 ):
-    case(*P, _id, setup_pause(*[("Cache-Control", v, False) for v in _headers]), _expect, kind=_kind)
+    case(
+        *P, _id, setup_pause(*[("Cache-Control", v, False) for v in _headers]), _expect, kind=_kind
+    )
 
 # -- age-parse.mjs -----------------------------------------------------------------------------
 A = ("age-parse", "age-parse.mjs")
@@ -245,8 +268,16 @@ for _id, _ages, _expect, _kind in (
 
 # -- expires-freshness.mjs ---------------------------------------------------------------------
 E = ("expires", "expires-freshness.mjs")
-case(*E, "freshness-expires-future", setup_pause(("Expires", 30 * 24 * 3600), ("Date", 0)), CACHED, kind="optimal")
-case(*E, "freshness-expires-past", setup_pause(("Expires", -30 * 24 * 3600), ("Date", 0)), NOT_CACHED)
+case(
+    *E,
+    "freshness-expires-future",
+    setup_pause(("Expires", 30 * 24 * 3600), ("Date", 0)),
+    CACHED,
+    kind="optimal",
+)
+case(
+    *E, "freshness-expires-past", setup_pause(("Expires", -30 * 24 * 3600), ("Date", 0)), NOT_CACHED
+)
 case(
     *E,
     "freshness-expires-present",
@@ -289,9 +320,19 @@ for _id, _values, _expect, _pause in (
     ("freshness-expires-invalid-aest", ["Thu, 18 Aug 2050 02:01:18 AEST"], NOT_CACHED, True),
     ("freshness-expires-invalid-2-digit-year", ["Thu, 18 Aug 50 02:01:18 GMT"], NOT_CACHED, True),
     ("freshness-expires-invalid-no-comma", ["Thu 18 Aug 2050 02:01:18 GMT"], NOT_CACHED, True),
-    ("freshness-expires-invalid-multiple-spaces", ["Thu, 18  Aug  2050 02:01:18 GMT"], NOT_CACHED, False),
+    (
+        "freshness-expires-invalid-multiple-spaces",
+        ["Thu, 18  Aug  2050 02:01:18 GMT"],
+        NOT_CACHED,
+        False,
+    ),
     ("freshness-expires-invalid-date-dashes", ["Thu, 18-Aug-2050 02:01:18 GMT"], NOT_CACHED, False),
-    ("freshness-expires-invalid-time-periods", ["Thu, 18 Aug 2050 02.01.18 GMT"], NOT_CACHED, False),
+    (
+        "freshness-expires-invalid-time-periods",
+        ["Thu, 18 Aug 2050 02.01.18 GMT"],
+        NOT_CACHED,
+        False,
+    ),
     ("freshness-expires-invalid-1-digit-hour", ["Thu, 18 Aug 2050 2:01:18 GMT"], NOT_CACHED, False),
     (
         "freshness-expires-invalid-multiple-lines",
@@ -300,7 +341,10 @@ for _id, _values, _expect, _pause in (
         False,
     ),
 ):
-    _first: Req = {"response_headers": rh(*[("Expires", v, False) for v in _values], ("Date", 0)), "setup": True}
+    _first: Req = {
+        "response_headers": rh(*[("Expires", v, False) for v in _values], ("Date", 0)),
+        "setup": True,
+    }
     if _pause:
         _first["pause_after"] = True
     case(*X, _id, _first, _expect, kind="optimal" if _expect is CACHED else "required")
@@ -335,7 +379,9 @@ for _id, _cc in (
     case(
         *R,
         _id,
-        setup_pause(("Cache-Control", "max-age=10000"), ("Expires", 10000), ("Date", 0), ("A", "1")),
+        setup_pause(
+            ("Cache-Control", "max-age=10000"), ("Expires", 10000), ("Date", 0), ("A", "1")
+        ),
         setup_pause(("Cache-Control", _cc), ("Date", 0), ("A", "2")),
         {"expected_type": "cached", "expected_response_headers": [["a", "1"]]},
     )
@@ -362,7 +408,10 @@ case(
     *R,
     "cc-resp-no-cache-revalidate-fresh",
     _setup(
-        ("Cache-Control", "max-age=10000, no-cache"), ("Expires", 10000), ("Date", 0), ("ETag", '"abcd"')
+        ("Cache-Control", "max-age=10000, no-cache"),
+        ("Expires", 10000),
+        ("Date", 0),
+        ("ETag", '"abcd"'),
     ),
     {"expected_type": "etag_validated"},
     kind="optimal",
@@ -371,7 +420,11 @@ case(
     *R,
     "headers-omit-headers-listed-in-Cache-Control-no-cache-single",
     setup_pause(
-        ("Cache-Control", 'no-cache="a"'), ("a", "1"), ("b", "2"), ("Cache-Control", "max-age=3600"), ("Date", 0)
+        ("Cache-Control", 'no-cache="a"'),
+        ("a", "1"),
+        ("b", "2"),
+        ("Cache-Control", "max-age=3600"),
+        ("Date", 0),
     ),
     {
         "expected_type": "cached",
@@ -448,7 +501,12 @@ for _ok, _code, _phrase, *_rest in (
     case(
         *H,
         f"heuristic-{_code}-{_etype}",
-        {"response_status": [_code, _phrase], "response_headers": rh(*_headers), "response_body": _body, "setup": True},
+        {
+            "response_status": [_code, _phrase],
+            "response_headers": rh(*_headers),
+            "response_body": _body,
+            "setup": True,
+        },
         {"expected_type": _etype, "response_status": [_code, _phrase], "response_body": _body},
         kind="optimal" if _ok else "required",
     )
@@ -489,7 +547,12 @@ for _code, _phrase, *_rest in (
         *S,
         f"status-{_code}-fresh",
         fresh(response_status=[_code, _phrase], response_body=_body, redirect="manual"),
-        {"expected_type": "cached", "response_status": [_code, _phrase], "redirect": "manual", "response_body": _body},
+        {
+            "expected_type": "cached",
+            "response_status": [_code, _phrase],
+            "redirect": "manual",
+            "response_body": _body,
+        },
         kind="optimal",
         browser_skip=_is3xx,
     )
@@ -663,7 +726,9 @@ def _vary2() -> Req:
 
 
 def _vary3() -> Req:
-    return _vary_setup([("Foo", "1"), ("Bar", "abc"), ("Baz", "789")], ("Vary", "Foo, Bar, Baz", False))
+    return _vary_setup(
+        [("Foo", "1"), ("Bar", "abc"), ("Baz", "789")], ("Vary", "Foo, Bar, Baz", False)
+    )
 
 
 def _with(expected: str, *headers: tuple[str, str], **more: Any) -> Req:
@@ -710,15 +775,28 @@ case(
     _with("cached", ("Foo", "1"), ("Bar", "abc"), ("Baz", "789")),
     kind="optimal",
 )
-case(*V, "vary-3-no-match", _vary3(), _with("not_cached", ("Foo", "2"), ("Bar", "abc"), ("Baz", "789")))
-case(*V, "vary-3-order", _vary3(), _with("not_cached", ("Foo", "1"), ("Baz", "789"), ("Bar", "abcde")))
+case(
+    *V,
+    "vary-3-no-match",
+    _vary3(),
+    _with("not_cached", ("Foo", "2"), ("Bar", "abc"), ("Baz", "789")),
+)
+case(
+    *V,
+    "vary-3-order",
+    _vary3(),
+    _with("not_cached", ("Foo", "1"), ("Baz", "789"), ("Bar", "abcde")),
+)
 case(
     *V,
     "vary-3-omit",
     {
         "request_headers": [["Foo", "1"], ["Baz", "789"]],
         "response_headers": rh(
-            ("Cache-Control", "max-age=5000"), ("Date", 0), ("Last-Modified", -3000), ("Vary", "Foo, Bar, Baz", False)
+            ("Cache-Control", "max-age=5000"),
+            ("Date", 0),
+            ("Last-Modified", -3000),
+            ("Vary", "Foo, Bar, Baz", False),
         ),
         "setup": True,
     },
@@ -839,9 +917,24 @@ _inm('W/"abcdef"', 'W/"abcdef"', "conditional-etag-weak-respond", "optimal")
 _inm('w/"abcdef"', 'w/"abcdef"', "conditional-etag-weak-respond-lowercase", "check")
 _inm('W\\"abcdef"', 'W\\"abcdef"', "conditional-etag-weak-respond-backslash", "check")
 _inm('W"abcdef"', 'W"abcdef"', "conditional-etag-weak-respond-omit-slash", "check")
-_inm('"abcdef"', '"abcdef", "1234", "5678"', "conditional-etag-strong-respond-multiple-first", "optimal")
-_inm('"abcdef"', '"1234", "abcdef", "5678"', "conditional-etag-strong-respond-multiple-second", "optimal")
-_inm('"abcdef"', '"1234", "5678", "abcdef"', "conditional-etag-strong-respond-multiple-last", "optimal")
+_inm(
+    '"abcdef"',
+    '"abcdef", "1234", "5678"',
+    "conditional-etag-strong-respond-multiple-first",
+    "optimal",
+)
+_inm(
+    '"abcdef"',
+    '"1234", "abcdef", "5678"',
+    "conditional-etag-strong-respond-multiple-second",
+    "optimal",
+)
+_inm(
+    '"abcdef"',
+    '"1234", "5678", "abcdef"',
+    "conditional-etag-strong-respond-multiple-last",
+    "optimal",
+)
 case(
     *C,
     "conditional-etag-vary-headers",
@@ -863,11 +956,16 @@ case(
     "conditional-etag-vary-headers-mismatch",
     {
         "request_headers": [["Abc", "123"]],
-        "response_headers": rh(("Expires", 10000), ("ETag", '"abcdef"'), ("Date", 0), ("Vary", "Abc")),
+        "response_headers": rh(
+            ("Expires", 10000), ("ETag", '"abcdef"'), ("Date", 0), ("Vary", "Abc")
+        ),
         "setup": True,
         "pause_after": True,
     },
-    {"request_headers": [["Abc", "456"]], "expected_request_headers": [["If-None-Match", '"abcdef"']]},
+    {
+        "request_headers": [["Abc", "456"]],
+        "expected_request_headers": [["If-None-Match", '"abcdef"']],
+    },
     kind="check",
 )
 for _id, _etag, _sent, _kind in (
@@ -885,13 +983,19 @@ for _id, _etag, _sent, _kind in (
 case(
     *C,
     "conditional-etag-forward",
-    {"request_headers": [["If-None-Match", '"abcdef"']], "expected_request_headers": [["If-None-Match", '"abcdef"']]},
+    {
+        "request_headers": [["If-None-Match", '"abcdef"']],
+        "expected_request_headers": [["If-None-Match", '"abcdef"']],
+    },
     kind="check",
 )
 case(
     *C,
     "conditional-etag-forward-unquoted",
-    {"request_headers": [["If-None-Match", "abcdef"]], "expected_request_headers": [["If-None-Match", '"abcdef"']]},
+    {
+        "request_headers": [["If-None-Match", "abcdef"]],
+        "expected_request_headers": [["If-None-Match", '"abcdef"']],
+    },
     kind="check",
 )
 
@@ -937,7 +1041,11 @@ HEADER_LIST: list[dict[str, Any]] = [
     {"name": "Content-Type", "valA": "text/plain", "valB": "text/plain;charset=utf-8"},
     {"name": "Clear-Site-Data", "valA": "cache", "valB": "cookies"},
     {"name": "ETag", "valA": '"abcdef"', "valB": '"ghijkl"'},
-    {"name": "Expires", "valA": "Fri, 01 Jan 2038 01:01:01 GMT", "valB": "Mon, 11 Jan 2038 11:11:11 GMT"},
+    {
+        "name": "Expires",
+        "valA": "Fri, 01 Jan 2038 01:01:01 GMT",
+        "valB": "Mon, 11 Jan 2038 11:11:11 GMT",
+    },
     {"name": "Keep-Alive", "noStore": True},
     {"name": "Proxy-Authenticate", "noStore": True},
     {"name": "Proxy-Authentication-Info", "noStore": True},
@@ -957,7 +1065,14 @@ HD = ("headers", "headers.mjs")
 case(
     *HD,
     "headers-omit-headers-listed-in-Connection",
-    fresh(response_headers=[["Connection", "a, b", False], ["a", "1", False], ["b", "2", False], ["c", "3", False]]),
+    fresh(
+        response_headers=[
+            ["Connection", "a, b", False],
+            ["a", "1", False],
+            ["b", "2", False],
+            ["c", "3", False],
+        ]
+    ),
     {
         "expected_type": "cached",
         "expected_response_headers": [["c", "3"]],
@@ -992,7 +1107,12 @@ _VALUE_A = content("Test-Header-value-A")
 case(
     *U,
     "304-lm-use-stored-Test-Header",
-    setup_pause(("Cache-Control", "max-age=2"), ("Last-Modified", _LM1), ("Date", 0), ("Test-Header", _VALUE_A)),
+    setup_pause(
+        ("Cache-Control", "max-age=2"),
+        ("Last-Modified", _LM1),
+        ("Date", 0),
+        ("Test-Header", _VALUE_A),
+    ),
     {
         "response_headers": rh(("Last-Modified", _LM1), ("Date", 0)),
         "expected_type": "lm_validated",
@@ -1002,7 +1122,9 @@ case(
 )
 
 
-def _update_response(h: dict[str, Any], value: str, validator: tuple[str, str] | None) -> list[list[Any]]:
+def _update_response(
+    h: dict[str, Any], value: str, validator: tuple[str, str] | None
+) -> list[list[Any]]:
     headers: list[list[Any]] = [["Date", 0], [h["name"], value, not h.get("noUpdate", False)]]
     if h["name"] != "Cache-Control":
         headers.append(["Cache-Control", "max-age=2"])
@@ -1028,7 +1150,12 @@ for _h in HEADER_LIST:
     case(
         *U,
         f"304-etag-update-response-{_name}",
-        {"response_headers": _update_response(_h, _a, _etag), "setup": True, "pause_after": True, "check_body": _cb},
+        {
+            "response_headers": _update_response(_h, _a, _etag),
+            "setup": True,
+            "pause_after": True,
+            "check_body": _cb,
+        },
         {
             "response_headers": _update_response(_h, _b, _etag),
             "expected_type": "etag_validated",
@@ -1047,7 +1174,7 @@ for _h in HEADER_LIST:
     )
 
 # -- invalidation.mjs --------------------------------------------------------------------------
-I = ("invalidation", "invalidation.mjs")
+INV = ("invalidation", "invalidation.mjs")
 _TARGET_HEADERS = [["Cache-Control", "max-age=100000"], ["Last-Modified", 0], ["Date", 0]]
 
 
@@ -1057,7 +1184,10 @@ def _target(filename: str, **more: Any) -> Req:
 
 def _lcl(method: str) -> Req:
     return {
-        "response_headers": [["Location", "location_target"], ["Content-Location", "content_location_target"]],
+        "response_headers": [
+            ["Location", "location_target"],
+            ["Content-Location", "content_location_target"],
+        ],
         "magic_locations": True,
         "request_method": method,
         "request_body": "abc",
@@ -1067,9 +1197,15 @@ def _lcl(method: str) -> Req:
 
 _METHODS = ("POST", "PUT", "DELETE", "M-SEARCH")
 for _m in _METHODS:
-    case(*I, f"invalidate-{_m}", fresh(), {"request_method": _m, "request_body": "abc", "setup": True}, NOT_CACHED)
     case(
-        *I,
+        *INV,
+        f"invalidate-{_m}",
+        fresh(),
+        {"request_method": _m, "request_body": "abc", "setup": True},
+        NOT_CACHED,
+    )
+    case(
+        *INV,
         f"invalidate-{_m}-failed",
         fresh(),
         {
@@ -1083,7 +1219,7 @@ for _m in _METHODS:
     )
 for _m in _METHODS:
     case(
-        *I,
+        *INV,
         f"invalidate-{_m}-location",
         _target("location_target", setup=True),
         _lcl(_m),
@@ -1092,7 +1228,7 @@ for _m in _METHODS:
     )
 for _m in _METHODS:
     case(
-        *I,
+        *INV,
         f"invalidate-{_m}-cl",
         _target("content_location_target", setup=True),
         _lcl(_m),
@@ -1140,7 +1276,13 @@ case(
     _range("bytes=-5", "01234"),
     kind="optimal",
 )
-case(*PA, "partial-store-complete-reuse-partial", _complete("01234567890"), _range("bytes=0-1", "01"), kind="optimal")
+case(
+    *PA,
+    "partial-store-complete-reuse-partial",
+    _complete("01234567890"),
+    _range("bytes=0-1", "01"),
+    kind="optimal",
+)
 case(
     *PA,
     "partial-store-complete-reuse-partial-no-last",
@@ -1155,9 +1297,27 @@ case(
     _range("bytes=-1", "A"),
     kind="optimal",
 )
-case(*PA, "partial-store-partial-reuse-partial-byterange", _partial_setup(), _range("bytes=6-8", "234"), kind="optimal")
-case(*PA, "partial-store-partial-reuse-partial-absent", _partial_setup(), _range("bytes=6-", "234"), kind="optimal")
-case(*PA, "partial-store-partial-reuse-partial-suffix", _partial_setup(), _range("bytes=-1", "4"), kind="optimal")
+case(
+    *PA,
+    "partial-store-partial-reuse-partial-byterange",
+    _partial_setup(),
+    _range("bytes=6-8", "234"),
+    kind="optimal",
+)
+case(
+    *PA,
+    "partial-store-partial-reuse-partial-absent",
+    _partial_setup(),
+    _range("bytes=6-", "234"),
+    kind="optimal",
+)
+case(
+    *PA,
+    "partial-store-partial-reuse-partial-suffix",
+    _partial_setup(),
+    _range("bytes=-1", "4"),
+    kind="optimal",
+)
 case(
     *PA,
     "partial-store-partial-complete",
@@ -1176,17 +1336,29 @@ case(
     *PA,
     "partial-use-stored-headers",
     _complete("01234567890", ("A", "1")),
-    _range("bytes=0-1", "01", setup_tests=_PARTIAL_SETUP_TESTS, expected_response_headers=[["A", "1"]]),
+    _range(
+        "bytes=0-1", "01", setup_tests=_PARTIAL_SETUP_TESTS, expected_response_headers=[["A", "1"]]
+    ),
 )
 
 # -- stale.mjs ---------------------------------------------------------------------------------
 ST = ("stale", "stale.mjs")
-case(*ST, "stale-close", become_stale(), {"disconnect": True, "expected_type": "cached"}, kind="check")
+case(
+    *ST,
+    "stale-close",
+    become_stale(),
+    {"disconnect": True, "expected_type": "cached"},
+    kind="check",
+)
 case(
     *ST,
     "stale-503",
     become_stale(),
-    {"response_status": [503, "Service Unavailable"], "expected_status": 200, "expected_type": "cached"},
+    {
+        "response_status": [503, "Service Unavailable"],
+        "expected_status": 200,
+        "expected_type": "cached",
+    },
     kind="check",
 )
 case(
@@ -1200,7 +1372,9 @@ case(
     *ST,
     "stale-while-revalidate-window",
     setup_pause(("Cache-Control", "max-age=1, stale-while-revalidate=4"), ("ETag", '"abc"')),
-    setup_pause(("Cache-Control", "no-cache", False), ("ETag", '"def"', False), expected_type="cached"),
+    setup_pause(
+        ("Cache-Control", "no-cache", False), ("ETag", '"def"', False), expected_type="cached"
+    ),
     {"expected_response_headers": [["client-request-count", "3"]]},
 )
 case(
@@ -1261,10 +1435,15 @@ case(
 )
 
 # -- other.mjs ---------------------------------------------------------------------------------
-O = ("other", "other.mjs")
-case(*O, "other-age-gen", fresh(), {"expected_type": "cached", "expected_response_headers": [["Age", ">", 2]]})
+OTH = ("other", "other.mjs")
 case(
-    *O,
+    *OTH,
+    "other-age-gen",
+    fresh(),
+    {"expected_type": "cached", "expected_response_headers": [["Age", ">", 2]]},
+)
+case(
+    *OTH,
     "other-age-delay",
     {
         "response_headers": rh(("Cache-Control", "max-age=3600"), ("Date", 0)),
@@ -1274,61 +1453,76 @@ case(
     kind="check",
 )
 case(
-    *O,
+    *OTH,
     "other-age-update-expires",
     setup_pause(("Expires", 30 * 24 * 3600), ("Date", 0), ("Age", "30")),
     {"expected_type": "cached", "expected_response_headers": [["Age", ">", 32]]},
 )
 case(
-    *O,
+    *OTH,
     "other-age-update-max-age",
     fresh(response_headers=[["Age", "30"]]),
     {"expected_type": "cached", "expected_response_headers": [["Age", ">", 32]]},
 )
-case(*O, "other-date-update", fresh(), {"expected_type": "cached", "expected_response_headers": [["Date", 0]]})
 case(
-    *O,
+    *OTH,
+    "other-date-update",
+    fresh(),
+    {"expected_type": "cached", "expected_response_headers": [["Date", 0]]},
+)
+case(
+    *OTH,
     "other-date-update-expires",
     setup_pause(("Expires", 30 * 24 * 3600), ("Date", 0)),
     {"expected_type": "cached", "expected_response_headers": [["Date", 0]]},
 )
 case(
-    *O,
+    *OTH,
     "other-date-update-expires-update",
     setup_pause(("Expires", 30 * 24 * 3600), ("Date", 0)),
     {"expected_type": "cached", "expected_response_headers": [["Expires", 30 * 24 * 3600]]},
     kind="check",
 )
 case(
-    *O,
+    *OTH,
     "query-args-different",
     fresh(query_arg="test=" + content("query-args-different-1")),
     {"query_arg": "test=" + content("query-args-different-2"), "expected_type": "not_cached"},
 )
 case(
-    *O,
+    *OTH,
     "query-args-same",
     fresh(query_arg="test=" + content("query-args-same")),
     {"query_arg": "test=" + content("query-args-same"), "expected_type": "cached"},
     kind="optimal",
 )
 case(
-    *O,
+    *OTH,
     "other-heuristic-content-disposition-attachment",
-    _setup(("Last-Modified", -100000), ("Date", 0), ("Content-Disposition", "attachment; filename=example.txt")),
+    _setup(
+        ("Last-Modified", -100000),
+        ("Date", 0),
+        ("Content-Disposition", "attachment; filename=example.txt"),
+    ),
     CACHED,
     kind="check",
 )
 case(
-    *O,
+    *OTH,
     "other-fresh-content-disposition-attachment",
     fresh(response_headers=[["Content-Disposition", "attachment; filename=example.txt"]]),
     CACHED,
     kind="check",
 )
-case(*O, "other-set-cookie", fresh(response_headers=[["Set-Cookie", "a=b"]]), CACHED, kind="optimal")
 case(
-    *O,
+    *OTH,
+    "other-set-cookie",
+    fresh(response_headers=[["Set-Cookie", "a=b"]]),
+    CACHED,
+    kind="optimal",
+)
+case(
+    *OTH,
     "other-cookie",
     fresh(),
     {"request_headers": [["Cookie", "a=b"]], "expected_type": "cached"},
@@ -1340,7 +1534,10 @@ AU = ("auth", "authorization.mjs")
 case(
     *AU,
     "other-authorization",
-    fresh(request_headers=[["Authorization", "FOO"]], expected_request_headers=[["Authorization", "FOO"]]),
+    fresh(
+        request_headers=[["Authorization", "FOO"]],
+        expected_request_headers=[["Authorization", "FOO"]],
+    ),
     NOT_CACHED,
     browser_skip=True,
 )
@@ -1377,7 +1574,12 @@ def _cdn(cid: str, expect: Req, *headers: Any, kind: str = "required", pause: bo
 
 _cdn("cdn-max-age", CACHED, ("CDN-Cache-Control", "max-age=3600", False), kind="optimal")
 _cdn("cdn-max-age-max", CACHED, ("CDN-Cache-Control", "max-age=2147483648", False), kind="optimal")
-_cdn("cdn-max-age-max-plus", CACHED, ("CDN-Cache-Control", "max-age=99999999999", False), kind="optimal")
+_cdn(
+    "cdn-max-age-max-plus",
+    CACHED,
+    ("CDN-Cache-Control", "max-age=99999999999", False),
+    kind="optimal",
+)
 _cdn(
     "cdn-max-age-age",
     NOT_CACHED,
@@ -1400,8 +1602,18 @@ _cdn(
     kind="check",
 )
 _cdn("cdn-max-age-0", NOT_CACHED, ("CDN-Cache-Control", "max-age=0", False))
-_cdn("cdn-max-age-extension", CACHED, ("CDN-Cache-Control", "foobar, max-age=3600", False), kind="optimal")
-_cdn("cdn-max-age-case-insensitive", CACHED, ("CDN-Cache-Control", "MaX-aGe=3600", False), kind="check")
+_cdn(
+    "cdn-max-age-extension",
+    CACHED,
+    ("CDN-Cache-Control", "foobar, max-age=3600", False),
+    kind="optimal",
+)
+_cdn(
+    "cdn-max-age-case-insensitive",
+    CACHED,
+    ("CDN-Cache-Control", "MaX-aGe=3600", False),
+    kind="check",
+)
 _cdn(
     "cdn-max-age-expires",
     CACHED,
@@ -1464,7 +1676,12 @@ _cdn(
     ("Expires", 10000),
     ("Date", 0),
 )
-_cdn("cdn-fresh-cc-nostore", CACHED, ("Cache-Control", "no-store"), ("CDN-Cache-Control", "max-age=10000", False))
+_cdn(
+    "cdn-fresh-cc-nostore",
+    CACHED,
+    ("Cache-Control", "no-store"),
+    ("CDN-Cache-Control", "max-age=10000", False),
+)
 _cdn(
     "cdn-cc-invalid-sh-type-unknown",
     NOT_CACHED,
@@ -1482,7 +1699,10 @@ case(
     "cdn-remove-header",
     {
         "response_headers": rh(
-            ("Cache-Control", "max-age=10000"), ("CDN-Cache-Control", "foo", False), ("Expires", 10000), ("Date", 0)
+            ("Cache-Control", "max-age=10000"),
+            ("CDN-Cache-Control", "foo", False),
+            ("Expires", 10000),
+            ("Date", 0),
         ),
         "expected_response_headers": [["CDN-Cache-Control", "foo"]],
     },
@@ -1497,7 +1717,12 @@ for _id, _extra, _expect in (
     case(
         *CD,
         _id,
-        setup_pause(("Cache-Control", "max-age=1"), *_extra, ("CDN-Cache-Control", "max-age=10000"), ("Date", 0)),
+        setup_pause(
+            ("Cache-Control", "max-age=1"),
+            *_extra,
+            ("CDN-Cache-Control", "max-age=10000"),
+            ("Date", 0),
+        ),
         {"expected_response_headers": _expect},
         kind="check",
         cdn_only=True,
@@ -1505,19 +1730,33 @@ for _id, _extra, _expect in (
 
 # -- update-head.mjs ---------------------------------------------------------------------------
 UH = ("update-head", "update-head.mjs")
-case(*UH, "head-writethrough", become_stale(), {"request_method": "HEAD", "expected_method": "HEAD"}, kind="check")
+case(
+    *UH,
+    "head-writethrough",
+    become_stale(),
+    {"request_method": "HEAD", "expected_method": "HEAD"},
+    kind="check",
+)
 case(
     *UH,
     "head-200-retain",
     become_stale(),
-    {"request_method": "HEAD", "expected_method": "HEAD", "expected_response_headers": [["Template-A", "1"]]},
+    {
+        "request_method": "HEAD",
+        "expected_method": "HEAD",
+        "expected_response_headers": [["Template-A", "1"]],
+    },
     kind="check",
 )
 case(
     *UH,
     "head-200-freshness-update",
     become_stale(),
-    {"request_method": "HEAD", "expected_method": "HEAD", "response_headers": [["Cache-Control", "max-age=1000"]]},
+    {
+        "request_method": "HEAD",
+        "expected_method": "HEAD",
+        "response_headers": [["Cache-Control", "max-age=1000"]],
+    },
     CACHED,
     kind="check",
 )
@@ -1534,7 +1773,11 @@ for _id, _status in (("head-200-update", None), ("head-410-update", [410, "Gone"
         _id,
         become_stale(),
         _head,
-        {"expected_type": "cached", "setup_tests": ["expected_type"], "expected_response_headers": [["Template-A", "2"]]},
+        {
+            "expected_type": "cached",
+            "setup_tests": ["expected_type"],
+            "expected_response_headers": [["Template-A", "2"]],
+        },
         kind="check",
     )
 

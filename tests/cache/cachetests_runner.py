@@ -22,6 +22,7 @@ Run ``python tests/cache/cachetests_runner.py`` for the results by suite.
 
 from __future__ import annotations
 
+import copy
 import math
 import sys
 from collections import Counter
@@ -32,9 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cachetests_cases import CASES, Case  # noqa: E402
+from cachetests_cases import CASES, Case
 
-from edgert import Network, Origin, Response  # noqa: E402
+from edgert import Client, Network, Origin, Response
 
 NO_BODY_STATUS = {204, 304}
 DATE_HEADERS = {"date", "expires", "last-modified", "if-modified-since", "if-unmodified-since"}
@@ -43,6 +44,15 @@ LOCATION_HEADERS = {"location", "content-location"}
 SKIP_RESPONSE_HEADERS = {"date"}
 HOST = "https://cache-tests.test"
 PAUSE_S = 3.0
+#: A client beside the PoP, given in full so that no city lookup is needed.
+CLIENT = Client(
+    city="Ashburn",
+    country="US",
+    continent="NA",
+    timezone="America/New_York",
+    latitude=39.04,
+    longitude=-77.49,
+)
 
 
 class Failure(Exception):
@@ -100,13 +110,14 @@ class Result:
 class Suite:
     """One network, one PoP, one scripted origin; each case gets its own URL space."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, cache: bool = True) -> None:
         self.states: dict[str, ServerState] = {}
         self.network = Network(
             ["IAD"],
             origin=Origin(handler=self.origin, region="IAD"),
             clock="virtual",
             seed=7,
+            cache=cache,
         )
 
     # -- the origin (handle-test.mjs) ------------------------------------------------------------
@@ -146,8 +157,10 @@ class Suite:
         ctx = {"server-now": str(now_ms), "server-base-url": target}
         saved: dict[str, list[str]] = {}
         order: list[str] = []
-        for header in conf.get("response_headers", []):
-            fixed = fixup(header, ctx, conf)
+        for i, header in enumerate(conf.get("response_headers", [])):
+            # The suite's server rewrites its copy of the configuration in place, so a later
+            # step compares validators with the dates it actually sent.
+            fixed = conf["response_headers"][i] = fixup(header, ctx, conf)
             name, value = fixed[0], str(fixed[1])
             out.append((name, value))
             if len(fixed) < 3 or fixed[2] is True:
@@ -169,13 +182,15 @@ class Suite:
         out.append(("Request-Numbers", " ".join(str(s["request_num"]) for s in state.seen)))
         if conf.get("disconnect"):
             raise ConnectionError("the origin closed the connection")
-        body = b"" if status in NO_BODY_STATUS else (conf.get("response_body") or state.uuid).encode()
+        body = (
+            b"" if status in NO_BODY_STATUS else (conf.get("response_body") or state.uuid).encode()
+        )
         pause = float(conf.get("response_pause", 0))
         return Response(body, status=status, headers=out, status_text=phrase), pause
 
     # -- the client (test.mjs) -------------------------------------------------------------------
     def run(self, case: Case, uuid: str) -> Result:
-        requests: list[dict[str, Any]] = case["requests"]
+        requests: list[dict[str, Any]] = copy.deepcopy(case["requests"])
         state = self.states[uuid] = ServerState(requests, uuid)
         responses: list[Any] = []
         try:
@@ -188,7 +203,13 @@ class Suite:
                     self.pause(PAUSE_S)
             self.check_server(requests, responses, state.seen)
         except Failure as failure:
-            return Result(case["id"], case["suite"], case["kind"], "setup" if failure.setup else "fail", str(failure))
+            return Result(
+                case["id"],
+                case["suite"],
+                case["kind"],
+                "setup" if failure.setup else "fail",
+                str(failure),
+            )
         finally:
             self.pause(60.0)  # let background revalidations finish before the next case
         return Result(case["id"], case["suite"], case["kind"], "pass")
@@ -203,7 +224,10 @@ class Suite:
             url += "/" + conf["filename"]
         if "query_arg" in conf:
             url += "?" + conf["query_arg"]
-        headers: list[tuple[str, str]] = [("Pragma", "foo"), ("Cache-Control", "nothing-to-see-here")]
+        headers: list[tuple[str, str]] = [
+            ("Pragma", "foo"),
+            ("Cache-Control", "nothing-to-see-here"),
+        ]
         prev_headers = {k.lower(): v for k, v in prev.headers.items()} if prev is not None else {}
         for header in conf.get("request_headers", []):
             if conf.get("magic_ims") and header[0].lower() == "if-modified-since":
@@ -212,7 +236,7 @@ class Suite:
         headers += [("Test-Name", case["id"]), ("Test-ID", case["id"]), ("Req-Num", str(idx + 1))]
         return self.network.fetch_sync(
             url,
-            client="Washington",
+            client=CLIENT,
             pop="IAD",
             method=conf.get("request_method", "GET"),
             headers=headers,
@@ -232,7 +256,11 @@ class Suite:
         if etype is not None:
             setup = is_setup(conf, "expected_type")
             if etype == "cached" and not (response.status == 304 and res_num is None):
-                check(setup, res_num is not None and res_num < num, f"Response {num} does not come from cache")
+                check(
+                    setup,
+                    res_num is not None and res_num < num,
+                    f"Response {num} does not come from cache",
+                )
             if etype == "not_cached":
                 check(setup, res_num == num, f"Response {num} comes from cache")
         if "expected_status" in conf:
@@ -244,47 +272,91 @@ class Suite:
                 )
         elif "response_status" in conf:
             want = conf["response_status"][0]
-            check(True, response.status == want, f"Response {num} status is {response.status}, not {want}")
+            check(
+                True,
+                response.status == want,
+                f"Response {num} status is {response.status}, not {want}",
+            )
         elif response.status == 999:
-            check(is_setup(conf, "expected_type"), False, f"Request {num} should have been conditional")
+            check(
+                is_setup(conf, "expected_type"),
+                False,
+                f"Request {num} should have been conditional",
+            )
         else:
-            check(True, response.status == 200, f"Response {num} status is {response.status}, not 200")
+            check(
+                True, response.status == 200, f"Response {num} status is {response.status}, not 200"
+            )
         setup = is_setup(conf, "expected_response_headers")
         lowered = {k.lower(): v for k, v in h.items()}
         for header in conf.get("expected_response_headers", []):
             if isinstance(header, str):
-                check(setup, header_value(h, header) is not None, f"Response {num} {header} header not present")
+                check(
+                    setup,
+                    header_value(h, header) is not None,
+                    f"Response {num} {header} header not present",
+                )
             elif len(header) > 2:
                 value = header_value(h, header[0])
                 check(setup, value is not None, f"Response {num} {header[0]} header not present")
                 assert header[1] == ">"
-                ok = value is not None and value.strip().lstrip("-").isdigit() and int(value) > header[2]
-                check(setup, ok, f"Response {num} header {header[0]} is {value}, should be > {header[2]}")
+                ok = (
+                    value is not None
+                    and value.strip().lstrip("-").isdigit()
+                    and int(value) > header[2]
+                )
+                check(
+                    setup,
+                    ok,
+                    f"Response {num} header {header[0]} is {value}, should be > {header[2]}",
+                )
             else:
                 want = fixup(header, lowered, conf)[1]
                 got = header_value(h, header[0])
-                check(setup, got == want, f"Response {num} header {header[0]} is {got!r}, not {want!r}")
+                check(
+                    setup,
+                    got == want,
+                    f"Response {num} header {header[0]} is {got!r}, not {want!r}",
+                )
         setup = is_setup(conf, "expected_response_headers_missing")
         for header in conf.get("expected_response_headers_missing", []):
             if isinstance(header, str):
                 got = header_value(h, header)
-                check(setup, got is None, f"Response {num} includes unexpected header {header}: {got!r}")
+                check(
+                    setup,
+                    got is None,
+                    f"Response {num} includes unexpected header {header}: {got!r}",
+                )
             else:
                 got = header_value(h, header[0])
-                check(setup, got is None or header[1] not in got, f"Response {num} header {header[0]} is {got!r}")
+                check(
+                    setup,
+                    got is None or header[1] not in got,
+                    f"Response {num} header {header[0]} is {got!r}",
+                )
         body = response.body.decode(errors="replace")
         if conf.get("check_body") is False:
             return
         if "expected_response_text" in conf:
             if conf["expected_response_text"] is not None:
                 want = conf["expected_response_text"]
-                check(is_setup(conf, "expected_response_text"), body == want, f"Response body is {body!r}, not {want!r}")
+                check(
+                    is_setup(conf, "expected_response_text"),
+                    body == want,
+                    f"Response body is {body!r}, not {want!r}",
+                )
         elif conf.get("response_body") is not None:
-            check(True, body == conf["response_body"], f"Response body is {body!r}, not {conf['response_body']!r}")
+            check(
+                True,
+                body == conf["response_body"],
+                f"Response body is {body!r}, not {conf['response_body']!r}",
+            )
         elif response.status not in NO_BODY_STATUS and conf.get("request_method") != "HEAD":
             check(True, body == uuid, f"Response body is {body!r}, not the test's token")
 
-    def check_server(self, requests: list[dict[str, Any]], responses: list[Any], seen: list[dict[str, Any]]) -> None:
+    def check_server(
+        self, requests: list[dict[str, Any]], responses: list[Any], seen: list[dict[str, Any]]
+    ) -> None:
         test_idx = 0
         for i, conf in enumerate(requests):
             num = i + 1
@@ -309,18 +381,30 @@ class Suite:
             for v in validators:
                 check(setup, server is not None, f"request {num} wasn't sent to server")
                 assert server is not None
-                check(setup, v in server["request_headers"], f"request {num} doesn't have {v} header")
+                check(
+                    setup, v in server["request_headers"], f"request {num} doesn't have {v} header"
+                )
             if "expected_request_headers" in conf:
                 rsetup = is_setup(conf, "expected_request_headers")
                 for header in conf["expected_request_headers"]:
-                    got = None if server is None else server["request_headers"].get(header[0].lower())
-                    check(rsetup, got == header[1], f"Request {num} header {header[0]} is {got!r}, not {header[1]!r}")
+                    got = (
+                        None if server is None else server["request_headers"].get(header[0].lower())
+                    )
+                    check(
+                        rsetup,
+                        got == header[1],
+                        f"Request {num} header {header[0]} is {got!r}, not {header[1]!r}",
+                    )
             if server is not None:
                 for name, value in server["response_headers"]:
                     if name in SKIP_RESPONSE_HEADERS:
                         continue
                     got = header_value(response.headers, name)
-                    check(True, got == value, f"Response {num} header {name} is {got!r}, not {value!r}")
+                    check(
+                        True,
+                        got == value,
+                        f"Response {num} header {name} is {got!r}, not {value!r}",
+                    )
             if "expected_method" in conf:
                 got = None if server is None else server["request_method"]
                 check(
@@ -337,26 +421,36 @@ def applicable(case: Case) -> bool:
 
 def run_all() -> list[Result]:
     suite = Suite()
-    return [suite.run(case, f"{n:04d}-{case['id']}") for n, case in enumerate(CASES) if applicable(case)]
+    return [
+        suite.run(case, f"{n:04d}-{case['id']}") for n, case in enumerate(CASES) if applicable(case)
+    ]
 
 
 def summary(results: list[Result]) -> str:
     by: dict[str, Counter[str]] = {}
     for r in results:
         by.setdefault(r.suite, Counter())[f"{r.kind}:{r.outcome}"] += 1
-    lines = [f"{'suite':<20} {'required':>12} {'optimal':>12} {'check':>12}   (pass/total, setup failures)"]
+    lines = [
+        f"{'suite':<20} {'required':>12} {'optimal':>12} {'check':>12}   (pass/total, setup failures)"
+    ]
     totals: Counter[str] = Counter()
     for name, c in by.items():
         cells = []
         for kind in ("required", "optimal", "check"):
             total = sum(v for k, v in c.items() if k.startswith(kind + ":"))
-            cells.append(f"{c[kind + ':pass']}/{total}" + (f" s{c[kind + ':setup']}" if c[kind + ":setup"] else ""))
+            cells.append(
+                f"{c[kind + ':pass']}/{total}"
+                + (f" s{c[kind + ':setup']}" if c[kind + ":setup"] else "")
+            )
         totals.update(c)
         lines.append(f"{name:<20} " + " ".join(f"{cell:>12}" for cell in cells))
     cells = []
     for kind in ("required", "optimal", "check"):
         total = sum(v for k, v in totals.items() if k.startswith(kind + ":"))
-        cells.append(f"{totals[kind + ':pass']}/{total}" + (f" s{totals[kind + ':setup']}" if totals[kind + ":setup"] else ""))
+        cells.append(
+            f"{totals[kind + ':pass']}/{total}"
+            + (f" s{totals[kind + ':setup']}" if totals[kind + ":setup"] else "")
+        )
     lines.append(f"{'TOTAL':<20} " + " ".join(f"{cell:>12}" for cell in cells))
     return "\n".join(lines)
 

@@ -346,12 +346,15 @@ impl HttpCache {
     }
 
     /// The origin could not be reached after a `Revalidate`: serve stale if `stale-if-error`
-    /// allows (RFC 5861 4); otherwise the host answers with its own error.
+    /// allows (RFC 5861 4), or, disconnected, within `stale_if_unreachable_s` (RFC 9111 4.2.4)
+    /// when the response does not forbid it; otherwise the host answers with its own error.
     pub fn fetch_failed(&mut self, request: &Request, options: &CacheOptions, now_ns: u64) -> Option<Served> {
         let key = primary_key(&request.url, options);
         let entry = self.select(&key, &request.headers, false)?;
         let dirs = RequestDirectives::parse(&request.headers);
-        if !self.stale_if_error(&entry, &dirs, now_ns) {
+        let disconnected = !entry.forbids_client_stale()
+            && entry.staleness_ns(now_ns) <= self.config.stale_if_unreachable_s.saturating_mul(NS_PER_S);
+        if !disconnected && !self.stale_if_error(&entry, &dirs, now_ns) {
             return None;
         }
         self.metrics.stale += 1;

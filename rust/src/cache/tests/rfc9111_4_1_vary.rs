@@ -65,10 +65,31 @@ fn whitespace_and_line_splitting_are_normalized() {
     );
     let split = get(URL, &[("accept-encoding", "gzip"), ("accept-encoding", " br")]);
     assert_eq!(h.cached(&split).body(), b"z");
+    // Accept-Encoding members carry no order and no case: the same variant.
+    assert_eq!(h.cached(&get(URL, &[("accept-encoding", "BR, gzip")])).body(), b"z");
     assert!(matches!(
-        h.lookup(&get(URL, &[("accept-encoding", "br, gzip")])),
+        h.lookup(&get(URL, &[("accept-encoding", "br")])),
         Lookup::Miss { .. }
     ));
+}
+
+#[test]
+fn accept_language_ignores_order_case_and_space_but_not_weights() {
+    let mut h = Harness::new();
+    h.fetch(
+        &get(URL, &[("accept-language", "en, de")]),
+        &varying("accept-language", "x"),
+    );
+    for same in ["de, en", "eN, De", " en ,   de"] {
+        assert_eq!(h.cached(&get(URL, &[("accept-language", same)])).body(), b"x", "{same}");
+    }
+    assert!(matches!(
+        h.lookup(&get(URL, &[("accept-language", "en;q=0.5, de")])),
+        Lookup::Miss { .. }
+    ));
+    // Other fields keep their members' order.
+    h.fetch(&get(URL, &[("foo", "1, 2")]), &varying("foo", "y"));
+    assert!(matches!(h.lookup(&get(URL, &[("foo", "2, 1")])), Lookup::Miss { .. }));
 }
 
 #[test]
