@@ -55,6 +55,11 @@ CLIENT = Client(
 )
 
 
+#: A worker that passes every request on with ``fetch``: its subrequests go through the PoP's
+#: cache (``caches.default``) inside the isolate.
+PROXY_WORKER = "export default { fetch(request) { return fetch(request); } };"
+
+
 class Failure(Exception):
     def __init__(self, setup: bool, message: str) -> None:
         super().__init__(message)
@@ -110,11 +115,12 @@ class Result:
 class Suite:
     """One network, one PoP, one scripted origin; each case gets its own URL space."""
 
-    def __init__(self, *, cache: bool = True) -> None:
+    def __init__(self, *, cache: bool = True, worker: bool = False) -> None:
         self.states: dict[str, ServerState] = {}
         self.network = Network(
             ["IAD"],
             origin=Origin(handler=self.origin, region="IAD"),
+            workers={"proxy": PROXY_WORKER} if worker else None,
             clock="virtual",
             seed=7,
             cache=cache,
@@ -419,8 +425,8 @@ def applicable(case: Case) -> bool:
     return True
 
 
-def run_all() -> list[Result]:
-    suite = Suite()
+def run_all(*, worker: bool = False) -> list[Result]:
+    suite = Suite(worker=worker)
     return [
         suite.run(case, f"{n:04d}-{case['id']}") for n, case in enumerate(CASES) if applicable(case)
     ]
@@ -456,7 +462,7 @@ def summary(results: list[Result]) -> str:
 
 
 if __name__ == "__main__":
-    results = run_all()
+    results = run_all(worker="--worker" in sys.argv)
     print(summary(results))
     if "-v" in sys.argv:
         for r in results:

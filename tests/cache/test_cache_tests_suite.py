@@ -1,7 +1,9 @@
 """The HTTP caching test suite (cache-tests.fyi) run against a PoP's cache as a shared cache.
 
 The cases are translated in ``cachetests_cases.py`` and run by ``cachetests_runner.py`` through a
-:class:`edgert.Network` pass-through in virtual time. Every case that does not pass must be listed
+:class:`edgert.Network` in virtual time, twice: as pass-through requests (no worker: the PoP's
+cache in front of the origin) and through a worker that proxies with ``fetch(request)`` (its
+subrequests go through ``caches.default`` inside the isolate). Every case that does not pass must be listed
 in ``cachetests_expected_failures.json`` with the reason; the test fails when an unlisted case
 fails (or fails its setup) and when a listed one starts passing.
 """
@@ -18,9 +20,9 @@ from cachetests_runner import Result, Suite, run_all
 EXPECTED = Path(__file__).parent / "cachetests_expected_failures.json"
 
 
-@pytest.fixture(scope="module")
-def results() -> list[Result]:
-    return run_all()
+@pytest.fixture(scope="module", params=["pass-through", "worker"])
+def results(request: pytest.FixtureRequest) -> list[Result]:
+    return run_all(worker=request.param == "worker")
 
 
 def test_every_case_ran(results: list[Result]) -> None:
