@@ -224,12 +224,12 @@ class Suite:
         self.network.at(self.network.now() + seconds, lambda: None)
         self.network.run()
 
-    def send(self, case: Case, uuid: str, idx: int, conf: dict[str, Any], prev: Any) -> Any:
-        url = f"{HOST}/test/{uuid}"
-        if "filename" in conf:
-            url += "/" + conf["filename"]
-        if "query_arg" in conf:
-            url += "?" + conf["query_arg"]
+    def request_headers(
+        self, case: Case, idx: int, conf: dict[str, Any], prev: Any
+    ) -> list[tuple[str, str]]:
+        """The suite client's request fields (``fetching.mjs``): its two cache-busting fields,
+        the case's fields (``If-Modified-Since`` made from the previous response when
+        ``magic_ims``), and the test's name, id and request number."""
         headers: list[tuple[str, str]] = [
             ("Pragma", "foo"),
             ("Cache-Control", "nothing-to-see-here"),
@@ -240,12 +240,20 @@ class Suite:
                 header = fixup(header, prev_headers, conf)
             headers.append((header[0], str(header[1])))
         headers += [("Test-Name", case["id"]), ("Test-ID", case["id"]), ("Req-Num", str(idx + 1))]
+        return headers
+
+    def send(self, case: Case, uuid: str, idx: int, conf: dict[str, Any], prev: Any) -> Any:
+        url = f"{HOST}/test/{uuid}"
+        if "filename" in conf:
+            url += "/" + conf["filename"]
+        if "query_arg" in conf:
+            url += "?" + conf["query_arg"]
         return self.network.fetch_sync(
             url,
             client=CLIENT,
             pop="IAD",
             method=conf.get("request_method", "GET"),
-            headers=headers,
+            headers=self.request_headers(case, idx, conf, prev),
             body=conf.get("request_body"),
         )
 

@@ -60,3 +60,17 @@ def test_the_runner_detects_a_cache_that_does_not_cache() -> None:
     assert suite.run(by_id["freshness-max-age"], "nocache-1").outcome == "fail"
     assert suite.run(by_id["conditional-etag-strong-generate"], "nocache-2").outcome == "fail"
     assert suite.run(by_id["freshness-max-age-stale"], "nocache-3").outcome == "pass"
+
+
+def test_over_real_http_the_same_cases_fail() -> None:
+    """The cases that need no time to pass, over real sockets at both ends (the edge server and
+    an HTTP origin on 127.0.0.1): exactly the listed failures among them fail."""
+    from cachetests_http import run_http, timeless
+
+    expected = json.loads(EXPECTED.read_text())
+    results = run_http()
+    assert len(results) == sum(1 for c in CASES if timeless(c)) > 90
+    failing = {r.id: f"{r.outcome}: {r.message}" for r in results if r.outcome != "pass"}
+    ran = {r.id for r in results}
+    assert {k: v for k, v in failing.items() if k not in expected} == {}
+    assert [k for k in expected if k in ran and k not in failing] == []
