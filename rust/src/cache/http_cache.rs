@@ -171,7 +171,7 @@ impl HttpCache {
             }
             self.metrics.misses += 1;
             return Lookup::Miss {
-                request: forward_request(request),
+                request: self.variant_miss_request(&key, request),
             };
         };
         let age_ns = entry.current_age_ns(now_ns);
@@ -418,8 +418,30 @@ impl HttpCache {
         self.storage.set(key, Slot::from_vec(keep));
     }
 
+    /// The request to forward on a miss. When other `Vary` variants of the URL are stored, it
+    /// carries their entity-tags in `If-None-Match` (RFC 9111 4.1, 4.3.1), so that the origin
+    /// can answer 304 when one of them is also right for this request.
+    fn variant_miss_request(&mut self, key: &str, request: &Request) -> Request {
+        let mut out = forward_request(request);
+        let Some(slot) = self.storage.peek(key) else {
+            return out;
+        };
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in slot.entries().iter().filter_map(|e| e.etag()) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if !tags.is_empty() {
+            let _ = out.headers.append("if-none-match", &tags.join(", "));
+        }
+        out
+    }
+
     /// Handles a 304 (RFC 9111 4.3.3, 4.3.4): selects the stored responses it validates, updates
-    /// their header fields (3.2) and serves the one the request selects.
+    /// their header fields (3.2) and serves the one the request selects. When no selected
+    /// response is the request's own variant (a `Vary` miss validated by another variant's
+    /// entity-tag), the validated response is also stored as this request's variant and served.
     fn freshen(
         &mut self,
         request: &Request,
@@ -448,6 +470,7 @@ impl HttpCache {
         let mut updated: Vec<EntryRef> = Vec::with_capacity(entries.len());
         let mut served: Option<EntryRef> = None;
         let mut removed_served: Option<Response> = None;
+        let mut other_variant: Option<(Response, policy::Plan)> = None;
         for entry in &entries {
             if !selected.iter().any(|s| Arc::ptr_eq(s, entry)) {
                 updated.push(entry.clone());
@@ -480,6 +503,8 @@ impl HttpCache {
                     ));
                     if matches_request {
                         served = Some(fresh.clone());
+                    } else if other_variant.is_none() {
+                        other_variant = Some((merged, plan));
                     }
                     updated.push(fresh);
                 }
@@ -488,6 +513,24 @@ impl HttpCache {
                         removed_served = Some(merged);
                     }
                 }
+            }
+        }
+        if served.is_none() && removed_served.is_none() {
+            if let Some((merged, plan)) = other_variant {
+                let names = vary::vary_names(&merged.headers);
+                let secondary = vary::secondary_key(&names, &request.headers);
+                let fresh = Arc::new(StoredResponse::build(
+                    &merged,
+                    &plan,
+                    secondary,
+                    request_time_ns,
+                    response_time_ns,
+                ));
+                if updated.len() >= self.config.max_variants {
+                    updated.remove(0);
+                }
+                updated.push(fresh.clone());
+                served = Some(fresh);
             }
         }
         self.storage.set(key, Slot::from_vec(updated));

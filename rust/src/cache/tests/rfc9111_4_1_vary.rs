@@ -122,3 +122,35 @@ fn most_recent_matching_variant_is_served() {
     h.fetch(&get(URL, &[("cache-control", "no-cache"), ("a", "1")]), &fresh_for(60));
     assert_eq!(h.cached(&get(URL, &[("a", "1")])).body(), b"hello");
 }
+
+#[test]
+fn a_variant_miss_offers_the_stored_entity_tags_and_a_304_reuses_one() {
+    let mut h = Harness::new();
+    let headers = [("cache-control", "max-age=60"), ("vary", "abc"), ("etag", "\"e1\"")];
+    h.fetch(&get(URL, &[("abc", "123")]), &response(200, &headers, "one"));
+    let Lookup::Miss { request } = h.lookup(&get(URL, &[("abc", "456")])) else {
+        panic!("expected a miss")
+    };
+    assert_eq!(request.headers.get("if-none-match"), Some("\"e1\""));
+    // The origin says the stored representation is right for this request too.
+    let out = h.fetch(&get(URL, &[("abc", "456")]), &response(304, &headers, ""));
+    assert_eq!(out.status, CacheStatus::Revalidated);
+    assert_eq!(out.body(), b"one");
+    assert_eq!(h.cached(&get(URL, &[("abc", "456")])).body(), b"one");
+    assert_eq!(h.cached(&get(URL, &[("abc", "123")])).body(), b"one");
+    // A full answer to another variant's miss is stored beside them.
+    let out = h.fetch(&get(URL, &[("abc", "789")]), &response(200, &headers, "three"));
+    assert_eq!(out.body(), b"three");
+    assert_eq!(h.cached(&get(URL, &[("abc", "789")])).body(), b"three");
+    assert_eq!(h.cached(&get(URL, &[("abc", "123")])).body(), b"one");
+}
+
+#[test]
+fn a_variant_miss_without_stored_entity_tags_is_unconditional() {
+    let mut h = Harness::new();
+    h.fetch(&get(URL, &[("abc", "1")]), &varying("abc", "x"));
+    let Lookup::Miss { request } = h.lookup(&get(URL, &[("abc", "2"), ("if-none-match", "\"c\"")])) else {
+        panic!("expected a miss")
+    };
+    assert_eq!(request.headers.get("if-none-match"), None);
+}
