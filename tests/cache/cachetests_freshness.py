@@ -509,14 +509,14 @@ case(*Q, "ccreq-ma1", fresh(), _req_cc("max-age=1", expected_type="not_cached"),
 case(
     *Q,
     "ccreq-magreaterage",
-    _setup(("Cache-Control", "max-age=3600"), ("Age", "1800")),
+    fresh(response_headers=[["Age", "1800"]]),
     _req_cc("max-age=600", expected_type="not_cached"),
     kind="check",
 )
 case(
     *Q,
     "ccreq-max-stale",
-    setup_pause(("Cache-Control", "max-age=1")),
+    become_stale(),
     _req_cc("max-stale=1000", expected_type="cached"),
     kind="check",
 )
@@ -558,14 +558,14 @@ case(
 case(
     *Q,
     "ccreq-no-cache-etag",
-    _setup(("Cache-Control", "max-age=3600"), ("ETag", content("abc"))),
+    _setup(("Cache-Control", "max-age=3600"), ("ETag", '"' + content("abc") + '"')),
     _req_cc("no-cache", expected_type="etag_validated"),
     kind="check",
 )
 case(
     *Q,
     "ccreq-no-store",
-    _setup(("Cache-Control", "max-age=3600")),
+    fresh(),
     _req_cc("no-store", expected_type="not_cached"),
     kind="check",
 )
@@ -581,14 +581,14 @@ G = ("pragma", "pragma.mjs")
 case(
     *G,
     "pragma-request-no-cache",
-    _setup(("Cache-Control", "max-age=3600")),
+    fresh(),
     {"request_headers": [["Pragma", "no-cache"]], "expected_type": "cached"},
     kind="check",
 )
 case(
     *G,
     "pragma-request-extension",
-    _setup(("Cache-Control", "max-age=3600")),
+    fresh(),
     {"request_headers": [["Pragma", "unrecognised-extension"]], "expected_type": "cached"},
     kind="check",
 )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import math
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -75,8 +76,12 @@ def is_setup(req: dict[str, Any], member: str) -> bool:
     return req.get("setup") is True or member in req.get("setup_tests", ())
 
 
-def http_date(now_ms: int, delta_s: float) -> str:
-    return formatdate(math.floor((now_ms + delta_s * 1000) / 1000), usegmt=True)
+def http_date(now_ms: int, delta_s: float, rfc850: bool = False) -> str:
+    secs = math.floor((now_ms + delta_s * 1000) / 1000)
+    if rfc850:  # the obsolete form: Sunday, 06-Nov-94 08:49:37 GMT
+        t = time.gmtime(secs)
+        return time.strftime("%A, %d-%b-%y %H:%M:%S GMT", t)
+    return formatdate(secs, usegmt=True)
 
 
 def fixup(header: list[Any], resp: dict[str, str], req: dict[str, Any]) -> list[Any]:
@@ -84,7 +89,7 @@ def fixup(header: list[Any], resp: dict[str, str], req: dict[str, Any]) -> list[
     name, value = header[0].lower(), header[1]
     out = list(header)
     if name in DATE_HEADERS and isinstance(value, int) and not isinstance(value, bool):
-        out[1] = http_date(int(resp["server-now"]), value)
+        out[1] = http_date(int(resp["server-now"]), value, name in req.get("rfc850date", ()))
     if name in LOCATION_HEADERS and req.get("magic_locations"):
         base = resp["server-base-url"]
         out[1] = f"{base}/{value}" if value else base

@@ -318,20 +318,47 @@ case(
 
 # -- conditional-lm.mjs ------------------------------------------------------------------------
 L = ("conditional-lm", "conditional-lm.mjs")
-for _id, _max_age, _ims, _etype in (
-    ("conditional-lm-fresh", "max-age=100000", -3000, "cached"),
-    ("conditional-lm-fresh-earlier", "max-age=100000", -2000, "cached"),
-    ("conditional-lm-stale", "max-age=2", -3000, "lm_validated"),
+for _id, _stored, _ims, _etype, _more in (
+    (
+        "conditional-lm-fresh",
+        fresh(response_headers=[["Last-Modified", -3000]]),
+        -3000,
+        "cached",
+        {},
+    ),
+    (
+        "conditional-lm-fresh-earlier",
+        fresh(response_headers=[["Last-Modified", -3000]]),
+        -2000,
+        "cached",
+        {},
+    ),
+    (
+        "conditional-lm-stale",
+        become_stale(response_headers=[["Last-Modified", -3000]]),
+        -3000,
+        "lm_validated",
+        {},
+    ),
+    ("conditional-lm-fresh-no-lm", fresh(), -3000, "cached", {"setup_tests": ["expected_type"]}),
+    (
+        "conditional-lm-fresh-rfc850",
+        fresh(response_headers=[["Last-Modified", -3000]]),
+        -3000,
+        "cached",
+        {"rfc850date": ["if-modified-since"], "setup_tests": ["expected_type"]},
+    ),
 ):
     case(
         *L,
         _id,
-        setup_pause(("Cache-Control", _max_age), ("Last-Modified", -3000), ("Date", 0)),
+        _stored,
         {
             "request_headers": [["If-Modified-Since", _ims]],
             "magic_ims": True,
             "expected_type": _etype,
             "expected_status": 304,
+            **_more,
         },
         kind="optimal",
         browser_skip=True,
