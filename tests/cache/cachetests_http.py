@@ -102,7 +102,7 @@ class HttpSuite(Suite):
             async with ClientSession(auto_decompress=False) as session:
                 self.session = session
                 return [
-                    await self.run_async(case, f"{n:04d}-{case['id']}")
+                    await self.run_async(case, f"{n:04d}-{case['id'].replace('/', '_')}")
                     for n, case in enumerate(cases)
                 ]
         finally:

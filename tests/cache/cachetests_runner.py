@@ -441,7 +441,9 @@ def applicable(case: Case) -> bool:
 def run_all(*, worker: bool = False) -> list[Result]:
     suite = Suite(worker=worker)
     return [
-        suite.run(case, f"{n:04d}-{case['id']}") for n, case in enumerate(CASES) if applicable(case)
+        suite.run(case, f"{n:04d}-{case['id'].replace('/', '_')}")
+        for n, case in enumerate(CASES)
+        if applicable(case)
     ]
 
 

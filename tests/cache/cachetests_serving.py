@@ -460,3 +460,57 @@ for _id, _status in (("head-200-update", None), ("head-410-update", [410, "Gone"
         },
         kind="check",
     )
+
+# -- cc-stale.mjs (RFC 5861; its stale-while-revalidate case shares an id with stale.mjs's) -----
+CS = ("cc-stale", "cc-stale.mjs")
+case(
+    *CS,
+    "cc-stale/stale-while-revalidate",
+    _setup(("Cache-Control", "max-age=0, stale-while-revalidate=3600"), ("ETag", '"abc"')),
+    {
+        "pause_after": True,
+        "expected_response_headers": [
+            ["Cache-Control", "max-age=0, stale-while-revalidate=3600"],
+            ["ETag", '"abc"'],
+        ],
+        "response_headers": [["Cache-Control", "max-age=3600", False], ["ETag", '"def"', False]],
+    },
+    {
+        "expected_type": "cached",
+        "expected_response_headers": [["Cache-Control", "max-age=3600"], ["ETag", '"def"']],
+    },
+    kind="optimal",
+)
+case(
+    *CS,
+    "stale-if-error-cc-response",
+    _setup(("Cache-Control", "max-age=0, stale-if-error=3600")),
+    {"response_status": [500, "Internal Server Error"], "expected_status": 200},
+    kind="check",
+)
+case(
+    *CS,
+    "stale-if-error-cc-response-expired",
+    _setup(("Cache-Control", "max-age=0, stale-if-error=1"), pause_after=True),
+    {"response_status": [500, "Internal Server Error"]},
+)
+case(
+    *CS,
+    "stale-if-error-cc-request",
+    _setup(("Cache-Control", "max-age=0")),
+    {
+        "request_headers": [["Cache-Control", "stale-if-error=3600"]],
+        "response_status": [500, "Internal Server Error"],
+        "expected_status": 200,
+    },
+    kind="check",
+)
+case(
+    *CS,
+    "stale-if-error-cc-request-expired",
+    _setup(("Cache-Control", "max-age=0"), pause_after=True),
+    {
+        "request_headers": [["Cache-Control", "stale-if-error=1"]],
+        "response_status": [500, "Internal Server Error"],
+    },
+)
