@@ -252,22 +252,28 @@ impl Isolate {
     /// Evaluates the prelude and keeps its entry points (`init`, `setExports`, `makeResponse`).
     fn load_prelude(&mut self) -> Result<(), String> {
         let state = self.state.clone();
-        let (init, set_exports, make_response, workers) = self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn, JsFn), String> {
-            let caught = |e: rquickjs::Error| -> String {
-                match e {
-                    rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
-                    other => other.to_string(),
-                }
-            };
-            let native = native::install(&ctx, &state).map_err(caught)?;
-            let setup: Function = prelude::evaluate(&ctx).map_err(caught)?;
-            let api: Object = setup.call((native,)).map_err(caught)?;
-            let get = |name: &str| -> Result<JsFn, String> {
-                let f: Function = api.get(name).map_err(caught)?;
-                Ok(JsFn::save(&ctx, f))
-            };
-            Ok((get("init")?, get("setExports")?, get("makeResponse")?, get("cloudflareWorkers")?))
-        })?;
+        let (init, set_exports, make_response, workers) =
+            self.context.with(|ctx| -> Result<(JsFn, JsFn, JsFn, JsFn), String> {
+                let caught = |e: rquickjs::Error| -> String {
+                    match e {
+                        rquickjs::Error::Exception => describe(&ctx, &ctx.catch()),
+                        other => other.to_string(),
+                    }
+                };
+                let native = native::install(&ctx, &state).map_err(caught)?;
+                let setup: Function = prelude::evaluate(&ctx).map_err(caught)?;
+                let api: Object = setup.call((native,)).map_err(caught)?;
+                let get = |name: &str| -> Result<JsFn, String> {
+                    let f: Function = api.get(name).map_err(caught)?;
+                    Ok(JsFn::save(&ctx, f))
+                };
+                Ok((
+                    get("init")?,
+                    get("setExports")?,
+                    get("makeResponse")?,
+                    get("cloudflareWorkers")?,
+                ))
+            })?;
         self.entry = Some((init, set_exports, workers));
         self.make_response = Some(make_response);
         Ok(())
