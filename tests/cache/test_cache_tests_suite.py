@@ -3,7 +3,8 @@
 The cases are translated in ``cachetests_cases.py`` and run by ``cachetests_runner.py`` through a
 :class:`edgert.Network` in virtual time, twice: as pass-through requests (no worker: the PoP's
 cache in front of the origin) and through a worker that proxies with ``fetch(request)`` (its
-subrequests go through ``caches.default`` inside the isolate). Every case that does not pass must be listed
+subrequests go through ``caches.default`` inside the isolate); the cases that need no time to
+pass also run over real sockets (``cachetests_http.py``). Every case that does not pass must be listed
 in ``cachetests_expected_failures.json`` with the reason; the test fails when an unlisted case
 fails (or fails its setup) and when a listed one starts passing.
 """
