@@ -28,6 +28,7 @@ from edgert.origin import Origin
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route
 from edgert.routing import AnycastRouter, RoutingParams
+from edgert.scheduled import ScheduledResult
 from edgert.trace import EdgeResponse, Trace
 from edgert.worker import Worker
 
@@ -56,6 +57,7 @@ __all__ = [
     "Response",
     "Route",
     "RoutingParams",
+    "ScheduledResult",
     "ScriptError",
     "Stats",
     "Step",

@@ -67,6 +67,7 @@ from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revali
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable, split_url
 from edgert.routing import AnycastRouter, RoutingParams
+from edgert.scheduled import ScheduledResult, event_payload
 from edgert.trace import EdgeResponse, Trace
 from edgert.worker import Worker, _LoopThread
 
@@ -327,6 +328,33 @@ class Network:
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
         return core, True
+
+    def scheduled(
+        self,
+        worker: str,
+        cron: str = "* * * * *",
+        *,
+        pop: str | None = None,
+        scheduled_time: float | None = None,
+    ) -> ScheduledResult:
+        """Virtual time: runs a cron trigger of ``worker`` at PoP ``pop`` (default: the
+        network's first PoP, standing in for the colo Workers picks) now, until it and its
+        ``waitUntil`` work are done; its subrequests reach the origin and the internet handler
+        like a request's. ``scheduled_time`` (seconds) defaults to the virtual now."""
+        host = self._virtual
+        if host is None:
+            raise ConfigError("scheduled() runs in virtual time; use Worker.scheduled in real time")
+        core, _ = self._core(self._pop(pop) if pop else self.pops[0], worker)
+        when = host.now() if scheduled_time is None else scheduled_time
+        steps = core.begin_event("scheduled", event_payload(cron, when), host.now())
+        answers: list[Response] = []
+        task = steps[0].task if steps else -1
+        host.tasks[(id(core), task)] = TaskRecord(task=task, on_response=answers.append)
+        host.handle(core, steps)
+        host.run()
+        if not answers:
+            raise ConfigError("the scheduled event never finished")
+        return ScheduledResult.from_response(answers[0])
 
     # -- Durable Objects -------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
 from edgert.kv import KvNamespace, KvService, KvStore
+from edgert.scheduled import ScheduledResult, event_payload
 
 
 def _kv_bindings(kv: Mapping[str, str] | None) -> list[dict[str, str]]:
@@ -270,6 +271,21 @@ class Worker:
             return response
         loop_thread, host = self._background()
         return loop_thread.run(self._continue(host, steps, began))  # type: ignore[no-any-return]
+
+    def scheduled(
+        self, cron: str = "* * * * *", *, scheduled_time: float | None = None
+    ) -> ScheduledResult:
+        """Runs a cron trigger: the worker's ``scheduled(controller, env, ctx)`` handler (or
+        ``scheduled`` listeners) with ``controller.cron`` = ``cron`` and
+        ``controller.scheduledTime`` = ``scheduled_time`` (seconds since the epoch, default now);
+        returns when the handler and its ``waitUntil`` work are done."""
+        began = time.perf_counter()
+        steps = self.core.begin_event("scheduled", event_payload(cron, scheduled_time), time.time())
+        if len(steps) == 1 and steps[0].done and steps[0].response is not None:
+            return ScheduledResult.from_response(steps[0].response)
+        loop_thread, host = self._background()
+        response = loop_thread.run(self._continue(host, steps, began))
+        return ScheduledResult.from_response(response)
 
     async def _continue(self, host: RealTimeHost, steps: Any, began: float) -> Response:
         loop = asyncio.get_running_loop()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from edgert.worker import Worker
 
 __all__ = ["command"]
 
@@ -32,6 +36,14 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]
     "--timeout", "timeout_s", default=30.0, show_default=True, help="Wall-clock limit (s)."
 )
 @click.option("--stats", is_flag=True, help="Also print CPU time, wall time, cold start and logs.")
+@click.option(
+    "--scheduled",
+    is_flag=True,
+    help="Run the worker's scheduled() handler (a cron trigger) instead of a request.",
+)
+@click.option(
+    "--cron", default="* * * * *", show_default=True, help="controller.cron with --scheduled."
+)
 def run(
     script: str,
     url: str,
@@ -43,8 +55,11 @@ def run(
     memory_mb: float,
     timeout_s: float,
     stats: bool,
+    scheduled: bool,
+    cron: str,
 ) -> None:
-    """Send one request through a worker SCRIPT and print the response, like `curl -i`."""
+    """Send one request through a worker SCRIPT and print the response, like `curl -i`
+    (or, with --scheduled, run its cron trigger handler and print the outcome)."""
     from edgert.errors import EdgertError
     from edgert.worker import Worker
 
@@ -67,6 +82,9 @@ def run(
     except EdgertError as exc:
         click.echo(f"edgert: cannot load {script}: {str(exc).splitlines()[0]}", err=True)
         sys.exit(1)
+    if scheduled:
+        _scheduled(worker, cron)
+        return
     response = worker.fetch(
         url,
         method=method or ("POST" if body is not None else "GET"),
@@ -95,6 +113,19 @@ def run(
         for line in s.logs:
             err.write(f"--- console.{line.level}: {line.message}\n")
     worker.close()
+
+
+def _scheduled(worker: Worker, cron: str) -> None:
+    """Runs one cron trigger; prints its outcome and console lines. Exit 1 unless it succeeded."""
+    result = worker.scheduled(cron)
+    click.echo(f"scheduled: cron={cron!r} outcome={result.outcome} no_retry={result.no_retry}")
+    if result.error:
+        click.echo(f"error: {result.error}")
+    for line in result.stats.logs if result.stats is not None else []:
+        click.echo(f"console.{line.level}: {line.message}")
+    worker.close()
+    if not result.ok:
+        sys.exit(1)
 
 
 def _reason(status: int) -> str:

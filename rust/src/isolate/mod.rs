@@ -1,14 +1,17 @@
 //! QuickJS isolates: the sandbox a worker runs in, its limits and its Web APIs.
 
 mod cache_native;
+mod compression_native;
 pub mod cpu;
 mod durable_native;
 mod errors;
+mod form_native;
 mod kv_native;
 mod limits;
 mod modules;
 mod native;
 mod prelude;
+mod rewriter_native;
 mod runtime;
 mod script;
 mod state;

@@ -1,5 +1,6 @@
 //! The built-in modules a worker may import: `cloudflare:workers` (the `DurableObject`,
-//! `WorkerEntrypoint` and `RpcTarget` base classes). Any other import fails to resolve.
+//! `WorkerEntrypoint` and `RpcTarget` base classes) and `node:buffer` (also `buffer`, Workers'
+//! nodejs_compat `Buffer`). Any other import fails to resolve.
 //!
 //! The module's source takes its exports from a function the isolate puts on the global object
 //! only while the worker's module is being evaluated (see `Isolate::load`), so the prelude's
@@ -18,6 +19,30 @@ const SOURCE: &str = "const m = globalThis.__edgert_cloudflare_workers();\n\
 export const DurableObject = m.DurableObject;\n\
 export const WorkerEntrypoint = m.WorkerEntrypoint;\n\
 export const RpcTarget = m.RpcTarget;\n";
+const NODE_BUFFER: &str = "node:buffer";
+const BUFFER_SOURCE: &str = "const m = globalThis.__edgert_cloudflare_workers.buffer();\n\
+export const Buffer = m.Buffer;\n\
+export const kMaxLength = m.kMaxLength;\n\
+export const constants = m.constants;\n\
+export default m;\n";
+
+/// The compiled bytecode of a built-in module (compiled once per process).
+fn builtin<'js>(
+    ctx: &Ctx<'js>,
+    cell: &'static OnceLock<std::result::Result<Vec<u8>, String>>,
+    name: &str,
+    source: &str,
+) -> Result<Module<'js, Declared>> {
+    // Worker contexts cannot compile source (no eval): the module is compiled once per
+    // process, in the compiler's full context, and read as bytecode.
+    let bytes = cell
+        .get_or_init(|| super::script::compile_module(name, source).map_err(|e| e.message))
+        .as_ref()
+        .map_err(|m| Exception::throw_internal(ctx, &format!("{name}: {m}")))?;
+    // SAFETY: the bytecode was produced by `compile_module` in this process from the same
+    // QuickJS build, so it is well-formed for JS_ReadObject.
+    unsafe { Module::load(ctx.clone(), bytes) }
+}
 
 pub struct Builtins;
 
@@ -31,6 +56,8 @@ impl Resolver for Builtins {
     ) -> Result<String> {
         if name == CLOUDFLARE_WORKERS {
             Ok(name.to_owned())
+        } else if name == NODE_BUFFER || name == "buffer" {
+            Ok(NODE_BUFFER.to_owned())
         } else {
             Err(Error::new_resolving(base, name))
         }
@@ -45,16 +72,11 @@ impl Loader for Builtins {
         _attributes: Option<ImportAttributes<'js>>,
     ) -> Result<Module<'js, Declared>> {
         if name == CLOUDFLARE_WORKERS {
-            // Worker contexts cannot compile source (no eval): the module is compiled once per
-            // process, in the compiler's full context, and read as bytecode.
             static BYTECODE: OnceLock<std::result::Result<Vec<u8>, String>> = OnceLock::new();
-            let bytes = BYTECODE
-                .get_or_init(|| super::script::compile_module(CLOUDFLARE_WORKERS, SOURCE).map_err(|e| e.message))
-                .as_ref()
-                .map_err(|m| Exception::throw_internal(ctx, &format!("cloudflare:workers: {m}")))?;
-            // SAFETY: the bytecode was produced by `compile_module` in this process from the same
-            // QuickJS build, so it is well-formed for JS_ReadObject.
-            unsafe { Module::load(ctx.clone(), bytes) }
+            builtin(ctx, &BYTECODE, CLOUDFLARE_WORKERS, SOURCE)
+        } else if name == NODE_BUFFER {
+            static BYTECODE: OnceLock<std::result::Result<Vec<u8>, String>> = OnceLock::new();
+            builtin(ctx, &BYTECODE, NODE_BUFFER, BUFFER_SOURCE)
         } else {
             Err(Error::new_loading(name))
         }

@@ -268,5 +268,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     web::install(ctx, &n)?;
     super::subtle_native::install(ctx, &n, state)?;
     super::durable_native::install(ctx, &n, state)?;
+    super::rewriter_native::install(ctx, &n)?;
+    super::compression_native::install(ctx, &n)?;
+    super::form_native::install(ctx, &n)?;
     Ok(n)
 }

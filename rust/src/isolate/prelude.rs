@@ -4,7 +4,8 @@
 //! the globals every request needs (Request, Response, Headers, fetch, timers...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects, FormData, cron
+//! triggers, HTMLRewriter, compression streams) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -36,6 +37,11 @@ const LAZY: &[(&str, &str)] = &[
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
+    ("formdata", include_str!("webapi/lazy/formdata.js")),
+    ("scheduled", include_str!("webapi/lazy/scheduled.js")),
+    ("htmlrewriter", include_str!("webapi/lazy/htmlrewriter.js")),
+    ("compression", include_str!("webapi/lazy/compression.js")),
+    ("buffer", include_str!("webapi/lazy/buffer.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

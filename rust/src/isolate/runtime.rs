@@ -397,6 +397,38 @@ impl Isolate {
         self.collect(now_ms)
     }
 
+    /// Starts a non-HTTP event (`kind` "scheduled": a cron trigger) with its JSON payload; the
+    /// worker's handler settles the task with an empty 200 response (or fails it like a request).
+    pub fn begin_event(
+        &mut self,
+        task: TaskId,
+        kind: &str,
+        payload_json: &str,
+        now_ns: u64,
+        cold_start: bool,
+    ) -> Vec<Step> {
+        let now_ms = ns_to_ms(now_ns);
+        self.requests += 1;
+        self.meta.insert(
+            task,
+            TaskMeta {
+                started_ms: now_ms,
+                cold_start,
+                delivered: false,
+            },
+        );
+        self.state.lock().tasks.insert(task, TaskState::default());
+        let dispatch = self.dispatch.clone();
+        self.turn(task, now_ns, move |ctx| {
+            let dispatch = dispatch
+                .expect("dispatch is set once the isolate is loaded")
+                .restore(ctx)?;
+            // `method` null marks an event: (task, null, kind, payload).
+            dispatch.call::<_, ()>((task as f64, Value::new_null(ctx.clone()), kind, payload_json))
+        });
+        self.collect(now_ms)
+    }
+
     /// Hands back the result of an operation. Unknown or canceled ids are ignored.
     pub fn complete(&mut self, op: OpId, result: OpResult, now_ns: u64) -> Vec<Step> {
         let now_ms = ns_to_ms(now_ns);

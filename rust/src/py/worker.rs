@@ -129,6 +129,14 @@ impl PyCoreWorker {
         steps_to_py(py, steps)
     }
 
+    /// Starts a non-HTTP event at host time `now`: `kind` "scheduled" with a JSON payload
+    /// `{"cron": ..., "scheduledTime": ms}` runs the worker's `scheduled` handler.
+    #[pyo3(signature = (kind, payload_json, now))]
+    fn begin_event(&self, py: Python<'_>, kind: &str, payload_json: &str, now: f64) -> PyResult<Vec<PyStep>> {
+        let steps = py.detach(|| self.inner.begin_event(kind, payload_json, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
     /// Completes a fetch operation with the response the host got.
     fn complete_fetch(
         &self,

@@ -349,6 +349,33 @@ impl Worker {
         steps
     }
 
+    /// Starts a non-HTTP event (a cron trigger: `kind` "scheduled") at host time `now_ns`. No
+    /// route auth: events come from the host, not from clients.
+    pub fn begin_event(&self, kind: &str, payload_json: &str, now_ns: u64) -> Vec<Step> {
+        let task = self.next_task.fetch_add(1, Ordering::Relaxed) + 1;
+        let (isolate_id, isolate, cold) = match self.acquire(now_ns) {
+            Ok(x) => x,
+            Err(e) => return vec![startup_failure(task, e)],
+        };
+        let mut iso = isolate.lock();
+        let mut steps = iso.begin_event(task, kind, payload_json, now_ns, cold);
+        self.release(isolate_id, &iso, &steps);
+        match steps.iter().position(|s| s.task == task) {
+            Some(pos) => steps[..=pos].rotate_right(1),
+            None => steps.insert(
+                0,
+                Step {
+                    task,
+                    response: None,
+                    ops: Vec::new(),
+                    done: false,
+                    stats: None,
+                },
+            ),
+        }
+        steps
+    }
+
     /// Hands back an operation's result. Unknown ids (canceled timers, tasks of a discarded
     /// isolate) yield no steps.
     pub fn complete(&self, op: OpId, result: OpResult, now_ns: u64) -> Vec<Step> {

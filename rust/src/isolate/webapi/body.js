@@ -9,6 +9,7 @@ const extractBody = (init) => {
     if (init.locked) throw new TypeError('The ReadableStream is locked or disturbed');
     return { kind: 'stream', value: init, type: null };
   }
+  if (lazyLoaded('formdata') && init instanceof lazyLoad('formdata').FormData) { const f = lazyLoad('formdata').serialize(init); return { kind: 'bytes', value: f.bytes, type: f.type }; }
   if (lazyLoaded('blob') && init instanceof lazyLoad('blob').Blob) return { kind: 'bytes', value: init[kInternal], type: init.type || null };
   if (init instanceof ArrayBuffer || ArrayBuffer.isView(init)) return { kind: 'bytes', value: asBytes(init).slice(), type: null };
   return { kind: 'string', value: String(init), type: 'text/plain;charset=UTF-8' };
@@ -49,7 +50,7 @@ class BodyBase {
   async arrayBuffer() { const b = await this[kSym.consume](); return (typeof b === 'string' ? utf8(b) : b.slice()).buffer; }
   async bytes() { const b = await this[kSym.consume](); return typeof b === 'string' ? utf8(b) : b.slice(); }
   async blob() { const b = await this[kSym.consume](); return new (lazyLoad('blob').Blob)([b], { type: this.headers.get('content-type') || '' }); }
-  async formData() { throw new TypeError('formData() is not supported by edgert yet'); }
+  async formData() { const b = await this[kSym.consume](); return lazyLoad('formdata').parse(this.headers.get('content-type'), b); }
   // Two bodies reading the same content (for clone()).
   [kSym.cloneBody]() {
     if (this.bodyUsed) throw new TypeError('Body has already been used');

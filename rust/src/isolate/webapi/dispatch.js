@@ -57,6 +57,8 @@ let moduleExports = null;
 api.setExports = (ns) => { moduleExports = ns; };
 // `import { DurableObject } from "cloudflare:workers"` (see isolate/modules.rs).
 api.cloudflareWorkers = () => lazyLoad('durable').workersModule;
+// `import { Buffer } from "node:buffer"` (isolate/modules.rs).
+api.cloudflareWorkers.buffer = () => lazyLoad('buffer');
 api.init = (handler, env, bindings) => {
   // Durable Object namespaces; an object host (type "edgert:objects") dispatches object events.
   const objectHost = bindings.some((b) => b.type === 'edgert:objects');
@@ -64,19 +66,26 @@ api.init = (handler, env, bindings) => {
   bindKv(env, bindings, handler === undefined);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
+  // Non-HTTP events (cron triggers) go to the default export as written (lazy/scheduled.js).
+  const eventTarget = handler;
   // `export default class extends WorkerEntrypoint { fetch(request) {} }`: one instance per request.
   if (typeof handler === 'function' && handler.prototype && typeof handler.prototype.fetch === 'function') {
     const Entrypoint = handler;
     handler = { fetch: (request, env2, ctx) => new Entrypoint(ctx, env2).fetch(request) };
   }
-  const listeners = () => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get('fetch')) || [];
-  if (handler === undefined && !listeners().length)
+  const listenersOf = (type) => (lazyLoaded('events') && lazyLoad('events').globalTarget[Symbol.for('edgert.listeners')].get(type)) || [];
+  const listeners = () => listenersOf('fetch');
+  // A worker may handle only cron triggers (a `scheduled` handler or listener and no fetch).
+  const scheduledOnly = () => (isObject(eventTarget) && (typeof eventTarget.scheduled === 'function' || (eventTarget.prototype && typeof eventTarget.prototype.scheduled === 'function'))) || listenersOf('scheduled').length > 0;
+  if (handler === undefined && !listeners().length && !scheduledOnly())
     throw new Error('The worker has neither a default export with a fetch handler nor a "fetch" event listener.');
   if (handler !== undefined && (!isObject(handler) || typeof handler.fetch !== 'function')) {
-    if (!listeners().length) throw new Error('The default export of the worker has no fetch() handler.');
-    handler = undefined;
+    if (!listeners().length && !scheduledOnly()) throw new Error('The default export of the worker has no fetch() handler.');
+    handler = listeners().length ? undefined : { fetch() { throw new TypeError('Handler does not export a fetch() function.'); } };
   }
   return (taskId, method, url, flat, body, cf, claims) => {
+    // An event from the host (Isolate::begin_event): (task, null, kind, payload JSON).
+    if (method === null) { lazyLoad('scheduled').run(taskId, url, flat, eventTarget, env, { ExecutionContext, failed }); return; }
     const request = Request[kInternal](method, url, flat, body, cf, claims);
     const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf, claims]);
     let result;
