@@ -5,6 +5,7 @@ pub mod cpu;
 mod durable_native;
 mod errors;
 mod kv_native;
+mod lazy_globals;
 mod limits;
 mod modules;
 mod native;

@@ -257,6 +257,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     )?;
 
     n.set(
+        "lazyGlobals",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, load: Function<'js>| {
+            super::lazy_globals::install(&ctx, load)
+        })?,
+    )?;
+
+    n.set(
         "loadModule",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| {
             super::prelude::lazy_module(&ctx, &name)

@@ -4,7 +4,7 @@
 //! the globals every request needs (Request, Response, Headers, fetch, timers...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
+//! the Cache API, crypto, crypto.subtle, console, timers, KV namespaces, Durable Objects) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
 use rquickjs::{qjs, Ctx, Function, Value};
@@ -36,6 +36,7 @@ const LAZY: &[(&str, &str)] = &[
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
+    ("timers", include_str!("webapi/lazy/timers.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
