@@ -5,9 +5,8 @@
 Measures: cold start of an isolate for a ~10 KB module (bytecode to ready; without and with a
 spare isolate made by ``Worker.prewarm``), a warm request
 through a hello worker from Python (call to Response), two threads driving two isolates
-against one, whether the GIL is released while JavaScript runs (CPU a Python thread gets
-meanwhile),
-against one, and the resident memory of idle isolates.
+against one, whether the GIL is released while JavaScript runs (the CPU a Python thread gets
+meanwhile), and the resident memory of idle isolates.
 """
 
 from __future__ import annotations
