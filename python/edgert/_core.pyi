@@ -289,6 +289,7 @@ class HttpCache:
         heuristic_max_s: int = 86400,
         max_variants: int = 16,
         max_entry_bytes: int | None = None,
+        stale_if_unreachable_s: int = 86400,
     ) -> HttpCache: ...
     def lookup(
         self,

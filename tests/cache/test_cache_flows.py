@@ -238,3 +238,22 @@ def test_hit_response_fields_match_the_built_response() -> None:
     assert hit.header("age") == "5" and hit.header("cache-tag") is None
     assert hit.header("X-A") == "1" and hit.header("cf-cache-status") == "HIT"
     assert (hit.status, hit.body) == (built.status, built.body) == (200, b"body")
+
+
+def test_unreachable_origin_gets_stale_within_stale_if_unreachable() -> None:
+    """RFC 9111 4.2.4: a disconnected cache may serve stale; a 503 answer is no disconnection."""
+    down = Origin(None)
+    cache = HttpCache(1 << 20)
+    fetch_through(cache, "GET", URL, now=T0, origin=Origin(ok("max-age=10")))
+    stale = fetch_through(cache, "GET", URL, now=T0 + 600, origin=down)
+    assert (stale.status, stale.cache_status, stale.body) == (200, "STALE", b"hello")
+    error = fetch_through(cache, "GET", URL, now=T0 + 600, origin=Origin(OriginResponse(503)))
+    assert error.status == 503
+    strict = HttpCache(1 << 20, stale_if_unreachable_s=0)
+    fetch_through(strict, "GET", URL, now=T0, origin=Origin(ok("max-age=10")))
+    with pytest.raises(ConnectionError):
+        fetch_through(strict, "GET", URL, now=T0 + 600, origin=Origin(None))
+    revalidate = HttpCache(1 << 20)
+    fetch_through(revalidate, "GET", URL, now=T0, origin=Origin(ok("max-age=10, must-revalidate")))
+    with pytest.raises(ConnectionError):
+        fetch_through(revalidate, "GET", URL, now=T0 + 600, origin=Origin(None))

@@ -19,6 +19,11 @@ pub struct CacheConfig {
     /// Largest response stored (weighed as in the budget); `None`: an eighth of `max_bytes`, so
     /// that no single response can flush most of the cache.
     pub max_entry_bytes: Option<u64>,
+    /// When the origin cannot be reached at all, a stored response up to this many seconds
+    /// stale may be served (`STALE`) even without `stale-if-error`: RFC 9111 4.2.4 allows stale
+    /// responses from a disconnected cache, and CDNs serve them rather than an error. Responses
+    /// with `must-revalidate`, `proxy-revalidate`, `no-cache` or `s-maxage` never are. 0: off.
+    pub stale_if_unreachable_s: u64,
 }
 
 impl Default for CacheConfig {
@@ -31,6 +36,7 @@ impl Default for CacheConfig {
             heuristic_max_s: 86_400,
             max_variants: 16,
             max_entry_bytes: None,
+            stale_if_unreachable_s: 86_400,
         }
     }
 }

@@ -171,7 +171,7 @@ impl HttpCache {
             }
             self.metrics.misses += 1;
             return Lookup::Miss {
-                request: forward_request(request),
+                request: self.variant_miss_request(&key, request),
             };
         };
         let age_ns = entry.current_age_ns(now_ns);
@@ -346,12 +346,15 @@ impl HttpCache {
     }
 
     /// The origin could not be reached after a `Revalidate`: serve stale if `stale-if-error`
-    /// allows (RFC 5861 4); otherwise the host answers with its own error.
+    /// allows (RFC 5861 4), or, disconnected, within `stale_if_unreachable_s` (RFC 9111 4.2.4)
+    /// when the response does not forbid it; otherwise the host answers with its own error.
     pub fn fetch_failed(&mut self, request: &Request, options: &CacheOptions, now_ns: u64) -> Option<Served> {
         let key = primary_key(&request.url, options);
         let entry = self.select(&key, &request.headers, false)?;
         let dirs = RequestDirectives::parse(&request.headers);
-        if !self.stale_if_error(&entry, &dirs, now_ns) {
+        let disconnected = !entry.forbids_client_stale()
+            && entry.staleness_ns(now_ns) <= self.config.stale_if_unreachable_s.saturating_mul(NS_PER_S);
+        if !disconnected && !self.stale_if_error(&entry, &dirs, now_ns) {
             return None;
         }
         self.metrics.stale += 1;
@@ -415,8 +418,30 @@ impl HttpCache {
         self.storage.set(key, Slot::from_vec(keep));
     }
 
+    /// The request to forward on a miss. When other `Vary` variants of the URL are stored, it
+    /// carries their entity-tags in `If-None-Match` (RFC 9111 4.1, 4.3.1), so that the origin
+    /// can answer 304 when one of them is also right for this request.
+    fn variant_miss_request(&mut self, key: &str, request: &Request) -> Request {
+        let mut out = forward_request(request);
+        let Some(slot) = self.storage.peek(key) else {
+            return out;
+        };
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in slot.entries().iter().filter_map(|e| e.etag()) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if !tags.is_empty() {
+            let _ = out.headers.append("if-none-match", &tags.join(", "));
+        }
+        out
+    }
+
     /// Handles a 304 (RFC 9111 4.3.3, 4.3.4): selects the stored responses it validates, updates
-    /// their header fields (3.2) and serves the one the request selects.
+    /// their header fields (3.2) and serves the one the request selects. When no selected
+    /// response is the request's own variant (a `Vary` miss validated by another variant's
+    /// entity-tag), the validated response is also stored as this request's variant and served.
     fn freshen(
         &mut self,
         request: &Request,
@@ -445,6 +470,7 @@ impl HttpCache {
         let mut updated: Vec<EntryRef> = Vec::with_capacity(entries.len());
         let mut served: Option<EntryRef> = None;
         let mut removed_served: Option<Response> = None;
+        let mut other_variant: Option<(Response, policy::Plan)> = None;
         for entry in &entries {
             if !selected.iter().any(|s| Arc::ptr_eq(s, entry)) {
                 updated.push(entry.clone());
@@ -477,6 +503,8 @@ impl HttpCache {
                     ));
                     if matches_request {
                         served = Some(fresh.clone());
+                    } else if other_variant.is_none() {
+                        other_variant = Some((merged, plan));
                     }
                     updated.push(fresh);
                 }
@@ -485,6 +513,24 @@ impl HttpCache {
                         removed_served = Some(merged);
                     }
                 }
+            }
+        }
+        if served.is_none() && removed_served.is_none() {
+            if let Some((merged, plan)) = other_variant {
+                let names = vary::vary_names(&merged.headers);
+                let secondary = vary::secondary_key(&names, &request.headers);
+                let fresh = Arc::new(StoredResponse::build(
+                    &merged,
+                    &plan,
+                    secondary,
+                    request_time_ns,
+                    response_time_ns,
+                ));
+                if updated.len() >= self.config.max_variants {
+                    updated.remove(0);
+                }
+                updated.push(fresh.clone());
+                served = Some(fresh);
             }
         }
         self.storage.set(key, Slot::from_vec(updated));

@@ -4,6 +4,9 @@
 //! that produced it carried (or that it was absent). A later request matches when each of its
 //! normalized values is equal. Normalization: field lines combined, list members split at commas
 //! and trimmed of whitespace (whitespace where the list syntax allows it carries no meaning).
+//! For the negotiation fields whose members are case-insensitive and whose order carries no
+//! meaning (`Accept-Encoding`, `Accept-Language`: preference is the `q` weight, RFC 9110 12.5.3
+//! and 12.5.4), members are also lower-cased and sorted, so `en, de` and `DE,en` share a variant.
 //! `Vary: *` never matches, so such responses are not stored at all.
 //!
 //! Encoding: one line per field, `name=value\n` when present, `name\n` when absent (names are
@@ -31,7 +34,10 @@ pub fn vary_names(headers: &Headers) -> Vec<String> {
     names
 }
 
-/// The normalized value of `name` in `headers`, or `None` when absent.
+/// Fields whose members are compared without case and without order.
+const UNORDERED: [&str; 2] = ["accept-encoding", "accept-language"];
+
+/// The normalized value of `name` (lower case) in `headers`, or `None` when absent.
 pub fn normalized(headers: &Headers, name: &str) -> Option<String> {
     let mut out: Option<String> = None;
     for line in headers.get_all(name) {
@@ -45,6 +51,22 @@ pub fn normalized(headers: &Headers, name: &str) -> Option<String> {
                 s.push(',');
             }
             s.push_str(member);
+        }
+    }
+    if UNORDERED.contains(&name) {
+        if let Some(s) = out.as_mut() {
+            let lowered = s.to_ascii_lowercase();
+            let mut members: Vec<String> = lowered
+                .split(',')
+                .map(|m| {
+                    m.split(';')
+                        .map(|p| p.trim_matches([' ', '\t']))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .collect();
+            members.sort_unstable();
+            *s = members.join(",");
         }
     }
     out

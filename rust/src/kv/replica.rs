@@ -148,36 +148,26 @@ impl Replica {
             }
         }
         self.metrics.fills += 1;
-        let until_ns = now_ns.saturating_add(cache_ttl_s.saturating_mul(NS_PER_S));
-        self.insert(
-            namespace,
-            key,
-            Cached {
-                value,
-                version_ns,
-                filled_ns: now_ns,
-                until_ns,
-            },
-            now_ns,
-        );
+        self.cache(namespace, key, value, version_ns, now_ns, cache_ttl_s);
     }
 
     /// A write (`None`: a delete) the central store accepted with `version_ns`: visible in this
     /// PoP at once, cached for the default `cacheTtl`.
     pub fn write(&mut self, namespace: &str, key: &str, value: Option<KvValue>, version_ns: u64, now_ns: u64) {
         self.metrics.writes += 1;
-        let until_ns = now_ns.saturating_add(self.config.default_cache_ttl_s.saturating_mul(NS_PER_S));
-        self.insert(
-            namespace,
-            key,
-            Cached {
-                value,
-                version_ns,
-                filled_ns: now_ns,
-                until_ns,
-            },
-            now_ns,
-        );
+        let ttl_s = self.config.default_cache_ttl_s;
+        self.cache(namespace, key, value, version_ns, now_ns, ttl_s);
+    }
+
+    /// Caches `value` (as of `version_ns`) from `now_ns` for `ttl_s` seconds.
+    fn cache(&mut self, namespace: &str, key: &str, value: Option<KvValue>, version_ns: u64, now_ns: u64, ttl_s: u64) {
+        let entry = Cached {
+            value,
+            version_ns,
+            filled_ns: now_ns,
+            until_ns: now_ns.saturating_add(ttl_s.saturating_mul(NS_PER_S)),
+        };
+        self.insert(namespace, key, entry, now_ns);
     }
 
     fn insert(&mut self, namespace: &str, key: &str, entry: Cached, now_ns: u64) {

@@ -489,7 +489,8 @@ pub struct PyHttpCache {
 impl PyHttpCache {
     #[new]
     #[pyo3(signature = (max_bytes = 64 * 1024 * 1024, *, estimated_entries = 4096, targeted_fields = None,
-                        heuristic_fraction = 0.1, heuristic_max_s = 86_400, max_variants = 16, max_entry_bytes = None))]
+                        heuristic_fraction = 0.1, heuristic_max_s = 86_400, max_variants = 16, max_entry_bytes = None,
+                        stale_if_unreachable_s = 86_400))]
     fn new(
         py: Python<'_>,
         max_bytes: u64,
@@ -499,6 +500,7 @@ impl PyHttpCache {
         heuristic_max_s: u64,
         max_variants: usize,
         max_entry_bytes: Option<u64>,
+        stale_if_unreachable_s: u64,
     ) -> PyResult<Self> {
         if max_bytes == 0 || !(0.0..=1.0).contains(&heuristic_fraction) || max_variants == 0 {
             return Err(error(
@@ -514,6 +516,7 @@ impl PyHttpCache {
             heuristic_max_s,
             max_variants,
             max_entry_bytes,
+            stale_if_unreachable_s,
             ..Default::default()
         };
         if let Some(fields) = targeted_fields {

@@ -169,3 +169,44 @@ fn one_background_revalidation_at_a_time() {
     h.advance(2);
     assert!(matches!(h.lookup(&get(URL, &[])), Lookup::Stale { .. }));
 }
+
+// RFC 9111 4.2.4: a disconnected cache may serve stale (`stale_if_unreachable_s`), unless the
+// response forbids it; an error *response* (503) is not a disconnection.
+
+#[test]
+fn unreachable_origin_gets_stale_within_the_configured_window() {
+    let mut h = Harness::new();
+    stored(&mut h, "max-age=10");
+    h.advance(3600);
+    let out = h.send(&get(URL, &[]), |_| None);
+    assert_eq!(out.status, CacheStatus::Stale);
+    assert_eq!(out.body(), b"old");
+    assert_eq!(
+        h.fetch(&get(URL, &[]), &response(503, &[], "down")).response.status,
+        503
+    );
+    h.advance(86_400);
+    assert_eq!(h.send(&get(URL, &[]), |_| None).response.status, 502);
+}
+
+#[test]
+fn unreachable_origin_gets_no_stale_when_the_response_forbids_it() {
+    for cc in [
+        "max-age=10, must-revalidate",
+        "max-age=10, proxy-revalidate",
+        "max-age=10, no-cache",
+        "max-age=10, s-maxage=10",
+    ] {
+        let mut h = Harness::new();
+        stored(&mut h, cc);
+        h.advance(30);
+        assert_eq!(h.send(&get(URL, &[]), |_| None).response.status, 502, "{cc}");
+    }
+    let mut h = Harness::with(CacheConfig {
+        stale_if_unreachable_s: 0,
+        ..Default::default()
+    });
+    stored(&mut h, "max-age=10");
+    h.advance(30);
+    assert_eq!(h.send(&get(URL, &[]), |_| None).response.status, 502);
+}
