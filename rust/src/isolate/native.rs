@@ -263,17 +263,24 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         })?,
     )?;
 
+    // `loadModule(name, native)`: the natives only one lazy module calls (the Cache API, KV,
+    // crypto.subtle, Durable Objects) are added to the native object when that module loads,
+    // so a new isolate does not create ~30 functions its worker may never reach.
+    let s = state.clone();
     n.set(
         "loadModule",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| {
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, name: String, native: Object<'js>| {
+            match name.as_str() {
+                "cache" => super::cache_native::install(&ctx, &native, &s)?,
+                "kv" => super::kv_native::install(&ctx, &native, &s)?,
+                "subtle" => super::subtle_native::install(&ctx, &native, &s)?,
+                "durable" => super::durable_native::install(&ctx, &native, &s)?,
+                _ => {}
+            }
             super::prelude::lazy_module(&ctx, &name)
         })?,
     )?;
 
-    super::cache_native::install(ctx, &n, state)?;
-    super::kv_native::install(ctx, &n, state)?;
     web::install(ctx, &n)?;
-    super::subtle_native::install(ctx, &n, state)?;
-    super::durable_native::install(ctx, &n, state)?;
     Ok(n)
 }

@@ -14,7 +14,7 @@ const toUSV = (v) => String(v).toWellFormed();
 // Each lazy module is its own bytecode, read and run by `native.loadModule` on first use.
 let internals = null;
 const lazyCache = Object.create(null);
-const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModule(name)(internals));
+const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModule(name, native)(internals));
 const lazyLoaded = (name) => name in lazyCache;
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
