@@ -5,7 +5,8 @@
 Measures: cold start of an isolate for a ~10 KB module (bytecode to ready; without and with a
 spare isolate made by ``Worker.prewarm``), a warm request
 through a hello worker from Python (call to Response), two threads driving two isolates
-against one, and the resident memory of idle isolates.
+against one, whether the GIL is released while JavaScript runs (the CPU a Python thread gets
+meanwhile), and the resident memory of idle isolates.
 """
 
 from __future__ import annotations
@@ -94,6 +95,30 @@ def bench_threads(seconds: float = 2.0) -> float:
     return two / one
 
 
+def bench_gil() -> float:
+    """CPU time a Python thread got while another thread ran one long JavaScript request,
+    divided by that request's own CPU time (``stats.cpu_ms``): ~1 when the GIL is released
+    while JavaScript runs (both threads get the CPU alike, whatever the machine's load), ~0 if
+    it were held (the Python thread would wait for the whole request)."""
+    w = Worker(
+        "export default { fetch() { let x = 0;"
+        " for (let i = 0; i < 3e7; i++) x += i; return new Response(String(x)) } }",
+        cpu_ms=60_000,
+    )
+    result: list[float] = []
+    t = threading.Thread(
+        target=lambda: result.append(w.fetch(Request("https://a.test/")).stats.cpu_ms)
+    )
+    cpu0 = time.thread_time()
+    t.start()
+    n = 0
+    while t.is_alive():
+        n += 1
+    python_ms = (time.thread_time() - cpu0) * 1e3
+    t.join()
+    return python_ms / result[0]
+
+
 def rss_kb() -> int:
     with open("/proc/self/status") as f:
         for line in f:
@@ -138,6 +163,7 @@ def main() -> None:
     spare, spare_wall = bench_cold_start(spare=True)
     warm = bench_warm()
     scaling = bench_threads()
+    gil = bench_gil()
     mem = bench_memory()
     peer = bench_quickjs_peer()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -148,6 +174,7 @@ def main() -> None:
     )
     print(f"warm hello request from Python (median):             {warm:8.1f} us   goal <= 25")
     print(f"two threads / one thread requests/s:                  {scaling:8.2f} x    goal >= 1.7")
+    print(f"Python thread CPU / JS CPU while JS runs (GIL):      {gil:8.2f} x    ~1 = released")
     print(f"resident memory per idle hello isolate:               {mem:8.1f} KB   goal <= 1024")
     if peer:
         print(f"peer quickjs (PyPI): fresh context + eval            {peer[0]:8.1f} us")

@@ -48,6 +48,8 @@ class Stats:
     cpu_ms: float
     cold_start: bool
     startup_ms: float
+    #: The cold start took a spare isolate made by ``prewarm`` (``startup_ms``: the worker's part).
+    prewarmed: bool
     isolate_id: int
     outcome: str
     error: str | None
@@ -121,6 +123,7 @@ class CoreWorker:
         auth_forward: list[tuple[str, str]] | None = None,
         durable: DurableStore | None = None,
         kv: KvReplica | None = None,
+        lazy: bool = False,
     ) -> None: ...
     @property
     def format(self) -> str: ...
@@ -143,6 +146,8 @@ class CoreWorker:
     def prewarm(self, now: float) -> bool: ...
     @property
     def has_spare(self) -> bool: ...
+    @property
+    def wants_spare(self) -> bool: ...
 
 # --- JWT verification (rust/src/py/jwt.rs) ---------------------------------------------------
 

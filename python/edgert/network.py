@@ -84,6 +84,11 @@ _TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
 _CACHE_ENTRIES = 1 << 16
 
 
+def _prewarm_core(core: CoreWorker) -> None:
+    if core.wants_spare:
+        core.prewarm(time.time())
+
+
 def _derive_seed(base: int, *parts: str) -> int:
     digest = hashlib.blake2b("/".join((str(base), *parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
@@ -282,6 +287,28 @@ class Network:
         for key in [k for k in self._cores if k[1] == name]:
             del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
 
+    def prewarm(self, pop: str, worker: str | None = None) -> int:
+        """Prepares a spare isolate (runtime, context and Web APIs; none of the worker's code
+        runs) for ``worker`` (default: every worker) at PoP ``pop`` where the next request would
+        otherwise pay a whole cold start: no isolate idle and no spare ready. A core not created
+        yet is created without isolates (its script was validated when the worker was loaded).
+        Servers call this when a connection is accepted, as Workers starts an isolate during the
+        TLS handshake. Returns how many spares were made."""
+        where = self._pop(pop)
+        names = [worker] if worker is not None else list(self.workers)
+        made = 0
+        for name in names:
+            core = self._core(where, name, lazy=True)[0]
+            if core.wants_spare and core.prewarm(self.now()):
+                made += 1
+        return made
+
+    def _prewarm_soon(self, core: CoreWorker) -> None:
+        """Real time: a request now holds an isolate while it waits, so the next one may need a
+        new isolate; once the loop has run what is ready, make a spare if the pool wants one."""
+        if core.wants_spare:
+            asyncio.get_running_loop().call_soon(_prewarm_core, core)
+
     def cache(self, pop: str) -> CacheStore | None:
         """The HTTP cache of PoP ``pop`` (None when the network runs without caches)."""
         return self._cache_of(self._pop(pop))
@@ -311,7 +338,7 @@ class Network:
             raise ConfigError(f"PoP {code!r} is not in this network")
         return found
 
-    def _core(self, pop: Pop, name: str) -> tuple[CoreWorker, bool]:
+    def _core(self, pop: Pop, name: str, lazy: bool = False) -> tuple[CoreWorker, bool]:
         key = (pop.code, name)
         core = self._cores.get(key)
         if core is not None:
@@ -322,7 +349,11 @@ class Network:
         base = worker.seed if worker.seed is not None else self.seed
         seed = None if base is None else _derive_seed(base, name, pop.code)
         core = worker.new_core(
-            now=self.now(), seed=seed, cache=self._cache_of(pop), kv=self._kv.replica(pop.code)
+            now=self.now(),
+            seed=seed,
+            cache=self._cache_of(pop),
+            kv=self._kv.replica(pop.code),
+            lazy=lazy,
         )
         self._cores[key] = core
         self._core_pop[id(core)] = pop
@@ -922,6 +953,7 @@ class Network:
 
             record = host.start(core, flight.request, on_response, context=flight)
             if not future.done():
+                self._prewarm_soon(core)
                 try:
                     await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
                 except TimeoutError:
@@ -1046,6 +1078,7 @@ class Network:
                 if step.done and step.response is not None:
                     return step.response
             self._continue_at(pop, client, request, url, route, core, steps, on_response)
+            self._prewarm_soon(core)
             return None
         flight = self._server_flight(pop, client, request, url, route)
         store = self._cache_of(pop)

@@ -172,13 +172,15 @@ class Worker:
         seed: int | None = None,
         cache: CacheStore | None = None,
         kv: KvReplica | None = None,
+        lazy: bool = False,
     ) -> CoreWorker:
         """Another core of this worker with the same script, bindings and limits (its own
         isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
         ``cache`` is that PoP's store, ``kv`` that PoP's KV replica (a PoP never shares this
-        worker's own)."""
+        worker's own). ``lazy``: create no isolate yet (no JavaScript runs until a request or
+        ``prewarm``)."""
         options = {**self._core_options, "cache": cache, "kv": kv}
-        return CoreWorker(self.source, seed=seed, now=now, **options)
+        return CoreWorker(self.source, seed=seed, now=now, lazy=lazy, **options)
 
     def new_object_host(
         self,

@@ -38,6 +38,7 @@ fn the_next_cold_start_takes_the_spare() {
     let step = one(w.begin(&Request::get("https://a.test/"), None, 7 * SEC));
     let stats = step.stats.expect("stats");
     assert!(stats.cold_start);
+    assert!(stats.prewarmed, "the stats say the cold start took the spare");
     assert_eq!(stats.outcome, Outcome::Ok);
     assert!(!w.has_spare(), "the spare became the isolate");
     // The module was evaluated at the request's time, not the prewarm's, with the env.
@@ -45,6 +46,7 @@ fn the_next_cold_start_takes_the_spare() {
     // It is warm now and keeps its globals.
     let step = one(w.begin(&Request::get("https://a.test/"), None, 8 * SEC));
     assert!(!step.stats.as_ref().expect("stats").cold_start);
+    assert!(!step.stats.as_ref().expect("stats").prewarmed);
     assert_eq!(step.response.expect("response").body.as_bytes(), b"hi 7000 2");
     assert_eq!(w.pool_stats().isolates, 1);
 }
@@ -104,4 +106,45 @@ fn console_and_lazy_globals_work_in_a_spare() {
         step.response.expect("response").body.as_bytes(),
         b"function https://b.test/x"
     );
+}
+
+#[test]
+fn an_unloaded_worker_runs_no_javascript_until_asked() {
+    // Its module throws when evaluated: an unloaded worker never evaluates it on its own.
+    let script = compile("w.js", "throw new Error('evaluated'); export default {}").expect("compiles");
+    let w = Worker::unloaded(script, no_warm_isolates());
+    assert_eq!(w.pool_stats().created, 0);
+    assert!(w.wants_spare());
+    assert!(w.prewarm(2 * SEC), "a spare holds only the runtime and the Web APIs");
+    assert!(!w.wants_spare());
+    assert_eq!(w.pool_stats().created, 0);
+    let step = one(w.begin(&Request::get("https://a.test/"), None, 3 * SEC));
+    let stats = step.stats.expect("stats");
+    assert_eq!(stats.outcome, Outcome::ScriptError);
+    assert!(
+        stats.error.as_deref().unwrap_or("").contains("evaluated"),
+        "{:?}",
+        stats.error
+    );
+}
+
+#[test]
+fn a_pool_with_an_idle_isolate_wants_no_spare() {
+    let w = worker(
+        "export default { fetch() { return new Response('ok') } }",
+        WorkerConfig::default(),
+    );
+    assert!(!w.wants_spare(), "the isolate made at load is idle");
+    w.trim(0);
+    assert!(w.wants_spare());
+    let at_max = worker(
+        "export default { fetch() { return new Response('ok') } }",
+        WorkerConfig {
+            max_isolates: 1,
+            ..WorkerConfig::default()
+        },
+    );
+    let step = one(at_max.begin(&Request::get("https://a.test/"), None, 2 * SEC));
+    assert!(step.done);
+    assert!(!at_max.wants_spare());
 }

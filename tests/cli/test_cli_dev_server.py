@@ -32,6 +32,9 @@ async def test_serves_logs_and_reloads(tmp_path: Path) -> None:
     reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
     session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    records: list[object] = []
+    printed = session.on_request
+    session.on_request = lambda record: (records.append(record), printed(record))  # type: ignore[method-assign]
     await session.start()
     try:
         async with aiohttp.ClientSession() as client:
@@ -42,6 +45,9 @@ async def test_serves_logs_and_reloads(tmp_path: Path) -> None:
             session.on_reload(reloader.reload(["index.js"]))
             async with client.get(url) as answer:
                 assert await answer.text() == "two hi FRA"
+            # The new version's first request took the spare made after the reload.
+            last = records[-1]
+            assert getattr(last, "cold_start", False) and getattr(last, "prewarmed", False)
     finally:
         await session.close()
     log = out.getvalue()

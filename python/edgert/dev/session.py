@@ -52,6 +52,7 @@ class DevSession:
         files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
         if outcome.ok:
             self.console.print(f"[green]reloaded[/] version {outcome.version}{files}")
+            self._prewarm_soon()
         else:
             self.console.print(
                 f"[red]reload failed[/]{files}, still serving version {outcome.version}:"
@@ -59,6 +60,19 @@ class DevSession:
             self.console.print(outcome.error or "", markup=False)
         for note in outcome.notes:
             self.console.print(f"[yellow]note[/]: {note}")
+
+    def _prewarm_soon(self) -> None:
+        """After a reload every PoP runs the new version on fresh cores: prepare a spare isolate
+        for it while the developer switches to the browser (none of the worker's code runs)."""
+        server = self._server
+        if server is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            server.prewarm()
+            return
+        loop.call_soon(server.prewarm)
 
     async def start(self) -> None:
         """Binds the server (``self.port`` is then the bound port) and starts watching."""

@@ -15,7 +15,9 @@ class AccessRecord:
     response's ``cf-cache-status`` (``HIT``, ``MISS``, ... or ``None`` when the cache was not
     involved); ``cpu_ms`` the worker's CPU time (0 when no worker ran); ``wall_ms`` the time
     from the request's last byte to its response being handed to the socket; ``logs`` the
-    worker's console lines as ``(level, message)`` pairs.
+    worker's console lines as ``(level, message)`` pairs; ``cold_start`` whether the request
+    had to create its isolate, and ``prewarmed`` whether that isolate came from a spare the
+    server prepared when the connection was accepted (see :meth:`edgert.Network.prewarm`).
     """
 
     time: float
@@ -27,6 +29,8 @@ class AccessRecord:
     cpu_ms: float
     wall_ms: float
     logs: tuple[tuple[str, str], ...] = ()
+    cold_start: bool = False
+    prewarmed: bool = False
 
     def line(self) -> str:
         """The record as one log line (``edgert dev`` prints these)."""

@@ -78,7 +78,7 @@ class BaseConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
-        self.site.connections.add(self)
+        self.site.connection_opened(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True

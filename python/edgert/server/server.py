@@ -74,6 +74,12 @@ class EdgeServer:
         """Connections open now."""
         return len(self._site.connections)
 
+    def prewarm(self) -> int:
+        """Makes spare isolates now for the workers this server's requests reach (see
+        :meth:`edgert.Network.prewarm`); the server already does it when it accepts a
+        connection. Returns how many were made."""
+        return self._site.prewarm()
+
     async def start(self) -> None:
         """Binds the socket and starts accepting connections."""
         if self._server is not None:

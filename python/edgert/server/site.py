@@ -47,6 +47,7 @@ class Site:
         self.connections: set[HttpConnection] = set()
         self.draining = False
         self._ticker: asyncio.TimerHandle | None = None
+        self._prewarm_pending = False
         self._all_closed: asyncio.Event | None = None
 
     def start_ticking(self) -> None:
@@ -77,6 +78,34 @@ class Site:
                 conn.transport.close()
         self._ticker = asyncio.get_running_loop().call_later(limits.tick_s, self._tick)
 
+    def connection_opened(self, conn: HttpConnection) -> None:
+        """A connection was accepted. As Workers starts the isolate while the TLS handshake
+        runs, the workers this socket's requests reach get a spare isolate if they would need
+        one, once the loop has finished setting the connection up (the accept is not delayed;
+        a burst of accepts asks once)."""
+        self.connections.add(conn)
+        if not self._prewarm_pending and self.network.workers:
+            self._prewarm_pending = True
+            asyncio.get_running_loop().call_soon(self._prewarm)
+
+    def _prewarm(self) -> None:
+        self._prewarm_pending = False
+        if self.draining:
+            return
+        try:
+            self.prewarm()
+        except Exception as exc:  # a spare is an optimisation: never fail the server for it
+            asyncio.get_running_loop().call_exception_handler(
+                {"message": "EdgeServer prewarm failed", "exception": exc}
+            )
+
+    def prewarm(self) -> int:
+        """Makes spare isolates for the workers at this socket's PoP (a network port: the PoP
+        of clients without a location header) where the next request would pay a whole cold
+        start; none of the workers' code runs. Returns how many were made."""
+        pop = self.locator.fixed if self.locator.fixed is not None else self.network.pops[0]
+        return self.network.prewarm(pop.code)
+
     def connection_closed(self, conn: HttpConnection) -> None:
         self.connections.discard(conn)
         if not self.connections and self._all_closed is not None:
@@ -106,9 +135,11 @@ class Site:
         stats = response.stats
         logs: tuple[tuple[str, str], ...] = ()
         cpu = 0.0
+        cold = prewarmed = False
         if stats is not None:
             cpu = stats.cpu_ms
             logs = tuple((line.level, line.message) for line in stats.logs)
+            cold, prewarmed = stats.cold_start, stats.prewarmed
         record = AccessRecord(
             time=time.time(),
             method=method,
@@ -119,6 +150,8 @@ class Site:
             cpu_ms=cpu,
             wall_ms=(time.perf_counter() - began) * 1000.0,
             logs=logs,
+            cold_start=cold,
+            prewarmed=prewarmed,
         )
         try:
             self.on_request(record)

@@ -7,6 +7,7 @@ mod durable_native;
 mod errors;
 mod form_native;
 mod kv_native;
+mod lazy_globals;
 mod limits;
 mod modules;
 mod native;

@@ -257,19 +257,33 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     )?;
 
     n.set(
+        "lazyGlobals",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, load: Function<'js>| {
+            super::lazy_globals::install(&ctx, load)
+        })?,
+    )?;
+
+    // `loadModule(name, native)`: the natives only one lazy module calls (the Cache API, KV,
+    // crypto.subtle, Durable Objects, HTMLRewriter, compression streams, FormData) are added to the native object when that module loads,
+    // so a new isolate does not create ~30 functions its worker may never reach.
+    let s = state.clone();
+    n.set(
         "loadModule",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| {
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, name: String, native: Object<'js>| {
+            match name.as_str() {
+                "cache" => super::cache_native::install(&ctx, &native, &s)?,
+                "kv" => super::kv_native::install(&ctx, &native, &s)?,
+                "subtle" => super::subtle_native::install(&ctx, &native, &s)?,
+                "durable" => super::durable_native::install(&ctx, &native, &s)?,
+                "htmlrewriter" => super::rewriter_native::install(&ctx, &native)?,
+                "compression" => super::compression_native::install(&ctx, &native)?,
+                "formdata" => super::form_native::install(&ctx, &native)?,
+                _ => {}
+            }
             super::prelude::lazy_module(&ctx, &name)
         })?,
     )?;
 
-    super::cache_native::install(ctx, &n, state)?;
-    super::kv_native::install(ctx, &n, state)?;
     web::install(ctx, &n)?;
-    super::subtle_native::install(ctx, &n, state)?;
-    super::durable_native::install(ctx, &n, state)?;
-    super::rewriter_native::install(ctx, &n)?;
-    super::compression_native::install(ctx, &n)?;
-    super::form_native::install(ctx, &n)?;
     Ok(n)
 }

@@ -4,7 +4,7 @@
 //! the globals every request needs (Request, Response, Headers, fetch, timers...) and
 //! returns the entry points the isolate calls (`init`, `setExports`, `makeResponse`). The lazy
 //! modules (`webapi/lazy/`: URL, streams, events, encoding, Blob, structuredClone, FetchEvent,
-//! the Cache API, crypto, crypto.subtle, console, KV namespaces, Durable Objects, FormData, cron
+//! the Cache API, crypto, crypto.subtle, console, timers, KV namespaces, Durable Objects, FormData, cron
 //! triggers, HTMLRewriter, compression streams) are separate bytecode, read only when a worker first touches one of their globals, so a cold
 //! isolate pays only for what it uses.
 
@@ -42,6 +42,7 @@ const LAZY: &[(&str, &str)] = &[
     ("htmlrewriter", include_str!("webapi/lazy/htmlrewriter.js")),
     ("compression", include_str!("webapi/lazy/compression.js")),
     ("buffer", include_str!("webapi/lazy/buffer.js")),
+    ("timers", include_str!("webapi/lazy/timers.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

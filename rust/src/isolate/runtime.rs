@@ -97,6 +97,8 @@ pub struct Isolate {
     /// Per task: whether its response was handed out, and its start time and cold-start cost.
     meta: HashMap<TaskId, TaskMeta>,
     pub startup_ns: u64,
+    /// Whether it was made from a spare (`Prewarmed`): its `startup_ns` is the worker's part only.
+    pub prewarmed: bool,
     pub requests: u64,
     // Declared last: dropped after every value above that points into it.
     context: Context,
@@ -192,6 +194,7 @@ impl Isolate {
             broken: None,
             meta: HashMap::new(),
             startup_ns: 0,
+            prewarmed: false,
             requests: 0,
             context,
             runtime,
@@ -653,7 +656,7 @@ impl Isolate {
 
     /// Turns what the last turn changed into steps, one per affected task.
     fn collect(&mut self, now_ms: f64) -> Vec<Step> {
-        let (iso_id, startup_ns) = (self.id, self.startup_ns);
+        let (iso_id, startup_ns, prewarmed) = (self.id, self.startup_ns, self.prewarmed);
         let mut st = self.state.lock();
         let mut ops = std::mem::take(&mut st.new_ops);
         let nothing_pending = st.parked.is_empty();
@@ -693,12 +696,23 @@ impl Isolate {
                         }
                     };
                     response = Some(resp);
-                    stats = Some(task_stats(iso_id, startup_ns, meta, t, outcome, error, now_ms));
+                    stats = Some(task_stats(
+                        iso_id, startup_ns, prewarmed, meta, t, outcome, error, now_ms,
+                    ));
                 }
             }
             let done = meta.delivered && t.wait_until_pending == 0;
             if done && stats.is_none() {
-                stats = Some(task_stats(iso_id, startup_ns, meta, t, Outcome::Ok, None, now_ms));
+                stats = Some(task_stats(
+                    iso_id,
+                    startup_ns,
+                    prewarmed,
+                    meta,
+                    t,
+                    Outcome::Ok,
+                    None,
+                    now_ms,
+                ));
             }
             if response.is_some() || done || !task_ops.is_empty() {
                 steps.push(Step {
@@ -718,9 +732,11 @@ impl Isolate {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn task_stats(
     isolate_id: u64,
     startup_ns: u64,
+    prewarmed: bool,
     meta: &TaskMeta,
     t: &TaskState,
     outcome: Outcome,
@@ -731,6 +747,7 @@ fn task_stats(
         cpu_ns: t.cpu_ns,
         cold_start: meta.cold_start,
         startup_ns: if meta.cold_start { startup_ns } else { 0 },
+        prewarmed: meta.cold_start && prewarmed,
         isolate_id,
         outcome,
         error,
@@ -778,6 +795,7 @@ impl Prewarmed {
         let mut isolate = self.0;
         isolate.load_script(script, env_json, bindings_json, now_ns)?;
         isolate.startup_ns = thread_cpu_ns().saturating_sub(start);
+        isolate.prewarmed = true;
         Ok(isolate)
     }
 }

@@ -112,6 +112,9 @@ pub struct Stats {
     /// CPU time of that isolate's creation (runtime, prelude, module evaluation), if cold; when
     /// the isolate came from a spare made by `Worker::prewarm`, only the module evaluation.
     pub startup_ns: u64,
+    /// Whether that cold start took a spare isolate made by `Worker::prewarm` (the runtime,
+    /// context and Web APIs were ready; only the worker itself was evaluated).
+    pub prewarmed: bool,
     pub isolate_id: u64,
     pub outcome: Outcome,
     /// The worker's error, as `Name: message` plus its stack when there was one.

@@ -39,6 +39,9 @@ pub struct PyStats {
     pub cold_start: bool,
     /// CPU time of the isolate's creation when `cold_start`, in milliseconds.
     pub startup_ms: f64,
+    /// Whether that cold start took a spare isolate made by `prewarm` (then `startup_ms` counts
+    /// only the worker's own evaluation).
+    pub prewarmed: bool,
     pub isolate_id: u64,
     /// "ok", "exception", "invalidResponse", "exceededCpu", "exceededMemory", "neverSettled",
     /// "canceled", "isolateDiscarded" or "scriptError".
@@ -66,6 +69,7 @@ impl PyStats {
             cpu_ms: s.cpu_ns as f64 / 1e6,
             cold_start: s.cold_start,
             startup_ms: s.startup_ns as f64 / 1e6,
+            prewarmed: s.prewarmed,
             isolate_id: s.isolate_id,
             outcome: s.outcome.as_str(),
             error: s.error.clone(),

@@ -40,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -61,6 +61,7 @@ impl PyCoreWorker {
         auth_forward: Option<Vec<(String, String)>>,
         durable: Option<PyRef<'_, PyDurableStore>>,
         kv: Option<PyRef<'_, PyKvReplica>>,
+        lazy: bool,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -100,7 +101,11 @@ impl PyCoreWorker {
                 outcome: Outcome::ScriptError,
                 message: e.message,
             })?;
-            Worker::new(script, config, to_ns(now))
+            if lazy {
+                Ok(Worker::unloaded(script, config))
+            } else {
+                Worker::new(script, config, to_ns(now))
+            }
         });
         result
             .map(|inner| PyCoreWorker { inner })
@@ -203,9 +208,9 @@ impl PyCoreWorker {
         py.detach(|| self.inner.memory_bytes())
     }
 
-    /// Drops idle isolates beyond `keep`.
-    fn trim(&self, keep: usize) {
-        self.inner.trim(keep)
+    /// Drops idle isolates beyond `keep` (freeing a runtime is CPU work: the GIL is released).
+    fn trim(&self, py: Python<'_>, keep: usize) {
+        py.detach(|| self.inner.trim(keep))
     }
 
     /// Prepares a spare isolate (runtime and Web APIs, no worker) for the next cold start, if
@@ -218,5 +223,12 @@ impl PyCoreWorker {
     #[getter]
     fn has_spare(&self) -> bool {
         self.inner.has_spare()
+    }
+
+    /// Whether a spare would serve the next request: none is ready, no isolate is idle and the
+    /// pool may still grow (hosts check this before `prewarm`).
+    #[getter]
+    fn wants_spare(&self) -> bool {
+        self.inner.wants_spare()
     }
 }

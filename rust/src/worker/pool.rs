@@ -95,23 +95,7 @@ fn splitmix(mut z: u64) -> u64 {
 impl Worker {
     /// Loads `script`: creates `min_isolates` (at least one, to validate the script).
     pub fn new(script: Script, config: WorkerConfig, now_ns: u64) -> Result<Worker, LoadError> {
-        let caches = config
-            .cache
-            .clone()
-            .unwrap_or_else(|| SharedCache::new(CacheConfig::default()));
-        let kv = config.kv.clone().unwrap_or_default();
-        let worker = Worker {
-            caches,
-            kv,
-            script: Arc::new(script),
-            config,
-            op_ids: OpIds::default(),
-            registry: Mutex::new(Registry::default()),
-            next_task: AtomicU64::new(0),
-            next_isolate: AtomicU64::new(0),
-            seed_counter: AtomicU64::new(0),
-            spare: Mutex::new(None),
-        };
+        let worker = Worker::unloaded(script, config);
         let first = worker.create_isolate(now_ns)?;
         let mut reg = worker.registry.lock();
         reg.slots.push(Slot {
@@ -134,6 +118,30 @@ impl Worker {
             worker.registry.lock().slots.clear();
         }
         Ok(worker)
+    }
+
+    /// A worker whose pool starts empty: no isolate is created and none of the worker's
+    /// JavaScript runs until a request (or `prewarm`, which runs none of it either). For a
+    /// host that already loaded the same script elsewhere (another PoP's core of one worker
+    /// version), so a failing script is reported there, not here.
+    pub fn unloaded(script: Script, config: WorkerConfig) -> Worker {
+        let caches = config
+            .cache
+            .clone()
+            .unwrap_or_else(|| SharedCache::new(CacheConfig::default()));
+        let kv = config.kv.clone().unwrap_or_default();
+        Worker {
+            caches,
+            kv,
+            script: Arc::new(script),
+            config,
+            op_ids: OpIds::default(),
+            registry: Mutex::new(Registry::default()),
+            next_task: AtomicU64::new(0),
+            next_isolate: AtomicU64::new(0),
+            seed_counter: AtomicU64::new(0),
+            spare: Mutex::new(None),
+        }
     }
 
     pub fn config(&self) -> &WorkerConfig {
@@ -218,6 +226,18 @@ impl Worker {
     /// Whether a spare isolate is ready.
     pub fn has_spare(&self) -> bool {
         self.spare.lock().is_some()
+    }
+
+    /// Whether the next request would pay a cold start that a spare would shorten: no spare is
+    /// ready, no isolate is idle, and the pool may still grow. Hosts ask this before `prewarm`
+    /// so that a pool with a warm isolate waiting is not given a spare it does not need.
+    pub fn wants_spare(&self) -> bool {
+        if self.spare.lock().is_some() {
+            return false;
+        }
+        let reg = self.registry.lock();
+        let idle = reg.slots.iter().any(|s| !s.busy && s.inflight == 0);
+        !idle && reg.slots.len() < self.config.max_isolates.max(1)
     }
 
     pub fn pool_stats(&self) -> PoolStats {
@@ -421,6 +441,7 @@ fn unauthorized(task: TaskId, response: Response) -> Step {
             cpu_ns: 0,
             cold_start: false,
             startup_ns: 0,
+            prewarmed: false,
             isolate_id: 0,
             outcome: Outcome::Unauthorized,
             error: None,
@@ -444,6 +465,7 @@ fn startup_failure(task: TaskId, e: StartupError) -> Step {
             cpu_ns: 0,
             cold_start: true,
             startup_ns: 0,
+            prewarmed: false,
             isolate_id: 0,
             outcome: e.outcome,
             error: Some(e.message),

@@ -1,5 +1,5 @@
 // Globals shared by the prelude: the host clock (Date, performance), Math.random from the
-// host's seed, console capture, timers as host operations, navigator, self.
+// host's seed, console capture, navigator, self.
 // One descriptor object reused by every definition (Object.defineProperty only reads it): a new
 // one per global cost ~3.5k instructions per isolate each.
 const dataDesc = { value: undefined, writable: true, configurable: true, enumerable: false };
@@ -9,21 +9,13 @@ const defineGlobal = (name, value) => {
 };
 const toUSV = (v) => String(v).toWellFormed();
 // Lazy modules: a module's classes are created the first time one of its globals is read (or
-// an internal caller loads it), so a cold isolate only pays for what its worker uses.
+// an internal caller loads it), so a cold isolate only pays for what its worker uses; the
+// globals themselves are native accessors (isolate/lazy_globals.rs).
 // Each lazy module is its own bytecode, read and run by `native.loadModule` on first use.
 let internals = null;
 const lazyCache = Object.create(null);
-const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModule(name)(internals));
+const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModule(name, native)(internals));
 const lazyLoaded = (name) => name in lazyCache;
-const accessorDesc = { get: undefined, set: undefined, configurable: true, enumerable: false };
-const lazyGlobals = (module, names) => {
-  for (const n of names) {
-    accessorDesc.get = () => { lazyLoad(module); return globalThis[n]; };
-    accessorDesc.set = (v) => { defineGlobal(n, v); };
-    Object.defineProperty(globalThis, n, accessorDesc);
-  }
-  accessorDesc.get = accessorDesc.set = undefined;
-};
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
 const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull', 'task', 'passThrough', 'original'].map((n) => [n, Symbol(n)])));
@@ -54,37 +46,7 @@ Math.random = () => native.random();
 // ---- console (lazy/console.js): captured per request with its level, never printed
 const inspect = (v) => lazyLoad('console').inspect(v);
 
-// ---- timers: each expiry is a Timer operation the host completes at its time
-let nextTimer = 1;
-const timers = new Map();
-const arm = (id, entry) => {
-  const [op, promise] = native.timer(entry.delay);
-  entry.op = op;
-  promise.then(() => {
-    if (timers.get(id) !== entry) return;
-    if (entry.repeat) arm(id, entry); else timers.delete(id);
-    entry.fn.apply(globalThis, entry.args);
-  });
-};
-const schedule = (fn, delay, args, repeat) => {
-  if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
-  const id = nextTimer++;
-  const entry = { fn, args, repeat, delay: Math.max(0, Number(delay) || 0), op: 0 };
-  timers.set(id, entry);
-  arm(id, entry);
-  return id;
-};
-const clear = (id) => {
-  const entry = timers.get(typeof id === 'object' && id !== null ? id[kInternal] : id);
-  if (!entry) return;
-  timers.delete(id);
-  native.cancel(entry.op);
-};
-defineGlobal('setTimeout', (fn, delay, ...args) => schedule(fn, delay, args, false));
-defineGlobal('setInterval', (fn, delay, ...args) => schedule(fn, delay, args, true));
-defineGlobal('clearTimeout', clear);
-defineGlobal('clearInterval', clear);
-defineGlobal('scheduler', { wait: (ms) => new Promise((resolve) => schedule(resolve, ms, [], false)) });
+// ---- timers: lazy/timers.js (each expiry a Timer operation the host completes)
 
 defineGlobal('navigator', Object.freeze({ userAgent: 'Cloudflare-Workers', language: 'en', hardwareConcurrency: 1 }));
 defineGlobal('self', globalThis);
@@ -101,22 +63,7 @@ const asBytes = (input) => {
 const utf8 = (s) => native.encode(toUSV(s));
 const fromUtf8 = (b) => native.decode(b, false, false);
 
-// ---- globals of lazy modules
-lazyGlobals('console', ['console']);
-lazyGlobals('crypto', ['crypto', 'Crypto']);
-lazyGlobals('events', ['Event', 'EventTarget', 'AbortSignal', 'AbortController']);
-lazyGlobals('encoding', ['TextEncoder', 'TextDecoder']);
-lazyGlobals('url', ['URL', 'URLSearchParams']);
-lazyGlobals('streams', ['ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'TransformStream']);
-lazyGlobals('blob', ['Blob', 'File']);
-lazyGlobals('formdata', ['FormData']);
-lazyGlobals('scheduled', ['ScheduledController', 'ScheduledEvent']);
-lazyGlobals('htmlrewriter', ['HTMLRewriter']);
-lazyGlobals('compression', ['CompressionStream', 'DecompressionStream']);
-lazyGlobals('clone', ['structuredClone']);
-lazyGlobals('fetchevent', ['FetchEvent']);
-lazyGlobals('cache', ['caches', 'Cache', 'CacheStorage']);
-lazyGlobals('subtle', ['CryptoKey', 'SubtleCrypto']);
-defineGlobal('addEventListener', (type, listener, options) => lazyLoad('events').globalTarget.addEventListener(type, listener, options));
-defineGlobal('removeEventListener', (type, listener) => lazyLoad('events').globalTarget.removeEventListener(type, listener));
-defineGlobal('dispatchEvent', (event) => lazyLoad('events').globalTarget.dispatchEvent(event));
+// ---- globals of lazy modules: native accessors that load their module on first use (see
+// isolate/lazy_globals.rs for the list, including the timers and the global event target's
+// addEventListener/removeEventListener/dispatchEvent).
+native.lazyGlobals(lazyLoad);

@@ -91,4 +91,7 @@ defineGlobal('AbortController', AbortController);
 
 // The global scope is an event target for the service-worker format.
 const globalTarget = new EventTarget();
+defineGlobal('addEventListener', (type, listener, options) => globalTarget.addEventListener(type, listener, options));
+defineGlobal('removeEventListener', (type, listener) => globalTarget.removeEventListener(type, listener));
+defineGlobal('dispatchEvent', (event) => globalTarget.dispatchEvent(event));
 return { Event, EventTarget, AbortSignal, AbortController, globalTarget };
