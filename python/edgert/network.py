@@ -338,7 +338,7 @@ class Network:
             raise ConfigError(f"PoP {code!r} is not in this network")
         return found
 
-    def _core(self, pop: Pop, name: str, lazy: bool = False) -> tuple[CoreWorker, bool]:
+    def _core(self, pop: Pop, name: str, lazy: bool = True) -> tuple[CoreWorker, bool]:
         key = (pop.code, name)
         core = self._cores.get(key)
         if core is not None:
