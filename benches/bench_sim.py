@@ -16,8 +16,9 @@ crypto.subtle, a distinct token per request from the pool of 1,000) through ``ed
 runner: 327 PoPs (``global``), users from the world's cities, sessions loading pages of 5
 sequential calls, real worker execution at every PoP. Each size runs in a fresh process so that
 its peak RSS (``ru_maxrss``) is its own; reports wall time, CPU time (the process and its
-children), requests/s and peak memory. ``--processes N`` shards the PoPs over N worker processes
-(``edgert.sim.parallel``).
+children), CPU time per request, requests/s and peak memory. ``--processes N`` shards the PoPs over
+N worker processes (``edgert.sim.parallel``: the same results as one process); by default, as
+``edgert simulate``, the machine's cores for runs of 50,000 requests or more.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def build_workload(folder: Path) -> None:
     (folder / "hs256.txt").write_text("\n".join(w.tokens["hs256"]) + "\n")
 
 
-def scale_one(folder: Path, requests: int, processes: int = 1) -> dict[str, float]:
+def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict[str, Any]:
     from edgert.latency import LatencyParams
     from edgert.sim.deployments import START
     from edgert.sim.population import Population
@@ -169,6 +170,11 @@ def scale_one(folder: Path, requests: int, processes: int = 1) -> dict[str, floa
         t = os.times()
         return t.user + t.system + t.children_user + t.children_system
 
+    if processes is None:
+        from edgert.sim.parallel import auto_processes
+
+        processes = auto_processes(sc, traffic)
+    load_before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), cpu_now()
     if processes > 1:
         from edgert.sim.parallel import run_sharded
@@ -184,16 +190,17 @@ def scale_one(folder: Path, requests: int, processes: int = 1) -> dict[str, floa
         "cpu_s": round(cpu, 2),
         "requests_per_wall_s": round(n / wall),
         "requests_per_cpu_s": round(n / cpu),
+        "cpu_ms_per_request": round(cpu / n * 1000.0, 3),
         "processes": processes,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_child_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "ok_share": round(float((run.status == 200).mean()), 4),
         "cold_starts": int(run.cold_start.sum()),
-        "load_average": round(os.getloadavg()[0], 1),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
 
-def scale_main(sizes: list[int], processes: int) -> None:
+def scale_main(sizes: list[int], processes: int | None) -> None:
     print("# standard workload, 327 PoPs, real worker execution; one process per size")
     print(f"# python {platform.python_version()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +208,7 @@ def scale_main(sizes: list[int], processes: int) -> None:
         build_workload(folder)
         for n in sizes:
             out = subprocess.run(
-                [sys.executable, __file__, "_scale_one", str(folder), str(n), str(processes)],
+                [sys.executable, __file__, "_scale_one", str(folder), str(n), str(processes or 0)],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -216,18 +223,20 @@ def main() -> None:
     ev.add_argument("--events", type=int, default=1_000_000)
     sc = sub.add_parser("scale")
     sc.add_argument("--requests", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    sc.add_argument("--processes", type=int, default=1, help="shard by PoP over N processes")
+    sc.add_argument(
+        "--processes", type=int, default=None, help="shard by PoP over N processes (default: auto)"
+    )
     one = sub.add_parser("_scale_one")
     one.add_argument("folder")
     one.add_argument("n", type=int)
-    one.add_argument("processes", type=int, nargs="?", default=1)
+    one.add_argument("processes", type=int, nargs="?", default=0)
     args = parser.parse_args()
     if args.cmd == "events":
         events_main(args.events)
     elif args.cmd == "scale":
         scale_main(args.requests, args.processes)
     else:
-        print(json.dumps(scale_one(Path(args.folder), args.n, args.processes)))
+        print(json.dumps(scale_one(Path(args.folder), args.n, args.processes or None)))
 
 
 if __name__ == "__main__":

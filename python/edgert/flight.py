@@ -4,6 +4,7 @@ handle a simulator holds (``Pending``), and small helpers of the PoP's exchanges
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Callable
 
 from edgert._core import Request, Response
@@ -64,6 +65,8 @@ class Flight:
     outstanding: int = 0
     busy_since: float = 0.0
     origin_wall_ms: float = 0.0
+    #: The request's own random stream (``Network.submit(rng=...)``); None: the network's.
+    rng: random.Random | None = None
 
 
 @dataclasses.dataclass(slots=True, eq=False)

@@ -460,9 +460,16 @@ class LatencyModel:
         """
         transport, tls_rtts = handshake_rtts(protocol, tls, connection, early_data=early_data)
         p = self.params
-        connect = sum((rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(transport)), 0.0)
-        handshake = sum((rtt_ms + self.jitter_ms(rtt_ms, rng) for _ in range(tls_rtts)), 0.0)
-        request = rtt_ms + self.jitter_ms(rtt_ms, rng)
+        # Plain loops (the same draws, in the same order, as summing a generator of round
+        # trips): this runs once per simulated request.
+        jitter = self.jitter_ms
+        connect = 0.0
+        for _ in range(transport):
+            connect += rtt_ms + jitter(rtt_ms, rng)
+        handshake = 0.0
+        for _ in range(tls_rtts):
+            handshake += rtt_ms + jitter(rtt_ms, rng)
+        request = rtt_ms + jitter(rtt_ms, rng)
         if cwnd_segments is None:
             cwnd_segments = (
                 p.warm_window_segments if connection == "reused" else p.initial_window_segments

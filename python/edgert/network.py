@@ -442,6 +442,7 @@ class Network:
         body: bytes | str | None,
         pop: str | None,
         dns_cached: bool | None,
+        rng: random.Random | None = None,
     ) -> Flight:
         if client is None:
             raise ConfigError("fetch needs a client, e.g. client=edgert.Client(city='Tokyo')")
@@ -453,7 +454,9 @@ class Network:
         where = self._pop(pop) if pop is not None else self.router.route_client(client)
         route = self._route(url)
         worker = route.worker if route is not None else None
-        model, p, rng = self.model, self.model.params, self._rng
+        model, p = self.model, self.model.params
+        if rng is None:
+            rng = self._rng
         access = (
             client.access_ms if client.access_ms is not None else p.access_median_ms(client.access)
         )
@@ -518,6 +521,7 @@ class Network:
             bandwidth_mbps=bandwidth,
             cwnd_segments=cwnd if cwnd is not None else p.initial_window_segments,
             ray=f"{next(self._ray):016x}-{where.code}",
+            rng=rng if rng is not self._rng else None,
         )
 
     def _arrival_s(self, trace: Trace) -> float:
@@ -546,7 +550,7 @@ class Network:
             flight.client_rtt_ms,
             bandwidth_mbps=flight.bandwidth_mbps,
             cwnd_segments=flight.cwnd_segments,
-            rng=self._rng,
+            rng=self._rng if flight.rng is None else flight.rng,
         )
         trace.transfer_ms = transfer
         self._open[(flight.client, flight.pop.code)] = window
@@ -596,7 +600,9 @@ class Network:
             )
         return rtt
 
-    def _origin_transfer_ms(self, response: Response, rtt: float) -> float:
+    def _origin_transfer_ms(
+        self, response: Response, rtt: float, rng: random.Random | None = None
+    ) -> float:
         """Time to carry the origin's response body back to the PoP (slow start included)."""
         p = self.model.params
         transfer, _ = self.model.transfer_ms(
@@ -606,7 +612,7 @@ class Network:
             cwnd_segments=p.warm_window_segments
             if self.origin.connection == "reused"
             else p.initial_window_segments,
-            rng=self._rng,
+            rng=self._rng if rng is None else rng,
         )
         return transfer
 
@@ -660,7 +666,8 @@ class Network:
             headers=self._forwarded(request, flight),
             body=request.body,
         )
-        rtt, leg = self._origin_leg(pop, self._rng)
+        rng = self._rng if flight is None or flight.rng is None else flight.rng
+        rtt, leg = self._origin_leg(pop, rng)
         counted = self._origin_begin(flight, host.now())
         try:
             yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
@@ -672,7 +679,7 @@ class Network:
             else:
                 service_s = self.origin.service_s(forwarded)
             response = as_response(result)
-            transfer = self._origin_transfer_ms(response, rtt)
+            transfer = self._origin_transfer_ms(response, rtt, rng)
             yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
             if counted and flight is not None:
                 flight.trace.origin_legs.append(served(leg, float(service_s) * 1000.0, transfer))
@@ -725,14 +732,18 @@ class Network:
         pop: str | None = None,
         dns_cached: bool | None = None,
         on_done: Callable[[EdgeResponse], None] | None = None,
+        rng: random.Random | None = None,
     ) -> Pending:
         """Virtual time: starts a request now; :meth:`run` moves time on. For simulators that
         keep many requests in flight. ``on_done(response)`` is called (in virtual time) once the
-        response's last byte has reached the client."""
+        response's last byte has reached the client. ``rng``: this request's own random stream
+        for its network draws (jitter, DNS), instead of the network's shared one; a simulator
+        that gives each user its own stream gets results that do not depend on the order in
+        which other users' events interleave (what lets it shard PoPs over processes exactly)."""
         host = self._virtual
         if host is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
-        flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
+        flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
         pending = Pending(trace=flight.trace, on_done=on_done)
         flight.trace.started_at = host.now()
         host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))

@@ -32,7 +32,10 @@ def _run(**over: object) -> DeploymentRun:
         "kv_stale": np.array([False, True, True, False, True]),
         "kv_age_s": np.array([0.0, 0.5, 7.0, 0.0, 400.0]),
         "do_pop": np.array([0, 1, 1]),
-        "do_ms": np.array([5.0, 150.0, 170.0]),
+        "do_home": np.array([0, 0, 0]),
+        "do_ms": np.array([0.0, 150.0, 170.0]),
+        "do_binding": np.array([0, 0, 1]),
+        "do_bindings": ["LIMITER", "COUNTER"],
         "cache": {"NRT": {"lookups": 10, "hits": 7, "misses": 3}, "FRA": {"lookups": 0, "hits": 0}},
     }
     base.update(over)
@@ -50,6 +53,16 @@ def test_kv_staleness_do_latency_and_cache() -> None:
     assert do["calls"] == 3
     assert set(do["by_caller_region"]) == {"NEAS", "WEU"}
     assert do["by_caller_region"]["WEU"]["p50"] == 160.0
+    assert do["by_caller_region"]["NEAS"]["p50"] == 0.0
+    assert do["local_share"] == 0.333
+    assert do["home_pops"] == {"NRT": 3}
+    assert list(do["by_binding"]) == ["COUNTER", "LIMITER"]
+    limiter = do["by_binding"]["LIMITER"]
+    assert (limiter["calls"], limiter["local_share"]) == (2, 0.5)
+    assert limiter["by_caller_region"]["WEU"]["p50"] == 150.0
+    assert do["by_binding"]["COUNTER"]["by_caller_region"] == {
+        "WEU": {"n": 1, "mean": 170.0, "p50": 170.0, "p95": 170.0, "p99": 170.0}
+    }
     assert m["by_pop"]["NRT"]["cache_hit_ratio"] == 0.7
     assert m["by_pop"]["FRA"]["cache_hit_ratio"] is None
     assert m["cache"]["hit_ratio"] == 0.7

@@ -8,7 +8,7 @@ from sim_helpers import small
 
 from edgert.errors import ScenarioError
 from edgert.sim.deployments import START
-from edgert.sim.parallel import shard_sessions
+from edgert.sim.parallel import auto_processes, shard_sessions, shardable
 from edgert.sim.population import Population
 from edgert.sim.reports import results_bytes
 from edgert.sim.scenario import parse_scenario
@@ -26,23 +26,33 @@ def test_shards_partition_sessions_by_pop() -> None:
     assert all(len(s) for s in shards)
 
 
-def test_two_processes_same_requests_deterministic_and_close_to_serial() -> None:
-    sc = parse_scenario(small(deployments=["edge"]))
-    serial = simulate(sc).results["deployments"]["edge"]
-    a = simulate(sc, processes=2)
-    b = simulate(sc, processes=2)
-    assert results_bytes(a.results) == results_bytes(b.results)
-    sharded = a.results["deployments"]["edge"]
-    assert a.results["scenario"]["processes"] == 2
-    assert sharded["requests"] == serial["requests"]
-    assert sharded["status"] == serial["status"]
-    assert {k: v["requests"] for k, v in sharded["by_pop"].items()} == {
-        k: v["requests"] for k, v in serial["by_pop"].items()
-    }
-    # Same users, same PoPs; only the jitter draws differ.
-    assert sharded["latency_ms"]["global"]["p50"] == pytest.approx(
-        serial["latency_ms"]["global"]["p50"], rel=0.2
-    )
+def test_two_processes_give_the_same_bytes_as_one() -> None:
+    sc = parse_scenario(small(deployments=["origin-only", "edge"], duration_s=6))
+    serial = simulate(sc, processes=1)
+    sharded = simulate(sc, processes=2)
+    assert serial.measured["processes"] == 1
+    assert sharded.measured["processes"] == 2
+    assert results_bytes(serial.results) == results_bytes(sharded.results)
+    edge = sharded.runs["edge"]
+    # Really sharded: more than one PoP saw traffic, and every request is there once.
+    assert len(set(edge.pop.tolist())) > 1
+    pairs = set(zip(edge.session.tolist(), edge.call.tolist(), strict=True))
+    assert len(pairs) == len(edge.session) == sharded.traffic.requests
+    for field in ("total_ms", "status", "pop", "cold_start", "client_rtt_ms"):
+        assert np.array_equal(getattr(serial.runs["edge"], field), getattr(edge, field)), field
+
+
+def test_default_processes_is_one_for_small_or_stateful_runs() -> None:
+    sc = parse_scenario(small(deployments=["edge"], duration_s=1))
+    assert simulate(sc).measured["processes"] == 1
+    pop = Population(sc.population, sc.access)
+    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    assert auto_processes(sc, tr) == 1  # too small to gain
+    kv = parse_scenario(small(kv={"ns": {"k": "v"}}, worker={"kv": {"NS": "ns"}}))
+    assert not shardable(kv)
+    do = parse_scenario(small(worker={"durable_objects": {"COUNTER": "Counter"}}))
+    assert not shardable(do)
+    assert shardable(sc)
 
 
 def test_kv_scenarios_are_not_sharded() -> None:

@@ -2,10 +2,12 @@
 
 Theory of operation
 -------------------
-Nothing sleeps: an event heap orders actions by (virtual time, insertion order); :meth:`run`
+Nothing sleeps: an event queue orders actions by (virtual time, insertion order); :meth:`run`
 pops them in that order and sets the clock to each one's time, so the same inputs always give
 the same sequence of events and the same timings. Events can be cancelled; a cancelled event
-neither runs nor moves the clock.
+neither runs nor moves the clock. The queue is the core's :class:`edgert._core.EventLoop` (a
+binary heap in Rust that calls back into Python), so a simulator's millions of events cost a
+Python call each and no Python-level heap work.
 
 An outbound fetch is performed by an *upstream*: a generator ``upstream(worker, op, context)``
 that yields a number to wait that many virtual seconds, or an awaitable (an ``async`` origin
@@ -20,13 +22,11 @@ back). Awaitables are awaited under :meth:`run_async` and driven to completion i
 
 from __future__ import annotations
 
-import heapq
 import inspect
-import itertools
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
-from edgert._core import CoreWorker, Operation, Request, Response
+from edgert._core import CoreWorker, EventLoop, Operation, Request, Response
 from edgert.errors import ConfigError
 from edgert.host.base import Host
 
@@ -71,14 +71,14 @@ _REAL_IO = (
 class EventHandle:
     """A scheduled event; :meth:`cancel` removes it (it will neither run nor move the clock)."""
 
-    __slots__ = ("_live", "_seq")
+    __slots__ = ("_id", "_loop")
 
-    def __init__(self, seq: int, live: set[int]) -> None:
-        self._seq = seq
-        self._live = live
+    def __init__(self, loop: EventLoop, event_id: int) -> None:
+        self._loop = loop
+        self._id = event_id
 
     def cancel(self) -> None:
-        self._live.discard(self._seq)
+        self._loop.cancel(self._id)
 
 
 class VirtualTimeHost(Host):
@@ -100,10 +100,9 @@ class VirtualTimeHost(Host):
         upstream: Upstream | None = None,
     ) -> None:
         super().__init__()
-        self._now = start
-        self._heap: list[tuple[float, int, Action]] = []
-        self._seq = itertools.count()
-        self._live: set[int] = set()
+        self._loop = EventLoop(start)
+        #: An awaitable an action returned under :meth:`run_async`, to await before the next.
+        self._awaiting: Awaitable[None] | None = None
         self._async = False
         self.fetch_handler: FetchHandler = fetch_handler or _default_fetch
         self.fetch_latency_s = fetch_latency_s
@@ -111,20 +110,30 @@ class VirtualTimeHost(Host):
         self.upstream: Upstream = upstream or self._handler_upstream
         self.fetched: list[Request] = []
 
+    @property
+    def _now(self) -> float:
+        return self._loop.now
+
     def now(self) -> float:
-        return self._now
+        return self._loop.now
 
     def at(self, when: float, action: Action) -> EventHandle:
         """Schedules `action` at virtual time `when` (never in the past)."""
-        seq = next(self._seq)
-        heapq.heappush(self._heap, (max(when, self._now), seq, action))
-        self._live.add(seq)
-        return EventHandle(seq, self._live)
+        return EventHandle(self._loop, self._loop.at(when, self._call, action))
+
+    def _call(self, action: Action) -> None:
+        """Runs one event's action (the event loop's callback)."""
+        pending = action()
+        if pending is not None:
+            if self._async:
+                self._awaiting = pending
+            else:
+                run_awaitable(pending)
 
     @property
     def idle(self) -> bool:
         """True when no event is left to run."""
-        return not self._live
+        return len(self._loop) == 0
 
     # -- outbound fetches ----------------------------------------------------------------------
 
@@ -248,41 +257,23 @@ class VirtualTimeHost(Host):
             )
         return slot
 
-    def _pop(self, until: float | None) -> Action | None:
-        while self._heap:
-            when, seq, action = self._heap[0]
-            if seq not in self._live:
-                heapq.heappop(self._heap)
-                continue
-            if until is not None and when > until:
-                self._now = until
-                return None
-            heapq.heappop(self._heap)
-            self._live.discard(seq)
-            self._now = when
-            return action
-        if until is not None and until > self._now:
-            self._now = until
-        return None
-
     def run(self, until: float | None = None) -> None:
         """Processes events in time order until none is left (or `until` is reached).
 
         Awaitables (async origin handlers) are driven in place; see :func:`run_awaitable`."""
         self._async = False
-        while (action := self._pop(until)) is not None:
-            pending = action()
-            if pending is not None:
-                run_awaitable(pending)
+        self._loop.run(until)
 
     async def run_async(self, until: float | None = None) -> None:
         """Like :meth:`run`, awaiting async handlers on the running loop (virtual time stands
         still while they run)."""
         self._async = True
+        loop = self._loop
         try:
-            while (action := self._pop(until)) is not None:
-                pending = action()
+            while loop.run(until, 1):
+                pending = self._awaiting
                 if pending is not None:
+                    self._awaiting = None
                     await pending
         finally:
             self._async = False

@@ -73,6 +73,8 @@ def _worker(scenario: Scenario) -> Worker:
         if not supports(Worker.__init__, "kv"):
             raise ScenarioError("worker.kv: this edgert build has no KV (Worker(kv=...))")
         options["kv"] = dict(w.kv)
+    if w.durable_objects:
+        options["durable_objects"] = dict(w.durable_objects)
     if w.config is not None:
         # A wrangler config (the devcli branch's edgert.config): its script, vars, bindings and
         # limits, with the scenario's vars and limits on top.

@@ -18,7 +18,14 @@ import numpy.typing as npt
 from edgert.pops import pop as pop_by_code
 from edgert.sim.runner import DeploymentRun
 
-__all__ = ["QUANTILES", "STALENESS_BINS_S", "deployment_metrics", "measured_cpu", "percentiles"]
+__all__ = [
+    "QUANTILES",
+    "STALENESS_BINS_S",
+    "deployment_metrics",
+    "durable_object_metrics",
+    "measured_cpu",
+    "percentiles",
+]
 
 QUANTILES = (50, 95, 99)
 #: Edges of the KV staleness histogram (age of the missed write, seconds).
@@ -102,11 +109,6 @@ def deployment_metrics(
     kv_reads = len(run.kv_stale)
     ages = run.kv_age_s[run.kv_stale]
     hist, _ = np.histogram(ages, bins=np.array(STALENESS_BINS_S))
-    do_region = (
-        np.array([pop_by_code(run.pops[i]).region if i >= 0 else "?" for i in run.do_pop])
-        if len(run.do_pop)
-        else np.array([])
-    )
     return {
         "pops": len(run.pops),
         "requests": n,
@@ -151,13 +153,43 @@ def deployment_metrics(
                 "counts": [int(c) for c in hist],
             },
         },
-        "durable_objects": {
-            "calls": len(run.do_ms),
-            "latency_ms": percentiles(run.do_ms),
-            "by_caller_region": _grouped(run.do_ms, do_region),
-        },
+        "durable_objects": durable_object_metrics(run),
         "by_pop": pops,
     }
+
+
+def _pop_regions(run: DeploymentRun, index: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    regions = [pop_by_code(code).region for code in run.pops]
+    return np.array([regions[i] if i >= 0 else "?" for i in index.tolist()], dtype=object)
+
+
+def _object_calls(
+    run: DeploymentRun, m: npt.NDArray[np.bool_], caller_region: npt.NDArray[Any]
+) -> dict[str, Any]:
+    ms = run.do_ms[m]
+    local = run.do_pop[m] == run.do_home[m]
+    homes = np.bincount(run.do_home[m][run.do_home[m] >= 0], minlength=len(run.pops))
+    return {
+        "calls": int(m.sum()),
+        "latency_ms": percentiles(ms),
+        "local_share": r3(local.mean()) if len(ms) else None,
+        "by_caller_region": _grouped(ms, caller_region[m]),
+        "home_pops": {run.pops[i]: int(c) for i, c in enumerate(homes) if c},
+    }
+
+
+def durable_object_metrics(run: DeploymentRun) -> dict[str, Any]:
+    """Durable Object calls: the network latency each call paid (the round trip between the
+    caller's PoP and the object's home PoP; 0 when they are the same PoP) by the caller PoP's
+    region, globally and per binding; the share of local calls; the calls per home PoP."""
+    caller_region = _pop_regions(run, run.do_pop)
+    every = np.ones(len(run.do_ms), dtype=bool)
+    out = _object_calls(run, every, caller_region)
+    out["by_binding"] = {
+        name: _object_calls(run, run.do_binding == i, caller_region)
+        for i, name in sorted(enumerate(run.do_bindings), key=lambda x: x[1])
+    }
+    return out
 
 
 def measured_cpu(run: DeploymentRun, page: tuple[str, ...]) -> dict[str, Any]:

@@ -7,15 +7,26 @@ PoP (the network's own anycast rule and the user's own draw), deals the PoPs out
 shards by load (greedy, heaviest first, ties by code: deterministic), runs each shard in its own
 process on the same traffic, and concatenates the columns.
 
-One thing differs from a single-process run: the network draws its jitter from one random stream
-in event order, and each shard sees its own subsequence of events. Results are therefore
-deterministic *for a given number of processes* (``results.json`` records it), and statistically,
-not byte-wise, equal to the serial run.
+Exactness: the result is the same, to the bit, as one process's. Each session draws its network
+jitter from its own random stream (:func:`edgert.sim.runner.session_rng`), so no draw depends on
+how other users' events interleave; each PoP sees its own events in the same order in a shard as
+in the whole run (events are ordered by virtual time, ties by scheduling order, and a shard's
+events are scheduled in the same relative order); and the recorder sorts its columns by
+(session, call) before anything is summed. ``tests/sim/test_sim_parallel.py`` checks the bytes.
+
+Scenarios whose PoPs share state (KV replicas fed by one central store, Durable Objects that
+live at one PoP and are called from all) run in one process: :func:`auto_processes` picks one,
+and asking for more raises. Sharding them exactly would need conservative synchronisation
+between shards (a shard may run ahead only up to the next instant at which another shard could
+affect it, i.e. the smallest PoP-to-store latency); at the scale of these scenarios the windows
+are a few ms of virtual time, each a round of inter-process messages, which costs more than it
+saves on two cores.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -31,13 +42,41 @@ from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import DeploymentSpec, Scenario
 from edgert.sim.traffic import Traffic, make_traffic
 
-__all__ = ["check_shardable", "run_sharded", "shard_sessions"]
+__all__ = ["auto_processes", "check_shardable", "run_sharded", "shard_sessions", "shardable"]
+
+
+#: Below this many requests per deployment, more processes cost more (start-up: each process
+#: loads the cities and draws the traffic again) than they save.
+MIN_REQUESTS_TO_SHARD = 50_000
+
+
+def shardable(scenario: Scenario) -> bool:
+    """Whether the PoPs of the scenario share no state (no KV, no Durable Objects)."""
+    return not (
+        scenario.kv
+        or scenario.worker.kv
+        or scenario.traffic.kv_writes_per_s
+        or scenario.worker.durable_objects
+        # A wrangler config may bind KV or Durable Objects: conservatively, one process.
+        or scenario.worker.config is not None
+    )
 
 
 def check_shardable(scenario: Scenario) -> None:
     """Raises when PoPs would share state (KV, Durable Objects) across shards."""
-    if scenario.kv or scenario.worker.kv or scenario.traffic.kv_writes_per_s:
-        raise ScenarioError("processes: PoPs share KV state; run KV scenarios in one process")
+    if not shardable(scenario):
+        raise ScenarioError(
+            "processes: PoPs share KV or Durable Object state; these scenarios run in one process"
+        )
+
+
+def auto_processes(scenario: Scenario, traffic: Traffic) -> int:
+    """The default number of processes: the machine's cores (at most 8) when sharding gives the
+    same result (:func:`shardable`) and the run is large enough to gain, else 1."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or not shardable(scenario) or traffic.requests < MIN_REQUESTS_TO_SHARD:
+        return 1
+    return min(cores, 8)
 
 
 def shard_sessions(
@@ -110,6 +149,9 @@ def _merge(name: str, runs: list[DeploymentRun]) -> DeploymentRun:
         kv_stale=cat("kv_stale"),
         kv_age_s=cat("kv_age_s"),
         do_pop=cat("do_pop"),
+        do_home=cat("do_home"),
+        do_binding=cat("do_binding"),
+        do_bindings=runs[0].do_bindings,  # sharded runs have no Durable Objects
         do_ms=cat("do_ms"),
         cache=dict(sorted(cache.items())),
         kv_writes=sum(r.kv_writes for r in runs),

@@ -10,6 +10,9 @@ request (no traces are kept), so a million requests fit in a few hundred MB.
 
 from __future__ import annotations
 
+import gc
+import random
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,11 +56,16 @@ class DeploymentRun:
     #: Per page: session, page index, latency from the first call's start to the last byte.
     page_session: npt.NDArray[np.int64]
     page_ms: npt.NDArray[np.float64]
-    #: Per KV read: stale flag and age (s); per Durable Object call: caller PoP and latency.
+    #: Per KV read: stale flag and age (s); per Durable Object call: caller PoP, the object's
+    #: home PoP and the call's latency.
     kv_stale: npt.NDArray[np.bool_]
     kv_age_s: npt.NDArray[np.float64]
     do_pop: npt.NDArray[np.int64]
+    do_home: npt.NDArray[np.int64]
     do_ms: npt.NDArray[np.float64]
+    #: Per Durable Object call: its binding, an index into ``do_bindings``.
+    do_binding: npt.NDArray[np.int64]
+    do_bindings: list[str]
     #: Per PoP: cache metrics when the network has caches (hits, misses, ...).
     cache: dict[str, dict[str, int]] = field(default_factory=dict)
     kv_writes: int = 0
@@ -65,51 +73,158 @@ class DeploymentRun:
     traces: list[Any] = field(default_factory=list)
 
 
+_INT = "q"
+_FLOAT = "d"
+_BOOL = "b"
+#: The per-request columns: name, array typecode, numpy dtype.
+_COLUMNS: tuple[tuple[str, str, Any], ...] = (
+    ("session", _INT, np.int64),
+    ("call", _INT, np.int64),
+    ("pop", _INT, np.int64),
+    ("status", _INT, np.int64),
+    ("total_ms", _FLOAT, np.float64),
+    ("edge_only", _BOOL, np.bool_),
+    ("cold_start", _BOOL, np.bool_),
+    ("new_connection", _BOOL, np.bool_),
+    ("origin_requests", _INT, np.int64),
+    ("charged_cpu_ms", _FLOAT, np.float64),
+    ("measured_cpu_ms", _FLOAT, np.float64),
+    ("client_rtt_ms", _FLOAT, np.float64),
+    ("origin_rtt_ms", _FLOAT, np.float64),
+)
+
+
 class _Recorder:
-    """Columns appended to as responses arrive."""
+    """Columns appended to as responses arrive: ``array.array`` buffers of machine numbers (no
+    Python object per value, nothing for the garbage collector to scan), turned into numpy
+    arrays once the run ends."""
 
     def __init__(self, pops: list[str], keep_traces: bool = False) -> None:
         self.traces: list[Any] | None = [] if keep_traces else None
         self.pop_index = {code: i for i, code in enumerate(pops)}
-        self.rows: list[tuple[Any, ...]] = []
-        self.pages: list[tuple[int, float]] = []
-        self.kv: list[tuple[bool, float]] = []
-        self.do: list[tuple[int, float]] = []
+        self.cols: dict[str, array[Any]] = {name: array(code) for name, code, _ in _COLUMNS}
+        self.page_session: array[int] = array(_INT)
+        self.page_ms: array[float] = array(_FLOAT)
+        self.kv_stale: array[int] = array(_BOOL)
+        self.kv_age_s: array[float] = array(_FLOAT)
+        self.do_pop: array[int] = array(_INT)
+        self.do_home: array[int] = array(_INT)
+        self.do_ms: array[float] = array(_FLOAT)
+        self.do_binding: array[int] = array(_INT)
+        self.bindings: dict[str, int] = {}
+        c = self.cols
+        # Bound appends, looked up once (the per-request path calls them 13 times).
+        self._appends: tuple[Callable[[Any], None], ...] = tuple(
+            c[name].append for name, _, _ in _COLUMNS
+        )
+
+    def __len__(self) -> int:
+        return len(self.cols["session"])
 
     def request(self, session: int, call: int, response: EdgeResponse) -> None:
         t = response.trace
         if self.traces is not None:
             self.traces.append(t)
-        self.rows.append(
-            (
-                session,
-                call,
-                self.pop_index[t.pop],
-                t.status,
-                t.total_ms,
-                t.origin_requests == 0,
-                t.cold_start,
-                t.connection != "reused",
-                t.origin_requests,
-                t.worker_ms,
-                t.worker_cpu_ms,
-                t.client_rtt_ms,
-                t.origin_rtt_ms,
-            )
+        a = self._appends
+        a[0](session)
+        a[1](call)
+        a[2](self.pop_index[t.pop])
+        a[3](t.status)
+        # Trace.total_ms, spelled out (the same sum in the same order, without its getattr loop).
+        a[4](
+            0.0 + t.dns_ms + t.connect_ms + t.tls_ms + t.request_ms + t.origin_ms + t.kv_ms
+            + t.cache_ms + t.wait_ms + t.worker_ms + t.transfer_ms
+        )  # fmt: skip
+        origin_requests = t.origin_requests
+        a[5](origin_requests == 0)
+        a[6](t.cold_start)
+        a[7](t.connection != "reused")
+        a[8](origin_requests)
+        a[9](t.worker_ms)
+        a[10](t.worker_cpu_ms)
+        a[11](t.client_rtt_ms)
+        a[12](t.origin_rtt_ms)
+        reads = t.kv_reads
+        if reads:
+            for read in reads:
+                self.kv_stale.append(bool(read.stale))
+                self.kv_age_s.append(float(read.age_s or 0.0))
+        calls = t.object_calls
+        if calls:
+            index = self.pop_index
+            for oc in calls:
+                self.do_pop.append(index.get(oc.caller_pop, -1))
+                self.do_home.append(index.get(oc.home_pop, -1))
+                self.do_ms.append(float(oc.latency_ms))
+                binding = self.bindings.setdefault(oc.binding, len(self.bindings))
+                self.do_binding.append(binding)
+
+    def columns(self) -> dict[str, Any]:
+        """The per-request columns as numpy arrays, in (session, call) order: the same order
+        whatever the order in which requests completed (one process or several), so that
+        every sum over them is the same to the last bit."""
+        out: dict[str, Any] = {
+            name: np.frombuffer(self.cols[name], dtype=dtype).copy()
+            if len(self)
+            else np.zeros(0, dtype=dtype)
+            for name, _, dtype in _COLUMNS
+        }
+        order = np.lexsort((out["call"], out["session"]))
+        out = {name: col[order] for name, col in out.items()}
+        if self.traces is not None:
+            self.traces = [self.traces[i] for i in order.tolist()]
+        page_session = (
+            np.frombuffer(self.page_session, dtype=np.int64)
+            if self.page_session
+            else np.zeros(0, dtype=np.int64)
         )
-        for read in getattr(t, "kv_reads", ()):
-            self.kv.append((bool(read.stale), float(read.age_s or 0.0)))
-        for oc in getattr(t, "object_calls", ()):
-            self.do.append((self.pop_index.get(oc.caller_pop, -1), float(oc.latency_ms)))
+        page_ms = (
+            np.frombuffer(self.page_ms, dtype=np.float64)
+            if self.page_ms
+            else np.zeros(0, dtype=np.float64)
+        )
+        page_order = np.argsort(page_session, kind="stable")
+        out["page_session"] = page_session[page_order].copy()
+        out["page_ms"] = page_ms[page_order].copy()
+        out["kv_stale"] = np.array(self.kv_stale, dtype=np.bool_)
+        out["kv_age_s"] = np.array(self.kv_age_s, dtype=np.float64)
+        out["do_pop"] = np.array(self.do_pop, dtype=np.int64)
+        out["do_home"] = np.array(self.do_home, dtype=np.int64)
+        out["do_ms"] = np.array(self.do_ms, dtype=np.float64)
+        out["do_binding"] = np.array(self.do_binding, dtype=np.int64)
+        out["do_bindings"] = list(self.bindings)
+        return out
+
+
+def session_rng(seed: int, session: int) -> random.Random:
+    """The random stream of one session's network draws (jitter, DNS): its own, so that what
+    happens to one user does not depend on how other users' events interleave (one process
+    or several give the same draws), and the same in every deployment (common random
+    numbers: differences between deployments are the deployments', not the dice's)."""
+    return random.Random((seed & 0xFFFFFFFF) << 32 | session)
 
 
 class _Session:
-    """One user's visit: pages of sequential calls with think time between pages."""
+    """One user's visit: pages of sequential calls with think time between pages.
 
-    __slots__ = ("base", "call", "calls", "client", "i", "net", "page", "page_start", "rec", "tr")
+    Routed once (anycast sends a user to the same PoP for the whole visit: the client's
+    anycast draw is its own), with its tokens and think times read out of the traffic's
+    arrays up front."""
+
+    __slots__ = (
+        "base", "call", "calls", "client", "headers", "i", "net", "page", "page_start", "pop",
+        "rec", "rng", "think", "tokens", "tr",
+    )  # fmt: skip
 
     def __init__(
-        self, i: int, client: Client, net: Network, tr: Traffic, rec: _Recorder, base: str
+        self,
+        i: int,
+        client: Client,
+        net: Network,
+        tr: Traffic,
+        rec: _Recorder,
+        base: str,
+        seed: int,
     ) -> None:
         self.i = i
         self.client = client
@@ -121,6 +236,11 @@ class _Session:
         self.call = 0
         self.calls = len(tr.page)
         self.page_start = 0.0
+        self.pop = net.router.route_client(client).code
+        self.rng = session_rng(seed, i)
+        self.tokens = tr.token[i].tolist()
+        self.think = tr.think_s[i].tolist()
+        self.headers = tr.headers
 
     def start_page(self) -> None:
         self.call = 0
@@ -128,13 +248,14 @@ class _Session:
         self.send()
 
     def send(self) -> None:
-        tr = self.tr
-        k = self.page * self.calls + self.call
+        call = self.call
         self.net.submit(
-            self.base + tr.page[self.call],
+            self.base + self.tr.page[call],
             client=self.client,
-            headers=tr.headers[int(tr.token[self.i, k])],
+            headers=self.headers[self.tokens[self.page * self.calls + call]],
+            pop=self.pop,
             on_done=self.done,
+            rng=self.rng,
         )
 
     def done(self, response: EdgeResponse) -> None:
@@ -144,10 +265,12 @@ class _Session:
             self.send()
             return
         net = self.net
-        self.rec.pages.append((self.i, (net.now() - self.page_start) * 1000.0))
+        now = net.now()
+        self.rec.page_session.append(self.i)
+        self.rec.page_ms.append((now - self.page_start) * 1000.0)
         self.page += 1
         if self.page < self.tr.pages:
-            net.at(net.now() + float(self.tr.think_s[self.i, self.page]), self.start_page)
+            net.at(now + self.think[self.page], self.start_page)
 
 
 def _cache_metrics(net: Network) -> dict[str, dict[str, int]]:
@@ -184,20 +307,21 @@ def run_deployment(
     rec = _Recorder(pops, keep_traces)
     base = f"https://{scenario.traffic.host}"
     users = traffic.users
-    step = 1000
-    done_count = [0]
+    seed = scenario.seed
 
-    def starter(i: int) -> Callable[[], None]:
-        def start() -> None:
-            _Session(i, population.client(users, i), net, traffic, rec, base).start_page()
+    def start(i: int) -> Callable[[], None]:
+        def begin() -> None:
+            client = population.client(users, i)
+            _Session(i, client, net, traffic, rec, base, seed).start_page()
 
-        return start
+        return begin
 
     # Sessions are created when they start (not all up front): memory follows the sessions
     # in flight, not the whole run.
     chosen = range(traffic.sessions) if sessions is None else (int(i) for i in sessions)
+    starts = traffic.start_s.tolist()
     for i in chosen:
-        net.at(START + float(traffic.start_s[i]), starter(i))
+        net.at(START + starts[i], start(i))
     writes = 0
     ns_name = scenario.traffic.kv_write_namespace
     if len(traffic.kv_writes_s) and ns_name is not None:
@@ -213,52 +337,34 @@ def run_deployment(
         for n, w in enumerate(traffic.kv_writes_s):
             net.at(START + float(w), writer(n))
             writes += 1
-    if progress is None:
-        net.run()
-    else:
-        # Run in slices of virtual time to report progress by requests completed.
-        end = START + scenario.duration_s + scenario.drain_s
-        slice_s = max(1.0, (end - START) / 200)
-        t = START
-        while t < end:
-            t += slice_s
-            net.run(until=t)
-            n = len(rec.rows)
-            if n - done_count[0] >= step or t >= end:
-                progress(n - done_count[0])
-                done_count[0] = n
-        net.run()
-        progress(len(rec.rows) - done_count[0])
-    cols = list(zip(*rec.rows, strict=True)) if rec.rows else [()] * 13
-
-    def col(i: int, dtype: Any) -> Any:
-        return np.array(cols[i], dtype=dtype)
-
-    page_cols = list(zip(*rec.pages, strict=True)) if rec.pages else [(), ()]
-    kv_cols = list(zip(*rec.kv, strict=True)) if rec.kv else [(), ()]
-    do_cols = list(zip(*rec.do, strict=True)) if rec.do else [(), ()]
+    # What exists now (cities, routing grids, cores, the scheduled sessions) lives for the
+    # whole run: out of the garbage collector's sight, so that its full collections scan only
+    # what the run itself allocates. (No gc.collect() first: on this heap it costs ~1 s.)
+    gc.freeze()
+    try:
+        if progress is None:
+            net.run()
+        else:
+            # Run in slices of virtual time to report progress by requests completed.
+            end = START + scenario.duration_s + scenario.drain_s
+            slice_s = max(1.0, (end - START) / 200)
+            t = START
+            reported = 0
+            while t < end:
+                t += slice_s
+                net.run(until=t)
+                n = len(rec)
+                if n - reported >= 1000 or t >= end:
+                    progress(n - reported)
+                    reported = n
+            net.run()
+            progress(len(rec) - reported)
+    finally:
+        gc.unfreeze()
     return DeploymentRun(
         name=deployment.name,
         pops=pops,
-        session=col(0, np.int64),
-        call=col(1, np.int64),
-        pop=col(2, np.int64),
-        status=col(3, np.int64),
-        total_ms=col(4, np.float64),
-        edge_only=col(5, np.bool_),
-        cold_start=col(6, np.bool_),
-        new_connection=col(7, np.bool_),
-        origin_requests=col(8, np.int64),
-        charged_cpu_ms=col(9, np.float64),
-        measured_cpu_ms=col(10, np.float64),
-        client_rtt_ms=col(11, np.float64),
-        origin_rtt_ms=col(12, np.float64),
-        page_session=np.array(page_cols[0], dtype=np.int64),
-        page_ms=np.array(page_cols[1], dtype=np.float64),
-        kv_stale=np.array(kv_cols[0], dtype=np.bool_),
-        kv_age_s=np.array(kv_cols[1], dtype=np.float64),
-        do_pop=np.array(do_cols[0], dtype=np.int64),
-        do_ms=np.array(do_cols[1], dtype=np.float64),
+        **rec.columns(),
         cache=_cache_metrics(net),
         kv_writes=writes,
         traces=rec.traces or [],

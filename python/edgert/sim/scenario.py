@@ -72,6 +72,8 @@ class WorkerSpec:
     config: Path | None = None
     vars: Mapping[str, Any] = field(default_factory=dict)
     kv: Mapping[str, str] = field(default_factory=dict)
+    #: Durable Object bindings: binding name -> class name exported by the worker's module.
+    durable_objects: Mapping[str, str] = field(default_factory=dict)
     cpu: CpuSpec = CpuSpec()
     cpu_limit_ms: float = 1000.0
     max_isolates: int = 8
@@ -296,6 +298,11 @@ def _worker(t: _Table, base: Path) -> WorkerSpec:
     kv = t.get("kv", {})
     if not isinstance(kv, dict) or not all(isinstance(v, str) for v in kv.values()):
         raise ScenarioError(f"{t.key('kv')}: must map binding names to namespace ids (strings)")
+    durable = t.get("durable_objects", {})
+    if not isinstance(durable, dict) or not all(isinstance(v, str) for v in durable.values()):
+        raise ScenarioError(
+            f"{t.key('durable_objects')}: must map binding names to class names (strings)"
+        )
     ct = t.table("cpu")
     mode = ct.string("mode", "fixed")
     if mode not in ("fixed", "measured"):
@@ -311,6 +318,7 @@ def _worker(t: _Table, base: Path) -> WorkerSpec:
         config=cfg,
         vars=dict(vars_),
         kv=dict(kv),
+        durable_objects=dict(durable),
         cpu=cpu,
         cpu_limit_ms=t.number("cpu_limit_ms", 1000.0, low=0, strict_low=True),
         max_isolates=t.integer("max_isolates", 8, low=1),

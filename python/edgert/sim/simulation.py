@@ -15,7 +15,7 @@ from edgert.sim.advice import advise
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
-from edgert.sim.parallel import check_shardable, run_sharded
+from edgert.sim.parallel import auto_processes, check_shardable, run_sharded
 from edgert.sim.population import Population
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
@@ -24,7 +24,7 @@ from edgert.sim.traffic import Traffic, make_traffic
 __all__ = ["SimulationResult", "simulate"]
 
 #: Bump when the results' layout changes.
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -49,16 +49,22 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | No
     return bar.update, bar
 
 
-def simulate(scenario: Scenario, *, progress: bool = False, processes: int = 1) -> SimulationResult:
+def simulate(
+    scenario: Scenario, *, progress: bool = False, processes: int | None = None
+) -> SimulationResult:
     """Runs every deployment of ``scenario`` on the same traffic; with ``processes`` > 1 each
     multi-PoP deployment is sharded by PoP over that many processes (see
-    :mod:`edgert.sim.parallel`: deterministic for a given number of processes)."""
-    if processes < 1:
+    :mod:`edgert.sim.parallel`). The results are the same bytes whatever the number of
+    processes. ``None`` (the default) picks it: the machine's cores for a large run whose PoPs
+    share no state, else one (:func:`edgert.sim.parallel.auto_processes`)."""
+    if processes is not None and processes < 1:
         raise ScenarioError(f"processes must be >= 1: {processes}")
-    if processes > 1:
+    if processes is not None and processes > 1:
         check_shardable(scenario)
     population = Population(scenario.population, scenario.access)
     traffic = make_traffic(scenario, population, scenario.latency_params(), START)
+    if processes is None:
+        processes = auto_processes(scenario, traffic)
     users = traffic.users
     wc = population.world
     city_rows = population.index[users.city]
@@ -68,7 +74,7 @@ def simulate(scenario: Scenario, *, progress: bool = False, processes: int = 1) 
     session_city = np.array([wc.names[int(c)] for c in city_rows], dtype=object)
     runs: dict[str, DeploymentRun] = {}
     metrics: dict[str, Any] = {}
-    measured: dict[str, Any] = {"deployments": {}}
+    measured: dict[str, Any] = {"processes": processes, "deployments": {}}
     update, bar = _progress_bar(traffic.requests * len(scenario.deployments), progress)
     try:
         for d in scenario.deployments:
@@ -111,7 +117,6 @@ def simulate(scenario: Scenario, *, progress: bool = False, processes: int = 1) 
             "page": list(traffic.page),
             "pages_per_session": traffic.pages,
             "cities": len(population),
-            "processes": processes,
         },
         "cpu_charged": {
             "mode": cpu.mode,

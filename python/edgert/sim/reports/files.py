@@ -32,8 +32,42 @@ def _write(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
+def _object_rows(name: str, d: dict[str, Any]) -> list[list[Any]]:
+    """Durable Object call latency rows: (deployment, binding, caller region, ...)."""
+    objects = d.get("durable_objects", {})
+    rows = []
+    scopes = [("ALL", objects), *sorted(objects.get("by_binding", {}).items())]
+    for binding, scope in scopes:
+        if not scope.get("calls"):
+            continue
+        regions = {"ALL": scope["latency_ms"], **scope["by_caller_region"]}
+        for region, v in regions.items():
+            rows.append(
+                [name, binding, region, v["n"], v["mean"], v["p50"], v["p95"], v["p99"]]
+                + ([scope.get("local_share")] if region == "ALL" else [None])
+            )
+    return rows
+
+
+def _kv_rows(name: str, d: dict[str, Any]) -> list[list[Any]]:
+    """KV staleness rows: one summary row (age bin empty), then one row per age bin."""
+    kv = d["kv"]
+    age = kv["stale_age_s"]
+    rows: list[list[Any]] = [
+        [name, kv["writes"], kv["reads"], kv["stale"], kv["stale_share"], age["p50"], age["p95"],
+         age["p99"], None, None, None]
+    ]  # fmt: skip
+    hist = kv["stale_age_histogram"]
+    edges = hist["edges_s"]
+    for i, count in enumerate(hist["counts"]):
+        rows.append([name, None, None, None, None, None, None, None, edges[i], edges[i + 1], count])
+    return rows
+
+
 def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
-    """``latency.csv`` (per deployment and region), ``routes.csv``, ``pops.csv``, ``advice.csv``."""
+    """``latency.csv`` (per deployment and region), ``routes.csv``, ``pops.csv``, ``advice.csv``,
+    ``durable_objects.csv`` (call latency per binding and caller region) and
+    ``kv_staleness.csv`` (stale reads and their age histogram)."""
     out.mkdir(parents=True, exist_ok=True)
     lat_rows = []
     route_rows = []
@@ -75,6 +109,8 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
             pop_rows.append(
                 [name, code, v["region"], v["requests"], v["p50_ms"], v.get("cache_hit_ratio")]
             )
+    object_rows = [r for name, d in results["deployments"].items() for r in _object_rows(name, d)]
+    kv_rows = [r for name, d in results["deployments"].items() for r in _kv_rows(name, d)]
     advice_rows = [
         [
             a["route"],
@@ -122,6 +158,38 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
             out / "pops.csv",
             ["deployment", "pop", "region", "requests", "p50_ms", "cache_hit_ratio"],
             pop_rows,
+        ),
+        _write(
+            out / "durable_objects.csv",
+            [
+                "deployment",
+                "binding",
+                "caller_region",
+                "calls",
+                "mean_ms",
+                "p50_ms",
+                "p95_ms",
+                "p99_ms",
+                "local_share",
+            ],
+            object_rows,
+        ),
+        _write(
+            out / "kv_staleness.csv",
+            [
+                "deployment",
+                "writes",
+                "reads",
+                "stale_reads",
+                "stale_share",
+                "stale_age_p50_s",
+                "stale_age_p95_s",
+                "stale_age_p99_s",
+                "age_from_s",
+                "age_to_s",
+                "stale_reads_in_bin",
+            ],
+            kv_rows,
         ),
         _write(
             out / "advice.csv",

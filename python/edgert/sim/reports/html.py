@@ -45,6 +45,43 @@ def _verdict(ok: bool | None) -> Raw:
     return Raw('<span class="ok">yes</span>' if ok else '<span class="no">no</span>')
 
 
+def _object_sections(deps: dict[str, Any]) -> list[str]:
+    """Durable Object call latency by caller region (per binding), for deployments with calls."""
+    parts: list[str] = []
+    for name, d in deps.items():
+        objects = d.get("durable_objects", {})
+        if not objects.get("calls"):
+            continue
+        parts.append(f"<h3>{html.escape(name)}: Durable Object call latency by caller region</h3>")
+        parts.append(
+            "<p>Network time of each call: the round trip between the caller's PoP and the "
+            "object's home PoP (0 when local). Regions are the caller PoPs' regions.</p>"
+        )
+        rows: list[list[Any]] = []
+        for binding, scope in [("all", objects), *sorted(objects["by_binding"].items())]:
+            homes = ", ".join(
+                f"{code} ({n})"
+                for code, n in sorted(scope["home_pops"].items(), key=lambda x: (-x[1], x[0]))[:5]
+            )
+            lat = scope["latency_ms"]
+            rows.append(
+                [
+                    binding,
+                    "ALL",
+                    scope["calls"],
+                    lat["p50"],
+                    lat["p95"],
+                    scope["local_share"],
+                    homes,
+                ]
+            )
+            for region, v in scope["by_caller_region"].items():
+                rows.append([binding, region, v["n"], v["p50"], v["p95"], None, ""])
+        header = ["binding", "caller region", "calls", "p50 ms", "p95 ms", "local share"]
+        parts.append(_table([*header, "home PoPs (calls)"], rows))
+    return parts
+
+
 def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[str, bytes]) -> str:
     s = results["scenario"]
     deps = results["deployments"]
@@ -257,6 +294,7 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
         parts.append(
             f"<img alt='staleness' src='data:image/png;base64,{base64.b64encode(plots['kv_staleness.png']).decode()}'>"
         )
+    parts.extend(_object_sections(deps))
     parts.append("<h2>Measured worker CPU (not part of the deterministic results)</h2>")
     rows = []
     for name, m in measured.get("deployments", {}).items():
