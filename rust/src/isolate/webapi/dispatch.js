@@ -76,7 +76,7 @@ api.init = (handler, env, bindings) => {
     if (!listeners().length) throw new Error('The default export of the worker has no fetch() handler.');
     handler = undefined;
   }
-  return (taskId, method, url, flat, body, cf, claims) => {
+  return (taskId, method, url, flat, body, cf, claims) => { // cf, claims: JSON text or undefined
     const request = Request[kInternal](method, url, flat, body, cf, claims);
     const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf, claims]);
     let result;
