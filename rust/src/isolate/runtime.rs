@@ -114,17 +114,16 @@ fn ns_to_ms(ns: u64) -> f64 {
     ns as f64 / 1e6
 }
 
-/// A header list as one string, `name\nvalue\nname\nvalue...`: one JavaScript string per
-/// request instead of two per field (names are tokens and values hold no LF, so the split is
-/// exact); the prelude splits it the first time a worker reads `request.headers`.
+/// A header list as one string, `\nname:value\nname:value...`: one JavaScript string per
+/// request instead of two per field. Names are tokens (no `:`) and values hold no LF, so the
+/// prelude's `Headers` can answer `get`/`has` by searching for `\nname:` without building its
+/// list (see `headers.js`).
 fn joined_headers(h: &Headers) -> String {
     let mut out = String::with_capacity(h.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (n, v) in h.iter() {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(n);
         out.push('\n');
+        out.push_str(n);
+        out.push(':');
         out.push_str(v);
     }
     out

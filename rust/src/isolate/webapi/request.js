@@ -7,7 +7,7 @@ const kIncoming = Symbol('incoming');
 const USUAL = Object.freeze({ redirect: 'follow', signal: null, jwt: undefined, jwtJson: undefined });
 class Request extends BodyBase {
   // #headers: a Headers, or an incoming request's fields until first read: a flat
-  // [name, value, ...] list, or the host's `name\nvalue\n...` text (see runtime.rs).
+  // [name, value, ...] list, or the host's `\nname:value...` text (see runtime.rs).
   // #cfJson: an incoming request's `cf` as JSON text, until `cf` is first read.
   #method = 'GET'; #url; #headers = null; #cf; #cfJson; #more = USUAL;
   constructor(input, init = {}) {
@@ -72,7 +72,7 @@ class Request extends BodyBase {
   get url() { return this.#url; }
   get headers() {
     const h = this.#headers;
-    if (typeof h === 'string') return (this.#headers = headersFrom(h === '' ? [] : h.split('\n'), 'immutable'));
+    if (typeof h === 'string') return (this.#headers = headersFromText(h));
     return Array.isArray(h) ? (this.#headers = headersFrom(h, 'immutable')) : h;
   }
   get redirect() { return this.#more.redirect; }
