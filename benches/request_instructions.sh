@@ -5,8 +5,23 @@
 # ...) and the `request.cf` that `edgert serve` fills in (see rust/examples/probe_request.rs).
 # Needs valgrind (Debian package) and the shared workload (../shared/bench).
 #   bash benches/request_instructions.sh [ROUTE...]      (default: /hello /hs256 /es256)
+#   bash benches/request_instructions.sh --server [ROUTE...]
+#       the whole server pipeline instead (bytes in, Network.begin_at, bytes out, in Python:
+#       benches/server_requests.py), with the extension installed in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
+count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : //p'; }
+if [ "${1:-}" = "--server" ]; then
+  shift
+  routes=("$@")
+  [ ${#routes[@]} -gt 0 ] || routes=(/hello /hs256 /es256)
+  for route in "${routes[@]}"; do
+    a=$(count "${PYTHON:-.venv/bin/python}" benches/server_requests.py --route "$route" -n 100)
+    b=$(count "${PYTHON:-.venv/bin/python}" benches/server_requests.py --route "$route" -n 600)
+    echo "$route: $(( (b - a) / 500 )) instructions per request through the server pipeline"
+  done
+  exit 0
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 PYTHONPATH=tests/webcrypto "${PYTHON:-.venv/bin/python}" - "$tmp" <<'PY'
@@ -20,7 +35,6 @@ for alg in ("hs256", "es256"):
     (out / f"{alg}.txt").write_text(w.tokens[alg][0])
 PY
 cargo build -q --release --example probe_request
-count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : //p'; }
 routes=("$@")
 [ ${#routes[@]} -gt 0 ] || routes=(/hello /hs256 /es256)
 for route in "${routes[@]}"; do

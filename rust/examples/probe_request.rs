@@ -37,8 +37,14 @@ fn main() {
     let mut headers = Headers::new();
     let mut add = |n: &str, v: &str| headers.append(n, v).unwrap();
     add("host", "127.0.0.1:8090");
-    add("user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
-    add("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    add(
+        "user-agent",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    );
+    add(
+        "accept",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    );
     add("accept-language", "en-US,en;q=0.5");
     add("accept-encoding", "gzip, deflate, br");
     add("connection", "keep-alive");
