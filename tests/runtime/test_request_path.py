@@ -2,6 +2,7 @@
 ``request.cf`` parsed on first read, URL components shared between instances."""
 
 from __future__ import annotations
+
 from typing import Any
 
 from edgert import Request, Worker
