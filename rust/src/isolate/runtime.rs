@@ -116,6 +116,21 @@ fn ns_to_ms(ns: u64) -> f64 {
     ns as f64 / 1e6
 }
 
+/// A header list as one string, `\nname:value\nname:value...`: one JavaScript string per
+/// request instead of two per field. Names are tokens (no `:`) and values hold no LF, so the
+/// prelude's `Headers` can answer `get`/`has` by searching for `\nname:` without building its
+/// list (see `headers.js`).
+fn joined_headers(h: &Headers) -> String {
+    let mut out = String::with_capacity(h.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    for (n, v) in h.iter() {
+        out.push('\n');
+        out.push_str(n);
+        out.push(':');
+        out.push_str(v);
+    }
+    out
+}
+
 fn flat_headers(h: &Headers) -> Vec<String> {
     let mut out = Vec::with_capacity(h.len() * 2);
     for (n, v) in h.iter() {
@@ -348,7 +363,7 @@ impl Isolate {
         self.runtime.memory_usage().malloc_size as u64
     }
 
-    /// Starts a request. `cf_json` becomes `request.cf`.
+    /// Starts a request. `cf_json` becomes `request.cf` (parsed when the worker first reads it).
     pub fn begin(
         &mut self,
         task: TaskId,
@@ -379,22 +394,15 @@ impl Isolate {
             } else {
                 TypedArray::<u8>::new_copy(ctx.clone(), request.body.as_bytes())?.into_value()
             };
-            let cf: Value = match cf_json {
-                Some(json) => ctx.json_parse(json)?,
-                None => Value::new_undefined(ctx.clone()),
-            };
-            let claims: Value = match claims_json {
-                Some(json) => ctx.json_parse(json)?,
-                None => Value::new_undefined(ctx.clone()),
-            };
+            // `request.cf` and `request.jwt` stay JSON text until a worker reads them.
             dispatch.call::<_, ()>((
                 task as f64,
                 request.method.as_str(),
                 request.url.as_str(),
-                flat_headers(&request.headers),
+                joined_headers(&request.headers),
                 body,
-                cf,
-                claims,
+                cf_json,
+                claims_json,
             ))
         });
         self.collect(now_ms)

@@ -83,7 +83,7 @@ api.init = (handler, env, bindings) => {
     if (!listeners().length && !scheduledOnly()) throw new Error('The default export of the worker has no fetch() handler.');
     handler = listeners().length ? undefined : { fetch() { throw new TypeError('Handler does not export a fetch() function.'); } };
   }
-  return (taskId, method, url, flat, body, cf, claims) => {
+  return (taskId, method, url, flat, body, cf, claims) => { // cf, claims: JSON text or undefined
     // An event from the host (Isolate::begin_event): (task, null, kind, payload JSON).
     if (method === null) { lazyLoad('scheduled').run(taskId, url, flat, eventTarget, env, { ExecutionContext, failed }); return; }
     const request = Request[kInternal](method, url, flat, body, cf, claims);

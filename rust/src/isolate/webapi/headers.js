@@ -20,11 +20,16 @@ const normalizeValue = (value) => {
   return v;
 };
 class Headers {
+  // [[name, value], ...] in order; names lower-case.
   #list = [];
   #guard = 'none';
+  // An incoming request's fields as the host's text `\nname:value\nname:value...` (see
+  // runtime.rs), until something needs the list: get() and has() search the text itself
+  // (names are tokens and values hold no LF, so `\nname:` only matches at a field's start).
+  #text = null;
   constructor(init) {
     if (init === undefined || init === null) return;
-    if (init instanceof Headers) { this.#list = init.#list.map((p) => [p[0], p[1]]); return; }
+    if (init instanceof Headers) { const l = init.#entries(); const out = this.#list; for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]); return; }
     if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
     if (typeof init[Symbol.iterator] === 'function') {
       for (const pair of init) {
@@ -33,7 +38,8 @@ class Headers {
         this.append(p[0], p[1]);
       }
     } else {
-      for (const key of Object.keys(init)) this.append(key, init[key]);
+      const keys = Object.keys(init);
+      for (let i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);
     }
   }
   static [kInternal](h, guard, flat) {
@@ -41,18 +47,50 @@ class Headers {
     if (guard) h.#guard = guard;
     return h;
   }
+  // Immutable headers of an incoming request, from the host's text.
+  static [kSym.fromText](text) { const h = new Headers(); h.#text = text; h.#guard = 'immutable'; return h; }
+  #entries() {
+    const text = this.#text;
+    if (text === null) return this.#list;
+    this.#text = null;
+    const list = this.#list;
+    let i = 0;
+    while (i < text.length) {
+      let end = text.indexOf('\n', i + 1);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', i + 1);
+      list.push([text.slice(i + 1, colon), text.slice(colon + 1, end)]);
+      i = end;
+    }
+    return list;
+  }
   static flat(h) {
-    const list = h.#list, out = [];
+    const list = h.#entries(), out = [];
     for (let i = 0; i < list.length; i++) out.push(list[i][0], list[i][1]);
     return out;
   }
   #check() { if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers."); }
   append(name, value) { this.#check(); this.#list.push([normalizeName(name), normalizeValue(value)]); }
-  delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#list.filter(([k]) => k !== n); }
+  delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#entries().filter((p) => p[0] !== n); }
   get(name) {
     const n = normalizeName(name);
     let out = null;
-    for (const [k, v] of this.#list) if (k === n) out = out === null ? v : `${out}, ${v}`;
+    const text = this.#text;
+    if (text !== null) {
+      const key = `\n${n}:`;
+      let i = text.indexOf(key);
+      while (i >= 0) {
+        const start = i + key.length;
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        const v = text.slice(start, end);
+        out = out === null ? v : `${out}, ${v}`;
+        i = text.indexOf(key, end);
+      }
+      return out;
+    }
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) if (list[i][0] === n) out = out === null ? list[i][1] : `${out}, ${list[i][1]}`;
     return out;
   }
   getAll(name) {
@@ -60,12 +98,18 @@ class Headers {
     if (n !== 'set-cookie') throw new TypeError('getAll() can only be used with the header name "Set-Cookie".');
     return this.getSetCookie();
   }
-  getSetCookie() { return this.#list.filter(([k]) => k === 'set-cookie').map(([, v]) => v); }
-  has(name) { const n = normalizeName(name); for (const [k] of this.#list) if (k === n) return true; return false; }
+  getSetCookie() { const list = this.#entries(), out = []; for (let i = 0; i < list.length; i++) if (list[i][0] === 'set-cookie') out.push(list[i][1]); return out; }
+  has(name) {
+    const n = normalizeName(name);
+    if (this.#text !== null) return this.#text.includes(`\n${n}:`);
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true;
+    return false;
+  }
   set(name, value) {
     this.#check();
     const n = normalizeName(name), v = normalizeValue(value);
-    const list = this.#list;
+    const list = this.#entries();
     let i = 0;
     while (i < list.length && list[i][0] !== n) i++;
     if (i === list.length) { list.push([n, v]); return; }
@@ -73,11 +117,11 @@ class Headers {
     for (let j = list.length - 1; j > i; j--) if (list[j][0] === n) list.splice(j, 1);
   }
   // Trusted: a lower-case, valid name and value (used by the runtime itself).
-  static [kSym.trustedAppend](h, n, v) { h.#list.push([n, v]); }
-  static [kSym.hasName](h, n) { const list = h.#list; for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
+  static [kSym.trustedAppend](h, n, v) { h.#entries().push([n, v]); }
+  static [kSym.hasName](h, n) { const list = h.#entries(); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
   #sorted() {
-    const names = [...new Set(this.#list.map(([k]) => k))].sort();
+    const names = [...new Set(this.#entries().map((p) => p[0]))].sort();
     const out = [];
     for (const n of names) {
       if (n === 'set-cookie') for (const v of this.getSetCookie()) out.push([n, v]);
@@ -94,3 +138,4 @@ class Headers {
 }
 defineGlobal('Headers', Headers);
 const headersFrom = (flat, guard) => Headers[kInternal](new Headers(), guard, flat);
+const headersFromText = Headers[kSym.fromText];

@@ -3,10 +3,13 @@ const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', '
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
 // What most requests share: redirect mode, signal, route-auth claims (others get their own record).
-const USUAL = Object.freeze({ redirect: 'follow', signal: null, jwt: undefined });
+// `jwtJson`: an incoming request's route-auth claims as JSON text, until `jwt` is first read.
+const USUAL = Object.freeze({ redirect: 'follow', signal: null, jwt: undefined, jwtJson: undefined });
 class Request extends BodyBase {
-  // #headers: a Headers, or an incoming request's flat [name, value, ...] list until first read.
-  #method = 'GET'; #url; #headers = null; #cf; #more = USUAL;
+  // #headers: a Headers, or an incoming request's fields until first read: a flat
+  // [name, value, ...] list, or the host's `\nname:value...` text (see runtime.rs).
+  // #cfJson: an incoming request's `cf` as JSON text, until `cf` is first read.
+  #method = 'GET'; #url; #headers = null; #cf; #cfJson; #more = USUAL;
   constructor(input, init = {}) {
     super();
     // An incoming request from the host: filled in by Request[kInternal].
@@ -38,7 +41,7 @@ class Request extends BodyBase {
     }
     if (init.cf !== undefined) this.#cf = init.cf;
     const signal = init.signal || (inherited ? inherited.signal : null);
-    if (redirect !== 'follow' || signal !== null) this.#more = { redirect, signal, jwt: undefined };
+    if (redirect !== 'follow' || signal !== null) this.#more = { redirect, signal, jwt: undefined, jwtJson: undefined };
     this.#headers = new Headers(init.headers !== undefined ? init.headers : inherited ? inherited.headers : undefined);
     let body;
     if (init.body !== undefined && init.body !== null) body = extractBody(init.body);
@@ -57,10 +60,11 @@ class Request extends BodyBase {
     }
   }
   // An incoming request from the host: already validated, its headers built on first use.
-  static [kInternal](method, url, flat, body, cf, claims) {
+  // `cfJson` and `claimsJson` are JSON text (or undefined), parsed on first use.
+  static [kInternal](method, url, flat, body, cfJson, claimsJson) {
     const r = new Request(kIncoming);
-    r.#method = method; r.#url = url; r.#headers = flat; r.#cf = cf;
-    if (claims !== undefined) r.#more = { ...USUAL, jwt: Object.freeze(claims) };
+    r.#method = method; r.#url = url; r.#headers = flat; r.#cfJson = cfJson;
+    if (claimsJson !== undefined) r.#more = { ...USUAL, jwtJson: claimsJson };
     if (body !== null) r[kSym.setBody]({ kind: 'bytes', value: body });
     return r;
   }
@@ -68,23 +72,33 @@ class Request extends BodyBase {
   get url() { return this.#url; }
   get headers() {
     const h = this.#headers;
+    if (typeof h === 'string') return (this.#headers = headersFromText(h));
     return Array.isArray(h) ? (this.#headers = headersFrom(h, 'immutable')) : h;
   }
   get redirect() { return this.#more.redirect; }
   // edgert: the claims of the token verified by route auth (undefined without route auth).
-  get jwt() { return this.#more.jwt; }
+  get jwt() {
+    const m = this.#more;
+    if (m.jwtJson === undefined) return m.jwt;
+    const jwt = Object.freeze(JSON.parse(m.jwtJson));
+    this.#more = { ...m, jwt, jwtJson: undefined };
+    return jwt;
+  }
   get [kSym.signalOrNull]() { return this.#more.signal; }
   get signal() {
     if (this.#more.signal === null) this.#more = { ...this.#more, signal: new (lazyLoad('events').AbortController)().signal };
     return this.#more.signal;
   }
-  get cf() { return this.#cf; }
+  get cf() {
+    if (this.#cfJson !== undefined) { this.#cf = JSON.parse(this.#cfJson); this.#cfJson = undefined; }
+    return this.#cf;
+  }
   get fetcher() { return null; }
   get integrity() { return ''; }
   get keepalive() { return false; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
-    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#more.redirect, cf: this.#cf, signal: this.#more.signal || undefined });
+    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#more.redirect, cf: this.cf, signal: this.#more.signal || undefined });
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

@@ -8,18 +8,22 @@ class Response extends BodyBase {
   #status = 200; #statusText = ''; #headers; #meta = PLAIN;
   constructor(body = null, init = NO_INIT) {
     super();
-    init = init === null || init === undefined ? NO_INIT : init;
-    if (init instanceof Response) init = { status: init.status, statusText: init.statusText, headers: init.headers };
-    const status = init.status === undefined ? 200 : Number(init.status);
-    if (!Number.isInteger(status) || status < 200 || status > 599) {
-      if (!(status === 101 && init.webSocket)) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
+    let status = 200;
+    // `new Response(body)`: the defaults (the fields' initial values), without reading `init`.
+    if (init === NO_INIT || init === null || init === undefined) this.#headers = new Headers();
+    else {
+      if (init instanceof Response) init = { status: init.status, statusText: init.statusText, headers: init.headers };
+      status = init.status === undefined ? 200 : Number(init.status);
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        if (!(status === 101 && init.webSocket)) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
+      }
+      const statusText = init.statusText === undefined ? '' : String(init.statusText);
+      if (statusText && /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
+      this.#status = status;
+      this.#statusText = statusText;
+      if (init.webSocket) this.#meta = { ...PLAIN, webSocket: init.webSocket };
+      this.#headers = new Headers(init.headers);
     }
-    const statusText = init.statusText === undefined ? '' : String(init.statusText);
-    if (statusText && /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
-    this.#status = status;
-    this.#statusText = statusText;
-    if (init.webSocket) this.#meta = { ...PLAIN, webSocket: init.webSocket };
-    this.#headers = new Headers(init.headers);
     if (body !== null && body !== undefined) {
       if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
       const b = extractBody(body);

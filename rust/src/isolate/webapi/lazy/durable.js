@@ -452,7 +452,9 @@ const objectDispatch = (exports, env, tools) => {
     }
     return obj;
   };
-  return (task, method, url, flat, body) => {
+  return (task, method, url, text, body) => {
+    // The host passes the fields as `\nname:value...` text (see runtime.rs joined_headers).
+    const flat = Headers.flat(Headers[kSym.fromText](text));
     const internal = {};
     const rest = [];
     for (let i = 0; i < flat.length; i += 2) {

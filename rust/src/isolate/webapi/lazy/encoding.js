@@ -40,7 +40,7 @@ class TextDecoder {
   get encoding() { return 'utf-8'; }
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
-  decode(input, options = {}) {
+  decode(input = undefined, options = undefined) {
     let bytes = asBytes(input);
     if (this.#pending) {
       const joined = new Uint8Array(this.#pending.length + bytes.length);

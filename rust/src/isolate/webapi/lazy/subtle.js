@@ -5,12 +5,16 @@
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
 const dom = (message, name) => new DOMException(message, name);
+// A native error "Name: message" as the DOMException WebCrypto specifies.
+const domError = (e) => {
+  const m = e instanceof Error && !(e instanceof TypeError) ? ERROR_RE.exec(e.message) : null;
+  return m ? dom(m[2], m[1]) : e;
+};
 const call = (f, ...args) => {
   try {
     return f(...args);
   } catch (e) {
-    const m = e instanceof Error && !(e instanceof TypeError) ? ERROR_RE.exec(e.message) : null;
-    throw m ? dom(m[2], m[1]) : e;
+    throw domError(e);
   }
 };
 const bufferSource = (v, what) => {
@@ -213,15 +217,16 @@ class SubtleCrypto {
   async sign(algorithm, key, data) {
     const alg = normalize(algorithm, 'sign');
     const bytes = bufferSource(data, 'data');
-    const [h, kind, hash, salt] = signParams(alg, key, 'sign');
-    return toBuffer(call(native.cryptoSign, h, kind, hash, salt, bytes));
+    const p = signParams(alg, key, 'sign');
+    return toBuffer(call(native.cryptoSign, p[0], p[1], p[2], p[3], bytes));
   }
   async verify(algorithm, key, signature, data) {
     const alg = normalize(algorithm, 'verify');
     const sig = bufferSource(signature, 'signature');
     const bytes = bufferSource(data, 'data');
-    const [h, kind, hash, salt] = signParams(alg, key, 'verify');
-    return call(native.cryptoVerify, h, kind, hash, salt, sig, bytes);
+    const p = signParams(alg, key, 'verify');
+    // Called directly, not through call(): verification runs on every request of a JWT worker.
+    try { return native.cryptoVerify(p[0], p[1], p[2], p[3], sig, bytes); } catch (e) { throw domError(e); }
   }
   async generateKey(algorithm, extractable, keyUsages) {
     const alg = normalize(algorithm, 'generateKey');

@@ -76,12 +76,28 @@ class URLSearchParams {
   get [Symbol.toStringTag]() { return 'URLSearchParams'; }
 }
 
+// Components of the URLs parsed lately, by input (without a base): a worker typically parses
+// `request.url` on every request, and a URL's component array is never changed in place (a
+// setter replaces it), so instances can share one. Bounded: cleared when full.
+const parsed = new Map();
+const parse = (input, base) => {
+  if (base !== undefined) return native.urlParse(input, base);
+  let c = parsed.get(input);
+  if (c === undefined) {
+    c = native.urlParse(input);
+    if (!c) return c;
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(input, c);
+  }
+  return c;
+};
+
 class URL {
   #c;
   #params = null;
   constructor(url, base) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'URL': 1 argument required");
-    const c = native.urlParse(toUSV(url), base === undefined ? undefined : toUSV(base));
+    const c = parse(toUSV(url), base === undefined ? undefined : toUSV(base));
     if (!c) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
     this.#c = c;
   }
