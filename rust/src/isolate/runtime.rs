@@ -363,16 +363,8 @@ impl Isolate {
         self.runtime.memory_usage().malloc_size as u64
     }
 
-    /// Starts a request. `cf_json` becomes `request.cf` (parsed when the worker first reads it).
-    pub fn begin(
-        &mut self,
-        task: TaskId,
-        request: &Request,
-        cf_json: Option<&str>,
-        claims_json: Option<&str>,
-        now_ns: u64,
-        cold_start: bool,
-    ) -> Vec<Step> {
+    /// Registers a new task (a request or an event) and returns `now_ns` in milliseconds.
+    fn open_task(&mut self, task: TaskId, now_ns: u64, cold_start: bool) -> f64 {
         let now_ms = ns_to_ms(now_ns);
         self.requests += 1;
         self.meta.insert(
@@ -384,6 +376,20 @@ impl Isolate {
             },
         );
         self.state.lock().tasks.insert(task, TaskState::default());
+        now_ms
+    }
+
+    /// Starts a request. `cf_json` becomes `request.cf` (parsed when the worker first reads it).
+    pub fn begin(
+        &mut self,
+        task: TaskId,
+        request: &Request,
+        cf_json: Option<&str>,
+        claims_json: Option<&str>,
+        now_ns: u64,
+        cold_start: bool,
+    ) -> Vec<Step> {
+        let now_ms = self.open_task(task, now_ns, cold_start);
         let dispatch = self.dispatch.clone();
         self.turn(task, now_ns, move |ctx| {
             let dispatch = dispatch
@@ -418,17 +424,7 @@ impl Isolate {
         now_ns: u64,
         cold_start: bool,
     ) -> Vec<Step> {
-        let now_ms = ns_to_ms(now_ns);
-        self.requests += 1;
-        self.meta.insert(
-            task,
-            TaskMeta {
-                started_ms: now_ms,
-                cold_start,
-                delivered: false,
-            },
-        );
-        self.state.lock().tasks.insert(task, TaskState::default());
+        let now_ms = self.open_task(task, now_ns, cold_start);
         let dispatch = self.dispatch.clone();
         self.turn(task, now_ns, move |ctx| {
             let dispatch = dispatch
