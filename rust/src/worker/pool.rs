@@ -343,42 +343,32 @@ impl Worker {
                 AuthDecision::Allowed { request, claims_json } => (std::borrow::Cow::Owned(request), Some(claims_json)),
             },
         };
-        let (isolate_id, isolate, cold) = match self.acquire(now_ns) {
-            Ok(x) => x,
-            Err(e) => return vec![startup_failure(task, e)],
-        };
-        let mut iso = isolate.lock();
-        let mut steps = iso.begin(task, &request, cf_json, claims_json.as_deref(), now_ns, cold);
-        self.release(isolate_id, &iso, &steps);
-        // The begun task's step comes first: hosts learn the task id from it. A task that
-        // produced nothing yet (it waits on a promise another task will settle, e.g. an event
-        // queued behind a Durable Object's blockConcurrencyWhile) still gets an empty step.
-        match steps.iter().position(|s| s.task == task) {
-            Some(pos) => steps[..=pos].rotate_right(1),
-            None => steps.insert(
-                0,
-                Step {
-                    task,
-                    response: None,
-                    ops: Vec::new(),
-                    done: false,
-                    stats: None,
-                },
-            ),
-        }
-        steps
+        self.start_task(task, now_ns, |iso, cold| {
+            iso.begin(task, &request, cf_json, claims_json.as_deref(), now_ns, cold)
+        })
     }
 
     /// Starts a non-HTTP event (a cron trigger: `kind` "scheduled") at host time `now_ns`. No
     /// route auth: events come from the host, not from clients.
     pub fn begin_event(&self, kind: &str, payload_json: &str, now_ns: u64) -> Vec<Step> {
         let task = self.next_task.fetch_add(1, Ordering::Relaxed) + 1;
+        self.start_task(task, now_ns, |iso, cold| {
+            iso.begin_event(task, kind, payload_json, now_ns, cold)
+        })
+    }
+
+    /// Runs `start` (a request's or an event's first turn) on an isolate the pool hands out,
+    /// then gives the isolate back. The begun task's step comes first: hosts learn the task id
+    /// from it. A task that produced nothing yet (it waits on a promise another task will
+    /// settle, e.g. an event queued behind a Durable Object's blockConcurrencyWhile) still gets
+    /// an empty step.
+    fn start_task(&self, task: TaskId, now_ns: u64, start: impl FnOnce(&mut Isolate, bool) -> Vec<Step>) -> Vec<Step> {
         let (isolate_id, isolate, cold) = match self.acquire(now_ns) {
             Ok(x) => x,
             Err(e) => return vec![startup_failure(task, e)],
         };
         let mut iso = isolate.lock();
-        let mut steps = iso.begin_event(task, kind, payload_json, now_ns, cold);
+        let mut steps = start(&mut iso, cold);
         self.release(isolate_id, &iso, &steps);
         match steps.iter().position(|s| s.task == task) {
             Some(pos) => steps[..=pos].rotate_right(1),

@@ -49,6 +49,25 @@ def _object_rows(name: str, d: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def route_table_rows(name: str, d: dict[str, Any]) -> list[list[Any]]:
+    """One row per route of deployment ``name``: requests, latency percentiles, the share answered
+    at the edge alone, origin requests per request and the share of 2xx (CSV and HTML alike)."""
+    return [
+        [
+            name,
+            route,
+            v["n"],
+            v["p50"],
+            v["p95"],
+            v["p99"],
+            v["edge_only_share"],
+            v["origin_requests_mean"],
+            v["ok_share"],
+        ]
+        for route, v in d["by_route"].items()
+    ]
+
+
 def _kv_rows(name: str, d: dict[str, Any]) -> list[list[Any]]:
     """KV staleness rows: one summary row (age bin empty), then one row per age bin."""
     kv = d["kv"]
@@ -91,20 +110,7 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
                     page.get("p99"),
                 ]
             )
-        for route, v in d["by_route"].items():
-            route_rows.append(
-                [
-                    name,
-                    route,
-                    v["n"],
-                    v["p50"],
-                    v["p95"],
-                    v["p99"],
-                    v["edge_only_share"],
-                    v["origin_requests_mean"],
-                    v["ok_share"],
-                ]
-            )
+        route_rows += route_table_rows(name, d)
         for code, v in d["by_pop"].items():
             pop_rows.append(
                 [name, code, v["region"], v["requests"], v["p50_ms"], v.get("cache_hit_ratio")]

@@ -7,6 +7,8 @@ import base64
 import html
 from typing import Any
 
+from edgert.sim.reports.files import route_table_rows
+
 __all__ = ["render_html"]
 
 _CSS = """
@@ -214,20 +216,7 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
     parts.append("<h3>Routes</h3>")
     rows = []
     for name, d in deps.items():
-        for route, v in d["by_route"].items():
-            rows.append(
-                [
-                    name,
-                    route,
-                    v["n"],
-                    v["p50"],
-                    v["p95"],
-                    v["p99"],
-                    v["edge_only_share"],
-                    v["origin_requests_mean"],
-                    v["ok_share"],
-                ]
-            )
+        rows += route_table_rows(name, d)
     parts.append(
         _table(
             [
