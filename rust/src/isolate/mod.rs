@@ -12,6 +12,7 @@ mod limits;
 mod modules;
 mod native;
 mod prelude;
+mod regexp_replace;
 mod rewriter_native;
 mod runtime;
 mod script;
