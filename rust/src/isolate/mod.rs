@@ -6,6 +6,7 @@ pub mod cpu;
 mod durable_native;
 mod errors;
 mod form_native;
+mod json_stringify;
 mod kv_native;
 mod lazy_globals;
 mod limits;

@@ -173,7 +173,8 @@ impl Isolate {
             .with(|ctx| {
                 // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
                 unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
-                super::regexp_replace::install(&ctx)
+                super::regexp_replace::install(&ctx)?;
+                super::json_stringify::install(&ctx)
             })
             .map_err(|e| fail(format!("cannot create context: {e}")))?;
         let state: Shared = Arc::new(Mutex::new(HostState::new(
