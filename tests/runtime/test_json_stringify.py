@@ -10,7 +10,7 @@ from typing import Any
 from edgert import Request, Worker
 
 
-def run(body: str) -> Any:
+def run(body: str, cpu_ms: float = 50.0) -> Any:
     """Runs ``body`` (a function body) and returns what it returns, sent as JSON text made by
     the host (so that the isolate's own ``JSON.stringify`` is what is tested, not the transport)."""
     src = (
@@ -18,7 +18,7 @@ def run(body: str) -> Any:
         + body
         + " })(); return new Response(String(out.join('\\u0000'))); } }"
     )
-    r = Worker(src).fetch(Request("https://example.com/"))
+    r = Worker(src, cpu_ms=cpu_ms).fetch(Request("https://example.com/"))
     assert r.status == 200, r.stats.error
     return r.text().split("\u0000")
 
@@ -97,3 +97,24 @@ def test_cases_left_to_the_engine() -> None:
     assert out[14] == '{"a":1}'
     assert out[15] == "{}"
     assert out[16:] == ["stringify", "3"]
+
+
+def test_large_values_are_left_to_the_engine_and_still_right() -> None:
+    out = run(
+        r"""
+        const big = 'x'.repeat(9 << 20);
+        const s = JSON.stringify({ big, n: 1 });
+        const ctl = JSON.stringify('\u0001'.repeat(2 << 20));
+        const re = ('-' + 'a'.repeat(9 << 20) + '-').replace(/-/g, '+');
+        return [s.length, s.slice(-8), ctl.length, ctl.slice(0, 8), re.length, re[0] + re[re.length - 1]];
+        """,
+        cpu_ms=5000,
+    )
+    assert out == [
+        str((9 << 20) + 16),
+        '","n":1}',
+        str(6 * (2 << 20) + 2),
+        '"\\u0001\\',
+        str((9 << 20) + 2),
+        "++",
+    ]

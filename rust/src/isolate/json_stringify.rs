@@ -30,6 +30,9 @@ const D_LEN: usize = 4;
 const CLASS_OBJECT: u32 = 1;
 const CLASS_ARRAY: u32 = 2;
 const MAX_DEPTH: usize = 64;
+/// Largest text the fast path writes: it is Rust memory, outside the isolate's limit, so a
+/// larger one (which the engine counts, and may refuse) is left to the engine.
+const MAX_TEXT_BYTES: usize = 8 << 20;
 
 /// The walk met something only the engine's algorithm may handle.
 struct Bail;
@@ -112,6 +115,9 @@ impl Walk {
     /// # Safety
     /// `v` is a live value of the live context; `data` the `D_LEN` values of `install`.
     unsafe fn value(&mut self, v: qjs::JSValue, depth: usize) -> Result<bool, Bail> {
+        if self.out.len() > MAX_TEXT_BYTES {
+            return Err(Bail);
+        }
         // SAFETY: per the contract; every value obtained is freed once.
         unsafe {
             match qjs::JS_VALUE_GET_TAG(v) {

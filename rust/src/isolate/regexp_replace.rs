@@ -79,18 +79,26 @@ pub fn literal_pattern(source: &[u8]) -> Option<Vec<u8>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Largest result the fast path builds: it is Rust memory, outside the isolate's limit, so a
+/// larger one (which the engine counts, and may refuse) is left to the engine.
+pub const MAX_RESULT_BYTES: usize = 8 << 20;
+
 /// Every non-overlapping occurrence of `pattern` in `text`, left to right, replaced by
-/// `replacement` (what a global regexp of a literal pattern does).
-pub fn replace_literal(text: &[u8], pattern: &[u8], replacement: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + replacement.len());
+/// `replacement` (what a global regexp of a literal pattern does); `None` past
+/// `MAX_RESULT_BYTES`.
+pub fn replace_literal(text: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len().min(MAX_RESULT_BYTES) + replacement.len());
     let mut last = 0;
     for at in memchr::memmem::find_iter(text, pattern) {
         out.extend_from_slice(&text[last..at]);
         out.extend_from_slice(replacement);
         last = at + pattern.len();
+        if out.len() > MAX_RESULT_BYTES {
+            return None;
+        }
     }
     out.extend_from_slice(&text[last..]);
-    out
+    (out.len() <= MAX_RESULT_BYTES).then_some(out)
 }
 
 /// An ASCII primitive string's bytes, borrowed from the engine; `None` for anything else.
@@ -268,7 +276,7 @@ unsafe fn fast_replace(
         }
         let pattern = AsciiStr::new(ctx, source).and_then(|s| literal_pattern(s.bytes()));
         qjs::JS_FreeValue(ctx, source);
-        Some(replace_literal(text.bytes(), &pattern?, replacement.bytes()))
+        replace_literal(text.bytes(), &pattern?, replacement.bytes())
     }
 }
 
@@ -413,10 +421,14 @@ mod tests {
 
     #[test]
     fn literal_replacement_is_left_to_right_and_non_overlapping() {
-        assert_eq!(replace_literal(b"a-b-c", b"-", b"+"), b"a+b+c");
-        assert_eq!(replace_literal(b"aaaa", b"aa", b"b"), b"bb");
-        assert_eq!(replace_literal(b"aaa", b"aa", b"b"), b"ba");
-        assert_eq!(replace_literal(b"xyz", b"-", b"+"), b"xyz");
-        assert_eq!(replace_literal(b"--", b"-", b""), b"");
+        let r = |t: &[u8], p: &[u8], s: &[u8]| replace_literal(t, p, s).unwrap();
+        assert_eq!(r(b"a-b-c", b"-", b"+"), b"a+b+c");
+        assert_eq!(r(b"aaaa", b"aa", b"b"), b"bb");
+        assert_eq!(r(b"aaa", b"aa", b"b"), b"ba");
+        assert_eq!(r(b"xyz", b"-", b"+"), b"xyz");
+        assert_eq!(r(b"--", b"-", b""), b"");
+        // Past the cap the engine does the work (and counts the memory).
+        let big = vec![b'-'; 1 << 20];
+        assert!(replace_literal(&big, b"-", &[b'x'; 16]).is_none());
     }
 }
