@@ -15,6 +15,7 @@
 //! engine's `Number::toString`; strings are escaped as well-formed `JSON.stringify` does (lone
 //! surrogates as `\udxxx`).
 
+use super::intrinsics::{atom_value, clear_exception, free_descriptor, own_descriptor, proto_is, value_atom};
 use rquickjs::{qjs, Ctx};
 use std::ffi::c_int;
 
@@ -97,7 +98,7 @@ impl Walk {
         unsafe {
             let ptr = qjs::JS_ToCStringLen2(self.ctx, &mut len, v, false);
             if ptr.is_null() {
-                qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                clear_exception(self.ctx);
                 return Err(Bail);
             }
             quote(
@@ -132,14 +133,14 @@ impl Walk {
                     } else {
                         let s = qjs::JS_ToString(self.ctx, v);
                         if qjs::JS_IsException(s) {
-                            qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                            clear_exception(self.ctx);
                             return Err(Bail);
                         }
                         let mut len: qjs::size_t = 0;
                         let ptr = qjs::JS_ToCStringLen2(self.ctx, &mut len, s, false);
                         qjs::JS_FreeValue(self.ctx, s);
                         if ptr.is_null() {
-                            qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                            clear_exception(self.ctx);
                             return Err(Bail);
                         }
                         self.out
@@ -176,13 +177,7 @@ impl Walk {
     /// `v` a live ordinary object or array (not a proxy: no trap runs).
     unsafe fn proto_is(&self, v: qjs::JSValue, which: usize) -> bool {
         // SAFETY: per the contract.
-        unsafe {
-            let proto = qjs::JS_GetPrototype(self.ctx, v);
-            let same = qjs::JS_VALUE_GET_TAG(proto) == qjs::JS_TAG_OBJECT
-                && qjs::JS_VALUE_GET_PTR(proto) == qjs::JS_VALUE_GET_PTR(*self.data.add(which));
-            qjs::JS_FreeValue(self.ctx, proto);
-            same
-        }
+        unsafe { proto_is(self.ctx, v, *self.data.add(which)) }
     }
 
     /// An own data property's value (a new reference), or `Bail` for an accessor or a missing
@@ -193,26 +188,13 @@ impl Walk {
     unsafe fn own_data(&self, obj: qjs::JSValue, atom: qjs::JSAtom) -> Result<qjs::JSValue, Bail> {
         // SAFETY: per the contract; the descriptor's values are freed or returned once.
         unsafe {
-            let mut desc = qjs::JSPropertyDescriptor {
-                flags: 0,
-                value: qjs::JS_UNDEFINED,
-                getter: qjs::JS_UNDEFINED,
-                setter: qjs::JS_UNDEFINED,
-            };
-            let found = qjs::JS_GetOwnProperty(self.ctx, &mut desc, obj, atom);
-            if found < 0 {
-                qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
-                return Err(Bail);
-            }
-            if found == 0 {
+            let desc = own_descriptor(self.ctx, obj, atom).ok_or(Bail)?;
+            if desc.flags & qjs::JS_PROP_GETSET as c_int != 0 {
+                free_descriptor(self.ctx, desc);
                 return Err(Bail);
             }
             qjs::JS_FreeValue(self.ctx, desc.getter);
             qjs::JS_FreeValue(self.ctx, desc.setter);
-            if desc.flags & qjs::JS_PROP_GETSET as c_int != 0 {
-                qjs::JS_FreeValue(self.ctx, desc.value);
-                return Err(Bail);
-            }
             Ok(desc.value)
         }
     }
@@ -229,10 +211,10 @@ impl Walk {
             let mut len: u32 = 0;
             let mask = (qjs::JS_GPN_STRING_MASK | qjs::JS_GPN_ENUM_ONLY) as c_int;
             if qjs::JS_GetOwnPropertyNames(self.ctx, &mut tab, &mut len, v, mask) < 0 {
-                qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                clear_exception(self.ctx);
                 return Err(Bail);
             }
-            let to_json = qjs::JS_VALUE_GET_INT(*self.data.add(D_TO_JSON)) as qjs::JSAtom;
+            let to_json = value_atom(*self.data.add(D_TO_JSON));
             let result = (|| {
                 self.out.push(b'{');
                 let mut first = true;
@@ -248,7 +230,7 @@ impl Walk {
                     }
                     let key = qjs::JS_AtomToString(self.ctx, atom);
                     if qjs::JS_IsException(key) {
-                        qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                        clear_exception(self.ctx);
                         qjs::JS_FreeValue(self.ctx, value);
                         return Err(Bail);
                     }
@@ -286,7 +268,7 @@ impl Walk {
             let mut len: i64 = 0;
             // An array's `length` is an own data property: reading it runs no code.
             if qjs::JS_GetLength(self.ctx, v, &mut len) < 0 {
-                qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                clear_exception(self.ctx);
                 return Err(Bail);
             }
             let len = u32::try_from(len).map_err(|_| Bail)?;
@@ -297,7 +279,7 @@ impl Walk {
                 }
                 let atom = qjs::JS_NewAtomUInt32(self.ctx, i);
                 if atom == qjs::JS_ATOM_NULL {
-                    qjs::JS_FreeValue(self.ctx, qjs::JS_GetException(self.ctx));
+                    clear_exception(self.ctx);
                     return Err(Bail);
                 }
                 let value = self.own_data(v, atom);
@@ -320,24 +302,15 @@ impl Walk {
 /// # Safety
 /// Live context; `data` the `D_LEN` values of `install`.
 unsafe fn has_to_json(ctx: *mut qjs::JSContext, data: *mut qjs::JSValue, which: usize) -> bool {
-    // SAFETY: per the contract; the descriptor's values are freed once.
+    // SAFETY: per the contract; the descriptor is freed once.
     unsafe {
-        let mut desc = qjs::JSPropertyDescriptor {
-            flags: 0,
-            value: qjs::JS_UNDEFINED,
-            getter: qjs::JS_UNDEFINED,
-            setter: qjs::JS_UNDEFINED,
-        };
-        let atom = qjs::JS_VALUE_GET_INT(*data.add(D_TO_JSON)) as qjs::JSAtom;
-        let found = qjs::JS_GetOwnProperty(ctx, &mut desc, *data.add(which), atom);
-        if found > 0 {
-            qjs::JS_FreeValue(ctx, desc.value);
-            qjs::JS_FreeValue(ctx, desc.getter);
-            qjs::JS_FreeValue(ctx, desc.setter);
-        } else if found < 0 {
-            qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx));
+        match own_descriptor(ctx, *data.add(which), value_atom(*data.add(D_TO_JSON))) {
+            Some(desc) => {
+                free_descriptor(ctx, desc);
+                true
+            }
+            None => false,
         }
-        found != 0
     }
 }
 
@@ -400,7 +373,7 @@ pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
         qjs::JS_FreeValue(raw, object);
         qjs::JS_FreeValue(raw, array);
         let atom = qjs::JS_NewAtomLen(raw, c"toJSON".as_ptr(), "toJSON".len() as _);
-        data[D_TO_JSON] = qjs::JS_MKVAL(qjs::JS_TAG_INT, atom as i32);
+        data[D_TO_JSON] = atom_value(atom);
         let mut ok = qjs::JS_IsFunction(raw, data[D_ORIGINAL])
             && qjs::JS_IsObject(data[D_OBJECT_PROTO])
             && qjs::JS_IsObject(data[D_ARRAY_PROTO])

@@ -75,6 +75,7 @@ fn task_id(v: f64) -> TaskId {
 /// Builds the native object.
 pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     let n = Object::new(ctx.clone())?;
+    n.set("fulfilledOr", super::promise_fast::function(ctx)?)?;
 
     let s = state.clone();
     n.set("now", Function::new(ctx.clone(), move || s.lock().now_ms)?)?;

@@ -15,6 +15,7 @@
 //! engine's own function. The observable effects are those of the specification: `lastIndex`
 //! is set to 0 (a TypeError if it is read-only) and stays 0 after the last failed match.
 
+use super::intrinsics::{atom_value, clear_exception, own_keys_are, own_slot, own_slot_is, proto_is, value_atom};
 use rquickjs::{qjs, Ctx};
 use std::ffi::{c_char, c_int};
 
@@ -122,7 +123,7 @@ impl AsciiStr {
         if ptr.is_null() {
             // Out of memory: clear the pending exception; the caller falls back.
             // SAFETY: `ctx` is live.
-            unsafe { qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx)) };
+            unsafe { clear_exception(ctx) };
             return None;
         }
         let s = AsciiStr { ctx, ptr, len };
@@ -148,8 +149,8 @@ impl Drop for AsciiStr {
 /// # Safety
 /// `data` must point to the `D_LEN` values given by `install`.
 unsafe fn atom_at(data: *mut qjs::JSValue, i: usize) -> qjs::JSAtom {
-    // SAFETY: per the contract; the value is an int32 holding an atom.
-    unsafe { qjs::JS_VALUE_GET_INT(*data.add(i)) as qjs::JSAtom }
+    // SAFETY: per the contract.
+    value_atom(unsafe { *data.add(i) })
 }
 
 /// Whether `rx` is a regexp on which the specification's reads of `flags` and `exec` run only
@@ -158,59 +159,21 @@ unsafe fn atom_at(data: *mut qjs::JSValue, i: usize) -> qjs::JSAtom {
 /// # Safety
 /// `ctx` live, `rx` a live value, `data` the `D_LEN` values of `install`.
 unsafe fn pristine(ctx: *mut qjs::JSContext, rx: qjs::JSValue, data: *mut qjs::JSValue) -> bool {
-    // SAFETY: per the contract; every value and property list obtained here is freed once.
+    // SAFETY: per the contract (a RegExp object is not a proxy).
     unsafe {
-        if !qjs::JS_IsRegExp(rx) {
-            return false;
-        }
-        let proto = qjs::JS_GetPrototype(ctx, rx);
-        let same_proto =
-            qjs::JS_IsObject(proto) && qjs::JS_VALUE_GET_PTR(proto) == qjs::JS_VALUE_GET_PTR(*data.add(D_PROTO));
-        qjs::JS_FreeValue(ctx, proto);
-        if !same_proto {
-            return false;
-        }
-        // The instance's own properties: `lastIndex` alone.
-        let mut tab: *mut qjs::JSPropertyEnum = std::ptr::null_mut();
-        let mut len: u32 = 0;
-        let mask = (qjs::JS_GPN_STRING_MASK | qjs::JS_GPN_SYMBOL_MASK) as c_int;
-        if qjs::JS_GetOwnPropertyNames(ctx, &mut tab, &mut len, rx, mask) < 0 {
-            qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx));
-            return false;
-        }
-        let only_last_index = len == 1 && (*tab).atom == atom_at(data, D_LAST_INDEX);
-        qjs::JS_FreePropertyEnum(ctx, tab, len);
-        if !only_last_index {
-            return false;
-        }
-        // The prototype's exec, flags, flag getters and source: the intrinsics.
         let proto = *data.add(D_PROTO);
-        for k in 0..CHECKED.len() {
-            let mut desc = qjs::JSPropertyDescriptor {
-                flags: 0,
-                value: qjs::JS_UNDEFINED,
-                getter: qjs::JS_UNDEFINED,
-                setter: qjs::JS_UNDEFINED,
-            };
-            let found = qjs::JS_GetOwnProperty(ctx, &mut desc, proto, atom_at(data, D_ATOMS + k));
-            if found < 0 {
-                qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx));
-                return false;
-            }
-            if found == 0 {
-                return false;
-            }
-            let have = if k == 0 { desc.value } else { desc.getter };
-            let want = *data.add(D_INTRINSICS + k);
-            let same = qjs::JS_IsObject(have) && qjs::JS_VALUE_GET_PTR(have) == qjs::JS_VALUE_GET_PTR(want);
-            qjs::JS_FreeValue(ctx, desc.value);
-            qjs::JS_FreeValue(ctx, desc.getter);
-            qjs::JS_FreeValue(ctx, desc.setter);
-            if !same {
-                return false;
-            }
-        }
-        true
+        qjs::JS_IsRegExp(rx)
+            && proto_is(ctx, rx, proto)
+            && own_keys_are(ctx, rx, &[atom_at(data, D_LAST_INDEX)])
+            && (0..CHECKED.len()).all(|k| {
+                own_slot_is(
+                    ctx,
+                    proto,
+                    atom_at(data, D_ATOMS + k),
+                    *data.add(D_INTRINSICS + k),
+                    k > 0,
+                )
+            })
     }
 }
 
@@ -235,7 +198,7 @@ unsafe fn intrinsic_flag(
     unsafe {
         let v = intrinsic_get(ctx, rx, data, g);
         if qjs::JS_IsException(v) {
-            qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx));
+            clear_exception(ctx);
             return None;
         }
         let b = qjs::JS_IsBool(v) && qjs::JS_VALUE_GET_BOOL(v);
@@ -271,7 +234,7 @@ unsafe fn fast_replace(
         }
         let source = intrinsic_get(ctx, rx, data, G_SOURCE);
         if qjs::JS_IsException(source) {
-            qjs::JS_FreeValue(ctx, qjs::JS_GetException(ctx));
+            clear_exception(ctx);
             return None;
         }
         let pattern = AsciiStr::new(ctx, source).and_then(|s| literal_pattern(s.bytes()));
@@ -341,29 +304,12 @@ pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
             data[D_PROTO] = qjs::JS_DupValue(raw, proto);
             for (k, name) in CHECKED.iter().enumerate() {
                 let atom = qjs::JS_NewAtomLen(raw, name.as_ptr().cast(), name.len() as _);
-                data[D_ATOMS + k] = qjs::JS_MKVAL(qjs::JS_TAG_INT, atom as i32);
-                let mut desc = qjs::JSPropertyDescriptor {
-                    flags: 0,
-                    value: qjs::JS_UNDEFINED,
-                    getter: qjs::JS_UNDEFINED,
-                    setter: qjs::JS_UNDEFINED,
-                };
-                if qjs::JS_GetOwnProperty(raw, &mut desc, proto, atom) <= 0 {
-                    ok = false;
-                    break;
-                }
-                if k == 0 {
-                    data[D_INTRINSICS + k] = desc.value;
-                    qjs::JS_FreeValue(raw, desc.getter);
-                } else {
-                    data[D_INTRINSICS + k] = desc.getter;
-                    qjs::JS_FreeValue(raw, desc.value);
-                }
-                qjs::JS_FreeValue(raw, desc.setter);
+                data[D_ATOMS + k] = atom_value(atom);
+                data[D_INTRINSICS + k] = own_slot(raw, proto, atom, k > 0);
                 ok &= qjs::JS_IsObject(data[D_INTRINSICS + k]);
             }
             let atom = qjs::JS_NewAtomLen(raw, c"lastIndex".as_ptr(), "lastIndex".len() as _);
-            data[D_LAST_INDEX] = qjs::JS_MKVAL(qjs::JS_TAG_INT, atom as i32);
+            data[D_LAST_INDEX] = atom_value(atom);
             ok &= qjs::JS_IsFunction(raw, data[D_ORIGINAL]);
         }
         if ok {

@@ -54,6 +54,7 @@ const bindKv = (env, bindings, asGlobals) => {
 };
 
 let moduleExports = null;
+const PENDING = Symbol('pending');
 api.setExports = (ns) => { moduleExports = ns; };
 // `import { DurableObject } from "cloudflare:workers"` (see isolate/modules.rs).
 api.cloudflareWorkers = () => lazyLoad('durable').workersModule;
@@ -101,10 +102,16 @@ api.init = (handler, env, bindings) => {
       failed(ctx, e);
       return;
     }
-    if (result instanceof Response) finish(ctx, result);
-    else if (isObject(result) && typeof result.then === 'function') {
-      try { result.then((r) => finish(ctx, r), (e) => failed(ctx, e)); } catch (e) { failed(ctx, e); }
-    } else finish(ctx, result);
+    if (result instanceof Response) { finish(ctx, result); return; }
+    let then;
+    try { then = isObject(result) ? result.then : undefined; } catch (e) { failed(ctx, e); return; }
+    if (typeof then !== 'function') { finish(ctx, result); return; }
+    // An `async fetch()` that awaited nothing: its promise is already fulfilled, and (when
+    // `then` would run no user code and no job is queued) finishing now is what the reaction
+    // job would do next (isolate/promise_fast.rs).
+    const value = native.fulfilledOr(result, then, PENDING);
+    if (value !== PENDING) { finish(ctx, value); return; }
+    try { result.then((r) => finish(ctx, r), (e) => failed(ctx, e)); } catch (e) { failed(ctx, e); }
   };
 };
 
