@@ -8,7 +8,7 @@
 //! The fast path is taken only where the ECMAScript algorithm (ES2025 22.2.6.11) cannot tell
 //! the difference: `this` is an ordinary RegExp instance whose only own property is
 //! `lastIndex` and whose prototype is the intrinsic `%RegExp.prototype%` with its intrinsic
-//! `exec`, `flags`, flag getters and `source` (so that reading `flags` and calling `exec` run
+//! `exec`, `flags` and flag getters (so that reading `flags` and calling `exec` run
 //! no user code), the flags are `g` with any of `m`, `s`, `u` (no `i`, `y`, `v`), the pattern
 //! is literal ASCII characters, and both strings are primitive ASCII strings with no `$` in
 //! the replacement (no substitution patterns). Everything else is handed, untouched, to the
@@ -19,8 +19,10 @@ use super::intrinsics::{atom_value, clear_exception, own_keys_are, own_slot, own
 use rquickjs::{qjs, Ctx};
 use std::ffi::{c_char, c_int};
 
-/// Names looked up on `%RegExp.prototype%`: the first is a data property, the rest accessors.
-const CHECKED: [&str; 11] = [
+/// Intrinsics saved from `%RegExp.prototype%`: the first is a data property, the rest accessors.
+/// The first `CHECKED` are what the algorithm reads (so each call checks they are unchanged);
+/// `source` is only called by the fast path itself, as the intrinsic getter it saved.
+const SAVED: [&str; 11] = [
     "exec",
     "flags",
     "global",
@@ -33,18 +35,19 @@ const CHECKED: [&str; 11] = [
     "hasIndices",
     "source",
 ];
+const CHECKED: usize = 10;
 
 // Layout of the function's data values.
 const D_ORIGINAL: usize = 0;
 const D_PROTO: usize = 1;
-/// `CHECKED.len()` intrinsic values (exec, then the getters), from here.
+/// `SAVED.len()` intrinsic values (exec, then the getters), from here.
 const D_INTRINSICS: usize = 2;
-/// `CHECKED.len()` atoms (as int32), from here; then the atom of `lastIndex`.
-const D_ATOMS: usize = D_INTRINSICS + CHECKED.len();
-const D_LAST_INDEX: usize = D_ATOMS + CHECKED.len();
+/// `SAVED.len()` atoms (as int32), from here; then the atom of `lastIndex`.
+const D_ATOMS: usize = D_INTRINSICS + SAVED.len();
+const D_LAST_INDEX: usize = D_ATOMS + SAVED.len();
 const D_LEN: usize = D_LAST_INDEX + 1;
 
-/// Index in `CHECKED` of the getters the fast path calls.
+/// Index in `SAVED` of the getters the fast path calls.
 const G_GLOBAL: usize = 2;
 const G_IGNORE_CASE: usize = 3;
 const G_UNICODE_SETS: usize = 7;
@@ -165,7 +168,7 @@ unsafe fn pristine(ctx: *mut qjs::JSContext, rx: qjs::JSValue, data: *mut qjs::J
         qjs::JS_IsRegExp(rx)
             && proto_is(ctx, rx, proto)
             && own_keys_are(ctx, rx, &[atom_at(data, D_LAST_INDEX)])
-            && (0..CHECKED.len()).all(|k| {
+            && (0..CHECKED).all(|k| {
                 own_slot_is(
                     ctx,
                     proto,
@@ -302,7 +305,7 @@ pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
         if ok {
             data[D_ORIGINAL] = qjs::JS_GetProperty(raw, proto, replace_atom);
             data[D_PROTO] = qjs::JS_DupValue(raw, proto);
-            for (k, name) in CHECKED.iter().enumerate() {
+            for (k, name) in SAVED.iter().enumerate() {
                 let atom = qjs::JS_NewAtomLen(raw, name.as_ptr().cast(), name.len() as _);
                 data[D_ATOMS + k] = atom_value(atom);
                 data[D_INTRINSICS + k] = own_slot(raw, proto, atom, k > 0);
