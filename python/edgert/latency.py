@@ -426,13 +426,17 @@ class LatencyModel:
         """
         kbit_per_ms = bandwidth_mbps * 1000.0
         bdp_bytes = rtt_ms * kbit_per_ms / 8.0
-        rounds, window = slow_start_rounds(
-            size_bytes, cwnd_segments, self.params.mss_bytes, bdp_bytes
-        )
+        # slow_start_rounds, spelled out (this runs once per simulated request).
+        mss = self.params.mss_bytes
+        segments = -(-max(0, size_bytes) // mss)
+        window = max(1, cwnd_segments)
+        sent = min(window, segments)
         t = size_bytes * 8.0 / kbit_per_ms
-        for _ in range(rounds):
+        while sent < segments and window * mss < bdp_bytes:
+            window *= 2
+            sent += window
             t += rtt_ms + self.jitter_ms(rtt_ms, rng)
-        return t, window
+        return t, max(1, cwnd_segments) + segments
 
     def exchange(
         self,

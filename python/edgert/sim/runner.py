@@ -212,8 +212,8 @@ class _Session:
     arrays up front."""
 
     __slots__ = (
-        "base", "call", "calls", "client", "headers", "i", "net", "page", "page_start", "pop",
-        "rec", "rng", "think", "tokens", "tr",
+        "call", "calls", "client", "headers", "i", "net", "page", "page_start", "pop", "rec",
+        "rng", "think", "tokens", "tr", "urls",
     )  # fmt: skip
 
     def __init__(
@@ -223,7 +223,7 @@ class _Session:
         net: Network,
         tr: Traffic,
         rec: _Recorder,
-        base: str,
+        urls: list[str],
         seed: int,
     ) -> None:
         self.i = i
@@ -231,7 +231,7 @@ class _Session:
         self.net = net
         self.tr = tr
         self.rec = rec
-        self.base = base
+        self.urls = urls
         self.page = 0
         self.call = 0
         self.calls = len(tr.page)
@@ -250,7 +250,7 @@ class _Session:
     def send(self) -> None:
         call = self.call
         self.net.submit(
-            self.base + self.tr.page[call],
+            self.urls[call],
             client=self.client,
             headers=self.headers[self.tokens[self.page * self.calls + call]],
             pop=self.pop,
@@ -306,13 +306,14 @@ def run_deployment(
     pops = [p.code for p in net.pops]
     rec = _Recorder(pops, keep_traces)
     base = f"https://{scenario.traffic.host}"
+    urls = [base + path for path in traffic.page]
     users = traffic.users
     seed = scenario.seed
 
     def start(i: int) -> Callable[[], None]:
         def begin() -> None:
             client = population.client(users, i)
-            _Session(i, client, net, traffic, rec, base, seed).start_page()
+            _Session(i, client, net, traffic, rec, urls, seed).start_page()
 
         return begin
 
