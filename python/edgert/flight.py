@@ -19,6 +19,7 @@ __all__ = [
     "PLAIN_RESULTS",
     "ClientLeg",
     "Flight",
+    "OpenConnection",
     "Pending",
     "bad_gateway",
     "no_internet",
@@ -53,13 +54,26 @@ def served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
     )
 
 
+class OpenConnection:
+    """A client's connection to a PoP: ``cwnd`` is its congestion window (segments) once a
+    response has been sent on it (the connection is open), ``None`` before."""
+
+    __slots__ = ("cwnd",)
+
+    def __init__(self) -> None:
+        self.cwnd: int | None = None
+
+
 class ClientLeg:
     """What never changes on one client's leg to one PoP (the network computes it on the pair's
     first request and keeps it in a bounded cache): the leg's base RTT and the client's access
     round trip (ms), its bandwidth, the rate of the exponential jitter of one round trip on it
-    (``1 / mean``, 0 for none), the serialised ``request.cf``, and the PoP's origin RTT."""
+    (``1 / mean``, 0 for none), the serialised ``request.cf``, the PoP's origin RTT, and the
+    client's connection to the PoP (the one object the network keeps for the pair)."""
 
-    __slots__ = ("access_ms", "bandwidth_mbps", "cf", "jitter_rate", "origin_rtt_ms", "rtt_ms")
+    __slots__ = (
+        "access_ms", "bandwidth_mbps", "cf", "conn", "jitter_rate", "origin_rtt_ms", "rtt_ms",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -69,6 +83,7 @@ class ClientLeg:
         jitter_rate: float,
         cf: str,
         origin_rtt_ms: float,
+        conn: OpenConnection,
     ) -> None:
         self.rtt_ms = rtt_ms
         self.access_ms = access_ms
@@ -76,6 +91,7 @@ class ClientLeg:
         self.jitter_rate = jitter_rate
         self.cf = cf
         self.origin_rtt_ms = origin_rtt_ms
+        self.conn = conn
 
 
 @dataclasses.dataclass(slots=True, eq=False)
@@ -106,6 +122,8 @@ class Flight:
     #: Virtual time: the simulator's handle, and the pending wall-timeout event.
     pending: Pending | None = None
     timeout: Any = None
+    #: The client's connection to the PoP (its window after this response is kept there).
+    conn: OpenConnection | None = None
 
     @property
     def ray(self) -> str:

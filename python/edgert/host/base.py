@@ -111,7 +111,18 @@ class Host:
         context: Any = None,
     ) -> TaskRecord:
         """Begins a request; `on_response` is called once its response is known."""
-        steps = worker.begin(request, self.now())
+        return self.started(worker, worker.begin(request, self.now()), on_response, context=context)
+
+    def started(
+        self,
+        worker: CoreWorker,
+        steps: list[Step],
+        on_response: Callable[[Response], None],
+        *,
+        context: Any = None,
+    ) -> TaskRecord:
+        """:meth:`start` for a request the caller began itself (``steps``: what
+        ``worker.begin`` returned)."""
         task = steps[0].task if steps else -1
         record = TaskRecord(task=task, on_response=on_response, context=context)
         self.tasks[(id(worker), task)] = record

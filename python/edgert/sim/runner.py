@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from edgert._core import Headers
 from edgert.geo import Client
 from edgert.network import Network
 from edgert.sim.deployments import START, build_network
@@ -224,6 +225,7 @@ class _Session:
         tr: Traffic,
         rec: _Recorder,
         urls: list[str],
+        headers: list[Headers],
         seed: int,
     ) -> None:
         self.i = i
@@ -240,7 +242,7 @@ class _Session:
         self.rng = session_rng(seed, i)
         self.tokens = tr.token[i].tolist()
         self.think = tr.think_s[i].tolist()
-        self.headers = tr.headers
+        self.headers = headers
 
     def start_page(self) -> None:
         self.call = 0
@@ -307,13 +309,15 @@ def run_deployment(
     rec = _Recorder(pops, keep_traces)
     base = f"https://{scenario.traffic.host}"
     urls = [base + path for path in traffic.page]
+    # Each token's headers as the core's Headers, made once (a request copies them natively).
+    headers = [Headers(h) for h in traffic.headers]
     users = traffic.users
     seed = scenario.seed
 
     def start(i: int) -> Callable[[], None]:
         def begin() -> None:
             client = population.client(users, i)
-            _Session(i, client, net, traffic, rec, urls, seed).start_page()
+            _Session(i, client, net, traffic, rec, urls, headers, seed).start_page()
 
         return begin
 
