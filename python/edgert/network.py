@@ -522,34 +522,38 @@ class Network:
             request = Request(url, headers=headers, cf=leg.cf)
         else:
             request = Request(url, method=method, headers=headers, body=body, cf=leg.cf)
+        # Positional arguments, in the dataclasses' field order: a class called with keywords
+        # builds a dict of them first (this runs once per request).
         trace = Trace(
-            url=url,
-            pop=where.code,
-            clock=self.clock,
-            worker=worker,
-            route=route.pattern if route is not None else None,
-            client_city=client.city,
-            connection=connection,
-            dns_ms=dns,
-            connect_ms=connect,
-            tls_ms=handshake,
-            request_ms=request_ms,
-            client_rtt_ms=rtt,
-            origin_rtt_ms=leg.origin_rtt_ms,
+            url,  # url
+            where.code,  # pop
+            self.clock,  # clock
+            worker,  # worker
+            route.pattern if route is not None else None,  # route
+            client.city,  # client_city
+            connection,  # connection
+            dns,  # dns_ms
+            connect,  # connect_ms
+            handshake,  # tls_ms
+            request_ms,  # request_ms
         )
-        return Flight(
-            trace=trace,
-            pop=where,
-            client=client,
-            request=request,
-            worker=worker,
-            client_rtt_ms=rtt,
-            bandwidth_mbps=leg.bandwidth_mbps,
-            cwnd_segments=cwnd if cwnd is not None else model.params.initial_window_segments,
-            ray_id=next(self._ray),
-            rng=rng if rng is not self._rng else None,
-            conn=conn,
+        trace.client_rtt_ms = rtt
+        trace.origin_rtt_ms = leg.origin_rtt_ms
+        flight = Flight(
+            trace,  # trace
+            where,  # pop
+            client,  # client
+            request,  # request
+            worker,  # worker
+            rtt,  # client_rtt_ms
+            leg.bandwidth_mbps,  # bandwidth_mbps
+            cwnd if cwnd is not None else model.params.initial_window_segments,  # cwnd_segments
+            next(self._ray),  # ray_id
         )
+        if rng is not self._rng:
+            flight.rng = rng
+        flight.conn = conn
+        return flight
 
     def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
         """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""
