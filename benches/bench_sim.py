@@ -176,12 +176,12 @@ def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict
         processes = auto_processes(sc, traffic)
     load_before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), cpu_now()
-    if processes > 1:
+    if os.environ.get("EDGERT_SIM_UNGROUPED"):  # the path before PoP groups, for comparison
+        run = run_deployment(sc, sc.deployments[0], traffic, population)
+    else:  # what `edgert simulate` does: sharded by PoP, each process a group of PoPs at a time
         from edgert.sim.parallel import run_sharded
 
         run = run_sharded(sc, sc.deployments[0], traffic, population, processes)
-    else:
-        run = run_deployment(sc, sc.deployments[0], traffic, population)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     n = len(run.total_ms)
     return {

@@ -34,10 +34,27 @@ _MARGIN = 1.01
 _CHUNK = 8192
 
 
+#: Grids built lately, by (PoP vectors, k, cell): a grid never changes once built, and the
+#: simulator builds one network per group of PoPs on the same PoP set (~0.25 s a grid).
+_RECENT: dict[tuple[bytes, int, float], CandidateGrid] = {}
+_RECENT_MAX = 4
+
+
 class CandidateGrid:
     """Per-cell candidate lists for ranks 1 and up to ``k`` among PoPs given as unit vectors."""
 
     __slots__ = ("cand", "cell_deg", "count", "k", "nlat", "nlon")
+
+    @classmethod
+    def shared(cls, vectors: FloatArray, k: int, cell_deg: float = 1.0) -> CandidateGrid:
+        """The grid of these arguments, built once for recent ones (grids are immutable)."""
+        key = (np.ascontiguousarray(vectors, dtype=np.float64).tobytes(), k, cell_deg)
+        grid = _RECENT.get(key)
+        if grid is None:
+            if len(_RECENT) >= _RECENT_MAX:
+                _RECENT.pop(next(iter(_RECENT)))
+            grid = _RECENT[key] = cls(vectors, k, cell_deg)
+        return grid
 
     def __init__(self, vectors: FloatArray, k: int, cell_deg: float = 1.0) -> None:
         m = len(vectors)

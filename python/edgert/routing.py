@@ -137,7 +137,7 @@ class AnycastRouter:
     def _get_grid(self) -> CandidateGrid:
         if self._grid is None:
             self._require_active()
-            self._grid = CandidateGrid(self._vec, self.params.max_rank, GRID_CELL_DEG)
+            self._grid = CandidateGrid.shared(self._vec, self.params.max_rank, GRID_CELL_DEG)
         return self._grid
 
     def _load_cell(self, which: int, cell: int) -> tuple[int, ...]:

@@ -59,3 +59,24 @@ def test_kv_scenarios_are_not_sharded() -> None:
     sc = parse_scenario(small(kv={"ns": {"k": "v"}}))
     with pytest.raises(ScenarioError, match="processes"):
         simulate(sc, processes=2)
+
+
+def test_pop_groups_in_one_process_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edgert.sim import parallel
+    from edgert.sim.runner import run_deployment
+
+    sc = parse_scenario(small(deployments=["edge"], duration_s=6))
+    pop = Population(sc.population, sc.access)
+    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    d = sc.deployments[0]
+    whole = run_deployment(sc, d, tr, pop)
+    monkeypatch.setattr(parallel, "POPS_PER_GROUP", 1)
+    plan = parallel.plan_groups(sc, d, tr, pop, 1)
+    assert len(plan) == 1 and len(plan[0]) == len(set(whole.pop.tolist())) > 1
+    seen: list[int] = []
+    grouped = parallel.run_sharded(sc, d, tr, pop, 1, progress=seen.append)
+    assert sum(seen) == len(whole.total_ms)
+    for field in ("session", "call", "pop", "status", "total_ms", "cold_start", "client_rtt_ms"):
+        assert np.array_equal(getattr(whole, field), getattr(grouped, field)), field
+    assert np.array_equal(whole.page_ms, grouped.page_ms)
+    assert whole.cache == grouped.cache

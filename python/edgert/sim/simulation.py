@@ -15,7 +15,7 @@ from edgert.sim.advice import advise
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
-from edgert.sim.parallel import auto_processes, check_shardable, run_sharded
+from edgert.sim.parallel import auto_processes, check_shardable, run_sharded, shardable
 from edgert.sim.population import Population
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
@@ -81,10 +81,10 @@ def simulate(
             if bar is not None:
                 bar.set_description(d.name)
             began = time.perf_counter()
-            if processes > 1 and d.mode == "edge":
-                run = run_sharded(scenario, d, traffic, population, processes)
-                if update is not None:
-                    update(len(run.total_ms))
+            if d.mode == "edge" and shardable(scenario):
+                # PoPs share no state: sharded over processes, and each process runs its PoPs
+                # a group at a time (the same bytes; see edgert.sim.parallel).
+                run = run_sharded(scenario, d, traffic, population, processes, progress=update)
             else:
                 run = run_deployment(scenario, d, traffic, population, progress=update)
             wall = time.perf_counter() - began

@@ -90,6 +90,24 @@ impl Headers {
         Ok(())
     }
 
+    /// `append` for a value the caller owns (no second copy when it needs no trimming).
+    pub fn append_owned(&mut self, name: &str, value: String) -> Result<(), HeaderError> {
+        if !is_valid_name(name) {
+            return Err(HeaderError::InvalidName(name.to_owned()));
+        }
+        let trimmed = normalize_value(&value);
+        if !is_valid_value(trimmed) {
+            return Err(HeaderError::InvalidValue(name.to_owned()));
+        }
+        let value = if trimmed.len() == value.len() {
+            value
+        } else {
+            trimmed.to_owned()
+        };
+        self.entries.push((name.to_ascii_lowercase(), value));
+        Ok(())
+    }
+
     /// Appends a field the caller has already validated: `name` a lower-case token, `value` free
     /// of NUL, CR and LF and trimmed (e.g. copied from another `Headers`). Skips re-validation on
     /// hot paths such as serving a stored response.

@@ -169,10 +169,14 @@ impl Isolate {
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
         let context =
             Context::custom::<WorkerIntrinsics>(&runtime).map_err(|e| fail(format!("cannot create context: {e}")))?;
-        context.with(|ctx| {
-            // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
-            unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
-        });
+        context
+            .with(|ctx| {
+                // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
+                unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
+                super::regexp_replace::install(&ctx)?;
+                super::json_stringify::install(&ctx)
+            })
+            .map_err(|e| fail(format!("cannot create context: {e}")))?;
         let state: Shared = Arc::new(Mutex::new(HostState::new(
             spec.op_ids.clone(),
             spec.seed,

@@ -60,7 +60,10 @@ pub enum Parsed {
 }
 
 fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| b as char).collect()
+    match std::str::from_utf8(bytes) {
+        Ok(ascii) if bytes.is_ascii() => ascii.to_owned(),
+        _ => bytes.iter().map(|&b| b as char).collect(),
+    }
 }
 
 fn has_token(value: &str, token: &str) -> bool {
@@ -151,7 +154,7 @@ pub fn parse_head(buf: &[u8], max_head: usize, client_header: &str) -> Result<Pa
             expect_continue = minor == 1;
         }
         headers
-            .append(name, &value)
+            .append_owned(name, value)
             .map_err(|e| Refusal::new(400, format!("bad header field {name:?}: {e}")))?;
     }
     if minor == 1 && host.is_none() {

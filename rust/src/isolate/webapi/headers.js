@@ -74,21 +74,9 @@ class Headers {
   delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#entries().filter((p) => p[0] !== n); }
   get(name) {
     const n = normalizeName(name);
-    let out = null;
     const text = this.#text;
-    if (text !== null) {
-      const key = `\n${n}:`;
-      let i = text.indexOf(key);
-      while (i >= 0) {
-        const start = i + key.length;
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = text.length;
-        const v = text.slice(start, end);
-        out = out === null ? v : `${out}, ${v}`;
-        i = text.indexOf(key, end);
-      }
-      return out;
-    }
+    if (text !== null) return native.headerGet(text, n) ?? null;
+    let out = null;
     const list = this.#list;
     for (let i = 0; i < list.length; i++) if (list[i][0] === n) out = out === null ? list[i][1] : `${out}, ${list[i][1]}`;
     return out;
@@ -101,7 +89,7 @@ class Headers {
   getSetCookie() { const list = this.#entries(), out = []; for (let i = 0; i < list.length; i++) if (list[i][0] === 'set-cookie') out.push(list[i][1]); return out; }
   has(name) {
     const n = normalizeName(name);
-    if (this.#text !== null) return this.#text.includes(`\n${n}:`);
+    if (this.#text !== null) return native.headerHas(this.#text, n);
     const list = this.#list;
     for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true;
     return false;
