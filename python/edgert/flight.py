@@ -1,11 +1,13 @@
 """A request in flight through the network: the record a host carries for it (``Flight``), the
-handle a simulator holds (``Pending``), and small helpers of the PoP's exchanges."""
+handle a simulator holds (``Pending``), the fixed values of a client's leg to a PoP
+(``ClientLeg``), and small helpers of the PoP's exchanges."""
 
 from __future__ import annotations
 
 import dataclasses
 import random
 from collections.abc import Callable
+from typing import Any
 
 from edgert._core import Request, Response
 from edgert.geo import Client
@@ -13,7 +15,16 @@ from edgert.latency import Phases
 from edgert.pops import Pop
 from edgert.trace import EdgeResponse, Trace
 
-__all__ = ["PLAIN_RESULTS", "Flight", "Pending", "bad_gateway", "no_internet", "served"]
+__all__ = [
+    "PLAIN_RESULTS",
+    "ClientLeg",
+    "Flight",
+    "OpenConnection",
+    "Pending",
+    "bad_gateway",
+    "no_internet",
+    "served",
+]
 
 
 def bad_gateway(message: str) -> Response:
@@ -43,12 +54,53 @@ def served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
     )
 
 
+class OpenConnection:
+    """A client's connection to a PoP: ``cwnd`` is its congestion window (segments) once a
+    response has been sent on it (the connection is open), ``None`` before."""
+
+    __slots__ = ("cwnd",)
+
+    def __init__(self) -> None:
+        self.cwnd: int | None = None
+
+
+class ClientLeg:
+    """What never changes on one client's leg to one PoP (the network computes it on the pair's
+    first request and keeps it in a bounded cache): the leg's base RTT and the client's access
+    round trip (ms), its bandwidth, the rate of the exponential jitter of one round trip on it
+    (``1 / mean``, 0 for none), the serialised ``request.cf``, the PoP's origin RTT, and the
+    client's connection to the PoP (the one object the network keeps for the pair)."""
+
+    __slots__ = (
+        "access_ms", "bandwidth_mbps", "cf", "conn", "jitter_rate", "origin_rtt_ms", "rtt_ms",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        rtt_ms: float,
+        access_ms: float,
+        bandwidth_mbps: float,
+        jitter_rate: float,
+        cf: str,
+        origin_rtt_ms: float,
+        conn: OpenConnection,
+    ) -> None:
+        self.rtt_ms = rtt_ms
+        self.access_ms = access_ms
+        self.bandwidth_mbps = bandwidth_mbps
+        self.jitter_rate = jitter_rate
+        self.cf = cf
+        self.origin_rtt_ms = origin_rtt_ms
+        self.conn = conn
+
+
 @dataclasses.dataclass(slots=True, eq=False)
 class Flight:
     """One client request in flight through the network (the host's task context).
 
     ``outstanding`` and ``busy_since`` track the origin requests in flight, so that
-    ``trace.origin_ms`` counts time during which at least one was outstanding.
+    ``trace.origin_ms`` counts time during which at least one was outstanding. ``ray_id``
+    numbers the request (``ray``, its ``cf-ray``, is spelled out when a header needs it).
     """
 
     trace: Trace
@@ -59,7 +111,7 @@ class Flight:
     client_rtt_ms: float
     bandwidth_mbps: float
     cwnd_segments: int
-    ray: str
+    ray_id: int
     arrived: float = 0.0
     responded: bool = False
     outstanding: int = 0
@@ -67,6 +119,16 @@ class Flight:
     origin_wall_ms: float = 0.0
     #: The request's own random stream (``Network.submit(rng=...)``); None: the network's.
     rng: random.Random | None = None
+    #: Virtual time: the simulator's handle, and the pending wall-timeout event.
+    pending: Pending | None = None
+    timeout: Any = None
+    #: The client's connection to the PoP (its window after this response is kept there).
+    conn: OpenConnection | None = None
+
+    @property
+    def ray(self) -> str:
+        """The request's ``cf-ray``: its number in hex and the PoP's code."""
+        return f"{self.ray_id:016x}-{self.pop.code}"
 
 
 @dataclasses.dataclass(slots=True, eq=False)

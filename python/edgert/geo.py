@@ -212,8 +212,16 @@ def nearest_city(latitude: float, longitude: float, radius_km: float = 25.0) -> 
     return world_cities().nearest(latitude, longitude, radius_km)
 
 
+class _CachedHash:
+    """A slot for :class:`Client`'s hash, outside the dataclass's fields (not compared, not
+    copied by ``dataclasses.replace``, not pickled: recomputed on first use)."""
+
+    __slots__ = ("_hash",)
+    _hash: int
+
+
 @dataclass(frozen=True, slots=True)
-class Client:
+class Client(_CachedHash):
     """One client of the edge network: where it is, its access line and, optionally, its network.
 
     Give a ``city`` (and optionally a ``country``) and the rest is looked up, as in
@@ -285,6 +293,24 @@ class Client:
                 object.__setattr__(self, name, value)
         if self.country is not None and self.continent is None:
             object.__setattr__(self, "continent", world_cities().continent_of(self.country))
+
+    def __hash__(self) -> int:
+        # The dataclass's hash (a tuple of the compared fields), computed once: networks key
+        # per-client state by ``(client, pop)`` several times per request.
+        try:
+            return self._hash
+        except AttributeError:
+            pass
+        value = hash(
+            (
+                self.city, self.country, self.latitude, self.longitude, self.access, self.asn,
+                self.as_organization, self.continent, self.timezone, self.region,
+                self.region_code, self.postal_code, self.metro_code, self.access_ms,
+                self.anycast_u,
+            )
+        )  # fmt: skip
+        object.__setattr__(self, "_hash", value)
+        return value
 
     @property
     def position(self) -> tuple[float, float]:

@@ -426,13 +426,19 @@ class LatencyModel:
         """
         kbit_per_ms = bandwidth_mbps * 1000.0
         bdp_bytes = rtt_ms * kbit_per_ms / 8.0
-        rounds, window = slow_start_rounds(
-            size_bytes, cwnd_segments, self.params.mss_bytes, bdp_bytes
-        )
+        # slow_start_rounds, spelled out (this runs once per simulated request; conditional
+        # expressions for its max() and min(), which cost a keyword-parsing call each).
+        mss = self.params.mss_bytes
+        segments = -(-size_bytes // mss) if size_bytes > 0 else 0
+        initial = cwnd_segments if cwnd_segments > 1 else 1
+        window = initial
+        sent = window if window < segments else segments
         t = size_bytes * 8.0 / kbit_per_ms
-        for _ in range(rounds):
+        while sent < segments and window * mss < bdp_bytes:
+            window *= 2
+            sent += window
             t += rtt_ms + self.jitter_ms(rtt_ms, rng)
-        return t, window
+        return t, initial + segments
 
     def exchange(
         self,

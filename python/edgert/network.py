@@ -40,6 +40,7 @@ Randomness (access jitter, queueing) comes from one ``random.Random(seed)`` draw
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import inspect
 import itertools
@@ -54,14 +55,31 @@ from typing import Any, Literal
 from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
-from edgert.flight import PLAIN_RESULTS, Flight, Pending, bad_gateway, no_internet, served
+from edgert.flight import (
+    PLAIN_RESULTS,
+    ClientLeg,
+    Flight,
+    OpenConnection,
+    Pending,
+    bad_gateway,
+    no_internet,
+    served,
+)
 from edgert.geo import Client, request_cf
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
-from edgert.latency import Connection, HttpProtocol, LatencyModel, LatencyParams, Phases, TlsVersion
+from edgert.latency import (
+    Connection,
+    HttpProtocol,
+    LatencyModel,
+    LatencyParams,
+    Phases,
+    TlsVersion,
+    handshake_rtts,
+)
 from edgert.origin import Origin, as_response
 from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revalidation
 from edgert.pops import Pop, load_pops
@@ -219,7 +237,8 @@ class Network:
         self._ray = itertools.count(1)
         self._cores: dict[tuple[str, str], CoreWorker] = {}
         self._core_pop: dict[int, Pop] = {}
-        self._open: dict[tuple[Client, str], int] = {}
+        #: Each client's connection to each PoP it reached (never dropped: connections stay open).
+        self._open: dict[tuple[Client, str], OpenConnection] = {}
         self._internet = internet or no_internet
         self._internet_latency_s = internet_latency_s
         self._virtual: VirtualTimeHost | None = None
@@ -235,10 +254,10 @@ class Network:
         if self._virtual is not None:
             self._kv.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
-        # Propagation-only RTTs, which never change: client legs and PoP-to-origin legs.
-        self._client_paths: dict[tuple[Client, str], float] = {}
+        # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
+        self._legs: dict[tuple[Client, str], ClientLeg] = {}
         self._origin_rtts: dict[str, float] = {}
-        self._cf_json: dict[tuple[Client, str], str] = {}
+        self._handshakes: dict[tuple[str, str, str], tuple[int, int]] = {}
         self._route_cache: dict[str, Route | None] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
@@ -451,88 +470,135 @@ class Network:
             if named is None:
                 named = self._named_clients[client] = Client(city=client)
             client = named
-        where = self._pop(pop) if pop is not None else self.router.route_client(client)
+        if pop is None:
+            where = self.router.route_client(client)
+        else:
+            where = self._pop_index.get(pop) or self._pop(pop)
         route = self._route(url)
         worker = route.worker if route is not None else None
-        model, p = self.model, self.model.params
+        model = self.model
         if rng is None:
             rng = self._rng
+        key = (client, where.code)
+        leg = self._legs.get(key)
+        if leg is None:
+            leg = self._client_leg(client, where, key)
+        rtt = leg.rtt_ms
+        cached = self.dns_cached if dns_cached is None else dns_cached
+        conn = leg.conn
+        cwnd = conn.cwnd
+        connection: Connection = "new" if cwnd is None else "reused"
+        if type(model) is LatencyModel and isinstance(rng, random.Random):
+            # LatencyModel.dns_ms and .exchange on this leg, spelled out (the same draws in the
+            # same order, the same sums): an empty response has no slow-start rounds to draw.
+            dns = 0.0 if cached else model.dns_ms(leg.access_ms, cached=False, rng=rng)
+            shape = (self.protocol, self.tls, connection)
+            rtts = self._handshakes.get(shape)
+            if rtts is None:
+                rtts = self._handshakes[shape] = handshake_rtts(*shape)
+            rate = leg.jitter_rate
+            draw = rng.expovariate
+            connect = 0.0
+            for _ in range(rtts[0]):
+                connect += rtt + (draw(rate) if rate else 0.0)
+            handshake = 0.0
+            for _ in range(rtts[1]):
+                handshake += rtt + (draw(rate) if rate else 0.0)
+            request_ms = rtt + (draw(rate) if rate else 0.0)
+        else:
+            dns = model.dns_ms(leg.access_ms, cached=cached, rng=rng)
+            phases = model.exchange(
+                rtt,
+                protocol=self.protocol,
+                tls=self.tls,
+                connection=connection,
+                bandwidth_mbps=leg.bandwidth_mbps,
+                dns_ms=dns,
+                rng=rng,
+            )
+            dns, connect = phases.dns_ms, phases.connect_ms
+            handshake, request_ms = phases.tls_ms, phases.request_ms
+        if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
+            request = Request(url, headers=headers, cf=leg.cf)
+        else:
+            request = Request(url, method=method, headers=headers, body=body, cf=leg.cf)
+        # Positional arguments, in the dataclasses' field order: a class called with keywords
+        # builds a dict of them first (this runs once per request).
+        trace = Trace(
+            url,  # url
+            where.code,  # pop
+            self.clock,  # clock
+            worker,  # worker
+            route.pattern if route is not None else None,  # route
+            client.city,  # client_city
+            connection,  # connection
+            dns,  # dns_ms
+            connect,  # connect_ms
+            handshake,  # tls_ms
+            request_ms,  # request_ms
+        )
+        trace.client_rtt_ms = rtt
+        trace.origin_rtt_ms = leg.origin_rtt_ms
+        flight = Flight(
+            trace,  # trace
+            where,  # pop
+            client,  # client
+            request,  # request
+            worker,  # worker
+            rtt,  # client_rtt_ms
+            leg.bandwidth_mbps,  # bandwidth_mbps
+            cwnd if cwnd is not None else model.params.initial_window_segments,  # cwnd_segments
+            next(self._ray),  # ray_id
+        )
+        if rng is not self._rng:
+            flight.rng = rng
+        flight.conn = conn
+        return flight
+
+    def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
+        """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""
+        if len(self._legs) >= _CACHE_ENTRIES:  # a cache of pure values: bounded
+            self._legs.clear()
+        model = self.model
+        p = model.params
         access = (
             client.access_ms if client.access_ms is not None else p.access_median_ms(client.access)
         )
-        key = (client, where.code)
-        propagation = self._client_paths.get(key)
-        if propagation is None:
-            if len(self._client_paths) >= _CACHE_ENTRIES:  # caches of pure values: bounded
-                self._client_paths.clear()
-                self._cf_json.clear()
-            propagation = self._client_paths[key] = model.min_rtt_ms(client, where)
-        rtt = propagation + access + p.datacenter_access_ms
-        dns = model.dns_ms(
-            access, cached=self.dns_cached if dns_cached is None else dns_cached, rng=rng
-        )
-        cwnd = self._open.get(key)
-        connection: Connection = "new" if cwnd is None else "reused"
-        bandwidth = p.bandwidth_mbps(client.access)
-        leg = model.exchange(
-            rtt,
-            protocol=self.protocol,
-            tls=self.tls,
-            connection=connection,
-            bandwidth_mbps=bandwidth,
-            dns_ms=dns,
-            rng=rng,
-        )
-        cf = self._cf_json.get(key)
-        if cf is None:
-            # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
-            cf = self._cf_json[key] = json.dumps(
-                request_cf(
-                    client,
-                    where,
-                    http_protocol=self.protocol,
-                    tls_version=_TLS_NAMES.get(self.tls, ""),
-                    client_tcp_rtt_ms=rtt,
-                )
+        rtt = model.min_rtt_ms(client, where) + access + p.datacenter_access_ms
+        mean = p.jitter_floor_ms + p.jitter_fraction * rtt  # LatencyModel.jitter_ms's mean
+        # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
+        cf = json.dumps(
+            request_cf(
+                client,
+                where,
+                http_protocol=self.protocol,
+                tls_version=_TLS_NAMES.get(self.tls, ""),
+                client_tcp_rtt_ms=rtt,
             )
-        request = Request(url, method=method, headers=headers, body=body, cf=cf)
-        trace = Trace(
-            url=url,
-            pop=where.code,
-            clock=self.clock,
-            worker=worker,
-            route=route.pattern if route is not None else None,
-            client_city=client.city,
-            connection=connection,
-            dns_ms=leg.dns_ms,
-            connect_ms=leg.connect_ms,
-            tls_ms=leg.tls_ms,
-            request_ms=leg.request_ms,
-            client_rtt_ms=rtt,
+        )
+        conn = self._open.get(key)
+        if conn is None:
+            conn = self._open[key] = OpenConnection()
+        leg = self._legs[key] = ClientLeg(
+            rtt_ms=rtt,
+            access_ms=access,
+            bandwidth_mbps=p.bandwidth_mbps(client.access),
+            jitter_rate=0.0 if mean <= 0 else 1.0 / mean,
+            cf=cf,
             origin_rtt_ms=self._origin_rtt(where),
+            conn=conn,
         )
-        return Flight(
-            trace=trace,
-            pop=where,
-            client=client,
-            request=request,
-            worker=worker,
-            client_rtt_ms=rtt,
-            bandwidth_mbps=bandwidth,
-            cwnd_segments=cwnd if cwnd is not None else p.initial_window_segments,
-            ray=f"{next(self._ray):016x}-{where.code}",
-            rng=rng if rng is not self._rng else None,
-        )
+        return leg
 
     def _arrival_s(self, trace: Trace) -> float:
         return (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
 
-    def _to_client(self, flight: Flight, response: Response) -> None:
+    def _to_client(self, flight: Flight, response: Response, now: float | None = None) -> None:
         """Closes the accounting of the PoP's part; sets the CPU charge and the way back."""
         trace = flight.trace
         trace.status = response.status
         stats = response.stats
-        self._kv.responded(flight, self.now())
+        self._kv.responded(flight, self.now() if now is None else now)
         if stats is not None:
             if stats.kv_reads:
                 trace.kv_reads = self._kv.reads(flight.pop.code, stats.kv_reads)
@@ -553,7 +619,13 @@ class Network:
             rng=self._rng if flight.rng is None else flight.rng,
         )
         trace.transfer_ms = transfer
-        self._open[(flight.client, flight.pop.code)] = window
+        conn = flight.conn
+        if conn is None:
+            key = (flight.client, flight.pop.code)
+            conn = self._open.get(key)
+            if conn is None:
+                conn = self._open[key] = OpenConnection()
+        conn.cwnd = window
 
     def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
         headers = request.headers.items()
@@ -744,15 +816,22 @@ class Network:
         if host is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
-        pending = Pending(trace=flight.trace, on_done=on_done)
-        flight.trace.started_at = host.now()
-        host.at(host.now() + self._arrival_s(flight.trace), lambda: self._arrive(flight, pending))
+        trace = flight.trace
+        pending = flight.pending = Pending(trace=trace, on_done=on_done)
+        now = trace.started_at = host.now()
+        # The client's leg up to the request's arrival (Network._arrival_s), then _arrive: an
+        # event of the host's queue with no handle (nothing cancels it).
+        host.loop.at(
+            now + (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0,
+            self._arrive,
+            flight,
+        )
         return pending
 
-    def _arrive(self, flight: Flight, pending: Pending) -> None:
+    def _arrive(self, flight: Flight) -> None:
         host = self._virtual
         assert host is not None
-        flight.arrived = host.now()
+        now = flight.arrived = host.now()
         if flight.worker is None:
             gen = self._virtual_pass(flight)
 
@@ -760,49 +839,78 @@ class Network:
                 answer = (
                     response if response is not None else bad_gateway(f"origin failed: {error}")
                 )
-                self._virtual_responded(flight, pending, answer)
+                self._virtual_responded(flight, answer)
 
             host.spawn(gen, finish)
             return
-        core, created = self._core(flight.pop, flight.worker)
+        core = self._cores.get((flight.pop.code, flight.worker))
+        if core is None:
+            core, created = self._core(flight.pop, flight.worker)
+        else:
+            created = False
         flight.trace.cold_start = created
-        timeout: list[Any] = []
-
-        def on_response(response: Response) -> None:
-            for handle in timeout:
-                handle.cancel()
-            self._virtual_responded(flight, pending, response)
-
-        record = host.start(core, flight.request, on_response, context=flight)
+        steps = core.begin(flight.request, now)
+        if len(steps) == 1:
+            step = steps[0]
+            response = step.response
+            if response is not None and step.done and not step.ops:
+                # Answered and done in one step (most requests): what Host.start and
+                # Host.handle do with it, without a task record that nothing would look up.
+                self._virtual_responded(flight, response, now)
+                stats = step.stats
+                if stats is not None:
+                    errors = stats.wait_until_errors
+                    if errors:
+                        host.background_errors.extend(errors)
+                for observer in host.step_observers:
+                    observer(host, core)
+                return
+        record = host.started(
+            core, steps, functools.partial(self._virtual_answer, flight), context=flight
+        )
         if record.response is None:
             task = record.task
-            timeout.append(
-                host.at(
-                    host.now() + self.wall_timeout_s,
-                    lambda: host.handle(core, core.abort(task, host.now())),
-                )
+            flight.timeout = host.at(
+                host.now() + self.wall_timeout_s,
+                lambda: host.handle(core, core.abort(task, host.now())),
             )
 
-    def _virtual_responded(self, flight: Flight, pending: Pending, response: Response) -> None:
+    def _virtual_answer(self, flight: Flight, response: Response) -> None:
+        """The worker's response to a request in virtual time (the host's ``on_response``)."""
+        if flight.timeout is not None:
+            flight.timeout.cancel()
+        self._virtual_responded(flight, response)
+
+    def _virtual_responded(
+        self, flight: Flight, response: Response, now: float | None = None
+    ) -> None:
         host = self._virtual
         assert host is not None
-        now = host.now()
+        if now is None:
+            now = host.now()
         trace = flight.trace
         if flight.outstanding > 0:
             trace.origin_ms += (now - flight.busy_since) * 1000.0
         flight.responded = True
-        self._to_client(flight, response)
-        trace.wait_ms = max(0.0, (now - flight.arrived) * 1000.0 - trace.origin_ms - trace.kv_ms)
+        self._to_client(flight, response, now)
+        wait = (now - flight.arrived) * 1000.0 - trace.origin_ms - trace.kv_ms
+        trace.wait_ms = wait if wait > 0.0 else 0.0  # max(0.0, wait), without the call
         back_s = (trace.worker_ms + trace.request_ms / 2 + trace.transfer_ms) / 1000.0
+        host.loop.at(now + back_s, self._delivered, (flight, response))
 
-        def delivered() -> None:
-            trace.finished_at = host.now()
-            trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
-            pending.response = EdgeResponse(response, trace)
-            if pending.on_done is not None:
-                pending.on_done(pending.response)
-
-        host.at(now + back_s, delivered)
+    def _delivered(self, answer: tuple[Flight, Response]) -> None:
+        """The response's last byte reaches the client (an event of the virtual host's queue)."""
+        flight, response = answer
+        host = self._virtual
+        assert host is not None
+        trace = flight.trace
+        trace.finished_at = host.now()
+        trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
+        pending = flight.pending
+        assert pending is not None
+        pending.response = EdgeResponse(response, trace)
+        if pending.on_done is not None:
+            pending.on_done(pending.response)
 
     def at(self, when: float, action: Callable[[], None]) -> EventHandle:
         """Virtual time: schedules ``action()`` at virtual time ``when`` (seconds since the
@@ -1135,7 +1243,7 @@ class Network:
             client_rtt_ms=0.0,
             bandwidth_mbps=p.bandwidth_mbps(client.access),
             cwnd_segments=p.warm_window_segments,
-            ray=f"{next(self._ray):016x}-{pop.code}",
+            ray_id=next(self._ray),
         )
 
     def _continue_at(

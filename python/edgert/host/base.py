@@ -75,21 +75,28 @@ class Host:
     def handle(self, worker: CoreWorker, steps: Iterable[Step]) -> None:
         """Applies steps: delivers responses, finishes tasks, performs new operations."""
         wid = id(worker)
+        tasks = self.tasks
         for step in steps:
             key = (wid, step.task)
-            record = self.tasks.get(key)
-            if step.response is not None and record is not None and record.response is None:
-                record.response = step.response
-                record.on_response(step.response)
+            record = tasks.get(key)
+            response = step.response
+            if response is not None and record is not None and record.response is None:
+                record.response = response
+                record.on_response(response)
             # Operations first: they belong to the task even when this step also finishes it.
-            for op in step.ops:
-                self.perform(worker, op)
+            ops = step.ops
+            if ops:
+                for op in ops:
+                    self.perform(worker, op)
             if step.done and record is not None:
                 record.done = True
-                if step.stats is not None:
-                    record.wait_until_errors = list(step.stats.wait_until_errors)
-                    self.background_errors.extend(step.stats.wait_until_errors)
-                self.tasks.pop(key, None)
+                stats = step.stats
+                if stats is not None:
+                    errors = stats.wait_until_errors  # a new list at each read
+                    record.wait_until_errors = errors
+                    if errors:
+                        self.background_errors.extend(errors)
+                tasks.pop(key, None)
                 if record.on_done is not None:
                     record.on_done(record)
         for observer in self.step_observers:
@@ -104,7 +111,18 @@ class Host:
         context: Any = None,
     ) -> TaskRecord:
         """Begins a request; `on_response` is called once its response is known."""
-        steps = worker.begin(request, self.now())
+        return self.started(worker, worker.begin(request, self.now()), on_response, context=context)
+
+    def started(
+        self,
+        worker: CoreWorker,
+        steps: list[Step],
+        on_response: Callable[[Response], None],
+        *,
+        context: Any = None,
+    ) -> TaskRecord:
+        """:meth:`start` for a request the caller began itself (``steps``: what
+        ``worker.begin`` returned)."""
         task = steps[0].task if steps else -1
         record = TaskRecord(task=task, on_response=on_response, context=context)
         self.tasks[(id(worker), task)] = record

@@ -101,6 +101,10 @@ class VirtualTimeHost(Host):
     ) -> None:
         super().__init__()
         self._loop = EventLoop(start)
+        #: The event queue: ``loop.at(when, callback, argument)`` schedules ``callback(argument)``
+        #: with no :class:`EventHandle` (for owners' own events that nothing cancels and that
+        #: return nothing to await; they keep their place in the same order as :meth:`at`'s).
+        self.loop = self._loop
         #: An awaitable an action returned under :meth:`run_async`, to await before the next.
         self._awaiting: Awaitable[None] | None = None
         self._async = False

@@ -255,14 +255,30 @@ def run_sharded(
             run_grouped(scenario, deployment, traffic, population, plan[0], progress),
         )
     context = multiprocessing.get_context("spawn")
+    # The shards' processes start with one BLAS thread each (the variables must be set before
+    # NumPy loads OpenBLAS): the processes already use every core, and OpenBLAS's idle threads
+    # spin after each call (routing grids at start-up), taking CPU from the other shard.
+    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
+    os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
     runs: list[DeploymentRun] = []
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [
-            pool.submit(_run_shard, scenario, deployment, groups) for groups in plan if groups
-        ]
-        for f in futures:
-            done = f.result()
-            runs.extend(done)
-            if progress is not None:
-                progress(sum(len(r.total_ms) for r in done))
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            futures = [
+                pool.submit(_run_shard, scenario, deployment, groups) for groups in plan if groups
+            ]
+            for f in futures:
+                done = f.result()
+                runs.extend(done)
+                if progress is not None:
+                    progress(sum(len(r.total_ms) for r in done))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return _merge(deployment.name, runs)
+
+
+#: Environment variables that set the thread count of NumPy's BLAS (OpenBLAS, or an OpenMP one).
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from edgert._core import Headers
 from edgert.geo import Client
 from edgert.network import Network
 from edgert.sim.deployments import START, build_network
@@ -76,33 +77,30 @@ class DeploymentRun:
 _INT = "q"
 _FLOAT = "d"
 _BOOL = "b"
-#: The per-request columns: name, array typecode, numpy dtype.
-_COLUMNS: tuple[tuple[str, str, Any], ...] = (
-    ("session", _INT, np.int64),
-    ("call", _INT, np.int64),
-    ("pop", _INT, np.int64),
-    ("status", _INT, np.int64),
-    ("total_ms", _FLOAT, np.float64),
-    ("edge_only", _BOOL, np.bool_),
-    ("cold_start", _BOOL, np.bool_),
-    ("new_connection", _BOOL, np.bool_),
-    ("origin_requests", _INT, np.int64),
-    ("charged_cpu_ms", _FLOAT, np.float64),
-    ("measured_cpu_ms", _FLOAT, np.float64),
-    ("client_rtt_ms", _FLOAT, np.float64),
-    ("origin_rtt_ms", _FLOAT, np.float64),
+#: The per-request columns of each type, in the order of a row: (typecode, numpy dtype, names).
+_ROWS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    (_INT, np.int64, ("session", "call", "pop", "status", "origin_requests")),
+    (
+        _FLOAT,
+        np.float64,
+        ("total_ms", "charged_cpu_ms", "measured_cpu_ms", "client_rtt_ms", "origin_rtt_ms"),
+    ),
+    (_BOOL, np.bool_, ("edge_only", "cold_start", "new_connection")),
 )
 
 
 class _Recorder:
     """Columns appended to as responses arrive: ``array.array`` buffers of machine numbers (no
-    Python object per value, nothing for the garbage collector to scan), turned into numpy
-    arrays once the run ends."""
+    Python object per value, nothing for the garbage collector to scan), one buffer per type
+    holding one row per request (three ``extend`` calls a request, not one ``append`` per
+    column), turned into numpy columns once the run ends."""
 
     def __init__(self, pops: list[str], keep_traces: bool = False) -> None:
         self.traces: list[Any] | None = [] if keep_traces else None
         self.pop_index = {code: i for i, code in enumerate(pops)}
-        self.cols: dict[str, array[Any]] = {name: array(code) for name, code, _ in _COLUMNS}
+        self.ints: array[int] = array(_INT)
+        self.floats: array[float] = array(_FLOAT)
+        self.bools: array[int] = array(_BOOL)
         self.page_session: array[int] = array(_INT)
         self.page_ms: array[float] = array(_FLOAT)
         self.kv_stale: array[int] = array(_BOOL)
@@ -112,38 +110,31 @@ class _Recorder:
         self.do_ms: array[float] = array(_FLOAT)
         self.do_binding: array[int] = array(_INT)
         self.bindings: dict[str, int] = {}
-        c = self.cols
-        # Bound appends, looked up once (the per-request path calls them 13 times).
-        self._appends: tuple[Callable[[Any], None], ...] = tuple(
-            c[name].append for name, _, _ in _COLUMNS
-        )
+        self._extend = (self.ints.extend, self.floats.extend, self.bools.extend)
 
     def __len__(self) -> int:
-        return len(self.cols["session"])
+        return len(self.bools) // 3
 
     def request(self, session: int, call: int, response: EdgeResponse) -> None:
         t = response.trace
         if self.traces is not None:
             self.traces.append(t)
-        a = self._appends
-        a[0](session)
-        a[1](call)
-        a[2](self.pop_index[t.pop])
-        a[3](t.status)
-        # Trace.total_ms, spelled out (the same sum in the same order, without its getattr loop).
-        a[4](
-            0.0 + t.dns_ms + t.connect_ms + t.tls_ms + t.request_ms + t.origin_ms + t.kv_ms
-            + t.cache_ms + t.wait_ms + t.worker_ms + t.transfer_ms
-        )  # fmt: skip
+        ints, floats, bools = self._extend
         origin_requests = t.origin_requests
-        a[5](origin_requests == 0)
-        a[6](t.cold_start)
-        a[7](t.connection != "reused")
-        a[8](origin_requests)
-        a[9](t.worker_ms)
-        a[10](t.worker_cpu_ms)
-        a[11](t.client_rtt_ms)
-        a[12](t.origin_rtt_ms)
+        ints((session, call, self.pop_index[t.pop], t.status, origin_requests))
+        floats(
+            (
+                # Trace.total_ms, spelled out (the same sum in the same order, without its
+                # getattr loop).
+                0.0 + t.dns_ms + t.connect_ms + t.tls_ms + t.request_ms + t.origin_ms + t.kv_ms
+                + t.cache_ms + t.wait_ms + t.worker_ms + t.transfer_ms,
+                t.worker_ms,
+                t.worker_cpu_ms,
+                t.client_rtt_ms,
+                t.origin_rtt_ms,
+            )
+        )  # fmt: skip
+        bools((origin_requests == 0, t.cold_start, t.connection != "reused"))
         reads = t.kv_reads
         if reads:
             for read in reads:
@@ -163,12 +154,14 @@ class _Recorder:
         """The per-request columns as numpy arrays, in (session, call) order: the same order
         whatever the order in which requests completed (one process or several), so that
         every sum over them is the same to the last bit."""
-        out: dict[str, Any] = {
-            name: np.frombuffer(self.cols[name], dtype=dtype).copy()
-            if len(self)
-            else np.zeros(0, dtype=dtype)
-            for name, _, dtype in _COLUMNS
-        }
+        out: dict[str, Any] = {}
+        buffers: tuple[array[Any], ...] = (self.ints, self.floats, self.bools)
+        for buffer, (_, dtype, names) in zip(buffers, _ROWS, strict=True):
+            rows = (
+                np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype=dtype)
+            ).reshape(-1, len(names))
+            for k, name in enumerate(names):
+                out[name] = rows[:, k].copy()
         order = np.lexsort((out["call"], out["session"]))
         out = {name: col[order] for name, col in out.items()}
         if self.traces is not None:
@@ -212,8 +205,8 @@ class _Session:
     arrays up front."""
 
     __slots__ = (
-        "base", "call", "calls", "client", "headers", "i", "net", "page", "page_start", "pop",
-        "rec", "rng", "think", "tokens", "tr",
+        "call", "calls", "client", "headers", "i", "net", "page", "page_start", "pop", "rec",
+        "rng", "think", "tokens", "tr", "urls",
     )  # fmt: skip
 
     def __init__(
@@ -223,7 +216,8 @@ class _Session:
         net: Network,
         tr: Traffic,
         rec: _Recorder,
-        base: str,
+        urls: list[str],
+        headers: list[Headers],
         seed: int,
     ) -> None:
         self.i = i
@@ -231,7 +225,7 @@ class _Session:
         self.net = net
         self.tr = tr
         self.rec = rec
-        self.base = base
+        self.urls = urls
         self.page = 0
         self.call = 0
         self.calls = len(tr.page)
@@ -240,7 +234,7 @@ class _Session:
         self.rng = session_rng(seed, i)
         self.tokens = tr.token[i].tolist()
         self.think = tr.think_s[i].tolist()
-        self.headers = tr.headers
+        self.headers = headers
 
     def start_page(self) -> None:
         self.call = 0
@@ -250,7 +244,7 @@ class _Session:
     def send(self) -> None:
         call = self.call
         self.net.submit(
-            self.base + self.tr.page[call],
+            self.urls[call],
             client=self.client,
             headers=self.headers[self.tokens[self.page * self.calls + call]],
             pop=self.pop,
@@ -306,13 +300,16 @@ def run_deployment(
     pops = [p.code for p in net.pops]
     rec = _Recorder(pops, keep_traces)
     base = f"https://{scenario.traffic.host}"
+    urls = [base + path for path in traffic.page]
+    # Each token's headers as the core's Headers, made once (a request copies them natively).
+    headers = [Headers(h) for h in traffic.headers]
     users = traffic.users
     seed = scenario.seed
 
     def start(i: int) -> Callable[[], None]:
         def begin() -> None:
             client = population.client(users, i)
-            _Session(i, client, net, traffic, rec, base, seed).start_page()
+            _Session(i, client, net, traffic, rec, urls, headers, seed).start_page()
 
         return begin
 
