@@ -8,9 +8,23 @@
 #   bash benches/request_instructions.sh --server [ROUTE...]
 #       the whole server pipeline instead (bytes in, Network.begin_at, bytes out, in Python:
 #       benches/server_requests.py), with the extension installed in .venv
+#   bash benches/request_instructions.sh --head
+#       one `edgert._core.parse_request_head` of the benchmark's request (its 8 header fields)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : //p'; }
+if [ "${1:-}" = "--head" ]; then
+  head_loop='import sys; sys.path.insert(0, "benches")
+from server_requests import request_bytes
+from edgert._core import parse_request_head
+data = request_bytes("/hello", None)
+for _ in range(int(sys.argv[1])):
+    parse_request_head(data, 0, 65536, "x-edgert-client", "127.0.0.1:8090")'
+  a=$(count "${PYTHON:-.venv/bin/python}" -c "$head_loop" 1000)
+  b=$(count "${PYTHON:-.venv/bin/python}" -c "$head_loop" 6000)
+  echo "parse_request_head: $(( (b - a) / 5000 )) instructions per call"
+  exit 0
+fi
 if [ "${1:-}" = "--server" ]; then
   shift
   routes=("$@")
