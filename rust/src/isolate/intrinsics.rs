@@ -154,3 +154,108 @@ pub fn value_atom(v: qjs::JSValue) -> qjs::JSAtom {
     // SAFETY: `v` was made by `atom_value`, an int32 value: the int payload is initialised.
     unsafe { qjs::JS_VALUE_GET_INT(v) as qjs::JSAtom }
 }
+
+/// A new reference to the value at `path` from the global object (`["RegExp", "prototype"]`),
+/// or an exception value.
+///
+/// # Safety
+/// `ctx` is a live context that has run no user code (the intrinsics are the originals).
+pub unsafe fn global_path(ctx: *mut qjs::JSContext, path: &[&std::ffi::CStr]) -> qjs::JSValue {
+    // SAFETY: per the contract; each intermediate value is freed once.
+    unsafe {
+        let mut v = qjs::JS_GetGlobalObject(ctx);
+        for name in path {
+            let next = qjs::JS_GetPropertyStr(ctx, v, name.as_ptr());
+            qjs::JS_FreeValue(ctx, v);
+            v = next;
+        }
+        v
+    }
+}
+
+/// The atom of the well-known symbol `Symbol[name]` (a predefined atom: never freed).
+///
+/// # Safety
+/// As `global_path`.
+pub unsafe fn symbol_atom(ctx: *mut qjs::JSContext, name: &std::ffi::CStr) -> qjs::JSAtom {
+    // SAFETY: per the contract; the symbol value is freed once.
+    unsafe {
+        let symbol = global_path(ctx, &[c"Symbol", name]);
+        let atom = qjs::JS_ValueToAtom(ctx, symbol);
+        qjs::JS_FreeValue(ctx, symbol);
+        atom
+    }
+}
+
+/// The atom of `name` (the callers pass the engine's predefined names: never freed).
+///
+/// # Safety
+/// `ctx` is a live context.
+pub unsafe fn name_atom(ctx: *mut qjs::JSContext, name: &str) -> qjs::JSAtom {
+    // SAFETY: the pointer and length describe `name`, which JS_NewAtomLen copies.
+    unsafe { qjs::JS_NewAtomLen(ctx, name.as_ptr().cast(), name.len() as _) }
+}
+
+/// The signature of the native functions made by `native_function`.
+pub type CFunctionData = unsafe extern "C" fn(
+    *mut qjs::JSContext,
+    qjs::JSValue,
+    c_int,
+    *mut qjs::JSValue,
+    c_int,
+    *mut qjs::JSValue,
+) -> qjs::JSValue;
+
+/// A native function object of `length` and `name` holding `data`, which it takes: the caller's
+/// references in `data` are freed here. When `ok` is false (the caller's setup failed) nothing is
+/// made and the exception value is returned.
+///
+/// # Safety
+/// `ctx` is a live context; `data` holds values of it; `f` reads at most `data.len()` values.
+pub unsafe fn native_function(
+    ctx: *mut qjs::JSContext,
+    f: CFunctionData,
+    length: c_int,
+    name: &str,
+    mut data: Vec<qjs::JSValue>,
+    ok: bool,
+) -> qjs::JSValue {
+    // SAFETY: per the contract; JS_NewCFunctionData duplicates what it keeps, so every value
+    // of `data` is freed once here; `name` is copied by JS_NewStringLen.
+    unsafe {
+        let func = if ok {
+            qjs::JS_NewCFunctionData(ctx, Some(f), length, 0, data.len() as c_int, data.as_mut_ptr())
+        } else {
+            qjs::JS_EXCEPTION
+        };
+        for v in data {
+            qjs::JS_FreeValue(ctx, v);
+        }
+        if !qjs::JS_IsException(func) {
+            let text = qjs::JS_NewStringLen(ctx, name.as_ptr().cast(), name.len() as _);
+            qjs::JS_DefinePropertyValueStr(ctx, func, c"name".as_ptr(), text, qjs::JS_PROP_CONFIGURABLE as c_int);
+        }
+        func
+    }
+}
+
+/// Puts `func` (taken) at `obj[atom]` as a builtin method is: writable, configurable, not
+/// enumerable. False when `func` is the exception value or the definition failed.
+///
+/// # Safety
+/// `ctx` is a live context; `obj` a live object; `func` a value of it, owned by the caller.
+pub unsafe fn define_method(
+    ctx: *mut qjs::JSContext,
+    obj: qjs::JSValue,
+    atom: qjs::JSAtom,
+    func: qjs::JSValue,
+) -> bool {
+    // SAFETY: per the contract; JS_DefinePropertyValue takes ownership of `func`.
+    unsafe {
+        if qjs::JS_IsException(func) {
+            return false;
+        }
+        let flags = (qjs::JS_PROP_CONFIGURABLE | qjs::JS_PROP_WRITABLE) as c_int;
+        qjs::JS_DefinePropertyValue(ctx, obj, atom, func, flags) >= 0
+    }
+}

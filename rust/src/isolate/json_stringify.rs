@@ -15,7 +15,10 @@
 //! engine's `Number::toString`; strings are escaped as well-formed `JSON.stringify` does (lone
 //! surrogates as `\udxxx`).
 
-use super::intrinsics::{atom_value, clear_exception, free_descriptor, own_descriptor, proto_is, value_atom};
+use super::intrinsics::{
+    atom_value, clear_exception, define_method, free_descriptor, global_path, name_atom, native_function,
+    own_descriptor, proto_is, value_atom,
+};
 use rquickjs::{qjs, Ctx};
 use std::ffi::c_int;
 
@@ -357,41 +360,22 @@ unsafe extern "C" fn stringify(
 /// Call once, on a fresh context.
 pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let raw = ctx.as_raw().as_ptr();
-    // SAFETY: `raw` is the live context of `ctx`. Values stored in `data` are duplicated by
-    // JS_NewCFunctionData and freed here once; `toJSON` is a predefined atom (never freed), so
-    // holding it as an integer is sound.
+    // SAFETY: `raw` is the live context of `ctx`, which has run no user code. The values put in
+    // `data` are taken by `native_function`; `json` is freed once; `toJSON` is a predefined
+    // atom (never freed), so holding it as an integer is sound.
     unsafe {
+        let json = global_path(raw, &[c"JSON"]);
         let mut data: Vec<qjs::JSValue> = vec![qjs::JS_UNDEFINED; D_LEN];
-        let global = qjs::JS_GetGlobalObject(raw);
-        let json = qjs::JS_GetPropertyStr(raw, global, c"JSON".as_ptr());
-        let object = qjs::JS_GetPropertyStr(raw, global, c"Object".as_ptr());
-        let array = qjs::JS_GetPropertyStr(raw, global, c"Array".as_ptr());
-        qjs::JS_FreeValue(raw, global);
-        data[D_ORIGINAL] = qjs::JS_GetPropertyStr(raw, json, c"stringify".as_ptr());
-        data[D_OBJECT_PROTO] = qjs::JS_GetPropertyStr(raw, object, c"prototype".as_ptr());
-        data[D_ARRAY_PROTO] = qjs::JS_GetPropertyStr(raw, array, c"prototype".as_ptr());
-        qjs::JS_FreeValue(raw, object);
-        qjs::JS_FreeValue(raw, array);
-        let atom = qjs::JS_NewAtomLen(raw, c"toJSON".as_ptr(), "toJSON".len() as _);
-        data[D_TO_JSON] = atom_value(atom);
-        let mut ok = qjs::JS_IsFunction(raw, data[D_ORIGINAL])
+        data[D_ORIGINAL] = global_path(raw, &[c"JSON", c"stringify"]);
+        data[D_OBJECT_PROTO] = global_path(raw, &[c"Object", c"prototype"]);
+        data[D_ARRAY_PROTO] = global_path(raw, &[c"Array", c"prototype"]);
+        data[D_TO_JSON] = atom_value(name_atom(raw, "toJSON"));
+        let ok = qjs::JS_IsFunction(raw, data[D_ORIGINAL])
             && qjs::JS_IsObject(data[D_OBJECT_PROTO])
             && qjs::JS_IsObject(data[D_ARRAY_PROTO])
             && qjs::JS_IsObject(json);
-        if ok {
-            let f = qjs::JS_NewCFunctionData(raw, Some(stringify), 3, 0, D_LEN as c_int, data.as_mut_ptr());
-            if qjs::JS_IsException(f) {
-                ok = false;
-            } else {
-                let name = qjs::JS_NewStringLen(raw, c"stringify".as_ptr(), "stringify".len() as _);
-                qjs::JS_DefinePropertyValueStr(raw, f, c"name".as_ptr(), name, qjs::JS_PROP_CONFIGURABLE as c_int);
-                let flags = (qjs::JS_PROP_CONFIGURABLE | qjs::JS_PROP_WRITABLE) as c_int;
-                ok = qjs::JS_DefinePropertyValueStr(raw, json, c"stringify".as_ptr(), f, flags) >= 0;
-            }
-        }
-        for v in data {
-            qjs::JS_FreeValue(raw, v);
-        }
+        let f = native_function(raw, stringify, 3, "stringify", data, ok);
+        let ok = define_method(raw, json, name_atom(raw, "stringify"), f);
         qjs::JS_FreeValue(raw, json);
         if !ok {
             return Err(rquickjs::Error::Exception);

@@ -10,7 +10,10 @@
 //! finds the intrinsics, that is fulfilled, and no job is pending. Otherwise it returns
 //! `otherwise` and the caller attaches its reactions as before.
 
-use super::intrinsics::{atom_value, own_keys_are, own_slot, own_slot_is, proto_is, same_object, value_atom};
+use super::intrinsics::{
+    atom_value, global_path, name_atom, native_function, own_keys_are, own_slot, own_slot_is, proto_is, same_object,
+    symbol_atom, value_atom,
+};
 use rquickjs::{qjs, Ctx, Value};
 use std::ffi::c_int;
 
@@ -60,37 +63,22 @@ unsafe extern "C" fn fulfilled_or(
 /// The function, for the prelude's `native` object. Call on a fresh context.
 pub fn function<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Value<'js>> {
     let raw = ctx.as_raw().as_ptr();
-    // SAFETY: `raw` is the live context of `ctx`. Values stored in `data` are duplicated by
-    // JS_NewCFunctionData and freed here once; "constructor" and Symbol.species are the engine's
-    // predefined atoms (never freed), so holding them as integers is sound; the new function is
-    // handed to `Value::from_raw`, which owns it.
+    // SAFETY: `raw` is the live context of `ctx`, which has run no user code. The values put in
+    // `data` are taken by `native_function`; "constructor", "then" and Symbol.species are the
+    // engine's predefined atoms (never freed), so holding them as integers is sound; the new
+    // function is handed to `Value::from_raw`, which owns it.
     unsafe {
         let mut data: Vec<qjs::JSValue> = vec![qjs::JS_UNDEFINED; D_LEN];
-        let global = qjs::JS_GetGlobalObject(raw);
-        let ctor = qjs::JS_GetPropertyStr(raw, global, c"Promise".as_ptr());
-        let symbol = qjs::JS_GetPropertyStr(raw, global, c"Symbol".as_ptr());
-        qjs::JS_FreeValue(raw, global);
-        let species = qjs::JS_GetPropertyStr(raw, symbol, c"species".as_ptr());
-        qjs::JS_FreeValue(raw, symbol);
-        let species_atom = qjs::JS_ValueToAtom(raw, species);
-        qjs::JS_FreeValue(raw, species);
-        let constructor_atom = qjs::JS_NewAtomLen(raw, c"constructor".as_ptr(), "constructor".len() as _);
-        let then_atom = qjs::JS_NewAtomLen(raw, c"then".as_ptr(), "then".len() as _);
-        data[D_PROTO] = qjs::JS_GetPropertyStr(raw, ctor, c"prototype".as_ptr());
-        data[D_THEN] = own_slot(raw, data[D_PROTO], then_atom, false);
+        let ctor = global_path(raw, &[c"Promise"]);
+        let species_atom = symbol_atom(raw, c"species");
+        data[D_PROTO] = global_path(raw, &[c"Promise", c"prototype"]);
+        data[D_THEN] = own_slot(raw, data[D_PROTO], name_atom(raw, "then"), false);
         data[D_SPECIES_GETTER] = own_slot(raw, ctor, species_atom, true);
         data[D_CTOR] = ctor;
-        data[D_CONSTRUCTOR_ATOM] = atom_value(constructor_atom);
+        data[D_CONSTRUCTOR_ATOM] = atom_value(name_atom(raw, "constructor"));
         data[D_SPECIES_ATOM] = atom_value(species_atom);
         let ok = data[..D_CONSTRUCTOR_ATOM].iter().all(|v| qjs::JS_IsObject(*v));
-        let f = if ok {
-            qjs::JS_NewCFunctionData(raw, Some(fulfilled_or), 3, 0, D_LEN as c_int, data.as_mut_ptr())
-        } else {
-            qjs::JS_EXCEPTION
-        };
-        for v in data.into_iter().take(D_CONSTRUCTOR_ATOM) {
-            qjs::JS_FreeValue(raw, v);
-        }
+        let f = native_function(raw, fulfilled_or, 3, "fulfilledOr", data, ok);
         if qjs::JS_IsException(f) {
             return Err(rquickjs::Error::Exception);
         }

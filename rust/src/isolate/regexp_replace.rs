@@ -15,7 +15,10 @@
 //! engine's own function. The observable effects are those of the specification: `lastIndex`
 //! is set to 0 (a TypeError if it is read-only) and stays 0 after the last failed match.
 
-use super::intrinsics::{atom_value, clear_exception, own_keys_are, own_slot, own_slot_is, proto_is, value_atom};
+use super::intrinsics::{
+    atom_value, clear_exception, define_method, global_path, name_atom, native_function, own_keys_are, own_slot,
+    own_slot_is, proto_is, symbol_atom, value_atom,
+};
 use rquickjs::{qjs, Ctx};
 use std::ffi::{c_char, c_int};
 
@@ -285,52 +288,29 @@ unsafe extern "C" fn symbol_replace(
 /// function above. Call once, on a fresh context.
 pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let raw = ctx.as_raw().as_ptr();
-    // SAFETY: `raw` is the live context of `ctx`. Every value obtained is either stored in the
-    // `data` array (whose references JS_NewCFunctionData duplicates; we free ours after) or
-    // freed once; atoms of these names are the engine's predefined atoms, which are never
-    // freed, so holding them as integers is sound.
+    // SAFETY: `raw` is the live context of `ctx`, which has run no user code. The values put in
+    // `data` are taken by `native_function`; `proto` is freed once; atoms of these names are
+    // the engine's predefined atoms, never freed, so holding them as integers is sound.
     unsafe {
+        let proto = global_path(raw, &[c"RegExp", c"prototype"]);
+        let replace_atom = symbol_atom(raw, c"replace");
         let mut data: Vec<qjs::JSValue> = vec![qjs::JS_UNDEFINED; D_LEN];
-        let global = qjs::JS_GetGlobalObject(raw);
-        let ctor = qjs::JS_GetPropertyStr(raw, global, c"RegExp".as_ptr());
-        let symbol = qjs::JS_GetPropertyStr(raw, global, c"Symbol".as_ptr());
-        qjs::JS_FreeValue(raw, global);
-        let proto = qjs::JS_GetPropertyStr(raw, ctor, c"prototype".as_ptr());
-        qjs::JS_FreeValue(raw, ctor);
-        let replace_symbol = qjs::JS_GetPropertyStr(raw, symbol, c"replace".as_ptr());
-        qjs::JS_FreeValue(raw, symbol);
-        let replace_atom = qjs::JS_ValueToAtom(raw, replace_symbol);
-        qjs::JS_FreeValue(raw, replace_symbol);
         let mut ok = qjs::JS_IsObject(proto) && replace_atom != qjs::JS_ATOM_NULL;
         if ok {
-            data[D_ORIGINAL] = qjs::JS_GetProperty(raw, proto, replace_atom);
+            data[D_ORIGINAL] = own_slot(raw, proto, replace_atom, false);
             data[D_PROTO] = qjs::JS_DupValue(raw, proto);
             for (k, name) in SAVED.iter().enumerate() {
-                let atom = qjs::JS_NewAtomLen(raw, name.as_ptr().cast(), name.len() as _);
+                let atom = name_atom(raw, name);
                 data[D_ATOMS + k] = atom_value(atom);
                 data[D_INTRINSICS + k] = own_slot(raw, proto, atom, k > 0);
                 ok &= qjs::JS_IsObject(data[D_INTRINSICS + k]);
             }
-            let atom = qjs::JS_NewAtomLen(raw, c"lastIndex".as_ptr(), "lastIndex".len() as _);
-            data[D_LAST_INDEX] = atom_value(atom);
+            data[D_LAST_INDEX] = atom_value(name_atom(raw, "lastIndex"));
             ok &= qjs::JS_IsFunction(raw, data[D_ORIGINAL]);
         }
-        if ok {
-            let f = qjs::JS_NewCFunctionData(raw, Some(symbol_replace), 2, 0, D_LEN as c_int, data.as_mut_ptr());
-            if qjs::JS_IsException(f) {
-                ok = false;
-            } else {
-                let name = qjs::JS_NewStringLen(raw, c"[Symbol.replace]".as_ptr(), "[Symbol.replace]".len() as _);
-                qjs::JS_DefinePropertyValueStr(raw, f, c"name".as_ptr(), name, qjs::JS_PROP_CONFIGURABLE as c_int);
-                let flags = (qjs::JS_PROP_CONFIGURABLE | qjs::JS_PROP_WRITABLE) as c_int;
-                ok = qjs::JS_DefinePropertyValue(raw, proto, replace_atom, f, flags) >= 0;
-            }
-        }
-        for v in data {
-            qjs::JS_FreeValue(raw, v);
-        }
+        let f = native_function(raw, symbol_replace, 2, "[Symbol.replace]", data, ok);
+        let ok = define_method(raw, proto, replace_atom, f);
         qjs::JS_FreeValue(raw, proto);
-        qjs::JS_FreeAtom(raw, replace_atom);
         if !ok {
             return Err(rquickjs::Error::Exception);
         }
