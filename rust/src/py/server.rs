@@ -6,7 +6,7 @@ use pyo3::types::PyBytes;
 
 use super::errors::error;
 use super::http::{PyRequest, PyResponse};
-use crate::http::{Body, Request};
+use crate::http::{Body, Headers, Request};
 use crate::server::{decode_chunked, encode_response, parse_head, Parsed, Refusal, RequestHead};
 
 fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
@@ -17,10 +17,12 @@ fn refusal(py: Python<'_>, r: Refusal) -> PyErr {
     err
 }
 
-/// A parsed request head (see `parse_request_head`).
+/// A parsed request head (see `parse_request_head`). Its header fields move into the one
+/// `Request` that `request()` makes (no copy on the server's hot path).
 #[pyclass(name = "RequestHead", module = "edgert._core", frozen)]
 pub struct PyRequestHead {
     head: RequestHead,
+    headers: parking_lot::Mutex<Option<Headers>>,
     url: String,
 }
 
@@ -68,7 +70,8 @@ impl PyRequestHead {
     }
 
     /// The core `Request` of this head with `body` (dropped for GET and HEAD, which carry none
-    /// in the Fetch standard) and `cf` (JSON text of `request.cf`).
+    /// in the Fetch standard) and `cf` (JSON text of `request.cf`). Once per head: the header
+    /// fields move into the request.
     #[pyo3(signature = (body=None, cf=None))]
     fn request(&self, py: Python<'_>, body: Option<&[u8]>, cf: Option<String>) -> PyResult<PyRequest> {
         let method = crate::http::normalize_method(&self.head.method);
@@ -85,11 +88,16 @@ impl PyRequestHead {
             Some(b) if method != "GET" && method != "HEAD" => Body::from(b),
             _ => Body::none(),
         };
+        let Some(headers) = self.headers.lock().take() else {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "RequestHead.request() was already called: the head's fields moved into that request",
+            ));
+        };
         Ok(PyRequest {
             inner: Request {
                 method,
                 url: self.url.clone(),
-                headers: self.head.headers.clone(),
+                headers,
                 body,
             },
             cf_json: cf,
@@ -111,7 +119,7 @@ fn parse_request_head(
     default_host: &str,
 ) -> PyResult<Option<PyRequestHead>> {
     let buf = data.get(offset..).unwrap_or(&[]);
-    let head = match parse_head(buf, max_header_bytes, client_header) {
+    let mut head = match parse_head(buf, max_header_bytes, client_header) {
         Ok(Parsed::Partial) => return Ok(None),
         Ok(Parsed::Complete(head)) => head,
         Err(r) => return Err(refusal(py, r)),
@@ -131,7 +139,8 @@ fn parse_request_head(
             return Err(refusal(py, Refusal { status: 400, message }));
         }
     };
-    Ok(Some(PyRequestHead { head, url }))
+    let headers = parking_lot::Mutex::new(Some(std::mem::take(&mut head.headers)));
+    Ok(Some(PyRequestHead { head, headers, url }))
 }
 
 /// Decodes the chunked body bytes at `data[offset:]` (see `crate::server::decode_chunked`):
