@@ -8,7 +8,7 @@ from sim_helpers import small
 
 from edgert.errors import ScenarioError
 from edgert.sim.deployments import START
-from edgert.sim.parallel import auto_processes, shard_sessions, shardable
+from edgert.sim.parallel import auto_processes, plan_groups, shardable
 from edgert.sim.population import Population
 from edgert.sim.reports import results_bytes
 from edgert.sim.scenario import parse_scenario
@@ -20,7 +20,7 @@ def test_shards_partition_sessions_by_pop() -> None:
     sc = parse_scenario(small())
     pop = Population(sc.population, sc.access)
     tr = make_traffic(sc, pop, sc.latency_params(), START)
-    shards = shard_sessions(sc, sc.deployments[1], tr, pop, 2)
+    shards = [np.concatenate(groups) for groups in plan_groups(sc, sc.deployments[1], tr, pop, 2)]
     together = np.sort(np.concatenate(shards))
     assert np.array_equal(together, np.arange(tr.sessions))
     assert all(len(s) for s in shards)

@@ -53,7 +53,6 @@ __all__ = [
     "plan_groups",
     "run_grouped",
     "run_sharded",
-    "shard_sessions",
     "shardable",
 ]
 
@@ -158,21 +157,6 @@ def plan_groups(
     return [
         [groups[g] for g in range(n_groups) if process_of[g] == k and len(groups[g])]
         for k in range(processes)
-    ]
-
-
-def shard_sessions(
-    scenario: Scenario,
-    deployment: DeploymentSpec,
-    traffic: Traffic,
-    population: Population,
-    processes: int,
-) -> list[npt.NDArray[np.int64]]:
-    """Session indices per shard (sessions of one PoP always share a shard)."""
-    plan = plan_groups(scenario, deployment, traffic, population, processes)
-    return [
-        np.sort(np.concatenate(groups)) if groups else np.zeros(0, dtype=np.int64)
-        for groups in plan
     ]
 
 

@@ -53,6 +53,18 @@ fn normalize_value(value: &str) -> &str {
     value.trim_matches(|c| c == ' ' || c == '\t' || c == '\r' || c == '\n')
 }
 
+/// The value as stored (normalised), after checking the name and the value.
+fn checked<'a>(name: &str, value: &'a str) -> Result<&'a str, HeaderError> {
+    if !is_valid_name(name) {
+        return Err(HeaderError::InvalidName(name.to_owned()));
+    }
+    let value = normalize_value(value);
+    if !is_valid_value(value) {
+        return Err(HeaderError::InvalidValue(name.to_owned()));
+    }
+    Ok(value)
+}
+
 impl Headers {
     pub fn new() -> Self {
         Self::default()
@@ -79,26 +91,14 @@ impl Headers {
     }
 
     pub fn append(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
-        if !is_valid_name(name) {
-            return Err(HeaderError::InvalidName(name.to_owned()));
-        }
-        let value = normalize_value(value);
-        if !is_valid_value(value) {
-            return Err(HeaderError::InvalidValue(name.to_owned()));
-        }
+        let value = checked(name, value)?;
         self.entries.push((name.to_ascii_lowercase(), value.to_owned()));
         Ok(())
     }
 
     /// `append` for a value the caller owns (no second copy when it needs no trimming).
     pub fn append_owned(&mut self, name: &str, value: String) -> Result<(), HeaderError> {
-        if !is_valid_name(name) {
-            return Err(HeaderError::InvalidName(name.to_owned()));
-        }
-        let trimmed = normalize_value(&value);
-        if !is_valid_value(trimmed) {
-            return Err(HeaderError::InvalidValue(name.to_owned()));
-        }
+        let trimmed = checked(name, &value)?;
         let value = if trimmed.len() == value.len() {
             value
         } else {
@@ -118,13 +118,7 @@ impl Headers {
 
     /// Replaces every field of `name` with one field.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
-        if !is_valid_name(name) {
-            return Err(HeaderError::InvalidName(name.to_owned()));
-        }
-        let value = normalize_value(value);
-        if !is_valid_value(value) {
-            return Err(HeaderError::InvalidValue(name.to_owned()));
-        }
+        let value = checked(name, value)?;
         let lower = name.to_ascii_lowercase();
         match self.entries.iter().position(|(n, _)| *n == lower) {
             Some(first) => {

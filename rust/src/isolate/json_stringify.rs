@@ -21,6 +21,7 @@ use super::intrinsics::{
 };
 use rquickjs::{qjs, Ctx};
 use std::ffi::c_int;
+use std::io::Write;
 
 // Layout of the function's data values.
 const D_ORIGINAL: usize = 0;
@@ -126,8 +127,8 @@ impl Walk {
         unsafe {
             match qjs::JS_VALUE_GET_TAG(v) {
                 qjs::JS_TAG_INT => {
-                    self.out
-                        .extend_from_slice(qjs::JS_VALUE_GET_INT(v).to_string().as_bytes());
+                    // Writing to a Vec cannot fail.
+                    let _ = write!(self.out, "{}", qjs::JS_VALUE_GET_INT(v));
                 }
                 qjs::JS_TAG_FLOAT64 => {
                     let f = qjs::JS_VALUE_GET_FLOAT64(v);
