@@ -40,34 +40,27 @@ Randomness (access jitter, queueing) comes from one ``random.Random(seed)`` draw
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
-import inspect
 import itertools
 import json
 import os
 import random
 import time
-import weakref
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
+from edgert._core import CacheStore, CoreWorker, DurableStore, Request, Response
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import (
-    PLAIN_RESULTS,
     ClientLeg,
     Flight,
     OpenConnection,
     Pending,
-    bad_gateway,
     no_internet,
-    served,
 )
 from edgert.geo import Client, request_cf
-from edgert.host.base import TaskRecord, task_key
-from edgert.host.realtime import RealTimeHost
+from edgert.host.base import TaskRecord
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
@@ -80,10 +73,12 @@ from edgert.latency import (
     TlsVersion,
     handshake_rtts,
 )
-from edgert.origin import Origin, as_response
-from edgert.pop_cache import OriginCall, PassThrough, pass_through, store_revalidation
+from edgert.origin import Origin
+from edgert.pipeline import Pipeline
+from edgert.pipeline_realtime import RealTimeDriver
+from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
-from edgert.routes import Route, RouteSpec, RouteTable, split_url
+from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult, event_payload
 from edgert.trace import EdgeResponse, Trace
@@ -100,11 +95,6 @@ _TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
 
 #: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
 _CACHE_ENTRIES = 1 << 16
-
-
-def _prewarm_core(core: CoreWorker) -> None:
-    if core.wants_spare:
-        core.prewarm(time.time())
 
 
 def _derive_seed(base: int, *parts: str) -> int:
@@ -241,14 +231,17 @@ class Network:
         self._open: dict[tuple[Client, str], OpenConnection] = {}
         self._internet = internet or no_internet
         self._internet_latency_s = internet_latency_s
+        # A request's path (edgert.pipeline), and what drives it on each clock.
         self._virtual: VirtualTimeHost | None = None
+        self._driver: VirtualDriver | None = None
         if clock == "virtual":
-            self._virtual = VirtualTimeHost(
-                start=start, wall_timeout_s=wall_timeout_s, upstream=self._virtual_upstream
-            )
-        self._real_hosts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RealTimeHost] = (
-            weakref.WeakKeyDictionary()
-        )
+            self._virtual = VirtualTimeHost(start=start, wall_timeout_s=wall_timeout_s)
+            self._pipeline = Pipeline(self, self._virtual.now)
+            self._virtual.upstream = self._pipeline.subrequest
+            self._driver = VirtualDriver(self._virtual, wall_timeout_s)
+        else:
+            self._pipeline = Pipeline(self, time.time)
+        self._realtime = RealTimeDriver(self, self._pipeline)
         self.state_dir = state_dir
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
@@ -258,13 +251,11 @@ class Network:
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
         self._origin_rtts: dict[str, float] = {}
         self._handshakes: dict[tuple[str, str, str], tuple[int, int]] = {}
-        self._route_cache: dict[str, Route | None] = {}
         self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
         self._cache_on = cache
         self._cache_bytes = cache_bytes
         self._caches: dict[str, CacheStore] = {}
-        self._background: set[asyncio.Future[None]] = set()
         self._pop_rtts: dict[tuple[str, str], float] = {}
         self._objects = DurableObjects(
             pops=self.pops,
@@ -322,12 +313,6 @@ class Network:
                 made += 1
         return made
 
-    def _prewarm_soon(self, core: CoreWorker) -> None:
-        """Real time: a request now holds an isolate while it waits, so the next one may need a
-        new isolate; once the loop has run what is ready, make a spare if the pool wants one."""
-        if core.wants_spare:
-            asyncio.get_running_loop().call_soon(_prewarm_core, core)
-
     def cache(self, pop: str) -> CacheStore | None:
         """The HTTP cache of PoP ``pop`` (None when the network runs without caches)."""
         return self._cache_of(self._pop(pop))
@@ -339,17 +324,6 @@ class Network:
         if store is None:
             store = self._caches[pop.code] = CacheStore(self._cache_bytes)
         return store
-
-    def _route(self, url: str) -> Route | None:
-        """The route of a URL, memoised (simulators send the same URLs again and again)."""
-        try:
-            return self._route_cache[url]
-        except KeyError:
-            pass
-        if len(self._route_cache) >= 4096:
-            self._route_cache.clear()
-        route = self._route_cache[url] = self.routes.match(url)
-        return route
 
     def _pop(self, code: str) -> Pop:
         found = self._pop_index.get(code.upper())
@@ -474,7 +448,7 @@ class Network:
             where = self.router.route_client(client)
         else:
             where = self._pop_index.get(pop) or self._pop(pop)
-        route = self._route(url)
+        route = self._pipeline.route(url)
         worker = route.worker if route is not None else None
         model = self.model
         if rng is None:
@@ -590,74 +564,6 @@ class Network:
         )
         return leg
 
-    def _arrival_s(self, trace: Trace) -> float:
-        return (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
-
-    def _to_client(self, flight: Flight, response: Response, now: float | None = None) -> None:
-        """Closes the accounting of the PoP's part; sets the CPU charge and the way back."""
-        trace = flight.trace
-        trace.status = response.status
-        stats = response.stats
-        self._kv.responded(flight, self.now() if now is None else now)
-        if stats is not None:
-            if stats.kv_reads:
-                trace.kv_reads = self._kv.reads(flight.pop.code, stats.kv_reads)
-            trace.worker_cpu_ms = stats.cpu_ms
-            trace.outcome = stats.outcome
-            trace.cold_start = trace.cold_start or stats.cold_start
-        elif flight.worker is None:
-            trace.outcome = "passthrough"
-        if self.cpu_time == "measured" or (self.cpu_time is None and self.clock == "real"):
-            trace.worker_ms = trace.worker_cpu_ms * self.cpu_factor
-        elif self.cpu_time is not None and flight.worker is not None:
-            trace.worker_ms = float(self.cpu_time) * self.cpu_factor
-        transfer, window = self.model.transfer_ms(
-            len(response.body),
-            flight.client_rtt_ms,
-            bandwidth_mbps=flight.bandwidth_mbps,
-            cwnd_segments=flight.cwnd_segments,
-            rng=self._rng if flight.rng is None else flight.rng,
-        )
-        trace.transfer_ms = transfer
-        conn = flight.conn
-        if conn is None:
-            key = (flight.client, flight.pop.code)
-            conn = self._open.get(key)
-            if conn is None:
-                conn = self._open[key] = OpenConnection()
-        conn.cwnd = window
-
-    def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
-        headers = request.headers.items()
-        if flight is None:
-            return headers
-        have = {k.lower() for k, _ in headers}
-        extra = (
-            ("cf-ray", flight.ray),
-            ("cf-ipcountry", flight.client.country or "XX"),
-            ("x-forwarded-proto", split_url(flight.request.url)[0]),
-        )
-        return headers + [(k, v) for k, v in extra if k not in have]
-
-    def _origin_begin(self, flight: Flight | None, now: float) -> bool:
-        if flight is None:
-            return False
-        if flight.responded:
-            flight.trace.background_origin_requests += 1
-            return False
-        flight.trace.origin_requests += 1
-        if flight.outstanding == 0:
-            flight.busy_since = now
-        flight.outstanding += 1
-        return True
-
-    def _origin_end(self, flight: Flight | None, counted: bool, now: float) -> None:
-        if flight is None or not counted:
-            return
-        flight.outstanding -= 1
-        if flight.outstanding == 0 and not flight.responded:
-            flight.trace.origin_ms += (now - flight.busy_since) * 1000.0
-
     def _origin_rtt(self, pop: Pop) -> float:
         """Base RTT of the PoP-to-origin leg (cached per PoP: it has no random part)."""
         rtt = self._origin_rtts.get(pop.code)
@@ -703,96 +609,6 @@ class Network:
 
     # -- virtual time ----------------------------------------------------------------------------
 
-    def _virtual_upstream(
-        self, worker: CoreWorker, op: Operation, flight: Flight | None
-    ) -> Generator[Any, Any, Response]:
-        assert op.request is not None
-        _, host, _ = split_url(op.request.url)
-        if self.origin.serves(host):
-            pop = flight.pop if flight is not None else self._core_pop[id(worker)]
-            return self._virtual_origin(op.request, pop, flight)
-        return self._virtual_internet(op.request, flight)
-
-    def _virtual_internet(
-        self, request: Request, flight: Flight | None
-    ) -> Generator[Any, Any, Response]:
-        if flight is not None and not flight.responded:
-            flight.trace.subrequests += 1
-        answer = self._internet(request)
-        if inspect.isawaitable(answer):
-            answer = yield answer
-        response, latency = (
-            answer if isinstance(answer, tuple) else (answer, self._internet_latency_s)
-        )
-        yield latency
-        return as_response(response)
-
-    def _virtual_origin(
-        self, request: Request, pop: Pop, flight: Flight | None
-    ) -> Generator[Any, Any, Response]:
-        host = self._virtual
-        assert host is not None and self.origin.handler is not None
-        forwarded = Request(
-            request.url,
-            method=request.method,
-            headers=self._forwarded(request, flight),
-            body=request.body,
-        )
-        rng = self._rng if flight is None or flight.rng is None else flight.rng
-        rtt, leg = self._origin_leg(pop, rng)
-        counted = self._origin_begin(flight, host.now())
-        try:
-            yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
-            result = self.origin.handler(forwarded)
-            if not isinstance(result, PLAIN_RESULTS) and inspect.isawaitable(result):
-                result = yield result
-            if isinstance(result, tuple):
-                result, service_s = result
-            else:
-                service_s = self.origin.service_s(forwarded)
-            response = as_response(result)
-            transfer = self._origin_transfer_ms(response, rtt, rng)
-            yield float(service_s) + (leg.request_ms / 2 + transfer) / 1000.0
-            if counted and flight is not None:
-                flight.trace.origin_legs.append(served(leg, float(service_s) * 1000.0, transfer))
-            return response
-        finally:
-            self._origin_end(flight, counted, host.now())
-
-    def _virtual_pass(self, flight: Flight) -> Generator[Any, Any, Response]:
-        """A request no worker handles: through the PoP's cache (if any) to the origin."""
-        host = self._virtual
-        assert host is not None
-        store = self._cache_of(flight.pop)
-        if store is None:
-            return (yield from self._virtual_origin(flight.request, flight.pop, flight))
-        steps = pass_through(store, flight.request, host.now())
-        try:
-            call = next(steps)
-            while True:
-                try:
-                    answer: Any = yield from self._virtual_origin(call.request, flight.pop, flight)
-                except Exception as exc:
-                    answer = exc
-                call = steps.send((answer, host.now()))
-        except StopIteration as stop:
-            done: PassThrough = stop.value
-        flight.trace.cache_status = done.cache_status
-        if done.revalidate is not None:
-            self._virtual_revalidate(store, flight, done.revalidate)
-        return done.response
-
-    def _virtual_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
-        host = self._virtual
-        assert host is not None
-        sent_at = host.now()
-
-        def finish(response: Response | None, error: BaseException | None) -> None:
-            if response is not None:
-                store_revalidation(store, flight.request, response, sent_at, host.now())
-
-        host.spawn(self._virtual_origin(request, flight.pop, None), finish)
-
     def submit(
         self,
         url: str,
@@ -812,105 +628,13 @@ class Network:
         for its network draws (jitter, DNS), instead of the network's shared one; a simulator
         that gives each user its own stream gets results that do not depend on the order in
         which other users' events interleave (what lets it shard PoPs over processes exactly)."""
-        host = self._virtual
-        if host is None:
+        driver = self._driver
+        if driver is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
-        trace = flight.trace
-        pending = flight.pending = Pending(trace=trace, on_done=on_done)
-        now = trace.started_at = host.now()
-        # The client's leg up to the request's arrival (Network._arrival_s), then _arrive: an
-        # event of the host's queue with no handle (nothing cancels it).
-        host.loop.at(
-            now + (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0,
-            self._arrive,
-            flight,
-        )
+        pending = flight.pending = Pending(trace=flight.trace, on_done=on_done)
+        driver.start(self._pipeline.request(flight))
         return pending
-
-    def _arrive(self, flight: Flight) -> None:
-        host = self._virtual
-        assert host is not None
-        now = flight.arrived = host.now()
-        if flight.worker is None:
-            gen = self._virtual_pass(flight)
-
-            def finish(response: Response | None, error: BaseException | None) -> None:
-                answer = (
-                    response if response is not None else bad_gateway(f"origin failed: {error}")
-                )
-                self._virtual_responded(flight, answer)
-
-            host.spawn(gen, finish)
-            return
-        core = self._cores.get((flight.pop.code, flight.worker))
-        if core is None:
-            core, created = self._core(flight.pop, flight.worker)
-        else:
-            created = False
-        flight.trace.cold_start = created
-        steps = core.begin(flight.request, now)
-        if len(steps) == 1:
-            step = steps[0]
-            response = step.response
-            if response is not None and step.done and not step.ops:
-                # Answered and done in one step (most requests): what Host.start and
-                # Host.handle do with it, without a task record that nothing would look up.
-                self._virtual_responded(flight, response, now)
-                stats = step.stats
-                if stats is not None:
-                    errors = stats.wait_until_errors
-                    if errors:
-                        host.background_errors.extend(errors)
-                for observer in host.step_observers:
-                    observer(host, core)
-                return
-        record = host.started(
-            core, steps, functools.partial(self._virtual_answer, flight), context=flight
-        )
-        if record.response is None:
-            task = record.task
-            flight.timeout = host.at(
-                host.now() + self.wall_timeout_s,
-                lambda: host.handle(core, core.abort(task, host.now())),
-            )
-
-    def _virtual_answer(self, flight: Flight, response: Response) -> None:
-        """The worker's response to a request in virtual time (the host's ``on_response``)."""
-        if flight.timeout is not None:
-            flight.timeout.cancel()
-        self._virtual_responded(flight, response)
-
-    def _virtual_responded(
-        self, flight: Flight, response: Response, now: float | None = None
-    ) -> None:
-        host = self._virtual
-        assert host is not None
-        if now is None:
-            now = host.now()
-        trace = flight.trace
-        if flight.outstanding > 0:
-            trace.origin_ms += (now - flight.busy_since) * 1000.0
-        flight.responded = True
-        self._to_client(flight, response, now)
-        wait = (now - flight.arrived) * 1000.0 - trace.origin_ms - trace.kv_ms
-        trace.wait_ms = wait if wait > 0.0 else 0.0  # max(0.0, wait), without the call
-        back_s = (trace.worker_ms + trace.request_ms / 2 + trace.transfer_ms) / 1000.0
-        host.loop.at(now + back_s, self._delivered, (flight, response))
-
-    def _delivered(self, answer: tuple[Flight, Response]) -> None:
-        """The response's last byte reaches the client (an event of the virtual host's queue)."""
-        flight, response = answer
-        host = self._virtual
-        assert host is not None
-        trace = flight.trace
-        trace.finished_at = host.now()
-        trace.wall_ms = (trace.finished_at - trace.started_at) * 1000.0
-        pending = flight.pending
-        assert pending is not None
-        pending.response = EdgeResponse(response, trace)
-        if pending.on_done is not None:
-            pending.on_done(pending.response)
 
     def at(self, when: float, action: Callable[[], None]) -> EventHandle:
         """Virtual time: schedules ``action()`` at virtual time ``when`` (seconds since the
@@ -931,164 +655,6 @@ class Network:
             raise ConfigError("run() drives the virtual clock; this network runs in real time")
         async with self._lock:
             await self._virtual.run_async(until)
-
-    # -- real time -------------------------------------------------------------------------------
-
-    def _real_host(self) -> RealTimeHost:
-        key = asyncio.get_running_loop()
-        host = self._real_hosts.get(key)
-        if host is None:
-            host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
-            self._kv.attach(host, self._kv_pop)
-            self._real_hosts[key] = host
-            self._objects.attach(host)
-        return host
-
-    async def _real_upstream(self, worker: CoreWorker, op: Operation, flight: Any) -> Response:
-        assert op.request is not None
-        _, host, _ = split_url(op.request.url)
-        if self.origin.serves(host):
-            pop = flight.pop if flight is not None else self._core_pop[id(worker)]
-            return await self._real_origin(op.request, pop, flight)
-        if flight is not None and not flight.responded:
-            flight.trace.subrequests += 1
-        return await self._real_host().send(op.request)
-
-    async def _real_origin(self, request: Request, pop: Pop, flight: Flight | None) -> Response:
-        headers = self._forwarded(request, flight)
-        counted = self._origin_begin(flight, time.time())
-        rtt, leg = self._origin_leg(pop, self._rng)
-        began = time.perf_counter()
-        served_ms = transfer = 0.0
-        try:
-            if self.emulate:
-                await asyncio.sleep((leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0)
-            sent_at = time.perf_counter()
-            if self.origin.url is not None:
-                scheme_host_target = split_url(request.url)
-                url = self.origin.url + scheme_host_target[2]
-                have_host = any(k.lower() == "host" for k, _ in headers)
-                sent = headers if have_host else [*headers, ("host", scheme_host_target[1])]
-                response = await self._real_host().send(request, url=url, headers=sent)
-            else:
-                assert self.origin.handler is not None
-                forwarded = Request(
-                    request.url, method=request.method, headers=headers, body=request.body
-                )
-                result = self.origin.handler(forwarded)
-                if inspect.isawaitable(result):
-                    result = await result
-                if isinstance(result, tuple):
-                    result = result[0]
-                response = as_response(result)
-            served_ms = (time.perf_counter() - sent_at) * 1000.0
-            transfer = self._origin_transfer_ms(response, rtt)
-            if self.emulate:
-                await asyncio.sleep((leg.request_ms / 2 + transfer) / 1000.0)
-        finally:
-            if counted and flight is not None:
-                # Real time: the PoP-to-origin network leg is modelled, the origin's time measured.
-                flight.outstanding -= 1
-                leg = served(leg, served_ms, transfer)
-                flight.trace.origin_legs.append(leg)
-                flight.trace.origin_ms += leg.total_ms
-                flight.origin_wall_ms += (time.perf_counter() - began) * 1000.0
-        return response
-
-    async def _real_pass(self, flight: Flight) -> Response:
-        """A request no worker handles: through the PoP's cache (if any) to the origin."""
-        store = self._cache_of(flight.pop)
-        if store is None:
-            return await self._real_origin(flight.request, flight.pop, flight)
-        steps = pass_through(store, flight.request, time.time())
-        try:
-            call = next(steps)
-        except StopIteration as stop:
-            done: PassThrough = stop.value
-            flight.trace.cache_status = done.cache_status
-            self._revalidate_later(store, flight, done)
-            return done.response
-        return await self._continue_pass(flight, store, steps, call)
-
-    async def _continue_pass(
-        self,
-        flight: Flight,
-        store: CacheStore,
-        steps: Generator[OriginCall, Any, PassThrough],
-        call: OriginCall,
-    ) -> Response:
-        """Drives a pass-through that needs the origin (see :func:`pop_cache.pass_through`)."""
-        try:
-            while True:
-                try:
-                    answer: Any = await self._real_origin(call.request, flight.pop, flight)
-                except Exception as exc:
-                    answer = exc
-                call = steps.send((answer, time.time()))
-        except StopIteration as stop:
-            done: PassThrough = stop.value
-        flight.trace.cache_status = done.cache_status
-        self._revalidate_later(store, flight, done)
-        return done.response
-
-    def _revalidate_later(self, store: CacheStore, flight: Flight, done: PassThrough) -> None:
-        if done.revalidate is not None:
-            task = asyncio.ensure_future(self._real_revalidate(store, flight, done.revalidate))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
-
-    async def _real_revalidate(self, store: CacheStore, flight: Flight, request: Request) -> None:
-        sent_at = time.time()
-        try:
-            response = await self._real_origin(request, flight.pop, None)
-        except Exception:
-            return  # the stale copy stays; the next request revalidates again
-        store_revalidation(store, flight.request, response, sent_at, time.time())
-
-    async def _fetch_real(self, flight: Flight) -> EdgeResponse:
-        host = self._real_host()
-        trace = flight.trace
-        trace.started_at = time.time()
-        began = time.perf_counter()
-        if self.emulate:
-            await asyncio.sleep(self._arrival_s(trace))
-        arrived = time.perf_counter()
-        response: Response
-        if flight.worker is None:
-            try:
-                response = await self._real_pass(flight)
-            except Exception as exc:
-                response = bad_gateway(f"origin failed: {exc}")
-        else:
-            core, created = self._core(flight.pop, flight.worker)
-            trace.cold_start = created
-            loop = asyncio.get_running_loop()
-            future: asyncio.Future[Response] = loop.create_future()
-
-            def on_response(answer: Response) -> None:
-                flight.responded = True
-                if not future.done():
-                    future.set_result(answer)
-
-            record = host.start(core, flight.request, on_response, context=flight)
-            if not future.done():
-                self._prewarm_soon(core)
-                try:
-                    await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
-                except TimeoutError:
-                    host.handle(core, core.abort(record.task, host.now()))
-            response = future.result()
-        flight.responded = True
-        at_pop_ms = (time.perf_counter() - arrived) * 1000.0
-        self._to_client(flight, response)
-        trace.wait_ms = max(
-            0.0, at_pop_ms - flight.origin_wall_ms - trace.worker_cpu_ms - trace.kv_ms
-        )
-        if self.emulate:
-            await asyncio.sleep((trace.request_ms / 2 + trace.transfer_ms) / 1000.0)
-        trace.finished_at = time.time()
-        trace.wall_ms = (time.perf_counter() - began) * 1000.0
-        return EdgeResponse(response, trace)
 
     # -- the embedding API -----------------------------------------------------------------------
 
@@ -1112,7 +678,8 @@ class Network:
         """
         if self._virtual is None:
             flight = self._prepare(url, client, method, headers, body, pop, dns_cached)
-            return await self._fetch_real(flight)
+            response: EdgeResponse = await self._realtime.run(self._pipeline.request(flight))
+            return response
         pending = self.submit(
             url,
             client=client,
@@ -1140,7 +707,7 @@ class Network:
 
     async def aclose(self) -> None:
         """Waits for background work on this loop and closes its HTTP client."""
-        host = self._real_hosts.pop(asyncio.get_running_loop(), None)
+        host = self._realtime.pop_host()
         if host is not None:
             await host.close()
         if self._virtual is not None:
@@ -1185,100 +752,35 @@ class Network:
         auth's 401, a cache hit, a worker that needs no subrequest); otherwise returns ``None``
         and calls ``on_response`` once the response is known (at most ``wall_timeout_s`` later).
         """
-        route = self._route(url)
-        worker = route.worker if route is not None else None
-        if worker is not None:
-            core = self._cores.get((pop.code, worker))
-            if core is None:
-                core = self._core(pop, worker)[0]
-            steps = core.begin(request, time.time())
-            if len(steps) == 1:
-                step = steps[0]
-                if step.done and step.response is not None:
-                    return step.response
-            self._continue_at(pop, client, request, url, route, core, steps, on_response)
-            self._prewarm_soon(core)
-            return None
-        flight = self._server_flight(pop, client, request, url, route)
-        store = self._cache_of(pop)
-        if store is None:
-            pending = asyncio.ensure_future(self._real_pass(flight))
-        else:
-            # A fresh hit in the PoP's cache is answered here, with no task.
-            passing = pass_through(store, request, time.time())
-            try:
-                call = next(passing)
-            except StopIteration as stop:
-                done: PassThrough = stop.value
-                self._revalidate_later(store, flight, done)
-                return done.response
-            pending = asyncio.ensure_future(self._continue_pass(flight, store, passing, call))
-
-        def passed(task: asyncio.Future[Response]) -> None:
-            error = task.exception()
-            on_response(bad_gateway(f"origin failed: {error}") if error else task.result())
-
-        pending.add_done_callback(passed)
-        return None
+        flight = self._server_flight(pop, client, request, url, self._pipeline.route(url))
+        return self._realtime.begin(self._pipeline.at_pop(flight), on_response)
 
     def _server_flight(
         self, pop: Pop, client: Client, request: Request, url: str, route: Route | None
     ) -> Flight:
+        """A server's request at ``pop``: no modelled client leg (the client is a real one)."""
+        worker = route.worker if route is not None else None
         trace = Trace(
-            url=url,
-            pop=pop.code,
-            clock=self.clock,
-            worker=route.worker if route is not None else None,
-            route=route.pattern if route is not None else None,
-            client_city=client.city,
-            connection="reused",
+            url,  # url
+            pop.code,  # pop
+            self.clock,  # clock
+            worker,  # worker
+            route.pattern if route is not None else None,  # route
+            client.city,  # client_city
+            "reused",  # connection
         )
         p = self.model.params
         return Flight(
-            trace=trace,
-            pop=pop,
-            client=client,
-            request=request,
-            worker=trace.worker,
-            client_rtt_ms=0.0,
-            bandwidth_mbps=p.bandwidth_mbps(client.access),
-            cwnd_segments=p.warm_window_segments,
-            ray_id=next(self._ray),
+            trace,  # trace
+            pop,  # pop
+            client,  # client
+            request,  # request
+            worker,  # worker
+            0.0,  # client_rtt_ms
+            p.bandwidth_mbps(client.access),  # bandwidth_mbps
+            p.warm_window_segments,  # cwnd_segments
+            next(self._ray),  # ray_id
         )
-
-    def _continue_at(
-        self,
-        pop: Pop,
-        client: Client,
-        request: Request,
-        url: str,
-        route: Route | None,
-        core: CoreWorker,
-        steps: list[Step],
-        on_response: Callable[[Response], None],
-    ) -> None:
-        """A request whose worker waits on the outside world: the real-time host drives it."""
-        host = self._real_host()
-        flight = self._server_flight(pop, client, request, url, route)
-        task = steps[0].task if steps else -1
-        timer: list[asyncio.TimerHandle] = []
-
-        def deliver(response: Response) -> None:
-            flight.responded = True
-            for handle in timer:
-                handle.cancel()
-            on_response(response)
-
-        record = TaskRecord(task=task, on_response=deliver, context=flight)
-        host.tasks[task_key(core, task)] = record
-        host.handle(core, steps)
-        if record.response is None:
-            timer.append(
-                asyncio.get_running_loop().call_later(
-                    self.wall_timeout_s,
-                    lambda: host.handle(core, core.abort(task, time.time())),
-                )
-            )
 
     def __repr__(self) -> str:
         return (

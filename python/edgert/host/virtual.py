@@ -105,8 +105,8 @@ class VirtualTimeHost(Host):
         #: with no :class:`EventHandle` (for owners' own events that nothing cancels and that
         #: return nothing to await; they keep their place in the same order as :meth:`at`'s).
         self.loop = self._loop
-        #: An awaitable an action returned under :meth:`run_async`, to await before the next.
-        self._awaiting: Awaitable[None] | None = None
+        #: Awaitables events left under :meth:`run_async`, to await before the next event.
+        self._awaiting: list[Awaitable[None]] = []
         self._async = False
         self.fetch_handler: FetchHandler = fetch_handler or _default_fetch
         self.fetch_latency_s = fetch_latency_s
@@ -129,10 +129,21 @@ class VirtualTimeHost(Host):
         """Runs one event's action (the event loop's callback)."""
         pending = action()
         if pending is not None:
-            if self._async:
-                self._awaiting = pending
-            else:
-                run_awaitable(pending)
+            self.defer(pending)
+
+    def defer(self, pending: Awaitable[None]) -> None:
+        """Finishes the running event's work that needs an awaitable: under :meth:`run_async`
+        it is awaited before the next event (virtual time stands still meanwhile); under
+        :meth:`run` it is driven in place (see :func:`run_awaitable`)."""
+        if self._async:
+            self._awaiting.append(pending)
+        else:
+            run_awaitable(pending)
+
+    @property
+    def running_async(self) -> bool:
+        """True while :meth:`run_async` runs the events (awaitables are awaited on the loop)."""
+        return self._async
 
     @property
     def idle(self) -> bool:
@@ -275,10 +286,9 @@ class VirtualTimeHost(Host):
         loop = self._loop
         try:
             while loop.run(until, 1):
-                pending = self._awaiting
-                if pending is not None:
-                    self._awaiting = None
-                    await pending
+                awaiting = self._awaiting
+                while awaiting:
+                    await awaiting.pop(0)
         finally:
             self._async = False
 
