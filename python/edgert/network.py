@@ -20,7 +20,10 @@ A request from a :class:`~edgert.geo.Client` goes through four stages:
 4. **The response** travels back: half the request round trip, then slow start and
    serialisation at the client's bandwidth.
 
-Two clocks drive the same cores through the same host abstraction (:mod:`edgert.host`):
+The path from stage 2's arrival on is written once, in :mod:`edgert.pipeline`; this class
+owns what the path reads (configuration, PoPs, cores, caches, the stores, the latency draws of
+both legs) and the public API. Two clocks drive the same pipeline and the same cores through
+the same host abstraction (:mod:`edgert.host`):
 
 - ``clock="virtual"``: a :class:`~edgert.host.VirtualTimeHost`. Every stage above is an event
   at now + modelled latency; the origin's Python handler runs when the request reaches it, then
@@ -564,6 +567,8 @@ class Network:
         )
         return leg
 
+    # -- the PoP-to-origin leg (the pipeline's Pipeline.origin draws it) -------------------------
+
     def _origin_rtt(self, pop: Pop) -> float:
         """Base RTT of the PoP-to-origin leg (cached per PoP: it has no random part)."""
         rtt = self._origin_rtts.get(pop.code)
@@ -632,7 +637,7 @@ class Network:
         if driver is None:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
-        pending = flight.pending = Pending(trace=flight.trace, on_done=on_done)
+        pending = flight.pending = Pending(flight.trace, None, on_done)
         driver.start(self._pipeline.request(flight))
         return pending
 

@@ -196,9 +196,8 @@ class RealTimeDriver:
                 step = result[0]
                 response = step.response
                 if response is not None and step.done and not step.ops:
-                    # Answered and done in one step: what Host.started and Host.handle do.
-                    flight.responded = True
-                    self._step(steps, response, None, finish)
+                    # Answered and done in one step: what Host.started and Host.handle do with
+                    # it, without a task record that nothing would look up.
                     stats = step.stats
                     if stats is not None:
                         errors = stats.wait_until_errors
@@ -206,6 +205,8 @@ class RealTimeDriver:
                             host.background_errors.extend(errors)
                     for observer in host.step_observers:
                         observer(host, core)
+                    flight.responded = True
+                    self._step(steps, response, None, finish)
                     return
             timer: list[asyncio.TimerHandle] = []
 

@@ -44,32 +44,32 @@ class VirtualDriver:
     def __init__(self, host: VirtualTimeHost, wall_timeout_s: float) -> None:
         self.host = host
         self.wall_timeout_s = wall_timeout_s
+        self._after = host.loop.after  # (delay, callback, argument): an event at now + delay
+        self._wake = self._step  # the callback of the event that ends a wait
+        #: Steps a pipeline generator from now on (its result is its own business).
+        self.start = self._step
 
-    def start(self, steps: Steps) -> None:
-        """Steps a pipeline generator from now on (its result is its own business)."""
-        self._step(steps, None, None)
-
-    def _wake(self, steps: Steps) -> None:
-        """The event that ends a wait."""
-        self._step(steps, None, None)
-
-    def _step(self, steps: Steps, value: Any, error: BaseException | None) -> None:
-        host = self.host
+    def _step(self, steps: Steps, value: Any = None, error: BaseException | None = None) -> None:
+        """Steps ``steps`` until it waits (also the callback of the event that ends a wait)."""
         while True:
             try:
                 item = steps.send(value) if error is None else steps.throw(error)
             except StopIteration:
                 return
             value = error = None
-            if type(item) is float or isinstance(item, int | float):
-                host.loop.at(host.now() + item, self._wake, steps)
+            kind = type(item)
+            if kind is float or kind is int:
+                self._after(item, self._wake, steps)  # at now + item, as Python adds them
                 return
-            if type(item) is RunWorker:
-                self._run_worker(steps, item.core, item.flight)
-                return
-            if type(item) is Background:
-                host.loop.at(host.now(), self._wake, item.steps)
+            if kind is RunWorker:
+                value = self._run_worker(steps, item.core, item.flight)
+                if value is None:
+                    return  # the host's on_response steps it on
                 continue
+            if kind is Background:
+                self._after(0.0, self._wake, item.steps)
+                continue
+            host = self.host
             if host.running_async:
                 host.defer(self._resume(steps, item))
                 return
@@ -87,16 +87,17 @@ class VirtualDriver:
             value, error = None, exc
         self._step(steps, value, error)
 
-    def _run_worker(self, steps: Steps, core: CoreWorker, flight: Flight) -> None:
+    def _run_worker(self, steps: Steps, core: CoreWorker, flight: Flight) -> Response | None:
+        """Begins the request on ``core``; returns its response when the core answered and
+        finished at once, else None (the host's ``on_response`` steps ``steps`` on)."""
         host = self.host
-        now = host.now()
-        result = core.begin(flight.request, now)
+        result = core.begin(flight.request, host.now())
         if len(result) == 1:
             step = result[0]
             response = step.response
             if response is not None and step.done and not step.ops:
-                # Answered and done in one step: what Host.started and Host.handle do with it.
-                self._step(steps, response, None)
+                # Answered and done in one step: what Host.started and Host.handle do with it,
+                # without a task record that nothing would look up.
                 stats = step.stats
                 if stats is not None:
                     errors = stats.wait_until_errors
@@ -104,12 +105,12 @@ class VirtualDriver:
                         host.background_errors.extend(errors)
                 for observer in host.step_observers:
                     observer(host, core)
-                return
+                return response
 
         def answered(response: Response) -> None:
             if flight.timeout is not None:
                 flight.timeout.cancel()
-            self._step(steps, response, None)
+            self._step(steps, response)
 
         record = host.started(core, result, answered, context=flight)
         if record.response is None:
@@ -118,3 +119,4 @@ class VirtualDriver:
                 host.now() + self.wall_timeout_s,
                 lambda: host.handle(core, core.abort(task, host.now())),
             )
+        return None
