@@ -161,11 +161,20 @@ class RealTimeHost(Host):
         await self.drain()
         calls = self.calls
         if isinstance(calls, ThreadedCalls):
-            # Calls still on the threads come back within their wall limit (the watchdog).
-            give_up = time.monotonic() + calls.request_wall_s
-            while calls.pending and time.monotonic() < give_up:
-                await asyncio.sleep(0.005)
-            await self.drain()
+            # Background work whose turns are on the threads: wait for it a little (its steps
+            # may start more fetches); a turn still running after that is stuck, and the
+            # watchdog condemns it with nobody listening.
+            give_up = time.monotonic() + 1.0
+            stalled_at = time.monotonic() + 0.1
+            last = calls.pending
+            while (calls.pending or self._pending) and time.monotonic() < give_up:
+                await asyncio.sleep(0.002)
+                if self._pending:
+                    await asyncio.wait(list(self._pending), timeout=give_up - time.monotonic())
+                if calls.pending != last or self._pending:
+                    last, stalled_at = calls.pending, time.monotonic() + 0.1
+                elif time.monotonic() > stalled_at:
+                    break  # nothing came back for 100 ms: what is left is stuck
             calls.close()
         if self._session is not None:
             await self._session.close()
