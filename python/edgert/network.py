@@ -52,7 +52,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.errors import ConfigError
 from edgert.flight import (
@@ -155,6 +155,10 @@ class Network:
     caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
     each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
     ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
+
+    Real time: ``threads`` execution threads run the workers' JavaScript (see
+    :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
+    the event loop itself (one worker's long turn then holds every request up).
     """
 
     def __init__(
@@ -183,7 +187,14 @@ class Network:
         state_dir: str | os.PathLike[str] | None = None,
         kv_home: str = "IAD",
         kv_cache: Mapping[str, Any] | None = None,
+        threads: int | None = None,
     ) -> None:
+        if threads is not None and (not isinstance(threads, int) or threads < 0):
+            raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
+        self.threads = threads
+        self._executor: Executor | None = (
+            Executor(threads) if threads is not None and threads > 0 else None
+        )
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
         self._pop_index = {p.code: p for p in self.pops}

@@ -9,27 +9,24 @@ without waiting; what it yields then decides how it goes on:
 - an awaitable, or :class:`~edgert.pipeline.SendHttp` (this loop's
   :class:`~edgert.host.RealTimeHost` sends it): a task awaits it and steps the generator on
   with its result (or throws its exception into it);
-- :class:`~edgert.pipeline.RunWorker`: the core begins the request (see *the core seam*
-  below); a core that answers and finishes in one step sends the response straight back,
-  otherwise the host drives the task and sends it back from its ``on_response``, and a timer
-  aborts the task at the wall-clock limit unless it responded first;
+- :class:`~edgert.pipeline.RunWorker`: the host begins the request on the core
+  (:meth:`Host.start <edgert.host.base.Host.start>`, see *the core seam* below) and drives the
+  task; its ``on_response`` steps the generator on with the response, and a timer aborts the
+  task at the wall-clock limit unless it responded first;
 - :class:`~edgert.pipeline.Background`: started on the loop's next turn; the generator goes on.
 
 When the generator returns, ``finish(value, None)`` is called (``finish(None, error)`` when it
-raised). So a request that needs nothing from the outside world (a fresh cache hit, a worker
-that answers alone, route auth's 401) is answered before :meth:`RealTimeDriver.begin` returns,
-which is what lets a server write it at once.
+raised). So a request that needs nothing from the outside world (a fresh cache hit, route
+auth's 401, a worker that answers alone when the core's calls run inline) is answered before
+:meth:`RealTimeDriver.begin` returns, which is what lets a server write it at once.
 
 The core seam
 -------------
-Every call this driver makes into a core goes through :meth:`RealTimeDriver.call_core`
-(``begin``, ``abort``) or :meth:`RealTimeDriver.prewarm_soon` (``prewarm``): the call is made
-and its steps are handed to a continuation. Today that happens in place; a driver that runs the
-core on an execution thread changes only these two methods (make the call there, schedule the
-continuation on the loop when the steps arrive). The continuations already accept being called
-later. The other core calls of the real-time path are the completions of operations
-(``complete_fetch``, ``complete_timer``, ``complete_error``) made by :class:`RealTimeHost` and
-the KV and Durable Object services that it hosts.
+This driver never calls a core's ``begin``, ``complete_*`` or ``abort`` itself: it asks the
+loop's :class:`RealTimeHost` (``Host.start``, ``Host.abort``), whose ``calls``
+(:mod:`edgert.host.calls`) make every call into a core, inline or on execution threads, and
+continue when the steps arrive; the pipeline goes on from ``on_response`` either way. The one
+core call made here is :meth:`RealTimeDriver.prewarm_soon`'s ``prewarm`` (no JavaScript runs).
 """
 
 from __future__ import annotations
@@ -40,7 +37,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from edgert._core import CoreWorker, Operation, Response, Step
+from edgert._core import CoreWorker, Operation, Response
 from edgert.flight import Flight
 from edgert.host.realtime import RealTimeHost
 from edgert.pipeline import Background, Pipeline, RunWorker, SendHttp
@@ -89,7 +86,12 @@ class RealTimeDriver:
         host = self._hosts.get(loop)
         if host is None:
             net = self.net
-            host = RealTimeHost(wall_timeout_s=net.wall_timeout_s, fetcher=self._subrequest)
+            host = RealTimeHost(
+                wall_timeout_s=net.wall_timeout_s,
+                fetcher=self._subrequest,
+                threads=net.threads != 0,
+                executor=net._executor,
+            )
             net._kv.attach(host, net._kv_pop)
             net._objects.attach(host)
             self._hosts[loop] = host
@@ -188,63 +190,23 @@ class RealTimeDriver:
     # -- the worker -----------------------------------------------------------------------------
 
     def _run_worker(self, steps: Steps, core: CoreWorker, flight: Flight, finish: Finish) -> None:
+        """The core seam: the host begins the request (inline or on an execution thread) and
+        steps the generator on from ``on_response``."""
         host = self.host()
-        request = flight.request
+        timer: list[asyncio.TimerHandle] = []
 
-        def begun(result: list[Step]) -> None:
-            if len(result) == 1:
-                step = result[0]
-                response = step.response
-                if response is not None and step.done and not step.ops:
-                    # Answered and done in one step: what Host.started and Host.handle do with
-                    # it, without a task record that nothing would look up.
-                    stats = step.stats
-                    if stats is not None:
-                        errors = stats.wait_until_errors
-                        if errors:
-                            host.background_errors.extend(errors)
-                    for observer in host.step_observers:
-                        observer(host, core)
-                    flight.responded = True
-                    self._step(steps, response, None, finish)
-                    return
-            timer: list[asyncio.TimerHandle] = []
+        def answered(response: Response) -> None:
+            flight.responded = True
+            for handle in timer:
+                handle.cancel()
+            self._step(steps, response, None, finish)
 
-            def answered(response: Response) -> None:
-                flight.responded = True
-                for handle in timer:
-                    handle.cancel()
-                self._step(steps, response, None, finish)
-
-            record = host.started(core, result, answered, context=flight)
-            if record.response is None:
-                task = record.task
-                timer.append(
-                    asyncio.get_running_loop().call_later(
-                        self.net.wall_timeout_s,
-                        lambda: self.call_core(
-                            core,
-                            lambda now: core.abort(task, now),
-                            lambda steps: host.handle(core, steps),
-                        ),
-                    )
-                )
-            self.prewarm_soon(core)
-
-        self.call_core(core, lambda now: core.begin(request, now), begun)
-
-    # -- the core seam --------------------------------------------------------------------------
-
-    def call_core(
-        self,
-        core: CoreWorker,
-        call: Callable[[float], list[Step]],
-        then: Callable[[list[Step]], None],
-    ) -> None:
-        """THE CORE SEAM: calls ``call(now)`` on ``core`` (``begin``, ``abort``) and hands the
-        steps it returns to ``then``. In place today; on an execution thread, ``then`` would
-        run on the loop once the steps arrive."""
-        then(call(time.time()))
+        record = host.start(
+            core, flight.request, answered, context=flight, on_waiting=self.prewarm_soon
+        )
+        if record.response is None:
+            loop = asyncio.get_running_loop()
+            timer.append(loop.call_later(self.net.wall_timeout_s, host.abort, core, record))
 
     def prewarm_soon(self, core: CoreWorker) -> None:
         """A request now holds an isolate while it waits, so the next one may need a new one:

@@ -40,6 +40,21 @@ __all__ = ["command"]
 @click.option("--auth-alg", multiple=True, help="Route auth algorithm(s), e.g. ES256.")
 @click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
 @click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Execution threads for the workers' JavaScript (default: one per core; "
+    "0 runs it on the event loop).",
+)
+@click.option(
+    "--grace",
+    "grace_s",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds that requests in flight get to finish at Ctrl-C.",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -53,6 +68,8 @@ def serve(
     auth_alg: tuple[str, ...],
     max_body_bytes: int,
     access_log: bool,
+    threads: int | None,
+    grace_s: float,
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -74,6 +91,8 @@ def serve(
         limits=ServerLimits(max_body_bytes=max_body_bytes),
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
+        threads=threads,
+        grace_s=grace_s,
     )
 
 
