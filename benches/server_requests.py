@@ -78,7 +78,9 @@ async def run(args: argparse.Namespace) -> None:
         workload = build(Path(tmp))
         worker = Path(tmp) / "worker.js"
         worker.write_text(workload.source)
-        network = build_network(worker, pops=["IAD"])
+        # threads=0: the core's calls inline, so that each request is answered within
+        # data_received (with execution threads the answers come back through the loop).
+        network = build_network(worker, pops=["IAD"], threads=0)
         site = Site(
             network,
             pop=None,

@@ -37,7 +37,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from edgert._core import CoreWorker, Operation, Response
+from edgert._core import CoreWorker, Operation, Response, Step
 from edgert.flight import Flight
 from edgert.host.realtime import RealTimeHost
 from edgert.pipeline import Background, Pipeline, RunWorker, SendHttp
@@ -190,9 +190,10 @@ class RealTimeDriver:
     # -- the worker -----------------------------------------------------------------------------
 
     def _run_worker(self, steps: Steps, core: CoreWorker, flight: Flight, finish: Finish) -> None:
-        """The core seam: the host begins the request (inline or on an execution thread) and
-        steps the generator on from ``on_response``."""
+        """The core seam: the host's ``calls`` begin the request (inline, or on an execution
+        thread) and the generator goes on from ``on_response``."""
         host = self.host()
+        calls = host.calls
         timer: list[asyncio.TimerHandle] = []
 
         def answered(response: Response) -> None:
@@ -201,9 +202,33 @@ class RealTimeDriver:
                 handle.cancel()
             self._step(steps, response, None, finish)
 
-        record = host.start(
-            core, flight.request, answered, context=flight, on_waiting=self.prewarm_soon
-        )
+        if calls.threaded:
+            record = host.start(
+                core, flight.request, answered, context=flight, on_waiting=self.prewarm_soon
+            )
+        else:
+            # Inline calls: the steps are here when the call returns. A core that answered and
+            # finished in one step (most requests) needs no task record: what Host.started and
+            # Host.handle would do with it, as the virtual-time driver does.
+            begun: list[list[Step]] = []
+            calls.begin(core, flight.request, lambda result, _condemned: begun.append(result))
+            result = begun[0]
+            if len(result) == 1:
+                step = result[0]
+                response = step.response
+                if response is not None and step.done and not step.ops:
+                    stats = step.stats
+                    if stats is not None:
+                        errors = stats.wait_until_errors
+                        if errors:
+                            host.background_errors.extend(errors)
+                    for observer in host.step_observers:
+                        observer(host, core)
+                    answered(response)
+                    return
+            record = host.started(core, result, answered, context=flight)
+            if record.response is None:
+                self.prewarm_soon(core)
         if record.response is None:
             loop = asyncio.get_running_loop()
             timer.append(loop.call_later(self.net.wall_timeout_s, host.abort, core, record))

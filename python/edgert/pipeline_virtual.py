@@ -91,7 +91,7 @@ class VirtualDriver:
         """Begins the request on ``core``; returns its response when the core answered and
         finished at once, else None (the host's ``on_response`` steps ``steps`` on)."""
         host = self.host
-        result = core.begin(flight.request, host.now())
+        result = core.begin(flight.request, host.loop.now)
         if len(result) == 1:
             step = result[0]
             response = step.response
