@@ -54,6 +54,7 @@ from typing import Any, Literal
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
     PLAIN_RESULTS,
@@ -162,6 +163,10 @@ class Network:
     caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
     each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
     ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
+
+    ``egress``: the :class:`~edgert.egress.EgressPolicy` that real-time subrequests to hosts
+    the origin does not serve must pass (the origin itself is exempt); None (the default)
+    checks nothing. ``edgert serve`` refuses loopback, private and metadata addresses.
     """
 
     def __init__(
@@ -190,6 +195,7 @@ class Network:
         state_dir: str | os.PathLike[str] | None = None,
         kv_home: str = "IAD",
         kv_cache: Mapping[str, Any] | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
@@ -197,6 +203,8 @@ class Network:
         if origin is None:
             raise ConfigError("a Network needs an origin (edgert.Origin(url=... or handler=...))")
         self.origin = origin
+        # The configured origin is reached on purpose: exempt from the egress policy.
+        self.egress = egress.exempting(origin.url) if egress is not None else None
         if clock is None:
             clock = "real" if origin.handler is None else "virtual"
         if clock not in ("real", "virtual"):
@@ -938,7 +946,9 @@ class Network:
         key = asyncio.get_running_loop()
         host = self._real_hosts.get(key)
         if host is None:
-            host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
+            host = RealTimeHost(
+                wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream, egress=self.egress
+            )
             self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
             self._objects.attach(host)
@@ -969,7 +979,9 @@ class Network:
                 url = self.origin.url + scheme_host_target[2]
                 have_host = any(k.lower() == "host" for k, _ in headers)
                 sent = headers if have_host else [*headers, ("host", scheme_host_target[1])]
-                response = await self._real_host().send(request, url=url, headers=sent)
+                response = await self._real_host().send(
+                    request, url=url, headers=sent, trusted=True
+                )
             else:
                 assert self.origin.handler is not None
                 forwarded = Request(
