@@ -186,7 +186,7 @@ def response_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]
     lists (RFC 9110 7.6.1); ``Content-Length`` dropped when ``Transfer-Encoding`` framed the
     message (RFC 9112 6.3)."""
     items = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]
-    listed = set()
+    listed: set[str] = set()
     chunked = False
     for name, value in items:
         lower = name.lower()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from edgert._core import Request, Response
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
 from edgert.jwt import Verifier
@@ -47,9 +48,12 @@ def build_network(
     vars: Mapping[str, Any] | None = None,
     cpu_ms: float = 50.0,
     seed: int | None = None,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
-    every route of every PoP, or none (a caching reverse proxy to ``origin``)."""
+    every route of every PoP, or none (a caching reverse proxy to ``origin``). ``egress``:
+    the policy subrequests must pass (by default loopback, private, link-local and metadata
+    addresses are refused; the origin is exempt)."""
     if worker is None and origin is None:
         raise ConfigError("give a worker script, an --origin URL, or both")
     if worker is None and auth is not None:
@@ -70,7 +74,7 @@ def build_network(
                 cpu_ms=cpu_ms,
                 max_isolates=8,
             )
-    return Network(pops, the_origin, workers=workers, clock="real", seed=seed)
+    return Network(pops, the_origin, workers=workers, clock="real", seed=seed, egress=egress)
 
 
 async def serve_network(
@@ -145,6 +149,7 @@ def serve_command(
     limits: ServerLimits = ServerLimits(),  # noqa: B008
     access_log: bool = False,
     echo: Callable[[str], None] | None = None,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
     import uvloop
@@ -158,6 +163,7 @@ def serve_command(
         forward_claims=forward_claims,
         vars=vars,
         cpu_ms=cpu_ms,
+        egress=egress,
     )
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
@@ -166,6 +172,7 @@ def serve_command(
         for s in servers:
             where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
             say(f"edgert serve: {mode}: {where} on {s.url}")
+        say(f"edgert serve: {(egress or EgressPolicy.open()).describe()}")
 
     def log(record: AccessRecord) -> None:
         say(record.line())
