@@ -34,10 +34,23 @@ def _status_style(status: int) -> str:
     return "green"
 
 
+_last_clock: tuple[int, str] = (-1, "")
+
+
+def _clock(when: float) -> str:
+    """``HH:MM:SS`` of ``when`` (local time), formatted once per second."""
+    global _last_clock
+    second = int(when)
+    last = _last_clock
+    if last[0] != second:
+        last = _last_clock = (second, time.strftime("%H:%M:%S", time.localtime(second)))
+    return last[1]
+
+
 def format_access(record: Any, *, markup: bool = True) -> str:
     """The request's line (rich markup unless ``markup=False``)."""
     when = _get(record, "time", "started_at", default=time.time())
-    clock = time.strftime("%H:%M:%S", time.localtime(float(when)))
+    clock = _clock(float(when))
     method = _get(record, "method", default="?")
     path = _get(record, "path", "url", default="?")
     status = int(_get(record, "status", default=0))
