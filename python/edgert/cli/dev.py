@@ -83,10 +83,11 @@ def dev(
     if egress is None:
         console.print(
             "[dim]egress: open: the worker's subrequests may reach loopback and private "
-            "addresses, as with wrangler dev (--deny-private-egress to refuse them)[/]"
+            "addresses, as with wrangler dev (--deny-private-egress to refuse them)[/]",
+            soft_wrap=True,
         )
     else:
-        console.print(f"[dim]{egress.describe()}[/]")
+        console.print(f"[dim]{egress.describe()}[/]", soft_wrap=True)
     if config.secrets_file is not None:
         console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
     session = DevSession(
