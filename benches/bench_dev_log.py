@@ -50,20 +50,50 @@ def _servers(tmp: Path, peer_python: str | None) -> dict[str, tuple[list[str], d
     env = dict(os.environ, PYTHONPATH=str(REPO / "python"))
     out = {
         "serve --no-log": (
-            [py, "-m", "edgert", "serve", str(WORKER), "--pops", "FRA", "--port", "8301"]
-            + ["--no-log"],
+            [
+                py,
+                "-m",
+                "edgert",
+                "serve",
+                str(WORKER),
+                "--pops",
+                "FRA",
+                "--port",
+                "8301",
+                "--no-log",
+            ],
             env,
         ),
         "dev": (
-            [py, "-m", "edgert", "dev", str(folder), "--port", "8302", "--no-reload"]
-            + ["--persist-to", str(tmp / "state")],
+            [
+                py,
+                "-m",
+                "edgert",
+                "dev",
+                str(folder),
+                "--port",
+                "8302",
+                "--no-reload",
+                "--persist-to",
+                str(tmp / "state"),
+            ],
             env,
         ),
     }
     if peer_python:
         out["dev-before"] = (
-            [py, "-m", "edgert", "dev", str(folder), "--port", "8303", "--no-reload"]
-            + ["--persist-to", str(tmp / "state-before")],
+            [
+                py,
+                "-m",
+                "edgert",
+                "dev",
+                str(folder),
+                "--port",
+                "8303",
+                "--no-reload",
+                "--persist-to",
+                str(tmp / "state-before"),
+            ],
             dict(os.environ, PYTHONPATH=peer_python),
         )
     return out
@@ -71,8 +101,17 @@ def _servers(tmp: Path, peer_python: str | None) -> dict[str, tuple[list[str], d
 
 def _wrk(port: int, duration: int, conns: int) -> tuple[float, float]:
     text = subprocess.run(
-        ["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--latency"]
-        + [f"http://127.0.0.1:{port}/"],
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            f"-c{conns}",
+            f"-d{duration}s",
+            "--latency",
+            f"http://127.0.0.1:{port}/",
+        ],
         capture_output=True,
         text=True,
         check=True,

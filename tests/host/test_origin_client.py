@@ -73,8 +73,17 @@ async def test_proxy_answers_head_and_the_connection_goes_on(
     reader, writer = proxy
     reply = await exchange(reader, writer, "HEAD", "/head")
     assert reply.status == 200 and reply.header("x-head") == "yes"
+    assert reply.header("cf-cache-status") == "MISS"
+    assert origin.methods("/head") == ["HEAD"]  # not turned into a GET
     after = await exchange(reader, writer, "GET", "/plain")
     assert after.status == 200 and after.body == b"plain"
+    # The HEAD's answer was not stored as the GET's representation.
+    full = await exchange(reader, writer, "GET", "/head")
+    assert full.body == b"h" * 50 and full.header("cf-cache-status") == "MISS"
+    assert origin.methods("/head") == ["HEAD", "GET"]
+    head_hit = await exchange(reader, writer, "HEAD", "/head")  # now answered from the GET
+    assert head_hit.header("cf-cache-status") == "HIT" and head_hit.header("x-head") == "yes"
+    assert origin.methods("/head") == ["HEAD", "GET"]
 
 
 async def test_proxy_cuts_an_overrun_body_and_drops_that_connection(
