@@ -47,8 +47,33 @@ def _clock(when: float) -> str:
     return last[1]
 
 
+def _plain_access(record: Any) -> str | None:
+    """The plain line of a record with every field of the server's ``AccessRecord`` set (the
+    common case, read without the fallbacks), or None."""
+    try:
+        when = record.time
+        method, path, status, pop = record.method, record.path, record.status, record.pop
+        cache, cpu, wall = record.cache_status, record.cpu_ms, record.wall_ms
+    except AttributeError:
+        return None
+    if method is None or path is None or pop is None:
+        return None
+    try:
+        clock = _last_clock[1] if int(when) == _last_clock[0] else _clock(when)
+        return (
+            f"[{clock}] {method} {path} {status:d} {pop} {cache or '-'} "
+            f"cpu {cpu:.2f} ms {wall:.1f} ms"
+        )
+    except (TypeError, ValueError):  # not numbers: the general path copes
+        return None
+
+
 def format_access(record: Any, *, markup: bool = True) -> str:
     """The request's line (rich markup unless ``markup=False``)."""
+    if not markup:
+        line = _plain_access(record)
+        if line is not None:
+            return line
     when = _get(record, "time", "started_at", default=time.time())
     clock = _clock(float(when))
     method = _get(record, "method", default="?")
