@@ -5,7 +5,9 @@ PoP, in one run: the cost of dev's log on throughput and tail latency.
 
 Each server runs the same hello worker (``examples/hello.js``) at one PoP (FRA), pinned to CPU 0
 (``taskset -c 0``); ``wrk -t1 -c200`` loads it from CPU 1, one 3 s warm-up per server, then
-``--runs`` runs of ``--duration`` s interleaved across servers (median). ``edgert dev`` writes
+``--runs`` runs of ``--duration`` s interleaved across servers (median). The server's CPU time
+per request (from ``/proc``, all its threads: dev's log writer included) is the figure that
+holds on a busy machine; "CPU ratio" is serve's over the server's. ``edgert dev`` writes
 its log to a file (not a terminal: plain text). ``--peer-python DIR`` adds ``edgert dev`` run
 from another checkout's ``python/`` folder (e.g. the version before the batched log), labelled
 ``dev-before``. Needs ``wrk`` (Debian package) and ``taskset``.
@@ -99,7 +101,13 @@ def _servers(tmp: Path, peer_python: str | None) -> dict[str, tuple[list[str], d
     return out
 
 
-def _wrk(port: int, duration: int, conns: int) -> tuple[float, float]:
+def _cpu_s(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(port: int, duration: int, conns: int) -> tuple[float, float, int]:
     text = subprocess.run(
         [
             "taskset",
@@ -117,10 +125,11 @@ def _wrk(port: int, duration: int, conns: int) -> tuple[float, float]:
         check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
     assert p99 is not None, text
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
-    return rate, float(p99.group(1)) * scale
+    return rate, float(p99.group(1)) * scale, total
 
 
 def main() -> None:
@@ -144,10 +153,14 @@ def main() -> None:
             ports[name] = port
             _wait_port(port)
             _wrk(port, 3, args.conns)  # warm-up
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in servers}
         for _ in range(args.runs):
             for name in servers:
-                results[name].append(_wrk(ports[name], args.duration, args.conns))
+                pid = procs[name].pid
+                before = _cpu_s(pid)
+                rate, p99, total = _wrk(ports[name], args.duration, args.conns)
+                cpu_us = (_cpu_s(pid) - before) / total * 1e6
+                results[name].append((rate, p99, cpu_us))
     finally:
         for proc in procs.values():
             proc.send_signal(signal.SIGINT)
@@ -156,13 +169,21 @@ def main() -> None:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    base = statistics.median(r for r, _ in results["serve --no-log"])
+    base = statistics.median(r for r, _, _ in results["serve --no-log"])
+    base_cpu = statistics.median(c for _, _, c in results["serve --no-log"])
     print(f"wrk -t1 -c{args.conns} -d{args.duration}s, median of {args.runs} (server on CPU 0)")
-    print(f"{'server':<16} {'req/s':>9} {'p99 ms':>8} {'ratio':>6}")
+    print(
+        f"{'server':<16} {'req/s':>9} {'p99 ms':>8} {'ratio':>6} {'CPU us/req':>11} "
+        f"{'CPU ratio':>9}"
+    )
     for name, runs in results.items():
-        rate = statistics.median(r for r, _ in runs)
-        p99 = statistics.median(p for _, p in runs)
-        print(f"{name:<16} {rate:>9.0f} {p99:>8.1f} {rate / base:>6.2f}")
+        rate = statistics.median(r for r, _, _ in runs)
+        p99 = statistics.median(p for _, p, _ in runs)
+        cpu = statistics.median(c for _, _, c in runs)
+        print(
+            f"{name:<16} {rate:>9.0f} {p99:>8.1f} {rate / base:>6.2f} {cpu:>11.1f} "
+            f"{base_cpu / cpu:>9.2f}"
+        )
     lines = sum(1 for _ in open(tmp / "dev-8302.log", "rb"))  # noqa: SIM115
     print(f"dev log lines written: {lines}")
 
