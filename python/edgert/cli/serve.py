@@ -41,6 +41,21 @@ __all__ = ["command"]
 @click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
 @click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
 @click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Execution threads for the workers' JavaScript (default: one per core; "
+    "0 runs it on the event loop).",
+)
+@click.option(
+    "--grace",
+    "grace_s",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds that requests in flight get to finish at Ctrl-C.",
+)
+@click.option(
     "--allow-private-egress",
     is_flag=True,
     help="Let the worker's subrequests reach loopback, private, link-local and metadata "
@@ -66,6 +81,8 @@ def serve(
     auth_alg: tuple[str, ...],
     max_body_bytes: int,
     access_log: bool,
+    threads: int | None,
+    grace_s: float,
     allow_private_egress: bool,
     egress_allow: tuple[str, ...],
 ) -> None:
@@ -90,6 +107,8 @@ def serve(
         limits=ServerLimits(max_body_bytes=max_body_bytes),
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
+        threads=threads,
+        grace_s=grace_s,
         egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),
     )
 
