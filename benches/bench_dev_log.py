@@ -3,7 +3,8 @@ PoP, in one run: the cost of dev's log on throughput and tail latency.
 
     python benches/bench_dev_log.py [--duration 10] [--runs 3] [--conns 200] [--peer-python DIR]
 
-Each server runs the same hello worker (``examples/hello.js``) at one PoP (FRA), pinned to CPU 0
+Each server runs the same hello worker (``examples/hello.js``) at one PoP (FRA, on its own port
+for both: ``serve --pop-ports FRA=...``, ``dev``'s ``[edgert] pop``), pinned to CPU 0
 (``taskset -c 0``); ``wrk -t1 -c200`` loads it from CPU 1, one 3 s warm-up per server, then
 ``--runs`` runs of ``--duration`` s interleaved across servers (median). The server's CPU time
 per request (from ``/proc``, all its threads: dev's log writer included) is the figure that
@@ -60,6 +61,8 @@ def _servers(tmp: Path, peer_python: str | None) -> dict[str, tuple[list[str], d
                 str(WORKER),
                 "--pops",
                 "FRA",
+                "--pop-ports",  # one PoP per port, as edgert dev serves: no per-request lookup
+                "FRA=8301",
                 "--port",
                 "8301",
                 "--no-log",

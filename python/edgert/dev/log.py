@@ -96,6 +96,12 @@ def format_access(record: Any, *, markup: bool = True) -> str:
 def format_console(record: Any, *, markup: bool = True) -> list[str]:
     """The worker's console lines of the request, each with its level."""
     out = []
+    logs = getattr(record, "logs", None)
+    if not markup and type(logs) is tuple:  # the server's (level, message) pairs
+        try:
+            return [f"           console.{level}: {message}" for level, message in logs]
+        except (TypeError, ValueError):  # not pairs: the general path below
+            pass
     for line in _get(record, "logs", "console", default=()) or ():
         level = str(getattr(line, "level", None) or (line[0] if isinstance(line, tuple) else "log"))
         message = str(
