@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from raw_origin import RawOrigin
 
 from edgert import Client, Network, Origin, Worker
+from edgert.cli import main
 from edgert.egress import EgressPolicy, address_refusal
 from edgert.errors import ConfigError, EgressRefused
 from edgert.server import build_network
@@ -221,3 +224,19 @@ def test_edgert_serve_refuses_by_default() -> None:
     opened = build_network(None, origin="http://127.0.0.1:8080", egress=EgressPolicy.open())
     assert opened.egress is not None and opened.egress.allow_private
     assert json.dumps(network.egress.describe()).startswith('"egress: public addresses only')
+
+
+def test_edgert_run_allows_private_unless_told(tmp_path: Path) -> None:
+    script = tmp_path / "probe.js"
+    script.write_text(PROBE)
+    target = "https://edge.test/?to=http://127.0.0.1:9/"
+    refused = CliRunner().invoke(
+        main, ["run", str(script), "--url", target, "--deny-private-egress", "--stats"]
+    )
+    assert refused.exit_code == 0, refused.output
+    assert "TypeError: fetch to http://127.0.0.1:9/ refused: loopback address" in refused.stdout
+    assert "egress: public addresses only" in refused.stderr
+    # Without the flag the fetch is attempted (port 9 on loopback: nothing listens there).
+    opened = CliRunner().invoke(main, ["run", str(script), "--url", target, "--stats"])
+    assert "refused:" not in opened.stdout and "TypeError: fetch failed" in opened.stdout
+    assert "egress: open" in opened.stderr
