@@ -33,7 +33,10 @@ CASES: dict[str, bytes] = {
     "/plain": b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain",
     "/chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
     "/redirect": b"HTTP/1.1 302 Found\r\nLocation: /plain\r\nContent-Length: 0\r\n\r\n",
+    # Answered, then the origin closes the connection without having said so.
+    "/then-close": b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbye",
 }
+CLOSE_AFTER = {"/then-close"}
 
 GET_CASES: dict[str, bytes] = {
     "/head": (
@@ -101,6 +104,8 @@ class RawOrigin:
                 path = target.split("?")[0]
                 writer.write(CASES[path] if method == "HEAD" else GET_CASES.get(path, CASES[path]))
                 await writer.drain()
+                if path in CLOSE_AFTER:
+                    break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:

@@ -212,3 +212,17 @@ async def test_redirects_are_not_followed_for_the_origin(origin: RawOrigin) -> N
         assert response.status == 302 and response.headers.get("location") == "/plain"
     finally:
         await client.close()
+
+
+async def test_a_connection_the_origin_closed_while_idle_is_not_reused(origin: RawOrigin) -> None:
+    client = UpstreamClient()
+    try:
+        first = await client.send("GET", f"{origin.url}/then-close", [])
+        assert first.body == b"bye"
+        async with asyncio.timeout(10):  # the origin's FIN takes the connection out of the pool
+            while client.idle_connections():
+                await asyncio.sleep(0)
+        second = await client.send("GET", f"{origin.url}/plain", [])
+        assert second.body == b"plain" and origin.connections == 2
+    finally:
+        await client.close()

@@ -70,7 +70,7 @@ class _Stale(ConnectionError):
 class _Connection(asyncio.Protocol):
     """One connection to an upstream: an asyncio protocol around an ``h11.Connection``."""
 
-    __slots__ = ("busy", "got_bytes", "h11", "idle_timer", "lost", "transport", "waiter")
+    __slots__ = ("busy", "got_bytes", "h11", "idle_timer", "lost", "pool", "transport", "waiter")
 
     def __init__(self, max_head_bytes: int) -> None:
         self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_bytes)
@@ -80,6 +80,8 @@ class _Connection(asyncio.Protocol):
         self.lost = False
         self.got_bytes = False
         self.idle_timer: asyncio.TimerHandle | None = None
+        #: The pool whose idle list holds this connection (None while in use).
+        self.pool: _Pool | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -108,6 +110,11 @@ class _Connection(asyncio.Protocol):
         with contextlib.suppress(RuntimeError):
             self.h11.receive_data(b"")
         self._wake()
+        if self.pool is not None:  # closed while idle: out of the pool at once
+            with contextlib.suppress(ValueError):
+                self.pool.idle.remove(self)
+            self.pool = None
+            self.close()
 
     def _wake(self) -> None:
         waiter = self.waiter
@@ -329,6 +336,8 @@ class UpstreamClient:
                 pool.slots.release()
                 if conn is not None:
                     self._give_back(pool, conn, reusable)
+                if not pool.in_use and not pool.idle and self._pools.get(key) is pool:
+                    del self._pools[key]  # nothing kept for this origin: forget it
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def _take(
@@ -337,6 +346,7 @@ class UpstreamClient:
         idle = pool.idle
         while idle:
             conn = idle.pop()
+            conn.pool = None
             if conn.idle_timer is not None:
                 conn.idle_timer.cancel()
                 conn.idle_timer = None
@@ -449,11 +459,13 @@ class UpstreamClient:
         conn.busy = False
         loop = asyncio.get_running_loop()
         conn.idle_timer = loop.call_later(self.idle_timeout_s, self._expire, pool, conn)
+        conn.pool = pool
         pool.idle.append(conn)
 
     @staticmethod
     def _expire(pool: _Pool, conn: _Connection) -> None:
         conn.idle_timer = None
+        conn.pool = None
         with contextlib.suppress(ValueError):
             pool.idle.remove(conn)
         conn.close()
@@ -467,7 +479,9 @@ class UpstreamClient:
         self._closed = True
         for pool in self._pools.values():
             while pool.idle:
-                pool.idle.pop().close()
+                conn = pool.idle.pop()
+                conn.pool = None
+                conn.close()
         self._pools.clear()
         await asyncio.sleep(0)  # let the transports report connection_lost
 
