@@ -55,6 +55,7 @@ from typing import Any, Literal
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
     ClientLeg,
@@ -160,6 +161,10 @@ class Network:
     Real time: ``threads`` execution threads run the workers' JavaScript (see
     :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
     the event loop itself (one worker's long turn then holds every request up).
+
+    ``egress``: the :class:`~edgert.egress.EgressPolicy` that real-time subrequests to hosts
+    the origin does not serve must pass (the origin itself is exempt); None (the default)
+    checks nothing. ``edgert serve`` refuses loopback, private and metadata addresses.
     """
 
     def __init__(
@@ -189,6 +194,7 @@ class Network:
         kv_home: str = "IAD",
         kv_cache: Mapping[str, Any] | None = None,
         threads: int | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -202,6 +208,8 @@ class Network:
         if origin is None:
             raise ConfigError("a Network needs an origin (edgert.Origin(url=... or handler=...))")
         self.origin = origin
+        # The configured origin is reached on purpose: exempt from the egress policy.
+        self.egress = egress.exempting(origin.url) if egress is not None else None
         if clock is None:
             clock = "real" if origin.handler is None else "virtual"
         if clock not in ("real", "virtual"):

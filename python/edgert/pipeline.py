@@ -80,11 +80,14 @@ class RunWorker:
 @dataclass(frozen=True, slots=True)
 class SendHttp:
     """Real time: send ``request`` over HTTP (to ``url`` and with ``headers`` when given); the
-    driver sends back the :class:`Response` or throws the error."""
+    driver sends back the :class:`Response` or throws the error. ``trusted``: the destination
+    is the configured origin (exempt from the egress policy, its redirects passed on; see
+    :meth:`RealTimeHost.send <edgert.host.realtime.RealTimeHost.send>`)."""
 
     request: Request
     url: str | None = None
     headers: list[tuple[str, str]] | None = None
+    trusted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +249,9 @@ class Pipeline:
                 _, host, target = split_url(request.url)
                 if not any(k.lower() == "host" for k, _ in headers):
                     headers = [*headers, ("host", host)]
-                response: Response = yield SendHttp(request, origin.url + target, headers)
+                response: Response = yield SendHttp(
+                    request, origin.url + target, headers, trusted=True
+                )
                 wait_s = 0.0
             else:
                 assert origin.handler is not None

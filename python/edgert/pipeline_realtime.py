@@ -91,6 +91,7 @@ class RealTimeDriver:
                 fetcher=self._subrequest,
                 threads=net.threads != 0,
                 executor=net._executor,
+                egress=net.egress,
             )
             net._kv.attach(host, net._kv_pop)
             net._objects.attach(host)
@@ -166,7 +167,9 @@ class RealTimeDriver:
                 self._run_worker(steps, item.core, item.flight, finish)
                 return
             if type(item) is SendHttp:
-                sent = self.host().send(item.request, url=item.url, headers=item.headers)
+                sent = self.host().send(
+                    item.request, url=item.url, headers=item.headers, trusted=item.trusted
+                )
                 self._await(steps, sent, finish)
                 return
             if type(item) is Background:
