@@ -114,11 +114,17 @@ def main() -> None:
                 into.append(r.stats.startup_ms / 1000)
             w.close()
             b.close()
-        print(f"{args.modules} TypeScript modules, {ts_bytes / 1024:.1f} KB; bundle {len(bundle) / 1024:.1f} KB")
+        print(
+            f"{args.modules} TypeScript modules, {ts_bytes / 1024:.1f} KB; bundle {len(bundle) / 1024:.1f} KB"
+        )
         g, s = median_ms(load_graph_s), median_ms(load_bundle_s)
-        print(f"load (graph + compile + first isolate): multi-file TS {g:.2f} ms, bundled JS {s:.2f} ms, ratio {g / s:.2f}")
+        print(
+            f"load (graph + compile + first isolate): multi-file TS {g:.2f} ms, bundled JS {s:.2f} ms, ratio {g / s:.2f}"
+        )
         print(f"  of which oxc transpile: {median_ms(oxc_s):.2f} ms")
-        print(f"isolate startup: multi-file {median_ms(start_graph):.2f} ms, bundle {median_ms(start_bundle):.2f} ms")
+        print(
+            f"isolate startup: multi-file {median_ms(start_graph):.2f} ms, bundle {median_ms(start_bundle):.2f} ms"
+        )
 
 
 if __name__ == "__main__":

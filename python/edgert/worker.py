@@ -269,7 +269,11 @@ class Worker:
         p = Path(main)
         if p.is_dir():
             found = next(
-                (p / c for c in ("src/index.ts", "src/index.js", "index.ts", "index.js") if (p / c).is_file()),
+                (
+                    p / c
+                    for c in ("src/index.ts", "src/index.js", "index.ts", "index.js")
+                    if (p / c).is_file()
+                ),
                 None,
             )
             if found is None:

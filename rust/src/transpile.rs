@@ -171,7 +171,8 @@ pub fn transpile(file: &str, source: &str) -> Result<Transpiled, TranspileError>
         // TypeScript's `experimentalDecorators`, which esbuild also follows for `.ts` files:
         // the only decorator lowering oxc has (QuickJS has no decorators of its own).
         options.decorator.legacy = true;
-        let transformed = Transformer::new(&allocator, Path::new(file), &options).build_with_scoping(scoping, &mut program);
+        let transformed =
+            Transformer::new(&allocator, Path::new(file), &options).build_with_scoping(scoping, &mut program);
         if let Some(e) = first_error(file, source, &transformed.diagnostics) {
             return Err(e);
         }
@@ -215,7 +216,11 @@ pub fn transpile(file: &str, source: &str) -> Result<Transpiled, TranspileError>
         }
     }
     imports.extend(dynamic);
-    Ok(Transpiled { code, imports, line_map })
+    Ok(Transpiled {
+        code,
+        imports,
+        line_map,
+    })
 }
 
 #[cfg(test)]
@@ -235,7 +240,11 @@ mod tests {
 
     #[test]
     fn lowers_enums_and_namespaces() {
-        let out = transpile("a.ts", "enum Color { Red, Green = 5 }\nnamespace N { export const k = 1 }\nexport default [Color.Green, N.k];").unwrap();
+        let out = transpile(
+            "a.ts",
+            "enum Color { Red, Green = 5 }\nnamespace N { export const k = 1 }\nexport default [Color.Green, N.k];",
+        )
+        .unwrap();
         assert!(out.code.contains("Color"), "{}", out.code);
         assert!(!out.code.contains("enum "), "{}", out.code);
     }

@@ -52,8 +52,12 @@ def test_conditions_pick_worker_over_browser_and_default(tmp_path: Path) -> None
     for name in ("node.js", "worker.js", "browser.js", "fallback.js"):
         (pkg / "dist" / name).write_text("export default 1;\n")
     exports = {
-        ".": {"node": "./dist/node.js", "worker": "./dist/worker.js", "browser": "./dist/browser.js",
-              "default": "./dist/fallback.js"},
+        ".": {
+            "node": "./dist/node.js",
+            "worker": "./dist/worker.js",
+            "browser": "./dist/browser.js",
+            "default": "./dist/fallback.js",
+        },
         "./sub/*": {"require": "./x.cjs", "default": "./dist/*.js"},
     }
     (pkg / "package.json").write_text(json.dumps({"name": "dual", "exports": exports}))
@@ -148,18 +152,28 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_a_typescript_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
-    main = _write(tmp_path, {"index.ts": "import { a } from './a';\nexport default { a };\n",
-                             "a.ts": "export const a = 1;\nexport const b: = 2;\n"})
+    main = _write(
+        tmp_path,
+        {
+            "index.ts": "import { a } from './a';\nexport default { a };\n",
+            "a.ts": "export const a = 1;\nexport const b: = 2;\n",
+        },
+    )
     with pytest.raises(ScriptError, match=r"^a\.ts:2:17: SyntaxError"):
         Worker.from_file(main)
 
 
 def test_an_unresolved_import_names_file_line_and_column(tmp_path: Path) -> None:
-    main = _write(tmp_path, {"src/index.ts": "const x: number = 1;\n  import { b } from './missing';\n"
-                                             "export default { fetch() { return new Response(b + x) } };\n"})
+    main = _write(
+        tmp_path,
+        {
+            "src/index.ts": "const x: number = 1;\n  import { b } from './missing';\n"
+            "export default { fetch() { return new Response(b + x) } };\n"
+        },
+    )
     with pytest.raises(ScriptError, match=r'^index\.ts:2:21: could not resolve "\./missing"'):
         Worker.from_file(main)
-    with pytest.raises(ScriptError, match=r'package left-pad is not installed'):
+    with pytest.raises(ScriptError, match=r"package left-pad is not installed"):
         load_graph(_write(tmp_path, {"b.js": "import pad from 'left-pad';\nexport default pad;\n"}))
 
 
@@ -193,13 +207,17 @@ def test_the_config_reads_rules_base_dir_and_no_bundle(project: Path) -> None:
     assert [r.globs for r in config.rules] == [("**/*.tmpl",)]
     assert config.rules[0].fallthrough and config.base_dir is None and not config.no_bundle
     toml = (project / "wrangler.toml").read_text()
-    (project / "wrangler.toml").write_text(toml.replace('name = "signing"', 'name = "signing"\nno_bundle = true'))
+    (project / "wrangler.toml").write_text(
+        toml.replace('name = "signing"', 'name = "signing"\nno_bundle = true')
+    )
     with pytest.raises(ConfigError, match="no_bundle"):
         build_worker(load_config(project))
 
 
 def test_from_file_still_loads_one_file_service_worker_scripts(tmp_path: Path) -> None:
-    main = _write(tmp_path, {"sw.js": "addEventListener('fetch', e => e.respondWith(new Response('sw')));\n"})
+    main = _write(
+        tmp_path, {"sw.js": "addEventListener('fetch', e => e.respondWith(new Response('sw')));\n"}
+    )
     worker = Worker.from_file(main)
     try:
         assert worker.format == "service-worker" and worker.name == "sw.js"
@@ -209,11 +227,14 @@ def test_from_file_still_loads_one_file_service_worker_scripts(tmp_path: Path) -
 
 
 def test_a_cycle_of_imports_links(tmp_path: Path) -> None:
-    main = _write(tmp_path, {
-        "a.mts": "import { b } from './b.mjs';\nexport const a = (): string => 'a';\n"
-                 "export default { fetch() { return new Response(a() + b()) } };\n",
-        "b.mjs": "import { a } from './a.mts';\nexport function b() { return 'b' + typeof a; }\n",
-    })
+    main = _write(
+        tmp_path,
+        {
+            "a.mts": "import { b } from './b.mjs';\nexport const a = (): string => 'a';\n"
+            "export default { fetch() { return new Response(a() + b()) } };\n",
+            "b.mjs": "import { a } from './a.mts';\nexport function b() { return 'b' + typeof a; }\n",
+        },
+    )
     worker = Worker.from_file(main)
     try:
         assert worker.fetch("https://a.example/").text() == "abfunction"

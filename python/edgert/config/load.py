@@ -158,7 +158,9 @@ def load_config(
     base_dir = (file.parent / base_text).resolve() if base_text is not None else None
     if base_dir is not None and not base_dir.is_dir():
         raise ConfigValueError(
-            file, origin.get("base_dir", "") + "base_dir", f"expected a folder, {base_dir} is not one"
+            file,
+            origin.get("base_dir", "") + "base_dir",
+            f"expected a folder, {base_dir} is not one",
         )
     no_bundle = table("no_bundle").flag("no_bundle")
 

@@ -36,7 +36,18 @@ __all__ = ["ReloadOutcome", "Reloader"]
 
 #: Files whose change triggers a reload (besides the configuration and the secrets files).
 SCRIPT_SUFFIXES = (
-    ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".json", ".wasm", ".txt", ".html", ".sql", ".bin"
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".mts",
+    ".cts",
+    ".json",
+    ".wasm",
+    ".txt",
+    ".html",
+    ".sql",
+    ".bin",
 )
 _IGNORED_PARTS = {".edgert", ".wrangler", "node_modules", ".git", "__pycache__"}
 

@@ -114,10 +114,14 @@ def load_graph(
     main_path = Path(os.path.normpath(Path(main).absolute()))
     if not main_path.is_file():
         raise ConfigError(f"main: no such file: {main_path}")
-    root_path = Path(os.path.normpath(Path(root).absolute())) if root is not None else main_path.parent
+    root_path = (
+        Path(os.path.normpath(Path(root).absolute())) if root is not None else main_path.parent
+    )
     entry = _name(main_path, root_path)
     if module_type(entry, rules) != "ESModule":
-        raise ConfigError(f"main: {entry} must be a JavaScript or TypeScript module (.js, .mjs, .ts, .mts)")
+        raise ConfigError(
+            f"main: {entry} must be a JavaScript or TypeScript module (.js, .mjs, .ts, .mts)"
+        )
     names: dict[Path, str] = {main_path: entry}
     modules: list[Module] = []
     pending = [main_path]
@@ -139,7 +143,9 @@ def load_graph(
                 value = json.loads(data)
             except ValueError as exc:
                 raise ScriptError(f"{name}: invalid JSON: {exc}") from None
-            modules.append(Module(name, path, "esm", f"export default {json.dumps(value)};\n".encode()))
+            modules.append(
+                Module(name, path, "esm", f"export default {json.dumps(value)};\n".encode())
+            )
             continue
         try:
             source = data.decode("utf-8")

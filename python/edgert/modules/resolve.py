@@ -25,7 +25,11 @@ __all__ = ["CONDITIONS", "Builtin", "ResolveError", "resolve"]
 
 #: Active package-export conditions.
 CONDITIONS = frozenset({"workerd", "worker", "browser", "import", "default"})
-_BUILTINS = {"cloudflare:workers": "cloudflare:workers", "node:buffer": "node:buffer", "buffer": "node:buffer"}
+_BUILTINS = {
+    "cloudflare:workers": "cloudflare:workers",
+    "node:buffer": "node:buffer",
+    "buffer": "node:buffer",
+}
 _EXTENSIONS = (".ts", ".mts", ".js", ".mjs")
 _TS_FOR_JS = {".js": (".ts",), ".mjs": (".mts",), ".cjs": (".cts",)}
 
@@ -90,14 +94,14 @@ def _exports(exports: Any, subpath: str) -> str | None:
     if subpath in exports:
         return _target(exports[subpath])
     best: tuple[int, str, str] | None = None
-    for key, value in exports.items():
+    for key in exports:
         star = key.find("*")
         if star < 0:
             continue
         prefix, suffix = key[:star], key[star + 1 :]
-        if subpath.startswith(prefix) and subpath.endswith(suffix) and len(subpath) >= len(key) - 1:
-            if best is None or len(prefix) > best[0]:
-                best = (len(prefix), key, subpath[len(prefix) : len(subpath) - len(suffix)])
+        fits = subpath.startswith(prefix) and subpath.endswith(suffix)
+        if fits and len(subpath) >= len(key) - 1 and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), key, subpath[len(prefix) : len(subpath) - len(suffix)])
     if best is None:
         return None
     found = _target(exports[best[1]])
@@ -107,7 +111,7 @@ def _exports(exports: Any, subpath: str) -> str | None:
 def _package(specifier: str) -> tuple[str, str]:
     parts = specifier.split("/")
     n = 2 if specifier.startswith("@") else 1
-    return "/".join(parts[:n]), "/".join(["."] + parts[n:])
+    return "/".join(parts[:n]), "/".join([".", *parts[n:]])
 
 
 def _from_package(pkg_dir: Path, name: str, subpath: str) -> Path:
@@ -159,7 +163,9 @@ def resolve(specifier: str, importer: Path) -> Path | Builtin:
     if specifier.startswith(("cloudflare:", "node:")):
         raise ResolveError(f"the built-in module {specifier} is not supported by edgert")
     if specifier.startswith(("./", "../", "/")) or specifier in (".", ".."):
-        candidate = (importer.parent / specifier) if not specifier.startswith("/") else Path(specifier)
+        candidate = (
+            (importer.parent / specifier) if not specifier.startswith("/") else Path(specifier)
+        )
         hit = _file(candidate)
         if hit is None:
             raise ResolveError(f"no such file: {candidate}")
@@ -169,4 +175,6 @@ def resolve(specifier: str, importer: Path) -> Path | Builtin:
         pkg_dir = folder / "node_modules" / name
         if pkg_dir.is_dir():
             return _absolute(_from_package(pkg_dir, name, subpath))
-    raise ResolveError(f"package {name} is not installed (no node_modules/{name} above {importer.parent})")
+    raise ResolveError(
+        f"package {name} is not installed (no node_modules/{name} above {importer.parent})"
+    )

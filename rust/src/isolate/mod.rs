@@ -25,7 +25,7 @@ mod subtle_native;
 mod webapi_native;
 
 pub use limits::Limits;
-pub use runtime::{Isolate, IsolateSpec, Prewarmed, StartupError};
 pub use module_set::{compile_graph, ModuleBody, ModuleSet, ModuleSource};
+pub use runtime::{Isolate, IsolateSpec, Prewarmed, StartupError};
 pub use script::{compile, CompileError, Script, ScriptKind};
 pub use state::OpIds;

@@ -255,7 +255,11 @@ mod tests {
         let script = compile_graph(
             "src/index.js",
             vec![
-                js("src/index.js", "import t from './a.txt';\nexport default { t };", &[("./a.txt", "src/a.txt")]),
+                js(
+                    "src/index.js",
+                    "import t from './a.txt';\nexport default { t };",
+                    &[("./a.txt", "src/a.txt")],
+                ),
                 ModuleSource {
                     name: "src/a.txt".into(),
                     body: ModuleBody::Text("he said \"hi\"\n\u{2028}".into()),
