@@ -240,3 +240,37 @@ def test_a_cycle_of_imports_links(tmp_path: Path) -> None:
         assert worker.fetch("https://a.example/").text() == "abfunction"
     finally:
         worker.close()
+
+
+def test_dev_reloads_when_any_file_of_the_graph_changes(project: Path) -> None:
+    from edgert.dev import Reloader
+
+    config = load_config(project)
+    network = build_network(config, state_dir=project / ".state")
+    reloader = Reloader(config, network)
+    try:
+
+        def get(path: str) -> str:
+            url = f"http://127.0.0.1:8787{path}"
+            return network.fetch_sync(url, client="Paris").text()
+
+        assert get("/greet") == "HELLO, WORLD!"
+        linked = project / "node_modules" / "aws4fetch" / "dist" / "aws4fetch.esm.mjs"
+        assert reloader.relevant(linked)  # a package file of the graph, under node_modules
+        assert not reloader.relevant(project / "node_modules" / "aws4fetch" / "README.md")
+        assert reloader.relevant(project / "src" / "greet.ts")
+        assert reloader.relevant(project / "src" / "banner.tmpl")  # a rule's file in the graph
+        greet = project / "src" / "greet.ts"
+        greet.write_text(greet.read_text().replace("toUpperCase()", "toLowerCase()"))
+        outcome = reloader.reload(["src/greet.ts"])
+        assert outcome.ok, outcome.error
+        assert get("/greet") == "hello, world!"
+        # A broken import keeps the old version serving, with a positioned error.
+        index = project / "src" / "index.ts"
+        index.write_text(index.read_text().replace('"./greet"', '"./gone"'))
+        outcome = reloader.reload(["src/index.ts"])
+        assert not outcome.ok and outcome.error is not None
+        assert outcome.error.startswith('src/index.ts:4:44: could not resolve "./gone"')
+        assert get("/greet") == "hello, world!"
+    finally:
+        network.close()
