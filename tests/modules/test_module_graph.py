@@ -274,3 +274,22 @@ def test_dev_reloads_when_any_file_of_the_graph_changes(project: Path) -> None:
         assert get("/greet") == "hello, world!"
     finally:
         network.close()
+
+
+def test_the_chat_demo_serves_its_html_data_module(shared_data: Path) -> None:
+    # workers-chat-demo's wrangler.toml makes .html a Data module (an ArrayBuffer), with
+    # fallthrough = false; its worker serves that buffer as the page.
+    demo = shared_data / "workers-examples" / "projects" / "workers-chat-demo"
+    if not demo.is_dir():
+        pytest.skip("workers-examples/projects/workers-chat-demo is not in ../shared/data")
+    config = load_config(demo)
+    worker = build_worker(config, min_isolates=1)
+    try:
+        assert worker.modules is not None
+        kinds = {m.name: m.kind for m in worker.modules.modules}
+        assert kinds == {"src/chat.mjs": "esm", "src/chat.html": "data"}
+        r = worker.fetch("https://chat.example/")
+        assert r.status == 200
+        assert r.body == (demo / "src" / "chat.html").read_bytes()
+    finally:
+        worker.close()
