@@ -22,6 +22,19 @@ pub struct Done {
     pub condemned: bool,
 }
 
+/// Where a finished call goes: a `Channel` to an event loop, or anything else that takes it
+/// (a native front's per-request slot). Called on an execution thread or the watchdog's: it
+/// must not block.
+pub trait Reply: Send + Sync {
+    fn deliver(&self, done: Done);
+}
+
+impl Reply for Channel {
+    fn deliver(&self, done: Done) {
+        self.push(done)
+    }
+}
+
 pub struct Channel {
     queue: Mutex<Vec<Done>>,
     reader: UnixStream,

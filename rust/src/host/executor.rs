@@ -18,7 +18,7 @@
 //! A panic in a call (a bug) is contained the same way: the isolate is condemned and the
 //! request answered, the thread lives on.
 
-use super::channel::{Channel, Done};
+use super::channel::{Done, Reply};
 use crate::http::{Request, Response};
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
 use crate::worker::{watch_turns, TurnWatch, Worker};
@@ -48,13 +48,13 @@ struct Job {
     worker: Arc<Worker>,
     call: Call,
     wall: Duration,
-    channel: Arc<Channel>,
+    reply: Arc<dyn Reply>,
 }
 
 struct Running {
     token: u64,
     worker: Arc<Worker>,
-    channel: Arc<Channel>,
+    reply: Arc<dyn Reply>,
     deadline: Instant,
     wall: Duration,
 }
@@ -138,10 +138,10 @@ impl Executor {
         Ok(Executor { shared })
     }
 
-    /// Queues `call` for `worker`; its `Done` (with `token`) goes to `channel`. `wall`: how long
+    /// Queues `call` for `worker`; its `Done` (with `token`) goes to `reply`. `wall`: how long
     /// the call may run before the watchdog answers it.
     /// Returns false (and queues nothing) once the executor is closed.
-    pub fn submit(&self, token: u64, worker: Arc<Worker>, call: Call, wall: Duration, channel: Arc<Channel>) -> bool {
+    pub fn submit(&self, token: u64, worker: Arc<Worker>, call: Call, wall: Duration, reply: Arc<dyn Reply>) -> bool {
         let shared = &self.shared;
         if shared.shutdown.load(Ordering::SeqCst) {
             return false;
@@ -152,7 +152,7 @@ impl Executor {
             worker,
             call,
             wall,
-            channel,
+            reply,
         });
         shared.ready.notify_one();
         true
@@ -254,12 +254,12 @@ fn run_lane(shared: Arc<Shared>, lane: Arc<Lane>) {
             worker,
             call,
             wall,
-            channel,
+            reply,
         } = job;
         *lane.running.lock() = Some(Running {
             token,
             worker: worker.clone(),
-            channel: channel.clone(),
+            reply: reply.clone(),
             deadline: Instant::now() + wall,
             wall,
         });
@@ -275,7 +275,7 @@ fn run_lane(shared: Arc<Shared>, lane: Arc<Lane>) {
         match result {
             Ok(steps) => {
                 shared.counters.completed.fetch_add(1, Ordering::Relaxed);
-                channel.push(Done {
+                reply.deliver(Done {
                     token,
                     steps,
                     condemned: false,
@@ -284,7 +284,7 @@ fn run_lane(shared: Arc<Shared>, lane: Arc<Lane>) {
             Err(_) => {
                 shared.counters.panics.fetch_add(1, Ordering::Relaxed);
                 let steps = condemn_turn(&lane, &worker, "the runtime failed while running it (a bug)");
-                channel.push(Done {
+                reply.deliver(Done {
                     token,
                     steps,
                     condemned: true,
@@ -362,7 +362,7 @@ fn watchdog(shared: Arc<Shared>) {
                 run.wall.as_millis()
             );
             let steps = condemn_turn(&lane, &run.worker, &why);
-            run.channel.push(Done {
+            run.reply.deliver(Done {
                 token: run.token,
                 steps,
                 condemned: true,

@@ -18,5 +18,5 @@
 mod channel;
 mod executor;
 
-pub use channel::{Channel, Done};
+pub use channel::{Channel, Done, Reply};
 pub use executor::{Call, Executor, ExecutorStats};
