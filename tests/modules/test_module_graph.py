@@ -293,3 +293,21 @@ def test_the_chat_demo_serves_its_html_data_module(shared_data: Path) -> None:
         assert r.body == (demo / "src" / "chat.html").read_bytes()
     finally:
         worker.close()
+
+
+def test_a_dynamic_import_with_a_literal_specifier_is_part_of_the_graph(tmp_path: Path) -> None:
+    main = _write(
+        tmp_path,
+        {
+            "index.js": "export default { async fetch() {\n"
+            '  const m = await import("./lazy.ts");\n'
+            "  return new Response(m.value()); } };\n",
+            "lazy.ts": 'export const value = (): string => "lazy";\n',
+        },
+    )
+    worker = Worker.from_file(main)
+    try:
+        assert worker.modules is not None and len(worker.modules.modules) == 2
+        assert worker.fetch("https://a.example/").text() == "lazy"
+    finally:
+        worker.close()
