@@ -124,7 +124,11 @@ class CoreWorker:
         durable: DurableStore | None = None,
         kv: KvReplica | None = None,
         lazy: bool = False,
-    ) -> None: ...
+        modules: list[tuple[str, str, bytes, list[tuple[str, str]]]] | None = None,
+    ) -> None:
+        """``modules``: a multi-file worker's modules as ``(name, kind, payload, imports)``
+        (kind ``esm``, ``text`` or ``data``; imports as (specifier, module name)); ``name`` is
+        then the entry module and ``source`` is not used."""
     @property
     def format(self) -> str: ...
     @property
@@ -150,7 +154,6 @@ class CoreWorker:
     def wants_spare(self) -> bool: ...
 
 # --- JWT verification (rust/src/py/jwt.rs) ---------------------------------------------------
-
 
 class Executor:
     """Execution threads that run workers' JavaScript off the caller's thread, with a watchdog:
@@ -548,3 +551,9 @@ class EventLoop:
     def cancel(self, handle: int) -> bool: ...
     def __len__(self) -> int: ...
     def run(self, until: float | None = None, max_events: int | None = None) -> int: ...
+
+def transpile(file: str, source: str) -> tuple[str, list[tuple[str, int, int, bool]], list[int]]:
+    """``(code, imports, line_map)`` of one source file: TypeScript compiled to JavaScript by
+    oxc (JavaScript unchanged), its imports as ``(specifier, line, column, dynamic)``, and for
+    TypeScript the source line of each compiled line. Raises ``ScriptError``
+    ``"file:line:column: ..."`` on a syntax error."""

@@ -13,17 +13,18 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
 from edgert.egress import EgressPolicy
-from edgert.errors import ConfigError
+from edgert.errors import ConfigError, ScriptError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
 from edgert.kv import KvNamespace, KvService, KvStore
+from edgert.modules import ModuleGraph, ModuleRule, load_graph
 from edgert.scheduled import ScheduledResult, event_payload
 
 
@@ -114,7 +115,7 @@ class Worker:
         self,
         source: str,
         *,
-        name: str = "worker.js",
+        name: str | None = None,
         vars: Mapping[str, Any] | None = None,
         secrets: Mapping[str, str] | None = None,
         cpu_ms: float = 50.0,
@@ -130,7 +131,16 @@ class Worker:
         durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
         kv: Mapping[str, str] | None = None,
         egress: EgressPolicy | None = None,
+        modules: ModuleGraph | None = None,
     ) -> None:
+        self.modules = modules
+        if modules is not None:
+            # A worker read from files: ``source`` is ignored, the graph's entry is the script
+            # (named as its module when it imports others).
+            source = modules.entry_module.payload.decode("utf-8")
+            if name is None or not modules.single_file:
+                name = modules.entry
+        name = name or "worker.js"
         self.name = name
         self.egress = egress
         self.wall_timeout_s = wall_timeout_s
@@ -161,7 +171,16 @@ class Worker:
         ]
         self._bindings += _kv_bindings(kv)
         self._core_options["bindings_json"] = json.dumps(self._bindings)
-        self.core = CoreWorker(source, seed=seed, now=time.time(), kv=replica, **self._core_options)
+        if modules is not None and not modules.single_file:
+            self._core_options["modules"] = modules.core_modules()
+        try:
+            self.core = CoreWorker(
+                source, seed=seed, now=time.time(), kv=replica, **self._core_options
+            )
+        except ScriptError as exc:
+            if modules is None:
+                raise
+            raise ScriptError(modules.remap(str(exc))) from None
         self._loop_thread: _LoopThread | None = None
         self._host: RealTimeHost | None = None
         self._lock = threading.Lock()
@@ -234,14 +253,43 @@ class Worker:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], **options: Any) -> Worker:
-        """Loads a worker script from a file (an ES module or a service-worker script)."""
+        """Loads a worker from a file (an ES module or a service-worker script; JavaScript or
+        TypeScript) and every module it imports (see :meth:`from_project`)."""
         p = Path(path)
-        try:
-            source = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read worker script {p}: {exc.strerror or exc}") from exc
-        options.setdefault("name", p.name)
-        return cls(source, **options)
+        if not p.is_file():
+            raise ConfigError(f"cannot read worker script {p}: no such file")
+        return cls.from_project(p, **options)
+
+    @classmethod
+    def from_project(
+        cls,
+        main: str | os.PathLike[str],
+        *,
+        root: str | os.PathLike[str] | None = None,
+        rules: Sequence[ModuleRule] = (),
+        **options: Any,
+    ) -> Worker:
+        """Loads a multi-file worker: ``main`` (a ``.js``, ``.mjs``, ``.ts`` or ``.mts`` file,
+        or a folder holding ``src/index.ts``, ``src/index.js``, ``index.ts`` or ``index.js``)
+        and every module it imports, as wrangler would bundle it: relative imports, packages
+        from ``node_modules``, wrangler's module ``rules`` (Text, Data) and TypeScript. Module
+        names (in stack traces) are paths relative to ``root`` (default: ``main``'s folder)."""
+        p = Path(main)
+        if p.is_dir():
+            found = next(
+                (
+                    p / c
+                    for c in ("src/index.ts", "src/index.js", "index.ts", "index.js")
+                    if (p / c).is_file()
+                ),
+                None,
+            )
+            if found is None:
+                raise ConfigError(f"{p}: no src/index.ts, src/index.js, index.ts or index.js")
+            root = root if root is not None else p
+            p = found
+        graph = load_graph(p, root=root, rules=rules)
+        return cls("", modules=graph, **options)
 
     @classmethod
     def from_source(cls, source: str, **options: Any) -> Worker:

@@ -21,6 +21,7 @@ pub mod kv;
 pub mod protocol;
 pub mod server;
 pub mod sim;
+pub mod transpile;
 pub mod webcrypto;
 pub mod worker;
 

@@ -23,6 +23,7 @@ from edgert.config.model import AuthConfig, WorkerConfig
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.jwt import Verifier
+from edgert.modules import ModuleGraph, load_graph
 from edgert.network import Network
 from edgert.origin import Origin
 from edgert.routes import Route
@@ -89,12 +90,10 @@ def build_verifier(auth: AuthConfig, config: WorkerConfig) -> Verifier:
 
 
 def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) -> Worker:
-    """The worker ``config`` describes (its script read now unless ``source`` is given).
-    Raises :class:`edgert.errors.ScriptError` when the script does not load."""
-    if source is None:
-        source = config.main.read_text(encoding="utf-8")
+    """The worker ``config`` describes: ``main`` and the modules it imports, read now (unless
+    ``source`` is given: then ``main``'s text alone). Raises :class:`edgert.errors.ScriptError`
+    when the script does not load."""
     options: dict[str, Any] = {
-        "name": config.main.name,
         "vars": dict(config.vars),
         "secrets": dict(config.secrets),
         "memory_mb": config.edgert.memory_mb,
@@ -110,7 +109,22 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
         options["auth"] = build_verifier(config.edgert.auth, config)
         options["forward_claims"] = dict(config.edgert.auth.forward_claims)
     options.update(extra)
-    return Worker(source, **options)
+    if source is not None:
+        return Worker(source, name=config.main.name, **options)
+    return Worker(source="", modules=module_graph(config), **options)
+
+
+def module_graph(config: WorkerConfig) -> ModuleGraph:
+    """The module graph of ``config``'s worker (``main``, ``rules``, ``base_dir``,
+    ``no_bundle``)."""
+    if config.no_bundle and config.main.suffix in (".ts", ".mts"):
+        raise ConfigValueError(
+            config.file,
+            "no_bundle",
+            f"main {config.main.name} is TypeScript: with no_bundle = true wrangler uploads it "
+            "unbuilt, and so it would fail; remove no_bundle or point main at JavaScript",
+        )
+    return load_graph(config.main, root=config.base_dir or config.root, rules=config.rules)
 
 
 def missing_stores(config: WorkerConfig) -> list[str]:

@@ -27,6 +27,8 @@ from edgert.config.model import (
     WorkerConfig,
 )
 from edgert.config.parse import find_config, parse_file
+from edgert.errors import ConfigError
+from edgert.modules.rules import parse_rules
 
 __all__ = ["SUPPORTED_FLAGS", "load_config", "read_dev_vars"]
 
@@ -50,6 +52,9 @@ _READ = frozenset(
         "limits",
         "edgert",
         "env",
+        "rules",
+        "base_dir",
+        "no_bundle",
     }
 )
 _HARMLESS = frozenset(
@@ -67,12 +72,10 @@ _HARMLESS = frozenset(
         "dev",
         "minify",
         "keep_names",
-        "no_bundle",
         "tsconfig",
         "usage_model",
         "find_additional_modules",
         "preserve_file_names",
-        "base_dir",
     }
 )
 _EDGERT_KEYS = frozenset(
@@ -147,6 +150,20 @@ def load_config(
             file, origin.get("main", "") + "main", f"expected an existing file, {main} is missing"
         )
 
+    try:
+        rules = parse_rules(data.get("rules"), origin.get("rules", "") + "rules")
+    except ConfigError as exc:
+        raise ConfigValueError(file, origin.get("rules", "") + "rules", str(exc)) from None
+    base_text = table("base_dir").text("base_dir")
+    base_dir = (file.parent / base_text).resolve() if base_text is not None else None
+    if base_dir is not None and not base_dir.is_dir():
+        raise ConfigValueError(
+            file,
+            origin.get("base_dir", "") + "base_dir",
+            f"expected a folder, {base_dir} is not one",
+        )
+    no_bundle = table("no_bundle").flag("no_bundle")
+
     date = table("compatibility_date").text("compatibility_date")
     if date is None:
         warnings.append('compatibility_date: not set; wrangler requires one (e.g. "2025-01-01")')
@@ -207,6 +224,9 @@ def load_config(
         cpu_ms=cpu_ms,
         edgert=section,
         warnings=tuple(warnings),
+        rules=rules,
+        base_dir=base_dir,
+        no_bundle=no_bundle,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgert.modules.rules import ModuleRule
+
 __all__ = [
     "AuthConfig",
     "DurableObjectBinding",
@@ -128,6 +130,13 @@ class WorkerConfig:
     cpu_ms: float | None = None
     edgert: EdgertSection = field(default_factory=EdgertSection)
     warnings: tuple[str, ...] = ()
+    #: ``[[rules]]``: module rules applied before the defaults (see ``edgert.modules.rules``).
+    rules: tuple[ModuleRule, ...] = ()
+    #: ``base_dir``: the folder module names and rule globs are relative to (default: the
+    #: folder of ``main``).
+    base_dir: Path | None = None
+    #: ``no_bundle``: files are taken as they are (no TypeScript, no ``node_modules``).
+    no_bundle: bool = False
 
     @property
     def root(self) -> Path:

@@ -11,6 +11,10 @@ and limits, requests in flight finish on the old ones, and the network's stores 
 Objects, the PoPs' caches, all owned by the network, not by the cores) stay. On failure nothing
 changes: the old version keeps serving and the outcome carries the error for the log.
 
+Every file of the worker's module graph (``main``, what it imports, ``node_modules`` packages
+included) is watched: a change to any of them reloads, as do scripts and text modules under the
+project folder (a file an edit is about to import).
+
 What a reload cannot change (PoPs, the origin, routes, the state folder) needs a restart; the
 outcome says so when those change. :meth:`Reloader.watch` runs reloads on file changes with
 ``watchfiles`` (debounced, so a save that writes several files reloads once).
@@ -31,7 +35,20 @@ from edgert.network import Network
 __all__ = ["ReloadOutcome", "Reloader"]
 
 #: Files whose change triggers a reload (besides the configuration and the secrets files).
-SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".json", ".wasm", ".txt", ".html")
+SCRIPT_SUFFIXES = (
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".mts",
+    ".cts",
+    ".json",
+    ".wasm",
+    ".txt",
+    ".html",
+    ".sql",
+    ".bin",
+)
 _IGNORED_PARTS = {".edgert", ".wrangler", "node_modules", ".git", "__pycache__"}
 
 
@@ -47,6 +64,12 @@ class ReloadOutcome:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _graph_files(network: Network, name: str) -> frozenset[Path]:
+    worker = network.workers.get(name)
+    graph = getattr(worker, "modules", None)
+    return graph.files if graph is not None else frozenset()
+
+
 def _restart_keys(config: WorkerConfig) -> tuple[object, ...]:
     e = config.edgert
     return (config.name, e.pops, e.origin, e.state_dir, e.kv_home, config.routes)
@@ -60,6 +83,8 @@ class Reloader:
         self.config = config
         self.network = network
         self.version = 1
+        #: The files of the serving version's module graph.
+        self.files: frozenset[Path] = _graph_files(network, config.name)
 
     def reload(self, changed: Iterable[str] = ()) -> ReloadOutcome:
         """Reads the configuration and the script again and swaps the worker in; on any error
@@ -74,6 +99,7 @@ class Reloader:
         if _restart_keys(config) != _restart_keys(self.config):
             notes = ("PoPs, origin, routes, name or state folder changed: restart to apply",)
         self.network.replace_worker(self.config.name, worker)
+        self.files = worker.modules.files if worker.modules is not None else frozenset()
         self.config = config
         self.version += 1
         return ReloadOutcome(True, self.version, changed=changed, notes=notes)
@@ -81,6 +107,8 @@ class Reloader:
     def relevant(self, path: str | Path) -> bool:
         """Whether a change of ``path`` should reload the worker."""
         p = Path(path)
+        if p.absolute() in self.files or p.resolve() in self.files:
+            return True
         if _IGNORED_PARTS.intersection(p.parts):
             return False
         if p.name.startswith((".dev.vars", ".env")) or p.name.startswith("wrangler."):
@@ -88,8 +116,12 @@ class Reloader:
         return p.suffix in SCRIPT_SUFFIXES
 
     def watched(self) -> list[Path]:
-        """The folders watched: the configuration's and the script's."""
+        """The folders watched: the configuration's, the script's, and those of module-graph
+        files outside them (a ``node_modules`` above the project)."""
         roots = {self.config.root.resolve(), self.config.main.parent.resolve()}
+        for f in self.files:
+            if not any(f.is_relative_to(r) for r in roots):
+                roots.add(f.parent)
         return sorted(roots)
 
     async def watch(

@@ -11,6 +11,7 @@ mod json_stringify;
 mod kv_native;
 mod lazy_globals;
 mod limits;
+mod module_set;
 mod modules;
 mod native;
 mod prelude;
@@ -24,6 +25,7 @@ mod subtle_native;
 mod webapi_native;
 
 pub use limits::Limits;
+pub use module_set::{compile_graph, ModuleBody, ModuleSet, ModuleSource};
 pub use runtime::{Isolate, IsolateSpec, Prewarmed, StartupError};
 pub use script::{compile, CompileError, Script, ScriptKind};
 pub use state::OpIds;

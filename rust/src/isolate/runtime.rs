@@ -306,6 +306,12 @@ impl Isolate {
         let Some((init, set_exports, workers)) = self.entry.take() else {
             return Err("the isolate already holds a worker".into());
         };
+        if let Some(set) = &script.modules {
+            // A multi-file worker: its imports resolve within its module set.
+            let loader = super::module_set::GraphLoader(set.clone());
+            self.runtime
+                .set_loader(loader, super::module_set::GraphLoader(set.clone()));
+        }
         let dispatch = self.context.with(|ctx| -> Result<JsFn, String> {
             let caught = |e: rquickjs::Error| -> String {
                 match e {

@@ -19,6 +19,9 @@ pub struct Script {
     pub kind: ScriptKind,
     pub bytecode: Vec<u8>,
     pub source_len: usize,
+    /// The other modules of a multi-file worker (`module_set::compile_graph`); `None` for a
+    /// one-file worker, whose imports can only name built-in modules.
+    pub modules: Option<std::sync::Arc<super::module_set::ModuleSet>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,22 +80,33 @@ pub fn compile(name: &str, source: &str) -> Result<Script, CompileError> {
         kind,
         bytecode,
         source_len: source.len(),
+        modules: None,
     })
 }
 
 fn with_compiler<R>(f: impl FnOnce(&Ctx<'_>) -> Result<R, CompileError>) -> Result<R, CompileError> {
+    with_compiler_linking(super::modules::Builtins, super::modules::Builtins, f)
+}
+
+/// A compiler whose module imports resolve and load through `resolver` and `loader` (QuickJS
+/// loads a module's static imports while compiling it).
+pub(crate) fn with_compiler_linking<R>(
+    resolver: impl rquickjs::loader::Resolver + 'static,
+    loader: impl rquickjs::loader::Loader + 'static,
+    f: impl FnOnce(&Ctx<'_>) -> Result<R, CompileError>,
+) -> Result<R, CompileError> {
     let rt = Runtime::new().map_err(|e| CompileError {
         message: format!("cannot create compiler: {e}"),
     })?;
     // QuickJS resolves a module's imports when compiling it.
-    rt.set_loader(super::modules::Builtins, super::modules::Builtins);
+    rt.set_loader(resolver, loader);
     let ctx = Context::full(&rt).map_err(|e| CompileError {
         message: format!("cannot create compiler: {e}"),
     })?;
     ctx.with(|ctx| f(&ctx))
 }
 
-fn exception_message(ctx: &Ctx<'_>, err: rquickjs::Error) -> CompileError {
+pub(crate) fn exception_message(ctx: &Ctx<'_>, err: rquickjs::Error) -> CompileError {
     if let rquickjs::Error::Exception = err {
         let exc = ctx.catch();
         let message = crate::isolate::errors::describe(ctx, &exc);

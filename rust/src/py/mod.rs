@@ -8,6 +8,7 @@ mod executor;
 mod http;
 mod jwt;
 mod kv;
+mod modules;
 mod protocol;
 mod server;
 mod sim;
@@ -34,6 +35,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     durable::register(m)?;
     executor::register(m)?;
     kv::register(m)?;
+    modules::register(m)?;
     server::register(m)?;
     sim::register(m)?;
     Ok(())

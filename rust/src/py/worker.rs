@@ -7,7 +7,7 @@ use super::http::{PyRequest, PyResponse};
 use super::jwt::PyJwtVerifier;
 use super::kv::PyKvReplica;
 use super::protocol::{steps_to_py, PyStep};
-use crate::isolate::{compile, Limits};
+use crate::isolate::{compile, compile_graph, Limits};
 use crate::protocol::{OpResult, Outcome};
 use crate::worker::{LoadError, RouteAuth, Worker, WorkerConfig};
 use pyo3::prelude::*;
@@ -40,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -62,6 +62,7 @@ impl PyCoreWorker {
         durable: Option<PyRef<'_, PyDurableStore>>,
         kv: Option<PyRef<'_, PyKvReplica>>,
         lazy: bool,
+        modules: Option<Vec<super::modules::PyModuleSpec>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -97,10 +98,18 @@ impl PyCoreWorker {
         let source = source.to_owned();
         let name = name.to_owned();
         let result = py.detach(move || -> Result<Worker, LoadError> {
-            let script = compile(&name, &source).map_err(|e| LoadError {
+            let script_error = |message: String| LoadError {
                 outcome: Outcome::ScriptError,
-                message: e.message,
-            })?;
+                message,
+            };
+            let script = match modules {
+                // A multi-file worker: `name` is its entry module (`source` is not used).
+                Some(specs) => {
+                    let sources = super::modules::module_sources(specs).map_err(script_error)?;
+                    compile_graph(&name, sources).map_err(|e| script_error(e.message))?
+                }
+                None => compile(&name, &source).map_err(|e| script_error(e.message))?,
+            };
             if lazy {
                 Ok(Worker::unloaded(script, config))
             } else {
