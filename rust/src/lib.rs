@@ -4,11 +4,15 @@
 //! `now` in and receives operations to perform. The only clock read here is the thread CPU clock,
 //! which the isolate uses to enforce and report CPU time (see `isolate::cpu`).
 //!
+//! One module is a host, not core: `front`, the native HTTP/1.1 front of the edge server, opens
+//! sockets, runs an I/O thread and reads clocks (see its module docs).
+//!
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
 pub mod cache;
 pub mod durable;
+pub mod front;
 pub mod http;
 pub mod isolate;
 pub mod jwt;
