@@ -41,6 +41,7 @@ from standard_workload import build  # noqa: E402
 
 EDGERT_PORT = 8090
 ROUTES_PORT = 8091
+ASYNCIO_PORT = 8092
 
 
 def prepare(tmp: Path) -> Path:
@@ -73,6 +74,25 @@ def edgert_peers(root: Path) -> dict[str, dict[str, Any]]:
                 "--no-log",
             ],
         ),
+        # The same server on the asyncio front (Python connections, for comparison).
+        "edgert-asyncio": dict(
+            port=ASYNCIO_PORT,
+            cwd=str(root),
+            cmd=[
+                py,
+                "-m",
+                "edgert",
+                "serve",
+                "worker/edgert_worker.js",
+                "--pops",
+                "IAD",
+                "--port",
+                str(ASYNCIO_PORT),
+                "--no-log",
+                "--front",
+                "asyncio",
+            ],
+        ),
         "edgert-routeauth": dict(
             port=ROUTES_PORT,
             cwd=str(root),
@@ -93,7 +113,7 @@ def main() -> None:
     parser.add_argument("--conns", type=int, default=32)
     parser.add_argument(
         "--peers",
-        default="edgert,edgert-routeauth,deno,node,python-aiohttp",
+        default="edgert,edgert-asyncio,edgert-routeauth,deno,node,python-aiohttp",
         help="comma-separated peer names",
     )
     parser.add_argument("--out", default=None, help="write the JSON results here")

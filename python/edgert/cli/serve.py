@@ -40,6 +40,13 @@ __all__ = ["command"]
 @click.option("--auth-alg", multiple=True, help="Route auth algorithm(s), e.g. ES256.")
 @click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
 @click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
+@click.option(
+    "--front",
+    type=click.Choice(["native", "asyncio"]),
+    default="native",
+    show_default=True,
+    help="HTTP/1.1 front: native (Rust, hyper) or asyncio (Python, for comparison).",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -53,6 +60,7 @@ def serve(
     auth_alg: tuple[str, ...],
     max_body_bytes: int,
     access_log: bool,
+    front: str,
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -74,6 +82,7 @@ def serve(
         limits=ServerLimits(max_body_bytes=max_body_bytes),
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
+        front=front,  # type: ignore[arg-type]
     )
 
 

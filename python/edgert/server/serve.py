@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from edgert._core import Request, Response
 from edgert.errors import ConfigError
@@ -84,16 +84,29 @@ async def serve_network(
     on_ready: Callable[[list[EdgeServer]], None] | None = None,
     stop: asyncio.Event | None = None,
     grace_s: float = 10.0,
+    front: Literal["native", "asyncio"] = "native",
 ) -> None:
     """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
     network, or ``pop_ports`` (PoP code -> port), each PoP on its own."""
     if pop_ports:
         servers = [
-            EdgeServer(network, host=host, port=p, pop=code, limits=limits, on_request=on_request)
+            EdgeServer(
+                network,
+                host=host,
+                port=p,
+                pop=code,
+                limits=limits,
+                on_request=on_request,
+                front=front,
+            )
             for code, p in pop_ports.items()
         ]
     else:
-        servers = [EdgeServer(network, host=host, port=port, limits=limits, on_request=on_request)]
+        servers = [
+            EdgeServer(
+                network, host=host, port=port, limits=limits, on_request=on_request, front=front
+            )
+        ]
     for server in servers:
         await server.start()
     if not pop_ports:
@@ -145,6 +158,7 @@ def serve_command(
     limits: ServerLimits = ServerLimits(),  # noqa: B008
     access_log: bool = False,
     echo: Callable[[str], None] | None = None,
+    front: Literal["native", "asyncio"] = "native",
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
     import uvloop
@@ -181,5 +195,6 @@ def serve_command(
             limits=limits,
             on_request=log if access_log else None,
             on_ready=ready,
+            front=front,
         )
     )

@@ -51,7 +51,7 @@ pub async fn serve(stream: TcpStream, shared: Rc<Shared>, mut control: watch::Re
         .max_headers(MAX_FIELDS)
         .max_buf_size(MIN_BUF.max(config.max_header_bytes + 4096))
         .serve_connection(io, service);
-    let mut conn = std::pin::pin!(conn);
+    let mut conn = Box::pin(conn); // boxed so that it can be dropped before a refusal
     let tick = config.tick();
     let sleep = tokio::time::sleep(tick);
     let mut sleep = std::pin::pin!(sleep);

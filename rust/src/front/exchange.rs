@@ -82,7 +82,11 @@ fn latin1_bytes(text: &str) -> Cow<'_, [u8]> {
     if text.is_ascii() {
         Cow::Borrowed(text.as_bytes())
     } else {
-        Cow::Owned(text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect())
+        Cow::Owned(
+            text.chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect(),
+        )
     }
 }
 
@@ -307,10 +311,18 @@ mod tests {
         ]);
         // A field name must be a token: the last one is refused by the core already.
         assert!(headers.is_err());
-        let headers =
-            Headers::try_from_pairs([("content-type", "text/plain"), ("connection", "x"), ("transfer-encoding", "chunked")])
-                .unwrap();
-        let r = to_hyper(Response::new(200, headers.clone(), Body::from("ok")), false, true, false);
+        let headers = Headers::try_from_pairs([
+            ("content-type", "text/plain"),
+            ("connection", "x"),
+            ("transfer-encoding", "chunked"),
+        ])
+        .unwrap();
+        let r = to_hyper(
+            Response::new(200, headers.clone(), Body::from("ok")),
+            false,
+            true,
+            false,
+        );
         assert_eq!(r.headers().get("connection"), None);
         assert_eq!(r.headers().get("transfer-encoding").unwrap(), "chunked");
         let r = to_hyper(Response::new(200, headers, Body::from("ok")), true, false, false);
@@ -326,6 +338,9 @@ mod tests {
         let r = to_hyper(resp, true, true, false);
         assert_eq!(r.headers().get("x-cafe").unwrap().as_bytes(), b"cr\xe8me");
         assert_eq!(r.headers().get("connection").unwrap(), "keep-alive");
-        assert_eq!(r.extensions().get::<hyper::ext::ReasonPhrase>().unwrap().as_bytes(), b"Fine");
+        assert_eq!(
+            r.extensions().get::<hyper::ext::ReasonPhrase>().unwrap().as_bytes(),
+            b"Fine"
+        );
     }
 }

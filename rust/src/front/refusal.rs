@@ -24,7 +24,10 @@ pub fn response(status: u16, message: &str, close: bool) -> hyper::Response<Full
         h.insert(hyper::header::RETRY_AFTER, hyper::header::HeaderValue::from_static("1"));
     }
     if close {
-        h.insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+        h.insert(
+            hyper::header::CONNECTION,
+            hyper::header::HeaderValue::from_static("close"),
+        );
     }
     r
 }
