@@ -507,8 +507,14 @@ class NativeFront:
     def accepted(self) -> bool:
         """Whether a connection was accepted since the last call."""
     def take(self) -> list[tuple[FrontToken, Any, Any, Request, str]]:
-        """The waiting requests: ``(token, pop, client, request, url)``."""
-    def respond(self, token: FrontToken, response: Response) -> None: ...
+        """The waiting requests: ``(token, pop, client, request, url)``; answer each with
+        ``respond`` and then ``flush``, or with ``token(response)``."""
+    def serve(self, begin: Callable[[Any, Any, Request, str, FrontToken], Response | None]) -> int:
+        """Runs every waiting request through ``begin(pop, client, request, url, token)``
+        (``Network.begin_at``) and sends the responses it returns in one batch."""
+    def respond(self, token: FrontToken, response: Response) -> None:
+        """Queues the response of ``token``; it is sent at the next ``flush``."""
+    def flush(self) -> None: ...
     def take_log(
         self,
     ) -> list[tuple[float, str, str, int, str, str | None, float, Stats | None]]:

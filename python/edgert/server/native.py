@@ -2,11 +2,12 @@
 thread (``edgert._core.NativeFront``, hyper) run here through the network's PoP pipeline.
 
 Per request, Python does only what needs the network: the loop wakes when the front's fd is
-readable, takes every waiting request in one call (each already a core ``Request`` with its
-``request.cf``, its PoP and client resolved and memoised per client-location value), runs it
-with :meth:`edgert.Network.begin_at`, and hands the response back to Rust, which encodes and
-writes it. A request that waits (a subrequest, a timer) is answered later through its token.
-Access-log records come back in batches, after the responses were handed over.
+readable, and one call (``NativeFront.serve``) runs every waiting request (each already a core
+``Request`` with its ``request.cf``, its PoP and client resolved and memoised per
+client-location value) through :meth:`edgert.Network.begin_at` and hands the responses back
+to Rust in one batch; Rust encodes and writes them. A request that waits (a subrequest, a
+timer) is answered later through its token (``begin_at``'s ``on_response``). Access-log
+records come back in batches, after the responses were handed over.
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from edgert._core import NativeFront, Response
+from edgert._core import NativeFront
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.location import ClientLocator
 
 __all__ = ["NativeSite"]
-
-
-def _host_error(exc: Exception) -> Response:
-    return Response(
-        f"edgert: {type(exc).__name__}: {exc}", status=500, headers={"content-type": "text/plain"}
-    )
 
 
 class NativeSite:
@@ -84,15 +79,8 @@ class NativeSite:
         assert front is not None
         if front.accepted() and self.network.workers:
             self._prewarm()
-        begin = self.network.begin_at
-        respond = front.respond
-        for token, pop, client, request, url in front.take():
-            try:
-                response = begin(pop, client, request, url, token)
-            except Exception as exc:  # a host bug must not take the server down
-                response = _host_error(exc)
-            if response is not None:
-                respond(token, response)
+        # Each request through Network.begin_at, called from Rust (an exception: 500).
+        front.serve(self.network.begin_at)
         if self.on_request is not None:
             self._log()
         if front.stopped:

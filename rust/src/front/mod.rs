@@ -8,7 +8,8 @@
 //! each request once with a core [`Response`]; hyper encodes and writes it.
 //!
 //! - [`FrontConfig`]: the limits and names a front runs with;
-//! - [`Inbox`] and [`Pending`]: what crosses to the control plane;
+//! - [`Inbox`] and [`Pending`]: what crosses to the control plane; [`Outbox`]: the responses
+//!   coming back, in batches;
 //! - [`Front`]: the listening socket and its I/O thread (`start`, `close`, `abort`);
 //! - `watch`: the per-connection byte watcher that times and sizes request heads;
 //! - `exchange`: one request on its connection (checks, body, hand-over, response);
@@ -25,10 +26,12 @@ mod config;
 mod conn;
 mod exchange;
 mod inbox;
+mod outbox;
 mod refusal;
 mod server;
 mod watch;
 
 pub use config::FrontConfig;
 pub use inbox::{Inbox, Pending};
+pub use outbox::Outbox;
 pub use server::Front;

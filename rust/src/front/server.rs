@@ -24,6 +24,7 @@ use super::config::FrontConfig;
 use super::conn;
 use super::exchange::Shared;
 use super::inbox::Inbox;
+use super::outbox::Outbox;
 
 /// What the front is doing (sent to every connection).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,6 +37,7 @@ pub enum Control {
 /// A native front: a bound socket served by its own I/O thread.
 pub struct Front {
     inbox: Arc<Inbox>,
+    outbox: Arc<Outbox>,
     control: Arc<watch::Sender<Control>>,
     open: Arc<AtomicUsize>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -58,11 +60,12 @@ impl Front {
             config.default_host = format!("{host}:{port}");
         }
         let inbox = Arc::new(Inbox::new()?);
+        let outbox = Arc::new(Outbox::default());
         let (control, _) = watch::channel(Control::Running);
         let control = Arc::new(control);
         let open = Arc::new(AtomicUsize::new(0));
         let thread = {
-            let (inbox, control, open) = (inbox.clone(), control.clone(), open.clone());
+            let (inbox, outbox, control, open) = (inbox.clone(), outbox.clone(), control.clone(), open.clone());
             std::thread::Builder::new().name("edgert-front".into()).spawn(move || {
                 let local = tokio::task::LocalSet::new();
                 let shared = Rc::new(Shared {
@@ -71,6 +74,7 @@ impl Front {
                     buffered: Cell::new(0),
                     draining: Cell::new(false),
                 });
+                local.spawn_local(async move { outbox.pump().await });
                 local.block_on(&runtime, run(listener, shared, control, open));
                 drop(local); // the tasks left (lingering refusals) end here
                 inbox.note_stopped();
@@ -78,6 +82,7 @@ impl Front {
         };
         Ok(Front {
             inbox,
+            outbox,
             control,
             open,
             thread: Mutex::new(Some(thread)),
@@ -91,6 +96,10 @@ impl Front {
 
     pub fn inbox(&self) -> &Arc<Inbox> {
         &self.inbox
+    }
+
+    pub fn outbox(&self) -> &Arc<Outbox> {
+        &self.outbox
     }
 
     /// Connections open now.

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 use super::http::{PyRequest, PyResponse};
 use super::stats::PyStats;
-use crate::front::{Front, FrontConfig, Inbox, Pending};
+use crate::front::{Front, FrontConfig, Inbox, Outbox, Pending};
 use crate::http::{Body, Headers, Response};
 use crate::server::reason_phrase;
 
@@ -67,15 +67,16 @@ pub struct PyFrontToken {
     began: Instant,
     meta: Option<LogMeta>,
     sink: Arc<LogSink>,
+    outbox: Arc<Outbox>,
 }
 
 impl PyFrontToken {
-    fn answer(&self, response: &PyResponse) {
+    /// Queues the response (it leaves at the outbox's next flush); records it for the log.
+    fn answer(&self, py: Python<'_>, response: &PyResponse) {
         let Some(reply) = self.reply.lock().take() else {
             return; // answered already
         };
         if let Some(meta) = &self.meta {
-            let stats = response.stats.as_ref().map(|s| Python::attach(|py| s.clone_ref(py)));
             let record = LogRecord {
                 time: SystemTime::now()
                     .duration_since(SystemTime::UNIX_EPOCH)
@@ -86,7 +87,7 @@ impl PyFrontToken {
                 status: response.inner.status,
                 cache_status: response.inner.headers.get("cf-cache-status").map(str::to_owned),
                 wall_ms: self.began.elapsed().as_secs_f64() * 1000.0,
-                stats,
+                stats: response.stats.as_ref().map(|s| s.clone_ref(py)),
             };
             let first = {
                 let mut records = self.sink.records.lock();
@@ -97,19 +98,19 @@ impl PyFrontToken {
                 self.sink.inbox.nudge();
             }
         }
-        // The connection may have gone: then nobody is waiting, and that is fine.
-        let _ = reply.send(response.inner.clone());
+        self.outbox.put(reply, response.inner.clone());
     }
 }
 
 #[pymethods]
 impl PyFrontToken {
-    /// Answers the request (later calls do nothing).
-    fn __call__(&self, response: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Answers the request now (later calls do nothing).
+    fn __call__(&self, py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<()> {
         let response = response
             .cast::<PyResponse>()
             .map_err(|_| PyTypeError::new_err("a FrontToken is answered with an edgert Response"))?;
-        self.answer(response.get());
+        self.answer(py, response.get());
+        self.outbox.flush();
         Ok(())
     }
 
@@ -139,6 +140,49 @@ fn text_response(status: u16, message: &str) -> Response {
 }
 
 impl PyNativeFront {
+    /// A waiting request as `[token, pop, client, request, url]`, or `None` when its client
+    /// location was refused (and answered).
+    fn admit<'py>(&self, py: Python<'py>, pending: Pending) -> PyResult<Option<[Bound<'py, PyAny>; 5]>> {
+        let Pending {
+            location,
+            request,
+            target,
+            began,
+            reply,
+        } = pending;
+        let place = match self.place(py, &location) {
+            Ok(place) => place,
+            Err(refusal) => {
+                self.front.outbox().put(reply, refusal);
+                return Ok(None);
+            }
+        };
+        let meta = self.sink.enabled.then(|| LogMeta {
+            method: request.method.clone(),
+            target,
+            pop: place.code.clone(),
+        });
+        let token = PyFrontToken {
+            reply: Mutex::new(Some(reply)),
+            began,
+            meta,
+            sink: self.sink.clone(),
+            outbox: self.front.outbox().clone(),
+        };
+        let url = PyString::new(py, &request.url);
+        let request = PyRequest {
+            inner: request,
+            cf_json: Some(place.cf.clone()),
+        };
+        Ok(Some([
+            Bound::new(py, token)?.into_any(),
+            place.pop.bind(py).clone(),
+            place.client.bind(py).clone(),
+            Bound::new(py, request)?.into_any(),
+            url.into_any(),
+        ]))
+    }
+
     /// The placement of a client-location value, or the response that refuses it.
     fn place(&self, py: Python<'_>, location: &Option<String>) -> Result<Arc<Place>, Response> {
         if let Some(found) = self.places.lock().get(location) {
@@ -261,59 +305,67 @@ impl PyNativeFront {
         self.front.inbox().take_accepted()
     }
 
-    /// The complete requests waiting: `[(token, pop, client, request, url), ...]`.
+    /// The complete requests waiting: `[(token, pop, client, request, url), ...]`. Answer each
+    /// with `respond(token, response)` and then `flush()`, or with `token(response)`.
     fn take<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let pending = self.front.inbox().take();
         let out = PyList::empty(py);
-        for Pending {
-            location,
-            request,
-            target,
-            began,
-            reply,
-        } in pending
-        {
-            let place = match self.place(py, &location) {
-                Ok(place) => place,
-                Err(refusal) => {
-                    let _ = reply.send(refusal);
-                    continue;
-                }
-            };
-            let meta = self.sink.enabled.then(|| LogMeta {
-                method: request.method.clone(),
-                target,
-                pop: place.code.clone(),
-            });
-            let token = PyFrontToken {
-                reply: Mutex::new(Some(reply)),
-                began,
-                meta,
-                sink: self.sink.clone(),
-            };
-            let url = PyString::new(py, &request.url);
-            let request = PyRequest {
-                inner: request,
-                cf_json: Some(place.cf.clone()),
-            };
-            let item = PyTuple::new(
-                py,
-                [
-                    Bound::new(py, token)?.into_any(),
-                    place.pop.bind(py).clone(),
-                    place.client.bind(py).clone(),
-                    Bound::new(py, request)?.into_any(),
-                    url.into_any(),
-                ],
-            )?;
-            out.append(item)?;
+        for pending in self.front.inbox().take() {
+            if let Some(admitted) = self.admit(py, pending)? {
+                out.append(PyTuple::new(py, admitted)?)?;
+            }
         }
+        self.front.outbox().flush(); // the refusals of unknown places
         Ok(out)
     }
 
-    /// Answers the request of `token` with `response`.
-    fn respond(&self, token: &Bound<'_, PyFrontToken>, response: &Bound<'_, PyResponse>) {
-        token.get().answer(response.get());
+    /// Takes the waiting requests and runs each through `begin(pop, client, request, url,
+    /// on_response)` (``Network.begin_at``): a response it returns is sent, `None` means it
+    /// calls `on_response` later; an exception is answered 500. The responses leave in one
+    /// batch. Returns how many requests ran.
+    fn serve(&self, py: Python<'_>, begin: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let pending = self.front.inbox().take();
+        let count = pending.len();
+        let mut interrupt = None;
+        for p in pending {
+            let Some(admitted) = self.admit(py, p)? else { continue };
+            let [token, pop, client, request, url] = admitted;
+            let token = token.cast_into::<PyFrontToken>()?;
+            let answered = begin.call1((pop, client, request, url, token.clone()));
+            let fallback = match answered {
+                Ok(r) if r.is_none() => continue, // answered later, through the token
+                Ok(r) => match r.cast::<PyResponse>() {
+                    Ok(response) => {
+                        token.get().answer(py, response.get());
+                        continue;
+                    }
+                    Err(_) => text_response(500, "edgert: begin() returned no Response"),
+                },
+                Err(err) => {
+                    let text = err.value(py).to_string();
+                    let kind = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
+                    if !err.is_instance_of::<pyo3::exceptions::PyException>(py) {
+                        interrupt = Some(err); // KeyboardInterrupt and the like: raised after
+                    }
+                    text_response(500, &format!("edgert: {kind}: {text}"))
+                }
+            };
+            token.get().answer(py, &PyResponse { inner: fallback, stats: None });
+        }
+        self.front.outbox().flush();
+        match interrupt {
+            Some(err) => Err(err),
+            None => Ok(count),
+        }
+    }
+
+    /// Answers the request of `token` with `response`; it is sent at the next `flush()`.
+    fn respond(&self, py: Python<'_>, token: &Bound<'_, PyFrontToken>, response: &Bound<'_, PyResponse>) {
+        token.get().answer(py, response.get());
+    }
+
+    /// Sends the responses given to `respond` since the last flush.
+    fn flush(&self) {
+        self.front.outbox().flush();
     }
 
     /// The access-log records written since the last call: `[(time, method, path, status,
