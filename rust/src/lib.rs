@@ -4,8 +4,12 @@
 //! `now` in and receives operations to perform. The only clock read here is the thread CPU clock,
 //! which the isolate uses to enforce and report CPU time (see `isolate::cpu`).
 //!
-//! One module is a host, not core: `front`, the native HTTP/1.1 front of the edge server, opens
-//! sockets, runs an I/O thread and reads clocks (see its module docs).
+//! `host/` is the exception by design: native host machinery beside the core (execution
+//! threads and their watchdog) that reads the monotonic clock and owns threads, as the Python
+//! hosts do; it drives the core through the same calls they make.
+//!
+//! `front/` is the other exception: the native HTTP/1.1 front of the edge server, a host that
+//! opens sockets, runs its own I/O thread and reads clocks (see its module docs).
 //!
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
@@ -13,6 +17,7 @@
 pub mod cache;
 pub mod durable;
 pub mod front;
+pub mod host;
 pub mod http;
 pub mod isolate;
 pub mod jwt;

@@ -4,6 +4,7 @@ mod cache;
 mod cache_store;
 mod durable;
 mod errors;
+mod executor;
 mod front;
 mod http;
 mod jwt;
@@ -33,6 +34,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache_store::register(m)?;
     durable::register(m)?;
     front::register(m)?;
+    executor::register(m)?;
     kv::register(m)?;
     server::register(m)?;
     sim::register(m)?;
