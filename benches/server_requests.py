@@ -6,7 +6,8 @@ the server's connection (bytes in, ``Network.begin_at``, bytes out), fed from me
     python benches/server_requests.py --sockets [--route /hello] [--seconds 5]
 
 ``--sockets`` serves the same network in this process on real sockets, once on each front
-(the native one: Rust I/O thread + this thread; the asyncio one: this thread alone), loads each
+(the native one: Rust I/O thread + this thread; the asyncio one: this thread alone; the worker
+on this thread, ``threads=0``), loads each
 with ``wrk -t1 -c32`` pinned to the other CPU, and prints the CPU time per request of this
 (the event loop's) thread and of the native front's I/O thread, read from the kernel's
 per-thread counters.
@@ -166,7 +167,9 @@ async def run_sockets(args: argparse.Namespace) -> None:
         print("| front | req/s | loop thread us/req | I/O thread us/req | total us/req |")
         print("|---|---|---|---|---|")
         for front in ("native", "asyncio"):
-            network = build_network(worker, pops=["IAD"])
+            # threads=0: the worker runs on the loop's thread, so the two threads counted
+            # here hold all of a request's CPU time.
+            network = build_network(worker, pops=["IAD"], threads=0)
             server = EdgeServer(network, port=0, front=front)  # type: ignore[arg-type]
             await server.start()
             url = f"http://127.0.0.1:{server.port}{args.route}"
