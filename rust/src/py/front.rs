@@ -349,7 +349,13 @@ impl PyNativeFront {
                     text_response(500, &format!("edgert: {kind}: {text}"))
                 }
             };
-            token.get().answer(py, &PyResponse { inner: fallback, stats: None });
+            token.get().answer(
+                py,
+                &PyResponse {
+                    inner: fallback,
+                    stats: None,
+                },
+            );
         }
         self.front.outbox().flush();
         match interrupt {
