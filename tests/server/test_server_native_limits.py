@@ -120,3 +120,30 @@ async def test_close_returns_within_the_grace_period_with_a_request_stuck() -> N
         await busy.reader.read()
     s.gate.event("/slow-stuck").set()
     await s.network.aclose()
+
+
+async def test_a_body_counts_against_the_buffer_until_its_request_is_answered() -> None:
+    s = await make_served(ServerLimits(max_buffered_body_bytes=1000))
+    try:
+        waiting = await Conn.open(s.port)
+        body = b"w" * 800
+        await waiting.send(
+            b"POST /slow-held HTTP/1.1\r\nHost: a\r\nContent-Length: 800\r\n\r\n" + body
+        )
+        await s.gate.reached("/slow-held").wait()  # complete, and waiting on the origin
+        second = await Conn.open(s.port)
+        await second.send(
+            b"POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 500\r\n\r\n" + b"s" * 500
+        )
+        assert (await second.reply()).status == 503
+        s.gate.event("/slow-held").set()
+        assert (await waiting.reply()).body == b"slow:origin/slow-held"
+        # Answered: its 800 bytes are given back.
+        third = await Conn.open(s.port)
+        await third.send(b"POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 500\r\n\r\n" + b"t" * 500)
+        assert (await third.reply()).status == 200
+        for conn in (waiting, second, third):
+            await conn.close()
+    finally:
+        await s.server.close(grace_s=1.0)
+        await s.network.aclose()

@@ -25,8 +25,9 @@ class ServerLimits:
       front; the native front runs a connection's requests one at a time);
     - ``body_timeout_s``: the longest pause between two pieces of a request body (and before
       the first); a stalled upload gets 408 and the connection closes;
-    - ``max_buffered_body_bytes``: request-body bytes buffered across the whole server at once;
-      a body that would go past it gets 503 (with ``Retry-After``) and the connection closes;
+    - ``max_buffered_body_bytes``: request-body bytes buffered across the whole server at once
+      (a body counts from its first byte until its request is answered); a body that would go
+      past it gets 503 (with ``Retry-After``) and the connection closes;
     - ``max_connections``: connections open at once; one more is answered 503 and closed.
 
     The last three are enforced by the native front (``EdgeServer(front="native")``, the

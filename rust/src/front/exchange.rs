@@ -179,8 +179,9 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared) -> HyperRespon
         return refusal::response(413, &format!("request body over {} bytes", config.max_body_bytes), true);
     }
     let chunked = parts.headers.contains_key(hyper::header::TRANSFER_ENCODING);
-    let data = match read_body(body, shared).await {
-        Ok(data) => data,
+    // The body's bytes count against the server's buffer until the request is answered.
+    let (data, _held) = match read_body(body, shared).await {
+        Ok(read) => read,
         Err(answer) => return answer,
     };
     let method = crate::http::normalize_method(parts.method.as_str());
@@ -209,16 +210,17 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared) -> HyperRespon
     }
 }
 
-/// Reads the whole body: `None` when there was none. Refusals: 408 (a pause longer than the
+/// Reads the whole body: `None` when there was none, with its hold on the server's body
+/// buffer (given back when dropped). Refusals: 408 (a pause longer than the
 /// body timeout), 413 (over the limit), 503 (the server's body buffer is full), 400 (bad
 /// chunked framing).
-async fn read_body(mut body: Incoming, shared: &Shared) -> Result<Option<Vec<u8>>, HyperResponse> {
+async fn read_body(mut body: Incoming, shared: &Shared) -> Result<(Option<Vec<u8>>, Buffered<'_>), HyperResponse> {
     use hyper::body::Body as _;
+    let mut held = Buffered { shared, bytes: 0 };
     if body.is_end_stream() {
-        return Ok(None);
+        return Ok((None, held));
     }
     let config = &shared.config;
-    let mut held = Buffered { shared, bytes: 0 };
     let mut data: Vec<u8> = Vec::new();
     loop {
         let frame = match tokio::time::timeout(config.body_timeout, body.frame()).await {
@@ -240,7 +242,7 @@ async fn read_body(mut body: Incoming, shared: &Shared) -> Result<Option<Vec<u8>
         held.bytes += len;
         data.extend_from_slice(&piece);
     }
-    Ok((!data.is_empty()).then_some(data))
+    Ok(((!data.is_empty()).then_some(data), held))
 }
 
 /// A core response as hyper writes it: the worker's fields but the hop-by-hop ones (chunked
