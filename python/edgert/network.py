@@ -63,6 +63,7 @@ from edgert._core import (
     Step,
 )
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
     PLAIN_RESULTS,
@@ -175,6 +176,10 @@ class Network:
     Real time: ``threads`` execution threads run the workers' JavaScript (see
     :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
     the event loop itself (one worker's long turn then holds every request up).
+
+    ``egress``: the :class:`~edgert.egress.EgressPolicy` that real-time subrequests to hosts
+    the origin does not serve must pass (the origin itself is exempt); None (the default)
+    checks nothing. ``edgert serve`` refuses loopback, private and metadata addresses.
     """
 
     def __init__(
@@ -204,6 +209,7 @@ class Network:
         kv_home: str = "IAD",
         kv_cache: Mapping[str, Any] | None = None,
         threads: int | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -217,6 +223,8 @@ class Network:
         if origin is None:
             raise ConfigError("a Network needs an origin (edgert.Origin(url=... or handler=...))")
         self.origin = origin
+        # The configured origin is reached on purpose: exempt from the egress policy.
+        self.egress = egress.exempting(origin.url) if egress is not None else None
         if clock is None:
             clock = "real" if origin.handler is None else "virtual"
         if clock not in ("real", "virtual"):
@@ -963,6 +971,7 @@ class Network:
                 fetcher=self._real_upstream,
                 threads=self.threads != 0,
                 executor=self._executor,
+                egress=self.egress,
             )
             self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
@@ -994,7 +1003,9 @@ class Network:
                 url = self.origin.url + scheme_host_target[2]
                 have_host = any(k.lower() == "host" for k, _ in headers)
                 sent = headers if have_host else [*headers, ("host", scheme_host_target[1])]
-                response = await self._real_host().send(request, url=url, headers=sent)
+                response = await self._real_host().send(
+                    request, url=url, headers=sent, trusted=True
+                )
             else:
                 assert self.origin.handler is not None
                 forwarded = Request(

@@ -62,6 +62,19 @@ __all__ = ["command"]
     show_default=True,
     help="Seconds that requests in flight get to finish at Ctrl-C.",
 )
+@click.option(
+    "--allow-private-egress",
+    is_flag=True,
+    help="Let the worker's subrequests reach loopback, private, link-local and metadata "
+    "addresses (refused by default; the origin is always reachable).",
+)
+@click.option(
+    "--egress-allow",
+    "egress_allow",
+    multiple=True,
+    help="A host name (*.suffix too), address or CIDR the worker's subrequests may reach "
+    "although private (repeatable).",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -78,9 +91,12 @@ def serve(
     front: str,
     threads: int | None,
     grace_s: float,
+    allow_private_egress: bool,
+    egress_allow: tuple[str, ...],
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
+    from edgert.egress import EgressPolicy
     from edgert.server import ServerLimits, serve_command
 
     auth = None
@@ -102,6 +118,7 @@ def serve(
         front=front,  # type: ignore[arg-type]
         threads=threads,
         grace_s=grace_s,
+        egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import Request, Response
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
 from edgert.jwt import Verifier
@@ -49,10 +50,13 @@ def build_network(
     cpu_ms: float = 50.0,
     seed: int | None = None,
     threads: int | None = None,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
     every route of every PoP, or none (a caching reverse proxy to ``origin``). ``threads``:
-    execution threads for the workers' JavaScript (None: one per core; 0: on the event loop)."""
+    execution threads for the workers' JavaScript (None: one per core; 0: on the event loop).
+    ``egress``: the policy subrequests must pass (by default loopback, private, link-local and
+    metadata addresses are refused; the origin is exempt)."""
     if worker is None and origin is None:
         raise ConfigError("give a worker script, an --origin URL, or both")
     if worker is None and auth is not None:
@@ -73,7 +77,15 @@ def build_network(
                 cpu_ms=cpu_ms,
                 max_isolates=8,
             )
-    return Network(pops, the_origin, workers=workers, clock="real", seed=seed, threads=threads)
+    return Network(
+        pops,
+        the_origin,
+        workers=workers,
+        clock="real",
+        seed=seed,
+        threads=threads,
+        egress=egress,
+    )
 
 
 async def serve_network(
@@ -164,6 +176,7 @@ def serve_command(
     front: Literal["native", "asyncio"] = "native",
     threads: int | None = None,
     grace_s: float = 10.0,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
     import uvloop
@@ -178,6 +191,7 @@ def serve_command(
         vars=vars,
         cpu_ms=cpu_ms,
         threads=threads,
+        egress=egress,
     )
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
@@ -186,6 +200,7 @@ def serve_command(
         for s in servers:
             where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
             say(f"edgert serve: {mode}: {where} on {s.url}")
+        say(f"edgert serve: {(egress or EgressPolicy.open()).describe()}")
 
     def log(record: AccessRecord) -> None:
         say(record.line())
