@@ -7,12 +7,17 @@
 //! One module is a host, not core: `front`, the native HTTP/1.1 front of the edge server, opens
 //! sockets, runs an I/O thread and reads clocks (see its module docs).
 //!
+//! `host/` is the other exception by design: native host machinery beside the core (execution
+//! threads and their watchdog) that reads the monotonic clock and owns threads, as the Python
+//! hosts do; it drives the core through the same calls they make.
+//!
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
 pub mod cache;
 pub mod durable;
 pub mod front;
+pub mod host;
 pub mod http;
 pub mod isolate;
 pub mod jwt;

@@ -47,6 +47,21 @@ __all__ = ["command"]
     show_default=True,
     help="HTTP/1.1 front: native (Rust, hyper) or asyncio (Python, for comparison).",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Execution threads for the workers' JavaScript (default: one per core; "
+    "0 runs it on the event loop).",
+)
+@click.option(
+    "--grace",
+    "grace_s",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds that requests in flight get to finish at Ctrl-C.",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -61,6 +76,8 @@ def serve(
     max_body_bytes: int,
     access_log: bool,
     front: str,
+    threads: int | None,
+    grace_s: float,
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -83,6 +100,8 @@ def serve(
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
         front=front,  # type: ignore[arg-type]
+        threads=threads,
+        grace_s=grace_s,
     )
 
 

@@ -1,5 +1,6 @@
 """A host in real time on asyncio: outbound fetches over real sockets (aiohttp), timers on
-the event loop's clock, a wall-clock limit per request.
+the event loop's clock, a wall-clock limit per request, and the workers' JavaScript on
+execution threads (see :mod:`edgert.host.calls`): the event loop never runs it.
 
 Where outbound fetches go is pluggable: by default to the request's URL; a ``fetcher`` (as
 :class:`edgert.Network` gives) decides per operation, e.g. to send a PoP's subrequests to the
@@ -12,8 +13,9 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from edgert._core import CoreWorker, Operation, Request, Response
+from edgert._core import CoreWorker, Executor, Operation, Request, Response
 from edgert.host.base import Host
+from edgert.host.calls import ThreadedCalls
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection"}
 _DROPPED = _HOP_BY_HOP | {"content-encoding", "content-length"}
@@ -29,6 +31,10 @@ class RealTimeHost(Host):
     Outbound fetches use one shared :class:`aiohttp.ClientSession` (created lazily, closed by
     :meth:`close`). ``wall_timeout_s`` ends a request that has not responded in time with a
     504 from the core (outcome ``canceled``).
+
+    ``threads``: run the core's calls on execution threads (``executor``, default the process's
+    shared :func:`~edgert.host.calls.default_executor`), watched by its watchdog; ``False``
+    runs them on the event loop itself (one worker's long turn then holds every request up).
     """
 
     def __init__(
@@ -37,8 +43,12 @@ class RealTimeHost(Host):
         wall_timeout_s: float = 30.0,
         fetch_timeout_s: float = 30.0,
         fetcher: Fetcher | None = None,
+        threads: bool = True,
+        executor: Executor | None = None,
     ) -> None:
         super().__init__()
+        if threads:
+            self.calls = ThreadedCalls(executor, wall_timeout_s)
         self.fetcher = fetcher
         self.wall_timeout_s = wall_timeout_s
         self.fetch_timeout_s = fetch_timeout_s
@@ -70,18 +80,12 @@ class RealTimeHost(Host):
         elif op.kind == "timer":
             assert op.at is not None
             delay = max(0.0, op.at - time.time())
-            loop.call_later(
-                delay, lambda: self.handle(worker, worker.complete_timer(op.id, self.now()))
-            )
+            loop.call_later(delay, self.complete_timer, worker, op.id)
         elif (service := self.services.get(op.kind)) is not None:
             service(worker, op, self.context_of(worker, op))
         elif not self.perform_binding(worker, op):
             message = f"no binding {op.binding}.{op.method} on this host"
-            loop.call_soon(
-                lambda: self.handle(
-                    worker, worker.complete_error(op.id, "Error", message, self.now())
-                )
-            )
+            loop.call_soon(self.complete_error, worker, op.id, "Error", message)
 
     async def _fetch(self, worker: CoreWorker, op: Operation, context: Any) -> None:
         try:
@@ -90,10 +94,10 @@ class RealTimeHost(Host):
             else:
                 assert op.request is not None
                 response = await self.send(op.request)
-            steps = worker.complete_fetch(op.id, response, self.now())
         except Exception as exc:  # the worker sees a TypeError, as fetch() does on network errors
-            steps = worker.complete_error(op.id, "TypeError", f"fetch failed: {exc}", self.now())
-        self.handle(worker, steps)
+            self.complete_error(worker, op.id, "TypeError", f"fetch failed: {exc}")
+            return
+        self.complete_fetch(worker, op.id, response)
 
     async def send(
         self,
@@ -141,7 +145,8 @@ class RealTimeHost(Host):
             try:
                 await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
             except TimeoutError:
-                self.handle(worker, worker.abort(record.task, self.now()))
+                self.abort(worker, record)
+                await future
         response = future.result()
         if response.stats is not None:
             response.stats.wall_ms = (time.perf_counter() - began) * 1000.0
@@ -154,6 +159,23 @@ class RealTimeHost(Host):
 
     async def close(self) -> None:
         await self.drain()
+        calls = self.calls
+        if isinstance(calls, ThreadedCalls):
+            # Background work whose turns are on the threads: wait for it a little (its steps
+            # may start more fetches); a turn still running after that is stuck, and the
+            # watchdog condemns it with nobody listening.
+            give_up = time.monotonic() + 1.0
+            stalled_at = time.monotonic() + 0.1
+            last = calls.pending
+            while (calls.pending or self._pending) and time.monotonic() < give_up:
+                await asyncio.sleep(0.002)
+                if self._pending:
+                    await asyncio.wait(list(self._pending), timeout=give_up - time.monotonic())
+                if calls.pending != last or self._pending:
+                    last, stalled_at = calls.pending, time.monotonic() + 0.1
+                elif time.monotonic() > stalled_at:
+                    break  # nothing came back for 100 ms: what is left is stuck
+            calls.close()
         if self._session is not None:
             await self._session.close()
             self._session = None
