@@ -7,6 +7,12 @@ readable, takes every waiting request in one call (each already a core ``Request
 with :meth:`edgert.Network.begin_at`, and hands the response back to Rust, which encodes and
 writes it. A request that waits (a subrequest, a timer) is answered later through its token.
 Access-log records come back in batches, after the responses were handed over.
+
+Native dispatch (on when the network runs its workers on execution threads): the front learns
+the network's routes, each client-location value's placement and each (PoP, worker) core as
+Python first meets them; from then on a request to a worker is begun on an execution thread
+from the Rust I/O thread and, when its first turn finishes it, answered there, without Python.
+Python *adopts* the rest of a request that must wait (:meth:`edgert.Network.adopt_at`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from edgert._core import NativeFront, Response
+from edgert._core import CoreWorker, NativeFront, Response
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
@@ -40,8 +46,10 @@ class NativeSite:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        dispatch: bool = True,
     ) -> None:
         self.network = network
+        self.dispatch = dispatch
         self.locator = ClientLocator(network, pop)
         self.limits = limits
         self.client_header = client_header
@@ -74,8 +82,32 @@ class NativeSite:
             access_log=self.on_request is not None,
         )
         self.front = front
+        self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port
+
+    def _enable_dispatch(self, front: NativeFront) -> None:
+        network = self.network
+        executor = network.executor()
+        if not self.dispatch or executor is None or not network.workers or network.emulate:
+            return
+        routes = [
+            (r.scheme, r.host, r.host_wild, r.path, r.path_wild, r.worker)
+            for r in network.routes.routes
+        ]
+        front.enable_dispatch(executor, routes)
+        for pop, worker, core in network.cores():
+            self._learn(pop, worker, core)
+        network.core_listeners.append(self._learn)
+
+    def _learn(self, pop: str | None, worker: str, core: CoreWorker | None) -> None:
+        front = self.front
+        if front is None:
+            return
+        if pop is None or core is None:  # a worker was replaced: learn its new cores afresh
+            front.reset_dispatch()
+            return
+        front.learn_core(pop, worker, core, self.network.turn_wall_s(core) * 1000.0)
 
     def _ready(self) -> None:
         """The fd is readable: spare isolates for new connections, then every waiting
@@ -93,6 +125,12 @@ class NativeSite:
                 response = _host_error(exc)
             if response is not None:
                 respond(token, response)
+        adopt = self.network.adopt_at
+        for token, pop, client, core, _worker, url, steps, condemned in front.take_adopted():
+            try:
+                adopt(pop, client, core, url, steps, condemned, None if token.answered else token)
+            except Exception as exc:  # a host bug must not take the server down
+                token(_host_error(exc))
         if self.on_request is not None:
             self._log()
         if front.stopped:
@@ -148,6 +186,8 @@ class NativeSite:
         front = self.front
         if front is None or self._stopped is None or self._stopped.is_set():
             return
+        if self._learn in self.network.core_listeners:
+            self.network.core_listeners.remove(self._learn)
         assert self._loop is not None
         self._loop.remove_reader(front.fd)
         if join:  # the thread has said it stopped: this returns at once

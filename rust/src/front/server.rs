@@ -23,6 +23,7 @@ use tokio::sync::{watch, Notify};
 use super::config::FrontConfig;
 use super::conn;
 use super::exchange::Shared;
+use super::dispatch::Dispatch;
 use super::inbox::Inbox;
 
 /// What the front is doing (sent to every connection).
@@ -36,6 +37,7 @@ pub enum Control {
 /// A native front: a bound socket served by its own I/O thread.
 pub struct Front {
     inbox: Arc<Inbox>,
+    dispatch: Arc<Dispatch>,
     control: Arc<watch::Sender<Control>>,
     open: Arc<AtomicUsize>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -58,16 +60,19 @@ impl Front {
             config.default_host = format!("{host}:{port}");
         }
         let inbox = Arc::new(Inbox::new()?);
+        let dispatch = Arc::new(Dispatch::default());
         let (control, _) = watch::channel(Control::Running);
         let control = Arc::new(control);
         let open = Arc::new(AtomicUsize::new(0));
         let thread = {
             let (inbox, control, open) = (inbox.clone(), control.clone(), open.clone());
+            let dispatch = dispatch.clone();
             std::thread::Builder::new().name("edgert-front".into()).spawn(move || {
                 let local = tokio::task::LocalSet::new();
                 let shared = Rc::new(Shared {
                     config,
                     inbox: inbox.clone(),
+                    dispatch,
                     buffered: Cell::new(0),
                     draining: Cell::new(false),
                 });
@@ -78,6 +83,7 @@ impl Front {
         };
         Ok(Front {
             inbox,
+            dispatch,
             control,
             open,
             thread: Mutex::new(Some(thread)),
@@ -91,6 +97,11 @@ impl Front {
 
     pub fn inbox(&self) -> &Arc<Inbox> {
         &self.inbox
+    }
+
+    /// Native dispatch (off until the control plane enables it).
+    pub fn dispatch(&self) -> &Arc<Dispatch> {
+        &self.dispatch
     }
 
     /// Connections open now.
