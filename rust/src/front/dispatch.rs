@@ -212,7 +212,11 @@ impl Dispatch {
         let routes = table.routes.as_ref()?;
         let placed = table.places.get(location)?;
         let (scheme, host, target) = split_url(url)?;
-        let worker = routes.iter().find(|r| r.matches(scheme, &host, target))?.worker.clone()?;
+        let worker = routes
+            .iter()
+            .find(|r| r.matches(scheme, &host, target))?
+            .worker
+            .clone()?;
         let core = table.cores.get(&(placed.pop.clone(), worker.clone()))?.clone();
         Some(Native {
             pop: placed.pop.clone(),
@@ -241,7 +245,9 @@ impl Dispatch {
 
     /// Splits a first turn into what the front writes now and what Python takes over.
     pub fn settle(done: Done) -> Settled {
-        let Done { mut steps, condemned, .. } = done;
+        let Done {
+            mut steps, condemned, ..
+        } = done;
         if condemned {
             let (status, body) = Outcome::ExceededCpu.error_response().unwrap_or((503, "Error 1102"));
             let response = Response::text(
@@ -255,8 +261,7 @@ impl Dispatch {
                 rest,
             };
         }
-        let complete =
-            steps.len() == 1 && steps[0].done && steps[0].ops.is_empty() && steps[0].response.is_some();
+        let complete = steps.len() == 1 && steps[0].done && steps[0].ops.is_empty() && steps[0].response.is_some();
         if complete {
             let step = steps.pop().expect("one step");
             return Settled {
@@ -319,7 +324,10 @@ mod tests {
             split_url("https://user:pw@Shop.Example:8443/a/b?q=1#frag"),
             Some(("https", "shop.example".to_owned(), "/a/b?q=1"))
         );
-        assert_eq!(split_url("http://[::1]:8080/x"), Some(("http", "[::1]".to_owned(), "/x")));
+        assert_eq!(
+            split_url("http://[::1]:8080/x"),
+            Some(("http", "[::1]".to_owned(), "/x"))
+        );
         assert_eq!(split_url("no-scheme"), None);
     }
 

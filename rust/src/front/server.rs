@@ -22,8 +22,8 @@ use tokio::sync::{watch, Notify};
 
 use super::config::FrontConfig;
 use super::conn;
-use super::exchange::Shared;
 use super::dispatch::Dispatch;
+use super::exchange::Shared;
 use super::inbox::Inbox;
 
 /// What the front is doing (sent to every connection).

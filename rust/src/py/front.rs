@@ -19,10 +19,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use tokio::sync::oneshot;
 
-use super::http::{PyRequest, PyResponse};
-use super::stats::PyStats;
 use super::executor::PyExecutor;
+use super::http::{PyRequest, PyResponse};
 use super::protocol::steps_to_py;
+use super::stats::PyStats;
 use super::worker::PyCoreWorker;
 use crate::front::{Adopted, Core, Front, FrontConfig, Inbox, Pending, Placed, RouteRule};
 use crate::http::{Body, Headers, Response};
@@ -253,21 +253,23 @@ impl PyNativeFront {
         });
         if access_log {
             let native_sink = sink.clone();
-            front.dispatch().on_answer(Arc::new(move |r: crate::front::AnswerRecord| {
-                let record = LogRecord {
-                    time: SystemTime::now()
-                        .duration_since(SystemTime::UNIX_EPOCH)
-                        .map_or(0.0, |d| d.as_secs_f64()),
-                    method: r.method,
-                    target: r.target,
-                    pop: r.pop.to_string(),
-                    status: r.status,
-                    cache_status: r.cache_status,
-                    wall_ms: r.wall_ms,
-                    stats: r.stats.map_or(LogStats::None, |s| LogStats::Native(Box::new(s))),
-                };
-                native_sink.push(record);
-            }));
+            front
+                .dispatch()
+                .on_answer(Arc::new(move |r: crate::front::AnswerRecord| {
+                    let record = LogRecord {
+                        time: SystemTime::now()
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_secs_f64()),
+                        method: r.method,
+                        target: r.target,
+                        pop: r.pop.to_string(),
+                        status: r.status,
+                        cache_status: r.cache_status,
+                        wall_ms: r.wall_ms,
+                        stats: r.stats.map_or(LogStats::None, |s| LogStats::Native(Box::new(s))),
+                    };
+                    native_sink.push(record);
+                }));
         }
         Ok(PyNativeFront {
             front,
@@ -430,7 +432,9 @@ impl PyNativeFront {
                 sink: self.sink.clone(),
             };
             let steps = steps_to_py(py, steps)?;
-            let Some(core) = core.downcast_ref::<Py<PyCoreWorker>>() else { continue };
+            let Some(core) = core.downcast_ref::<Py<PyCoreWorker>>() else {
+                continue;
+            };
             out.append((
                 Bound::new(py, token)?,
                 place.pop.bind(py).clone(),
