@@ -599,6 +599,23 @@ class NativeFront:
     def close(self, grace_s: float) -> None:
         """Graceful shutdown; returns at once (``stopped`` turns true when done)."""
     def join(self) -> None: ...
+    def enable_dispatch(
+        self,
+        executor: Executor,
+        routes: list[tuple[str | None, str, bool, str, bool, str | None]],
+    ) -> None:
+        """Native dispatch on ``executor``'s threads for requests whose placement, route and
+        core the front has learnt; ``routes`` most specific first, as ``(scheme, host,
+        host_wild, path, path_wild, worker)``."""
+    def learn_core(self, pop: str, worker: str, core: CoreWorker, wall_ms: float) -> None: ...
+    def reset_dispatch(self) -> None:
+        """Forgets learnt placements and cores (the network's workers changed)."""
+    def take_adopted(
+        self,
+    ) -> list[tuple[FrontToken, Any, Any, CoreWorker, str, str, list[Step], bool]]:
+        """Requests begun natively that the control plane takes over: ``(token, pop,
+        client, core, worker, url, steps, condemned)``; ``token.answered`` when the front wrote
+        the response already."""
 
 class EventLoop:
     """The core's discrete-event queue with Python callbacks (virtual time, sans-I/O)."""

@@ -8,6 +8,12 @@ client-location value) through :meth:`edgert.Network.begin_at` and hands the res
 to Rust in one batch; Rust encodes and writes them. A request that waits (a subrequest, a
 timer) is answered later through its token (``begin_at``'s ``on_response``). Access-log
 records come back in batches, after the responses were handed over.
+
+Native dispatch (on when the network runs its workers on execution threads): the front learns
+the network's routes, each client-location value's placement and each (PoP, worker) core as
+Python first meets them; from then on a request to a worker is begun on an execution thread
+from the Rust I/O thread and, when its first turn finishes it, answered there, without Python.
+Python *adopts* the rest of a request that must wait (:meth:`edgert.Network.adopt_at`).
 """
 
 from __future__ import annotations
@@ -15,13 +21,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from edgert._core import NativeFront
+from edgert._core import CoreWorker, NativeFront, Response
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.location import ClientLocator
 
 __all__ = ["NativeSite"]
+
+
+def _host_error(exc: Exception) -> Response:
+    return Response(
+        f"edgert: {type(exc).__name__}: {exc}", status=500, headers={"content-type": "text/plain"}
+    )
 
 
 class NativeSite:
@@ -35,8 +47,10 @@ class NativeSite:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        dispatch: bool = True,
     ) -> None:
         self.network = network
+        self.dispatch = dispatch
         self.locator = ClientLocator(network, pop)
         self.limits = limits
         self.client_header = client_header
@@ -69,8 +83,32 @@ class NativeSite:
             access_log=self.on_request is not None,
         )
         self.front = front
+        self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port
+
+    def _enable_dispatch(self, front: NativeFront) -> None:
+        network = self.network
+        executor = network.executor()
+        if not self.dispatch or executor is None or not network.workers or network.emulate:
+            return
+        routes = [
+            (r.scheme, r.host, r.host_wild, r.path, r.path_wild, r.worker)
+            for r in network.routes.routes
+        ]
+        front.enable_dispatch(executor, routes)
+        for pop, worker, core in network.cores():
+            self._learn(pop, worker, core)
+        network.core_listeners.append(self._learn)
+
+    def _learn(self, pop: str | None, worker: str, core: CoreWorker | None) -> None:
+        front = self.front
+        if front is None:
+            return
+        if pop is None or core is None:  # a worker was replaced: learn its new cores afresh
+            front.reset_dispatch()
+            return
+        front.learn_core(pop, worker, core, self.network.turn_wall_s(core) * 1000.0)
 
     def _ready(self) -> None:
         """The fd is readable: spare isolates for new connections, then every waiting
@@ -81,6 +119,15 @@ class NativeSite:
             self._prewarm()
         # Each request through Network.begin_at, called from Rust (an exception: 500).
         front.serve(self.network.begin_at)
+        adopted = front.take_adopted()
+        if adopted:
+            adopt = self.network.adopt_at
+            for token, pop, client, core, _worker, url, steps, condemned in adopted:
+                try:
+                    on_response = None if token.answered else token
+                    adopt(pop, client, core, url, steps, condemned, on_response)
+                except Exception as exc:  # a host bug must not take the server down
+                    token(_host_error(exc))
         if self.on_request is not None:
             self._log()
         if front.stopped:
@@ -136,6 +183,8 @@ class NativeSite:
         front = self.front
         if front is None or self._stopped is None or self._stopped.is_set():
             return
+        if self._learn in self.network.core_listeners:
+            self.network.core_listeners.remove(self._learn)
         assert self._loop is not None
         self._loop.remove_reader(front.fd)
         if join:  # the thread has said it stopped: this returns at once

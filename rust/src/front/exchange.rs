@@ -23,6 +23,7 @@ use hyper::{StatusCode, Version};
 use tokio::sync::oneshot;
 
 use super::config::FrontConfig;
+use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
 use super::refusal;
 use super::watch::ConnState;
@@ -33,6 +34,7 @@ use crate::server::{reason_phrase, HOP_BY_HOP};
 pub struct Shared {
     pub config: FrontConfig,
     pub inbox: Arc<Inbox>,
+    pub dispatch: Arc<Dispatch>,
     /// Request-body bytes buffered now, across the server.
     pub buffered: Cell<u64>,
     /// Graceful shutdown has begun: responses close their connections.
@@ -191,22 +193,106 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared) -> HyperRespon
         _ => Body::none(),
     };
     let head_only = method == "HEAD";
+    let began = Instant::now();
+    let mut request = Request {
+        method,
+        url,
+        headers,
+        body,
+    };
+    if let Some(native) = shared.dispatch.decide(&location, &request.url) {
+        let (url, method) = (request.url.clone(), request.method.clone());
+        match shared.dispatch.begin(&native, request) {
+            Ok(first) => {
+                let meta = NativeMeta {
+                    native,
+                    url,
+                    method,
+                    target: target.into_owned(),
+                    location,
+                    began,
+                };
+                let response = run_native(first, meta, shared).await;
+                return to_hyper(response, http10, keep_alive && !shared.draining.get(), head_only);
+            }
+            Err(back) => request = back,
+        }
+    }
     let (reply, answer) = oneshot::channel();
     shared.inbox.push(Pending {
         location,
-        request: Request {
-            method,
-            url,
-            headers,
-            body,
-        },
+        request,
         target: target.into_owned(),
-        began: Instant::now(),
+        began,
         reply,
     });
     match answer.await {
         Ok(response) => to_hyper(response, http10, keep_alive && !shared.draining.get(), head_only),
         Err(_) => refusal::response(503, "the server is shutting down", true),
+    }
+}
+
+/// What a natively begun request needs after its first turn.
+struct NativeMeta {
+    native: Native,
+    url: String,
+    method: String,
+    target: String,
+    location: Option<String>,
+    began: Instant,
+}
+
+/// A request begun on an execution thread: its first turn's response, or the control plane's
+/// once it has adopted the rest (see `dispatch`).
+async fn run_native(first: oneshot::Receiver<crate::host::Done>, meta: NativeMeta, shared: &Shared) -> Response {
+    let Ok(done) = first.await else {
+        return Response::text(503, "the server is shutting down");
+    };
+    let settled = Dispatch::settle(done);
+    let NativeMeta {
+        native,
+        url,
+        method,
+        target,
+        location,
+        began,
+    } = meta;
+    let mut adopted = settled.rest.map(|(steps, condemned)| Adopted {
+        core: native.core.handle.clone(),
+        pop: native.pop.clone(),
+        worker_name: native.worker_name.clone(),
+        url,
+        method: method.clone(),
+        target: target.clone(),
+        location,
+        steps,
+        condemned,
+        reply: None,
+    });
+    if let Some(response) = settled.response {
+        shared.dispatch.answered(AnswerRecord {
+            method,
+            target,
+            pop: native.pop,
+            status: response.status,
+            cache_status: response.headers.get("cf-cache-status").map(str::to_owned),
+            wall_ms: began.elapsed().as_secs_f64() * 1000.0,
+            stats: settled.stats,
+        });
+        if let Some(rest) = adopted {
+            shared.dispatch.adopt(rest);
+            shared.inbox.nudge();
+        }
+        return response;
+    }
+    let (reply, answer) = oneshot::channel();
+    let mut rest = adopted.take().expect("a first turn without a response leaves steps");
+    rest.reply = Some(reply);
+    shared.dispatch.adopt(rest);
+    shared.inbox.nudge();
+    match answer.await {
+        Ok(response) => response,
+        Err(_) => Response::text(503, "the server is shutting down"),
     }
 }
 

@@ -13,7 +13,9 @@
 //! - [`Front`]: the listening socket and its I/O thread (`start`, `close`, `abort`);
 //! - `watch`: the per-connection byte watcher that times and sizes request heads;
 //! - `exchange`: one request on its connection (checks, body, hand-over, response);
-//! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown).
+//! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown);
+//! - [`Dispatch`]: requests to a worker begun on execution threads and answered from the I/O
+//!   thread, without Python, once the control plane has taught the front their way.
 //!
 //! [`Request`]: crate::http::Request
 //! [`Response`]: crate::http::Response
@@ -24,6 +26,7 @@
 
 mod config;
 mod conn;
+mod dispatch;
 mod exchange;
 mod inbox;
 mod outbox;
@@ -32,6 +35,7 @@ mod server;
 mod watch;
 
 pub use config::FrontConfig;
+pub use dispatch::{Adopted, AnswerRecord, Core, Dispatch, Placed, RouteRule};
 pub use inbox::{Inbox, Pending};
 pub use outbox::Outbox;
 pub use server::Front;

@@ -22,6 +22,7 @@ use tokio::sync::{watch, Notify};
 
 use super::config::FrontConfig;
 use super::conn;
+use super::dispatch::Dispatch;
 use super::exchange::Shared;
 use super::inbox::Inbox;
 use super::outbox::Outbox;
@@ -38,6 +39,7 @@ pub enum Control {
 pub struct Front {
     inbox: Arc<Inbox>,
     outbox: Arc<Outbox>,
+    dispatch: Arc<Dispatch>,
     control: Arc<watch::Sender<Control>>,
     open: Arc<AtomicUsize>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -61,16 +63,19 @@ impl Front {
         }
         let inbox = Arc::new(Inbox::new()?);
         let outbox = Arc::new(Outbox::default());
+        let dispatch = Arc::new(Dispatch::default());
         let (control, _) = watch::channel(Control::Running);
         let control = Arc::new(control);
         let open = Arc::new(AtomicUsize::new(0));
         let thread = {
             let (inbox, outbox, control, open) = (inbox.clone(), outbox.clone(), control.clone(), open.clone());
+            let dispatch = dispatch.clone();
             std::thread::Builder::new().name("edgert-front".into()).spawn(move || {
                 let local = tokio::task::LocalSet::new();
                 let shared = Rc::new(Shared {
                     config,
                     inbox: inbox.clone(),
+                    dispatch,
                     buffered: Cell::new(0),
                     draining: Cell::new(false),
                 });
@@ -83,6 +88,7 @@ impl Front {
         Ok(Front {
             inbox,
             outbox,
+            dispatch,
             control,
             open,
             thread: Mutex::new(Some(thread)),
@@ -100,6 +106,11 @@ impl Front {
 
     pub fn outbox(&self) -> &Arc<Outbox> {
         &self.outbox
+    }
+
+    /// Native dispatch (off until the control plane enables it).
+    pub fn dispatch(&self) -> &Arc<Dispatch> {
+        &self.dispatch
     }
 
     /// Connections open now.

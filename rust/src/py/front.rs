@@ -19,9 +19,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use tokio::sync::oneshot;
 
+use super::executor::PyExecutor;
 use super::http::{PyRequest, PyResponse};
+use super::protocol::steps_to_py;
 use super::stats::PyStats;
-use crate::front::{Front, FrontConfig, Inbox, Outbox, Pending};
+use super::worker::PyCoreWorker;
+use crate::front::{Adopted, Core, Front, FrontConfig, Inbox, Outbox, Pending, Placed, RouteRule};
 use crate::http::{Body, Headers, Response};
 use crate::server::reason_phrase;
 
@@ -45,13 +48,34 @@ struct LogRecord {
     status: u16,
     cache_status: Option<String>,
     wall_ms: f64,
-    stats: Option<Py<PyStats>>,
+    stats: LogStats,
+}
+
+/// A record's stats: the Python object of a response Python answered, or the core's own for
+/// one the front answered natively (converted when the log is taken).
+enum LogStats {
+    None,
+    Py(Py<PyStats>),
+    Native(Box<crate::protocol::Stats>),
 }
 
 struct LogSink {
     enabled: bool,
     records: Mutex<Vec<LogRecord>>,
     inbox: Arc<Inbox>,
+}
+
+impl LogSink {
+    fn push(&self, record: LogRecord) {
+        let first = {
+            let mut records = self.records.lock();
+            records.push(record);
+            records.len() == 1
+        };
+        if first {
+            self.inbox.nudge();
+        }
+    }
 }
 
 struct LogMeta {
@@ -87,16 +111,12 @@ impl PyFrontToken {
                 status: response.inner.status,
                 cache_status: response.inner.headers.get("cf-cache-status").map(str::to_owned),
                 wall_ms: self.began.elapsed().as_secs_f64() * 1000.0,
-                stats: response.stats.as_ref().map(|s| s.clone_ref(py)),
+                stats: match response.stats.as_ref() {
+                    Some(s) => LogStats::Py(s.clone_ref(py)),
+                    None => LogStats::None,
+                },
             };
-            let first = {
-                let mut records = self.sink.records.lock();
-                records.push(record);
-                records.len() == 1
-            };
-            if first {
-                self.sink.inbox.nudge();
-            }
+            self.sink.push(record);
         }
         self.outbox.put(reply, response.inner.clone());
     }
@@ -201,6 +221,13 @@ impl PyNativeFront {
         match placed {
             Ok(place) => {
                 let place = Arc::new(place);
+                self.front.dispatch().learn_place(
+                    location.clone(),
+                    Placed {
+                        pop: Arc::from(place.code.as_str()),
+                        cf: Arc::from(place.cf.as_str()),
+                    },
+                );
                 let mut places = self.places.lock();
                 if places.len() >= PLACES {
                     places.clear();
@@ -268,6 +295,26 @@ impl PyNativeFront {
             records: Mutex::new(Vec::new()),
             inbox: front.inbox().clone(),
         });
+        if access_log {
+            let native_sink = sink.clone();
+            front
+                .dispatch()
+                .on_answer(Arc::new(move |r: crate::front::AnswerRecord| {
+                    let record = LogRecord {
+                        time: SystemTime::now()
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_secs_f64()),
+                        method: r.method,
+                        target: r.target,
+                        pop: r.pop.to_string(),
+                        status: r.status,
+                        cache_status: r.cache_status,
+                        wall_ms: r.wall_ms,
+                        stats: r.stats.map_or(LogStats::None, |s| LogStats::Native(Box::new(s))),
+                    };
+                    native_sink.push(record);
+                }));
+        }
         Ok(PyNativeFront {
             front,
             resolve,
@@ -374,6 +421,98 @@ impl PyNativeFront {
         self.front.outbox().flush();
     }
 
+    /// Turns native dispatch on: requests to a worker whose placement, route and core the
+    /// front has learnt run on `executor`'s threads and are answered without Python when their
+    /// first turn finishes them. `routes`: the network's routes, most specific first, as
+    /// `(scheme or None, host, host_wild, path, path_wild, worker or None)`.
+    #[allow(clippy::type_complexity)]
+    fn enable_dispatch(
+        &self,
+        executor: &PyExecutor,
+        routes: Vec<(Option<String>, String, bool, String, bool, Option<String>)>,
+    ) {
+        let routes = routes
+            .into_iter()
+            .map(|(scheme, host, host_wild, path, path_wild, worker)| RouteRule {
+                scheme,
+                host,
+                host_wild,
+                path,
+                path_wild,
+                worker: worker.map(|w| Arc::from(w.as_str())),
+            })
+            .collect();
+        self.front.dispatch().enable(executor.inner.clone(), routes);
+    }
+
+    /// The core of `worker` at PoP `pop` (its turns may hold a thread for `wall_ms`).
+    fn learn_core(&self, pop: &str, worker: &str, core: &Bound<'_, PyCoreWorker>, wall_ms: f64) {
+        let wall = Duration::try_from_secs_f64(wall_ms.max(1.0) / 1000.0).unwrap_or(Duration::from_secs(30));
+        self.front.dispatch().learn_core(
+            Arc::from(pop),
+            Arc::from(worker),
+            Core {
+                worker: core.get().inner.clone(),
+                wall,
+                handle: Arc::new(core.clone().unbind()),
+            },
+        );
+    }
+
+    /// Forgets the learnt placements and cores (the network's workers changed).
+    fn reset_dispatch(&self) {
+        self.places.lock().clear();
+        self.front.dispatch().reset();
+    }
+
+    /// Requests begun natively that Python takes over: `[(token, pop, client, core, worker,
+    /// url, steps, condemned), ...]`; `token` is already answered when the front wrote the response.
+    fn take_adopted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for Adopted {
+            core,
+            worker_name,
+            url,
+            method,
+            target,
+            location,
+            steps,
+            condemned,
+            reply,
+            ..
+        } in self.front.dispatch().take_adopted()
+        {
+            let Ok(place) = self.place(py, &location) else { continue }; // it was placed before
+            let meta = (self.sink.enabled && reply.is_some()).then(|| LogMeta {
+                method,
+                target,
+                pop: place.code.clone(),
+            });
+            let token = PyFrontToken {
+                reply: Mutex::new(reply),
+                began: Instant::now(),
+                meta,
+                sink: self.sink.clone(),
+                outbox: self.front.outbox().clone(),
+            };
+            let steps = steps_to_py(py, steps)?;
+            let Some(core) = core.downcast_ref::<Py<PyCoreWorker>>() else {
+                continue;
+            };
+            out.append((
+                Bound::new(py, token)?,
+                place.pop.bind(py).clone(),
+                place.client.bind(py).clone(),
+                core.bind(py).clone(),
+                worker_name.to_string(),
+                url,
+                steps,
+                condemned,
+            ))?;
+        }
+        Ok(out)
+    }
+
     /// The access-log records written since the last call: `[(time, method, path, status,
     /// pop, cache_status, wall_ms, stats), ...]`.
     fn take_log<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -381,8 +520,9 @@ impl PyNativeFront {
         let out = PyList::empty(py);
         for r in records {
             let stats = match r.stats {
-                Some(s) => s.into_bound(py).into_any(),
-                None => py.None().into_bound(py),
+                LogStats::Py(s) => s.into_bound(py).into_any(),
+                LogStats::Native(s) => Bound::new(py, PyStats::from_stats(py, &s)?)?.into_any(),
+                LogStats::None => py.None().into_bound(py),
             };
             out.append((
                 r.time,
