@@ -6,6 +6,7 @@ pub mod cpu;
 mod durable_native;
 mod errors;
 mod form_native;
+mod heap;
 mod intrinsics;
 mod json_stringify;
 mod kv_native;
