@@ -180,6 +180,7 @@ impl Isolate {
                 // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
                 unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
                 super::regexp_replace::install(&ctx)?;
+                super::string_search::install(&ctx)?;
                 super::json_stringify::install(&ctx)
             })
             .map_err(|e| fail(format!("cannot create context: {e}")))?;
