@@ -8,10 +8,21 @@
 //! that it refused, which the isolate reads after each turn: one refusal and the turn ends as
 //! `exceededMemory`, the isolate is replaced.
 //!
+//! The allocator also answers for the CPU budget where the interpreter cannot: QuickJS polls
+//! its interrupt handler every 10 000 bytecodes, so a loop whose every iteration is one long
+//! builtin (`for (;;) JSON.parse(text)`, `for (;;) s.normalize()`) ran for minutes past the
+//! limit. Builtins that do much work allocate as they go; every `POLL_BYTES` allocated the
+//! allocator looks at the budget, and once it has tripped it refuses large blocks (at least
+//! `LARGE_BYTES`, above QuickJS's 4 KiB arenas: never the small ones the interpreter's
+//! uncatchable interrupt error needs), so such a builtin fails at once and the interpreter's
+//! next poll ends the turn (`exceededCpu`).
+//! Those refusals are not out-of-memory ones.
+//!
 //! Accounting is by `malloc_usable_size` (what the C library really handed out) of the blocks
 //! QuickJS asks the allocator for: its arenas of small objects and its large blocks. A request
 //! that would take the total over the limit is refused before reaching `malloc`.
 
+use super::cpu::CpuBudget;
 use rquickjs::allocator::Allocator;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -37,9 +48,13 @@ impl Heap {
         }))
     }
 
-    /// The allocator to give `rquickjs::Runtime::new_with_alloc`.
-    pub fn allocator(&self) -> LimitedAllocator {
-        LimitedAllocator(self.0.clone())
+    /// The allocator to give `rquickjs::Runtime::new_with_alloc`, answering for `budget` too.
+    pub fn allocator(&self, budget: CpuBudget) -> LimitedAllocator {
+        LimitedAllocator {
+            heap: self.0.clone(),
+            budget,
+            since_poll: 0,
+        }
     }
 
     /// Whether an allocation was refused for the limit since the heap was made.
@@ -54,8 +69,17 @@ impl Heap {
     }
 }
 
+/// Bytes allocated between two looks at the CPU budget.
+const POLL_BYTES: usize = 1 << 20;
+/// Smallest block refused once the CPU budget has tripped.
+const LARGE_BYTES: usize = 8 << 10;
+
 /// The QuickJS allocator of one runtime (see the module documentation).
-pub struct LimitedAllocator(Arc<HeapInner>);
+pub struct LimitedAllocator {
+    heap: Arc<HeapInner>,
+    budget: CpuBudget,
+    since_poll: usize,
+}
 
 /// The bytes `malloc` made usable at `ptr`.
 ///
@@ -76,13 +100,23 @@ unsafe fn usable(ptr: *mut u8) -> usize {
 }
 
 impl LimitedAllocator {
-    /// Whether `more` bytes fit next to the `less` that are about to be released.
-    fn fits(&self, more: usize, less: usize) -> bool {
-        let used = self.0.used.load(Ordering::Relaxed).saturating_sub(less);
-        if used.checked_add(more).is_some_and(|total| total <= self.0.limit) {
+    /// Whether `more` bytes may be allocated, `less` being about to be released.
+    fn fits(&mut self, more: usize, less: usize) -> bool {
+        self.since_poll = self.since_poll.saturating_add(more);
+        let tripped = if self.since_poll >= POLL_BYTES {
+            self.since_poll = 0;
+            self.budget.should_interrupt()
+        } else {
+            self.budget.tripped()
+        };
+        if tripped && more >= LARGE_BYTES {
+            return false;
+        }
+        let used = self.heap.used.load(Ordering::Relaxed).saturating_sub(less);
+        if used.checked_add(more).is_some_and(|total| total <= self.heap.limit) {
             return true;
         }
-        self.0.refused.store(true, Ordering::Relaxed);
+        self.heap.refused.store(true, Ordering::Relaxed);
         false
     }
 
@@ -90,8 +124,8 @@ impl LimitedAllocator {
         if !ptr.is_null() {
             // SAFETY: `ptr` was just returned by the C library's allocator.
             let size = unsafe { usable(ptr) };
-            let used = self.0.used.load(Ordering::Relaxed);
-            self.0
+            let used = self.heap.used.load(Ordering::Relaxed);
+            self.heap
                 .used
                 .store(used.saturating_sub(released).saturating_add(size), Ordering::Relaxed);
         }
@@ -126,8 +160,8 @@ unsafe impl Allocator for LimitedAllocator {
         // SAFETY: QuickJS frees only blocks this allocator gave it, once.
         unsafe {
             let size = usable(ptr);
-            let used = self.0.used.load(Ordering::Relaxed);
-            self.0.used.store(used.saturating_sub(size), Ordering::Relaxed);
+            let used = self.heap.used.load(Ordering::Relaxed);
+            self.heap.used.store(used.saturating_sub(size), Ordering::Relaxed);
             libc::free(ptr.cast());
         }
     }
@@ -164,7 +198,7 @@ mod tests {
     #[test]
     fn refuses_past_the_limit_and_remembers() {
         let heap = Heap::new(1 << 20);
-        let mut a = heap.allocator();
+        let mut a = heap.allocator(CpuBudget::new());
         let p = a.alloc(1000);
         assert!(!p.is_null() && heap.used() >= 1000);
         assert!(!heap.refused());
@@ -183,12 +217,32 @@ mod tests {
     #[test]
     fn a_runtime_out_of_memory_is_recorded() {
         let heap = Heap::new(4 << 20);
-        let rt = rquickjs::Runtime::new_with_alloc(heap.allocator()).unwrap();
+        let rt = rquickjs::Runtime::new_with_alloc(heap.allocator(CpuBudget::new())).unwrap();
         let ctx = rquickjs::Context::full(&rt).unwrap();
         ctx.with(|ctx| {
             let r: rquickjs::Result<()> = ctx.eval("let a = []; for (;;) a.push('x'.repeat(1 << 16) + a.length);");
             assert!(r.is_err());
         });
         assert!(heap.refused());
+    }
+
+    #[test]
+    fn a_tripped_budget_refuses_large_blocks_only() {
+        let heap = Heap::new(0);
+        let budget = CpuBudget::new();
+        let mut a = heap.allocator(budget.clone());
+        budget.arm(0);
+        assert!(budget.should_interrupt());
+        assert!(a.alloc(LARGE_BYTES).is_null());
+        let small = a.alloc(256);
+        assert!(!small.is_null());
+        // SAFETY: `small` came from `a`, freed once.
+        unsafe { a.dealloc(small) };
+        assert!(!heap.refused(), "a CPU refusal is not an out-of-memory");
+        budget.arm(u64::MAX / 2);
+        let big = a.alloc(LARGE_BYTES);
+        assert!(!big.is_null());
+        // SAFETY: as above.
+        unsafe { a.dealloc(big) };
     }
 }

@@ -11,6 +11,7 @@
 //! budget tripped (outcome `exceededCpu`).
 
 use rquickjs::qjs;
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 
 extern "C" {
@@ -24,10 +25,16 @@ extern "C" {
 /// millisecond; a poll reads the thread CPU clock (a system call, ~0.2-1 us).
 pub const POLL_UNITS: usize = 1 << 20;
 
+thread_local! {
+    /// Units left before the next poll, on this thread. It outlives each native call, so a
+    /// loop of short calls (each under `POLL_UNITS`) polls as often as one long call: the
+    /// interpreter's own poll counts bytecodes, not the work of the natives between them.
+    static LEFT: Cell<usize> = const { Cell::new(POLL_UNITS) };
+}
+
 /// Counts a native function's work and polls the interrupt handler every `POLL_UNITS`.
 pub struct Poll {
     ctx: *mut qjs::JSContext,
-    left: usize,
 }
 
 /// The turn must end: the uncatchable interrupt exception is pending.
@@ -38,17 +45,18 @@ impl Poll {
     /// # Safety
     /// `ctx` is a live context, used by the calling thread for as long as the `Poll` lives.
     pub unsafe fn new(ctx: *mut qjs::JSContext) -> Poll {
-        Poll { ctx, left: POLL_UNITS }
+        Poll { ctx }
     }
 
     /// Counts `units` of work; past `POLL_UNITS` since the last poll, asks the interrupt
     /// handler, and when it says stop throws the interrupt and returns `Interrupted`.
     pub fn tick(&mut self, units: usize) -> Result<(), Interrupted> {
-        if units < self.left {
-            self.left -= units;
+        let left = LEFT.with(Cell::get);
+        if units < left {
+            LEFT.with(|l| l.set(left - units));
             return Ok(());
         }
-        self.left = POLL_UNITS;
+        LEFT.with(|l| l.set(POLL_UNITS));
         // SAFETY: `ctx` is live and ours (the contract of `new`); the handler is the
         // isolate's own (`CpuBudget::should_interrupt`), which runs no JavaScript.
         if unsafe { lre_check_timeout(self.ctx.cast()) } != 0 {

@@ -96,6 +96,8 @@ struct Walk {
     poll: Poll,
     /// The poll ended the turn: the walk stopped with the interrupt pending.
     interrupted: bool,
+    /// `out.len()` at the last tick (bytes written count as units too).
+    ticked: usize,
 }
 
 impl Walk {
@@ -130,7 +132,9 @@ impl Walk {
         if self.out.len() > MAX_TEXT_BYTES {
             return Err(Bail);
         }
-        if self.poll.tick(VALUE_UNITS).is_err() {
+        let written = self.out.len() - self.ticked;
+        self.ticked = self.out.len();
+        if self.poll.tick(VALUE_UNITS + written).is_err() {
             self.interrupted = true;
             return Err(Bail);
         }
@@ -359,6 +363,7 @@ unsafe extern "C" fn stringify(
                 out: Vec::new(),
                 poll: Poll::new(ctx),
                 interrupted: false,
+                ticked: 0,
             };
             match walk.value(arg(0), 0) {
                 Ok(true) => return qjs::JS_NewStringLen(ctx, walk.out.as_ptr().cast(), walk.out.len() as _),

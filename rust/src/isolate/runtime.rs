@@ -162,15 +162,15 @@ impl Isolate {
         // The memory limit is the allocator's (`heap.rs`), not `JS_SetMemoryLimit`'s, so that
         // every refusal is recorded.
         let heap = Heap::new(spec.limits.memory_bytes);
-        let runtime =
-            Runtime::new_with_alloc(heap.allocator()).map_err(|e| fail(format!("cannot create isolate: {e}")))?;
+        let budget = CpuBudget::new();
+        let runtime = Runtime::new_with_alloc(heap.allocator(budget.clone()))
+            .map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_max_stack_size(spec.limits.stack_bytes);
         // QuickJS starts its cycle collector once the heap passes 256 KB, which a worker of a
         // few KB crosses while it loads: one full collection (~250k instructions) per cold
         // start that finds nothing to free. Start at 1 MiB instead; after each collection
         // QuickJS sets the next threshold to 1.5x the live heap, as before.
         runtime.set_gc_threshold(GC_THRESHOLD_BYTES.min(spec.limits.memory_bytes));
-        let budget = CpuBudget::new();
         let b = budget.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
         let context =

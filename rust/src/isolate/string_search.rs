@@ -27,7 +27,9 @@
 //! position only, which the engine does in linear time.
 
 use super::interrupt::{Interrupted, Poll};
-use super::intrinsics::{atom_value, define_method, global_path, name_atom, native_function, own_slot, symbol_atom, value_atom};
+use super::intrinsics::{
+    atom_value, define_method, global_path, name_atom, native_function, own_slot, symbol_atom, value_atom,
+};
 use super::text_search::{
     byte_of_unit, cesu8_to_utf16, find_from, is_latin1, parse_template, rfind_upto, units, Piece, Stopped, UnitCursor,
 };
@@ -285,7 +287,15 @@ unsafe fn call_original(
     args: &[qjs::JSValue],
 ) -> qjs::JSValue {
     // SAFETY: per the contract; JS_Call does not take the arguments.
-    unsafe { qjs::JS_Call(ctx, datum(data, D_ORIGINAL), this, args.len() as c_int, args.as_ptr().cast_mut()) }
+    unsafe {
+        qjs::JS_Call(
+            ctx,
+            datum(data, D_ORIGINAL),
+            this,
+            args.len() as c_int,
+            args.as_ptr().cast_mut(),
+        )
+    }
 }
 
 /// `indexOf`, `lastIndexOf`, `includes` (ES2025 22.1.3.9, .11, .8).
@@ -359,7 +369,9 @@ impl Elements {
     fn into_array(mut self) -> Js<Owned> {
         let values = std::mem::take(&mut self.values);
         // SAFETY: `ctx` is live; the values are live and handed over once.
-        Owned::new(self.ctx, unsafe { qjs::JS_NewArrayFrom(self.ctx, values.len() as c_int, values.as_ptr()) })
+        Owned::new(self.ctx, unsafe {
+            qjs::JS_NewArrayFrom(self.ctx, values.len() as c_int, values.as_ptr())
+        })
     }
 }
 
@@ -386,7 +398,10 @@ unsafe fn split(
     // SAFETY: per the contract.
     unsafe {
         if qjs::JS_IsObject(separator) {
-            let splitter = Owned::new(ctx, qjs::JS_GetProperty(ctx, separator, value_atom(datum(data, D_SPLIT))))?;
+            let splitter = Owned::new(
+                ctx,
+                qjs::JS_GetProperty(ctx, separator, value_atom(datum(data, D_SPLIT))),
+            )?;
             if !splitter.is_nullish() {
                 let mut call_args = [this, limit];
                 return Ok(qjs::JS_Call(ctx, splitter.v, separator, 2, call_args.as_mut_ptr()));
@@ -403,7 +418,10 @@ unsafe fn split(
             n as u32
         };
         let r = to_string(ctx, separator)?;
-        let mut parts = Elements { ctx, values: Vec::new() };
+        let mut parts = Elements {
+            ctx,
+            values: Vec::new(),
+        };
         if lim == 0 {
             return Ok(parts.into_array()?.take());
         }
@@ -514,7 +532,10 @@ unsafe fn replace(
                     return Err(throw_type_error(ctx, c"regexp must have the 'g' flag"));
                 }
             }
-            let replacer = Owned::new(ctx, qjs::JS_GetProperty(ctx, search, value_atom(datum(data, D_REPLACE))))?;
+            let replacer = Owned::new(
+                ctx,
+                qjs::JS_GetProperty(ctx, search, value_atom(datum(data, D_REPLACE))),
+            )?;
             if !replacer.is_nullish() {
                 let mut call_args = [this, replace_value];
                 return Ok(qjs::JS_Call(ctx, replacer.v, search, 2, call_args.as_mut_ptr()));
