@@ -225,7 +225,14 @@ def test_methods_look_like_the_builtins() -> None:
         });
         """
     )
-    lengths = {"indexOf": 1, "lastIndexOf": 1, "includes": 1, "split": 2, "replace": 2, "replaceAll": 2}
+    lengths = {
+        "indexOf": 1,
+        "lastIndexOf": 1,
+        "includes": 1,
+        "split": 2,
+        "replace": 2,
+        "replaceAll": 2,
+    }
     assert out == [[n, length, False, True, True, True] for n, length in lengths.items()]
 
 
@@ -262,7 +269,18 @@ def test_large_inputs_that_were_quadratic() -> None:
         """,
         cpu_ms=1000,
     )
-    assert out == [-1, -1, False, 1, 3_000_000, 3_000_000, 3_000_000, 1_000_000, 1_000_000, "\u0100"]
+    assert out == [
+        -1,
+        -1,
+        False,
+        1,
+        3_000_000,
+        3_000_000,
+        3_000_000,
+        1_000_000,
+        1_000_000,
+        "\u0100",
+    ]
 
 
 REFERENCE = r"""
