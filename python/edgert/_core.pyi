@@ -151,6 +151,79 @@ class CoreWorker:
 
 # --- JWT verification (rust/src/py/jwt.rs) ---------------------------------------------------
 
+
+class Executor:
+    """Execution threads that run workers' JavaScript off the caller's thread, with a watchdog:
+    a call that does not come back within its wall limit is answered, its isolate condemned
+    and its thread replaced (at most ``max_stuck`` stuck at once; default 2x threads, >= 4)."""
+
+    def __init__(self, threads: int | None = None, *, max_stuck: int | None = None) -> None: ...
+    @property
+    def threads(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def stats(self) -> dict[str, int]:
+        """threads, queued, running, submitted, completed, condemned, panics, replaced, stuck."""
+    def close(self) -> None:
+        """Stops the threads once the queue is empty; never waits for a stuck call."""
+
+ExecutorCallback = Callable[[list[Step], bool], object]
+
+class ExecutorChannel:
+    """One event loop's channel to an :class:`Executor`: calls go in with a callback
+    ``callback(steps, condemned)``, which :meth:`drain` runs once the call is done (watch
+    :meth:`fileno` for readability). ``condemned``: the watchdog answered the call, or it
+    failed; the caller answers that call's own request."""
+
+    def __init__(self, executor: Executor) -> None: ...
+    def fileno(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    def drain(self) -> int: ...
+    def begin(
+        self, core: CoreWorker, request: Request, wall_ms: float, callback: ExecutorCallback
+    ) -> None: ...
+    def begin_event(
+        self,
+        core: CoreWorker,
+        kind: str,
+        payload_json: str,
+        wall_ms: float,
+        callback: ExecutorCallback,
+    ) -> None: ...
+    def complete_fetch(
+        self,
+        core: CoreWorker,
+        op: int,
+        response: Response,
+        wall_ms: float,
+        callback: ExecutorCallback,
+    ) -> None: ...
+    def complete_timer(
+        self, core: CoreWorker, op: int, wall_ms: float, callback: ExecutorCallback
+    ) -> None: ...
+    def complete_value(
+        self,
+        core: CoreWorker,
+        op: int,
+        json: str,
+        wall_ms: float,
+        callback: ExecutorCallback,
+        data: bytes | None = None,
+    ) -> None: ...
+    def complete_error(
+        self,
+        core: CoreWorker,
+        op: int,
+        name: str,
+        message: str,
+        wall_ms: float,
+        callback: ExecutorCallback,
+    ) -> None: ...
+    def abort(
+        self, core: CoreWorker, task: int, wall_ms: float, callback: ExecutorCallback
+    ) -> None: ...
+
 class JwtVerifier:
     """A JWT verifier with a fixed policy; ``edgert.jwt.Verifier`` is the documented face."""
 

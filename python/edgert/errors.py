@@ -13,6 +13,7 @@ __all__ = [
     "ConfigError",
     "CpuLimitExceeded",
     "EdgertError",
+    "EgressRefused",
     "HostError",
     "MemoryLimitExceeded",
     "RequestError",
@@ -41,6 +42,12 @@ class CpuLimitExceeded(WorkerError):
 
 class MemoryLimitExceeded(WorkerError):
     """The isolate ran out of the memory its limit allows; it was discarded."""
+
+
+class EgressRefused(WorkerError, PermissionError):
+    """A worker's subrequest asked for an address the host's egress policy refuses (loopback,
+    private, link-local, cloud metadata...; see :mod:`edgert.egress`). The worker's ``fetch``
+    rejects with a ``TypeError`` carrying this message."""
 
 
 class WallTimeExceeded(WorkerError):

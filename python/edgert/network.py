@@ -52,8 +52,18 @@ import weakref
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Operation, Request, Response, Step
+from edgert._core import (
+    CacheStore,
+    CoreWorker,
+    DurableStore,
+    Executor,
+    Operation,
+    Request,
+    Response,
+    Step,
+)
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
     PLAIN_RESULTS,
@@ -162,6 +172,14 @@ class Network:
     caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
     each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
     ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
+
+    Real time: ``threads`` execution threads run the workers' JavaScript (see
+    :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
+    the event loop itself (one worker's long turn then holds every request up).
+
+    ``egress``: the :class:`~edgert.egress.EgressPolicy` that real-time subrequests to hosts
+    the origin does not serve must pass (the origin itself is exempt); None (the default)
+    checks nothing. ``edgert serve`` refuses loopback, private and metadata addresses.
     """
 
     def __init__(
@@ -190,13 +208,23 @@ class Network:
         state_dir: str | os.PathLike[str] | None = None,
         kv_home: str = "IAD",
         kv_cache: Mapping[str, Any] | None = None,
+        threads: int | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
+        if threads is not None and (not isinstance(threads, int) or threads < 0):
+            raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
+        self.threads = threads
+        self._executor: Executor | None = (
+            Executor(threads) if threads is not None and threads > 0 else None
+        )
         self.pops: tuple[Pop, ...] = load_pops(pops)
         self.router = AnycastRouter(self.pops, routing)
         self._pop_index = {p.code: p for p in self.pops}
         if origin is None:
             raise ConfigError("a Network needs an origin (edgert.Origin(url=... or handler=...))")
         self.origin = origin
+        # The configured origin is reached on purpose: exempt from the egress policy.
+        self.egress = egress.exempting(origin.url) if egress is not None else None
         if clock is None:
             clock = "real" if origin.handler is None else "virtual"
         if clock not in ("real", "virtual"):
@@ -938,7 +966,13 @@ class Network:
         key = asyncio.get_running_loop()
         host = self._real_hosts.get(key)
         if host is None:
-            host = RealTimeHost(wall_timeout_s=self.wall_timeout_s, fetcher=self._real_upstream)
+            host = RealTimeHost(
+                wall_timeout_s=self.wall_timeout_s,
+                fetcher=self._real_upstream,
+                threads=self.threads != 0,
+                executor=self._executor,
+                egress=self.egress,
+            )
             self._kv.attach(host, self._kv_pop)
             self._real_hosts[key] = host
             self._objects.attach(host)
@@ -969,7 +1003,9 @@ class Network:
                 url = self.origin.url + scheme_host_target[2]
                 have_host = any(k.lower() == "host" for k, _ in headers)
                 sent = headers if have_host else [*headers, ("host", scheme_host_target[1])]
-                response = await self._real_host().send(request, url=url, headers=sent)
+                response = await self._real_host().send(
+                    request, url=url, headers=sent, trusted=True
+                )
             else:
                 assert self.origin.handler is not None
                 forwarded = Request(
@@ -1070,13 +1106,15 @@ class Network:
                 if not future.done():
                     future.set_result(answer)
 
-            record = host.start(core, flight.request, on_response, context=flight)
+            record = host.start(
+                core, flight.request, on_response, context=flight, on_waiting=self._prewarm_soon
+            )
             if not future.done():
-                self._prewarm_soon(core)
                 try:
                     await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
                 except TimeoutError:
-                    host.handle(core, core.abort(record.task, host.now()))
+                    host.abort(core, record)
+                    await future
             response = future.result()
         flight.responded = True
         at_pop_ms = (time.perf_counter() - arrived) * 1000.0
@@ -1191,6 +1229,10 @@ class Network:
             core = self._cores.get((pop.code, worker))
             if core is None:
                 core = self._core(pop, worker)[0]
+            host = self._real_host()
+            if host.calls.threaded:
+                self._start_at(host, pop, client, request, url, route, core, on_response)
+                return None
             steps = core.begin(request, time.time())
             if len(steps) == 1:
                 step = steps[0]
@@ -1274,10 +1316,35 @@ class Network:
         host.handle(core, steps)
         if record.response is None:
             timer.append(
-                asyncio.get_running_loop().call_later(
-                    self.wall_timeout_s,
-                    lambda: host.handle(core, core.abort(task, time.time())),
-                )
+                asyncio.get_running_loop().call_later(self.wall_timeout_s, host.abort, core, record)
+            )
+
+    def _start_at(
+        self,
+        host: RealTimeHost,
+        pop: Pop,
+        client: Client,
+        request: Request,
+        url: str,
+        route: Route | None,
+        core: CoreWorker,
+        on_response: Callable[[Response], None],
+    ) -> None:
+        """:meth:`begin_at` with the worker's calls on execution threads: every response
+        comes through ``on_response``."""
+        flight = self._server_flight(pop, client, request, url, route)
+        timer: list[asyncio.TimerHandle] = []
+
+        def deliver(response: Response) -> None:
+            flight.responded = True
+            for handle in timer:
+                handle.cancel()
+            on_response(response)
+
+        record = host.start(core, request, deliver, context=flight, on_waiting=self._prewarm_soon)
+        if record.response is None:
+            timer.append(
+                asyncio.get_running_loop().call_later(self.wall_timeout_s, host.abort, core, record)
             )
 
     def __repr__(self) -> str:

@@ -7,6 +7,12 @@ send the cache's origin request (conditional when it holds a validator), store t
 serve what the cache says. A stale-while-revalidate hit is served at once and revalidated in the
 background; an unreachable origin gets a stale response where ``stale-if-error`` allows one.
 
+A HEAD the cache cannot answer is forwarded as a HEAD (RFC 9110 9.3.2: the origin answers it
+without content), not turned into a GET: its answer is served and never stored as the GET's
+representation; a stale stored response is revalidated by a conditional HEAD, whose 304
+freshens it (RFC 9111 4.3.4). Updating stored headers from a HEAD's 200 (RFC 9111 4.3.5) is not
+done; the stored response stays stale and the next GET revalidates it.
+
 The steps are written once as a generator that yields ``("origin", request)`` when it needs
 the origin's answer, so that the virtual-time host (events) and the real-time host (awaits)
 drive the same logic with their own clocks.
@@ -63,6 +69,8 @@ def pass_through(
         return PassThrough(served.to_response(), result.cache_status)
     template = result.origin_request
     assert template is not None, f"lookup kind {kind!r} always carries an origin request"
+    if method == "HEAD" and kind != "stale":
+        return (yield from _head_through(store, request, template, kind, result.cache_status, now))
     if kind == "stale" and served is not None:
         return PassThrough(
             served.to_response(),
@@ -91,6 +99,49 @@ def pass_through(
             return PassThrough(stored.to_response(), stored.cache_status)
         template, sent_at = stored, arrived
     raise ConnectionError(f"the origin did not validate {method} {url} after a refetch")
+
+
+def _labelled(answer: Response, cache_status: str) -> Response:
+    """The origin's answer to a HEAD as served: no content, ``cf-cache-status`` set."""
+    headers = [
+        (k, v) for k, v in answer.headers.items() if k not in ("cf-cache-status", "cache-tag")
+    ]
+    headers.append(("cf-cache-status", cache_status))
+    return Response(None, status=answer.status, headers=headers, status_text=answer.status_text)
+
+
+def _head_through(
+    store: CacheStore,
+    request: Request,
+    template: OriginRequest,
+    kind: str,
+    cache_status: str,
+    now: float,
+) -> Generator[OriginCall, tuple[Response | BaseException, float], PassThrough]:
+    """A HEAD the cache cannot answer: forwarded as a HEAD (see the module docstring)."""
+    method, url = request.method, request.url
+    headers = request.headers.items()
+    if kind == "revalidate":  # conditional, with the stored response's validators
+        sent = Request(template.url, method="HEAD", headers=template.headers)
+    else:  # the client's own HEAD (a miss, or a request the cache does not serve)
+        sent = Request(url, method="HEAD", headers=headers)
+    answer, arrived = yield OriginCall(sent)
+    if isinstance(answer, BaseException):
+        stale = store.fetch_failed(method, url, headers, arrived)
+        if stale is not None:
+            return PassThrough(stale.to_response(), stale.cache_status)
+        raise answer
+    if kind == "revalidate" and answer.status == 304:
+        stored: Any = store.store(
+            method, url, headers, 304, answer.headers.items(), b"", now, arrived
+        )
+        if not isinstance(stored, OriginRequest):
+            return PassThrough(stored.to_response(), stored.cache_status)
+        # The 304 validated nothing stored: ask once more, unconditionally.
+        answer, arrived = yield OriginCall(Request(url, method="HEAD", headers=headers))
+        if isinstance(answer, BaseException):
+            raise answer
+    return PassThrough(_labelled(answer, cache_status), cache_status)
 
 
 def store_revalidation(

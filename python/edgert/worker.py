@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
@@ -103,6 +104,10 @@ class Worker:
     ``env.NAME``, a Workers KV namespace. A standalone worker has a private in-memory store at
     distance zero (seed it with :meth:`kv`); in a :class:`edgert.Network` the network's store
     and each PoP's replica serve it.
+
+    ``egress``: the :class:`edgert.egress.EgressPolicy` the worker's subrequests must pass when
+    this worker fetches on its own (:meth:`fetch`, :meth:`fetch_async`); None (the default, as
+    ``wrangler dev``) lets them reach any address, loopback and private ones included.
     """
 
     def __init__(
@@ -124,8 +129,10 @@ class Worker:
         forward_claims: Mapping[str, str] | None = None,
         durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
         kv: Mapping[str, str] | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         self.name = name
+        self.egress = egress
         self.wall_timeout_s = wall_timeout_s
         self.source = source
         self.seed = seed
@@ -220,6 +227,7 @@ class Worker:
         return self._kv.namespace(namespace_id)
 
     def _attach(self, host: RealTimeHost) -> RealTimeHost:
+        host.egress = self.egress
         if self._kv is not None:
             self._kv.attach(host, lambda worker, context: "local")
         return host

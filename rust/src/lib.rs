@@ -4,11 +4,16 @@
 //! `now` in and receives operations to perform. The only clock read here is the thread CPU clock,
 //! which the isolate uses to enforce and report CPU time (see `isolate::cpu`).
 //!
+//! `host/` is the exception by design: native host machinery beside the core (execution
+//! threads and their watchdog) that reads the monotonic clock and owns threads, as the Python
+//! hosts do; it drives the core through the same calls they make.
+//!
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
 pub mod cache;
 pub mod durable;
+pub mod host;
 pub mod http;
 pub mod isolate;
 pub mod jwt;

@@ -55,6 +55,27 @@ def test_dev_serves_the_example_with_its_pop_and_options(fake_server: type[FakeS
     assert "edgert dev middleware: index.js" in result.stdout
     assert "secrets from .dev.vars" in result.stdout
     assert "Ready on http://127.0.0.1:40000" in result.stdout and "stopped" in result.stdout
+    # Egress is open, as with wrangler dev, and the startup says so.
+    assert made["network"].egress is None
+    assert "egress: open" in result.stdout and "--deny-private-egress" in result.stdout
+
+
+def test_dev_can_refuse_private_egress(fake_server: type[FakeServer]) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "dev",
+            str(ROOT / "examples" / "middleware"),
+            "--no-reload",
+            "--deny-private-egress",
+            "--egress-allow",
+            "10.1.0.0/16",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    egress = fake_server.made[-1]["network"].egress
+    assert egress is not None and not egress.allow_private and egress.allow == ("10.1.0.0/16",)
+    assert "egress: public addresses only" in result.stdout
 
 
 def test_dev_options_override_the_configuration(

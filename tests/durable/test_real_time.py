@@ -30,3 +30,32 @@ async def test_remote_call_waits_the_round_trip_when_emulating() -> None:
     assert remote.trace.wall_ms >= call.latency_ms
     ns = net.durable_objects("Counter")
     assert ns.storage(ns.id_from_name("rt")) == {"value": 2}
+
+
+async def test_concurrent_calls_on_execution_threads_are_exact() -> None:
+    """Several threads run the callers' isolates at once; the object still runs one request
+    at a time (its input gate), so 60 concurrent increments from three PoPs count to 60."""
+    import asyncio
+
+    worker = Worker(DOCS_COUNTER, name="app.js", durable_objects={"COUNTERS": "Counter"})
+    net = Network(
+        pops="demo",
+        origin=Origin(handler=lambda r: Response("o"), region="IAD"),
+        workers={"app": worker},
+        clock="real",
+        threads=2,
+        seed=1,
+    )
+    async with net:
+        url = "https://app.example/increment?name=many"
+        replies = await asyncio.gather(
+            *(
+                net.fetch(url, client=city, pop=pop)
+                for city, pop in [("Frankfurt", "FRA"), ("Tokyo", "NRT"), ("Virginia", "IAD")] * 20
+            )
+        )
+        assert all(r.status == 200 for r in replies)
+        counts = sorted(int(r.text().rsplit(" ", 1)[1]) for r in replies)
+        assert counts == list(range(1, 61))
+    ns = net.durable_objects("Counter")
+    assert ns.storage(ns.id_from_name("many")) == {"value": 60}

@@ -30,6 +30,18 @@ __all__ = ["command"]
 )
 @click.option("--pop", default=None, help="Serve as this PoP (IATA code) unless a request says.")
 @click.option("--no-reload", is_flag=True, help="Do not watch files.")
+@click.option(
+    "--deny-private-egress",
+    is_flag=True,
+    help="Refuse the worker's subrequests to loopback, private, link-local and metadata "
+    "addresses, as `edgert serve` does (allowed by default, as with `wrangler dev`).",
+)
+@click.option(
+    "--egress-allow",
+    "egress_allow",
+    multiple=True,
+    help="With --deny-private-egress: a host name, address or CIDR still allowed (repeatable).",
+)
 def dev(
     directory: Path,
     port: int,
@@ -38,6 +50,8 @@ def dev(
     persist_to: Path | None,
     pop: str | None,
     no_reload: bool,
+    deny_private_egress: bool,
+    egress_allow: tuple[str, ...],
 ) -> None:
     """Serve the worker in DIRECTORY (default: here) with its configuration.
 
@@ -52,6 +66,7 @@ def dev(
     from edgert.config import build_network, load_config
     from edgert.config.build import describe, missing_stores
     from edgert.dev import DevSession, Reloader
+    from edgert.egress import EgressPolicy
 
     console = Console(highlight=False)
     errors = Console(highlight=False, stderr=True)
@@ -61,9 +76,18 @@ def dev(
     if importlib.util.find_spec("edgert.server") is None:
         raise Failure("edgert dev needs the HTTP server (edgert.server), missing from this build")
 
-    network = build_network(config, mode="dev", state_dir=persist_to)
+    egress = EgressPolicy(allow=egress_allow) if deny_private_egress else None
+    network = build_network(config, mode="dev", state_dir=persist_to, egress=egress)
     reloader = Reloader(config, network)
     console.print(f"[bold]edgert dev[/] {describe(config)}")
+    if egress is None:
+        console.print(
+            "[dim]egress: open: the worker's subrequests may reach loopback and private "
+            "addresses, as with wrangler dev (--deny-private-egress to refuse them)[/]",
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"[dim]{egress.describe()}[/]", soft_wrap=True)
     if config.secrets_file is not None:
         console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
     session = DevSession(

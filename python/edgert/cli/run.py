@@ -44,6 +44,12 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> list[tuple[str, str]
 @click.option(
     "--cron", default="* * * * *", show_default=True, help="controller.cron with --scheduled."
 )
+@click.option(
+    "--deny-private-egress",
+    is_flag=True,
+    help="Refuse the worker's subrequests to loopback, private, link-local and metadata "
+    "addresses (allowed by default, as with `wrangler dev`).",
+)
 def run(
     script: str,
     url: str,
@@ -57,9 +63,14 @@ def run(
     stats: bool,
     scheduled: bool,
     cron: str,
+    deny_private_egress: bool,
 ) -> None:
     """Send one request through a worker SCRIPT and print the response, like `curl -i`
-    (or, with --scheduled, run its cron trigger handler and print the outcome)."""
+    (or, with --scheduled, run its cron trigger handler and print the outcome).
+
+    The worker's subrequests may reach any address, loopback and private ones included (as
+    with `wrangler dev`); --deny-private-egress refuses those as `edgert serve` does."""
+    from edgert.egress import EgressPolicy
     from edgert.errors import EdgertError
     from edgert.worker import Worker
 
@@ -78,6 +89,7 @@ def run(
             memory_mb=memory_mb,
             wall_timeout_s=timeout_s,
             min_isolates=0,
+            egress=EgressPolicy() if deny_private_egress else None,
         )
     except EdgertError as exc:
         click.echo(f"edgert: cannot load {script}: {str(exc).splitlines()[0]}", err=True)
@@ -108,6 +120,7 @@ def run(
             f"--- stats: outcome={s.outcome} cpu={s.cpu_ms:.3f}ms wall={s.wall_ms:.3f}ms "
             f"cold_start={s.cold_start} startup={s.startup_ms:.3f}ms ops={s.ops}\n"
         )
+        err.write(f"--- {(worker.egress or EgressPolicy.open()).describe()}\n")
         if s.error:
             err.write(f"--- error: {s.error}\n")
         for line in s.logs:

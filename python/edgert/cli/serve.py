@@ -40,6 +40,34 @@ __all__ = ["command"]
 @click.option("--auth-alg", multiple=True, help="Route auth algorithm(s), e.g. ES256.")
 @click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
 @click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Execution threads for the workers' JavaScript (default: one per core; "
+    "0 runs it on the event loop).",
+)
+@click.option(
+    "--grace",
+    "grace_s",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds that requests in flight get to finish at Ctrl-C.",
+)
+@click.option(
+    "--allow-private-egress",
+    is_flag=True,
+    help="Let the worker's subrequests reach loopback, private, link-local and metadata "
+    "addresses (refused by default; the origin is always reachable).",
+)
+@click.option(
+    "--egress-allow",
+    "egress_allow",
+    multiple=True,
+    help="A host name (*.suffix too), address or CIDR the worker's subrequests may reach "
+    "although private (repeatable).",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -53,9 +81,14 @@ def serve(
     auth_alg: tuple[str, ...],
     max_body_bytes: int,
     access_log: bool,
+    threads: int | None,
+    grace_s: float,
+    allow_private_egress: bool,
+    egress_allow: tuple[str, ...],
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
+    from edgert.egress import EgressPolicy
     from edgert.server import ServerLimits, serve_command
 
     auth = None
@@ -74,6 +107,9 @@ def serve(
         limits=ServerLimits(max_body_bytes=max_body_bytes),
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
+        threads=threads,
+        grace_s=grace_s,
+        egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),
     )
 
 

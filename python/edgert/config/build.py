@@ -20,6 +20,7 @@ from typing import Any, Literal
 from edgert._core import Request, Response
 from edgert.config.errors import ConfigValueError
 from edgert.config.model import AuthConfig, WorkerConfig
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.jwt import Verifier
 from edgert.network import Network
@@ -140,13 +141,16 @@ def build_network(
     state_dir: str | Path | None = None,
     worker: Worker | None = None,
     origin_handler: Callable[[Request], Any] | None = None,
+    egress: EgressPolicy | None = None,
 ) -> Network:
     """The network of ``config`` in real time: its PoPs, the worker on its routes, the origin.
 
     ``mode="dev"`` also sends every request that matches no route to the worker (``wrangler dev``
     serves the worker on every local URL); ``"serve"`` keeps the configured routes only (and takes
     every request when there are none). ``state_dir`` overrides the configuration's (persisted KV
-    and Durable Objects); ``origin_handler`` replaces a missing origin URL.
+    and Durable Objects); ``origin_handler`` replaces a missing origin URL. ``egress``: the
+    policy the worker's subrequests must pass (None, ``edgert dev``'s default as ``wrangler
+    dev``'s: any address may be reached).
     """
     section = config.edgert
     if section.origin.url is not None:
@@ -165,6 +169,8 @@ def build_network(
         options["state_dir"] = str(state_dir or config.state_dir)
     if _network_accepts("kv_home"):
         options["kv_home"] = section.kv_home
+    if egress is not None:
+        options["egress"] = egress
     try:
         network = Network(
             pops=section.pops,

@@ -34,10 +34,48 @@ def _status_style(status: int) -> str:
     return "green"
 
 
+_last_clock: tuple[int, str] = (-1, "")
+
+
+def _clock(when: float) -> str:
+    """``HH:MM:SS`` of ``when`` (local time), formatted once per second."""
+    global _last_clock
+    second = int(when)
+    last = _last_clock
+    if last[0] != second:
+        last = _last_clock = (second, time.strftime("%H:%M:%S", time.localtime(second)))
+    return last[1]
+
+
+def _plain_access(record: Any) -> str | None:
+    """The plain line of a record with every field of the server's ``AccessRecord`` set (the
+    common case, read without the fallbacks), or None."""
+    try:
+        when = record.time
+        method, path, status, pop = record.method, record.path, record.status, record.pop
+        cache, cpu, wall = record.cache_status, record.cpu_ms, record.wall_ms
+    except AttributeError:
+        return None
+    if method is None or path is None or pop is None:
+        return None
+    try:
+        clock = _last_clock[1] if int(when) == _last_clock[0] else _clock(when)
+        return (
+            f"[{clock}] {method} {path} {status:d} {pop} {cache or '-'} "
+            f"cpu {cpu:.2f} ms {wall:.1f} ms"
+        )
+    except (TypeError, ValueError):  # not numbers: the general path copes
+        return None
+
+
 def format_access(record: Any, *, markup: bool = True) -> str:
     """The request's line (rich markup unless ``markup=False``)."""
+    if not markup:
+        line = _plain_access(record)
+        if line is not None:
+            return line
     when = _get(record, "time", "started_at", default=time.time())
-    clock = time.strftime("%H:%M:%S", time.localtime(float(when)))
+    clock = _clock(float(when))
     method = _get(record, "method", default="?")
     path = _get(record, "path", "url", default="?")
     status = int(_get(record, "status", default=0))
@@ -58,6 +96,12 @@ def format_access(record: Any, *, markup: bool = True) -> str:
 def format_console(record: Any, *, markup: bool = True) -> list[str]:
     """The worker's console lines of the request, each with its level."""
     out = []
+    logs = getattr(record, "logs", None)
+    if not markup and type(logs) is tuple:  # the server's (level, message) pairs
+        try:
+            return [f"           console.{level}: {message}" for level, message in logs]
+        except (TypeError, ValueError):  # not pairs: the general path below
+            pass
     for line in _get(record, "logs", "console", default=()) or ():
         level = str(getattr(line, "level", None) or (line[0] if isinstance(line, tuple) else "log"))
         message = str(

@@ -1,5 +1,6 @@
 """One ``edgert dev`` session: the network behind an HTTP server, the reloader watching files,
-and the log on a rich console. :meth:`DevSession.start` / :meth:`DevSession.close` make it
+and the log on a rich console, written off the event loop in batches
+(:class:`~edgert.dev.writer.LogWriter`). :meth:`DevSession.start` / :meth:`DevSession.close` make it
 testable without signals; ``edgert dev`` runs :meth:`DevSession.run` until Ctrl-C."""
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from typing import Any
 
 from rich.console import Console
 
-from edgert.dev.log import format_access, format_console
 from edgert.dev.reloader import Reloader, ReloadOutcome
+from edgert.dev.writer import LogWriter
 from edgert.network import Network
 
 __all__ = ["DevSession"]
@@ -35,6 +36,7 @@ class DevSession:
         self.reloader = reloader
         self.network: Network = reloader.network
         self.console = console
+        self.log = LogWriter(console)
         self.host = host
         self.port = port
         self.pop = pop
@@ -43,23 +45,21 @@ class DevSession:
         self._watcher: asyncio.Task[None] | None = None
 
     def on_request(self, record: Any) -> None:
-        """Prints the request's line and the worker's console lines."""
-        self.console.print(format_access(record))
-        for line in format_console(record):
-            self.console.print(line)
+        """Queues the request's record: its line and the worker's console lines are written
+        with the next batch."""
+        self.log.add(record)
 
     def on_reload(self, outcome: ReloadOutcome) -> None:
         files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
+        log = self.log
         if outcome.ok:
-            self.console.print(f"[green]reloaded[/] version {outcome.version}{files}")
+            log.line(f"[green]reloaded[/] version {outcome.version}{files}")
             self._prewarm_soon()
         else:
-            self.console.print(
-                f"[red]reload failed[/]{files}, still serving version {outcome.version}:"
-            )
-            self.console.print(outcome.error or "", markup=False)
+            log.line(f"[red]reload failed[/]{files}, still serving version {outcome.version}:")
+            log.line(outcome.error or "", markup=False)
         for note in outcome.notes:
-            self.console.print(f"[yellow]note[/]: {note}")
+            log.line(f"[yellow]note[/]: {note}")
 
     def _prewarm_soon(self) -> None:
         """After a reload every PoP runs the new version on fresh cores: prepare a spare isolate
@@ -101,6 +101,7 @@ class DevSession:
             await self._server.close(grace_s)
             self._server = None
         await self.network.aclose()
+        self.log.close()
 
     async def run(self) -> None:
         """Serves until Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully."""

@@ -243,7 +243,7 @@ class DurableObjects:
                 result = _result(kind, response)
 
                 def answer() -> None:
-                    host.handle(core, core.complete_value(op_id, result, host.now()))
+                    host.complete_value(core, op_id, result)
 
                 self._later(host, one_way_s, answer)
 

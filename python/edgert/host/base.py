@@ -4,6 +4,10 @@ One host may drive several cores (a network runs one core per worker per PoP): t
 unique per core only, so requests in flight are keyed by ``(id(core), task)``. A request may
 carry a ``context`` (any object, e.g. a network's per-request trace) that the host hands to
 whatever performs that request's operations.
+
+Every call into a core goes through the host's :attr:`Host.calls` (see :mod:`.calls`): inline
+for the virtual clock, on execution threads for a real-time host, so the logic here is the same
+whether a call's steps come back at once or later.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edgert._core import CoreWorker, Operation, Response, Step
+from edgert.host.calls import CoreCalls, InlineCalls, Then, watchdog_response
 
 TaskKey = tuple[int, int]
 #: ``performer(host, worker, op)`` performs a binding operation it knows and returns True.
@@ -37,6 +42,8 @@ class TaskRecord:
     on_done: Callable[[TaskRecord], None] | None = None
     wait_until_errors: list[str] = field(default_factory=list)
     context: Any = None
+    #: The host asked to abort it before its first turn came back (threaded hosts).
+    abort_requested: bool = False
 
 
 class Host:
@@ -56,9 +63,44 @@ class Host:
         #: Performers of other kinds of operations, by ``op.kind`` (e.g. ``"kv"``):
         #: ``service(worker, op, context)`` performs it and later completes it on the worker.
         self.services: dict[str, Callable[[CoreWorker, Operation, Any], None]] = {}
+        #: How this host calls into cores (inline here; real-time hosts use threads).
+        self.calls: CoreCalls = InlineCalls(self.now)
 
     def now(self) -> float:
         raise NotImplementedError
+
+    # -- calls into a core (through :attr:`calls`), their steps applied by :meth:`handle` ------
+
+    def applier(self, worker: CoreWorker) -> Then:
+        """``then`` for a call whose steps only need :meth:`handle`."""
+
+        def then(steps: list[Step], condemned: bool) -> None:
+            self.handle(worker, steps)
+
+        return then
+
+    def complete_fetch(self, worker: CoreWorker, op: int, response: Response) -> None:
+        self.calls.complete_fetch(worker, op, response, self.applier(worker))
+
+    def complete_timer(self, worker: CoreWorker, op: int) -> None:
+        self.calls.complete_timer(worker, op, self.applier(worker))
+
+    def complete_value(
+        self, worker: CoreWorker, op: int, json: str, data: bytes | None = None
+    ) -> None:
+        self.calls.complete_value(worker, op, json, self.applier(worker), data)
+
+    def complete_error(self, worker: CoreWorker, op: int, name: str, message: str) -> None:
+        self.calls.complete_error(worker, op, name, message, self.applier(worker))
+
+    def abort(self, worker: CoreWorker, record: TaskRecord) -> None:
+        """Ends ``record``'s request if it has not responded (its wall limit passed)."""
+        if record.response is not None and record.done:
+            return
+        if record.task < 0:  # its first turn has not come back yet
+            record.abort_requested = True
+            return
+        self.calls.abort(worker, record.task, self.applier(worker))
 
     def perform(self, worker: CoreWorker, op: Operation) -> None:
         raise NotImplementedError
@@ -109,9 +151,53 @@ class Host:
         on_response: Callable[[Response], None],
         *,
         context: Any = None,
+        on_waiting: Callable[[CoreWorker], None] | None = None,
     ) -> TaskRecord:
-        """Begins a request; `on_response` is called once its response is known."""
-        return self.started(worker, worker.begin(request, self.now()), on_response, context=context)
+        """Begins a request; `on_response` is called once its response is known (at once, or
+        later when calls run on threads). ``on_waiting(worker)`` is called if the first turn
+        ends without a response (the request now holds its isolate while it waits)."""
+        record = TaskRecord(task=-1, on_response=on_response, context=context)
+        self.calls.begin(worker, request, self._begun(worker, record, on_waiting))
+        return record
+
+    def start_event(
+        self,
+        worker: CoreWorker,
+        kind: str,
+        payload: str,
+        on_response: Callable[[Response], None],
+        *,
+        context: Any = None,
+    ) -> TaskRecord:
+        """:meth:`start` for a non-HTTP event (``kind`` "scheduled", ``payload`` its JSON)."""
+        record = TaskRecord(task=-1, on_response=on_response, context=context)
+        self.calls.begin_event(worker, kind, payload, self._begun(worker, record))
+        return record
+
+    def _begun(
+        self,
+        worker: CoreWorker,
+        record: TaskRecord,
+        on_waiting: Callable[[CoreWorker], None] | None = None,
+    ) -> Then:
+        def then(steps: list[Step], condemned: bool) -> None:
+            if condemned:  # the watchdog answered this request's first turn
+                if record.response is None:
+                    wall_s = getattr(self.calls, "wall_ms", lambda _c: 0.0)(worker) / 1000.0
+                    record.response = watchdog_response(wall_s)
+                    record.done = True
+                    record.on_response(record.response)
+                self.handle(worker, steps)
+                return
+            record.task = steps[0].task if steps else -1
+            self.tasks[(id(worker), record.task)] = record
+            self.handle(worker, steps)
+            if record.abort_requested and not record.done:
+                self.calls.abort(worker, record.task, self.applier(worker))
+            elif on_waiting is not None and record.response is None:
+                on_waiting(worker)
+
+        return then
 
     def started(
         self,

@@ -1,9 +1,13 @@
-"""A host in real time on asyncio: outbound fetches over real sockets (aiohttp), timers on
-the event loop's clock, a wall-clock limit per request.
+"""A host in real time on asyncio: outbound fetches over real sockets (the transparent,
+pooled client of :mod:`edgert.host.upstream`), timers on the event loop's clock, a wall-clock
+limit per request, and the workers' JavaScript on execution threads (see
+:mod:`edgert.host.calls`): the event loop never runs it.
 
 Where outbound fetches go is pluggable: by default to the request's URL; a ``fetcher`` (as
 :class:`edgert.Network` gives) decides per operation, e.g. to send a PoP's subrequests to the
-origin, and may use :meth:`RealTimeHost.send` for the HTTP itself."""
+origin, and may use :meth:`RealTimeHost.send` for the HTTP itself. Subrequests pass the host's
+``egress`` policy (:mod:`edgert.egress`) unless the caller marks them ``trusted`` (the
+configured origin)."""
 
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from edgert._core import CoreWorker, Operation, Request, Response
+from edgert._core import CoreWorker, Executor, Operation, Request, Response
+from edgert.egress import EgressPolicy
+from edgert.errors import EgressRefused
 from edgert.host.base import Host
-
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection"}
-_DROPPED = _HOP_BY_HOP | {"content-encoding", "content-length"}
+from edgert.host.calls import ThreadedCalls
+from edgert.host.upstream import UpstreamClient
 
 #: ``fetcher(worker, op, context)`` performs one outbound fetch and returns its response;
 #: ``context`` is the one the request was started with (see :meth:`Host.start`).
@@ -26,9 +31,14 @@ Fetcher = Callable[[CoreWorker, Operation, Any], Awaitable[Response]]
 class RealTimeHost(Host):
     """Drives a worker on the running asyncio loop.
 
-    Outbound fetches use one shared :class:`aiohttp.ClientSession` (created lazily, closed by
-    :meth:`close`). ``wall_timeout_s`` ends a request that has not responded in time with a
-    504 from the core (outcome ``canceled``).
+    Outbound fetches use one shared :class:`~edgert.host.upstream.UpstreamClient` (created
+    lazily, closed by :meth:`close`). ``wall_timeout_s`` ends a request that has not responded
+    in time with a 504 from the core (outcome ``canceled``). ``egress``: the policy a
+    subrequest's destination must pass (None: every destination may be reached).
+
+    ``threads``: run the core's calls on execution threads (``executor``, default the process's
+    shared :func:`~edgert.host.calls.default_executor`), watched by its watchdog; ``False``
+    runs them on the event loop itself (one worker's long turn then holds every request up).
     """
 
     def __init__(
@@ -37,25 +47,29 @@ class RealTimeHost(Host):
         wall_timeout_s: float = 30.0,
         fetch_timeout_s: float = 30.0,
         fetcher: Fetcher | None = None,
+        threads: bool = True,
+        executor: Executor | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         super().__init__()
+        if threads:
+            self.calls = ThreadedCalls(executor, wall_timeout_s)
         self.fetcher = fetcher
         self.wall_timeout_s = wall_timeout_s
         self.fetch_timeout_s = fetch_timeout_s
-        self._session: Any = None
+        self.egress = egress
+        self._upstream: UpstreamClient | None = None
         self._pending: set[asyncio.Future[Any]] = set()
 
     def now(self) -> float:
         return time.time()
 
-    async def _client(self) -> Any:
-        if self._session is None:
-            import aiohttp
-
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.fetch_timeout_s), auto_decompress=True
-            )
-        return self._session
+    @property
+    def upstream(self) -> UpstreamClient:
+        """The HTTP client of this host's subrequests (created on first use)."""
+        if self._upstream is None:
+            self._upstream = UpstreamClient(timeout_s=self.fetch_timeout_s)
+        return self._upstream
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -70,18 +84,12 @@ class RealTimeHost(Host):
         elif op.kind == "timer":
             assert op.at is not None
             delay = max(0.0, op.at - time.time())
-            loop.call_later(
-                delay, lambda: self.handle(worker, worker.complete_timer(op.id, self.now()))
-            )
+            loop.call_later(delay, self.complete_timer, worker, op.id)
         elif (service := self.services.get(op.kind)) is not None:
             service(worker, op, self.context_of(worker, op))
         elif not self.perform_binding(worker, op):
             message = f"no binding {op.binding}.{op.method} on this host"
-            loop.call_soon(
-                lambda: self.handle(
-                    worker, worker.complete_error(op.id, "Error", message, self.now())
-                )
-            )
+            loop.call_soon(self.complete_error, worker, op.id, "Error", message)
 
     async def _fetch(self, worker: CoreWorker, op: Operation, context: Any) -> None:
         try:
@@ -90,10 +98,13 @@ class RealTimeHost(Host):
             else:
                 assert op.request is not None
                 response = await self.send(op.request)
-            steps = worker.complete_fetch(op.id, response, self.now())
+        except EgressRefused as exc:  # the message says which address and why
+            self.complete_error(worker, op.id, "TypeError", str(exc))
+            return
         except Exception as exc:  # the worker sees a TypeError, as fetch() does on network errors
-            steps = worker.complete_error(op.id, "TypeError", f"fetch failed: {exc}", self.now())
-        self.handle(worker, steps)
+            self.complete_error(worker, op.id, "TypeError", f"fetch failed: {exc}")
+            return
+        self.complete_fetch(worker, op.id, response)
 
     async def send(
         self,
@@ -101,30 +112,28 @@ class RealTimeHost(Host):
         *,
         url: str | None = None,
         headers: Iterable[tuple[str, str]] | None = None,
+        trusted: bool = False,
+        follow_redirects: bool | None = None,
     ) -> Response:
         """Sends ``request`` over HTTP (to ``url`` instead of its own when given, with
-        ``headers`` instead of its own when given) and returns the response, body read."""
-        session = await self._client()
-        source = request.headers.items() if headers is None else headers
-        out = [(k, v) for k, v in source if k.lower() not in _HOP_BY_HOP]
-        async with session.request(
+        ``headers`` instead of its own when given) and returns the response as the origin sent
+        it, body read (see :mod:`edgert.host.upstream`).
+
+        ``trusted``: the destination is the configured origin: the egress policy does not
+        apply, and redirects are passed on rather than followed (the origin's answer is
+        forwarded as it is). Otherwise the policy applies to the destination and to every
+        redirect, which is followed (``fetch``'s default ``redirect: "follow"``).
+        ``follow_redirects`` overrides that choice.
+        """
+        follow = (not trusted) if follow_redirects is None else follow_redirects
+        return await self.upstream.send(
             request.method,
             url or request.url,
-            headers=out,
-            data=request.body,
-            allow_redirects=True,
-        ) as resp:
-            body = await resp.read()
-            out_headers = []
-            for raw_name, raw_value in resp.raw_headers:
-                name = raw_name.decode("latin-1")
-                # aiohttp decodes the body, so its encoding and length no longer apply.
-                if name.lower() in _DROPPED:
-                    continue
-                out_headers.append((name, raw_value.decode("latin-1")))
-            return Response(
-                body, status=resp.status, headers=out_headers, status_text=resp.reason or ""
-            )
+            request.headers.items() if headers is None else headers,
+            request.body,
+            egress=None if trusted else self.egress,
+            follow_redirects=follow,
+        )
 
     async def fetch(self, worker: CoreWorker, request: Request) -> Response:
         """Runs one request; returns once its response is known (background work goes on)."""
@@ -141,7 +150,8 @@ class RealTimeHost(Host):
             try:
                 await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
             except TimeoutError:
-                self.handle(worker, worker.abort(record.task, self.now()))
+                self.abort(worker, record)
+                await future
         response = future.result()
         if response.stats is not None:
             response.stats.wall_ms = (time.perf_counter() - began) * 1000.0
@@ -154,6 +164,23 @@ class RealTimeHost(Host):
 
     async def close(self) -> None:
         await self.drain()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        calls = self.calls
+        if isinstance(calls, ThreadedCalls):
+            # Background work whose turns are on the threads: wait for it a little (its steps
+            # may start more fetches); a turn still running after that is stuck, and the
+            # watchdog condemns it with nobody listening.
+            give_up = time.monotonic() + 1.0
+            stalled_at = time.monotonic() + 0.1
+            last = calls.pending
+            while (calls.pending or self._pending) and time.monotonic() < give_up:
+                await asyncio.sleep(0.002)
+                if self._pending:
+                    await asyncio.wait(list(self._pending), timeout=give_up - time.monotonic())
+                if calls.pending != last or self._pending:
+                    last, stalled_at = calls.pending, time.monotonic() + 0.1
+                elif time.monotonic() > stalled_at:
+                    break  # nothing came back for 100 ms: what is left is stuck
+            calls.close()
+        if self._upstream is not None:
+            await self._upstream.close()
+            self._upstream = None

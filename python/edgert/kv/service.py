@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from edgert._core import CoreWorker, KvReplica, Operation, Step
+from edgert._core import CoreWorker, KvReplica, Operation
 from edgert.errors import KvError, KvRateLimited
 from edgert.kv.namespace import KvNamespace
 from edgert.kv.record import KvRead
@@ -177,7 +177,7 @@ class KvService:
 
             def back() -> None:
                 self._end(flight, host.now())
-                host.handle(worker, self._finish(worker, op, outcome, host.now()))
+                self._finish(host, worker, op, outcome)
 
             host.at(host.now() + leg, back)
 
@@ -195,15 +195,16 @@ class KvService:
         if leg > 0:
             await asyncio.sleep(leg)
         self._end(flight, host.now())
-        host.handle(worker, self._finish(worker, op, outcome, host.now()))
+        self._finish(host, worker, op, outcome)
 
     @staticmethod
     def _finish(
-        worker: CoreWorker, op: Operation, outcome: tuple[str, bytes | None] | str, now: float
-    ) -> list[Step]:
+        host: Any, worker: CoreWorker, op: Operation, outcome: tuple[str, bytes | None] | str
+    ) -> None:
         if isinstance(outcome, str):
-            return worker.complete_error(op.id, "Error", outcome, now)
-        return worker.complete_value(op.id, outcome[0], now, outcome[1])
+            host.complete_error(worker, op.id, "Error", outcome)
+        else:
+            host.complete_value(worker, op.id, outcome[0], outcome[1])
 
     def attach(self, host: Any, pop_of: PopOf) -> None:
         """Makes ``host`` perform ``kv`` operations through this service (virtual or real)."""

@@ -12,10 +12,12 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from edgert._core import Request, Response
+from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
 from edgert.jwt import Verifier
@@ -47,9 +49,14 @@ def build_network(
     vars: Mapping[str, Any] | None = None,
     cpu_ms: float = 50.0,
     seed: int | None = None,
+    threads: int | None = None,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
-    every route of every PoP, or none (a caching reverse proxy to ``origin``)."""
+    every route of every PoP, or none (a caching reverse proxy to ``origin``). ``threads``:
+    execution threads for the workers' JavaScript (None: one per core; 0: on the event loop).
+    ``egress``: the policy subrequests must pass (by default loopback, private, link-local and
+    metadata addresses are refused; the origin is exempt)."""
     if worker is None and origin is None:
         raise ConfigError("give a worker script, an --origin URL, or both")
     if worker is None and auth is not None:
@@ -70,7 +77,15 @@ def build_network(
                 cpu_ms=cpu_ms,
                 max_isolates=8,
             )
-    return Network(pops, the_origin, workers=workers, clock="real", seed=seed)
+    return Network(
+        pops,
+        the_origin,
+        workers=workers,
+        clock="real",
+        seed=seed,
+        threads=threads,
+        egress=egress,
+    )
 
 
 async def serve_network(
@@ -99,8 +114,8 @@ async def serve_network(
     if not pop_ports:
         # The first ``city=`` lookup builds the world-cities index (seconds): build it in a
         # thread now rather than on the event loop at the first such request.
-        warm = asyncio.get_running_loop().run_in_executor(None, find_city, "London")
-        warm.add_done_callback(lambda f: f.exception())
+        # A daemon thread: an early Ctrl-C does not wait for it.
+        threading.Thread(target=find_city, args=("London",), daemon=True).start()
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -145,6 +160,9 @@ def serve_command(
     limits: ServerLimits = ServerLimits(),  # noqa: B008
     access_log: bool = False,
     echo: Callable[[str], None] | None = None,
+    threads: int | None = None,
+    grace_s: float = 10.0,
+    egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
     import uvloop
@@ -158,6 +176,8 @@ def serve_command(
         forward_claims=forward_claims,
         vars=vars,
         cpu_ms=cpu_ms,
+        threads=threads,
+        egress=egress,
     )
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
@@ -166,6 +186,7 @@ def serve_command(
         for s in servers:
             where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
             say(f"edgert serve: {mode}: {where} on {s.url}")
+        say(f"edgert serve: {(egress or EgressPolicy.open()).describe()}")
 
     def log(record: AccessRecord) -> None:
         say(record.line())
@@ -181,5 +202,6 @@ def serve_command(
             limits=limits,
             on_request=log if access_log else None,
             on_ready=ready,
+            grace_s=grace_s,
         )
     )

@@ -4,6 +4,7 @@ mod cache;
 mod cache_store;
 mod durable;
 mod errors;
+mod executor;
 mod http;
 mod jwt;
 mod kv;
@@ -31,6 +32,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     cache_store::register(m)?;
     durable::register(m)?;
+    executor::register(m)?;
     kv::register(m)?;
     server::register(m)?;
     sim::register(m)?;

@@ -13,7 +13,7 @@ use crate::worker::{LoadError, RouteAuth, Worker, WorkerConfig};
 use pyo3::prelude::*;
 use std::sync::Arc;
 
-fn to_ns(now: f64) -> u64 {
+pub(crate) fn to_ns(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
         (now * 1e9) as u64
     } else {
@@ -33,7 +33,7 @@ fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
 /// A worker version in the core: its compiled script and its isolate pool (sans-I/O).
 #[pyclass(name = "CoreWorker", module = "edgert._core", frozen)]
 pub struct PyCoreWorker {
-    inner: Worker,
+    pub(crate) inner: Arc<Worker>,
 }
 
 #[pymethods]
@@ -108,7 +108,7 @@ impl PyCoreWorker {
             }
         });
         result
-            .map(|inner| PyCoreWorker { inner })
+            .map(|inner| PyCoreWorker { inner: Arc::new(inner) })
             .map_err(|e| load_error(py, e))
     }
 

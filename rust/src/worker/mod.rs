@@ -5,5 +5,5 @@ mod pool;
 mod route_auth;
 
 pub use config::WorkerConfig;
-pub use pool::{LoadError, Worker};
+pub use pool::{watch_turns, LoadError, TurnWatch, Worker};
 pub use route_auth::{AuthDecision, RouteAuth};

@@ -8,6 +8,12 @@
 //! `complete` and `abort` go to the right one. An isolate that breaks (CPU, memory, uncatchable
 //! error) is removed after the turn that broke it; the next request gets a fresh isolate.
 //! Each isolate has its own lock, so several host threads can run different isolates at once.
+//!
+//! A host that runs turns on its own threads may watch them (`TurnWatch`): the pool writes the
+//! id of the isolate a thread is running into that thread's watch for the length of the turn.
+//! When a turn does not come back in time (a builtin that never polls the interrupt handler),
+//! the host `condemn`s that isolate: it leaves the pool at once (no request is ever given to it
+//! again), its other tasks are answered by the host, and it is freed when the stuck turn returns.
 
 use super::config::WorkerConfig;
 use super::route_auth::AuthDecision;
@@ -18,9 +24,43 @@ use crate::isolate::{Isolate, IsolateSpec, OpIds, Prewarmed, Script, StartupErro
 use crate::kv::SharedKv;
 use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
 use parking_lot::Mutex;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// Which isolate a host thread is running a turn of (0: none). See the module docs.
+#[derive(Debug, Default)]
+pub struct TurnWatch {
+    isolate: AtomicU64,
+}
+
+impl TurnWatch {
+    /// The id of the isolate whose turn the watched thread is running, if any.
+    pub fn isolate(&self) -> Option<u64> {
+        match self.isolate.load(Ordering::Acquire) {
+            0 => None,
+            id => Some(id),
+        }
+    }
+}
+
+thread_local! {
+    static TURN_WATCH: RefCell<Option<Arc<TurnWatch>>> = const { RefCell::new(None) };
+}
+
+/// Makes the pool report the turns this thread runs to `watch` (or stop, with `None`).
+pub fn watch_turns(watch: Option<Arc<TurnWatch>>) {
+    TURN_WATCH.with(|w| *w.borrow_mut() = watch);
+}
+
+fn note_turn(isolate: u64) {
+    TURN_WATCH.with(|w| {
+        if let Some(watch) = &*w.borrow() {
+            watch.isolate.store(isolate, Ordering::Release);
+        }
+    });
+}
 
 /// The script could not be loaded into an isolate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,7 +343,12 @@ impl Worker {
 
     /// Books the steps of a turn: new operations and tasks, finished tasks, a broken isolate.
     fn release(&self, isolate: u64, iso: &Isolate, steps: &[Step]) {
+        note_turn(0);
         let mut reg = self.registry.lock();
+        if !reg.slots.iter().any(|s| s.id == isolate) {
+            // Condemned during the turn: nothing of it is booked, its steps are dropped.
+            return;
+        }
         let mut finished = 0;
         for step in steps {
             for op in &step.ops {
@@ -367,6 +412,7 @@ impl Worker {
             Ok(x) => x,
             Err(e) => return vec![startup_failure(task, e)],
         };
+        note_turn(isolate_id);
         let mut iso = isolate.lock();
         let mut steps = start(&mut iso, cold);
         self.release(isolate_id, &iso, &steps);
@@ -394,6 +440,7 @@ impl Worker {
         let Some(isolate) = self.lookup(isolate_id) else {
             return Vec::new();
         };
+        note_turn(isolate_id);
         let mut iso = isolate.lock();
         let steps = iso.complete(op, result, now_ns);
         self.release(isolate_id, &iso, &steps);
@@ -407,10 +454,34 @@ impl Worker {
         let Some(isolate) = self.lookup(isolate_id) else {
             return Vec::new();
         };
+        note_turn(isolate_id);
         let mut iso = isolate.lock();
         let steps = iso.abort(task, now_ns);
         self.release(isolate_id, &iso, &steps);
         steps
+    }
+
+    /// Takes `isolate` out of the pool at once (a host's watchdog found its turn stuck): no
+    /// request is given to it again, the results of its turns are dropped, and it is freed when
+    /// the turn that holds it returns. Returns the tasks it had in flight (the host answers
+    /// them); empty when it was already gone.
+    pub fn condemn(&self, isolate: u64) -> Vec<TaskId> {
+        let mut reg = self.registry.lock();
+        let Some(pos) = reg.slots.iter().position(|s| s.id == isolate) else {
+            return Vec::new();
+        };
+        reg.slots.remove(pos);
+        reg.discarded += 1;
+        reg.op_owner.retain(|_, owner| *owner != isolate);
+        let mut tasks: Vec<TaskId> = reg
+            .task_owner
+            .iter()
+            .filter(|(_, owner)| **owner == isolate)
+            .map(|(task, _)| *task)
+            .collect();
+        reg.task_owner.retain(|_, owner| *owner != isolate);
+        tasks.sort_unstable();
+        tasks
     }
 
     /// Bytes allocated by each live isolate (walks every heap: for diagnostics).
