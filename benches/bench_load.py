@@ -1,6 +1,7 @@
 """Load benchmark of ``edgert serve`` against the standard workload's peers, in one run.
 
     python benches/bench_load.py [--duration 10] [--runs 3] [--conns 32] [--out results.json]
+        [--peers edgert,edgert-asyncio,...] [--threads N]
 
 What it does (see ``../shared/bench/README.md`` for the workload and its peers):
 
@@ -41,6 +42,7 @@ from standard_workload import build  # noqa: E402
 
 EDGERT_PORT = 8090
 ROUTES_PORT = 8091
+ASYNCIO_PORT = 8092
 
 
 def prepare(tmp: Path) -> Path:
@@ -54,9 +56,10 @@ def prepare(tmp: Path) -> Path:
     return root
 
 
-def edgert_peers(root: Path) -> dict[str, dict[str, Any]]:
+def edgert_peers(root: Path, threads: int | None = None) -> dict[str, dict[str, Any]]:
     py = str(Path(sys.prefix) / "bin" / "python")
-    return {
+    extra = ["--threads", str(threads)] if threads is not None else []
+    peers: dict[str, dict[str, Any]] = {
         "edgert": dict(
             port=EDGERT_PORT,
             cwd=str(root),
@@ -73,6 +76,25 @@ def edgert_peers(root: Path) -> dict[str, dict[str, Any]]:
                 "--no-log",
             ],
         ),
+        # The same server on the asyncio front (Python connections, for comparison).
+        "edgert-asyncio": dict(
+            port=ASYNCIO_PORT,
+            cwd=str(root),
+            cmd=[
+                py,
+                "-m",
+                "edgert",
+                "serve",
+                "worker/edgert_worker.js",
+                "--pops",
+                "IAD",
+                "--port",
+                str(ASYNCIO_PORT),
+                "--no-log",
+                "--front",
+                "asyncio",
+            ],
+        ),
         "edgert-routeauth": dict(
             port=ROUTES_PORT,
             cwd=str(root),
@@ -84,6 +106,9 @@ def edgert_peers(root: Path) -> dict[str, dict[str, Any]]:
             ],
         ),
     }
+    for name in ("edgert", "edgert-asyncio"):
+        peers[name]["cmd"] += extra
+    return peers
 
 
 def main() -> None:
@@ -93,10 +118,16 @@ def main() -> None:
     parser.add_argument("--conns", type=int, default=32)
     parser.add_argument(
         "--peers",
-        default="edgert,edgert-routeauth,deno,node,python-aiohttp",
+        default="edgert,edgert-asyncio,edgert-routeauth,deno,node,python-aiohttp",
         help="comma-separated peer names",
     )
     parser.add_argument("--out", default=None, help="write the JSON results here")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="edgert serve --threads for edgert and edgert-asyncio (default: serve's own)",
+    )
     args = parser.parse_args()
     os.environ.update(DURATION=str(args.duration), RUNS=str(args.runs), CONNS=str(args.conns))
     tmp = Path(tempfile.mkdtemp(prefix="edgert-load-"))
@@ -104,7 +135,7 @@ def main() -> None:
     sys.path.insert(0, str(root))
     peers = importlib.import_module("peers")
     runner = importlib.import_module("bench_load")
-    peers.PEERS.update(edgert_peers(root))
+    peers.PEERS.update(edgert_peers(root, args.threads))
     names = args.peers.split(",")
     with open("/proc/loadavg") as f:
         load_before = f.read().split()[:3]

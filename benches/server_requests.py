@@ -3,6 +3,14 @@ the server's connection (bytes in, ``Network.begin_at``, bytes out), fed from me
 
     python benches/server_requests.py [--route /hello] [-n 2000] [--profile]
     bash benches/request_instructions.sh --server      (callgrind: instructions per request)
+    python benches/server_requests.py --sockets [--route /hello] [--seconds 5]
+
+``--sockets`` serves the same network in this process on real sockets, once on each front
+(the native one: Rust I/O thread + this thread; the asyncio one: this thread alone; the worker
+on this thread, ``threads=0``), loads each
+with ``wrk -t1 -c32`` pinned to the other CPU, and prints the CPU time per request of this
+(the event loop's) thread and of the native front's I/O thread, read from the kernel's
+per-thread counters.
 
 The requests are what ``wrk`` sends through the workload's ``rotate.lua`` (authorization,
 x-country, host) plus a browser's usual headers. ``--profile`` prints cProfile's top functions
@@ -15,7 +23,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import pstats
+import re
 import sys
 import tempfile
 import time
@@ -114,12 +124,85 @@ async def run(args: argparse.Namespace) -> None:
         await network.aclose()
 
 
+def _thread_cpu_s(name: str) -> float:
+    """CPU seconds of this process's threads called ``name`` (per-thread kernel counters)."""
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/comm") as f:
+                if f.read().strip() != name:
+                    continue
+            with open(f"/proc/self/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def _load(url: str, seconds: int, headers: list[str]) -> int:
+    """Runs wrk against ``url`` (pinned to CPU 1); returns the requests it completed."""
+    cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "--latency"]
+    for h in headers:
+        cmd += ["-H", h]
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, url, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    out, _ = await proc.communicate()
+    match = re.search(r"(\d+) requests in", out.decode())
+    if match is None or "Non-2xx" in out.decode():
+        raise SystemExit(f"wrk failed: {out.decode()}")
+    return int(match.group(1))
+
+
+async def run_sockets(args: argparse.Namespace) -> None:
+    from edgert.server import EdgeServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workload = build(Path(tmp))
+        worker = Path(tmp) / "worker.js"
+        worker.write_text(workload.source)
+        name = args.route.strip("/")
+        token = workload.tokens[name][0] if name in workload.tokens else None
+        headers = ["X-Country: DE"] + ([f"Authorization: Bearer {token}"] if token else [])
+        print(f"{args.route}, wrk -t1 -c32 for {args.seconds} s per front, this process on CPU 0")
+        print("| front | req/s | loop thread us/req | I/O thread us/req | total us/req |")
+        print("|---|---|---|---|---|")
+        for front in ("native", "asyncio"):
+            # threads=0: the worker runs on the loop's thread, so the two threads counted
+            # here hold all of a request's CPU time.
+            network = build_network(worker, pops=["IAD"], threads=0)
+            server = EdgeServer(network, port=0, front=front)  # type: ignore[arg-type]
+            await server.start()
+            url = f"http://127.0.0.1:{server.port}{args.route}"
+            await _load(url, 1, headers)  # warm-up
+            loop0, io0 = time.thread_time(), _thread_cpu_s("edgert-front")
+            done = await _load(url, args.seconds, headers)
+            loop_s, io_s = time.thread_time() - loop0, _thread_cpu_s("edgert-front") - io0
+            await server.close(grace_s=1.0)
+            await network.aclose()
+            per = 1e6 / done
+            print(
+                f"| {front} | {done / args.seconds:,.0f} | {loop_s * per:.1f} | "
+                f"{io_s * per:.1f} | {(loop_s + io_s) * per:.1f} |"
+            )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--route", default="/hello")
     p.add_argument("-n", type=int, default=2000)
     p.add_argument("--profile", action="store_true")
-    asyncio.run(run(p.parse_args()))
+    p.add_argument("--sockets", action="store_true", help="both fronts on real sockets")
+    p.add_argument("--seconds", type=int, default=5)
+    args = p.parse_args()
+    if args.sockets:
+        os.sched_setaffinity(0, {0})
+        import uvloop
+
+        uvloop.run(run_sockets(args))
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

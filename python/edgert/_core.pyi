@@ -536,6 +536,87 @@ def encode_http_response(
 ) -> bytes:
     """The response as HTTP/1.1 bytes."""
 
+# -- the native HTTP/1.1 front (rust/src/front, rust/src/py/front.rs) ---------------------------
+
+@final
+class FrontToken:
+    """A request of the native front waiting for its response: call it with the response
+    (once; later calls do nothing). Usable as ``Network.begin_at``'s ``on_response``."""
+
+    def __call__(self, response: Response) -> None: ...
+    @property
+    def answered(self) -> bool: ...
+
+@final
+class NativeFront:
+    """A listening socket served by a Rust I/O thread (hyper's HTTP/1.1 server): connections,
+    parsing, limits and response writing. ``resolve(location)`` maps a client-location field
+    value (``None``: none) to an object with ``pop``, ``client`` and ``cf`` (JSON text), e.g.
+    ``ClientLocator.resolve``; it is memoised per value, and an ``EdgertError`` from it is
+    answered 400."""
+
+    def __init__(
+        self,
+        resolve: Callable[[str | None], Any],
+        host: str,
+        port: int,
+        *,
+        max_header_bytes: int,
+        max_body_bytes: int,
+        header_timeout_s: float,
+        idle_timeout_s: float,
+        body_timeout_s: float,
+        max_buffered_body_bytes: int,
+        max_connections: int,
+        client_header: str = "x-edgert-client",
+        access_log: bool = False,
+    ) -> None: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def fd(self) -> int:
+        """Readable while requests (or notices) wait: watch it with ``loop.add_reader``."""
+    @property
+    def connections(self) -> int: ...
+    @property
+    def stopped(self) -> bool: ...
+    def accepted(self) -> bool:
+        """Whether a connection was accepted since the last call."""
+    def take(self) -> list[tuple[FrontToken, Any, Any, Request, str]]:
+        """The waiting requests: ``(token, pop, client, request, url)``; answer each with
+        ``respond`` and then ``flush``, or with ``token(response)``."""
+    def serve(self, begin: Callable[[Any, Any, Request, str, FrontToken], Response | None]) -> int:
+        """Runs every waiting request through ``begin(pop, client, request, url, token)``
+        (``Network.begin_at``) and sends the responses it returns in one batch."""
+    def respond(self, token: FrontToken, response: Response) -> None:
+        """Queues the response of ``token``; it is sent at the next ``flush``."""
+    def flush(self) -> None: ...
+    def take_log(
+        self,
+    ) -> list[tuple[float, str, str, int, str, str | None, float, Stats | None]]:
+        """Access-log records: ``(time, method, path, status, pop, cache_status, wall_ms,
+        stats)``."""
+    def close(self, grace_s: float) -> None:
+        """Graceful shutdown; returns at once (``stopped`` turns true when done)."""
+    def join(self) -> None: ...
+    def enable_dispatch(
+        self,
+        executor: Executor,
+        routes: list[tuple[str | None, str, bool, str, bool, str | None]],
+    ) -> None:
+        """Native dispatch on ``executor``'s threads for requests whose placement, route and
+        core the front has learnt; ``routes`` most specific first, as ``(scheme, host,
+        host_wild, path, path_wild, worker)``."""
+    def learn_core(self, pop: str, worker: str, core: CoreWorker, wall_ms: float) -> None: ...
+    def reset_dispatch(self) -> None:
+        """Forgets learnt placements and cores (the network's workers changed)."""
+    def take_adopted(
+        self,
+    ) -> list[tuple[FrontToken, Any, Any, CoreWorker, str, str, list[Step], bool]]:
+        """Requests begun natively that the control plane takes over: ``(token, pop,
+        client, core, worker, url, steps, condemned)``; ``token.answered`` when the front wrote
+        the response already."""
+
 class EventLoop:
     """The core's discrete-event queue with Python callbacks (virtual time, sans-I/O)."""
 

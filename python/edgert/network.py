@@ -53,7 +53,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response
+from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -65,7 +65,8 @@ from edgert.flight import (
     no_internet,
 )
 from edgert.geo import Client, request_cf
-from edgert.host.base import TaskRecord
+from edgert.host.base import TaskRecord, task_key
+from edgert.host.calls import default_executor, turn_wall_s
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
@@ -100,6 +101,14 @@ _TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
 
 #: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
 _CACHE_ENTRIES = 1 << 16
+
+
+#: The response of a request a native front answered itself (its record's placeholder).
+_ANSWERED = Response("", status=200)
+
+
+def _ignore(response: Response) -> None:
+    return None
 
 
 def _derive_seed(base: int, *parts: str) -> int:
@@ -250,6 +259,9 @@ class Network:
         self._ray = itertools.count(1)
         self._cores: dict[tuple[str, str], CoreWorker] = {}
         self._core_pop: dict[int, Pop] = {}
+        #: ``listener(pop, worker, core)`` when a core is made (a native front learns it);
+        #: ``listener(None, worker, None)`` when a worker's cores are replaced.
+        self.core_listeners: list[Callable[[str | None, str, CoreWorker | None], None]] = []
         #: Each client's connection to each PoP it reached (never dropped: connections stay open).
         self._open: dict[tuple[Client, str], OpenConnection] = {}
         self._internet = internet or no_internet
@@ -322,6 +334,8 @@ class Network:
         self.workers[name] = _as_worker(name, worker)
         for key in [k for k in self._cores if k[1] == name]:
             del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
+        for listener in self.core_listeners:
+            listener(None, name, None)
 
     def prewarm(self, pop: str, worker: str | None = None) -> int:
         """Prepares a spare isolate (runtime, context and Web APIs; none of the worker's code
@@ -377,7 +391,68 @@ class Network:
         self._cores[key] = core
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
+        for listener in self.core_listeners:
+            listener(pop.code, name, core)
         return core, True
+
+    def cores(self) -> list[tuple[str, str, CoreWorker]]:
+        """The cores made so far: ``(pop, worker, core)``."""
+        return [(pop, worker, core) for (pop, worker), core in self._cores.items()]
+
+    def executor(self) -> Executor | None:
+        """The execution threads this network's real-time requests run on (``None`` when
+        ``threads=0``: on the event loop)."""
+        if self.threads == 0:
+            return None
+        return self._executor or default_executor()
+
+    def turn_wall_s(self, core: CoreWorker) -> float:
+        """How long one turn of ``core`` may hold an execution thread (the watchdog's limit)."""
+        return turn_wall_s(core, self.wall_timeout_s)
+
+    def adopt_at(
+        self,
+        pop: Pop,
+        client: Client,
+        core: CoreWorker,
+        url: str,
+        steps: list[Step],
+        condemned: bool,
+        on_response: Callable[[Response], None] | None,
+    ) -> None:
+        """Real time, for a native front: takes over a request the front began on an
+        execution thread (see ``rust/src/front/dispatch.rs``) after its first turn: ``steps``
+        are that turn's (its own first). ``on_response`` is ``None`` when the front already
+        wrote the response; ``condemned``: the watchdog answered the turn, and ``steps`` are
+        the condemned isolate's other requests."""
+        host = self._realtime.host()
+        if condemned or not steps:
+            host.handle(core, steps)
+            return
+        route = self._pipeline.route(url)
+        # The flight of a worker's request reads its URL, PoP and client, not its request.
+        flight = self._server_flight(pop, client, Request(url), url, route)
+        if on_response is None:
+            record = TaskRecord(task=steps[0].task, on_response=_ignore, context=flight)
+            record.response = _ANSWERED
+        else:
+            record = TaskRecord(task=steps[0].task, on_response=on_response, context=flight)
+        flight.responded = on_response is None
+        host.tasks[task_key(core, record.task)] = record
+        host.handle(core, steps)
+        if record.response is None:
+            handle = asyncio.get_running_loop().call_later(
+                self.wall_timeout_s, host.abort, core, record
+            )
+            deliver = record.on_response
+
+            def delivered(response: Response) -> None:
+                flight.responded = True
+                handle.cancel()
+                deliver(response)
+
+            record.on_response = delivered
+        self._realtime.prewarm_soon(core)
 
     def scheduled(
         self,

@@ -8,11 +8,15 @@
 //! threads and their watchdog) that reads the monotonic clock and owns threads, as the Python
 //! hosts do; it drives the core through the same calls they make.
 //!
+//! `front/` is the other exception: the native HTTP/1.1 front of the edge server, a host that
+//! opens sockets, runs its own I/O thread and reads clocks (see its module docs).
+//!
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
 pub mod cache;
 pub mod durable;
+pub mod front;
 pub mod host;
 pub mod http;
 pub mod isolate;

@@ -193,3 +193,129 @@ def test_no_host_globals_are_reachable() -> None:
     data = w.fetch("https://example.com/x").json()
     assert set(data["seen"].values()) == {"undefined"}
     assert data["evalBlocked"] and data["fnBlocked"]
+
+
+# --- Builtins that run long inside one call (issue 13) -------------------------------------------
+# Each attack used to run one QuickJS builtin for seconds past the limit (the interrupt handler
+# runs only between bytecodes). Now the searches are linear and poll the budget, and a builtin
+# that still runs past the deadline without polling ends its turn as `exceededCpu`.
+
+HAY = "const hay = 'a'.repeat(3e6), needle = 'a'.repeat(5000) + 'b';"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        f"{HAY} for (;;) hay.indexOf(needle);",
+        f"{HAY} for (;;) hay.lastIndexOf('b' + needle);",
+        f"{HAY} for (;;) hay.includes(needle);",
+        f"{HAY} for (;;) hay.split(needle);",
+        f"{HAY} for (;;) hay.replace(needle, 'x');",
+        f"{HAY} for (;;) hay.replaceAll(needle, 'x');",
+        "const v = Array.from({ length: 2e5 }, (_, i) => ({ i, s: 'x'.repeat(20) })); for (;;) JSON.stringify(v);",
+        "const o = { s: 'x'.repeat(1000) }; const a = new Array(20000).fill(o); for (;;) JSON.stringify(a);",
+        "for (;;) /(a+)+$/.test('a'.repeat(40) + 'b');",
+        "const a = Array.from({ length: 1e6 }, (_, i) => (i * 7919) % 1e6); a.sort(); a.toSorted();",
+        "const a = new Array(1e6).fill({}); for (;;) a.join();",
+        # Loops of builtins that never poll: the interpreter polls every 10 000 bytecodes, which
+        # were minutes of builtin work here; the allocator answers for the budget instead.
+        "const t = JSON.stringify(Array.from({ length: 1e5 }, (_, i) => i)); for (;;) JSON.parse(t);",
+        "const t = 'e\\u0301'.repeat(1e5); for (;;) t.normalize('NFC');",
+        "for (;;) 'ab'.repeat(1e6);",
+        "const t = JSON.stringify(Array.from({ length: 1e5 }, (_, i) => i));"
+        " for (;;) { try { for (;;) JSON.parse(t) } catch (e) {} }",
+    ],
+    ids=[
+        "indexOf",
+        "lastIndexOf",
+        "includes",
+        "split",
+        "replace",
+        "replaceAll",
+        "json-stringify",
+        "json-stringify-engine",
+        "regexp-backtracking",
+        "sort",
+        "join",
+        "json-parse-loop",
+        "normalize-loop",
+        "repeat-loop",
+        "json-parse-loop-caught",
+    ],
+)
+def test_long_builtins_end_at_the_cpu_limit(attack: str) -> None:
+    w = worker_with(attack, cpu_ms=50)
+    r = w.fetch("https://example.com/attack")
+    assert r.status == 503 and r.stats.outcome == "exceededCpu", r.stats.error
+    assert "Error 1102" in r.text()
+    # A CPU figure, not wall time: the turn ended within a few polls of the deadline (these
+    # attacks ran for 3 s to minutes before; the caught JSON.parse loop takes ~8x the limit).
+    assert 50 <= r.stats.cpu_ms < 1000
+    created_before = w.core.pool_stats()[2]
+    assert_recovers(w)
+    assert w.core.pool_stats()[2] > created_before  # a fresh isolate
+
+
+def test_a_builtin_that_does_not_poll_still_ends_its_turn_over_the_limit() -> None:
+    # `normalize` runs in C without asking the interrupt handler; the turn is over its budget
+    # when it returns, so the response it made is not delivered.
+    w = worker_with(
+        "const s = '\\u1E9B\\u0323'.repeat(5e5).normalize('NFKC'); return new Response(String(s.length));",
+        cpu_ms=5,
+    )
+    r = w.fetch("https://example.com/normalize")
+    assert r.status == 503 and r.stats.outcome == "exceededCpu"
+    assert r.stats.cpu_ms >= 5
+    assert_recovers(w)
+
+
+def test_catching_the_interrupt_of_a_fast_path_does_not_escape_it() -> None:
+    w = worker_with(
+        f"{HAY} try {{ for (;;) hay.indexOf(needle) }} catch (e) {{ return new Response('escaped') }}",
+        cpu_ms=20,
+    )
+    r = w.fetch("https://example.com/spin")
+    assert r.stats.outcome == "exceededCpu" and r.text() != "escaped"
+
+
+# --- Out of memory is always exceededMemory (issue 13) -------------------------------------------
+# Near the limit QuickJS may not manage to allocate its "out of memory" error and throws `null`;
+# the isolate's allocator records every refusal instead (rust/src/isolate/heap.rs).
+
+OOM_WORKER = """export default { async fetch(request) {
+  if (new URL(request.url).pathname === '/warm') return new Response('warm');
+  const parts = []; for (;;) parts.push('y'.repeat(1 << 20) + parts.length);
+} }"""
+
+
+def oom_after_warm_request(workers: int) -> None:
+    for i in range(workers):
+        w = Worker(OOM_WORKER, memory_mb=32, cpu_ms=5000)
+        assert w.fetch("https://example.com/warm").text() == "warm"
+        r = w.fetch("https://example.com/bomb")
+        assert (r.status, r.stats.outcome) == (503, "exceededMemory"), (i, r.stats.error)
+        assert "Error 1102" in r.text()
+        created = w.core.pool_stats()[2]
+        assert w.fetch("https://example.com/warm").text() == "warm"
+        assert w.core.pool_stats()[2] > created, i  # the isolate was replaced
+
+
+def test_out_of_memory_on_a_warm_isolate_is_always_exceeded_memory() -> None:
+    oom_after_warm_request(15)
+
+
+@pytest.mark.slow
+def test_out_of_memory_on_a_warm_isolate_is_always_exceeded_memory_100() -> None:
+    oom_after_warm_request(100)
+
+
+def test_a_caught_out_of_memory_still_ends_the_request() -> None:
+    w = worker_with(
+        "try { const a = []; for (;;) a.push('z'.repeat(1 << 20) + a.length) }"
+        " catch (e) { return new Response('caught ' + e) }",
+        memory_mb=32,
+        cpu_ms=5000,
+    )
+    r = w.fetch("https://example.com/bomb")
+    assert r.status == 503 and r.stats.outcome == "exceededMemory"
+    assert_recovers(w)

@@ -8,9 +8,10 @@ import pytest
 from server_world import Served, make_served
 
 
-@pytest.fixture(params=["core", "httptools"])
+@pytest.fixture(params=["native", "core", "httptools"])
 def parser(request: pytest.FixtureRequest) -> str:
-    """Every server test runs with both request parsers."""
+    """Every server test runs on the native front and on the asyncio front with each of its
+    request parsers (see ``server_world.front_options``)."""
     return str(request.param)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from edgert import Network, Origin, Request, Response
 from edgert.server import AccessRecord, EdgeServer, ServerLimits
@@ -64,8 +65,16 @@ class Served:
         return self.server.port
 
 
+def front_options(kind: str) -> dict[str, Any]:
+    """``EdgeServer`` options of a front under test: ``"native"`` (Rust, hyper), or the asyncio
+    front with the ``"core"`` or ``"httptools"`` parser."""
+    if kind == "native":
+        return {"front": "native"}
+    return {"front": "asyncio", "parser": kind}
+
+
 async def make_served(
-    limits: ServerLimits | None = None, pop: str | None = None, parser: str = "core"
+    limits: ServerLimits | None = None, pop: str | None = None, parser: str = "native"
 ) -> Served:
     gate = Gate()
     network = Network("demo", Origin(handler=gate.handler), workers={"echo": WORKER}, clock="real")
@@ -76,7 +85,7 @@ async def make_served(
         pop=pop,
         limits=limits or ServerLimits(),
         on_request=records.append,
-        parser=parser,  # type: ignore[arg-type]
+        **front_options(parser),
     )
     await server.start()
     return Served(network, server, gate, records)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from server_client import Conn, request
-from server_world import Served
+from server_world import Served, make_served
 
 
 async def test_keep_alive_serves_several_requests_on_one_connection(served: Served) -> None:
@@ -22,7 +23,9 @@ async def test_keep_alive_serves_several_requests_on_one_connection(served: Serv
     assert served.server.connections <= 1
 
 
-async def test_pipelined_responses_keep_request_order(served: Served) -> None:
+async def test_pipelined_responses_keep_request_order(served: Served, parser: str) -> None:
+    if parser == "native":
+        pytest.skip("the native front runs pipelined requests one at a time (hyper): see below")
     conn = await Conn.open(served.port)
     # The first request waits on the origin; the second is answered at once by the worker.
     await conn.send(
@@ -39,6 +42,37 @@ async def test_pipelined_responses_keep_request_order(served: Served) -> None:
     assert json.loads(second.body)["path"] == "/fast"
     assert third.body == b"slow:origin/slow2"
     await conn.close()
+
+
+async def test_pipelined_requests_run_in_order_one_at_a_time_on_the_native_front(
+    parser: str,
+) -> None:
+    if parser != "native":
+        pytest.skip("the asyncio front runs pipelined requests at once (test above)")
+    served = await make_served()
+    try:
+        conn = await Conn.open(served.port)
+        await conn.send(
+            b"GET /slow1 HTTP/1.1\r\nHost: a.example\r\n\r\n"
+            b"GET /fast HTTP/1.1\r\nHost: a.example\r\n\r\n"
+            b"GET /slow2 HTTP/1.1\r\nHost: a.example\r\n\r\n"
+        )
+        await served.gate.reached("/slow1").wait()
+        assert not served.gate.reached("/slow2").is_set()  # not started before /slow1 is answered
+        served.gate.event("/slow1").set()
+        first, second = await conn.reply(), await conn.reply()
+        await served.gate.reached("/slow2").wait()
+        served.gate.event("/slow2").set()
+        third = await conn.reply()
+        assert first.body == b"slow:origin/slow1"
+        assert json.loads(second.body)["path"] == "/fast"
+        assert third.body == b"slow:origin/slow2"
+        await conn.close()
+    finally:
+        for event in served.gate.events.values():
+            event.set()
+        await served.server.close(grace_s=1.0)
+        await served.network.aclose()
 
 
 async def test_chunked_request_body_reaches_the_worker(served: Served) -> None:

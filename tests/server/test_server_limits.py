@@ -143,10 +143,12 @@ async def test_idle_keep_alive_connection_is_closed_silently(strict: Served) -> 
         "obs-fold",
     ],
 )
-async def test_malformed_request_gets_400(strict: Served, data: bytes) -> None:
+async def test_malformed_request_gets_400(strict: Served, data: bytes, parser: str) -> None:
     status, body, closed = await refused(strict.port, data)
     assert (status, closed) == (400, True)
-    assert body.startswith(b"400 Bad Request")
+    # hyper answers the requests it cannot parse itself, with an empty body (docs/server.md).
+    if parser != "native" or body:
+        assert body.startswith(b"400 Bad Request")
     await still_serving(strict.port)
 
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from server_client import Conn
+from server_world import front_options
 
 from edgert import Network, Origin, Response
 from edgert.server import AccessRecord, EdgeServer
@@ -29,7 +30,7 @@ async def _origin(request: object) -> Response:
 async def world(parser: str) -> AsyncIterator[tuple[Network, EdgeServer, list[AccessRecord]]]:
     network = Network("demo", Origin(handler=_origin), workers={"w": WORKER}, clock="real")
     records: list[AccessRecord] = []
-    server = EdgeServer(network, port=0, on_request=records.append, parser=parser)  # type: ignore[arg-type]
+    server = EdgeServer(network, port=0, on_request=records.append, **front_options(parser))
     await server.start()
     yield network, server, records
     await server.close(grace_s=1.0)

@@ -41,6 +41,13 @@ __all__ = ["command"]
 @click.option("--max-body-bytes", default=100 * 1024 * 1024, show_default=True)
 @click.option("--log/--no-log", "access_log", default=True, show_default=True, help="Access log.")
 @click.option(
+    "--front",
+    type=click.Choice(["native", "asyncio"]),
+    default="native",
+    show_default=True,
+    help="HTTP/1.1 front: native (Rust, hyper) or asyncio (Python, for comparison).",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=0),
     default=None,
@@ -81,6 +88,7 @@ def serve(
     auth_alg: tuple[str, ...],
     max_body_bytes: int,
     access_log: bool,
+    front: str,
     threads: int | None,
     grace_s: float,
     allow_private_egress: bool,
@@ -107,6 +115,7 @@ def serve(
         limits=ServerLimits(max_body_bytes=max_body_bytes),
         access_log=access_log,
         echo=lambda line: click.echo(line, err=True),
+        front=front,  # type: ignore[arg-type]
         threads=threads,
         grace_s=grace_s,
         egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),

@@ -21,7 +21,17 @@ class ServerLimits:
     - ``idle_timeout_s``: a keep-alive connection with no request in progress is closed after
       this long (silently: no request was started, so there is nothing to answer);
     - ``max_pipelined``: requests of one connection in flight at once (pipelining); past it the
-      server stops reading that connection until responses have been written.
+      server stops reading that connection until responses have been written (the asyncio
+      front; the native front runs a connection's requests one at a time);
+    - ``body_timeout_s``: the longest pause between two pieces of a request body (and before
+      the first); a stalled upload gets 408 and the connection closes;
+    - ``max_buffered_body_bytes``: request-body bytes buffered across the whole server at once
+      (a body counts from its first byte until its request is answered); a body that would go
+      past it gets 503 (with ``Retry-After``) and the connection closes;
+    - ``max_connections``: connections open at once; one more is answered 503 and closed.
+
+    The last three are enforced by the native front (``EdgeServer(front="native")``, the
+    default), not by the asyncio front.
     """
 
     max_header_bytes: int = 64 * 1024
@@ -29,13 +39,22 @@ class ServerLimits:
     header_timeout_s: float = 10.0
     idle_timeout_s: float = 75.0
     max_pipelined: int = 64
+    body_timeout_s: float = 30.0
+    max_buffered_body_bytes: int = 256 * 1024 * 1024
+    max_connections: int = 10_000
 
     def __post_init__(self) -> None:
-        for name in ("max_header_bytes", "max_body_bytes", "max_pipelined"):
+        for name in (
+            "max_header_bytes",
+            "max_body_bytes",
+            "max_pipelined",
+            "max_buffered_body_bytes",
+            "max_connections",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ConfigError(f"ServerLimits.{name} must be a positive integer: {value!r}")
-        for name in ("header_timeout_s", "idle_timeout_s"):
+        for name in ("header_timeout_s", "idle_timeout_s", "body_timeout_s"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not value > 0:
                 raise ConfigError(f"ServerLimits.{name} must be > 0 seconds: {value!r}")

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from edgert._core import Request, Response
 from edgert.egress import EgressPolicy
@@ -99,16 +99,29 @@ async def serve_network(
     on_ready: Callable[[list[EdgeServer]], None] | None = None,
     stop: asyncio.Event | None = None,
     grace_s: float = 10.0,
+    front: Literal["native", "asyncio"] = "native",
 ) -> None:
     """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
     network, or ``pop_ports`` (PoP code -> port), each PoP on its own."""
     if pop_ports:
         servers = [
-            EdgeServer(network, host=host, port=p, pop=code, limits=limits, on_request=on_request)
+            EdgeServer(
+                network,
+                host=host,
+                port=p,
+                pop=code,
+                limits=limits,
+                on_request=on_request,
+                front=front,
+            )
             for code, p in pop_ports.items()
         ]
     else:
-        servers = [EdgeServer(network, host=host, port=port, limits=limits, on_request=on_request)]
+        servers = [
+            EdgeServer(
+                network, host=host, port=port, limits=limits, on_request=on_request, front=front
+            )
+        ]
     for server in servers:
         await server.start()
     if not pop_ports:
@@ -160,6 +173,7 @@ def serve_command(
     limits: ServerLimits = ServerLimits(),  # noqa: B008
     access_log: bool = False,
     echo: Callable[[str], None] | None = None,
+    front: Literal["native", "asyncio"] = "native",
     threads: int | None = None,
     grace_s: float = 10.0,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
@@ -202,6 +216,7 @@ def serve_command(
             limits=limits,
             on_request=log if access_log else None,
             on_ready=ready,
+            front=front,
             grace_s=grace_s,
         )
     )

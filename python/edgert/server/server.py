@@ -11,6 +11,7 @@ from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.connection import BaseConnection
 from edgert.server.limits import ServerLimits
+from edgert.server.native import NativeSite
 from edgert.server.protocol import HttpConnection
 from edgert.server.site import Site
 
@@ -27,8 +28,11 @@ class EdgeServer:
     called with an :class:`AccessRecord` after each response is written to the socket.
 
     Requests run in the network's real-time pipeline (route auth, cache, worker, origin) on the
-    running event loop; run it on uvloop for speed (``edgert serve`` does). ``parser``: the
-    core's (``httparse`` in Rust, the default) or ``"httptools"`` (see ``docs/server.md``).
+    running event loop; run it on uvloop for speed (``edgert serve`` does). ``front``:
+    ``"native"`` (the default: connections, parsing, limits and response writing on a Rust I/O
+    thread, hyper) or ``"asyncio"`` (the same in Python on the event loop, kept for comparison);
+    ``parser`` picks the asyncio front's parser: the core's (``httparse``) or ``"httptools"``
+    (see ``docs/server.md``).
     """
 
     def __init__(
@@ -42,12 +46,16 @@ class EdgeServer:
         limits: ServerLimits = ServerLimits(),  # noqa: B008 (frozen, shared safely)
         on_request: Callable[[AccessRecord], None] | None = None,
         parser: Literal["core", "httptools"] = "core",
+        front: Literal["native", "asyncio"] = "native",
     ) -> None:
         if network.clock != "real":
             raise ConfigError("EdgeServer needs a Network in real time (clock='real')")
         if parser not in ("core", "httptools"):
             raise ConfigError(f"parser must be 'core' or 'httptools': {parser!r}")
+        if front not in ("native", "asyncio"):
+            raise ConfigError(f"front must be 'native' or 'asyncio': {front!r}")
         self.parser = parser
+        self.front = front
         self.network = network
         self.host = host
         self.port = port
@@ -61,7 +69,17 @@ class EdgeServer:
             on_request=on_request,
             default_host=f"{host}:{port}",
         )
+        self._native: NativeSite | None = None
+        if front == "native":
+            self._native = NativeSite(
+                network,
+                pop=pop,
+                client_header=client_header,
+                limits=limits,
+                on_request=on_request,
+            )
         self._server: asyncio.Server | None = None
+        self._started = False
         self._closed: asyncio.Event | None = None
 
     @property
@@ -72,17 +90,26 @@ class EdgeServer:
     @property
     def connections(self) -> int:
         """Connections open now."""
+        if self._native is not None:
+            return self._native.connections
         return len(self._site.connections)
 
     def prewarm(self) -> int:
         """Makes spare isolates now for the workers this server's requests reach (see
         :meth:`edgert.Network.prewarm`); the server already does it when it accepts a
         connection. Returns how many were made."""
+        if self._native is not None:
+            return self._native.prewarm()
         return self._site.prewarm()
 
     async def start(self) -> None:
         """Binds the socket and starts accepting connections."""
-        if self._server is not None:
+        if self._started:
+            return
+        self._started = True
+        self._closed = asyncio.Event()
+        if self._native is not None:
+            self.port = self._native.start(self.host, self.port)
             return
         loop = asyncio.get_running_loop()
         site = self._site
@@ -96,7 +123,6 @@ class EdgeServer:
         )
         self.port = self._server.sockets[0].getsockname()[1]
         site.default_host = f"{self.host}:{self.port}"
-        self._closed = asyncio.Event()
         site.start_ticking()
 
     async def serve_forever(self) -> None:
@@ -108,6 +134,14 @@ class EdgeServer:
     async def close(self, grace_s: float = 10.0) -> None:
         """Graceful shutdown: stops accepting, lets requests in flight finish (up to ``grace_s``
         seconds, then aborts them) and closes idle keep-alive connections."""
+        if not self._started:
+            return
+        self._started = False
+        if self._native is not None:
+            await self._native.close(grace_s)
+            if self._closed is not None:
+                self._closed.set()
+            return
         server = self._server
         if server is None:
             return

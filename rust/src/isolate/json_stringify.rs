@@ -15,6 +15,7 @@
 //! engine's `Number::toString`; strings are escaped as well-formed `JSON.stringify` does (lone
 //! surrogates as `\udxxx`).
 
+use super::interrupt::Poll;
 use super::intrinsics::{
     atom_value, clear_exception, define_method, free_descriptor, global_path, name_atom, native_function,
     own_descriptor, proto_is, value_atom,
@@ -38,6 +39,8 @@ const MAX_DEPTH: usize = 64;
 /// Largest text the fast path writes: it is Rust memory, outside the isolate's limit, so a
 /// larger one (which the engine counts, and may refuse) is left to the engine.
 const MAX_TEXT_BYTES: usize = 8 << 20;
+/// Work units (see `interrupt.rs`) a value costs the walk.
+const VALUE_UNITS: usize = 32;
 
 /// The walk met something only the engine's algorithm may handle.
 struct Bail;
@@ -89,6 +92,12 @@ struct Walk {
     ctx: *mut qjs::JSContext,
     data: *mut qjs::JSValue,
     out: Vec<u8>,
+    /// Polls the CPU budget as the walk goes (a value or a byte written is a unit).
+    poll: Poll,
+    /// The poll ended the turn: the walk stopped with the interrupt pending.
+    interrupted: bool,
+    /// `out.len()` at the last tick (bytes written count as units too).
+    ticked: usize,
 }
 
 impl Walk {
@@ -121,6 +130,12 @@ impl Walk {
     /// `v` is a live value of the live context; `data` the `D_LEN` values of `install`.
     unsafe fn value(&mut self, v: qjs::JSValue, depth: usize) -> Result<bool, Bail> {
         if self.out.len() > MAX_TEXT_BYTES {
+            return Err(Bail);
+        }
+        let written = self.out.len() - self.ticked;
+        self.ticked = self.out.len();
+        if self.poll.tick(VALUE_UNITS + written).is_err() {
+            self.interrupted = true;
             return Err(Bail);
         }
         // SAFETY: per the contract; every value obtained is freed once.
@@ -346,10 +361,14 @@ unsafe extern "C" fn stringify(
                 ctx,
                 data,
                 out: Vec::new(),
+                poll: Poll::new(ctx),
+                interrupted: false,
+                ticked: 0,
             };
             match walk.value(arg(0), 0) {
                 Ok(true) => return qjs::JS_NewStringLen(ctx, walk.out.as_ptr().cast(), walk.out.len() as _),
                 Ok(false) => return qjs::JS_UNDEFINED,
+                Err(Bail) if walk.interrupted => return qjs::JS_EXCEPTION,
                 Err(Bail) => {}
             }
         }

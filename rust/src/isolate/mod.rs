@@ -6,6 +6,8 @@ pub mod cpu;
 mod durable_native;
 mod errors;
 mod form_native;
+mod heap;
+mod interrupt;
 mod intrinsics;
 mod json_stringify;
 mod kv_native;
@@ -21,7 +23,9 @@ mod rewriter_native;
 mod runtime;
 mod script;
 mod state;
+mod string_search;
 mod subtle_native;
+mod text_search;
 mod webapi_native;
 
 pub use limits::Limits;

@@ -13,6 +13,7 @@
 
 use super::cpu::{thread_cpu_ns, CpuBudget};
 use super::errors::{describe, is_out_of_memory};
+use super::heap::Heap;
 use super::limits::Limits;
 use super::native::{self, Shared};
 use super::prelude;
@@ -88,6 +89,8 @@ pub struct Isolate {
     pub id: u64,
     state: Shared,
     budget: CpuBudget,
+    /// The isolate's heap: whether its allocator refused an allocation for the memory limit.
+    heap: Heap,
     limits: Limits,
     dispatch: Option<JsFn>,
     make_response: Option<JsFn>,
@@ -156,15 +159,18 @@ impl Isolate {
             outcome: Outcome::ScriptError,
             message,
         };
-        let runtime = Runtime::new().map_err(|e| fail(format!("cannot create isolate: {e}")))?;
-        runtime.set_memory_limit(spec.limits.memory_bytes);
+        // The memory limit is the allocator's (`heap.rs`), not `JS_SetMemoryLimit`'s, so that
+        // every refusal is recorded.
+        let heap = Heap::new(spec.limits.memory_bytes);
+        let budget = CpuBudget::new();
+        let runtime = Runtime::new_with_alloc(heap.allocator(budget.clone()))
+            .map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_max_stack_size(spec.limits.stack_bytes);
         // QuickJS starts its cycle collector once the heap passes 256 KB, which a worker of a
         // few KB crosses while it loads: one full collection (~250k instructions) per cold
         // start that finds nothing to free. Start at 1 MiB instead; after each collection
         // QuickJS sets the next threshold to 1.5x the live heap, as before.
         runtime.set_gc_threshold(GC_THRESHOLD_BYTES.min(spec.limits.memory_bytes));
-        let budget = CpuBudget::new();
         let b = budget.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || b.should_interrupt())));
         let context =
@@ -174,6 +180,7 @@ impl Isolate {
                 // SAFETY: the context is live (we are inside `with`) and has not run any code yet.
                 unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
                 super::regexp_replace::install(&ctx)?;
+                super::string_search::install(&ctx)?;
                 super::json_stringify::install(&ctx)
             })
             .map_err(|e| fail(format!("cannot create context: {e}")))?;
@@ -206,6 +213,7 @@ impl Isolate {
             id: spec.id,
             state,
             budget,
+            heap,
             limits: spec.limits.clone(),
             dispatch: None,
             make_response: None,
@@ -244,7 +252,9 @@ impl Isolate {
 
     /// Disarms the startup budget and turns what a startup phase did into its error, if any.
     fn startup_outcome(&mut self, loaded: Result<(), String>) -> Result<(), StartupError> {
-        let tripped = self.budget.tripped();
+        // One last look at the clock: a builtin may have run past the deadline between two
+        // polls of the interrupt handler.
+        let tripped = self.budget.should_interrupt();
         self.budget.disarm();
         if tripped {
             return Err(StartupError {
@@ -255,7 +265,7 @@ impl Isolate {
                 ),
             });
         }
-        if self.state.lock().out_of_memory {
+        if self.heap.refused() || self.state.lock().out_of_memory {
             return Err(StartupError {
                 outcome: Outcome::ExceededMemory,
                 message: "Script startup exceeded memory limit".into(),
@@ -622,6 +632,10 @@ impl Isolate {
             while !budget.tripped() && ctx.execute_pending_job() {}
             error
         });
+        // One last look at the clock: a builtin that runs long without polling the interrupt
+        // handler (see `docs/architecture.md`, "Containment") still ends its turn past the
+        // deadline, and the turn is then over its limit whatever it produced.
+        budget.should_interrupt();
         budget.disarm();
         let used = thread_cpu_ns().saturating_sub(start);
         let mut st = self.state.lock();
@@ -633,7 +647,7 @@ impl Isolate {
                 Outcome::ExceededCpu,
                 format!("Worker exceeded CPU time limit ({} ms)", self.limits.cpu_ms),
             ));
-        } else if st.out_of_memory || error.as_deref().is_some_and(is_out_of_memory) {
+        } else if self.heap.refused() || st.out_of_memory || error.as_deref().is_some_and(is_out_of_memory) {
             self.broken = Some((
                 Outcome::ExceededMemory,
                 format!("Worker exceeded memory limit ({} bytes)", self.limits.memory_bytes),
@@ -659,7 +673,15 @@ impl Isolate {
                         format!("another request broke the isolate: {reason}"),
                     )
                 };
-                t.settled.get_or_insert(Settled::Failed { outcome: o, error: e });
+                // Over a limit, a response the culprit produced in this very turn is not
+                // delivered: on Workers the isolate would have been stopped before it.
+                let over_limit = matches!(o, Outcome::ExceededCpu | Outcome::ExceededMemory);
+                let delivered = self.meta.get(id).is_some_and(|m| m.delivered);
+                if *id == current && over_limit && !delivered {
+                    t.settled = Some(Settled::Failed { outcome: o, error: e });
+                } else {
+                    t.settled.get_or_insert(Settled::Failed { outcome: o, error: e });
+                }
                 if t.wait_until_pending > 0 {
                     t.wait_until_errors.push(format!("canceled: {reason}"));
                     t.wait_until_pending = 0;

@@ -18,7 +18,7 @@ use std::time::Duration;
 /// Execution threads that run workers' JavaScript off the caller's thread, with a watchdog.
 #[pyclass(name = "Executor", module = "edgert._core", frozen)]
 pub struct PyExecutor {
-    inner: Arc<Executor>,
+    pub(crate) inner: Arc<Executor>,
     threads: usize,
 }
 

@@ -5,6 +5,7 @@ mod cache_store;
 mod durable;
 mod errors;
 mod executor;
+mod front;
 mod http;
 mod jwt;
 mod kv;
@@ -33,6 +34,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     cache_store::register(m)?;
     durable::register(m)?;
+    front::register(m)?;
     executor::register(m)?;
     kv::register(m)?;
     modules::register(m)?;

@@ -7,7 +7,8 @@
 
 use crate::http::Response;
 
-const HOP_BY_HOP: [&str; 8] = [
+/// Response fields the server writes itself (the worker's values are dropped; RFC 9110 7.6.1).
+pub const HOP_BY_HOP: [&str; 8] = [
     "connection",
     "keep-alive",
     "transfer-encoding",

@@ -7,5 +7,5 @@ mod encode;
 mod head;
 
 pub use chunked::{decode_chunked, Chunks};
-pub use encode::{encode_response, reason_phrase};
+pub use encode::{encode_response, reason_phrase, HOP_BY_HOP};
 pub use head::{parse_head, Parsed, Refusal, RequestHead};

@@ -1,0 +1,61 @@
+"""How far past the CPU limit each builtin "bomb" runs, and its outcome (issue 13).
+
+Run: ``python benches/bench_containment.py [NAME...]`` (after ``maturin develop --release``).
+Each bomb is one request of a fresh worker (``cpu_ms=50``, ``memory_mb=256``) whose handler
+evaluates one expression; the table prints the status, the outcome and the request's CPU time
+(the core's stats: thread CPU, not wall time). The peer in the same run is the limit itself:
+``cpu_ms / 50`` is how many times the limit a bomb used. A searching bomb (``indexOf`` ...) is
+linear now and finishes in ~1 ms; ``*-loop`` bombs repeat a builtin that does not poll the
+interrupt handler; the single calls that remain over the limit are bounded by the heap size
+(see ``docs/architecture.md``, "Containment").
+"""
+
+from __future__ import annotations
+
+import sys
+
+from edgert import Worker
+
+BOMBS = {
+    "indexOf": 'String("a".repeat(3e6).indexOf("a".repeat(5000) + "b"))',
+    "lastIndexOf": 'String("a".repeat(3e6).lastIndexOf("a".repeat(5000) + "b"))',
+    "includes": 'String("a".repeat(3e6).includes("a".repeat(5000) + "b"))',
+    "split": 'String("a".repeat(3e6).split("a".repeat(5000) + "b").length)',
+    "replace": 'String("a".repeat(3e6).replace("a".repeat(5000) + "b", "x").length)',
+    "replaceAll": 'String("a".repeat(3e6).replaceAll("a".repeat(5000) + "b", "x").length)',
+    "json-stringify": "(() => { const a = []; for (let i = 0; i < 2e5; i++)"
+    ' a.push({i, s: "x".repeat(20), d: new Date(0)}); return String(JSON.stringify(a).length) })()',
+    "json-stringify-shared": '(() => { const o = {s: "x".repeat(1000)};'
+    " return String(JSON.stringify(new Array(20000).fill(o)).length) })()",
+    "json-parse": '(() => String(JSON.parse("[" + "1,".repeat(3e6) + "1]").length))()',
+    "sort": "(() => { const a = Array.from({length: 1e6}, (_, i) => (i * 7919) % 1e6);"
+    " a.sort(); return String(a[0]) })()",
+    "join": "String(new Array(1e6).fill({}).join().length)",
+    "regexp": 'String(/(a+)+$/.test("a".repeat(40) + "b"))',
+    "repeat": 'String("ab".repeat(2.5e7).length)',
+    "padEnd": 'String("".padEnd(5e7, "ab").length)',
+    "array-from": "String(Array.from({length: 5e6}).length)",
+    "fill": "String(new Array(2e7).fill(0).length)",
+    "normalize": 'String("\\u1E9B\\u0323".repeat(1e6).normalize("NFKC").length)',
+    "localeCompare": 'String("a".repeat(2e7).localeCompare("a".repeat(2e7) + "b"))',
+    "json-parse-loop": "(() => { const t = JSON.stringify(Array.from({length: 1e5}, (_, i) => i));"
+    " for (;;) JSON.parse(t) })()",
+    "normalize-loop": "(() => { const t = 'e\\u0301'.repeat(1e5); for (;;) t.normalize('NFC') })()",
+    "repeat-loop": "(() => { for (;;) 'ab'.repeat(1e6) })()",
+}
+
+
+def main(names: list[str]) -> None:
+    print(f"{'bomb':24s} {'status':>6s} {'outcome':15s} {'cpu_ms':>9s} {'x limit':>8s}")
+    for name in names or list(BOMBS):
+        src = f"export default {{ fetch() {{ return new Response({BOMBS[name]}) }} }}"
+        w = Worker(src, cpu_ms=50, memory_mb=256)
+        r = w.fetch("https://example.com/")
+        cpu = r.stats.cpu_ms
+        print(
+            f"{name:24s} {r.status:6d} {r.stats.outcome:15s} {cpu:9.1f} {cpu / 50:8.1f}", flush=True
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,84 @@
+//! How native code that may run long (the engine fast paths) polls the isolate's CPU budget,
+//! and ends the turn the way QuickJS's interpreter does when its interrupt handler says stop.
+//!
+//! The interpreter asks the runtime's interrupt handler every 10 000 ticks of bytecode, and
+//! the regexp matcher every few thousand backtracking steps (`lre_check_timeout`); a native
+//! function runs no bytecode, so without polling itself it could run past any deadline. The
+//! fast paths count their work in *units* (a byte searched or copied, a value written) and
+//! ask the same handler, through the same `lre_check_timeout` the regexp matcher calls, every
+//! `POLL_UNITS`. When it says stop they throw what the interpreter throws: an uncatchable
+//! `InternalError: interrupted`, so no `catch` in the worker runs and the turn ends with the
+//! budget tripped (outcome `exceededCpu`).
+
+use rquickjs::qjs;
+use std::cell::Cell;
+use std::ffi::{c_int, c_void};
+
+extern "C" {
+    /// QuickJS's poll of the runtime's interrupt handler for the regexp matcher (`quickjs.c`,
+    /// declared in `libregexp.h`): non-zero when the handler asks to stop. `opaque` is the
+    /// context.
+    fn lre_check_timeout(opaque: *mut c_void) -> c_int;
+}
+
+/// Units of work between two polls: ~1 MiB of bytes searched or copied, well under a
+/// millisecond; a poll reads the thread CPU clock (a system call, ~0.2-1 us).
+pub const POLL_UNITS: usize = 1 << 20;
+
+thread_local! {
+    /// Units left before the next poll, on this thread. It outlives each native call, so a
+    /// loop of short calls (each under `POLL_UNITS`) polls as often as one long call: the
+    /// interpreter's own poll counts bytecodes, not the work of the natives between them.
+    static LEFT: Cell<usize> = const { Cell::new(POLL_UNITS) };
+}
+
+/// Counts a native function's work and polls the interrupt handler every `POLL_UNITS`.
+pub struct Poll {
+    ctx: *mut qjs::JSContext,
+}
+
+/// The turn must end: the uncatchable interrupt exception is pending.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl Poll {
+    /// # Safety
+    /// `ctx` is a live context, used by the calling thread for as long as the `Poll` lives.
+    pub unsafe fn new(ctx: *mut qjs::JSContext) -> Poll {
+        Poll { ctx }
+    }
+
+    /// Counts `units` of work; past `POLL_UNITS` since the last poll, asks the interrupt
+    /// handler, and when it says stop throws the interrupt and returns `Interrupted`.
+    pub fn tick(&mut self, units: usize) -> Result<(), Interrupted> {
+        let left = LEFT.with(Cell::get);
+        if units < left {
+            LEFT.with(|l| l.set(left - units));
+            return Ok(());
+        }
+        LEFT.with(|l| l.set(POLL_UNITS));
+        // SAFETY: `ctx` is live and ours (the contract of `new`); the handler is the
+        // isolate's own (`CpuBudget::should_interrupt`), which runs no JavaScript.
+        if unsafe { lre_check_timeout(self.ctx.cast()) } != 0 {
+            // SAFETY: as above.
+            unsafe { throw_interrupted(self.ctx) };
+            return Err(Interrupted);
+        }
+        Ok(())
+    }
+}
+
+/// Throws the interpreter's interrupt: `InternalError: interrupted`, uncatchable.
+///
+/// # Safety
+/// `ctx` is a live context.
+pub unsafe fn throw_interrupted(ctx: *mut qjs::JSContext) {
+    // SAFETY: per the contract; the format has no conversion, the exception value is taken
+    // back from the context, marked and thrown again (ownership moves back to the context).
+    unsafe {
+        qjs::JS_ThrowInternalError(ctx, c"interrupted".as_ptr());
+        let error = qjs::JS_GetException(ctx);
+        qjs::JS_SetUncatchableError(ctx, error);
+        qjs::JS_Throw(ctx, error);
+    }
+}
