@@ -317,18 +317,11 @@ fn discarded_step(task: TaskId, isolate: u64, why: &str) -> Step {
         ops: Vec::new(),
         done: true,
         stats: Some(Stats {
-            cpu_ns: 0,
-            cold_start: false,
-            startup_ns: 0,
-            prewarmed: false,
             isolate_id: isolate,
-            outcome: Outcome::IsolateDiscarded,
-            error: Some(format!("the isolate was condemned: {why}")),
-            logs: Vec::new(),
-            ops: 0,
-            wall_ms: 0.0,
-            wait_until_errors: Vec::new(),
-            kv_reads: Vec::new(),
+            ..Stats::without_turn(
+                Outcome::IsolateDiscarded,
+                Some(format!("the isolate was condemned: {why}")),
+            )
         }),
     }
 }

@@ -130,6 +130,27 @@ pub struct Stats {
     pub kv_reads: Vec<KvReadStat>,
 }
 
+impl Stats {
+    /// The stats of a request that ran no JavaScript (refused, failed to start, or answered
+    /// by a host): `outcome`, its `error`, nothing measured.
+    pub fn without_turn(outcome: Outcome, error: Option<String>) -> Stats {
+        Stats {
+            cpu_ns: 0,
+            cold_start: false,
+            startup_ns: 0,
+            prewarmed: false,
+            isolate_id: 0,
+            outcome,
+            error,
+            logs: Vec::new(),
+            ops: 0,
+            wall_ms: 0.0,
+            wait_until_errors: Vec::new(),
+            kv_reads: Vec::new(),
+        }
+    }
+}
+
 /// One KV read of a request, as the core saw it; the host adds staleness (it knows the writes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KvReadStat {

@@ -498,20 +498,7 @@ fn unauthorized(task: TaskId, response: Response) -> Step {
         response: Some(response),
         ops: Vec::new(),
         done: true,
-        stats: Some(Stats {
-            cpu_ns: 0,
-            cold_start: false,
-            startup_ns: 0,
-            prewarmed: false,
-            isolate_id: 0,
-            outcome: Outcome::Unauthorized,
-            error: None,
-            logs: Vec::new(),
-            ops: 0,
-            wall_ms: 0.0,
-            wait_until_errors: Vec::new(),
-            kv_reads: Vec::new(),
-        }),
+        stats: Some(Stats::without_turn(Outcome::Unauthorized, None)),
     }
 }
 
@@ -523,18 +510,8 @@ fn startup_failure(task: TaskId, e: StartupError) -> Step {
         ops: Vec::new(),
         done: true,
         stats: Some(Stats {
-            cpu_ns: 0,
             cold_start: true,
-            startup_ns: 0,
-            prewarmed: false,
-            isolate_id: 0,
-            outcome: e.outcome,
-            error: Some(e.message),
-            logs: Vec::new(),
-            ops: 0,
-            wall_ms: 0.0,
-            wait_until_errors: Vec::new(),
-            kv_reads: Vec::new(),
+            ..Stats::without_turn(e.outcome, Some(e.message))
         }),
     }
 }
