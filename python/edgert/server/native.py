@@ -51,6 +51,7 @@ class NativeSite:
     ) -> None:
         self.network = network
         self.dispatch = dispatch
+        self._dispatching = False
         self.locator = ClientLocator(network, pop)
         self.limits = limits
         self.client_header = client_header
@@ -97,6 +98,7 @@ class NativeSite:
             for r in network.routes.routes
         ]
         front.enable_dispatch(executor, routes)
+        self._dispatching = True
         for pop, worker, core in network.cores():
             self._learn(pop, worker, core)
         network.core_listeners.append(self._learn)
@@ -143,9 +145,17 @@ class NativeSite:
             )
 
     def prewarm(self) -> int:
-        """See :meth:`edgert.server.site.Site.prewarm`."""
-        pop = self.locator.fixed if self.locator.fixed is not None else self.network.pops[0]
-        return self.network.prewarm(pop.code)
+        """See :meth:`edgert.server.site.Site.prewarm`. With native dispatch on, the new
+        connection's first request may already be running on an execution thread when its
+        accept notice is handled here: a busy isolate then says nothing about the pool's need
+        to grow, so a spare is made only for a worker with no isolate at this PoP yet (a pool
+        that grows gets its spare from :meth:`edgert.Network.adopt_at`'s waiting requests)."""
+        network = self.network
+        pop = self.locator.fixed if self.locator.fixed is not None else network.pops[0]
+        if self.front is None or not self._dispatching:
+            return network.prewarm(pop.code)
+        warm = {w for p, w, core in network.cores() if p == pop.code and core.pool_stats()[0]}
+        return sum(network.prewarm(pop.code, name) for name in network.workers if name not in warm)
 
     def _log(self) -> None:
         assert self.front is not None and self.on_request is not None
