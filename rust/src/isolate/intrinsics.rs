@@ -197,6 +197,19 @@ pub unsafe fn name_atom(ctx: *mut qjs::JSContext, name: &str) -> qjs::JSAtom {
 }
 
 /// The signature of the native functions made by `native_function`.
+/// Argument `i` of a native call (`undefined` past `argc`), borrowed.
+///
+/// # Safety
+/// `argv` holds `argc` live values, as QuickJS passes them to a native function.
+pub unsafe fn arg(argc: c_int, argv: *mut qjs::JSValue, i: usize) -> qjs::JSValue {
+    if (i as c_int) < argc {
+        // SAFETY: `i < argc`, and `argv` holds `argc` values (the contract).
+        unsafe { *argv.add(i) }
+    } else {
+        qjs::JS_UNDEFINED
+    }
+}
+
 pub type CFunctionData = unsafe extern "C" fn(
     *mut qjs::JSContext,
     qjs::JSValue,

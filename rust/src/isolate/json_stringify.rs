@@ -347,13 +347,7 @@ unsafe extern "C" fn stringify(
 ) -> qjs::JSValue {
     // SAFETY: per the function's contract.
     unsafe {
-        let arg = |i: usize| {
-            if (i as c_int) < argc {
-                *argv.add(i)
-            } else {
-                qjs::JS_UNDEFINED
-            }
-        };
+        let arg = |i: usize| super::intrinsics::arg(argc, argv, i);
         let plain_call =
             argc >= 1 && qjs::JS_IsUndefined(arg(1)) | qjs::JS_IsNull(arg(1)) && qjs::JS_IsUndefined(arg(2));
         if plain_call && !has_to_json(ctx, data, D_OBJECT_PROTO) && !has_to_json(ctx, data, D_ARRAY_PROTO) {

@@ -659,13 +659,7 @@ unsafe extern "C" fn method(
 ) -> qjs::JSValue {
     // SAFETY: per the function's contract.
     unsafe {
-        let arg = |i: usize| {
-            if (i as c_int) < argc {
-                *argv.add(i)
-            } else {
-                qjs::JS_UNDEFINED
-            }
-        };
+        let arg = |i: usize| super::intrinsics::arg(argc, argv, i);
         let args = [arg(0), arg(1)];
         if qjs::JS_IsUndefined(this) || qjs::JS_IsNull(this) {
             // RequireObjectCoercible: the engine throws its own TypeError.
