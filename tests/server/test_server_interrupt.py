@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 WORKER = """export default { fetch(request) {
@@ -60,12 +59,11 @@ def test_ctrl_c_exits_while_a_worker_spins(tmp_path: Path) -> None:
         spinning = get(port, "/spin")  # holds one execution thread for up to 60 s of CPU
         up = get(port, "/")
         assert b"up" in up.recv(4096)  # the other thread and the loop still serve
-        began = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=15)  # a hang guard: the loop was never blocked
-        elapsed = time.monotonic() - began
-        assert proc.returncode is not None
-        assert elapsed < 15
+        # Before execution threads the spinning worker held the loop for its 60 s of CPU: the
+        # signal went unhandled and this wait timed out. Now the server shuts down cleanly.
+        proc.wait(timeout=15)
+        assert proc.returncode == 0
         spinning.close()
         up.close()
     finally:

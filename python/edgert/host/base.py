@@ -183,8 +183,7 @@ class Host:
         def then(steps: list[Step], condemned: bool) -> None:
             if condemned:  # the watchdog answered this request's first turn
                 if record.response is None:
-                    wall_s = getattr(self.calls, "wall_ms", lambda _c: 0.0)(worker) / 1000.0
-                    record.response = watchdog_response(wall_s)
+                    record.response = watchdog_response(self.calls.wall_ms(worker) / 1000.0)
                     record.done = True
                     record.on_response(record.response)
                 self.handle(worker, steps)

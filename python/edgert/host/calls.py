@@ -70,6 +70,11 @@ class CoreCalls:
 
     threaded = False
 
+    def wall_ms(self, core: CoreWorker) -> float:
+        """How long one call of ``core`` may run before the watchdog answers it (0: no
+        watchdog, the call runs on the caller's thread)."""
+        return 0.0
+
     def begin(self, core: CoreWorker, request: Request, then: Then) -> None:
         raise NotImplementedError
 
@@ -144,7 +149,6 @@ class ThreadedCalls(CoreCalls):
         self.channel = ExecutorChannel(self.executor)
         self._fd = self.channel.fileno()
         self.loop: asyncio.AbstractEventLoop | None = None
-        self._walls: dict[int, float] = {}
 
     def _watch(self) -> None:
         """Starts watching the channel on the running loop (at the first call)."""
@@ -159,13 +163,7 @@ class ThreadedCalls(CoreCalls):
     def wall_ms(self, core: CoreWorker) -> float:
         if self.loop is None:
             self._watch()
-        key = id(core)
-        wall = self._walls.get(key)
-        if wall is None:
-            if len(self._walls) > 4096:
-                self._walls.clear()
-            wall = self._walls[key] = turn_wall_s(core, self.request_wall_s) * 1000.0
-        return wall
+        return turn_wall_s(core, self.request_wall_s) * 1000.0
 
     def begin(self, core: CoreWorker, request: Request, then: Then) -> None:
         self.channel.begin(core, request, self.wall_ms(core), then)

@@ -65,8 +65,9 @@ impl RouteRule {
 }
 
 /// `(scheme, host, path?query)` of an absolute URL serialized by the WHATWG parser (as
-/// `edgert.routes.split_url`: host lower-case without port or credentials, no fragment).
-fn split_url(url: &str) -> Option<(&str, String, &str)> {
+/// `edgert.routes.split_url`: host without port or credentials, no fragment). The parser
+/// serializes http(s) hosts in lower case, so the host is borrowed as it stands.
+fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     let (scheme, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, target) = rest.split_at(end);
@@ -80,7 +81,7 @@ fn split_url(url: &str) -> Option<(&str, String, &str)> {
     } else {
         host.split(':').next().unwrap_or("")
     };
-    Some((scheme, host.to_ascii_lowercase(), target))
+    Some((scheme, host, target))
 }
 
 /// A placement the control plane resolved: the PoP and the `request.cf` JSON.
@@ -214,7 +215,7 @@ impl Dispatch {
         let (scheme, host, target) = split_url(url)?;
         let worker = routes
             .iter()
-            .find(|r| r.matches(scheme, &host, target))?
+            .find(|r| r.matches(scheme, host, target))?
             .worker
             .clone()?;
         let core = table.cores.get(&(placed.pop.clone(), worker.clone()))?.clone();
@@ -235,7 +236,7 @@ impl Dispatch {
         let (tx, rx) = oneshot::channel();
         let call = crate::host::Call::Begin {
             request,
-            cf_json: Some(native.cf.to_string()),
+            cf_json: Some(native.cf.clone()),
         };
         let reply: Arc<dyn Reply> = Arc::new(OneShot(Mutex::new(Some(tx))));
         // A closed executor drops the reply: the receiver then fails (the server is stopping).
@@ -321,13 +322,10 @@ mod tests {
     #[test]
     fn urls_split_as_the_python_routes_split_them() {
         assert_eq!(
-            split_url("https://user:pw@Shop.Example:8443/a/b?q=1#frag"),
-            Some(("https", "shop.example".to_owned(), "/a/b?q=1"))
+            split_url("https://user:pw@shop.example:8443/a/b?q=1#frag"),
+            Some(("https", "shop.example", "/a/b?q=1"))
         );
-        assert_eq!(
-            split_url("http://[::1]:8080/x"),
-            Some(("http", "[::1]".to_owned(), "/x"))
-        );
+        assert_eq!(split_url("http://[::1]:8080/x"), Some(("http", "[::1]", "/x")));
         assert_eq!(split_url("no-scheme"), None);
     }
 

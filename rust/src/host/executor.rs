@@ -37,10 +37,22 @@ const THREAD_STACK_BYTES: usize = 8 << 20;
 /// A call into a worker's core.
 #[derive(Debug)]
 pub enum Call {
-    Begin { request: Request, cf_json: Option<String> },
-    Event { kind: String, payload_json: String },
-    Complete { op: OpId, result: OpResult },
-    Abort { task: TaskId },
+    /// `cf_json` is shared: a native front passes its placement's JSON without a copy.
+    Begin {
+        request: Request,
+        cf_json: Option<Arc<str>>,
+    },
+    Event {
+        kind: String,
+        payload_json: String,
+    },
+    Complete {
+        op: OpId,
+        result: OpResult,
+    },
+    Abort {
+        task: TaskId,
+    },
 }
 
 struct Job {

@@ -171,7 +171,7 @@ impl PyExecutorChannel {
         let req = request.get();
         let call = Call::Begin {
             request: req.inner.clone(),
-            cf_json: req.cf_json.clone(),
+            cf_json: req.cf_json.as_deref().map(Arc::from),
         };
         self.submit(py, core.get(), call, wall_ms, callback)
     }
