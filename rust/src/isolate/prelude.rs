@@ -44,6 +44,7 @@ const LAZY: &[(&str, &str)] = &[
     ("buffer", include_str!("webapi/lazy/buffer.js")),
     ("timers", include_str!("webapi/lazy/timers.js")),
     ("mime", include_str!("webapi/lazy/mime.js")),
+    ("fetchinit", include_str!("webapi/lazy/fetchinit.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
