@@ -60,7 +60,45 @@ from edgert.trace import EdgeResponse
 if TYPE_CHECKING:
     from edgert.network import Network
 
-__all__ = ["Background", "Call", "Pipeline", "RunWorker", "SendHttp"]
+__all__ = ["PASS_THROUGH", "Background", "Call", "Pipeline", "RunWorker", "SendHttp"]
+
+
+#: The field the worker runtime puts on a request it forwards to the origin after
+#: ``ctx.passThroughOnException()`` (``rust/src/isolate/webapi/dispatch.js``); the fronts remove
+#: it from clients' requests (``edgert.server.client_ip``).
+PASS_THROUGH = "x-edgert-pass-through"
+
+
+def _authority(url: str) -> str:
+    """``host[:port]`` of an absolute URL (no credentials): its ``Host`` field."""
+    rest = url.partition("://")[2]
+    end = len(rest)
+    for c in "/?#":
+        i = rest.find(c)
+        if i != -1 and i < end:
+            end = i
+    return rest[:end].rsplit("@", 1)[-1]
+
+
+def _pass_through(request: Request) -> Request | None:
+    """``request`` without :data:`PASS_THROUGH` when it carries it, else None."""
+    if request.headers.get(PASS_THROUGH) is None:
+        return None
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() != PASS_THROUGH]
+    return Request(request.url, method=request.method, headers=headers, body=request.body)
+
+
+def _host_from_url(request: Request) -> Request:
+    """``request`` with its ``Host`` field (if it has one) set from its URL."""
+    host = request.headers.get("host")
+    if host is None:
+        return request
+    authority = _authority(request.url)
+    if host == authority:
+        return request
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
+    headers.append(("host", authority))
+    return Request(request.url, method=request.method, headers=headers, body=request.body)
 
 
 class RunWorker:
@@ -207,15 +245,20 @@ class Pipeline:
     # -- a worker's subrequests -----------------------------------------------------------------
 
     def subrequest(self, core: CoreWorker, op: Operation, flight: Flight | None) -> Steps:
-        """A worker's outbound fetch: to the origin when it serves the host, else the Internet."""
+        """A worker's outbound fetch: to the origin when it serves the host (or when the
+        worker's runtime forwards its request after ``passThroughOnException()``: marked with
+        :data:`PASS_THROUGH`), else the Internet. As on Workers, ``Host`` is the host of the
+        URL being fetched, whatever ``Host`` field the worker copied into the request."""
         request = op.request
         assert request is not None
         net = self.net
-        if net.origin.serves(split_url(request.url)[1]):
+        passed = _pass_through(request)
+        if passed is not None or net.origin.serves(split_url(request.url)[1]):
             pop = flight.pop if flight is not None else net._core_pop[id(core)]
-            return (yield from self.origin(request, pop, flight))
+            return (yield from self.origin(passed or request, pop, flight))
         if flight is not None and not flight.responded:
             flight.trace.subrequests += 1
+        request = _host_from_url(request)
         if not self.virtual:
             response: Response = yield SendHttp(request)
             return response
@@ -246,15 +289,16 @@ class Pipeline:
             yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
             sent_at = time.perf_counter()
             if origin.url is not None:  # real time only (checked by Network)
-                _, host, target = split_url(request.url)
-                if not any(k.lower() == "host" for k, _ in headers):
-                    headers = [*headers, ("host", host)]
+                target = split_url(request.url)[2]
+                headers = [*headers, ("host", _authority(request.url))]
                 response: Response = yield SendHttp(
                     request, origin.url + target, headers, trusted=True
                 )
                 wait_s = 0.0
             else:
                 assert origin.handler is not None
+                if request.headers.get("host") is not None:
+                    headers = [*headers, ("host", _authority(request.url))]
                 forwarded = Request(
                     request.url, method=request.method, headers=headers, body=request.body
                 )
@@ -279,11 +323,21 @@ class Pipeline:
                 self._origin_end(flight, leg, server_ms, transfer, began)
 
     def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
-        """What the PoP sends on: the request's headers plus ``cf-ray``, ``cf-ipcountry`` and
-        ``x-forwarded-proto`` unless present."""
-        headers = request.headers.items()
+        """What the PoP sends on: the request's headers but ``Host`` (the caller sets it from
+        the URL), plus ``cf-ray``, ``cf-ipcountry`` and ``x-forwarded-proto`` unless present.
+        The client's address, as Workers documents it: a worker's subrequest carries
+        ``CF-Connecting-IP`` from its ``X-Real-IP`` (which the worker may change); a request no
+        worker handled loses ``X-Real-IP``."""
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
         if flight is None:
             return headers
+        if request is flight.request:
+            headers = [(k, v) for k, v in headers if k.lower() != "x-real-ip"]
+        else:
+            real = [v for k, v in headers if k.lower() == "x-real-ip"]
+            if real:
+                headers = [(k, v) for k, v in headers if k.lower() != "cf-connecting-ip"]
+                headers.append(("cf-connecting-ip", real[-1]))
         have = {k.lower() for k, _ in headers}
         extra = (
             ("cf-ray", flight.ray),

@@ -75,6 +75,14 @@ __all__ = ["command"]
     help="A host name (*.suffix too), address or CIDR the worker's subrequests may reach "
     "although private (repeatable).",
 )
+@click.option(
+    "--cron",
+    "crons",
+    multiple=True,
+    metavar="EXPR",
+    help="A cron trigger (Workers' syntax, UTC) firing the worker's scheduled() handler "
+    "on the clock, like [triggers] crons (repeatable).",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -93,6 +101,7 @@ def serve(
     grace_s: float,
     allow_private_egress: bool,
     egress_allow: tuple[str, ...],
+    crons: tuple[str, ...],
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -119,6 +128,7 @@ def serve(
         threads=threads,
         grace_s=grace_s,
         egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),
+        crons=crons,
     )
 
 

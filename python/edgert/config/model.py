@@ -128,6 +128,8 @@ class WorkerConfig:
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None
+    #: ``[triggers] crons``: cron expressions (Workers' syntax, UTC) that fire ``scheduled()``.
+    crons: tuple[str, ...] = ()
     edgert: EdgertSection = field(default_factory=EdgertSection)
     warnings: tuple[str, ...] = ()
     #: ``[[rules]]``: module rules applied before the defaults (see ``edgert.modules.rules``).

@@ -17,7 +17,9 @@ class AccessRecord:
     from the request's last byte to its response being handed to the socket; ``logs`` the
     worker's console lines as ``(level, message)`` pairs; ``cold_start`` whether the request
     had to create its isolate, and ``prewarmed`` whether that isolate came from a spare the
-    server prepared when the connection was accepted (see :meth:`edgert.Network.prewarm`).
+    server prepared when the connection was accepted (see :meth:`edgert.Network.prewarm`);
+    ``outcome`` the worker's (``"ok"``, ``"exception"``, ``"invalidResponse"``, ...; ``None``
+    when no worker ran) and ``error`` its uncaught exception with the stack, if any.
     """
 
     time: float
@@ -31,6 +33,8 @@ class AccessRecord:
     logs: tuple[tuple[str, str], ...] = ()
     cold_start: bool = False
     prewarmed: bool = False
+    outcome: str | None = None
+    error: str | None = None
 
     def line(self) -> str:
         """The record as one log line (``edgert dev`` prints these)."""

@@ -47,12 +47,13 @@ class NativeSite:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        tls_version: str = "",
         dispatch: bool = True,
     ) -> None:
         self.network = network
         self.dispatch = dispatch
         self._dispatching = False
-        self.locator = ClientLocator(network, pop)
+        self.locator = ClientLocator(network, pop, tls_version)
         self.limits = limits
         self.client_header = client_header
         self.on_request = on_request
@@ -164,10 +165,12 @@ class NativeSite:
             cpu = 0.0
             logs: tuple[tuple[str, str], ...] = ()
             cold = prewarmed = False
+            outcome = error = None
             if stats is not None:
                 cpu = stats.cpu_ms
                 logs = tuple((line.level, line.message) for line in stats.logs)
                 cold, prewarmed = stats.cold_start, stats.prewarmed
+                outcome, error = stats.outcome, stats.error
             record = AccessRecord(
                 time=when,
                 method=method,
@@ -180,6 +183,8 @@ class NativeSite:
                 logs=logs,
                 cold_start=cold,
                 prewarmed=prewarmed,
+                outcome=outcome,
+                error=error,
             )
             try:
                 hook(record)

@@ -13,16 +13,20 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import Request, Response
+from edgert.cron import CronSchedule
+from edgert.cron_triggers import CronFiring, CronTriggers
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
 from edgert.jwt import Verifier
 from edgert.network import Network
 from edgert.origin import Origin
+from edgert.scheduled import ScheduledResult
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.server import EdgeServer
@@ -100,9 +104,14 @@ async def serve_network(
     stop: asyncio.Event | None = None,
     grace_s: float = 10.0,
     front: Literal["native", "asyncio"] = "native",
+    crons: Sequence[str] = (),
+    on_cron: Callable[[CronFiring, ScheduledResult | BaseException], None] | None = None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> None:
     """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
-    network, or ``pop_ports`` (PoP code -> port), each PoP on its own."""
+    network, or ``pop_ports`` (PoP code -> port), each PoP on its own. ``crons`` fire each
+    worker's ``scheduled()`` on ``clock`` (UTC; ``on_cron`` gets each run's result)."""
     if pop_ports:
         servers = [
             EdgeServer(
@@ -136,11 +145,36 @@ async def serve_network(
             loop.add_signal_handler(sig, stop.set)
     if on_ready is not None:
         on_ready(servers)
+    triggers = [
+        asyncio.ensure_future(_fire_crons(network, name, crons, on_cron, clock, sleep))
+        for name in (network.workers if crons else ())
+    ]
     try:
         await stop.wait()
     finally:
+        for task in triggers:
+            task.cancel()
+        await asyncio.gather(*triggers, return_exceptions=True)
         await asyncio.gather(*(s.close(grace_s) for s in servers))
         await network.aclose()
+
+
+async def _fire_crons(
+    network: Network,
+    worker: str,
+    crons: Sequence[str],
+    on_cron: Callable[[CronFiring, ScheduledResult | BaseException], None] | None,
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+) -> None:
+    def fire(firing: CronFiring) -> Awaitable[ScheduledResult]:
+        return network.scheduled_async(worker, firing.cron, scheduled_time=firing.scheduled_time)
+
+    def ignore(firing: CronFiring, result: ScheduledResult | BaseException) -> None:
+        return None
+
+    triggers = CronTriggers(worker, crons, clock())
+    await triggers.run(fire, on_cron or ignore, clock=clock, sleep=sleep)
 
 
 def _pop_ports(network: Network, spec: str | None, port: int) -> dict[str, int] | None:
@@ -177,8 +211,10 @@ def serve_command(
     threads: int | None = None,
     grace_s: float = 10.0,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
+    crons: Sequence[str] = (),
 ) -> None:
-    """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
+    """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM;
+    ``crons`` fire the worker's ``scheduled()`` on the clock (logged like requests)."""
     import uvloop
 
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -193,6 +229,10 @@ def serve_command(
         threads=threads,
         egress=egress,
     )
+    if crons and worker is None:
+        raise ConfigError("--cron needs a worker script to run")
+    for cron in crons:
+        CronSchedule(cron)  # a bad expression fails before anything listens
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
 
@@ -206,6 +246,18 @@ def serve_command(
         say(record.line())
         for level, message in record.logs:
             say(f"  console.{level}: {message}")
+        if record.error:
+            say(f"  error ({record.outcome}): {record.error}")
+
+    def cron_done(firing: CronFiring, result: ScheduledResult | BaseException) -> None:
+        if isinstance(result, BaseException):
+            say(f"cron {firing.cron}: failed to run: {result}")
+            return
+        say(f"cron {firing.cron}: {result.outcome}")
+        for line in result.stats.logs if result.stats is not None else ():
+            say(f"  console.{line.level}: {line.message}")
+        if result.error:
+            say(f"  error: {result.error}")
 
     uvloop.run(
         serve_network(
@@ -218,5 +270,7 @@ def serve_command(
             on_ready=ready,
             front=front,
             grace_s=grace_s,
+            crons=crons,
+            on_cron=cron_done,
         )
     )

@@ -33,10 +33,11 @@ class Site:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        tls_version: str = "",
         default_host: str,
     ) -> None:
         self.network = network
-        self.locator = ClientLocator(network, pop)
+        self.locator = ClientLocator(network, pop, tls_version)
         self.limits = limits
         self.client_header_str = client_header.strip().lower()
         self.client_header = self.client_header_str.encode("latin-1")
@@ -136,10 +137,12 @@ class Site:
         logs: tuple[tuple[str, str], ...] = ()
         cpu = 0.0
         cold = prewarmed = False
+        outcome = error = None
         if stats is not None:
             cpu = stats.cpu_ms
             logs = tuple((line.level, line.message) for line in stats.logs)
             cold, prewarmed = stats.cold_start, stats.prewarmed
+            outcome, error = stats.outcome, stats.error
         record = AccessRecord(
             time=time.time(),
             method=method,
@@ -152,6 +155,8 @@ class Site:
             logs=logs,
             cold_start=cold,
             prewarmed=prewarmed,
+            outcome=outcome,
+            error=error,
         )
         try:
             self.on_request(record)
