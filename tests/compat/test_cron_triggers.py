@@ -88,16 +88,20 @@ def test_due_fires_each_trigger_once_and_skips_missed_runs() -> None:
 
 
 class FakeTime:
-    """A clock that moves only when the code under test sleeps."""
+    """A clock that moves only when the code under test sleeps; after ``limit`` sleeps it
+    stands still (the next sleep never ends), so that exactly those triggers fire."""
 
-    def __init__(self, now: float) -> None:
+    def __init__(self, now: float, limit: int | None = None) -> None:
         self.now = now
+        self.limit = limit
         self.slept: list[float] = []
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        if self.limit is not None and len(self.slept) >= self.limit:
+            await asyncio.Event().wait()  # cancelled when the driver stops
         self.slept.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)  # let the fired events run
@@ -216,7 +220,7 @@ async def test_dev_fires_and_logs_crons(tmp_path: Path) -> None:
     reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
     session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
-    fake = FakeTime(at("2026-12-05 10:27"))
+    fake = FakeTime(at("2026-12-05 10:27"), limit=1)  # fires at 10:30, then stands still
     session.clock, session.sleep = fake.clock, fake.sleep
     done = asyncio.Event()
     logged = session.on_cron
@@ -246,7 +250,7 @@ async def test_serve_fires_crons(tmp_path: Path) -> None:
     script = tmp_path / "cron.js"
     script.write_text(CRON_WORKER.replace("ctx.waitUntil(env.KV.put(when, controller.cron));", ""))
     network = serve_network_of(script)
-    fake = FakeTime(at("2026-12-05 10:29") + 59)
+    fake = FakeTime(at("2026-12-05 10:29") + 59, limit=1)
     stop = asyncio.Event()
     results: list[tuple[CronFiring, object]] = []
 
@@ -265,6 +269,6 @@ async def test_serve_fires_crons(tmp_path: Path) -> None:
         grace_s=1.0,
     )
     await asyncio.wait_for(serving, 20)
-    firing, result = results[0]
+    [(firing, result)] = results
     assert firing.scheduled_time == at("2026-12-05 10:30")
     assert isinstance(result, ScheduledResult) and result.ok
