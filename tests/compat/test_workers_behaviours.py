@@ -281,3 +281,43 @@ async def test_bad_tls_version_is_a_config_error() -> None:
     with pytest.raises(edgert.ConfigError):
         EdgeServer(network, tls_version="SSLv3")
     await asyncio.sleep(0)
+
+
+TS_WORKER = """interface Env {
+  GREETING: string;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    await null;
+    fail(`typed ${env.GREETING}`);
+  },
+};
+"""
+
+
+async def test_dev_log_points_typescript_stacks_at_the_source(tmp_path: Path) -> None:
+    (tmp_path / "index.ts").write_text(TS_WORKER)
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "ts"\nmain = "index.ts"\nvars = { GREETING = "boom" }\n[edgert]\npops = ["FRA"]\n'
+    )
+    config = load_config(tmp_path)
+    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
+    out = io.StringIO()
+    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    await session.start()
+    try:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://127.0.0.1:{session.port}/") as answer,
+        ):
+            assert answer.status == 500
+    finally:
+        await session.close()
+    log = out.getvalue()
+    assert "uncaught exception: Error: typed boom" in log
+    assert "index.ts:6" in log  # the `throw`, in the TypeScript source

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -67,8 +68,21 @@ class DevSession:
 
     def on_request(self, record: Any) -> None:
         """Queues the request's record: its line and the worker's console lines are written
-        with the next batch."""
+        with the next batch. An error's stack positions in TypeScript modules are pointed back
+        at their source lines first."""
+        if getattr(record, "error", None):
+            record = self._remapped(record)
         self.log.add(record)
+
+    def _remapped(self, record: Any) -> Any:
+        worker = self.network.workers.get(self.reloader.config.name)
+        modules = getattr(worker, "modules", None)
+        error = getattr(record, "error", None)
+        if modules is None or not error or not dataclasses.is_dataclass(record):
+            return record
+        if isinstance(record, type):
+            return record
+        return dataclasses.replace(record, error=modules.remap(error))
 
     def on_reload(self, outcome: ReloadOutcome) -> None:
         files = f" ({', '.join(outcome.changed)})" if outcome.changed else ""
@@ -119,12 +133,14 @@ class DevSession:
         cpu = result.stats.cpu_ms if result.stats is not None else 0.0
         style = "green" if result.ok else "bold red"
         log.line(f"{head} [{style}]{result.outcome}[/] [dim]cpu {cpu:.2f} ms[/]")
-        record = _CronRecord(
-            logs=tuple((line.level, line.message) for line in result.stats.logs)
-            if result.stats is not None
-            else (),
-            outcome=result.outcome,
-            error=result.error,
+        record = self._remapped(
+            _CronRecord(
+                logs=tuple((line.level, line.message) for line in result.stats.logs)
+                if result.stats is not None
+                else (),
+                outcome=result.outcome,
+                error=result.error,
+            )
         )
         for line in format_console(record) + format_error(record):
             log.line(line)
