@@ -255,7 +255,9 @@ class Pipeline:
         passed = _pass_through(request)
         if passed is not None or net.origin.serves(split_url(request.url)[1]):
             pop = flight.pop if flight is not None else net._core_pop[id(core)]
-            return (yield from self.origin(passed or request, pop, flight))
+            if passed is not None:  # as if no worker ran
+                return (yield from self.origin(passed, pop, flight, passed_through=True))
+            return (yield from self.origin(request, pop, flight))
         if flight is not None and not flight.responded:
             flight.trace.subrequests += 1
         request = _host_from_url(request)
@@ -273,13 +275,17 @@ class Pipeline:
 
     # -- the PoP-to-origin leg ------------------------------------------------------------------
 
-    def origin(self, request: Request, pop: Pop, flight: Flight | None) -> Steps:
+    def origin(
+        self, request: Request, pop: Pop, flight: Flight | None, passed_through: bool = False
+    ) -> Steps:
         """One exchange with the origin from ``pop``: the modelled leg there, the origin (a
         handler, or a URL in real time), the modelled leg back with the response's transfer.
-        ``flight`` is None for the PoP's own requests (revalidations)."""
+        ``flight`` is None for the PoP's own requests (revalidations); ``passed_through``: a
+        worker's request forwarded after ``passThroughOnException()`` (sent as if no worker
+        ran)."""
         net = self.net
         origin = net.origin
-        headers = self._forwarded(request, flight)
+        headers = self._forwarded(request, flight, passed_through)
         rng = net._rng if flight is None or flight.rng is None else flight.rng
         rtt, leg = net._origin_leg(pop, rng)
         counted = self._origin_begin(flight, self.now())
@@ -322,7 +328,9 @@ class Pipeline:
             if counted and flight is not None:
                 self._origin_end(flight, leg, server_ms, transfer, began)
 
-    def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
+    def _forwarded(
+        self, request: Request, flight: Flight | None, passed_through: bool = False
+    ) -> list[tuple[str, str]]:
         """What the PoP sends on: the request's headers but ``Host`` (the caller sets it from
         the URL), plus ``cf-ray``, ``cf-ipcountry`` and ``x-forwarded-proto`` unless present.
         The client's address, as Workers documents it: a worker's subrequest carries
@@ -331,7 +339,7 @@ class Pipeline:
         headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
         if flight is None:
             return headers
-        if request is flight.request:
+        if passed_through or request is flight.request:
             headers = [(k, v) for k, v in headers if k.lower() != "x-real-ip"]
         else:
             real = [v for k, v in headers if k.lower() == "x-real-ip"]

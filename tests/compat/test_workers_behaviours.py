@@ -321,3 +321,37 @@ async def test_dev_log_points_typescript_stacks_at_the_source(tmp_path: Path) ->
     log = out.getvalue()
     assert "uncaught exception: Error: typed boom" in log
     assert "index.ts:6" in log  # the `throw`, in the TypeScript source
+
+
+async def test_the_origin_sees_the_client_address_as_workers_documents() -> None:
+    """Same-zone subrequests: ``CF-Connecting-IP`` reflects the worker's ``X-Real-IP`` (which
+    the script may change); a request passed through as if no worker ran has no ``X-Real-IP``."""
+    src = """export default { async fetch(request, env, ctx) {
+      const path = new URL(request.url).pathname;
+      if (path === "/pass") { ctx.passThroughOnException(); throw new Error("x"); }
+      const headers = new Headers(request.headers);
+      if (path === "/changed") headers.set("x-real-ip", "198.51.100.7");
+      headers.set("cf-connecting-ip", "6.6.6.6");  // the script's own value does not stick
+      return fetch(new Request(request, { headers }));
+    } }"""
+    seen: dict[str, tuple[str | None, str | None]] = {}
+
+    def origin(request: edgert.Request) -> str:
+        path = request.url.split("/", 3)[3]
+        seen[path] = (request.headers.get("cf-connecting-ip"), request.headers.get("x-real-ip"))
+        return "origin"
+
+    network = Network("demo", Origin(handler=origin), workers={"w": src}, clock="real")
+    server = EdgeServer(network, port=0)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as client:
+            for path in ("same", "changed", "pass"):
+                async with client.get(f"{server.url}/{path}") as answer:
+                    assert await answer.text() == "origin"
+    finally:
+        await server.close(grace_s=1.0)
+        await network.aclose()
+    assert seen["same"] == ("127.0.0.1", "127.0.0.1")
+    assert seen["changed"] == ("198.51.100.7", "198.51.100.7")
+    assert seen["pass"] == ("127.0.0.1", None)
