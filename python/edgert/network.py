@@ -53,8 +53,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
-from edgert.cron_triggers import CronFiring, CronTriggers
+from edgert.cron_triggers import CronFiring
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -87,7 +88,7 @@ from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
-from edgert.scheduled import ScheduledResult, event_payload
+from edgert.scheduled import ScheduledResult
 from edgert.trace import EdgeResponse, Trace
 from edgert.worker import Worker, _LoopThread
 
@@ -455,6 +456,8 @@ class Network:
             record.on_response = delivered
         self._realtime.prewarm_soon(core)
 
+    # -- scheduled events (edgert.network_events) ------------------------------------------------
+
     def scheduled(
         self,
         worker: str,
@@ -467,37 +470,7 @@ class Network:
         network's first PoP, standing in for the colo Workers picks) now, until it and its
         ``waitUntil`` work are done; its subrequests reach the origin and the internet handler
         like a request's. ``scheduled_time`` (seconds) defaults to the virtual now."""
-        host = self._virtual
-        if host is None:
-            raise ConfigError("scheduled() runs in virtual time; use scheduled_async in real time")
-        answers: list[ScheduledResult] = []
-        self._begin_scheduled(worker, cron, pop, scheduled_time, answers.append)
-        host.run()
-        if not answers:
-            raise ConfigError("the scheduled event never finished")
-        return answers[0]
-
-    def _begin_scheduled(
-        self,
-        worker: str,
-        cron: str,
-        pop: str | None,
-        scheduled_time: float | None,
-        on_done: Callable[[ScheduledResult], None],
-    ) -> None:
-        """Virtual time: begins a ``scheduled`` event; ``on_done`` gets its result later."""
-        host = self._virtual
-        assert host is not None
-        core, _ = self._core(self._pop(pop) if pop else self.pops[0], worker)
-        when = host.now() if scheduled_time is None else scheduled_time
-        steps = core.begin_event("scheduled", event_payload(cron, when), host.now())
-        task = steps[0].task if steps else -1
-
-        def answered(response: Response) -> None:
-            on_done(ScheduledResult.from_response(response))
-
-        host.tasks[(id(core), task)] = TaskRecord(task=task, on_response=answered)
-        host.handle(core, steps)
+        return network_events.scheduled(self, worker, cron, pop, scheduled_time)
 
     async def scheduled_async(
         self,
@@ -511,26 +484,7 @@ class Network:
         first PoP) on the running loop, its subrequests through the pipeline like a request's;
         returns when it and its ``waitUntil`` work are done (or the network's wall limit
         passed: outcome ``canceled``). ``scheduled_time`` (seconds) defaults to now."""
-        if self._virtual is not None:
-            raise ConfigError(
-                "scheduled_async() runs in real time; use scheduled() in virtual time"
-            )
-        host = self._realtime.host()
-        core, _ = self._core(self._pop(pop) if pop else self.pops[0], worker)
-        future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
-
-        def answered(response: Response) -> None:
-            if not future.done():
-                future.set_result(response)
-
-        payload = event_payload(cron, scheduled_time)
-        record = host.start_event(core, "scheduled", payload, answered)
-        try:
-            response = await asyncio.wait_for(asyncio.shield(future), self.wall_timeout_s)
-        except TimeoutError:
-            host.abort(core, record)
-            response = await future
-        return ScheduledResult.from_response(response)
+        return await network_events.scheduled_async(self, worker, cron, pop, scheduled_time)
 
     def start_crons(
         self,
@@ -546,33 +500,7 @@ class Network:
         a bound is required, else :meth:`run` would never run out of events), each at PoP
         ``pop`` as :meth:`scheduled` runs it. Returns the list each result is appended to (in
         the order they finish), and calls ``on_result(firing, result)`` as they do."""
-        host = self._virtual
-        if host is None:
-            raise ConfigError(
-                "start_crons() runs in virtual time (edgert dev and serve fire crons)"
-            )
-        if worker not in self.workers:
-            raise ConfigError(f"unknown worker {worker!r}")
-        triggers = CronTriggers(worker, crons, host.now())
-        results: list[tuple[CronFiring, ScheduledResult]] = []
-
-        def wake() -> None:
-            for firing in triggers.due(host.now()):
-
-                def done(result: ScheduledResult, firing: CronFiring = firing) -> None:
-                    results.append((firing, result))
-                    if on_result is not None:
-                        on_result(firing, result)
-
-                self._begin_scheduled(worker, firing.cron, pop, firing.scheduled_time, done)
-            upcoming = triggers.next_due()
-            if upcoming is not None and upcoming <= until:
-                host.at(upcoming, wake)
-
-        first = triggers.next_due()
-        if first is not None and first <= until:
-            host.at(first, wake)
-        return results
+        return network_events.start_crons(self, worker, crons, until, pop, on_result)
 
     # -- Durable Objects -------------------------------------------------------------------------
 
