@@ -105,6 +105,7 @@ class Deployment:
         self._stage_started = 0.0
         self._baked = False
         self._waited = False
+        self._armed = False
         self._timers: list[Cancel] = []
         #: Every version a request may be sent to by an override.
         self._ids = {old.id: old, new.id: new}
@@ -135,10 +136,18 @@ class Deployment:
         point = key_point(key) if key is not None else self._draw() * 100.0
         return self.new if point < share else self.old
 
-    def observe(self, version: Version, status: int, outcome: str, cpu_ms: float, at_pop_ms: float) -> None:
+    def observe(
+        self, version: Version, status: int, outcome: str, cpu_ms: float, at_pop_ms: float
+    ) -> None:
         """Counts one answer of ``version`` in the current stage's window."""
-        window = self.window_new if version is self.new else self.window_old
-        window.add(status, outcome, cpu_ms, at_pop_ms)
+        if version is self.new:
+            self.window_new.add(status, outcome, cpu_ms, at_pop_ms)
+            if self._armed and self.gate is not None:
+                if self.window_new.requests >= self.gate.min_requests:
+                    self._armed = False
+                    self._timers.append(self._manager.later(0.0, self._check))
+        else:
+            self.window_old.add(status, outcome, cpu_ms, at_pop_ms)
 
     # -- the stages -----------------------------------------------------------------------------
 
@@ -153,6 +162,7 @@ class Deployment:
         self._stage_started = self._manager.now()
         self._baked = False
         self._waited = False
+        self._armed = False
         self._event("stage", self.new, stage.exposed, stage.name)
         if self.gate is None and stage.bake_s <= 0:
             self._stage_done("no bake time, no gate", {})
@@ -162,6 +172,7 @@ class Deployment:
             self._timers.append(self._manager.later(self.gate.check_interval_s, self._check))
 
     def _cancel_timers(self) -> None:
+        self._armed = False
         for cancel in self._timers:
             cancel()
         self._timers.clear()
@@ -178,11 +189,14 @@ class Deployment:
     def _check(self) -> None:
         if self.status != "in_progress" or self.gate is None:
             return
-        if self._judge():
+        if self._judge() and not self._baked:
             self._timers.append(self._manager.later(self.gate.check_interval_s, self._check))
 
     def _judge(self) -> bool:
-        """Asks the gate; returns whether the stage goes on (no decision yet)."""
+        """Asks the gate; returns whether the stage goes on (no decision yet). Once baked, a
+        stage still short of requests is judged again when the new version has served enough
+        (:meth:`observe` arms it): no timer ticks while nothing happens, so a virtual clock
+        with no other events comes to rest."""
         assert self.gate is not None
         verdict: Verdict = self.gate.judge(self.window_new, self.window_old, baked=self._baked)
         if verdict.decision == "fail":
@@ -191,9 +205,11 @@ class Deployment:
         if verdict.decision == "pass":
             self._stage_done(verdict.reason, verdict.evidence)
             return False
-        if verdict.decision == "wait" and self._baked and not self._waited:
-            self._waited = True
-            self._event("wait", self.new, self.stage.exposed, verdict.reason, verdict.evidence)
+        if verdict.decision == "wait" and self._baked:
+            self._armed = True
+            if not self._waited:
+                self._waited = True
+                self._event("wait", self.new, self.stage.exposed, verdict.reason, verdict.evidence)
         return True
 
     def _stage_done(self, reason: str, evidence: dict[str, Any]) -> None:
