@@ -208,7 +208,12 @@ class Pipeline:
     def observe(self, flight: Flight, response: Response) -> None:
         """A split request's answer counts in its version's window (the deployment's gate)."""
         deployment = flight.deployment
-        if deployment is None or deployment.status not in ("in_progress", "paused"):
+        if deployment is None:
+            return
+        deployments = self.net.deployments
+        if deployments.record_answers:
+            deployments.answered(flight.pop.code, split_url(flight.request.url)[2], flight.version)
+        if deployment.status not in ("in_progress", "paused"):
             return
         stats = response.stats
         outcome = stats.outcome if stats is not None else "ok"

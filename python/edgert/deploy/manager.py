@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,10 @@ class Deployments:
         #: ``listener(deployment, event)`` for every event (reports, logs).
         self.listeners: list[Callable[[Deployment, DeploymentEvent], None]] = []
         self._deploys = 0
+        #: Servers with an access log set this: the version of each split request's answer is
+        #: kept per (PoP, path), in answer order, until its log record takes it.
+        self.record_answers = False
+        self._answers: dict[tuple[str, str], deque[Version]] = {}
 
     # -- the clock ------------------------------------------------------------------------------
 
@@ -250,6 +255,29 @@ class Deployments:
     def _forget(self, name: str) -> None:
         for listener in self.net.core_listeners:
             listener(None, name, None)
+
+    def answered(self, pop: str, target: str, version: Version) -> None:
+        """A split request at ``pop`` for ``target`` (path and query) was answered by
+        ``version`` (kept for :meth:`log_version`; bounded)."""
+        if len(self._answers) >= 4096:
+            self._answers.clear()
+        self._answers.setdefault((pop, target), deque(maxlen=1024)).append(version)
+
+    def log_version(self, pop: str, target: str) -> tuple[str | None, str | None]:
+        """The version (id, tag or None) an access-log record of ``target`` at ``pop`` names:
+        a split request's recorded answer (oldest first), else the live version of the
+        network's only worker. A log record carries no host, so with several workers an
+        unsplit request's version is not named (None)."""
+        queue = self._answers.get((pop, target))
+        if queue:
+            version = queue.popleft()
+            if not queue:
+                del self._answers[(pop, target)]
+            return version.id, version.tag or None
+        if len(self.live) == 1:
+            version = next(iter(self.live.values()))
+            return version.id, version.tag or None
+        return None, None
 
     def announce(self, deployment: Deployment, event: DeploymentEvent) -> None:
         for listener in self.listeners:

@@ -56,6 +56,8 @@ class NativeSite:
         self.limits = limits
         self.client_header = client_header
         self.on_request = on_request
+        if on_request is not None:  # the access log names each split request's version
+            network.deployments.record_answers = True
         self.front: NativeFront | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
@@ -168,6 +170,7 @@ class NativeSite:
                 cpu = stats.cpu_ms
                 logs = tuple((line.level, line.message) for line in stats.logs)
                 cold, prewarmed = stats.cold_start, stats.prewarmed
+            version, tag = self.network.deployments.log_version(pop, path)
             record = AccessRecord(
                 time=when,
                 method=method,
@@ -180,6 +183,8 @@ class NativeSite:
                 logs=logs,
                 cold_start=cold,
                 prewarmed=prewarmed,
+                version=version,
+                version_tag=tag,
             )
             try:
                 hook(record)
