@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
+from edgert.deploy.plan import PlanWatcher
 from edgert.dev.reloader import Reloader, ReloadOutcome
 from edgert.dev.writer import LogWriter
 from edgert.network import Network
@@ -32,8 +33,12 @@ class DevSession:
         port: int = 8787,
         pop: str | None = None,
         watch: bool = True,
+        plan: PlanWatcher | None = None,
     ) -> None:
         self.reloader = reloader
+        #: A deploy plan applied whenever it changes (``edgert dev --deploy-plan``).
+        self.plan = plan
+        self._plan_task: asyncio.Task[None] | None = None
         self.network: Network = reloader.network
         self.console = console
         self.log = LogWriter(console)
@@ -85,6 +90,8 @@ class DevSession:
         self.port = self._server.port
         if self.watch:
             self._watcher = asyncio.create_task(self.reloader.watch(self.on_reload))
+        if self.plan is not None:
+            self._plan_task = asyncio.create_task(self.plan.watch())
         self.console.print(
             f"Ready on [bold]http://{self.host}:{self.port}[/]"
             + (" (watching for changes)" if self.watch else "")
@@ -92,6 +99,11 @@ class DevSession:
 
     async def close(self, grace_s: float = 5.0) -> None:
         """Stops watching, finishes requests in flight and closes the network's clients."""
+        if self._plan_task is not None:
+            self._plan_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._plan_task
+            self._plan_task = None
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt, BaseExceptionGroup):
