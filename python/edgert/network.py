@@ -54,12 +54,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
-from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.deploy.deployment import Deployment
 from edgert.deploy.gate import HealthGate
 from edgert.deploy.manager import Deployments
 from edgert.deploy.strategy import Strategy
 from edgert.deploy.version import Version
+from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (

@@ -12,6 +12,7 @@ GOOD = """export default { fetch(request, env) {
   return new Response(env.CF_VERSION_METADATA.id, { headers: { "x-tag": env.CF_VERSION_METADATA.tag } });
 } }"""
 
+
 #: Throws for about ``rate`` of requests (the isolate's seeded Math.random).
 def failing(rate: float) -> str:
     return f"""export default {{ fetch(request, env) {{
@@ -48,7 +49,9 @@ class Seen:
         return done
 
 
-def steady(net: Network, seconds: float, per_s: float, headers: dict[str, str] | None = None) -> Seen:
+def steady(
+    net: Network, seconds: float, per_s: float, headers: dict[str, str] | None = None
+) -> Seen:
     """Requests from the five demo cities in turn, ``per_s`` a second for ``seconds``."""
     seen = Seen()
     done = seen.add(net)
@@ -57,7 +60,12 @@ def steady(net: Network, seconds: float, per_s: float, headers: dict[str, str] |
 
     def send(i: int) -> Callable[[], None]:
         def go() -> None:
-            net.submit("https://app.example/x", client=CITIES[i % len(CITIES)], headers=headers, on_done=done)
+            net.submit(
+                "https://app.example/x",
+                client=CITIES[i % len(CITIES)],
+                headers=headers,
+                on_done=done,
+            )
 
         return go
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from edgert import Network, Origin
 from edgert.cli import main
 from edgert.config import build_worker, load_config
 from edgert.config.errors import ConfigValueError
-from edgert import Network, Origin
 
 SHOW = "export default { fetch(r, env) { return Response.json(env.CF_VERSION_METADATA) } }"
 
@@ -24,7 +24,9 @@ def test_version_metadata_from_wrangler_toml(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.version_metadata == "CF_VERSION_METADATA" and not config.warnings
     worker = build_worker(config)
-    net = Network("demo", Origin(handler=lambda r: "o"), workers={"app": worker}, clock="virtual", seed=3)
+    net = Network(
+        "demo", Origin(handler=lambda r: "o"), workers={"app": worker}, clock="virtual", seed=3
+    )
     body = net.fetch_sync("https://a.example/", client="Tokyo").json()
     assert body == net.live_version("app").metadata()
     # Standalone, the worker has metadata too (an id made from its script).

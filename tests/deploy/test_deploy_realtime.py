@@ -9,12 +9,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from deploy_helpers import GOOD
 
 from edgert import HealthGate, Network, Origin, Percentage, Worker
 from edgert.deploy.plan import PlanWatcher
 from edgert.server import EdgeServer, build_network, serve_network
-
-from deploy_helpers import GOOD
 
 PLACES = ("city=Tokyo", "city=Frankfurt", "city=Sydney", "city=Sao Paulo", "colo=IAD")
 

@@ -4,13 +4,13 @@ version rolled back, a gate that lacks requests deciding nothing, manual control
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
+from deploy_helpers import GOOD, failing, network, steady, worker
 
 from edgert import ConfigError, HealthGate, Immediate, Percentage, Waves
 from edgert.deploy.gate import Window
-
-from deploy_helpers import GOOD, failing, network, steady, worker
 
 GATE = HealthGate(max_error_rate=0.01, min_requests=50, check_interval_s=5)
 
@@ -38,7 +38,7 @@ def test_a_healthy_release_is_promoted_through_every_wave() -> None:
     assert all(e.evidence["new"]["requests"] >= 50 for e in promotes)
     # Each wave baked its 60 s before the next started.
     stages = [e.time for e in d.events if e.kind == "stage"]
-    assert all(b - a >= 60 for a, b in zip(stages, stages[1:]))
+    assert all(b - a >= 60 for a, b in pairwise(stages))
     assert net.live_version("app") is v2
     # While wave 1 ran, only NRT answered with v2; after completion everyone does.
     during = [r for r in seen.rows if r[0] < stages[1]]

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from deploy_helpers import network, steady, worker
 
 from edgert import Percentage
 from edgert.deploy.routing import key_point, parse_overrides
-
-from deploy_helpers import network, steady, worker
 
 
 def test_affinity_never_flips_back_and_follows_the_percentage() -> None:
@@ -94,6 +93,6 @@ def test_parse_overrides() -> None:
     assert parse_overrides('a="1", b="2"') == {"a": "1", "b": "2"}
     assert parse_overrides('a="1";p=2') == {"a": "1"}
     assert parse_overrides("a=1") == {}
-    assert parse_overrides("a=(\"1\")") == {}
+    assert parse_overrides('a=("1")') == {}
     assert parse_overrides('a="1" x') == {}
     assert parse_overrides("") == {}

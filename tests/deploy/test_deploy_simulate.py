@@ -45,8 +45,9 @@ def test_immediate_without_a_gate_hurts_ten_times_more(example: dict[str, Any]) 
     assert percentage["error_requests"] < immediate["error_requests"]
     # The timeline holds every request of the run, per version.
     tl = immediate["timeline"]
-    assert sum(sum(v["requests"]) for v in tl["versions"].values()) == (
-        example["deployments"]["edge"]["requests"]
+    assert (
+        sum(sum(v["requests"]) for v in tl["versions"].values())
+        == (example["deployments"]["edge"]["requests"])
     )
     comparison = {c["strategy"]: c for c in example["releases"]["v2"]["comparison"]}
     assert comparison["waves"]["immediate_over_this"] >= 10
@@ -103,11 +104,18 @@ def _scenario(release: dict[str, Any]) -> Any:
             "no [release.gate]",
         ),
         (
-            {"script": "release-bad.js", "strategy": {"p": {"kind": "percentage", "steps": [50, 10]}}},
+            {
+                "script": "release-bad.js",
+                "strategy": {"p": {"kind": "percentage", "steps": [50, 10]}},
+            },
             "increase",
         ),
         (
-            {"script": "release-bad.js", "deployment": "origin-only", "strategy": {"immediate": {}}},
+            {
+                "script": "release-bad.js",
+                "deployment": "origin-only",
+                "strategy": {"immediate": {}},
+            },
             "edge deployments",
         ),
         ({"script": "release-bad.js", "strategy": {"immediate": {}}, "typo": 1}, "unknown key"),

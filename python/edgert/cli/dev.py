@@ -108,7 +108,9 @@ def dev(
         def load(path: Path) -> Any:
             return build_worker(dataclasses.replace(config, main=path.resolve()))
 
-        plan = PlanWatcher(network, deploy_plan, load, lambda line: console.print(line, markup=False))
+        plan = PlanWatcher(
+            network, deploy_plan, load, lambda line: console.print(line, markup=False)
+        )
         console.print(f"[dim]applying {deploy_plan} whenever it changes (deploy plan)[/]")
     session = DevSession(
         reloader,

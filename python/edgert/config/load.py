@@ -184,9 +184,7 @@ def load_config(
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
     meta_table = table("version_metadata").table("version_metadata")
-    version_metadata = (
-        _binding_name(meta_table, "binding") if meta_table is not None else None
-    )
+    version_metadata = _binding_name(meta_table, "binding") if meta_table is not None else None
     _unique(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]

@@ -142,10 +142,10 @@ class Deployment:
         """Counts one answer of ``version`` in the current stage's window."""
         if version is self.new:
             self.window_new.add(status, outcome, cpu_ms, at_pop_ms)
-            if self._armed and self.gate is not None:
-                if self.window_new.requests >= self.gate.min_requests:
-                    self._armed = False
-                    self._timers.append(self._manager.later(0.0, self._check))
+            gate = self.gate
+            if self._armed and gate is not None and self.window_new.requests >= gate.min_requests:
+                self._armed = False
+                self._timers.append(self._manager.later(0.0, self._check))
         else:
             self.window_old.add(status, outcome, cpu_ms, at_pop_ms)
 
@@ -236,7 +236,9 @@ class Deployment:
 
     def _require(self, *states: str) -> None:
         if self.status not in states:
-            raise ConfigError(f"deployment of {self.name!r} is {self.status}, not {' or '.join(states)}")
+            raise ConfigError(
+                f"deployment of {self.name!r} is {self.status}, not {' or '.join(states)}"
+            )
 
     def promote(self, reason: str = "manual promote") -> None:
         """Ends the current stage now (the next starts, or the deployment completes)."""

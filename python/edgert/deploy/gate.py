@@ -93,9 +93,7 @@ class Verdict:
     evidence: dict[str, Any]
 
 
-def _check_rate(
-    value: object, name: str, *, ratio: bool = False
-) -> None:
+def _check_rate(value: object, name: str, *, ratio: bool = False) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
@@ -122,10 +120,14 @@ class HealthGate:
         _check_rate(self.max_exceeded_rate, "max_exceeded_rate")
         _check_rate(self.max_cpu_p99_ratio, "max_cpu_p99_ratio", ratio=True)
         _check_rate(self.max_latency_p99_ratio, "max_latency_p99_ratio", ratio=True)
-        if isinstance(self.min_requests, bool) or not isinstance(self.min_requests, int) or (
-            self.min_requests < 1
+        if (
+            isinstance(self.min_requests, bool)
+            or not isinstance(self.min_requests, int)
+            or (self.min_requests < 1)
         ):
-            raise ConfigError(f"HealthGate.min_requests: an integer >= 1, got {self.min_requests!r}")
+            raise ConfigError(
+                f"HealthGate.min_requests: an integer >= 1, got {self.min_requests!r}"
+            )
         interval = self.check_interval_s
         if isinstance(interval, bool) or not isinstance(interval, int | float) or not interval > 0:
             raise ConfigError(f"HealthGate.check_interval_s: seconds > 0, got {interval!r}")

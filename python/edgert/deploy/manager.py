@@ -151,7 +151,9 @@ class Deployments:
         new = self.version(name, version)
         strategy = strategy if strategy is not None else Immediate()
         if not isinstance(strategy, Strategy):
-            raise ConfigError(f"strategy: Immediate(), Percentage(...) or Waves(...), got {strategy!r}")
+            raise ConfigError(
+                f"strategy: Immediate(), Percentage(...) or Waves(...), got {strategy!r}"
+            )
         if gate is not None and not isinstance(gate, HealthGate):
             raise ConfigError(f"gate: a HealthGate or None, got {gate!r}")
         net = self.net
@@ -165,9 +167,7 @@ class Deployments:
         if new is old:
             raise ConfigError(f"version {new.label} of {name!r} is already live")
         self._deploys += 1
-        seed = (
-            _seed(net.seed, name, self._deploys) if net.seed is not None else time.time_ns()
-        )
+        seed = _seed(net.seed, name, self._deploys) if net.seed is not None else time.time_ns()
         deployment = Deployment(self, name, old, new, strategy, gate, stages, seed)
         self.history.setdefault(name, []).append(deployment)
         net._splits[name] = deployment
@@ -182,7 +182,9 @@ class Deployments:
         found = self.history.get(name)
         return found[-1] if found else None
 
-    def rollback(self, name: str, to: Version | str | None = None, reason: str = "manual rollback") -> None:
+    def rollback(
+        self, name: str, to: Version | str | None = None, reason: str = "manual rollback"
+    ) -> None:
         """A deployment in progress rolls back; with none, ``to`` (default: the version live
         before the current one) becomes live at once."""
         current = self.net._splits.get(name)

@@ -26,6 +26,7 @@ Each change is applied once, in full; an invalid plan is reported and changes no
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -73,12 +74,16 @@ def _strategy(raw: Any) -> Strategy:
     if kind == "immediate":
         return Immediate(bake_s=bake if bake is not None else 0.0)
     if kind == "percentage":
-        return Percentage(raw.get("steps", [1, 10, 50, 100]), bake_s=bake if bake is not None else 300.0)
+        return Percentage(
+            raw.get("steps", [1, 10, 50, 100]), bake_s=bake if bake is not None else 300.0
+        )
     if kind == "waves":
         waves = raw.get("waves")
         if not isinstance(waves, list) or not waves:
             raise ConfigError("strategy.waves: a list of waves")
-        return Waves(*waves, bake_s=bake if bake is not None else 300.0, steps=raw.get("steps", [100]))
+        return Waves(
+            *waves, bake_s=bake if bake is not None else 300.0, steps=raw.get("steps", [100])
+        )
     raise ConfigError(f"strategy.kind: immediate, percentage or waves, got {kind!r}")
 
 
@@ -148,8 +153,8 @@ def apply_plan(network: Network, plan: Plan, make_worker: Callable[[Path], Worke
         version = network.upload_version(
             name, make_worker(plan.script), tag=plan.tag, message=plan.message
         )
-        d = network.deploy(name, version, strategy=plan.strategy, gate=plan.gate)
-        return f"deploying {name} {version.label} ({version.id}): {d.strategy.describe()}"
+        started = network.deploy(name, version, strategy=plan.strategy, gate=plan.gate)
+        return f"deploying {name} {version.label} ({version.id}): {started.strategy.describe()}"
     if plan.action == "rollback":
         network.rollback(name)
         return f"rolled {name} back to {network.live_version(name).label}"
@@ -167,7 +172,7 @@ class PlanWatcher:
     def __init__(
         self,
         network: Network,
-        path: str | Path,
+        path: str | os.PathLike[str],
         make_worker: Callable[[Path], Worker],
         echo: Callable[[str], None],
     ) -> None:

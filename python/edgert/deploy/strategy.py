@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from edgert.errors import ConfigError
 from edgert.pops import NETWORK_REGIONS, Pop
@@ -96,7 +97,7 @@ class Percentage(Strategy):
     def __post_init__(self) -> None:
         _bake(self.bake_s)
         steps = [_percent(p, "Percentage steps") for p in self.steps]
-        if not steps or steps[-1] != 100.0 or any(b <= a for a, b in zip(steps, steps[1:])):
+        if not steps or steps[-1] != 100.0 or any(b <= a for a, b in pairwise(steps)):
             raise ConfigError(f"Percentage steps must increase and end at 100: {list(self.steps)}")
 
     def stages(
@@ -137,7 +138,7 @@ class Waves(Strategy):
             if "rest" in w:
                 raise ConfigError(f"wave {i + 1}: 'rest' can only be in the last wave")
         pct = [_percent(p, "Waves steps") for p in steps]
-        if not pct or pct[-1] != 100.0 or any(b <= a for a, b in zip(pct, pct[1:])):
+        if not pct or pct[-1] != 100.0 or any(b <= a for a, b in pairwise(pct)):
             raise ConfigError(f"Waves steps must increase and end at 100: {list(steps)}")
         object.__setattr__(self, "waves", tuple(norm))
         object.__setattr__(self, "bake_s", _bake(bake_s))
@@ -155,10 +156,14 @@ class Waves(Strategy):
         for i, wave in enumerate(self.waves):
             chosen: list[str] = []
             for sel in wave:
-                chosen += [c for c in _select(sel, pops, codes, taken, weights, i) if c not in chosen]
+                chosen += [
+                    c for c in _select(sel, pops, codes, taken, weights, i) if c not in chosen
+                ]
             new = [c for c in chosen if c not in taken]
             if not new:
-                raise ConfigError(f"wave {i + 1} ({', '.join(wave)}) selects no PoP not in an earlier wave")
+                raise ConfigError(
+                    f"wave {i + 1} ({', '.join(wave)}) selects no PoP not in an earlier wave"
+                )
             taken.update(new)
             out.append(tuple(new))
         return out
@@ -211,7 +216,11 @@ def _select(
         # the network's order.
         order = sorted(
             range(len(left)),
-            key=lambda k: (traffic.get(left[k].code, 0.0) <= 0.0, traffic.get(left[k].code, 0.0), k),
+            key=lambda k: (
+                traffic.get(left[k].code, 0.0) <= 0.0,
+                traffic.get(left[k].code, 0.0),
+                k,
+            ),
         )
         return [left[k].code for k in order[:n]]
     up = sel.upper()

@@ -87,8 +87,7 @@ def format_access(record: Any, *, markup: bool = True) -> str:
     version = _version(record)
     if not markup:
         return (
-            f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}"
-            f"{version}"
+            f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}{version}"
         )
     style = _status_style(status)
     return (

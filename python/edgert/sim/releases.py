@@ -146,9 +146,7 @@ def _comparison(strategies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "time_to_rollback_s": m["time_to_rollback_s"],
                 # How many times fewer requests it hurt than an immediate release (None: no
                 # immediate strategy, or it hurt none).
-                "immediate_over_this": (
-                    _r(worst / harm, 2) if worst and harm else (None if not worst else None)
-                ),
+                "immediate_over_this": _r(worst / harm, 2) if worst and harm else None,
             }
         )
     return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,9 @@ __all__ = [
     "AccessMix",
     "CpuSpec",
     "DeploymentSpec",
+    "GateSpec",
     "OriginPath",
     "OriginSpec",
-    "GateSpec",
     "PopulationSpec",
     "ReleaseSpec",
     "Scenario",
@@ -404,12 +405,16 @@ def _gate(t: _Table) -> GateSpec:
 
 def _percent_steps(t: _Table, default: tuple[float, ...]) -> tuple[float, ...]:
     raw = t.get("steps", list(default))
-    if not isinstance(raw, list) or not raw or not all(
-        isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= 100 for x in raw
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= 100 for x in raw
+        )
     ):
         raise ScenarioError(f"{t.key('steps')}: a list of percentages in (0, 100]")
     steps = tuple(float(x) for x in raw)
-    if steps[-1] != 100.0 or any(b <= a for a, b in zip(steps, steps[1:], strict=False)):
+    if steps[-1] != 100.0 or any(b <= a for a, b in pairwise(steps)):
         raise ScenarioError(f"{t.key('steps')}: must increase and end at 100")
     return steps
 
@@ -426,7 +431,11 @@ def _strategy(t: _Table, name: str, has_gate: bool) -> StrategySpec:
         out = []
         for w in raw:
             items = [w] if isinstance(w, str) else w
-            if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
+            if (
+                not isinstance(items, list)
+                or not items
+                or not all(isinstance(x, str) for x in items)
+            ):
                 raise ScenarioError(f"{t.key('waves')}: each wave is a string or a list of strings")
             out.append(tuple(items))
         waves = tuple(out)

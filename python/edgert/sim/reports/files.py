@@ -142,7 +142,8 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
             "time_to_detection_s", "time_to_rollback_s", "immediate_over_this",
         ]  # fmt: skip
         paths.append(_write(out / "releases.csv", header, rows))
-    return paths + [
+    return [
+        *paths,
         _write(
             out / "latency.csv",
             [

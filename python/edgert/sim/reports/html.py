@@ -123,10 +123,7 @@ def _release_sections(releases: dict[str, Any], plots: dict[str, bytes]) -> list
             parts.append(
                 _table(
                     ["t (s from release)", "event", "PoPs", "reason"],
-                    [
-                        [e["t_s"], e["kind"], ", ".join(e["pops"]), e["reason"]]
-                        for e in m["events"]
-                    ],
+                    [[e["t_s"], e["kind"], ", ".join(e["pops"]), e["reason"]] for e in m["events"]],
                 )
             )
         fname = next((f for f in plots if f.startswith("release_") and name in f), None)
