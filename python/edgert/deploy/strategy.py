@@ -117,7 +117,8 @@ WaveSpec = str | Sequence[str]
 class Waves(Strategy):
     """PoP waves: ``Waves(["NRT"], ["SYD", "GRU"], "rest", bake_s=300)``. Each positional
     argument is a wave (one selector or a list of them, see the module docstring); ``steps``
-    (percentages ending at 100, default ``[100]``) are gone through within each wave."""
+    (percentages ending at 100, default ``[100]``) are gone through within each wave. PoPs no
+    wave names form a last wave of their own (a completed deployment is live everywhere)."""
 
     waves: tuple[tuple[str, ...], ...] = field(default=())
     bake_s: float = 300.0
@@ -173,6 +174,9 @@ class Waves(Strategy):
     ) -> list[Stage]:
         waves = self.resolve(pops, traffic)
         everyone = {p.code for p in pops}
+        left = [p.code for p in pops if all(p.code not in w for w in waves)]
+        if left:  # a version that completes is live everywhere: the rest is a wave too
+            waves.append(tuple(left))
         out: list[Stage] = []
         done: dict[str, float] = {}
         for i, wave in enumerate(waves):
