@@ -100,8 +100,8 @@ class Deployment:
         self.index = 0
         self._rng = random.Random(seed)
         self._draw = self._rng.random
-        self.window_new = Window()
-        self.window_old = Window()
+        self.window_new = self._window()
+        self.window_old = self._window()
         self._stage_started = 0.0
         self._baked = False
         self._waited = False
@@ -157,8 +157,8 @@ class Deployment:
 
     def _begin_stage(self) -> None:
         stage = self.stage
-        self.window_new = Window()
-        self.window_old = Window()
+        self.window_new = self._window()
+        self.window_old = self._window()
         self._stage_started = self._manager.now()
         self._baked = False
         self._waited = False
@@ -170,6 +170,9 @@ class Deployment:
         self._timers.append(self._manager.later(stage.bake_s, self._bake_over))
         if self.gate is not None:
             self._timers.append(self._manager.later(self.gate.check_interval_s, self._check))
+
+    def _window(self) -> Window:
+        return self.gate.window() if self.gate is not None else Window(samples=False)
 
     def _cancel_timers(self) -> None:
         self._armed = False

@@ -44,13 +44,16 @@ def p99(samples: list[float]) -> float:
 
 @dataclass(slots=True)
 class Window:
-    """What one version answered during a window."""
+    """What one version answered during a window. ``samples``: keep each answer's CPU time and
+    time at the PoP (for the p99 checks; off when the gate has none, so that a long stage
+    keeps counters only)."""
 
     requests: int = 0
     errors: int = 0
     exceeded: int = 0
     cpu_ms: list[float] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
+    samples: bool = True
 
     def add(self, status: int, outcome: str, cpu_ms: float, latency_ms: float) -> bool:
         """Counts one answer; returns whether it was an error (5xx or a thrown exception)."""
@@ -60,8 +63,9 @@ class Window:
             self.errors += 1
         if outcome in LIMIT_OUTCOMES:
             self.exceeded += 1
-        self.cpu_ms.append(cpu_ms)
-        self.latency_ms.append(latency_ms)
+        if self.samples:
+            self.cpu_ms.append(cpu_ms)
+            self.latency_ms.append(latency_ms)
         return error
 
     @property
@@ -78,8 +82,8 @@ class Window:
             "errors": self.errors,
             "error_rate": round(self.error_rate, 6),
             "exceeded": self.exceeded,
-            "cpu_p99_ms": round(p99(self.cpu_ms), 4),
-            "latency_p99_ms": round(p99(self.latency_ms), 4),
+            "cpu_p99_ms": round(p99(self.cpu_ms), 4) if self.samples else None,
+            "latency_p99_ms": round(p99(self.latency_ms), 4) if self.samples else None,
         }
 
 
@@ -114,6 +118,15 @@ class HealthGate:
     max_latency_p99_ratio: float | None = None
     min_requests: int = 100
     check_interval_s: float = 10.0
+
+    @property
+    def needs_samples(self) -> bool:
+        """Whether a p99 check needs each answer's CPU time and time at the PoP."""
+        return self.max_cpu_p99_ratio is not None or self.max_latency_p99_ratio is not None
+
+    def window(self) -> Window:
+        """An empty window for this gate."""
+        return Window(samples=self.needs_samples)
 
     def __post_init__(self) -> None:
         _check_rate(self.max_error_rate, "max_error_rate")

@@ -218,7 +218,7 @@ class Deployments:
             for (pop, worker, vid), core in list(self.cores.items()):
                 if worker == name and vid == winner.id:
                     net._cores[(pop, name)] = core
-        self._drop_cores(name, keep=winner.id)
+        self._drop_cores(name, keep=None)  # the winner's are the network's cores now
         self._forget(name)
         for listener in net.core_listeners:
             for (pop, worker), core in list(net._cores.items()):
