@@ -39,6 +39,15 @@ async def test_a_new_version_under_load_fails_no_request(front: str) -> None:
     )
     v1 = net.live_version("main")
     v2 = net.upload_version("main", Worker(GOOD, version_metadata="CF_VERSION_METADATA"), tag="v2")
+    # Which requests Python ran (the rest the native front answered itself).
+    through_python: list[float] = []
+    begin_at = net.begin_at
+
+    def counting(*args: object) -> object:
+        through_python.append(time.time())
+        return begin_at(*args)  # type: ignore[arg-type]
+
+    net.begin_at = counting  # type: ignore[method-assign]
     stop, serving, port = await _serve(net, front)
     rows: list[tuple[float, float, int, str]] = []
     done = asyncio.Event()
@@ -96,6 +105,13 @@ async def test_a_new_version_under_load_fails_no_request(front: str) -> None:
             assert sent <= marks["complete"]  # v1 was live until the deployment completed
     late = [body for sent, _, _, body in rows if sent > marks["complete"]]
     assert len(late) >= 200 and set(late) == {v2.id}
+    during = [t for t in through_python if marks["deploy"] < t < marks["complete"]]
+    assert during  # while the traffic was split, Python chose each request's version
+    if front == "native":
+        # Once one version held all traffic, the front learnt its cores again: it answered
+        # the later requests itself (Python saw at most each client place's first one).
+        after = [t for t in through_python if t > marks["complete"]]
+        assert len(after) <= 2 * len(PLACES), (len(after), len(late))
 
 
 def test_deploy_plan_applied_while_serving(tmp_path: Path) -> None:
