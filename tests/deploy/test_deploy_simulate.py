@@ -29,7 +29,7 @@ def test_waves_roll_the_bad_release_back_in_its_first_wave(example: dict[str, An
     assert waves["time_to_detection_s"] is not None
     assert waves["error_requests"] > 0
     # Everyone who saw an error was at a canary PoP, and only canary PoPs saw the new version.
-    assert set(waves["error_pops"]) <= set(waves["first_wave"]) == {"SYD"}
+    assert set(waves["error_pops"]) <= set(waves["first_wave"]) == {"GRU"}
     assert set(waves["pops_exposed"]) <= set(waves["first_wave"])
 
 
