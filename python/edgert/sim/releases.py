@@ -73,6 +73,7 @@ def release_metrics(run: DeploymentRun, spec: ReleaseSpec, how: StrategySpec) ->
             "strategy_text": d.strategy.describe(),
             "status": d.status,
             "new_version": d.new.as_dict(),
+            "new_label": _labels(d)[d.new.id],
             "old_version": d.old.as_dict(),
             "first_wave": list(d.stages[0].exposed),
             "requests_after_release": int(after.sum()),
@@ -107,7 +108,7 @@ def _timeline(rel: Any, run: DeploymentRun, d: Any) -> dict[str, Any]:
     span = float(rel.finished.max()) - START if len(rel.finished) else 0.0
     bins = int(np.ceil(span / TIMELINE_BIN_S)) or 1
     index = np.clip(((rel.finished - START) // TIMELINE_BIN_S).astype(np.int64), 0, bins - 1)
-    labels = {d.old.id: d.old.label or "old", d.new.id: d.new.label or "new"}
+    labels = _labels(d)
     versions: dict[str, Any] = {}
     for i, vid in enumerate(rel.versions):
         mask = rel.version == i
@@ -121,6 +122,15 @@ def _timeline(rel: Any, run: DeploymentRun, d: Any) -> dict[str, Any]:
             "errors": errors.tolist(),
         }
     return {"bin_s": TIMELINE_BIN_S, "bins": bins, "versions": versions}
+
+
+def _labels(d: Any) -> dict[str, str]:
+    """Version id -> its name in the timeline: the tag, else ``v<number>``."""
+    old = d.old.tag or f"v{d.old.number}"
+    new = d.new.tag or f"v{d.new.number}"
+    if old == new:
+        old, new = d.old.id[:8], d.new.id[:8]
+    return {d.old.id: old, d.new.id: new}
 
 
 def _comparison(strategies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

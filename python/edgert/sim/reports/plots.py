@@ -148,7 +148,7 @@ def _release_plot(release: dict[str, Any], name: str) -> bytes:
             err = np.array(v["errors"], dtype=float)
             rate = np.divide(err, req, out=np.full_like(req, np.nan), where=req > 0)
             ax.plot(x, rate * 100, marker=".", lw=1.2, label=f"{label}: error rate")
-        new = m["new_version"]["tag"] or m["new_version"]["id"][:8]
+        new = m["new_label"]
         if new in tl["versions"]:
             req = np.array(tl["versions"][new]["requests"], dtype=float)
             share = np.divide(req, total, out=np.zeros_like(req), where=total > 0)
