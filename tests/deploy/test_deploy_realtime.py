@@ -149,3 +149,30 @@ def test_deploy_plan_applied_while_serving(tmp_path: Path) -> None:
     plan.write_text('strategy = 3\nscript = "v2.js"\n')
     assert "strategy" in (watcher.check() or "")
     net.close()
+
+
+async def test_the_embedding_api_advances_on_the_wall_clock() -> None:
+    net = Network(
+        "demo",
+        Origin(handler=lambda r: "origin"),
+        workers={"app": Worker(GOOD, version_metadata="CF_VERSION_METADATA")},
+        clock="real",
+        threads=0,
+    )
+    v2 = net.upload_version("app", Worker(GOOD, version_metadata="CF_VERSION_METADATA"), tag="v2")
+    complete = asyncio.Event()
+    net.deployments.listeners.append(lambda d, e: complete.set() if e.kind == "complete" else None)
+    d = net.deploy("app", v2, strategy=Percentage([50, 100], bake_s=0.05))
+    seen: set[str | None] = set()
+
+    async def load() -> None:
+        while not complete.is_set():  # the bake timers run on this loop
+            r = await net.fetch("https://a.example/", client="Tokyo")
+            seen.add(r.trace.version)
+
+    await asyncio.wait_for(load(), 30)  # fails only if the deployment never completes
+    assert seen <= {net.versions("app")[0].id, v2.id}
+    r = await net.fetch("https://a.example/", client="Tokyo")
+    assert d.status == "complete" and r.trace.version == v2.id and r.text() == v2.id
+    assert [e.kind for e in d.events] == ["start", "stage", "promote", "stage", "complete"]
+    await net.aclose()
