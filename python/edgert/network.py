@@ -56,6 +56,11 @@ from typing import Any, Literal
 from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
 from edgert.cron_triggers import CronFiring
+from edgert.deploy.deployment import Deployment
+from edgert.deploy.gate import HealthGate
+from edgert.deploy.manager import Deployments
+from edgert.deploy.strategy import Strategy
+from edgert.deploy.version import Version
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -282,6 +287,17 @@ class Network:
         else:
             self._pipeline = Pipeline(self, time.time)
         self._realtime = RealTimeDriver(self, self._pipeline)
+        # Versions and deployments (edgert.deploy): each worker starts at its version 1.
+        #: Workers whose traffic a deployment splits between two versions (the pipeline reads it).
+        self._splits: dict[str, Deployment] = {}
+        #: Each worker's live version id (the trace's ``version``).
+        self._live: dict[str, str] = {}
+        #: Requests per PoP that ran a worker (for waves of "the N smallest by traffic").
+        self._pop_requests: dict[str, int] = {}
+        self._loop_thread: _LoopThread | None = None
+        self.deployments = Deployments(self)
+        for name, w in list(self.workers.items()):
+            self.workers[name] = self.deployments.initial(name, w)
         self.state_dir = state_dir
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
@@ -291,7 +307,6 @@ class Network:
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
         self._origin_rtts: dict[str, float] = {}
         self._handshakes: dict[tuple[str, str, str], tuple[int, int]] = {}
-        self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
         self._cache_on = cache
         self._cache_bytes = cache_bytes
@@ -333,11 +348,59 @@ class Network:
         and the network's data (KV, Durable Objects, the PoPs' caches) is kept."""
         if name not in self.workers:
             raise ConfigError(f"unknown worker {name!r}")
-        self.workers[name] = _as_worker(name, worker)
+        self.workers[name] = self.deployments.replaced(name, _as_worker(name, worker))
         for key in [k for k in self._cores if k[1] == name]:
             del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
         for listener in self.core_listeners:
             listener(None, name, None)
+
+    # -- versions and deployments (edgert.deploy) ------------------------------------------------
+
+    def upload_version(
+        self, name: str, worker: WorkerSpec, *, tag: str = "", message: str = ""
+    ) -> Version:
+        """Uploads a new, immutable version of worker ``name`` (script, bindings, settings)
+        without sending it any traffic; :meth:`deploy` rolls it out."""
+        return self.deployments.upload(name, _as_worker(name, worker), tag, message)
+
+    def deploy(
+        self,
+        name: str,
+        version: Version | str,
+        *,
+        strategy: Strategy | None = None,
+        gate: HealthGate | None = None,
+        traffic: Mapping[str, float] | None = None,
+    ) -> Deployment:
+        """Rolls ``version`` (a :class:`Version`, its id or tag) of worker ``name`` out with
+        ``strategy`` (default :class:`~edgert.deploy.Immediate`), each stage judged by ``gate``
+        (a :class:`~edgert.deploy.HealthGate`, or None: stages end when baked). ``traffic``
+        (requests per PoP code) ranks PoPs for ``smallest:N`` waves (default: the requests
+        this network has seen). The deployment advances on the network's clock; see
+        ``docs/deployments.md``."""
+        return self.deployments.deploy(name, version, strategy, gate, traffic)
+
+    def rollback(self, name: str, to: Version | str | None = None) -> None:
+        """Manual rollback: a deployment in progress of ``name`` sends all traffic back to its
+        old version, everywhere, now; with none in progress, ``to`` (default: the version
+        live before the last completed deployment) becomes live at once."""
+        self.deployments.rollback(name, to)
+
+    def versions(self, name: str) -> list[Version]:
+        """Every version of worker ``name``, oldest first (version 1: the starting one)."""
+        if name not in self.deployments.versions:
+            raise ConfigError(f"unknown worker {name!r}")
+        return list(self.deployments.versions[name])
+
+    def live_version(self, name: str) -> Version:
+        """The version of ``name`` that holds the traffic no deployment splits."""
+        if name not in self.deployments.live:
+            raise ConfigError(f"unknown worker {name!r}")
+        return self.deployments.live[name]
+
+    def deployment(self, name: str) -> Deployment | None:
+        """The latest deployment of worker ``name`` (in progress or finished), or None."""
+        return self.deployments.current(name)
 
     def prewarm(self, pop: str, worker: str | None = None) -> int:
         """Prepares a spare isolate (runtime, context and Web APIs; none of the worker's code
@@ -380,9 +443,21 @@ class Network:
             return core, False
         if name not in self.workers:
             raise ConfigError(f"unknown worker {name!r}")
-        worker = self.workers[name]
+        core = self._new_core(pop, name, self.workers[name], lazy=lazy)
+        self._cores[key] = core
+        if name not in self._splits:  # a split worker is routed by Python (edgert.deploy)
+            for listener in self.core_listeners:
+                listener(pop.code, name, core)
+        return core, True
+
+    def _new_core(
+        self, pop: Pop, name: str, worker: Worker, lazy: bool = True, salt: str | None = None
+    ) -> CoreWorker:
+        """A core of ``worker`` (a version of ``name``) at ``pop``; ``salt`` varies its seed
+        (another version's core at the same PoP)."""
         base = worker.seed if worker.seed is not None else self.seed
-        seed = None if base is None else _derive_seed(base, name, pop.code)
+        parts = (name, pop.code) if salt is None else (name, pop.code, salt)
+        seed = None if base is None else _derive_seed(base, *parts)
         core = worker.new_core(
             now=self.now(),
             seed=seed,
@@ -390,12 +465,9 @@ class Network:
             kv=self._kv.replica(pop.code),
             lazy=lazy,
         )
-        self._cores[key] = core
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
-        for listener in self.core_listeners:
-            listener(pop.code, name, core)
-        return core, True
+        return core
 
     def cores(self) -> list[tuple[str, str, CoreWorker]]:
         """The cores made so far: ``(pop, worker, core)``."""

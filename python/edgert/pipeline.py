@@ -175,6 +175,8 @@ class Pipeline:
         arrived = 0.0 if self.virtual else time.perf_counter()
         if flight.worker is not None:  # at_pop's worker branch, without a generator of its own
             response = yield self.run_worker(flight)
+            if flight.deployment is not None:
+                self.observe(flight, response)
         else:
             response = yield from self.at_pop(flight)
         yield self.respond(flight, response, arrived)
@@ -192,21 +194,70 @@ class Pipeline:
             except Exception as exc:
                 return bad_gateway(f"origin failed: {exc}")
         response: Response = yield self.run_worker(flight)
+        if flight.deployment is not None:
+            self.observe(flight, response)
         return response
 
     def run_worker(self, flight: Flight) -> RunWorker:
         """The call that runs ``flight`` on its worker's core at its PoP (created on the PoP's
-        first request for that worker: a cold start)."""
+        first request for that worker: a cold start). While a deployment splits the worker's
+        traffic, it picks the version (:meth:`split_worker`)."""
         worker = flight.worker
         assert worker is not None
         net = self.net
-        core = net._cores.get((flight.pop.code, worker))
+        code = flight.pop.code
+        counts = net._pop_requests
+        counts[code] = counts.get(code, 0) + 1
+        if net._splits and worker in net._splits:
+            return self.split_worker(flight, worker)
+        core = net._cores.get((code, worker))
         if core is None:
             core, created = net._core(flight.pop, worker)
         else:
             created = False
-        flight.trace.cold_start = created
+        trace = flight.trace
+        trace.cold_start = created
+        trace.version = net._live[worker]
         return RunWorker(core, flight)
+
+    def split_worker(self, flight: Flight, worker: str) -> RunWorker:
+        """A request to a worker whose traffic a deployment splits: the deployment chooses
+        the version (:meth:`edgert.deploy.Deployment.choose`); the other version's core at
+        the PoP is its own (made on first use)."""
+        net = self.net
+        deployment = net._splits[worker]
+        version = deployment.choose(flight.pop.code, flight.request.headers)
+        if version is net.deployments.live[worker]:
+            core = net._cores.get((flight.pop.code, worker))
+            created = False
+            if core is None:
+                core, created = net._core(flight.pop, worker)
+        else:
+            core, created = net.deployments.core(flight.pop, worker, version)
+        trace = flight.trace
+        trace.cold_start = created
+        trace.version = version.id
+        flight.deployment = deployment
+        flight.version = version
+        if not flight.arrived:
+            flight.arrived = self.now()
+        return RunWorker(core, flight)
+
+    def observe(self, flight: Flight, response: Response) -> None:
+        """A split request's answer counts in its version's window (the deployment's gate)."""
+        deployment = flight.deployment
+        if deployment is None:
+            return
+        deployments = self.net.deployments
+        if deployments.record_answers:
+            deployments.answered(flight.pop.code, split_url(flight.request.url)[2], flight.version)
+        if deployment.status not in ("in_progress", "paused"):
+            return
+        stats = response.stats
+        outcome = stats.outcome if stats is not None else "ok"
+        cpu = stats.cpu_ms if stats is not None else 0.0
+        at_pop_ms = (self.now() - flight.arrived) * 1000.0
+        deployment.observe(flight.version, response.status, outcome, cpu, at_pop_ms)
 
     # -- a request no worker handles: the PoP's cache, then the origin --------------------------
 

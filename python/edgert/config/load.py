@@ -70,6 +70,7 @@ _READ = frozenset(
         "base_dir",
         "no_bundle",
         "triggers",
+        "version_metadata",
     }
 )
 _HARMLESS = frozenset(
@@ -197,9 +198,16 @@ def load_config(
     kv_tables = table("kv_namespaces").tables("kv_namespaces")
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
+    meta_table = table("version_metadata").table("version_metadata")
+    version_metadata = _binding_name(meta_table, "binding") if meta_table is not None else None
     _unique(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]
+        + (
+            [(version_metadata, table("version_metadata").key("version_metadata") + ".binding")]
+            if version_metadata is not None
+            else []
+        )
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
         + [
             (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
@@ -244,6 +252,7 @@ def load_config(
         rules=rules,
         base_dir=base_dir,
         no_bundle=no_bundle,
+        version_metadata=version_metadata,
     )
 
 

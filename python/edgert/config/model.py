@@ -139,6 +139,9 @@ class WorkerConfig:
     base_dir: Path | None = None
     #: ``no_bundle``: files are taken as they are (no TypeScript, no ``node_modules``).
     no_bundle: bool = False
+    #: ``[version_metadata] binding``: ``env.NAME`` is the running version's ``{id, tag,
+    #: timestamp}`` (see ``edgert.deploy``).
+    version_metadata: str | None = None
 
     @property
     def root(self) -> Path:

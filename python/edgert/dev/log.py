@@ -64,7 +64,7 @@ def _plain_access(record: Any) -> str | None:
         clock = _last_clock[1] if int(when) == _last_clock[0] else _clock(when)
         return (
             f"[{clock}] {method} {path} {status:d} {pop} {cache or '-'} "
-            f"cpu {cpu:.2f} ms {wall:.1f} ms"
+            f"cpu {cpu:.2f} ms {wall:.1f} ms{_version(record)}"
         )
     except (TypeError, ValueError):  # not numbers: the general path copes
         return None
@@ -86,13 +86,24 @@ def format_access(record: Any, *, markup: bool = True) -> str:
     cpu = float(_get(record, "cpu_ms", "worker_cpu_ms", default=0.0))
     wall = _get(record, "wall_ms", default=None)
     wall_text = f" {float(wall):.1f} ms" if wall is not None else ""
+    version = _version(record)
     if not markup:
-        return f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}"
+        return (
+            f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}{version}"
+        )
     style = _status_style(status)
     return (
         f"[dim]\\[{clock}][/] [bold]{method}[/] {_escape(str(path))} [{style}]{status}[/] "
-        f"{pop} {cache} [dim]cpu {cpu:.2f} ms{wall_text}[/]"
+        f"{pop} {cache} [dim]cpu {cpu:.2f} ms{wall_text}[/]{_escape(version)}"
     )
+
+
+def _version(record: Any) -> str:
+    """`` version TAG`` (or the id's first 8 characters) when the record names a version."""
+    vid = getattr(record, "version", None)
+    if not vid:
+        return ""
+    return f" {getattr(record, 'version_tag', None) or str(vid)[:8]}"
 
 
 def format_console(record: Any, *, markup: bool = True) -> list[str]:

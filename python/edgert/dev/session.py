@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from edgert.cron_triggers import CronFiring, CronTriggers
+from edgert.deploy.plan import PlanWatcher
 from edgert.dev.log import format_console, format_error
 from edgert.dev.reloader import Reloader, ReloadOutcome
 from edgert.dev.writer import LogWriter
@@ -49,8 +50,12 @@ class DevSession:
         port: int = 8787,
         pop: str | None = None,
         watch: bool = True,
+        plan: PlanWatcher | None = None,
     ) -> None:
         self.reloader = reloader
+        #: A deploy plan applied whenever it changes (``edgert dev --deploy-plan``).
+        self.plan = plan
+        self._plan_task: asyncio.Task[None] | None = None
         self.network: Network = reloader.network
         self.console = console
         self.log = LogWriter(console)
@@ -177,6 +182,8 @@ class DevSession:
         if self.watch:
             self._watcher = asyncio.create_task(self.reloader.watch(self.on_reload))
         self.start_crons()
+        if self.plan is not None:
+            self._plan_task = asyncio.create_task(self.plan.watch())
         self.console.print(
             f"Ready on [bold]http://{self.host}:{self.port}[/]"
             + (" (watching for changes)" if self.watch else "")
@@ -189,6 +196,11 @@ class DevSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._crons
             self._crons = None
+        if self._plan_task is not None:
+            self._plan_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._plan_task
+            self._plan_task = None
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt, BaseExceptionGroup):

@@ -57,6 +57,8 @@ class NativeSite:
         self.limits = limits
         self.client_header = client_header
         self.on_request = on_request
+        if on_request is not None:  # the access log names each split request's version
+            network.deployments.record_answers = True
         self.front: NativeFront | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
@@ -171,6 +173,7 @@ class NativeSite:
                 logs = tuple((line.level, line.message) for line in stats.logs)
                 cold, prewarmed = stats.cold_start, stats.prewarmed
                 outcome, error = stats.outcome, stats.error
+            version, tag = self.network.deployments.log_version(pop, path)
             record = AccessRecord(
                 time=when,
                 method=method,
@@ -185,6 +188,8 @@ class NativeSite:
                 prewarmed=prewarmed,
                 outcome=outcome,
                 error=error,
+                version=version,
+                version_tag=tag,
             )
             try:
                 hook(record)

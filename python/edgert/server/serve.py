@@ -9,6 +9,7 @@ port (the client's place in ``X-Edgert-Client`` picks the PoP) or each on its ow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from typing import Any, Literal
 from edgert._core import Request, Response
 from edgert.cron import CronSchedule
 from edgert.cron_triggers import CronFiring, CronTriggers
+from edgert.deploy.plan import PlanWatcher
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
@@ -55,6 +57,7 @@ def build_network(
     seed: int | None = None,
     threads: int | None = None,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
+    version_metadata: str | None = None,
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
     every route of every PoP, or none (a caching reverse proxy to ``origin``). ``threads``:
@@ -73,14 +76,13 @@ def build_network(
         if isinstance(worker, Worker):
             workers["main"] = worker
         else:
-            workers["main"] = Worker.from_file(
-                worker,
+            workers["main"] = _worker_loader(
                 auth=auth,
                 forward_claims=forward_claims,
                 vars=vars,
                 cpu_ms=cpu_ms,
-                max_isolates=8,
-            )
+                version_metadata=version_metadata,
+            )(worker)
     return Network(
         pops,
         the_origin,
@@ -90,6 +92,16 @@ def build_network(
         threads=threads,
         egress=egress,
     )
+
+
+def _worker_loader(**options: Any) -> Callable[[str | os.PathLike[str]], Worker]:
+    """Loads a script with the server's bindings and limits (the first version and those a
+    deploy plan uploads)."""
+
+    def load(path: str | os.PathLike[str]) -> Worker:
+        return Worker.from_file(path, max_isolates=8, **options)
+
+    return load
 
 
 async def serve_network(
@@ -108,10 +120,12 @@ async def serve_network(
     on_cron: Callable[[CronFiring, ScheduledResult | BaseException], None] | None = None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    plan: PlanWatcher | None = None,
 ) -> None:
     """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
     network, or ``pop_ports`` (PoP code -> port), each PoP on its own. ``crons`` fire each
-    worker's ``scheduled()`` on ``clock`` (UTC; ``on_cron`` gets each run's result)."""
+    worker's ``scheduled()`` on ``clock`` (UTC; ``on_cron`` gets each run's result).
+    ``plan``: a deploy plan watched while serving (:mod:`edgert.deploy.plan`)."""
     if pop_ports:
         servers = [
             EdgeServer(
@@ -149,12 +163,17 @@ async def serve_network(
         asyncio.ensure_future(_fire_crons(network, name, crons, on_cron, clock, sleep))
         for name in (network.workers if crons else ())
     ]
+    watcher = asyncio.create_task(plan.watch()) if plan is not None else None
     try:
         await stop.wait()
     finally:
         for task in triggers:
             task.cancel()
         await asyncio.gather(*triggers, return_exceptions=True)
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         await asyncio.gather(*(s.close(grace_s) for s in servers))
         await network.aclose()
 
@@ -212,9 +231,13 @@ def serve_command(
     grace_s: float = 10.0,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
     crons: Sequence[str] = (),
+    version_metadata: str | None = None,
+    deploy_plan: str | os.PathLike[str] | None = None,
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM;
-    ``crons`` fire the worker's ``scheduled()`` on the clock (logged like requests)."""
+    ``crons`` fire the worker's ``scheduled()`` on the clock (logged like requests).
+    ``deploy_plan``: a plan file applied whenever it changes (new versions, deployments,
+    rollbacks while serving; see :mod:`edgert.deploy.plan`)."""
     import uvloop
 
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -228,11 +251,24 @@ def serve_command(
         cpu_ms=cpu_ms,
         threads=threads,
         egress=egress,
+        version_metadata=version_metadata,
     )
     if crons and worker is None:
         raise ConfigError("--cron needs a worker script to run")
     for cron in crons:
         CronSchedule(cron)  # a bad expression fails before anything listens
+    plan = None
+    if deploy_plan is not None:
+        if worker is None:
+            raise ConfigError("--deploy-plan needs a worker to deploy versions of")
+        loader = _worker_loader(
+            auth=auth,
+            forward_claims=forward_claims,
+            vars=vars,
+            cpu_ms=cpu_ms,
+            version_metadata=version_metadata,
+        )
+        plan = PlanWatcher(network, deploy_plan, loader, say)
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
 
@@ -240,6 +276,8 @@ def serve_command(
         for s in servers:
             where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
             say(f"edgert serve: {mode}: {where} on {s.url}")
+        if plan is not None:
+            say(f"edgert serve: applying {plan.path} whenever it changes (deploy plan)")
         say(f"edgert serve: {(egress or EgressPolicy.open()).describe()}")
 
     def log(record: AccessRecord) -> None:
@@ -272,5 +310,6 @@ def serve_command(
             grace_s=grace_s,
             crons=crons,
             on_cron=cron_done,
+            plan=plan,
         )
     )

@@ -42,6 +42,8 @@ class Site:
         self.client_header_str = client_header.strip().lower()
         self.client_header = self.client_header_str.encode("latin-1")
         self.on_request = on_request
+        if on_request is not None:  # the access log names each split request's version
+            network.deployments.record_answers = True
         self.default_host = default_host
         self.date = DateClock()
         self.now = time.monotonic()
@@ -143,6 +145,7 @@ class Site:
             logs = tuple((line.level, line.message) for line in stats.logs)
             cold, prewarmed = stats.cold_start, stats.prewarmed
             outcome, error = stats.outcome, stats.error
+        version, tag = self.network.deployments.log_version(pop, path)
         record = AccessRecord(
             time=time.time(),
             method=method,
@@ -157,6 +160,8 @@ class Site:
             prewarmed=prewarmed,
             outcome=outcome,
             error=error,
+            version=version,
+            version_tag=tag,
         )
         try:
             self.on_request(record)
