@@ -1,6 +1,6 @@
 // Request (Fetch Standard, with Workers' `cf`). Workers has no CORS or referrer machinery:
-// `mode`, `credentials`, `cache`, `referrer`, `referrerPolicy` are checked and kept as the
-// standard says (so code written for the platform reads what it set) but change nothing.
+// `mode`, `credentials`, `referrer`, `referrerPolicy` in a RequestInit are checked as the
+// standard says and change nothing (they are not attributes on Workers either).
 const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
@@ -116,15 +116,10 @@ class Request extends BodyBase {
   get fetcher() { return null; }
   get integrity() { return this.#more.integrity; }
   get keepalive() { return this.#more.keepalive; }
-  get mode() { return this.#more.mode; }
-  get credentials() { return this.#more.credentials; }
+  // Like Workers' Request: `cache` is readable; `mode`, `credentials`, `referrer`,
+  // `referrerPolicy`, `destination`, `duplex` and the navigation flags are not attributes
+  // (their RequestInit members are checked, then have no effect).
   get cache() { return this.#more.cache; }
-  get referrer() { return this.#more.referrer; }
-  get referrerPolicy() { return this.#more.referrerPolicy; }
-  get destination() { return ''; }
-  get isReloadNavigation() { return false; }
-  get isHistoryNavigation() { return false; }
-  get duplex() { return 'half'; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
     const r = new Request(kIncoming);
