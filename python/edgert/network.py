@@ -67,6 +67,7 @@ from edgert.flight import (
 from edgert.geo import Client, request_cf
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.calls import default_executor, turn_wall_s
+from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
@@ -88,6 +89,7 @@ from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult, event_payload
 from edgert.trace import EdgeResponse, Trace
+from edgert.websocket.hub import hub_of
 from edgert.worker import Worker, _LoopThread
 
 __all__ = ["Network", "Pending"]
@@ -410,6 +412,10 @@ class Network:
         """How long one turn of ``core`` may hold an execution thread (the watchdog's limit)."""
         return turn_wall_s(core, self.wall_timeout_s)
 
+    def realtime_host(self) -> RealTimeHost:
+        """The real-time host of the running event loop (its WebSockets, its requests)."""
+        return self._realtime.host()
+
     def adopt_at(
         self,
         pop: Pop,
@@ -436,7 +442,14 @@ class Network:
             record = TaskRecord(task=steps[0].task, on_response=_ignore, context=flight)
             record.response = _ANSWERED
         else:
-            record = TaskRecord(task=steps[0].task, on_response=on_response, context=flight)
+            answer = on_response
+
+            def claimed(response: Response) -> None:
+                if response.status == 101:  # a WebSocket: named by a handle of the host's
+                    response = hub_of(host).claim(core, response)
+                answer(response)
+
+            record = TaskRecord(task=steps[0].task, on_response=claimed, context=flight)
         flight.responded = on_response is None
         host.tasks[task_key(core, record.task)] = record
         host.handle(core, steps)

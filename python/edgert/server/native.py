@@ -26,6 +26,8 @@ from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.location import ClientLocator
+from edgert.websocket.front import FrontSockets
+from edgert.websocket.hub import hub_of
 
 __all__ = ["NativeSite"]
 
@@ -84,6 +86,7 @@ class NativeSite:
             access_log=self.on_request is not None,
         )
         self.front = front
+        self._sockets = FrontSockets(front)
         self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port
@@ -121,6 +124,7 @@ class NativeSite:
             self._prewarm()
         # Each request through Network.begin_at, called from Rust (an exception: 500).
         front.serve(self.network.begin_at)
+        self._sockets.pump(hub_of(self.network.realtime_host()))
         adopted = front.take_adopted()
         if adopted:
             adopt = self.network.adopt_at

@@ -27,6 +27,7 @@ mod string_search;
 mod subtle_native;
 mod text_search;
 mod webapi_native;
+mod websocket_native;
 
 pub use limits::Limits;
 pub use module_set::{compile_graph, ModuleBody, ModuleSet, ModuleSource};

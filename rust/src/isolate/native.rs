@@ -279,6 +279,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
                 "htmlrewriter" => super::rewriter_native::install(&ctx, &native)?,
                 "compression" => super::compression_native::install(&ctx, &native)?,
                 "formdata" => super::form_native::install(&ctx, &native)?,
+                "websocket" => super::websocket_native::install(&ctx, &native, &s)?,
                 _ => {}
             }
             super::prelude::lazy_module(&ctx, &name)

@@ -43,6 +43,7 @@ const LAZY: &[(&str, &str)] = &[
     ("compression", include_str!("webapi/lazy/compression.js")),
     ("buffer", include_str!("webapi/lazy/buffer.js")),
     ("timers", include_str!("webapi/lazy/timers.js")),
+    ("websocket", include_str!("webapi/lazy/websocket.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

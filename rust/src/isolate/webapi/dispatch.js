@@ -25,6 +25,13 @@ const finish = (ctx, r) => {
       native.fail(task, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
       return;
     }
+    if (r.status === 101) {
+      // A WebSocket: the host is told which socket to connect the client to.
+      if (r.webSocket === null) { native.fail(task, 'invalid', new TypeError('A 101 response needs a webSocket')); return; }
+      const ref = lazyLoad('websocket').handOff(r.webSocket);
+      native.settle(task, 101, r.statusText, [...Headers.flat(r.headers), 'x-edgert-websocket', ref], null);
+      return;
+    }
     const b = r[kSym.getBody]();
     if (b.kind === 'none') native.settle(task, r.status, r.statusText, Headers.flat(r.headers), null);
     else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, Headers.flat(r.headers), b.value);
@@ -86,6 +93,7 @@ api.init = (handler, env, bindings) => {
   }
   return (taskId, method, url, flat, body, cf, claims) => { // cf, claims: JSON text or undefined
     // An event from the host (Isolate::begin_event): (task, null, kind, payload JSON).
+    if (method === null && url === 'websocket') { lazyLoad('websocket').deliver(taskId, flat, body); return; }
     if (method === null) { lazyLoad('scheduled').run(taskId, url, flat, eventTarget, env, { ExecutionContext, failed }); return; }
     const request = Request[kInternal](method, url, flat, body, cf, claims);
     const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf, claims]);
