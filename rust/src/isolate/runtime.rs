@@ -468,6 +468,9 @@ impl Isolate {
     /// empty 200 once they have run (and their promises settled), or fails it like a request.
     pub fn deliver_ws(&mut self, task: TaskId, socket: u64, event: WsEvent, now_ns: u64) -> Vec<Step> {
         let now_ms = self.open_task(task, now_ns, false);
+        if let Some(t) = self.state.lock().tasks.get_mut(&task) {
+            t.linger = true;
+        }
         let dispatch = self.dispatch.clone();
         self.turn(task, now_ns, move |ctx| {
             let dispatch = dispatch
@@ -779,7 +782,9 @@ impl Isolate {
                     ));
                 }
             }
-            let done = meta.delivered && t.wait_until_pending == 0;
+            let lingering = t.linger && st.parked.values().any(|p| p.task == id);
+            let t = st.tasks.get_mut(&id).expect("listed above");
+            let done = meta.delivered && t.wait_until_pending == 0 && !lingering;
             if done && stats.is_none() {
                 stats = Some(task_stats(
                     iso_id,

@@ -103,6 +103,9 @@ pub struct TaskState {
     pub wait_until_errors: Vec<String>,
     pub ops: u32,
     pub kv_reads: Vec<KvReadStat>,
+    /// A WebSocket event's task: not done while operations it parked are outstanding (the
+    /// handler's promise chains go on after it settled, as an object's do).
+    pub linger: bool,
 }
 
 pub struct HostState {
