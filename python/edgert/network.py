@@ -89,7 +89,8 @@ from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult, event_payload
 from edgert.trace import EdgeResponse, Trace
-from edgert.websocket.hub import hub_of
+from edgert.websocket.hub import SOCKET_FIELD, IsolateEnd, hub_of
+from edgert.websocket.simulated import Delivery, SimulatedSocket
 from edgert.worker import Worker, _LoopThread
 
 __all__ = ["Network", "Pending"]
@@ -808,6 +809,68 @@ class Network:
         await self.run_async()
         assert pending.response is not None, "every request is answered once the clock runs out"
         return pending.response
+
+    def websocket(
+        self,
+        url: str,
+        *,
+        client: Client | str,
+        headers: Any = None,
+        pop: str | None = None,
+        on_message: Callable[[Delivery], None] | None = None,
+    ) -> SimulatedSocket:
+        """Virtual time: a simulated client opens a WebSocket to ``url`` now (an upgrade
+        request through the network); :meth:`run` moves time on. The socket is open once the
+        worker's 101 reached the client; then ``send``/``close`` and ``received`` (each message
+        with when it was sent and when it arrived), see :mod:`edgert.websocket.simulated`."""
+        host = self._virtual
+        if host is None:
+            raise ConfigError(
+                "websocket() simulates clients in virtual time; use a server in real time"
+            )
+        fields = [
+            ("upgrade", "websocket"),
+            ("connection", "Upgrade"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("sec-websocket-version", "13"),
+        ]
+        if headers is not None:
+            fields += list(headers.items()) if hasattr(headers, "items") else list(headers)
+        name = client if isinstance(client, str) else (client.city or "client")
+        sock = SimulatedSocket(host, name, on_message=on_message)
+
+        def opened(answer: EdgeResponse) -> None:
+            sock.response = answer
+            sock.pop = answer.trace.pop
+            if answer.status != 101:
+                sock.close_event = (1006, f"the upgrade was answered {answer.status}", False)
+                return
+            hub = hub_of(host)
+            end = hub.resolve(answer.headers.get(SOCKET_FIELD) or "", None)
+            if end is None:
+                sock.close_event = (1011, "the worker's WebSocket is gone", False)
+                return
+            home = self._pop_of(end.core) if isinstance(end, IsolateEnd) else None
+            sock.socket_pop = home.code if home is not None else answer.trace.pop
+            backbone = 0.0
+            if home is not None and home.code != answer.trace.pop:
+                backbone = self._pop_rtt_ms(self._pop_index[answer.trace.pop], home)
+            sock.latency_s = (answer.trace.client_rtt_ms + backbone) / 2000.0
+            hub.link(sock, end)
+
+        self.submit(url, client=client, headers=fields, pop=pop, on_done=opened)
+        return sock
+
+    def _pop_of(self, core: CoreWorker) -> Pop | None:
+        """The PoP a core runs at (a worker's, or a Durable Object host's)."""
+        for (code, _worker), c in self._cores.items():
+            if c is core:
+                return self._pop_index.get(code)
+        for w in self._objects.workers.values():
+            for code, c in w.hosts.items():
+                if c is core:
+                    return self._pop_index.get(code)
+        return None
 
     def fetch_sync(self, url: str, **options: Any) -> EdgeResponse:
         """:meth:`fetch` for synchronous callers: runs the virtual clock in place (async origin

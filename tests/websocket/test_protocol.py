@@ -138,9 +138,11 @@ async def test_abrupt_disconnect_fires_close_and_leaves_nothing(server: EdgeServ
 async def test_not_an_upgrade_request_gets_the_workers_answer(server: EdgeServer) -> None:
     import aiohttp
 
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{server.port}/ws") as r:
-            assert r.status == 426
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{server.port}/ws") as r,
+    ):
+        assert r.status == 426
 
 
 @pytest.mark.slow
@@ -153,4 +155,3 @@ async def test_a_thousand_sockets_on_one_server(server: EdgeServer) -> None:
     finally:
         await asyncio.gather(*(ws.close() for ws in socks))
     await closes(server, 1000)
-

@@ -49,11 +49,11 @@ class FrontSockets:
                 self.ends[conn] = end
                 hub.link(end, worker_end)
                 continue
-            end = self.ends.get(conn)
-            if end is None:
+            linked = self.ends.get(conn)
+            if linked is None:
                 continue
             if kind == "message":
-                end.send("message", data)
+                linked.emit("message", data)
             else:
                 del self.ends[conn]
-                end.send("close", (code, reason, clean))
+                linked.emit("close", (code, reason, clean))

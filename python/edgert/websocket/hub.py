@@ -56,7 +56,7 @@ class End:
     def receive(self, kind: str, data: Any) -> None:
         raise NotImplementedError
 
-    def send(self, kind: str, data: Any) -> None:
+    def emit(self, kind: str, data: Any) -> None:
         """Passes an event to the peer (dropped after a close)."""
         if self.closed:
             return
@@ -84,12 +84,12 @@ class IsolateEnd(End):
         if self.peer is None:
             self.early.append((kind, data))
         else:
-            self.send(kind, data)
+            self.emit(kind, data)
 
     def linked(self) -> None:
         early, self.early = self.early, []
         for kind, data in early:
-            self.send(kind, data)
+            self.emit(kind, data)
 
     def receive(self, kind: str, data: Any) -> None:
         if self.gone:
@@ -106,6 +106,9 @@ class IsolateEnd(End):
         kind, data = self._queue.popleft()
         if kind == "close":
             self.hub.forget(self)
+            # The closing handshake: the peer's close is answered with the same code (as
+            # tungstenite answers a client's; the worker then sees its close event).
+            self.emit("close", data)
         self.hub.deliver(self, kind, data, self._delivered)
 
     def _delivered(self, steps: list[Step], condemned: bool) -> None:
@@ -115,7 +118,7 @@ class IsolateEnd(End):
             self.gone = True
             self._queue.clear()
             self.hub.forget(self)
-            self.send("close", (1011, "the worker's isolate was discarded", False))
+            self.emit("close", (1011, "the worker's isolate was discarded", False))
             self._busy = False
             return
         self._next()
@@ -242,4 +245,4 @@ def hub_of(host: Host) -> WebSocketHub:
     if hub is None:
         hub = WebSocketHub(host)
         host._websockets = hub  # type: ignore[attr-defined]
-    return hub  # type: ignore[no-any-return]
+    return hub
