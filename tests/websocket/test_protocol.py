@@ -155,3 +155,19 @@ async def test_a_thousand_sockets_on_one_server(server: EdgeServer) -> None:
     finally:
         await asyncio.gather(*(ws.close() for ws in socks))
     await closes(server, 1000)
+
+
+async def test_the_asyncio_front_refuses_upgrades_with_501() -> None:
+    worker = Worker(ECHO, min_isolates=1, max_isolates=1)
+    net = Network(["FRA"], Origin(handler=lambda r: None), clock="real", workers={"app": worker})
+    srv = EdgeServer(net, port=0, front="asyncio")
+    await srv.start()
+    try:
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(url(srv))
+        assert refused.value.response.status_code == 501
+        # The worker's socket was closed, not left open.
+        assert await closes(srv, 1) == [[1011, "the asyncio front does not serve WebSockets", False]]
+        assert not hub_of(net.realtime_host()).sockets
+    finally:
+        await srv.close(1)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from edgert._core import NativeFront
-from edgert.websocket.hub import End, WebSocketHub
+from edgert._core import NativeFront, Response
+from edgert.websocket.hub import SOCKET_FIELD, End, WebSocketHub
 
-__all__ = ["FrontEnd", "FrontSockets"]
+__all__ = ["FrontEnd", "FrontSockets", "refused_upgrade"]
 
 
 class FrontEnd(End):
@@ -57,3 +57,17 @@ class FrontSockets:
             else:
                 del self.ends[conn]
                 linked.emit("close", (code, reason, clean))
+
+
+def refused_upgrade(hub: WebSocketHub, response: Response) -> Response:
+    """The asyncio front's answer to a worker's 101: WebSockets need the native front. The
+    worker's socket is closed (1011) so that nothing is left open."""
+    ref = response.headers.get(SOCKET_FIELD)
+    end = hub.resolve(ref, None) if ref is not None else None
+    if end is not None:
+        end.receive("close", (1011, "the asyncio front does not serve WebSockets", False))
+    return Response(
+        "501 Not Implemented: WebSockets are served by the native front (--front native)\n",
+        status=501,
+        headers={"content-type": "text/plain; charset=utf-8"},
+    )
