@@ -167,7 +167,9 @@ async def test_the_asyncio_front_refuses_upgrades_with_501() -> None:
             await websockets.connect(url(srv))
         assert refused.value.response.status_code == 501
         # The worker's socket was closed, not left open.
-        assert await closes(srv, 1) == [[1011, "the asyncio front does not serve WebSockets", False]]
+        assert await closes(srv, 1) == [
+            [1011, "the asyncio front does not serve WebSockets", False]
+        ]
         assert not hub_of(net.realtime_host()).sockets
     finally:
         await srv.close(1)

@@ -56,6 +56,9 @@ class End:
     def receive(self, kind: str, data: Any) -> None:
         raise NotImplementedError
 
+    def linked(self) -> None:
+        """Called once the end has its peer."""
+
     def emit(self, kind: str, data: Any) -> None:
         """Passes an event to the peer (dropped after a close)."""
         if self.closed:
@@ -176,9 +179,8 @@ class WebSocketHub:
     def link(self, a: End, b: End) -> None:
         a.peer, b.peer = b, a
         self.links += 1
-        for end in (a, b):
-            if isinstance(end, IsolateEnd):
-                end.linked()
+        a.linked()
+        b.linked()
 
     def forget(self, end: IsolateEnd) -> None:
         self.sockets.pop((id(end.core), end.socket), None)
