@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from rich.console import Console
 
@@ -41,6 +42,19 @@ async def _until(ws: Any, want: Any, limit: int = 50) -> dict[str, Any]:
     raise AssertionError(f"no matching message in {limit}")
 
 
+async def _say(ws: Any, text: str) -> None:
+    """Sends a chat message until the room broadcasts it back (the demo refuses a message
+    while the sender's limiter call is in flight: a race on Workers too)."""
+    for _ in range(50):
+        await ws.send(json.dumps({"message": text}))
+        answer = await _until(ws, lambda m: "error" in m or m.get("message") == text)
+        if "error" not in answer:
+            return
+        assert "rate-limited" in answer["error"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{text!r} was never accepted")
+
+
 async def test_two_clients_in_one_room_and_the_rate_limiter(chat_demo: Path) -> None:
     config = load_config(chat_demo)
     reloader = Reloader(config, build_network(config, state_dir=chat_demo / ".edgert"))
@@ -55,10 +69,10 @@ async def test_two_clients_in_one_room_and_the_rate_limiter(chat_demo: Path) -> 
             await _until(bob, lambda m: m.get("ready"))
             await _until(alice, lambda m: m.get("joined") == "bob")
 
-            await alice.send(json.dumps({"message": "hi bob"}))
+            await _say(alice, "hi bob")
             got = await _until(bob, lambda m: "message" in m)
             assert got["name"] == "alice" and got["message"] == "hi bob"
-            await bob.send(json.dumps({"message": "hi alice"}))
+            await _say(bob, "hi alice")
             got = await _until(alice, lambda m: m.get("message") == "hi alice")
             assert got["name"] == "bob"
 
@@ -74,5 +88,19 @@ async def test_two_clients_in_one_room_and_the_rate_limiter(chat_demo: Path) -> 
             await carol.send(json.dumps({"name": "carol"}))
             backlog = await _until(carol, lambda m: m.get("message") == "hi bob")
             assert backlog["name"] == "alice"
+
+        # A private room: POST /api/room makes a unique id; the room is reached by it.
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"http://127.0.0.1:{session.port}/api/room") as made,
+        ):
+            room = await made.text()
+        assert len(room) == 64
+        private = f"ws://127.0.0.1:{session.port}/api/room/{room}/websocket"
+        async with websockets.connect(private) as dave:
+            await dave.send(json.dumps({"name": "dave"}))
+            seen: list[dict[str, Any]] = []
+            await _until(dave, lambda m: seen.append(m) or bool(m.get("ready")))
+            assert seen == [{"joined": "dave"}, {"ready": True}], "no lobby backlog here"
     finally:
         await session.close()
