@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from edgert import Network, Origin, Worker
-from edgert.server import EdgeServer
+from edgert.server import EdgeServer, ServerLimits
 from edgert.websocket import hub_of
 
 websockets = pytest.importorskip("websockets")
@@ -173,3 +173,25 @@ async def test_the_asyncio_front_refuses_upgrades_with_501() -> None:
         assert not hub_of(net.realtime_host()).sockets
     finally:
         await srv.close(1)
+
+
+async def test_idle_sockets_and_shutdown_close_with_1001() -> None:
+    worker = Worker(ECHO, min_isolates=1, max_isolates=1)
+    net = Network(["FRA"], Origin(handler=lambda r: None), clock="real", workers={"app": worker})
+    srv = EdgeServer(net, port=0, limits=ServerLimits(ws_idle_timeout_s=0.2))
+    await srv.start()
+    try:
+        async with websockets.connect(url(srv)) as ws:
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 10)  # nothing sent: the idle limit closes it
+            assert ws.close_code == 1001 and "idle" in (ws.close_reason or "")
+        assert (await closes(srv, 1))[0][:2] == [1001, "idle for 0 s"]
+    finally:
+        await srv.close(1)
+    srv = EdgeServer(net, port=0)
+    await srv.start()
+    ws = await websockets.connect(url(srv))
+    await srv.close(2)
+    with pytest.raises(websockets.ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 10)
+    assert ws.close_code == 1001 and ws.close_reason == "the server is shutting down"

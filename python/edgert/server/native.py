@@ -84,6 +84,8 @@ class NativeSite:
             max_connections=limits.max_connections,
             client_header=self.client_header,
             access_log=self.on_request is not None,
+            ws_idle_timeout_s=limits.ws_idle_timeout_s,
+            ws_max_buffered_bytes=limits.ws_max_buffered_bytes,
         )
         self.front = front
         self._sockets = FrontSockets(front)

@@ -218,10 +218,12 @@ async fn run(listener: TcpListener, shared: Rc<Shared>, control: Arc<watch::Send
         _ => Duration::ZERO,
     };
     let deadline = tokio::time::Instant::now() + grace;
-    while open.load(Ordering::Acquire) > 0 {
-        if tokio::time::timeout_at(deadline, closed.notified()).await.is_err() {
-            break;
-        }
+    // Upgraded WebSockets are no longer counted in `open`: they are told to close (1001) by
+    // the control change and leave the hub when their closing handshake is over.
+    let busy = || open.load(Ordering::Acquire) > 0 || !shared.ws.is_empty();
+    while busy() && tokio::time::Instant::now() < deadline {
+        let wait = deadline.min(tokio::time::Instant::now() + Duration::from_millis(10));
+        let _ = tokio::time::timeout_at(wait, closed.notified()).await;
     }
     control.send_replace(Control::Abort);
     // Aborted connections end on their next poll.

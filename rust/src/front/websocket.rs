@@ -343,3 +343,52 @@ async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(fields: &[(&str, &str)]) -> hyper::HeaderMap {
+        let mut map = hyper::HeaderMap::new();
+        for (n, v) in fields {
+            map.append(
+                HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn an_upgrade_needs_every_field_of_rfc_6455() {
+        let full = [
+            ("upgrade", "WebSocket"),
+            ("connection", "keep-alive, Upgrade"),
+            ("sec-websocket-version", "13"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ];
+        assert_eq!(
+            upgrade_key(&headers(&full)).as_deref(),
+            Some("dGhlIHNhbXBsZSBub25jZQ==")
+        );
+        for skip in 0..full.len() {
+            let some: Vec<_> = full
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, f)| *f)
+                .collect();
+            assert_eq!(upgrade_key(&headers(&some)), None, "without {}", full[skip].0);
+        }
+        let mut old = full;
+        old[2] = ("sec-websocket-version", "8");
+        assert_eq!(upgrade_key(&headers(&old)), None);
+    }
+
+    #[test]
+    fn no_code_is_a_close_frame_without_one() {
+        assert!(close_frame(1005, String::new()).is_none());
+        let frame = close_frame(4000, "bye".into()).unwrap();
+        assert_eq!((u16::from(frame.code), frame.reason.as_str()), (4000, "bye"));
+    }
+}
