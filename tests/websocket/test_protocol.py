@@ -23,7 +23,7 @@ export default {
   async fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === '/closes') return Response.json(closes);
-    if (request.headers.get('Upgrade') !== 'websocket') return new Response('expected websocket', { status: 426 });
+    if (request.headers.get('Upgrade') !== 'websocket' && url.pathname !== '/always') return new Response('expected websocket', { status: 426 });
     const [client, server] = Object.values(new WebSocketPair());
     server.accept();
     server.addEventListener('message', (ev) => {
@@ -143,6 +143,11 @@ async def test_not_an_upgrade_request_gets_the_workers_answer(server: EdgeServer
         http.get(f"http://127.0.0.1:{server.port}/ws") as r,
     ):
         assert r.status == 426
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{server.port}/always") as r,
+    ):
+        assert r.status == 502 and "not a WebSocket upgrade" in await r.text()
 
 
 @pytest.mark.slow
