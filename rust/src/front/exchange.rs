@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +23,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{StatusCode, Version};
 use tokio::sync::oneshot;
 
+use super::client_ip;
 use super::config::FrontConfig;
 use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
@@ -110,10 +112,11 @@ pub async fn handle(
     req: hyper::Request<Incoming>,
     shared: Rc<Shared>,
     state: Arc<ConnState>,
+    peer: Option<IpAddr>,
 ) -> Result<HyperResponse, Infallible> {
     state.enter_service();
     let _in_service = InService(state.clone());
-    Ok(exchange(req, &shared, &state).await)
+    Ok(exchange(req, &shared, &state, peer).await)
 }
 
 /// A WebSocket upgrade request's key and hyper's handle on the socket to come.
@@ -149,7 +152,12 @@ fn answer_upgrade(
     }
 }
 
-async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, state: &ConnState) -> HyperResponse {
+async fn exchange(
+    req: hyper::Request<Incoming>,
+    shared: &Shared,
+    state: &ConnState,
+    peer: Option<IpAddr>,
+) -> HyperResponse {
     let config = &shared.config;
     let (mut parts, body) = req.into_parts();
     let upgrade = websocket::upgrade_key(&parts.headers).and_then(|key| {
@@ -198,6 +206,7 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, state: &ConnSt
             return refusal::response(400, &format!("bad header field {name:?}: {e}"), true);
         }
     }
+    client_ip::stamp(&mut headers, peer);
     if head_size > config.max_header_bytes {
         return refusal::response(431, "request header section too large", true);
     }

@@ -13,6 +13,7 @@
 //! - [`Front`]: the listening socket and its I/O thread (`start`, `close`, `abort`);
 //! - `watch`: the per-connection byte watcher that times and sizes request heads;
 //! - `exchange`: one request on its connection (checks, body, hand-over, response);
+//! - `client_ip`: `CF-Connecting-IP` and its kin from the connection's peer;
 //! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown);
 //! - `websocket`: a worker's 101 answered with the RFC 6455 handshake, then the connection's
 //!   frames (tungstenite) to and from the control plane ([`WsHub`]);
@@ -26,6 +27,7 @@
 // clippy.toml) does not apply here.
 #![allow(clippy::disallowed_methods)]
 
+mod client_ip;
 mod config;
 mod conn;
 mod dispatch;
