@@ -148,6 +148,9 @@ async def test_not_an_upgrade_request_gets_the_workers_answer(server: EdgeServer
         http.get(f"http://127.0.0.1:{server.port}/always") as r,
     ):
         assert r.status == 502 and "not a WebSocket upgrade" in await r.text()
+    # The socket no client took is closed, not left open in the worker.
+    assert await closes(server, 1) == [[1011, "the request was not a WebSocket upgrade", False]]
+    assert not hub_of(server.network.realtime_host()).sockets
 
 
 @pytest.mark.slow

@@ -144,11 +144,16 @@ fn answer_upgrade(
             websocket::accept(&shared.ws, &key, on_upgrade, response, core, shared.control.subscribe())
         }
         Some(_) => refusal::response(502, "the worker answered 101 without a WebSocket", true),
-        None => refusal::response(
-            502,
-            "the worker answered 101 to a request that is not a WebSocket upgrade",
-            true,
-        ),
+        None => {
+            if let Some(socket) = response.headers.get(SOCKET_FIELD) {
+                shared.ws.abandon(socket.to_owned(), core);
+            }
+            refusal::response(
+                502,
+                "the worker answered 101 to a request that is not a WebSocket upgrade",
+                true,
+            )
+        }
     }
 }
 

@@ -139,6 +139,23 @@ impl WsHub {
         c.commands.send(command).is_ok()
     }
 
+    /// A worker's WebSocket that no client will take (its 101 answered a request that was not
+    /// an upgrade): reported opened and closed at once (1011), so the control plane closes the
+    /// worker's end instead of leaving it open.
+    pub fn abandon(&self, socket: String, core: Option<Arc<dyn Any + Send + Sync>>) {
+        let conn = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.report(conn, WsReport::Open { socket, core });
+        let reason = "the request was not a WebSocket upgrade".to_owned();
+        self.report(
+            conn,
+            WsReport::Close {
+                code: 1011,
+                reason,
+                clean: false,
+            },
+        );
+    }
+
     /// Open connections.
     pub fn len(&self) -> usize {
         self.conns.lock().len()
