@@ -84,6 +84,7 @@ from edgert.pipeline import Pipeline
 from edgert.pipeline_realtime import RealTimeDriver
 from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
+from edgert.ratelimit import RateLimits
 from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult, event_payload
@@ -284,6 +285,8 @@ class Network:
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
             self._kv.attach(self._virtual, self._kv_pop)
+        #: Rate-limiting counters, one table per PoP (``docs/rate-limiting.md``).
+        self.ratelimits = RateLimits()
         self._named_clients: dict[str, Client] = {}
         # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
@@ -387,6 +390,7 @@ class Network:
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
             lazy=lazy,
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._cores[key] = core
         self._core_pop[id(core)] = pop
@@ -513,6 +517,7 @@ class Network:
             store=store,
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._core_pop[id(core)] = pop
         return core

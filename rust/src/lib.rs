@@ -22,6 +22,7 @@ pub mod http;
 pub mod isolate;
 pub mod jwt;
 pub mod kv;
+pub mod ratelimit;
 pub mod protocol;
 pub mod server;
 pub mod sim;

@@ -105,6 +105,8 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
         options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
     if config.durable_objects and _accepts("durable_objects"):
         options["durable_objects"] = {d.name: d.class_name for d in config.durable_objects}
+    if config.ratelimits and _accepts("ratelimits"):
+        options["ratelimits"] = {r.name: r for r in config.ratelimits}
     if config.edgert.auth is not None:
         options["auth"] = build_verifier(config.edgert.auth, config)
         options["forward_claims"] = dict(config.edgert.auth.forward_claims)
@@ -223,5 +225,6 @@ def describe(config: WorkerConfig) -> str:
     bindings = [*config.vars, *config.secrets]
     bindings += [k.binding for k in config.kv_namespaces]
     bindings += [d.name for d in config.durable_objects]
+    bindings += [r.name for r in config.ratelimits]
     env = f" (env {config.env})" if config.env else ""
     return f"{config.name}{env}: {config.main.name}, bindings {json.dumps(sorted(bindings))}"

@@ -27,6 +27,7 @@ from edgert.config.model import (
     WorkerConfig,
 )
 from edgert.config.parse import find_config, parse_file
+from edgert.config.ratelimits import parse_ratelimits
 from edgert.errors import ConfigError
 from edgert.modules.rules import parse_rules
 
@@ -55,6 +56,8 @@ _READ = frozenset(
         "rules",
         "base_dir",
         "no_bundle",
+        "ratelimits",
+        "unsafe",
     }
 )
 _HARMLESS = frozenset(
@@ -182,13 +185,15 @@ def load_config(
     kv_tables = table("kv_namespaces").tables("kv_namespaces")
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
+    ratelimits = parse_ratelimits(table("ratelimits"), table("unsafe"))
     _unique(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
         + [
             (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
-        ],
+        ]
+        + [(r.name, "ratelimits") for r in ratelimits],
     )
     migrations = tuple(t.data for t in top.tables("migrations")) if "migrations" in raw else ()
     routes = _routes(table("route"), table("routes"), data)
@@ -219,6 +224,7 @@ def load_config(
         secrets_file=secrets_file,
         kv_namespaces=kv,
         durable_objects=durable,
+        ratelimits=ratelimits,
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,

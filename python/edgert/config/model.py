@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgert.config.ratelimits import RateLimitBinding
 from edgert.modules.rules import ModuleRule
 
 __all__ = [
@@ -125,6 +126,8 @@ class WorkerConfig:
     secrets_file: Path | None = None
     kv_namespaces: tuple[KvNamespace, ...] = ()
     durable_objects: tuple[DurableObjectBinding, ...] = ()
+    #: ``[[ratelimits]]`` (and ``[[unsafe.bindings]] type = "ratelimit"``).
+    ratelimits: tuple[RateLimitBinding, ...] = ()
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None

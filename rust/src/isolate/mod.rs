@@ -17,6 +17,7 @@ mod module_set;
 mod modules;
 mod native;
 mod prelude;
+mod ratelimit_native;
 mod promise_fast;
 mod regexp_replace;
 mod rewriter_native;
