@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
+from edgert.bots import BotManagement
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -205,6 +206,7 @@ class Network:
         kv_cache: Mapping[str, Any] | None = None,
         threads: int | None = None,
         egress: EgressPolicy | None = None,
+        bots: BotManagement | bool | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -287,6 +289,8 @@ class Network:
             self._kv.attach(self._virtual, self._kv_pop)
         #: Rate-limiting counters, one table per PoP (``docs/rate-limiting.md``).
         self.ratelimits = RateLimits()
+        #: Bot management (``request.cf.botManagement``, ``docs/bots.md``); None: off.
+        self.bots: BotManagement | None = BotManagement() if bots is True else (bots or None)
         self._named_clients: dict[str, Client] = {}
         # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
@@ -598,10 +602,11 @@ class Network:
             )
             dns, connect = phases.dns_ms, phases.connect_ms
             handshake, request_ms = phases.tls_ms, phases.request_ms
+        cf = leg.cf if self.bots is None else self._bot_cf(leg.cf, url, headers, where, client)
         if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
-            request = Request(url, headers=headers, cf=leg.cf)
+            request = Request(url, headers=headers, cf=cf)
         else:
-            request = Request(url, method=method, headers=headers, body=body, cf=leg.cf)
+            request = Request(url, method=method, headers=headers, body=body, cf=cf)
         # Positional arguments, in the dataclasses' field order: a class called with keywords
         # builds a dict of them first (this runs once per request).
         trace = Trace(
@@ -634,6 +639,20 @@ class Network:
             flight.rng = rng
         flight.conn = conn
         return flight
+
+    def _bot_cf(self, cf: str, url: str, headers: Any, where: Pop, client: Client) -> str:
+        """The leg's ``request.cf`` JSON with the bot model's fields for this request."""
+        assert self.bots is not None
+        if headers is None:
+            pairs: list[tuple[str, str]] = []
+        elif isinstance(headers, Mapping):
+            pairs = list(headers.items())
+        else:
+            pairs = [(str(k), str(v)) for k, v in headers]
+        path = url.split("://", 1)[-1].partition("/")[2]
+        verdict = self.bots.score(pairs, path="/" + path, pop=where.code, client=client, now=self.now())
+        extra = json.dumps(verdict.cf())
+        return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
 
     def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
         """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""

@@ -49,12 +49,11 @@ class RateLimitBinding:
 def check_simple(limit: object, period: object, where: str = "simple") -> tuple[int, int]:
     """``(limit, period)`` validated, or :class:`ValueError` saying what is wrong."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"{where}.limit: expected a positive integer, got {repr(limit)}")
+        raise ValueError(f"{where}.limit: expected a positive integer, got {limit!r}")
     if isinstance(period, bool) or period not in PERIODS:
-        raise ValueError(f"{where}.period: expected 10 or 60 (seconds), got {repr(period)}")
+        raise ValueError(f"{where}.period: expected 10 or 60 (seconds), got {period!r}")
     assert isinstance(period, int)
     return limit, period
-
 
 
 RateLimitSpec = RateLimitBinding | Mapping[str, Any]

@@ -39,10 +39,17 @@ class Engine:
 
 ENGINES = {
     "chromium": Engine(
-        "chromium", 89, 76, ("sec-ch-ua", "user-agent", "accept", "accept-encoding", "accept-language")
+        "chromium",
+        89,
+        76,
+        ("sec-ch-ua", "user-agent", "accept", "accept-encoding", "accept-language"),
     ),
-    "gecko": Engine("gecko", None, 90, ("user-agent", "accept", "accept-language", "accept-encoding")),
-    "webkit": Engine("webkit", None, 16, ("accept", "accept-language", "user-agent", "accept-encoding")),
+    "gecko": Engine(
+        "gecko", None, 90, ("user-agent", "accept", "accept-language", "accept-encoding")
+    ),
+    "webkit": Engine(
+        "webkit", None, 16, ("accept", "accept-language", "user-agent", "accept-encoding")
+    ),
 }
 
 #: ua-parser browser families -> engine.

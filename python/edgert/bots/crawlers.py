@@ -105,7 +105,11 @@ _DEFAULT: dict[str, dict[str, Any]] = {
         "category": "Search Engine Crawler",
         "ranges": ["157.55.39.0/24", "40.77.167.0/24", "207.46.13.0/24"],
     },
-    "Applebot": {"token": "Applebot", "category": "Search Engine Crawler", "ranges": ["17.0.0.0/8"]},
+    "Applebot": {
+        "token": "Applebot",
+        "category": "Search Engine Crawler",
+        "ranges": ["17.0.0.0/8"],
+    },
     "DuckDuckBot": {
         "token": "DuckDuckBot",
         "category": "Search Engine Crawler",

@@ -25,6 +25,7 @@ from edgert.ratelimit import RateLimitBinding, check_simple
 
 __all__ = ["RateLimitBinding", "parse_ratelimits"]
 
+
 def _one(t: Table, name_key: str) -> RateLimitBinding:
     name = t.text(name_key, required=True)
     assert name is not None
@@ -32,7 +33,9 @@ def _one(t: Table, name_key: str) -> RateLimitBinding:
         t.fail(name_key, f"expected a JavaScript identifier, got {name!r}")
     raw_id = t.raw("namespace_id")
     if raw_id is None:
-        raise MissingKey(t.file, t.key("namespace_id"), "required, expected an integer (as a string)")
+        raise MissingKey(
+            t.file, t.key("namespace_id"), "required, expected an integer (as a string)"
+        )
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         t.fail("namespace_id", f"expected an integer as a string, got {describe(raw_id)}")
     ns_id = str(raw_id)
