@@ -56,6 +56,7 @@ from typing import Any, Literal
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
 from edgert.bots import BotManagement
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.dynamo import GlobalTables
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
@@ -207,6 +208,7 @@ class Network:
         threads: int | None = None,
         egress: EgressPolicy | None = None,
         bots: BotManagement | bool | None = None,
+        dynamo: GlobalTables | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -289,6 +291,10 @@ class Network:
             self._kv.attach(self._virtual, self._kv_pop)
         #: Rate-limiting counters, one table per PoP (``docs/rate-limiting.md``).
         self.ratelimits = RateLimits()
+        #: Global tables served at ``dynamodb.<region>.amazonaws.com`` (``docs/global-tables.md``).
+        self.dynamo = dynamo
+        if dynamo is not None:
+            dynamo.model = self.model
         #: Bot management (``request.cf.botManagement``, ``docs/bots.md``); None: off.
         self.bots: BotManagement | None = BotManagement() if bots is True else (bots or None)
         self._named_clients: dict[str, Client] = {}

@@ -8,8 +8,11 @@ __all__ = [
     "ConditionalCheckFailed",
     "DynamoError",
     "InvalidSignature",
+    "MissingAuthentication",
     "ResourceNotFound",
+    "SerializationError",
     "UnknownOperation",
+    "UnrecognizedClient",
     "ValidationError",
 ]
 
@@ -44,6 +47,10 @@ class ResourceNotFound(DynamoError):
 
     def __init__(self, message: str = "Requested resource not found") -> None:
         super().__init__(message)
+
+
+class SerializationError(DynamoError):
+    type = "com.amazon.coral.service#SerializationException"
 
 
 class UnknownOperation(DynamoError):
