@@ -292,9 +292,9 @@ class BotManagement:
         if engine.client_hints_from is not None and major >= engine.client_hints_from and not hints:
             ids.append(10101)
             score -= 35
-        if engine.client_hints_from is None and hints:
+        if engine.client_hints_from is None and hints:  # a Chromium client lying about itself
             ids.append(10106)
-            score -= 35
+            score -= 50
         if major >= engine.fetch_metadata_from and not (
             "sec-fetch-mode" in values and "sec-fetch-site" in values
         ):
