@@ -19,6 +19,7 @@ from edgert.sim.parallel import auto_processes, check_shardable, run_sharded, sh
 from edgert.sim.population import Population
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
+from edgert.sim.studies import run_studies
 from edgert.sim.traffic import Traffic, make_traffic
 
 __all__ = ["SimulationResult", "simulate"]
@@ -127,6 +128,8 @@ def simulate(
         "deployments": metrics,
         "advice": advise(metrics, modes, traffic.page, scenario.protocol, scenario.tls),  # type: ignore[arg-type]
     }
+    if scenario.studies:
+        results["studies"] = run_studies(scenario)
     if scenario.claims_city is not None:
         results["claims"] = check_claims(
             runs, modes, session_city, scenario.claims_city, traffic.page
