@@ -86,16 +86,22 @@ def main() -> None:
     counters = RateLimitCounters()
     now = time.time()
     number = 200_000
-    py = min(
-        timeit.repeat(lambda: counters.hit("1", "a", 10**9, 60, now), number=number, repeat=5)
-    ) / number * 1e3
+    py = (
+        min(timeit.repeat(lambda: counters.hit("1", "a", 10**9, 60, now), number=number, repeat=5))
+        / number
+        * 1e3
+    )
 
     print(f"per call, worker CPU (n={args.n}, median of {args.repeats} requests):")
     print(f"  env.LIMITER.limit({{key}})      {rows['limit'] * 1000:7.3f} us   (goal <= 2 us)")
-    print(f"  JS Map fixed window (peer)      {rows['map'] * 1000:7.3f} us   "
-          f"limit/map = {rows['limit'] / rows['map']:.2f}x")
-    print(f"  env.KV.get hit                  {rows['kv'] * 1000:7.3f} us   "
-          f"limit/kv = {rows['limit'] / rows['kv']:.2f}x")
+    print(
+        f"  JS Map fixed window (peer)      {rows['map'] * 1000:7.3f} us   "
+        f"limit/map = {rows['limit'] / rows['map']:.2f}x"
+    )
+    print(
+        f"  env.KV.get hit                  {rows['kv'] * 1000:7.3f} us   "
+        f"limit/kv = {rows['limit'] / rows['kv']:.2f}x"
+    )
     print(f"  RateLimitCounters.hit (Python)  {py * 1000:7.3f} us")
 
 

@@ -656,7 +656,9 @@ class Network:
         else:
             pairs = [(str(k), str(v)) for k, v in headers]
         path = url.split("://", 1)[-1].partition("/")[2]
-        verdict = self.bots.score(pairs, path="/" + path, pop=where.code, client=client, now=self.now())
+        verdict = self.bots.score(
+            pairs, path="/" + path, pop=where.code, client=client, now=self.now()
+        )
         extra = json.dumps(verdict.cf())
         return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
 

@@ -71,8 +71,22 @@ TABLE = [
     ("chrome", CHROME, 95, (), False, ""),
     ("firefox", FIREFOX, 95, (), False, ""),
     ("safari", SAFARI, 95, (), False, ""),
-    ("curl", [("host", "x"), ("user-agent", "curl/8.4.0"), ("accept", "*/*")], 1, (10002,), False, ""),
-    ("python-requests", [("user-agent", "python-requests/2.31.0"), ("accept-encoding", "gzip")], 1, (10002,), False, ""),
+    (
+        "curl",
+        [("host", "x"), ("user-agent", "curl/8.4.0"), ("accept", "*/*")],
+        1,
+        (10002,),
+        False,
+        "",
+    ),
+    (
+        "python-requests",
+        [("user-agent", "python-requests/2.31.0"), ("accept-encoding", "gzip")],
+        1,
+        (10002,),
+        False,
+        "",
+    ),
     ("go", [("user-agent", "Go-http-client/1.1")], 1, (10002,), False, ""),
     ("no user-agent", [("accept", "*/*")], 1, (10001,), False, ""),
     ("headless chrome", _swap(CHROME, "user-agent", HEADLESS_UA), 1, (10003,), False, ""),
@@ -94,50 +108,117 @@ TABLE = [
     ),
     (
         "gptbot from its range",
-        [("user-agent", "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)"),
-         ("cf-connecting-ip", "20.15.240.70")],
+        [
+            (
+                "user-agent",
+                "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)",
+            ),
+            ("cf-connecting-ip", "20.15.240.70"),
+        ],
         1,
         (10004,),
         True,
         "AI Crawler",
     ),
-    ("unknown bot", [("user-agent", "AcmeBot/1.0 (+https://acme.example/bot)")], 5, (10006,), False, ""),
+    (
+        "unknown bot",
+        [("user-agent", "AcmeBot/1.0 (+https://acme.example/bot)")],
+        5,
+        (10006,),
+        False,
+        "",
+    ),
     # A script that copies Chrome's User-Agent and nothing else.
-    ("fake chrome", [("user-agent", CHROME_UA), ("accept", "*/*")], 1, (10101, 10102, 10103, 10104), False, ""),
-    ("chrome without hints", _without(CHROME, "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform"), 60, (10101,), False, ""),
+    (
+        "fake chrome",
+        [("user-agent", CHROME_UA), ("accept", "*/*")],
+        1,
+        (10101, 10102, 10103, 10104),
+        False,
+        "",
+    ),
+    (
+        "chrome without hints",
+        _without(CHROME, "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform"),
+        60,
+        (10101,),
+        False,
+        "",
+    ),
     # Firefox's User-Agent with Chromium's client hints and header order.
-    ("firefox claim, chrome headers", _swap(CHROME, "user-agent", FIREFOX_UA), 15, (10106, 10105), False, ""),
+    (
+        "firefox claim, chrome headers",
+        _swap(CHROME, "user-agent", FIREFOX_UA),
+        15,
+        (10106, 10105),
+        False,
+        "",
+    ),
     (
         "chrome claim, firefox order",
-        [("sec-ch-ua", '"Chromium";v="120"'), ("user-agent", CHROME_UA), ("accept", "text/html"),
-         ("accept-language", "en"), ("accept-encoding", "gzip"), ("sec-fetch-mode", "navigate"),
-         ("sec-fetch-site", "none")],
+        [
+            ("sec-ch-ua", '"Chromium";v="120"'),
+            ("user-agent", CHROME_UA),
+            ("accept", "text/html"),
+            ("accept-language", "en"),
+            ("accept-encoding", "gzip"),
+            ("sec-fetch-mode", "navigate"),
+            ("sec-fetch-site", "none"),
+        ],
         65,
         (10105,),
         False,
         "",
     ),
-    ("unknown agent", [("user-agent", "Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4"),
-                       ("accept", "*/*")], 40, (10007,), False, ""),
+    (
+        "unknown agent",
+        [
+            ("user-agent", "Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4"),
+            ("accept", "*/*"),
+        ],
+        40,
+        (10007,),
+        False,
+        "",
+    ),
 ]
 
 
-@pytest.mark.parametrize("label, headers, score, ids, verified, category", TABLE, ids=[t[0] for t in TABLE])
+@pytest.mark.parametrize(
+    "label, headers, score, ids, verified, category", TABLE, ids=[t[0] for t in TABLE]
+)
 def test_fixed_table_of_requests(
-    label: str, headers: list[tuple[str, str]], score: int, ids: tuple[int, ...], verified: bool, category: str
+    label: str,
+    headers: list[tuple[str, str]],
+    score: int,
+    ids: tuple[int, ...],
+    verified: bool,
+    category: str,
 ) -> None:
     verdict = BotManagement().score(headers, path="/", pop="FRA", client=label, now=1000.0)
     assert (verdict.score, verdict.detection_ids, verdict.verified_bot, verdict.category) == (
-        score, ids, verified, category,
+        score,
+        ids,
+        verified,
+        category,
     )
     assert all(d in DETECTIONS for d in verdict.detection_ids)
-    is_bot = label not in ("chrome", "firefox", "safari", "chrome without hints", "chrome claim, firefox order", "unknown agent")
+    is_bot = label not in (
+        "chrome",
+        "firefox",
+        "safari",
+        "chrome without hints",
+        "chrome claim, firefox order",
+        "unknown agent",
+    )
     assert verdict.likely_bot == is_bot, verdict.reasons()
 
 
 def test_request_rate_at_the_pop() -> None:
     model = BotManagement()
-    verdicts = [model.score(CHROME, pop="FRA", client="c", now=100.0 + i * 0.05) for i in range(200)]
+    verdicts = [
+        model.score(CHROME, pop="FRA", client="c", now=100.0 + i * 0.05) for i in range(200)
+    ]
     scores = [v.score for v in verdicts]
     assert scores[0] == 95 and scores[29] == 95  # 30 requests in 10 s: a busy human
     assert scores[30] == 75 and verdicts[30].detection_ids == (10201,)
@@ -148,7 +229,9 @@ def test_request_rate_at_the_pop() -> None:
 
 def test_static_resources_and_corporate_proxies() -> None:
     model = BotManagement(corporate_proxies=("198.51.100.0/24",))
-    v = model.score([*CHROME, ("cf-connecting-ip", "198.51.100.7")], path="/assets/app.css?v=3", client=1)
+    v = model.score(
+        [*CHROME, ("cf-connecting-ip", "198.51.100.7")], path="/assets/app.css?v=3", client=1
+    )
     assert v.static_resource and v.corporate_proxy
     v = model.score(CHROME, path="/api/items", client=2)
     assert not v.static_resource and not v.corporate_proxy
@@ -156,7 +239,13 @@ def test_static_resources_and_corporate_proxies() -> None:
 
 def test_configured_crawler_table() -> None:
     table = CrawlerTable.from_mapping(
-        {"Acme": {"token": "AcmeBot", "category": "Monitoring & Analytics", "ranges": ["192.0.2.0/24"]}}
+        {
+            "Acme": {
+                "token": "AcmeBot",
+                "category": "Monitoring & Analytics",
+                "ranges": ["192.0.2.0/24"],
+            }
+        }
     )
     v = BotManagement(crawlers=table).score(
         [("user-agent", "AcmeBot/1.0"), ("cf-connecting-ip", "192.0.2.5")], client=1
@@ -170,17 +259,26 @@ def test_request_cf_carries_the_verdict_to_the_worker() -> None:
         "cat: r.cf.verifiedBotCategory, colo: r.cf.colo }) } }"
     )
     net = edgert.Network(
-        ["FRA"], origin=edgert.Origin(handler=lambda r: "o"), workers={"app": w},
-        routes=[("app.example/*", "app")], bots=True,
+        ["FRA"],
+        origin=edgert.Origin(handler=lambda r: "o"),
+        workers={"app": w},
+        routes=[("app.example/*", "app")],
+        bots=True,
     )
     out = net.fetch_sync(
-        "https://app.example/logo.png", client="Paris",
+        "https://app.example/logo.png",
+        client="Paris",
         headers=[("user-agent", GOOGLEBOT_UA), ("cf-connecting-ip", "66.249.66.1")],
     ).json()
     assert out == {
         "bm": {
-            "score": 1, "verifiedBot": True, "staticResource": True, "corporateProxy": False,
-            "detectionIds": [10004], "ja3Hash": None, "ja4": None,
+            "score": 1,
+            "verifiedBot": True,
+            "staticResource": True,
+            "corporateProxy": False,
+            "detectionIds": [10004],
+            "ja3Hash": None,
+            "ja4": None,
         },
         "cat": "Search Engine Crawler",
         "colo": "FRA",

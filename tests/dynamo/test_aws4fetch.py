@@ -66,7 +66,9 @@ def network(project: Path) -> tuple[edgert.Network, GlobalTables]:
     tables = GlobalTables(credentials={"AKIDTEST": "secret-test"})
     tables.create("users", regions=["us-east-1", "eu-central-1"], hash_key="pk", range_key="sk")
     worker = edgert.Worker.from_project(
-        project / "src" / "index.js", root=project, vars={"AWS_KEY": "AKIDTEST", "AWS_SECRET": "secret-test"}
+        project / "src" / "index.js",
+        root=project,
+        vars={"AWS_KEY": "AKIDTEST", "AWS_SECRET": "secret-test"},
     )
     net = edgert.Network(
         ["FRA", "IAD"],
@@ -90,10 +92,16 @@ def test_aws4fetch_worker_against_emulated_endpoints(project: Path) -> None:
     r = net.fetch_sync("https://app.example/write?region=eu-central-1&name=Bob", client="Paris")
     put, _ = r.json()
     assert put["status"] == 400
-    assert put["body"]["__type"] == "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
+    assert (
+        put["body"]["__type"] == "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
+    )
 
-    get, query = net.fetch_sync("https://app.example/read?region=eu-central-1", client="Paris").json()
-    assert get["body"]["Item"]["name"] == {"S": "Ada"} and get["body"]["Item"]["visits"] == {"N": "2"}
+    get, query = net.fetch_sync(
+        "https://app.example/read?region=eu-central-1", client="Paris"
+    ).json()
+    assert get["body"]["Item"]["name"] == {"S": "Ada"} and get["body"]["Item"]["visits"] == {
+        "N": "2"
+    }
     assert query["body"]["Count"] == 1
     # us-east-1 sees the item once replication (eu-central-1 -> us-east-1) has happened.
     net.run(until=net.now() + 5)
@@ -104,7 +112,9 @@ def test_aws4fetch_worker_against_emulated_endpoints(project: Path) -> None:
 
 def test_a_wrong_secret_is_refused(project: Path) -> None:
     net, _ = network(project)
-    r = net.fetch_sync("https://app.example/write?region=eu-central-1&name=Ada&secret=nope", client="Paris")
+    r = net.fetch_sync(
+        "https://app.example/write?region=eu-central-1&name=Ada&secret=nope", client="Paris"
+    )
     put, _ = r.json()
     assert put["status"] == 400
     assert put["body"]["__type"] == "com.amazon.coral.service#InvalidSignatureException"

@@ -28,7 +28,12 @@ def call(t: GlobalTables, region: str, op: str, params: dict, now: float) -> tup
     import json
 
     status, _, body = t.handle(
-        region, "POST", "/", [("x-amz-target", f"DynamoDB_20120810.{op}")], json.dumps(params).encode(), now
+        region,
+        "POST",
+        "/",
+        [("x-amz-target", f"DynamoDB_20120810.{op}")],
+        json.dumps(params).encode(),
+        now,
     )
     return status, json.loads(body)
 
@@ -85,7 +90,13 @@ def test_conditional_writes_pass_at_both_regions_and_one_is_overwritten() -> Non
     assert {get(t, r, 102.0) for r in (US, EU, AP)} == {"second"}
     assert t.table("t").lost_writes == 1
     # Once replicated, the same condition fails everywhere.
-    status, out = call(t, AP, "PutItem", {"TableName": "t", "Item": {"pk": {"S": "k"}}, "ConditionExpression": cond}, 103.0)
+    status, out = call(
+        t,
+        AP,
+        "PutItem",
+        {"TableName": "t", "Item": {"pk": {"S": "k"}}, "ConditionExpression": cond},
+        103.0,
+    )
     assert status == 400
     assert out["__type"] == "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
 

@@ -18,7 +18,9 @@ SUITE = (
 CREDS = {"AKIDEXAMPLE": Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")}
 NOW = datetime(2015, 8, 30, 12, 36, tzinfo=UTC).timestamp()
 
-pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="needs ../shared/data beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not SUITE.is_dir(), reason="needs ../shared/data beside the checkout"
+)
 
 
 def _parse(text: str) -> tuple[str, str, list[tuple[str, str]], bytes]:
@@ -50,15 +52,23 @@ def test_suite_signed_requests_verify(sreq: Path) -> None:
     if "sts" in sreq.stem:
         # The session token travels in a header; the verifier checks it when configured.
         token = next(v for k, v in headers if k.lower() == "x-amz-security-token")
-        creds = {"AKIDEXAMPLE": Credentials("AKIDEXAMPLE", CREDS["AKIDEXAMPLE"].secret_access_key, token)}
+        creds = {
+            "AKIDEXAMPLE": Credentials("AKIDEXAMPLE", CREDS["AKIDEXAMPLE"].secret_access_key, token)
+        }
     signed = verify(method, target, headers, body, creds, NOW)
-    assert (signed.access_key_id, signed.region, signed.service) == ("AKIDEXAMPLE", "us-east-1", "service")
+    assert (signed.access_key_id, signed.region, signed.service) == (
+        "AKIDEXAMPLE",
+        "us-east-1",
+        "service",
+    )
 
 
-@pytest.mark.parametrize("creq", sorted(SUITE.rglob("*.creq")) if SUITE.is_dir() else [], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "creq", sorted(SUITE.rglob("*.creq")) if SUITE.is_dir() else [], ids=lambda p: p.stem
+)
 def test_suite_canonical_requests_match(creq: Path) -> None:
     req = creq.with_suffix(".req")
-    method, target, headers, body = _parse(req.read_text())
+    method, target, headers, _body = _parse(req.read_text())
     expected = creq.read_text()
     signed = expected.split("\n")[-2].split(";")
     payload = expected.split("\n")[-1]

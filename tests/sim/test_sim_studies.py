@@ -15,18 +15,36 @@ def test_rate_limit_leakage_grows_with_the_pops_an_attacker_uses() -> None:
     sc = parse_scenario(
         small(
             pops=["NRT", "IAD", "FRA", "GRU", "SYD"],
-            ratelimit_attack={"limit": 20, "period": 10, "pops": [1, 2, 5], "rate_per_pop": 10, "duration_s": 10},
+            ratelimit_attack={
+                "limit": 20,
+                "period": 10,
+                "pops": [1, 2, 5],
+                "rate_per_pop": 10,
+                "duration_s": 10,
+            },
         )
     )
     rows = run_studies(sc)["ratelimit_attack"]["rows"]
-    assert [(r["pops"], r["sent"], r["passed"]) for r in rows] == [(1, 100, 20), (2, 200, 40), (5, 500, 100)]
+    assert [(r["pops"], r["sent"], r["passed"]) for r in rows] == [
+        (1, 100, 20),
+        (2, 200, 40),
+        (5, 500, 100),
+    ]
     assert [r["passed_over_limit"] for r in rows] == [1.0, 2.0, 5.0]
     assert all(set(r["passed_per_pop"].values()) == {20} for r in rows)
 
 
 def test_global_tables_lose_more_writes_as_writers_speed_up() -> None:
     sc = parse_scenario(
-        small(global_tables={"regions": ["us-east-1", "eu-west-1"], "writers_per_s": [0.2, 20], "items": 1, "duration_s": 60, "lag_ms": 1000})
+        small(
+            global_tables={
+                "regions": ["us-east-1", "eu-west-1"],
+                "writers_per_s": [0.2, 20],
+                "items": 1,
+                "duration_s": 60,
+                "lag_ms": 1000,
+            }
+        )
     )
     out = run_studies(sc)["global_tables"]
     slow, fast = out["rows"]
@@ -44,7 +62,9 @@ def test_bot_study_reports_precision_recall_and_scores() -> None:
     # a PoP passes 120 in 10 s; at this volume none do, so they are the recall that is missing.
     kinds = out["kinds"]
     assert kinds["stealth"]["flagged"] == 0
-    stealth = kinds["stealth"]["requests"] / sum(k["requests"] for n, k in kinds.items() if n != "human")
+    stealth = kinds["stealth"]["requests"] / sum(
+        k["requests"] for n, k in kinds.items() if n != "human"
+    )
     assert out["recall"] == pytest.approx(1 - stealth, abs=1e-3)
     assert kinds["curl"]["flagged_share"] == 1.0 and kinds["human"]["flagged_share"] < 0.05
     assert kinds["crawler"]["verified"] == kinds["crawler"]["requests"]

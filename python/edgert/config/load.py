@@ -190,9 +190,7 @@ def load_config(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
-        + [
-            (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
-        ]
+        + [(d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable]
         + [(r.name, "ratelimits") for r in ratelimits],
     )
     migrations = tuple(t.data for t in top.tables("migrations")) if "migrations" in raw else ()

@@ -68,7 +68,9 @@ class GlobalTables:
             raise ConfigError("replication_ms and service_ms must be >= 0")
         creds: dict[str, Credentials] = {}
         for key_id, secret in (credentials or {}).items():
-            creds[key_id] = secret if isinstance(secret, Credentials) else Credentials(key_id, secret)
+            creds[key_id] = (
+                secret if isinstance(secret, Credentials) else Credentials(key_id, secret)
+            )
         self.lag_ms = lag_ms
         self.replication_ms = replication_ms
         self.service_ms = service_ms
@@ -94,7 +96,9 @@ class GlobalTables:
         regs = tuple(regions)
         for r in regs:
             location_of(r)
-        table = GlobalTable(name, KeySchema(hash_key, hash_type, range_key, range_type), regs, self.lag_s)
+        table = GlobalTable(
+            name, KeySchema(hash_key, hash_type, range_key, range_type), regs, self.lag_s
+        )
         self._tables[name] = table
         self.service.tables[name] = table
         return table
@@ -136,7 +140,13 @@ class GlobalTables:
         return region if region in REGIONS else None
 
     def handle(
-        self, region: str, method: str, target: str, headers: list[tuple[str, str]], body: bytes, now: float
+        self,
+        region: str,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        now: float,
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         return self.service.handle(region, method, target, headers, body, now)
 

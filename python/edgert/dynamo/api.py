@@ -10,6 +10,7 @@ headers, body)`` with DynamoDB's error shapes.
 from __future__ import annotations
 
 import binascii
+import itertools
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -44,7 +45,9 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 def _unsupported(params: Mapping[str, Any], *names: str) -> None:
     for n in names:
         if n in params:
-            raise ValidationError(f"{n} is not supported by edgert's DynamoDB emulation; use expressions")
+            raise ValidationError(
+                f"{n} is not supported by edgert's DynamoDB emulation; use expressions"
+            )
 
 
 def _return_values(params: Mapping[str, Any], allowed: tuple[str, ...]) -> str:
@@ -64,17 +67,33 @@ def _check_size(item: Item) -> None:
 
 
 def _project(item: Item, paths: list[ex.Path] | None) -> Item:
+    """The attributes ``paths`` name, nested maps holding only the named keys and lists only
+    the named elements (in index order), as ``ProjectionExpression`` returns them."""
     if paths is None:
         return item
     out: Item = {}
-    for p in paths:
-        name = p[0]
-        if isinstance(name, str) and name in item and len(p) == 1:
-            out[name] = item[name]
-        elif isinstance(name, str) and name in item:
-            v = ex.read(item, p)
-            if v is not None:
-                out.setdefault(name, item[name])
+    for p in sorted(paths, key=lambda q: [(isinstance(e, int), e) for e in q]):
+        v = ex.read(item, p)
+        if v is None:
+            continue
+        head = p[0]
+        assert isinstance(head, str)
+        if len(p) == 1:
+            out[head] = v
+            continue
+        container = out.setdefault(head, {"L": []} if isinstance(p[1], int) else {"M": {}})
+        for el, nxt in itertools.pairwise(p[1:]):
+            fresh: dict[str, Any] = {"L": []} if isinstance(nxt, int) else {"M": {}}
+            if isinstance(el, int):
+                container["L"].append(fresh)
+                container = fresh
+            else:
+                container = container["M"].setdefault(el, fresh)
+        last = p[-1]
+        if isinstance(last, int):
+            container["L"].append(v)
+        else:
+            container["M"][last] = v
     return out
 
 
@@ -138,7 +157,9 @@ class DynamoService:
             try:
                 params = json.loads(body or b"{}")
             except ValueError:
-                raise SerializationError("Start of structure or map found where not expected") from None
+                raise SerializationError(
+                    "Start of structure or map found where not expected"
+                ) from None
             if not isinstance(params, dict):
                 raise ValidationError("The request body must be a JSON object")
             out = op(region, params, now)
@@ -172,7 +193,9 @@ class DynamoService:
 
     @staticmethod
     def _exprs(params: Mapping[str, Any]) -> ex.Expressions:
-        return ex.Expressions(params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues"))
+        return ex.Expressions(
+            params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
+        )
 
     def _condition(self, exprs: ex.Expressions, params: Mapping[str, Any]) -> Any:
         text = params.get("ConditionExpression")
@@ -226,13 +249,13 @@ class DynamoService:
     def update_item(self, region: str, params: Mapping[str, Any], now: float) -> dict[str, Any]:
         _unsupported(params, "AttributeUpdates", "Expected", "ConditionalOperator")
         t = self._table(params, region)
-        rv = _return_values(
-            params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
-        )
+        rv = _return_values(params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
         key_item = av.check_item(params.get("Key"), "Key")
         key = t.schema.key_of(key_item, exact=True)
         exprs = self._exprs(params)
-        actions = exprs.update(params.get("UpdateExpression")) if "UpdateExpression" in params else []
+        actions = (
+            exprs.update(params.get("UpdateExpression")) if "UpdateExpression" in params else []
+        )
         cond = self._condition(exprs, params)
         exprs.check_all_used()
         old = t.current(region, key, now)
@@ -259,7 +282,9 @@ class DynamoService:
         t = self._table(params, region)
         exprs = self._exprs(params)
         if "KeyConditionExpression" not in params:
-            raise ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+            raise ValidationError(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+            )
         kc = ex.KeyCondition(
             exprs.condition(params["KeyConditionExpression"], "KeyConditionExpression"),
             t.schema.hash_key,
@@ -287,7 +312,11 @@ class DynamoService:
                 "match schema type"
             )
         hash_sort = sort_key(hash_value)
-        rows = [(k, item) for k, item in t.items(region, now) if k[0] == hash_sort and kc.matches_range(item)]
+        rows = [
+            (k, item)
+            for k, item in t.items(region, now)
+            if k[0] == hash_sort and kc.matches_range(item)
+        ]
         if params.get("ScanIndexForward", True) is False:
             rows.reverse()
         start = params.get("ExclusiveStartKey")
@@ -329,4 +358,12 @@ class DynamoService:
         return {"TableNames": sorted(n for n, t in self.tables.items() if region in t.regions)}
 
 
-OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "DescribeTable", "ListTables")
+OPERATIONS = (
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "DescribeTable",
+    "ListTables",
+)

@@ -33,8 +33,16 @@ _TOKEN = re.compile(
 )
 _KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN", "SET", "REMOVE", "ADD", "DELETE"})
 _FUNCTIONS = frozenset(
-    {"attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size",
-     "if_not_exists", "list_append"}
+    {
+        "attribute_exists",
+        "attribute_not_exists",
+        "attribute_type",
+        "begins_with",
+        "contains",
+        "size",
+        "if_not_exists",
+        "list_append",
+    }
 )
 _COMPARATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 
@@ -48,7 +56,7 @@ def _tokens(text: str, what: str) -> list[tuple[str, str]]:
         if m is None or m.end() == pos:
             raise ValidationError(
                 f'Invalid {what}: Syntax error; token: "{text[pos:].split()[0][:20]}", near: '
-                f'"{text[max(0, pos - 10):pos + 10]}"'
+                f'"{text[max(0, pos - 10) : pos + 10]}"'
             )
         kind = m.lastgroup or ""
         tok = m.group(kind)
@@ -115,9 +123,9 @@ class Expressions:
     def projection(self, text: Any) -> list[Path]:
         what = "ProjectionExpression"
         p = _Parser(self, _tokens(str(text), what), what)
-        paths = [p.path()]
+        paths = [p.path()[1]]
         while p.accept("op", ","):
-            paths.append(p.path())
+            paths.append(p.path()[1])
         p.end()
         return paths
 
@@ -132,7 +140,7 @@ class _Parser:
     def fail(self, message: str | None = None) -> ValidationError:
         if message is None:
             tok = self.toks[self.i][1] if self.i < len(self.toks) else "<EOF>"
-            message = f"Syntax error; token: \"{tok}\""
+            message = f'Syntax error; token: "{tok}"'
         return ValidationError(f"Invalid {self.what}: {message}")
 
     def peek(self) -> tuple[str, str] | None:
@@ -240,7 +248,9 @@ class _Parser:
         if t is not None and t[0] == "word" and t[1] in _FUNCTIONS and t[1] != "size":
             name = t[1]
             if name in ("if_not_exists", "list_append"):
-                raise self.fail(f"The function is not allowed to be used this way in an expression; function: {name}")
+                raise self.fail(
+                    f"The function is not allowed to be used this way in an expression; function: {name}"
+                )
             self.i += 1
             self.expect("op", "(")
             p = self.path()
@@ -278,7 +288,9 @@ class _Parser:
             if clause not in ("SET", "REMOVE", "ADD", "DELETE"):
                 raise self.fail()
             if clause in seen:
-                raise self.fail(f'The "{clause}" section can only be used once in an update expression;')
+                raise self.fail(
+                    f'The "{clause}" section can only be used once in an update expression;'
+                )
             seen.add(clause)
             while True:
                 if clause == "SET":
@@ -465,11 +477,15 @@ def _write(item: Item, path: Path, value: Value | None) -> None:
     parent = read(item, path[:-1])
     last = path[-1]
     if parent is None:
-        raise ValidationError("The document path provided in the update expression is invalid for update")
+        raise ValidationError(
+            "The document path provided in the update expression is invalid for update"
+        )
     if isinstance(last, int):
         lst = parent.get("L")
         if not isinstance(lst, list):
-            raise ValidationError("The document path provided in the update expression is invalid for update")
+            raise ValidationError(
+                "The document path provided in the update expression is invalid for update"
+            )
         if value is None:
             if last < len(lst):
                 del lst[last]
@@ -480,14 +496,18 @@ def _write(item: Item, path: Path, value: Value | None) -> None:
     else:
         m = parent.get("M")
         if not isinstance(m, dict):
-            raise ValidationError("The document path provided in the update expression is invalid for update")
+            raise ValidationError(
+                "The document path provided in the update expression is invalid for update"
+            )
         if value is None:
             m.pop(last, None)
         else:
             m[last] = value
 
 
-def apply_update(item: Item | None, actions: list[tuple[str, Any]], key_names: tuple[str, ...]) -> Item:
+def apply_update(
+    item: Item | None, actions: list[tuple[str, Any]], key_names: tuple[str, ...]
+) -> Item:
     """A new item: ``item`` (or the key alone) with the update's actions applied."""
     before = item or {}
     after = copy.deepcopy(before)
@@ -546,7 +566,12 @@ class KeyCondition:
         for n in parts:
             attr = _key_attr(n)
             if attr == hash_key:
-                if n[0] != "cmp" or n[1] != "=" or n[3][0] != "value" or self.hash_value is not None:
+                if (
+                    n[0] != "cmp"
+                    or n[1] != "="
+                    or n[3][0] != "value"
+                    or self.hash_value is not None
+                ):
                     raise bad
                 self.hash_value = n[3][1]
             elif range_key is not None and attr == range_key and self.range_cond is None:

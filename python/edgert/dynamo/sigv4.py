@@ -103,7 +103,14 @@ def canonical_request(
     hmap = _header_map(headers)
     lines = "".join(f"{h}:{','.join(hmap.get(h, []))}\n" for h in signed)
     return "\n".join(
-        [method.upper(), canonical_path(path), canonical_query(query), lines, ";".join(signed), payload_hash]
+        [
+            method.upper(),
+            canonical_path(path),
+            canonical_query(query),
+            lines,
+            ";".join(signed),
+            payload_hash,
+        ]
     )
 
 
@@ -119,7 +126,9 @@ def signature(secret: str, amz_date: str, scope: str, creq: str) -> str:
     to_sign = "\n".join(
         [ALGORITHM, amz_date, scope, hashlib.sha256(creq.encode("utf-8")).hexdigest()]
     )
-    return hmac.new(_key(secret, date, region, service), to_sign.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _key(secret, date, region, service), to_sign.encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def verify(
@@ -157,14 +166,18 @@ def verify(
             raise UnrecognizedClient()
     amz = hmap.get("x-amz-date")
     if not amz:
-        raise InvalidSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        raise InvalidSignature(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+        )
     amz_date = amz[0]
     try:
         signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         raise InvalidSignature(f"Invalid X-Amz-Date {amz_date!r}") from None
     if not amz_date.startswith(date):
-        raise InvalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.")
+        raise InvalidSignature(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP."
+        )
     if check_skew and abs(signed_at.timestamp() - now) > MAX_SKEW_S:
         raise InvalidSignature(
             f"Signature expired: {amz_date} is now earlier than "

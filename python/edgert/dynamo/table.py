@@ -70,8 +70,7 @@ class KeySchema:
             v = item.get(name)
             if v is None:
                 raise ValidationError(
-                    "One or more parameter values were invalid: Missing the key "
-                    f"{name} in the item"
+                    f"One or more parameter values were invalid: Missing the key {name} in the item"
                     if not exact
                     else "The provided key element does not match the schema"
                 )

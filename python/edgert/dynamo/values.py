@@ -153,28 +153,22 @@ def compare(a: Value | None, b: Value | None) -> int | None:
     if ta != tb or ta not in ("S", "N", "B"):
         return None
     if ta == "N":
-        da, db = number(xa), number(xb)
-    elif ta == "B":
-        da, db = _binary(xa), _binary(xb)  # type: ignore[assignment]
-    else:
-        da, db = xa.encode("utf-8"), xb.encode("utf-8")  # type: ignore[assignment]
-    return (da > db) - (da < db)
+        na, nb = number(xa), number(xb)
+        return (na > nb) - (na < nb)
+    ba, bb = (_binary(xa), _binary(xb)) if ta == "B" else (xa.encode("utf-8"), xb.encode("utf-8"))
+    return (ba > bb) - (ba < bb)
 
 
 def add(a: Value, b: Value) -> Value:
     """``a + b`` of two numbers (SET a = a + :n, ADD a :n)."""
     if "N" not in a or "N" not in b:
-        raise ValidationError(
-            "An operand in the update expression has an incorrect data type"
-        )
+        raise ValidationError("An operand in the update expression has an incorrect data type")
     return {"N": _num_text(_CTX.add(number(a["N"]), number(b["N"])))}
 
 
 def subtract(a: Value, b: Value) -> Value:
     if "N" not in a or "N" not in b:
-        raise ValidationError(
-            "An operand in the update expression has an incorrect data type"
-        )
+        raise ValidationError("An operand in the update expression has an incorrect data type")
     return {"N": _num_text(_CTX.subtract(number(a["N"]), number(b["N"])))}
 
 

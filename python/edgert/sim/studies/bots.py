@@ -19,6 +19,7 @@ the score distribution of humans and bots::
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +79,15 @@ _BROWSERS: list[list[tuple[str, str]]] = [
 #: Bot kinds: (headers, requests per second per bot, address kind).
 KINDS: dict[str, tuple[list[tuple[str, str]], float, str]] = {
     "curl": ([("user-agent", "curl/8.4.0"), ("accept", "*/*")], 1.0, "any"),
-    "python": ([("user-agent", "python-requests/2.31.0"), ("accept", "*/*"), ("accept-encoding", "gzip, deflate")], 2.0, "any"),
+    "python": (
+        [
+            ("user-agent", "python-requests/2.31.0"),
+            ("accept", "*/*"),
+            ("accept-encoding", "gzip, deflate"),
+        ],
+        2.0,
+        "any",
+    ),
     "headless": (
         [(k, v.replace("Chrome/", "HeadlessChrome/")) for k, v in _BROWSERS[0]],
         1.0,
@@ -147,14 +156,14 @@ def _schedule(
 ) -> list[tuple[float, int, str, list[tuple[str, str]]]]:
     """``(time, client index, label, headers)`` for every request, in time order."""
     out: list[tuple[float, int, str, list[tuple[str, str]]]] = []
-    n_bot = int(round(study.requests * study.share))
+    n_bot = round(study.requests * study.share)
     total_w = sum(study.kinds.values())
     cum_w = 0.0
     given = 0
     for kind, w in study.kinds.items():
         headers, rate, addr = KINDS[kind]
         cum_w += w
-        want = int(round(n_bot * cum_w / total_w)) - given  # cumulative: the kinds sum to n_bot
+        want = round(n_bot * cum_w / total_w) - given  # cumulative: the kinds sum to n_bot
         given += want
         per_bot = max(1, int(rate * study.duration_s))
         made = 0
@@ -206,12 +215,14 @@ def run(scenario: Scenario, study: BotsStudy) -> dict[str, Any]:
 
     def submit(client: Any, label: str, headers: list[tuple[str, str]]) -> None:
         def done(r: Any) -> None:
-            results.append((label, int(r.headers.get("x-score") or 0), r.headers.get("x-verified") == "true"))
+            results.append(
+                (label, int(r.headers.get("x-score") or 0), r.headers.get("x-verified") == "true")
+            )
 
         net.submit("https://shop.example/", client=client, headers=headers, on_done=done)
 
     for t, c, label, headers in schedule:
-        net.at(start + t, lambda c=clients[c], label=label, h=headers: submit(c, label, h))
+        net.at(start + t, functools.partial(submit, clients[c], label, headers))
     net.run(until=start + study.duration_s + 600.0)
     return summarize(results)
 

@@ -42,8 +42,10 @@ class GlobalTablesStudy:
 def parse(t: _Table) -> GlobalTablesStudy:
     regions = t.strings("regions") or ("us-east-1", "eu-west-1", "ap-northeast-1")
     rates = t.get("writers_per_s", [1, 10, 100])
-    if not isinstance(rates, list) or not rates or not all(
-        isinstance(r, int | float) and not isinstance(r, bool) and r > 0 for r in rates
+    if (
+        not isinstance(rates, list)
+        or not rates
+        or not all(isinstance(r, int | float) and not isinstance(r, bool) and r > 0 for r in rates)
     ):
         raise ScenarioError(f"{t.key('writers_per_s')}: must be a list of positive numbers")
     lag = t.get("lag_ms")
@@ -86,7 +88,12 @@ def run_rate(study: GlobalTablesStudy, rate: float, seed: int) -> dict[str, Any]
             "Item": {"pk": {"S": f"item-{int(items[i])}"}, "w": {"N": str(i)}},
         }
         status, _, out = tables.handle(
-            study.regions[int(regions[i])], "POST", "/", target, json.dumps(body).encode(), start + float(times[i])
+            study.regions[int(regions[i])],
+            "POST",
+            "/",
+            target,
+            json.dumps(body).encode(),
+            start + float(times[i]),
         )
         assert status == 200, out
     table.deliver(start + study.duration_s + 3600.0)
@@ -97,7 +104,9 @@ def run_rate(study: GlobalTablesStudy, rate: float, seed: int) -> dict[str, Any]
         "writes": table.writes,
         "lost_writes": table.lost_writes,
         "lost_share": round(table.lost_writes / table.writes, 4) if table.writes else 0.0,
-        "replication_lag_ms": {"min": round(min(lags), 1), "max": round(max(lags), 1)} if lags else None,
+        "replication_lag_ms": {"min": round(min(lags), 1), "max": round(max(lags), 1)}
+        if lags
+        else None,
     }
 
 

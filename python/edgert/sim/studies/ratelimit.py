@@ -56,8 +56,10 @@ def parse(t: _Table) -> RateLimitAttack:
     except ValueError as exc:
         raise ScenarioError(str(exc)) from None
     pops = t.get("pops", [1, 2, 5, 10])
-    if not isinstance(pops, list) or not pops or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in pops
+    if (
+        not isinstance(pops, list)
+        or not pops
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in pops)
     ):
         raise ScenarioError(f"{t.key('pops')}: must be a list of PoP counts (integers >= 1)")
     study = RateLimitAttack(
@@ -78,7 +80,10 @@ def run_spread(study: RateLimitAttack, pop_codes: list[str]) -> dict[str, Any]:
     worker = edgert.Worker(
         WORKER,
         ratelimits={
-            "LIMITER": {"namespace_id": "1", "simple": {"limit": study.limit, "period": study.period}}
+            "LIMITER": {
+                "namespace_id": "1",
+                "simple": {"limit": study.limit, "period": study.period},
+            }
         },
         seed=1,
     )
@@ -108,8 +113,11 @@ def run_spread(study: RateLimitAttack, pop_codes: list[str]) -> dict[str, Any]:
     for pop in net.pops:
         client = edgert.Client(latitude=pop.latitude, longitude=pop.longitude)
         for i in range(n):
+
             def send(pop: Any = pop, client: Any = client) -> None:
-                net.submit("https://attack.example/", client=client, pop=pop.code, on_done=done(pop.code))
+                net.submit(
+                    "https://attack.example/", client=client, pop=pop.code, on_done=done(pop.code)
+                )
 
             net.at(START + i * step, send)
             counts["sent"] += 1
@@ -134,7 +142,9 @@ def run(scenario: Scenario, study: RateLimitAttack) -> dict[str, Any]:
     rows = []
     for n in study.pops:
         if n > len(codes):
-            raise ScenarioError(f"ratelimit_attack.pops: {n} PoPs asked, the scenario has {len(codes)}")
+            raise ScenarioError(
+                f"ratelimit_attack.pops: {n} PoPs asked, the scenario has {len(codes)}"
+            )
         rows.append(run_spread(study, codes[:n]))
     return {
         "limit": study.limit,
