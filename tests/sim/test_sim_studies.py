@@ -34,6 +34,15 @@ def test_rate_limit_leakage_grows_with_the_pops_an_attacker_uses() -> None:
     assert all(set(r["passed_per_pop"].values()) == {20} for r in rows)
 
 
+def test_bot_study_flood_is_caught_by_its_rate() -> None:
+    sc = parse_scenario(
+        small(bots={"share": 0.5, "requests": 800, "duration_s": 20, "kinds": {"flood": 1}})
+    )
+    flood = run_studies(sc)["bots"]["kinds"]["flood"]
+    # 30/s from one client at one PoP: the first 120 of each 10 s pass, then it is capped.
+    assert flood["requests"] == 400 and 0.6 < flood["flagged_share"] < 0.8
+
+
 def test_global_tables_lose_more_writes_as_writers_speed_up() -> None:
     sc = parse_scenario(
         small(
@@ -54,7 +63,18 @@ def test_global_tables_lose_more_writes_as_writers_speed_up() -> None:
 
 
 def test_bot_study_reports_precision_recall_and_scores() -> None:
-    sc = parse_scenario(small(bots={"share": 0.4, "requests": 600, "duration_s": 20}))
+    kinds = {
+        "curl": 1,
+        "python": 1,
+        "headless": 1,
+        "fake-browser": 1,
+        "stealth": 1,
+        "crawler": 1,
+        "spoofed-crawler": 1,
+    }
+    sc = parse_scenario(
+        small(bots={"share": 0.4, "requests": 600, "duration_s": 20, "kinds": kinds})
+    )
     out = run_studies(sc)["bots"]
     assert out["requests"] == 600
     assert out["precision"] is not None and out["precision"] > 0.9

@@ -13,7 +13,7 @@ the score distribution of humans and bots::
     share = 0.3              # of all requests
     requests = 3000
     duration_s = 60
-    kinds = { curl = 1, python = 1, headless = 1, fake-browser = 1, stealth = 1,
+    kinds = { curl = 1, python = 1, headless = 1, fake-browser = 1, stealth = 1, flood = 1,
               crawler = 1, spoofed-crawler = 1 }
 """
 
@@ -95,8 +95,11 @@ KINDS: dict[str, tuple[list[tuple[str, str]], float, str]] = {
     ),
     # A script that copies a browser's User-Agent and nothing else.
     "fake-browser": ([("user-agent", _CHROME_UA), ("accept", "*/*")], 1.0, "any"),
-    # Every header of a real Chrome, but fast: only the rate gives it away.
+    # Every header of a real Chrome, at 8 requests/s: below the model's hard rate threshold
+    # (120 in 10 s), so nothing a PoP sees gives it away.
     "stealth": (list(_BROWSERS[0]), 8.0, "any"),
+    # The same at 30 requests/s: the rate at its PoP gives it away.
+    "flood": (list(_BROWSERS[0]), 30.0, "any"),
     "crawler": ([("user-agent", _GOOGLEBOT), ("accept", "*/*")], 1.0, "google"),
     "spoofed-crawler": ([("user-agent", _GOOGLEBOT), ("accept", "*/*")], 1.0, "any"),
 }
