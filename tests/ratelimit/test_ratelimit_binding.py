@@ -197,3 +197,19 @@ def test_wrangler_config_errors_name_the_key(tmp_path: Path, body: str, key: str
     with pytest.raises(ConfigFileError) as info:
         load_config(_project(tmp_path, body))
     assert key in str(info.value)
+
+
+def test_ratelimits_are_not_inherited_by_environments(tmp_path: Path) -> None:
+    folder = _project(
+        tmp_path,
+        '[[ratelimits]]\nname = "LIMITER"\nnamespace_id = "1001"\n'
+        "simple = { limit = 3, period = 10 }\n"
+        '[env.staging]\n[[env.staging.ratelimits]]\nname = "LIMITER"\nnamespace_id = "2002"\n'
+        "simple = { limit = 5, period = 60 }\n"
+        "[env.bare]\n",
+    )
+    staging = load_config(folder, env="staging")
+    assert [(r.namespace_id, r.limit, r.period) for r in staging.ratelimits] == [("2002", 5, 60)]
+    bare = load_config(folder, env="bare")
+    assert bare.ratelimits == ()
+    assert any("'ratelimits'" in w for w in bare.warnings)
