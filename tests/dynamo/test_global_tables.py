@@ -128,3 +128,45 @@ def test_tables_and_regions_are_checked() -> None:
         "__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
         "message": "Requested resource not found",
     }
+
+
+def test_real_time_network_honours_the_lag_on_the_wall_clock() -> None:
+    import time
+
+    import edgert
+
+    tables = GlobalTables(lag_ms=60_000.0, check_signatures=False)
+    tables.create("t", regions=[US, EU], hash_key="pk")
+    worker = edgert.Worker(
+        """export default { async fetch(request) {
+          const region = new URL(request.url).searchParams.get("region");
+          const body = request.method === "POST"
+            ? { TableName: "t", Item: { pk: { S: "k" }, v: { S: "x" } } }
+            : { TableName: "t", Key: { pk: { S: "k" } } };
+          const op = request.method === "POST" ? "PutItem" : "GetItem";
+          const r = await fetch(`https://dynamodb.${region}.amazonaws.com/`, { method: "POST",
+            headers: { "x-amz-target": `DynamoDB_20120810.${op}` }, body: JSON.stringify(body) });
+          return new Response(await r.text(), { status: r.status });
+        } };"""
+    )
+    net = edgert.Network(
+        ["IAD"],
+        origin=edgert.Origin(handler=lambda r: "o"),
+        workers={"app": worker},
+        routes=[("app.example/*", "app")],
+        dynamo=tables,
+        clock="real",
+    )
+    before = time.time()
+    assert (
+        net.fetch_sync(
+            "https://app.example/?region=us-east-1", method="POST", client="Boston"
+        ).status
+        == 200
+    )
+    after = time.time()
+    # A minute's lag on the real clock: not at eu-west-1 now, there once the minute has passed.
+    assert net.fetch_sync("https://app.example/?region=eu-west-1", client="Boston").text() == "{}"
+    key = tables.table("t").schema.key_of({"pk": {"S": "k"}})
+    assert tables.table("t").current(EU, key, before + 59.0) is None
+    assert tables.table("t").current(EU, key, after + 60.0) == {"pk": {"S": "k"}, "v": {"S": "x"}}
