@@ -126,3 +126,38 @@ def test_the_leg_to_a_far_region_costs_its_round_trip(project: Path) -> None:
     far = net.fetch_sync("https://app.example/read?region=us-east-1", client="Paris")
     # Two calls each; Frankfurt -> Virginia is ~90 ms a round trip, Frankfurt -> Frankfurt ~1.
     assert far.trace.total_ms - near.trace.total_ms > 2 * 60
+
+
+def test_wrangler_project_declares_tables(project: Path) -> None:
+    from edgert.config import build_network, load_config
+
+    (project / "wrangler.toml").write_text(
+        'name = "dyn"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n'
+        '[vars]\nAWS_KEY = "AKIDDEV"\n'
+        "[edgert.dynamo]\nlag_ms = 50\n"
+        "[edgert.dynamo.tables.users]\n"
+        'regions = ["eu-central-1", "us-east-1"]\nhash_key = "pk"\nrange_key = "sk"\n'
+    )
+    # The worker's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are the credentials by default.
+    (project / ".dev.vars").write_text(
+        "AWS_ACCESS_KEY_ID=AKIDDEV\nAWS_SECRET_ACCESS_KEY=dev-secret\nAWS_SECRET=dev-secret\n"
+    )
+    config = load_config(project)
+    assert config.edgert.dynamo is not None
+    assert [t.name for t in config.edgert.dynamo.tables] == ["users"]
+    net = build_network(config)
+    r = net.fetch_sync("https://app.example/write?region=eu-central-1&name=Ada", client="Paris")
+    assert r.json()[0] == {"status": 200, "body": {}}
+    assert net.dynamo is not None and net.dynamo.table("users").writes == 2
+
+
+def test_wrangler_dynamo_errors_name_the_key(project: Path) -> None:
+    from edgert.config import load_config
+    from edgert.config.errors import ConfigFileError
+
+    (project / "wrangler.toml").write_text(
+        'name = "dyn"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n'
+        '[edgert.dynamo.tables.users]\nregions = ["mars-1"]\nhash_key = "pk"\n'
+    )
+    with pytest.raises(ConfigFileError, match="edgert.dynamo.*unknown AWS region 'mars-1'"):
+        load_config(project)

@@ -187,6 +187,8 @@ def build_network(
         options["kv_home"] = section.kv_home
     if egress is not None:
         options["egress"] = egress
+    if section.dynamo is not None and _network_accepts("dynamo"):
+        options["dynamo"] = section.dynamo.build({**config.vars, **config.secrets})
     try:
         network = Network(
             pops=section.pops,

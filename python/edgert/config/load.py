@@ -9,6 +9,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from edgert.config.dynamo import parse_dynamo
 from edgert.config.environments import (
     INHERITABLE,
     NON_INHERITABLE,
@@ -82,7 +83,7 @@ _HARMLESS = frozenset(
     }
 )
 _EDGERT_KEYS = frozenset(
-    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed"}
+    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed", "dynamo"}
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BINDING = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -374,6 +375,7 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         state_dir=(root / state).resolve() if state else None,
         kv_home=t.text("kv_home", "IAD") or "IAD",
         kv_seed=seeds,
+        dynamo=parse_dynamo(dynamo_table) if (dynamo_table := t.table("dynamo")) else None,
     )
 
 
