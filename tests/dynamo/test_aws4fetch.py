@@ -159,5 +159,5 @@ def test_wrangler_dynamo_errors_name_the_key(project: Path) -> None:
         'name = "dyn"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n'
         '[edgert.dynamo.tables.users]\nregions = ["mars-1"]\nhash_key = "pk"\n'
     )
-    with pytest.raises(ConfigFileError, match="edgert.dynamo.*unknown AWS region 'mars-1'"):
+    with pytest.raises(ConfigFileError, match=r"edgert\.dynamo.*unknown AWS region 'mars-1'"):
         load_config(project)

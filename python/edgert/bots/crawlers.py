@@ -4,7 +4,7 @@ when its client address is in that crawler's ranges; otherwise it is a crawler i
 
 The default ranges are a small, illustrative excerpt of what the operators publish (each
 operator's list changes; a deployment configures its own with :meth:`CrawlerTable.from_mapping`
-or the ``[bots.crawlers]`` scenario table)."""
+and ``BotManagement(crawlers=...)``)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from edgert.sim.scenario import Scenario, _Table
 
-__all__ = ["STUDIES", "parse_studies", "run_studies"]
+__all__ = ["STUDIES", "parse_studies", "run_studies", "summary_lines"]
 
 #: Scenario section -> module of the study.
 STUDIES = ("bots", "ratelimit_attack", "global_tables")
@@ -48,4 +48,34 @@ def run_studies(scenario: Scenario) -> dict[str, Any]:
         out["ratelimit_attack"] = ratelimit.run(scenario, spec["ratelimit_attack"])
     if "global_tables" in spec:
         out["global_tables"] = global_tables.run(scenario, spec["global_tables"])
+    return out
+
+
+def summary_lines(studies: dict[str, Any]) -> list[str]:
+    """A few lines per study for the command's output."""
+    out: list[str] = []
+    rl = studies.get("ratelimit_attack")
+    if rl is not None:
+        out.append(
+            f"rate-limit attack (limit {rl['limit']} per {rl['period']} s, counted per PoP):"
+        )
+        out += [
+            f"  {r['pops']:3} PoPs: {r['passed']:6} of {r['sent']:6} through "
+            f"({r['passed_over_limit']:.1f} x the limit)"
+            for r in rl["rows"]
+        ]
+    gt = studies.get("global_tables")
+    if gt is not None:
+        out.append(f"global table over {', '.join(gt['regions'])} ({gt['items']} items):")
+        out += [
+            f"  {r['writers_per_s']:8g} writes/s: {r['lost_writes']:7} of {r['writes']:7} lost "
+            f"({100 * r['lost_share']:.1f}%)"
+            for r in gt["rows"]
+        ]
+    bots = studies.get("bots")
+    if bots is not None:
+        out.append(
+            f"bots: precision {bots['precision']}, recall {bots['recall']} (score < "
+            f"{bots['threshold']}), humans flagged {100 * bots['false_positive_share_of_humans']:.1f}%"
+        )
     return out
