@@ -74,11 +74,21 @@ class GlobalTables:
         self.lag_ms = lag_ms
         self.replication_ms = replication_ms
         self.service_ms = service_ms
-        self.model = model or LatencyModel()
+        self._model = model or LatencyModel()
         self._tables: dict[str, GlobalTable] = {}
         self._places: dict[str, Pop] = {}
         self._lags: dict[tuple[str, str], float] = {}
         self.service = DynamoService(self._tables, creds, check_signatures=check_signatures)
+
+    @property
+    def model(self) -> LatencyModel:
+        """The latency model of legs and lags (a network sets its own when given the tables)."""
+        return self._model
+
+    @model.setter
+    def model(self, model: LatencyModel) -> None:
+        self._model = model
+        self._lags.clear()
 
     def create(
         self,
