@@ -521,6 +521,20 @@ def kv_check_put(
 def kv_check_key(op: str, key: str) -> None: ...
 def kv_check_list_limit(limit: float | None = None) -> int: ...
 
+# --- rate limiting (rust/src/py/ratelimit.rs) ---------------------------------------------------
+
+class RateLimitCounters:
+    """One PoP's rate-limiting counters (sliding-window estimate or fixed windows)."""
+
+    def __init__(self, *, mode: str = "sliding") -> None: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+    def hit(self, namespace: str, key: str, limit: int, period: int, now: float) -> bool: ...
+    def metrics(self) -> tuple[int, int, int]:
+        """``(allowed, refused, keys)``."""
+
 # -- the edge server's wire format (rust/src/server, rust/src/py/server.rs) ---------------------
 
 @final

@@ -55,6 +55,7 @@ from typing import Any, Literal
 
 from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
+from edgert.bots import BotManagement
 from edgert.cron_triggers import CronFiring
 from edgert.deploy.deployment import Deployment
 from edgert.deploy.gate import HealthGate
@@ -62,6 +63,7 @@ from edgert.deploy.manager import Deployments
 from edgert.deploy.strategy import Strategy
 from edgert.deploy.version import Version
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.dynamo import GlobalTables
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
@@ -92,6 +94,7 @@ from edgert.pipeline import Pipeline
 from edgert.pipeline_realtime import RealTimeDriver
 from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
+from edgert.ratelimit import RateLimits
 from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult
@@ -214,6 +217,8 @@ class Network:
         kv_cache: Mapping[str, Any] | None = None,
         threads: int | None = None,
         egress: EgressPolicy | None = None,
+        bots: BotManagement | bool | None = None,
+        dynamo: GlobalTables | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -305,6 +310,14 @@ class Network:
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
             self._kv.attach(self._virtual, self._kv_pop)
+        #: Rate-limiting counters, one table per PoP (``docs/rate-limiting.md``).
+        self.ratelimits = RateLimits()
+        #: Global tables served at ``dynamodb.<region>.amazonaws.com`` (``docs/global-tables.md``).
+        self.dynamo = dynamo
+        if dynamo is not None:
+            dynamo.model = self.model
+        #: Bot management (``request.cf.botManagement``, ``docs/bots.md``); None: off.
+        self.bots: BotManagement | None = BotManagement() if bots is True else (bots or None)
         self._named_clients: dict[str, Client] = {}
         # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
@@ -467,6 +480,7 @@ class Network:
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
             lazy=lazy,
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
@@ -620,6 +634,7 @@ class Network:
             store=store,
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._core_pop[id(core)] = pop
         return core
@@ -700,10 +715,11 @@ class Network:
             )
             dns, connect = phases.dns_ms, phases.connect_ms
             handshake, request_ms = phases.tls_ms, phases.request_ms
+        cf = leg.cf if self.bots is None else self._bot_cf(leg.cf, url, headers, where, client)
         if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
-            request = Request(url, headers=headers, cf=leg.cf)
+            request = Request(url, headers=headers, cf=cf)
         else:
-            request = Request(url, method=method, headers=headers, body=body, cf=leg.cf)
+            request = Request(url, method=method, headers=headers, body=body, cf=cf)
         # Positional arguments, in the dataclasses' field order: a class called with keywords
         # builds a dict of them first (this runs once per request).
         trace = Trace(
@@ -736,6 +752,22 @@ class Network:
             flight.rng = rng
         flight.conn = conn
         return flight
+
+    def _bot_cf(self, cf: str, url: str, headers: Any, where: Pop, client: Client) -> str:
+        """The leg's ``request.cf`` JSON with the bot model's fields for this request."""
+        assert self.bots is not None
+        if headers is None:
+            pairs: list[tuple[str, str]] = []
+        elif isinstance(headers, Mapping):
+            pairs = list(headers.items())
+        else:
+            pairs = [(str(k), str(v)) for k, v in headers]
+        path = url.split("://", 1)[-1].partition("/")[2]
+        verdict = self.bots.score(
+            pairs, path="/" + path, pop=where.code, client=client, now=self.now()
+        )
+        extra = json.dumps(verdict.cf())
+        return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
 
     def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
         """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""

@@ -39,6 +39,7 @@ def simulate(
     from edgert.sim.reports import write_reports
     from edgert.sim.scenario import load_scenario
     from edgert.sim.simulation import simulate as run
+    from edgert.sim.studies import summary_lines
 
     try:
         sc = load_scenario(scenario)
@@ -76,4 +77,6 @@ def simulate(
         for c in claims["claims"]:
             mark = "yes" if c["reproduced"] else "no "
             click.echo(f"  [{mark}] {c['claim']}: median {c['measured_p50_ms']} ms")
+    for line in summary_lines(result.results.get("studies", {})):
+        click.echo(line)
     click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")

@@ -18,6 +18,7 @@ mod modules;
 mod native;
 mod prelude;
 mod promise_fast;
+mod ratelimit_native;
 mod regexp_replace;
 mod rewriter_native;
 mod runtime;

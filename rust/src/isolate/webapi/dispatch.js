@@ -72,6 +72,18 @@ const bindKv = (env, bindings, asGlobals) => {
   }
 };
 
+// Rate limiting bindings (`{"name", "type": "ratelimit", "store", "namespace_id", "limit",
+// "period"}`): `env.NAME`, created on first use (lazy/ratelimit.js).
+const bindRatelimit = (env, bindings, asGlobals) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'ratelimit') continue;
+    let rl;
+    const get = () => rl || (rl = new (lazyLoad('ratelimit').RateLimit)(kInternal, b));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
+  }
+};
+
 let moduleExports = null;
 const PENDING = Symbol('pending');
 api.setExports = (ns) => { moduleExports = ns; };
@@ -84,6 +96,7 @@ api.init = (handler, env, bindings) => {
   const objectHost = bindings.some((b) => b.type === 'edgert:objects');
   if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);
+  bindRatelimit(env, bindings, handler === undefined);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
   // Non-HTTP events (cron triggers) go to the default export as written (lazy/scheduled.js).
