@@ -131,6 +131,8 @@ pub struct HostState {
     pub kv_ops: HashMap<OpId, KvPending>,
     /// Namespace ids of the KV bindings, indexed by the handle `kvOpen` gave the prelude.
     pub kv_namespaces: Vec<Arc<str>>,
+    /// D1 databases this isolate queries in place, by id (`d1Open` gives their index).
+    pub d1: crate::d1::LocalDatabases,
 }
 
 impl HostState {
@@ -152,6 +154,7 @@ impl HostState {
             kv: SharedKv::default(),
             kv_ops: HashMap::new(),
             kv_namespaces: Vec::new(),
+            d1: Default::default(),
         }
     }
 
