@@ -54,6 +54,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
+from edgert.d1 import D1Database, D1Service
+from edgert.d1.network import d1_service
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -69,8 +71,6 @@ from edgert.host.base import TaskRecord, task_key
 from edgert.host.calls import default_executor, turn_wall_s
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
-from edgert.d1 import D1Database, D1Service
-from edgert.d1.network import d1_service
 from edgert.kv.network import kv_service
 from edgert.latency import (
     Connection,

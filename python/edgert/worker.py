@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
+from edgert.d1.database import D1Database, D1Options
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError, ScriptError
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
-from edgert.d1.database import D1Database, D1Options
 from edgert.kv import KvNamespace, KvService, KvStore
 from edgert.modules import ModuleGraph, ModuleRule, load_graph
 from edgert.scheduled import ScheduledResult, event_payload

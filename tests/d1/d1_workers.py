@@ -53,7 +53,13 @@ API = script(
 """
 )
 
-CITY = {"NRT": "Tokyo", "FRA": "Frankfurt", "IAD": "Washington", "GRU": "Sao Paulo", "SYD": "Sydney"}
+CITY = {
+    "NRT": "Tokyo",
+    "FRA": "Frankfurt",
+    "IAD": "Washington",
+    "GRU": "Sao Paulo",
+    "SYD": "Sydney",
+}
 
 
 def network(replicas: tuple[str, ...] = ("NRT", "FRA"), delay_ms: float = 0.0) -> Network:

@@ -38,8 +38,16 @@ def test_first_all_raw_and_run() -> None:
     assert out["all"]["results"] == [{"name": "ada"}, {"name": "bob"}]
     meta = out["all"]["meta"]
     assert set(meta) >= {
-        "duration", "changes", "last_row_id", "changed_db", "size_after", "rows_read",
-        "rows_written", "served_by_region", "served_by_primary", "timings",
+        "duration",
+        "changes",
+        "last_row_id",
+        "changed_db",
+        "size_after",
+        "rows_read",
+        "rows_written",
+        "served_by_region",
+        "served_by_primary",
+        "timings",
     }
     assert meta["changed_db"] is False and meta["rows_written"] == 0 and meta["rows_read"] >= 2
     assert meta["served_by_primary"] is True and meta["size_after"] > 0
@@ -73,8 +81,16 @@ def test_type_mapping() -> None:
     """
     rows = run(body)["out"]
     assert rows[0] == {
-        "a": 42, "b": 1.25, "c": "text", "d": None, "e": 1, "f": [0, 1, 255],
-        "ta": "integer", "tb": "real", "te": "integer", "tf": "blob",
+        "a": 42,
+        "b": 1.25,
+        "c": "text",
+        "d": None,
+        "e": 1,
+        "f": [0, 1, 255],
+        "ta": "integer",
+        "tb": "real",
+        "te": "integer",
+        "tf": "blob",
     }
     assert rows[1]["e"] == 0 and rows[1]["f"] == [9] and rows[1]["b"] == 1e300
 
@@ -170,7 +186,9 @@ def test_migrations_are_applied_once_in_order(tmp_path) -> None:  # type: ignore
     folder.mkdir()
     (folder / "0002_seed.sql").write_text("INSERT INTO t (v) VALUES ('seeded');\n")
     (folder / "0001_init.sql").write_text("-- the schema\nCREATE TABLE t (v TEXT);\n")
-    body = "return (await env.DB.prepare('SELECT name FROM d1_migrations ORDER BY id').raw()).flat();"
+    body = (
+        "return (await env.DB.prepare('SELECT name FROM d1_migrations ORDER BY id').raw()).flat();"
+    )
     worker = Worker(
         "export default { async fetch(r, env) { return Response.json("
         "{ m: (await env.DB.prepare('SELECT name FROM d1_migrations ORDER BY id').raw()).flat(),"
@@ -188,7 +206,7 @@ def test_migrations_are_applied_once_in_order(tmp_path) -> None:  # type: ignore
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "0001_bad.sql").write_text("CREATE TABLE (;")
-    with pytest.raises(ConfigError, match="0001_bad.sql"):
+    with pytest.raises(ConfigError, match=r"0001_bad\.sql"):
         Worker("export default {}", d1={"DB": {"database_id": "db", "migrations_dir": str(bad)}})
 
 

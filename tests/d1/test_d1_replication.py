@@ -70,7 +70,11 @@ def test_a_database_persists_under_the_state_folder(tmp_path) -> None:  # type: 
         return Network(
             "demo",
             origin=Origin(handler=lambda r: "origin"),
-            workers={"app": Worker("export default { fetch() { return new Response(''); } }", d1={"DB": "db"})},
+            workers={
+                "app": Worker(
+                    "export default { fetch() { return new Response(''); } }", d1={"DB": "db"}
+                )
+            },
             clock="virtual",
             state_dir=tmp_path,
             d1={"db": {"replicas": ["NRT"]}},

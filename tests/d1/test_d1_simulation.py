@@ -16,7 +16,11 @@ def test_replicas_and_sessions(tmp_path: Path) -> None:
     )
     results = run_d1_experiment(exp)
     d = results["deployments"]
-    primary, loose, sessions = d["primary only"], d["replicas, no bookmark"], d["replicas, sessions"]
+    primary, loose, sessions = (
+        d["primary only"],
+        d["replicas, no bookmark"],
+        d["replicas, sessions"],
+    )
     assert primary["served_by_replica_share"] == 0.0
     assert loose["sql_read_latency_ms"]["p50"] < primary["sql_read_latency_ms"]["p50"] / 10
     assert primary["read_your_writes_violations"] == 0

@@ -11,8 +11,8 @@ from typing import Any
 from edgert.modules.rules import ModuleRule
 
 __all__ = [
-    "D1DatabaseBinding",
     "AuthConfig",
+    "D1DatabaseBinding",
     "DurableObjectBinding",
     "EdgertSection",
     "KvNamespace",

@@ -70,7 +70,7 @@ class D1Options:
 
 
 def _rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for res in answer["results"]:
         cols = res["columns"]
         out.extend(dict(zip(cols, row, strict=True)) for row in res["rows"])

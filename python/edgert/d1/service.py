@@ -25,6 +25,7 @@ emulates latency, and the replication lag is always honoured.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -78,10 +79,8 @@ class D1Service:
         if db is None:
             options = self.options.get(database_id) or D1Options(primary=self.default_primary)
             db = D1Database(database_id, options, state_dir=self.state_dir)
-            db.applied_listeners.append(
-                lambda region, seq, _id=database_id: self._caught_up(_id, region, seq)
-            )
-            db.shipper = lambda: self.ship(db)
+            db.applied_listeners.append(functools.partial(self._caught_up, database_id))
+            db.shipper = functools.partial(self.ship, db)
             self.databases[database_id] = db
         return db
 
@@ -124,7 +123,7 @@ class D1Service:
                 if schedule is None:
                     db.deliver(region, seq, commit)
                 else:
-                    schedule(lag, lambda r=region, s=seq, c=commit: db.deliver(r, s, c))
+                    schedule(lag, functools.partial(db.deliver, region, seq, commit))
 
     def _caught_up(self, database_id: str, region: str, seq: int) -> None:
         waiters = self._waiters.get((database_id, region))
@@ -135,7 +134,9 @@ class D1Service:
         for fn in ready:
             fn()
 
-    def _when_at(self, db: D1Database, region: str, min_seq: int, action: Callable[[], None]) -> None:
+    def _when_at(
+        self, db: D1Database, region: str, min_seq: int, action: Callable[[], None]
+    ) -> None:
         """Runs ``action`` once the instance in ``region`` has applied commit ``min_seq``."""
         if region == db.region or db.replicas[region].seq >= min_seq:
             action()
@@ -185,8 +186,18 @@ class D1Service:
 
                 def back() -> None:
                     self._record(
-                        D1Query(pop, db.id, region, region == db.region, write,
-                                (host.now() - start) * 1000.0, waited * 1000.0, seq, min_seq, start)
+                        D1Query(
+                            pop,
+                            db.id,
+                            region,
+                            region == db.region,
+                            write,
+                            (host.now() - start) * 1000.0,
+                            waited * 1000.0,
+                            seq,
+                            min_seq,
+                            start,
+                        )
                     )
                     host.complete_value(worker, op.id, text)
 
@@ -211,7 +222,11 @@ class D1Service:
             await asyncio.sleep(leg)
         arrived = host.now()
         ready: asyncio.Future[None] = loop.create_future()
-        self._when_at(db, region, min_seq, lambda: ready.done() or ready.set_result(None))
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        self._when_at(db, region, min_seq, wake)
         await ready
         waited = host.now() - arrived
         text, seq = self._execute(db, region, op)
@@ -219,8 +234,18 @@ class D1Service:
         if leg > 0:
             await asyncio.sleep(leg)
         self._record(
-            D1Query(pop, db.id, region, region == db.region, write,
-                    (host.now() - start) * 1000.0, waited * 1000.0, seq, min_seq, start)
+            D1Query(
+                pop,
+                db.id,
+                region,
+                region == db.region,
+                write,
+                (host.now() - start) * 1000.0,
+                waited * 1000.0,
+                seq,
+                min_seq,
+                start,
+            )
         )
         host.complete_value(worker, op.id, text)
 

@@ -55,6 +55,15 @@ export default {
 MODES = ("primary only", "replicas, no bookmark", "replicas, sessions")
 
 
+@dataclass(slots=True)
+class _User:
+    """One simulated user: actions left, the last value it wrote, the bookmark it carries."""
+
+    left: int
+    written: int = 0
+    bookmark: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class D1Experiment:
     name: str = "D1 read replicas and sessions"
@@ -104,9 +113,9 @@ def load_d1_experiment(path: str | Path, seed: int | None = None) -> D1Experimen
     return exp
 
 
-def _percentiles(values: list[float]) -> dict[str, float | None]:
+def _percentiles(values: list[float]) -> dict[str, float | int | None]:
     if not values:
-        return {"n": 0, "p50": None, "p95": None, "mean": None}  # type: ignore[dict-item]
+        return {"n": 0, "p50": None, "p95": None, "mean": None}
     a = np.asarray(values)
     return {
         "n": len(values),
@@ -144,28 +153,28 @@ def _run_mode(exp: D1Experiment, mode: str) -> dict[str, Any]:
     writes = 0
 
     def start_user(city: str, user: str) -> None:
-        state = {"written": 0, "bookmark": "", "left": exp.actions_per_user}
+        state = _User(left=exp.actions_per_user)
 
         def act() -> None:
             nonlocal writes, violations
-            if state["left"] == 0:
+            if state.left == 0:
                 return
-            state["left"] = int(state["left"]) - 1
-            write = state["written"] == 0 or rng.random() < exp.write_share
-            v = int(state["written"]) + 1
+            state.left -= 1
+            write = state.written == 0 or rng.random() < exp.write_share
+            v = state.written + 1
             path = f"/write?user={user}&v={v}" if write else f"/read?user={user}"
-            headers = {"x-d1-bookmark": state["bookmark"]} if carry and state["bookmark"] else {}
+            headers = {"x-d1-bookmark": state.bookmark} if carry and state.bookmark else {}
             start = net.now()
-            expected = int(state["written"])
+            expected = state.written
 
             def done(response: Any) -> None:
                 nonlocal writes, violations
                 assert response.status == 200, response.text()
                 body = json.loads(response.text())
                 if carry:
-                    state["bookmark"] = response.headers.get("x-d1-bookmark") or ""
+                    state.bookmark = response.headers.get("x-d1-bookmark") or ""
                 if write:
-                    state["written"] = v
+                    state.written = v
                     writes += 1
                 else:
                     reads.append((net.now() - start) * 1000.0)
