@@ -138,6 +138,20 @@ impl Database {
         (pages.max(0) * size.max(0)) as u64
     }
 
+    /// Runs `f` with SQLite's progress handler asking `interrupt` every 1,000 virtual-machine
+    /// steps: once it says true, the running statement stops with `SQLITE_INTERRUPT` (how a
+    /// query run inside a worker's turn stays under the worker's CPU limit).
+    pub fn with_interrupt<R>(
+        &mut self,
+        interrupt: impl FnMut() -> bool + Send + 'static,
+        f: impl FnOnce(&mut Database) -> R,
+    ) -> R {
+        self.conn.progress_handler(1000, Some(interrupt));
+        let out = f(self);
+        self.conn.progress_handler(1000, None::<fn() -> bool>);
+        out
+    }
+
     /// Replaces this instance's content with a copy of `source` (SQLite's online backup), and
     /// takes its commit count: how a replica starts.
     pub fn copy_from(&mut self, source: &Database) -> Result<(), D1Error> {
@@ -239,8 +253,10 @@ impl Database {
             // One read-only statement needs no transaction.
             let mut stmt = self.conn.prepare_cached(sql)?;
             if stmt.readonly() {
-                let mut out = StmtResult::default();
-                out.columns = stmt.column_names().iter().map(|c| c.to_string()).collect();
+                let mut out = StmtResult {
+                    columns: stmt.column_names().iter().map(|c| c.to_string()).collect(),
+                    ..StmtResult::default()
+                };
                 out.meta = self.run(&mut stmt, params, rows.then_some(&mut out.rows))?;
                 out.meta.size_after = self.size_bytes;
                 return Ok(vec![out]);
@@ -287,8 +303,10 @@ impl Database {
         for (sql, params) in statements {
             let mut stmt = self.conn.prepare_cached(sql)?;
             self.refuse_write(&stmt)?;
-            let mut out = StmtResult::default();
-            out.columns = stmt.column_names().iter().map(|c| c.to_string()).collect();
+            let mut out = StmtResult {
+                columns: stmt.column_names().iter().map(|c| c.to_string()).collect(),
+                ..StmtResult::default()
+            };
             out.meta = self.run(&mut stmt, params, rows.then_some(&mut out.rows))?;
             wrote |= out.meta.changed_db;
             results.push(out);

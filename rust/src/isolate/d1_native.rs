@@ -13,6 +13,13 @@ use super::native::Shared;
 use crate::d1::{request_from_json, response_to_json, SharedDb, SqlValue};
 use rquickjs::{Array, Ctx, Exception, Function, Object, Result, Value};
 
+/// `SQLITE_INTERRUPT` once the isolate's CPU budget is spent (the interrupt handler then ends
+/// the turn as over its limit, as for JavaScript).
+fn interrupt(state: &Shared) -> impl FnMut() -> bool + Send + 'static {
+    let budget = state.lock().cpu_budget.clone();
+    move || budget.as_ref().is_some_and(|b| b.should_interrupt())
+}
+
 fn db<'js>(ctx: &Ctx<'js>, state: &Shared, handle: i32) -> Result<SharedDb> {
     let st = state.lock();
     usize::try_from(handle)
@@ -111,18 +118,21 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 }
                 let shared = db(&ctx, &s, handle)?;
                 let mut guard = shared.lock();
-                let outcome = guard.first(&sql, &values, |row| {
-                    let stmt = row.as_ref();
-                    let obj =
-                        Object::new(ctx.clone()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                    for i in 0..stmt.column_count() {
-                        let name = stmt.column_name(i)?;
-                        let v = js_value(&ctx, row.get_ref(i)?)
+                let stop = interrupt(&s);
+                let outcome = guard.with_interrupt(stop, |db| {
+                    db.first(&sql, &values, |row| {
+                        let stmt = row.as_ref();
+                        let obj = Object::new(ctx.clone())
                             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                        obj.set(name, v)
-                            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                    }
-                    Ok(obj.into_value())
+                        for i in 0..stmt.column_count() {
+                            let name = stmt.column_name(i)?;
+                            let v = js_value(&ctx, row.get_ref(i)?)
+                                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                            obj.set(name, v)
+                                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                        }
+                        Ok(obj.into_value())
+                    })
                 });
                 drop(guard);
                 match outcome {
@@ -153,7 +163,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 let request = request_from_json(&request).map_err(|e| throw(&ctx, &e.message))?;
                 let shared = db(&ctx, &s, handle)?;
                 let mut guard = shared.lock();
-                Ok(response_to_json(&mut guard, &request))
+                let stop = interrupt(&s);
+                Ok(guard.with_interrupt(stop, |db| response_to_json(db, &request)))
             },
         )?,
     )?;

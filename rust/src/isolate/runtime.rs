@@ -197,6 +197,7 @@ impl Isolate {
         runtime.set_loader(super::modules::Builtins, super::modules::Builtins);
         state.lock().kv = spec.kv.clone();
         state.lock().d1 = spec.d1.clone();
+        state.lock().cpu_budget = Some(budget.clone());
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {

@@ -133,6 +133,9 @@ pub struct HostState {
     pub kv_namespaces: Vec<Arc<str>>,
     /// D1 databases this isolate queries in place, by id (`d1Open` gives their index).
     pub d1: crate::d1::LocalDatabases,
+    /// The isolate's CPU budget, for native work that runs long outside JavaScript (a D1
+    /// query in place) to stop at the same deadline.
+    pub cpu_budget: Option<super::cpu::CpuBudget>,
 }
 
 impl HostState {
@@ -155,6 +158,7 @@ impl HostState {
             kv_ops: HashMap::new(),
             kv_namespaces: Vec::new(),
             d1: Default::default(),
+            cpu_budget: None,
         }
     }
 
