@@ -4,7 +4,7 @@ result objects and meta, batches (atomic), exec, types and errors as D1 document
 from __future__ import annotations
 
 import pytest
-from d1_workers import run
+from d1_workers import run, script
 
 from edgert import Worker
 from edgert.errors import ConfigError
@@ -213,3 +213,20 @@ def test_migrations_are_applied_once_in_order(tmp_path) -> None:  # type: ignore
 def test_binding_shapes_are_checked() -> None:
     with pytest.raises(ConfigError, match="d1 bindings"):
         Worker("export default {}", d1={"DB": 3})  # type: ignore[dict-item]
+
+
+def test_a_runaway_query_stops_at_the_cpu_limit() -> None:
+    endless = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    )
+    worker = Worker(
+        script(f"return await env.DB.prepare({endless!r}).first();"), d1={"DB": "db"}, cpu_ms=20
+    )
+    try:
+        response = worker.fetch("https://example.com/")
+        assert response.status == 503 and response.stats is not None
+        assert response.stats.outcome == "exceededCpu"
+        again = worker.fetch("https://example.com/")  # a new isolate, the same endless query
+        assert again.status == 503
+    finally:
+        worker.close()

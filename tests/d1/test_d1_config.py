@@ -71,7 +71,7 @@ def test_wrangler_d1_bindings_migrations_and_replicas(tmp_path: Path) -> None:
 
 def test_unknown_database_names_and_keys_are_errors(tmp_path: Path) -> None:
     folder = project(tmp_path, '[edgert.d1.other]\nprimary = "FRA"\n')
-    with pytest.raises(ConfigError, match="edgert.d1.other"):
+    with pytest.raises(ConfigError, match=r"edgert\.d1\.other"):
         build_network(load_config(folder))
     (tmp_path / "wrangler.toml").write_text(
         (tmp_path / "wrangler.toml")
