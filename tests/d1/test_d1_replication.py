@@ -88,3 +88,39 @@ def test_a_database_persists_under_the_state_folder(tmp_path) -> None:  # type: 
     assert again.d1("db").seq == seq
     assert again.d1("db").replicas["NRT"].seq == seq  # replicas start as a copy
     assert (tmp_path / "d1" / "db.sqlite3").exists()
+
+
+def test_real_time_honours_the_replication_lag() -> None:
+    import json
+    import threading
+    import time
+
+    from d1_workers import API
+
+    net = Network(
+        ["IAD", "NRT"],
+        origin=Origin(handler=lambda r: "origin"),
+        workers={"app": Worker(API, d1={"DB": "db"})},
+        clock="real",
+        d1={"db": {"primary": "IAD", "replicas": ["NRT"], "replication_delay_ms": 3000}},
+    )
+
+    def get(path: str) -> dict:  # type: ignore[type-arg]
+        r = net.fetch_sync(f"https://app.example{path}", client="Tokyo", pop="NRT")
+        assert r.status == 200, r.text()
+        return json.loads(r.text())["out"]  # type: ignore[no-any-return]
+
+    try:
+        db = net.d1("db")
+        db.executescript("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        applied = threading.Event()
+        db.applied_listeners.append(lambda region, seq: applied.set())
+        start = time.monotonic()
+        assert get("/write?v=late")["meta"]["served_by_primary"] is True
+        assert db.replicas["NRT"].seq < db.seq  # shipped, not yet applied
+        assert get("/read")["body"] is None  # Tokyo's replica, within the lag
+        assert applied.wait(60)  # bounded: fails only if the log never arrives
+        assert time.monotonic() - start >= 3.0  # a timer never fires early
+        assert get("/read")["body"] == "late"
+    finally:
+        net.close()
