@@ -46,6 +46,12 @@ def test_a_session_reads_its_own_write_from_any_pop() -> None:
     assert waited and waited[0].waited_ms > 0  # the replica held the read for the log
 
 
+def test_a_bookmark_beyond_the_primary_is_served_by_the_primary() -> None:
+    net = network()
+    read = at(net, "NRT", "/read?bookmark=00000000ffffffff")
+    assert read["meta"]["served_by_primary"] is True and read["body"] is None
+
+
 def test_served_by_says_which_instance_answered() -> None:
     net = network()
     net.d1("db").execute("INSERT INTO notes (body) VALUES ('x')")

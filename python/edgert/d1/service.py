@@ -154,6 +154,10 @@ class D1Service:
         min_seq = int(session.get("min", 0)) if isinstance(session, dict) else 0
         if write or not isinstance(session, dict) or session.get("primary"):
             return db.region, write, min_seq
+        if min_seq > db.seq:
+            # A bookmark no commit has reached (another database's, or forged): no replica
+            # will ever get there, so the primary answers rather than a replica waiting forever.
+            return db.region, write, min_seq
         return self.nearest(db, pop), write, min_seq
 
     def _execute(self, db: D1Database, region: str, op: Operation) -> tuple[str, int]:
