@@ -67,6 +67,19 @@ pub struct Database {
 
 const META_TABLE: &str = "CREATE TABLE IF NOT EXISTS _cf_edgert_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)";
 
+/// A statement from the connection's cache; SQL with no statement in it (empty, blanks or
+/// comments only: SQLite prepares it as a null statement, which rusqlite must not run) is an
+/// error here.
+fn prepare<'c>(conn: &'c Connection, sql: &str) -> Result<rusqlite::CachedStatement<'c>, D1Error> {
+    let stmt = conn.prepare_cached(sql)?;
+    // Only a statement without columns or parameters can be the null one; asking SQLite for its
+    // text (an allocation) is left to those.
+    if stmt.column_count() == 0 && stmt.parameter_count() == 0 && stmt.expanded_sql().is_none() {
+        return Err(D1Error::d1("No SQL statements detected."));
+    }
+    Ok(stmt)
+}
+
 fn ms_since(start_ns: u64) -> f64 {
     thread_cpu_ns().saturating_sub(start_ns) as f64 / 1e6
 }
@@ -166,7 +179,7 @@ impl Database {
 
     /// Whether every statement of `sql` only reads (what decides primary or replica).
     pub fn readonly(&self, sql: &str) -> Result<bool, D1Error> {
-        let stmt = self.conn.prepare_cached(sql)?;
+        let stmt = prepare(&self.conn, sql)?;
         Ok(stmt.readonly())
     }
 
@@ -251,7 +264,7 @@ impl Database {
     pub fn query(&mut self, statements: &[(String, Vec<SqlValue>)], rows: bool) -> Result<Vec<StmtResult>, D1Error> {
         if let [(sql, params)] = statements {
             // One read-only statement needs no transaction.
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = prepare(&self.conn, sql)?;
             if stmt.readonly() {
                 let mut out = StmtResult {
                     columns: stmt.column_names().iter().map(|c| c.to_string()).collect(),
@@ -301,7 +314,7 @@ impl Database {
         let mut results = Vec::with_capacity(statements.len());
         let mut wrote = false;
         for (sql, params) in statements {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = prepare(&self.conn, sql)?;
             self.refuse_write(&stmt)?;
             let mut out = StmtResult {
                 columns: stmt.column_names().iter().map(|c| c.to_string()).collect(),
@@ -324,7 +337,7 @@ impl Database {
         build: impl FnOnce(&Row<'_>) -> rusqlite::Result<R>,
     ) -> Result<Result<Option<R>, StmtResult>, D1Error> {
         {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = prepare(&self.conn, sql)?;
             if stmt.readonly() {
                 let mut cursor = stmt.query(params_from_iter(params.iter()))?;
                 return match cursor.next()? {
@@ -389,7 +402,7 @@ impl Database {
                 if e.script {
                     self.conn.execute_batch(&e.sql)?;
                 } else {
-                    let mut stmt = self.conn.prepare_cached(&e.sql)?;
+                    let mut stmt = prepare(&self.conn, &e.sql)?;
                     let mut rows = stmt.query(params_from_iter(e.params.iter()))?;
                     while rows.next()?.is_some() {}
                 }

@@ -62,3 +62,14 @@ fn parameter_count_is_checked() {
         "D1_ERROR: Wrong number of parameter bindings for SQL query."
     );
 }
+
+#[test]
+fn sql_without_a_statement_is_an_error_not_a_panic() {
+    let mut db = Database::open(None, true).unwrap();
+    for sql in ["", "   ", "-- a comment"] {
+        let err = db.query(&q(sql, vec![]), true).unwrap_err();
+        assert_eq!(err.message, "D1_ERROR: No SQL statements detected.");
+        assert!(db.first(sql, &[], |_| Ok(())).is_err());
+    }
+    assert!(!db.readonly("").unwrap_or(false));
+}
