@@ -230,3 +230,11 @@ def test_a_runaway_query_stops_at_the_cpu_limit() -> None:
         assert again.status == 503
     finally:
         worker.close()
+
+
+@pytest.mark.parametrize("sql", ["", "   ", "-- only a comment"])
+def test_sql_without_a_statement_is_an_error(sql: str) -> None:
+    body = f"return await env.DB.prepare({sql!r}).all();"
+    assert run(body)["error"] == "Error: D1_ERROR: No SQL statements detected."
+    first = f"return await env.DB.prepare({sql!r}).first();"
+    assert run(first)["error"] == "Error: D1_ERROR: No SQL statements detected."
