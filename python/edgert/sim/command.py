@@ -53,12 +53,13 @@ def simulate(
         click.echo(f"edgert: {exc}", err=True)
         sys.exit(1)
     paths = write_reports(result, Path(out), plots=not no_plots)
+    click.echo(f"{'deployment':14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'page p50':>9} offload")
     for name, d in result.results["deployments"].items():
         g = d["latency_ms"]["global"]
         pg = d["page_load_ms"]["global"]
+        offload = "-" if d["mode"] == "origin-only" else f"{d['offload_ratio']:.2f}"
         click.echo(
-            f"{name:14} p50 {g['p50']:8.1f} ms  p95 {g['p95']:8.1f} ms  p99 {g['p99']:8.1f} ms  "
-            f"page p50 {pg['p50']:8.1f} ms  offload {d['offload_ratio']:.2f}"
+            f"{name:14} {g['p50']:8.1f} {g['p95']:8.1f} {g['p99']:8.1f} {pg['p50']:9.1f} {offload:>7}"
         )
     claims = result.results.get("claims")
     if claims is not None:
