@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -23,6 +24,14 @@ __all__ = ["simulate"]
     "results are the same bytes for any N). Default: the machine's cores for runs of 50,000 "
     "requests or more whose PoPs share no state, else 1.",
 )
+@click.option(
+    "--cluster",
+    "cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the shards on a Dask cluster (tcp://host:8786; pip install 'edgert[cluster]'): "
+    "the same bytes as one process. One shard per worker thread unless --processes says.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-plots", is_flag=True, help="Skip the PNG plots (faster; HTML has tables only).")
 def simulate(
@@ -30,6 +39,7 @@ def simulate(
     out: str,
     seed: int | None,
     processes: int | None,
+    cluster: str | None,
     no_progress: bool,
     no_plots: bool,
 ) -> None:
@@ -47,11 +57,23 @@ def simulate(
         sys.exit(1)
     if seed is not None:
         sc = sc.with_seed(seed)
+    from edgert.sim.simulation import ShardingFallback
+
     try:
-        result = run(sc, progress=not no_progress and sys.stderr.isatty(), processes=processes)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ShardingFallback)
+            result = run(
+                sc,
+                progress=not no_progress and sys.stderr.isatty(),
+                processes=processes,
+                cluster=cluster,
+            )
     except EdgertError as exc:
         click.echo(f"edgert: {exc}", err=True)
         sys.exit(1)
+    for w in caught:
+        if issubclass(w.category, ShardingFallback):
+            click.echo(f"edgert: note: not sharded: {w.message}", err=True)
     paths = write_reports(result, Path(out), plots=not no_plots)
     click.echo(f"{'deployment':14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'page p50':>9} offload")
     for name, d in result.results["deployments"].items():
