@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import heapq
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -38,11 +40,20 @@ import numpy as np
 import numpy.typing as npt
 
 from edgert.errors import ConfigError
-from edgert.geodesy import EARTH_RADIUS_KM, great_circle_km_array, unit_vectors
+from edgert.geodesy import (
+    EARTH_RADIUS_KM,
+    great_circle_km,
+    great_circle_km_array,
+    unit_vector,
+    unit_vectors,
+)
 
 __all__ = ["Backbone", "BackboneFit", "Link", "default_backbone", "load_fit", "load_links"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Points whose tails a :class:`Backbone` keeps (scalar queries).
+_TAIL_CACHE = 1 << 16
 
 #: Points per vectorised block of :meth:`Backbone.rtt_ms_array`.
 _CHUNK = 1 << 14
@@ -106,9 +117,9 @@ def _data(name: str) -> str:
 @functools.cache
 def load_hubs() -> tuple[tuple[str, float, float], ...]:
     """The hubs of ``data/backbone_hubs.csv`` as ``(iata, latitude, longitude)``."""
-    import airportsdata
+    from edgert.pops import _airports  # one load of the airports table per process
 
-    airports = airportsdata.load("IATA")
+    airports = _airports()
     out = []
     for row in csv.DictReader(_data("backbone_hubs.csv").splitlines()):
         code = row["iata"]
@@ -141,7 +152,18 @@ class Backbone:
     the default is every link, today's Internet).
     """
 
-    __slots__ = ("_dist", "_vectors", "codes", "fit", "fiber_km_per_ms", "lat", "lon")
+    __slots__ = (
+        "_dist",
+        "_dist_rows",
+        "_hub_vectors",
+        "_tail_cache",
+        "_vectors",
+        "codes",
+        "fiber_km_per_ms",
+        "fit",
+        "lat",
+        "lon",
+    )
 
     def __init__(
         self,
@@ -181,6 +203,11 @@ class Backbone:
         if not np.isfinite(dist).all():
             raise ConfigError("the backbone graph is not connected")
         self._dist = dist
+        self._dist_rows: list[list[float]] = dist.tolist()
+        self._hub_vectors: list[tuple[float, float, float]] = [
+            (float(a), float(b), float(c)) for a, b, c in self._vectors
+        ]
+        self._tail_cache: dict[tuple[float, float], tuple[tuple[int, float], ...]] = {}
 
     def hub_rtt_ms(self, a: str, b: str) -> float:
         """Shortest round trip between two hubs over the graph."""
@@ -188,8 +215,44 @@ class Backbone:
         return float(self._dist[i, j])
 
     def rtt_ms(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-        """Minimum round trip between two points (degrees)."""
-        return float(self.rtt_ms_array(lat1, lon1, lat2, lon2))
+        """Minimum round trip between two points (degrees): :meth:`rtt_ms_array` for one pair,
+        in plain Python over each point's cached tails (a simulator asks this once per client
+        and PoP; PoPs and cities repeat)."""
+        fit = self.fit
+        per_km = 2.0 * fit.regional_stretch / self.fiber_km_per_ms
+        dist = self._dist_rows
+        best = math.inf
+        tails_b = self._tail(lat2, lon2, per_km)
+        for i, ta in self._tail(lat1, lon1, per_km):
+            row = dist[i]
+            for j, tb in tails_b:
+                v = ta + row[j] + tb
+                if v < best:
+                    best = v
+        km = great_circle_km(lat1, lon1, lat2, lon2)
+        if km <= fit.direct_km:
+            direct = km * per_km + fit.hop_ms
+            if direct < best:
+                best = direct
+        return best
+
+    def _tail(self, lat: float, lon: float, per_km: float) -> tuple[tuple[int, float], ...]:
+        key = (lat, lon)
+        found = self._tail_cache.get(key)
+        if found is None:
+            if len(self._tail_cache) >= _TAIL_CACHE:
+                self._tail_cache.clear()
+            # Plain Python: for one point, numpy's per-call costs (and BLAS threads for the
+            # product) outweigh 80 dot products.
+            x, y, z = unit_vector(lat, lon)
+            cos = [x * hx + y * hy + z * hz for hx, hy, hz in self._hub_vectors]
+            k = min(self.fit.tail_hubs, len(cos))
+            near = heapq.nlargest(k, range(len(cos)), key=cos.__getitem__)
+            km = EARTH_RADIUS_KM
+            found = self._tail_cache[key] = tuple(
+                (i, math.acos(max(-1.0, min(1.0, cos[i]))) * km * per_km) for i in near
+            )
+        return found
 
     def rtt_ms_array(
         self,

@@ -107,9 +107,11 @@ def test_cli_cluster_option(cluster: str, tmp_path: Path) -> None:
     assert "not sharded" in out.output and "Durable Objects" in out.output
 
 
-def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from edgert.errors import ScenarioError
+    from edgert.sim import cluster as engine
 
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
     sc = load_scenario(EXAMPLES / "claims.toml")
     with pytest.raises(ScenarioError, match="cannot reach"):
         simulate(sc, cluster="tcp://127.0.0.1:1")

@@ -50,6 +50,9 @@ __all__ = [
 #: The most bytes of scenario files shipped with each shard task.
 MAX_BUNDLE_BYTES = 64 << 20
 
+#: How long to wait for the scheduler to answer.
+CONNECT_TIMEOUT = "20s"
+
 #: Folders never shipped (tooling state, not the worker's files).
 _SKIP_DIRS = frozenset({".git", ".edgert", "__pycache__", ".venv"})
 
@@ -71,7 +74,7 @@ def connect(address: Any) -> tuple[Any, bool]:
     if isinstance(address, distributed.Client):
         return address, False
     try:
-        return distributed.Client(address, timeout="20s"), True
+        return distributed.Client(address, timeout=CONNECT_TIMEOUT), True
     except OSError as exc:
         raise ScenarioError(f"--cluster {address}: cannot reach the scheduler: {exc}") from exc
 
