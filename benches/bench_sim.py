@@ -236,8 +236,15 @@ def scale_main(sizes: list[int], processes: int | None, cluster: bool = False) -
         build_workload(folder)
         for n in sizes:
             out = subprocess.run(
-                [sys.executable, __file__, "_scale_one", str(folder), str(n),
-                 str(processes or 0), "1" if cluster else "0"],  # fmt: skip
+                [
+                    sys.executable,
+                    __file__,
+                    "_scale_one",
+                    str(folder),
+                    str(n),
+                    str(processes or 0),
+                    "1" if cluster else "0",
+                ],
                 check=True,
                 capture_output=True,
                 text=True,

@@ -83,7 +83,9 @@ class BackboneFit:
     def __post_init__(self) -> None:
         for name in ("regional_stretch", "terrestrial_stretch", "submarine_stretch"):
             if not getattr(self, name) >= 1.0:
-                raise ConfigError(f"BackboneFit.{name} must be at least 1 (a path is never shorter)")
+                raise ConfigError(
+                    f"BackboneFit.{name} must be at least 1 (a path is never shorter)"
+                )
         if not self.hop_ms >= 0 or not self.direct_km >= 0:
             raise ConfigError("BackboneFit.hop_ms and direct_km must not be negative")
         if self.tail_hubs < 1:
@@ -192,9 +194,7 @@ class Backbone:
             if link.a not in index or link.b not in index:
                 raise ConfigError(f"backbone link {link.a}-{link.b}: unknown hub")
             i, j = index[link.a], index[link.b]
-            km = float(
-                great_circle_km_array(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
-            )
+            km = float(great_circle_km_array(self.lat[i], self.lon[i], self.lat[j], self.lon[j]))
             ms = 2.0 * km * self.fit.stretch(link.kind) / fiber_km_per_ms + self.fit.hop_ms
             if ms < dist[i, j]:
                 dist[i, j] = dist[j, i] = ms

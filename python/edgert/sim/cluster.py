@@ -41,10 +41,10 @@ from edgert.sim.scenario import Scenario
 
 __all__ = [
     "MAX_BUNDLE_BYTES",
+    "cluster_workers",
     "connect",
     "pack_files",
     "run_shards_on_cluster",
-    "cluster_workers",
 ]
 
 #: The most bytes of scenario files shipped with each shard task.
@@ -81,7 +81,7 @@ def connect(address: Any) -> tuple[Any, bool]:
 
 def cluster_workers(client: Any) -> int:
     """How many tasks the cluster runs at once (its worker threads)."""
-    return max(1, sum(client.nthreads().values()))
+    return max(1, int(sum(client.nthreads().values())))
 
 
 def _roots(scenario: Scenario) -> dict[str, Path]:

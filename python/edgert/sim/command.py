@@ -75,7 +75,9 @@ def simulate(
         if issubclass(w.category, ShardingFallback):
             click.echo(f"edgert: note: not sharded: {w.message}", err=True)
     paths = write_reports(result, Path(out), plots=not no_plots)
-    click.echo(f"{'deployment':14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'page p50':>9} offload")
+    click.echo(
+        f"{'deployment':14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'page p50':>9} offload"
+    )
     for name, d in result.results["deployments"].items():
         g = d["latency_ms"]["global"]
         pg = d["page_load_ms"]["global"]

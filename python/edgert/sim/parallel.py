@@ -257,8 +257,10 @@ def run_sharded(
     if cluster is not None:
         from edgert.sim.cluster import run_shards_on_cluster
 
-        runs = run_shards_on_cluster(cluster, scenario, deployment.name, plan, progress)
-        return _merge(deployment.name, runs)
+        return _merge(
+            deployment.name,
+            run_shards_on_cluster(cluster, scenario, deployment.name, plan, progress),
+        )
     if processes == 1:
         return _merge(
             deployment.name,

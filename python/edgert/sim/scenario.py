@@ -153,7 +153,7 @@ class Scenario:
         """The scenario's :class:`edgert.latency.LatencyParams`."""
         from edgert.latency import LatencyParams
 
-        return LatencyParams(**dict(self.latency))  # type: ignore[arg-type]
+        return LatencyParams(**dict(self.latency))
 
     def with_seed(self, seed: int) -> Scenario:
         import dataclasses
@@ -489,7 +489,7 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         else:
             latency[k] = lat.integer(k, 0) if known[k] in ("int", int) else lat.number(k, 0.0)
     try:
-        LatencyParams(**latency)  # type: ignore[arg-type]
+        LatencyParams(**latency)
     except Exception as exc:
         raise ScenarioError(f"latency: {exc}") from exc
     net = top.table("network")

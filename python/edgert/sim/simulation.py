@@ -136,7 +136,7 @@ def simulate(
     finally:
         if bar is not None:
             bar.close()
-        if owned:
+        if owned and client is not None:
             client.close()
     modes = {d.name: d.mode for d in scenario.deployments}
     cpu = scenario.worker.cpu
