@@ -48,7 +48,15 @@ from edgert.geodesy import (
     unit_vectors,
 )
 
-__all__ = ["Backbone", "BackboneFit", "Link", "default_backbone", "load_fit", "load_links"]
+__all__ = [
+    "Backbone",
+    "BackboneFit",
+    "Link",
+    "default_backbone",
+    "error_line",
+    "load_fit",
+    "load_links",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -138,6 +146,17 @@ def load_links() -> tuple[Link, ...]:
     return tuple(
         Link(r["a"], r["b"], r["kind"], int(r["since"]), r["route"])
         for r in csv.DictReader(_data("backbone_links.csv").splitlines())
+    )
+
+
+def error_line() -> str:
+    """The shipped model's measured error, in one line (from ``data/backbone_fit.json``)."""
+    doc = json.loads(_data("backbone_fit.json"))
+    e = doc["error"]
+    return (
+        f"Latency model: paths over cables between hubs, fitted on {len(doc['pairs'])} measured "
+        f"AWS inter-region RTTs: median error {e['in_sample']['median_abs_error']:.0%} "
+        f"({e['leave_one_out']['median_abs_error']:.0%} for pairs left out of the fit)."
     )
 
 

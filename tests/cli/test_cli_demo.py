@@ -144,3 +144,10 @@ def test_demo_rejects_a_bad_option() -> None:
 def test_nothing_is_cached_on_the_direct_path(result: Result) -> None:
     assert all(not o.direct.edge_only for o in result.outcomes)
     assert all(o.direct.origin_requests == 1 for o in result.outcomes)
+
+
+def test_run_time_claims_agree() -> None:
+    """--help and the group's help promise what the demo does: a few seconds."""
+    for args in (["--help"], ["demo", "--help"]):
+        out = CliRunner().invoke(main, args).output
+        assert "minute" not in out and "a few seconds" in out, args

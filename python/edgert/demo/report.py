@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -19,17 +17,9 @@ __all__ = ["intro", "model_error_line", "render"]
 
 def model_error_line() -> str:
     """The latency model's measured error, in one line (from the fit shipped with edgert)."""
-    from importlib import resources
+    from edgert.backbone import error_line
 
-    doc = json.loads(
-        resources.files("edgert").joinpath("data", "backbone_fit.json").read_text("utf-8")
-    )
-    e = doc["error"]
-    return (
-        f"Latency model: paths over cables between hubs, fitted on {len(doc['pairs'])} measured "
-        f"AWS inter-region RTTs: median error {e['in_sample']['median_abs_error']:.0%} "
-        f"({e['leave_one_out']['median_abs_error']:.0%} for pairs left out of the fit)."
-    )
+    return error_line()
 
 
 def intro(users_per_city: int, cities: list[str], requests: int) -> Panel:

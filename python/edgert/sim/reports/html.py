@@ -50,6 +50,12 @@ def cpu_charged_text(cpu: dict[str, Any]) -> str:
     return f"the measured CPU time of each request{scaled} (not deterministic)"
 
 
+def _latency_model_line(scenario: dict[str, Any]) -> str:
+    from edgert.backbone import error_line
+
+    return error_line()
+
+
 def offload_cell(d: dict[str, Any]) -> Any:
     """A deployment's offload ratio; none for ``origin-only`` (no edge to offload to: its
     ``offload_ratio`` in ``results.json`` is the share the app answered without its backend)."""
@@ -111,6 +117,7 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
         f"{html.escape(' → '.join(s['page']))} &times; {s['pages_per_session']}, origin in "
         f"{html.escape(s['origin_region'])}, users from {s['cities']:,} cities. Charged worker CPU: "
         f"{html.escape(cpu_charged_text(results['cpu_charged']))}.</p>",
+        f"<p>{html.escape(_latency_model_line(s))}</p>",
     ]
     claims = results.get("claims")
     if claims:
