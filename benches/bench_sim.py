@@ -187,6 +187,7 @@ def scale_one(
             n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=None
         )
         client = Client(local)
+    workers_before = sum(client.run(_process_cpu_s).values()) if client is not None else 0.0
     load_before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), cpu_now()
     if client is not None:
@@ -201,8 +202,9 @@ def scale_one(
         run = run_sharded(sc, sc.deployments[0], traffic, population, processes)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     if client is not None and local is not None:
-        # The workers' CPU time (they are the cluster's processes, not this one's children).
-        cpu += sum(client.run(_process_cpu_s).values())
+        # The workers' CPU time during the run (they were started, and imported edgert, before
+        # the clock started; their CPU time is not yet among this process's children's).
+        cpu += sum(client.run(_process_cpu_s).values()) - workers_before
         client.close()
         local.close()
     n = len(run.total_ms)
