@@ -91,5 +91,9 @@ def simulate(
         click.echo(f"seed's claims for {claims['city']}: {verdict}")
         for c in claims["claims"]:
             mark = "yes" if c["reproduced"] else "no "
-            click.echo(f"  [{mark}] {c['claim']}: median {c['measured_p50_ms']} ms")
+            median = c["measured_p50_ms"]
+            line = f"  [{mark}] {c['claim']}: median {median:,.1f} ms"
+            if len(line) > 80:  # readable at 80 columns: the figure on a line of its own
+                line = f"  [{mark}] {c['claim']}:\n        median {median:,.1f} ms"
+            click.echo(line)
     click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")
