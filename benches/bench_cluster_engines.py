@@ -34,7 +34,11 @@ def bench_dask(workers: int, tasks: int, mb: int) -> dict[str, float]:
 
     t0 = time.perf_counter()
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
     )
     client = Client(cluster)
     client.submit(noop, 0, pure=False).result()
@@ -60,7 +64,7 @@ def bench_ray(workers: int, tasks: int, mb: int) -> dict[str, float]:
 
     t0 = time.perf_counter()
     ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-             configure_logging=False)  # fmt: skip
+             configure_logging=False, _node_ip_address="127.0.0.1")  # fmt: skip
     rnoop = ray.remote(noop)
     rcols = ray.remote(columns)
     ray.get(rnoop.remote(0))

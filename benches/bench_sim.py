@@ -184,7 +184,11 @@ def scale_one(
         from distributed import Client, LocalCluster
 
         local = LocalCluster(
-            n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=processes,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
         )
         client = Client(local)
     workers_before = sum(client.run(_process_cpu_s).values()) if client is not None else 0.0

@@ -23,7 +23,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "simulate"
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
     ) as local:
         yield local.scheduler_address
 
