@@ -75,7 +75,7 @@ def connect(address: Any) -> tuple[Any, bool]:
         return address, False
     try:
         return distributed.Client(address, timeout=CONNECT_TIMEOUT), True
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:  # refused, timed out, a malformed address
         raise ScenarioError(f"--cluster {address}: cannot reach the scheduler: {exc}") from exc
 
 
