@@ -85,6 +85,15 @@ def simulate(
         click.echo(
             f"{name:14} {g['p50']:8.1f} {g['p95']:8.1f} {g['p99']:8.1f} {pg['p50']:9.1f} {offload:>7}"
         )
+    for name, rel in result.results.get("releases", {}).items():
+        for c in rel["comparison"]:
+            rollback = c["time_to_rollback_s"]
+            click.echo(
+                f"release {name} / {c['strategy']:12} {c['status']:12} failed requests "
+                f"{c['error_requests']:6}  users hurt {c['error_users']:5}  PoPs exposed "
+                f"{c['pops_exposed']:3}  rolled back "
+                + (f"after {rollback:.1f} s" if rollback is not None else "never")
+            )
     claims = result.results.get("claims")
     if claims is not None:
         verdict = "reproduced" if claims["reproduced"] else "NOT all reproduced"

@@ -22,11 +22,11 @@ caches. At 327 PoPs that costs about a third less CPU per request (docs/benchmar
 Scenarios whose PoPs share state (KV replicas fed by one central store, Durable Objects that
 live at one PoP and are called from all) run in one process: :func:`auto_processes` picks one,
 and :func:`edgert.sim.simulation.simulate` falls back to one process with a warning when more
-processes or a cluster are asked for (:func:`unshardable_reason` says why). Sharding them exactly would need conservative synchronisation
-between shards (a shard may run ahead only up to the next instant at which another shard could
-affect it, i.e. the smallest PoP-to-store latency); at the scale of these scenarios the windows
-are a few ms of virtual time, each a round of inter-process messages, which costs more than it
-saves on two cores.
+processes or a cluster are asked for (:func:`unshardable_reason` says why). Sharding them
+exactly would need conservative synchronisation between shards (a shard may run ahead only up to
+the next instant at which another shard could affect it, i.e. the smallest PoP-to-store
+latency); at the scale of these scenarios the windows are a few ms of virtual time, each a round
+of inter-process messages, which costs more than it saves on two cores.
 """
 
 from __future__ import annotations
