@@ -174,7 +174,9 @@ def run_shards_on_cluster(
     distributed = _require_dask()
     files = pack_files(scenario)
     # Scattered once, shared by every shard task (not copied into each task's message).
-    [shared_scenario, shared_files] = client.scatter([scenario, files], broadcast=True)
+    # Unique keys (hash=False): a key shared with the previous deployment's scatter could be
+    # released by that one's clean-up while this one's tasks still need it.
+    [shared_scenario, shared_files] = client.scatter([scenario, files], broadcast=True, hash=False)
     futures = [
         client.submit(
             _run_remote_shard, shared_scenario, shared_files, deployment, groups, pure=False
