@@ -41,6 +41,7 @@ from edgert._core import CoreWorker, Operation, Response, Step
 from edgert.flight import Flight
 from edgert.host.realtime import RealTimeHost
 from edgert.pipeline import Background, Pipeline, RunWorker, SendHttp
+from edgert.websocket.hub import hub_of
 
 if TYPE_CHECKING:
     from edgert.network import Network
@@ -203,6 +204,8 @@ class RealTimeDriver:
             flight.responded = True
             for handle in timer:
                 handle.cancel()
+            if response.status == 101:  # a WebSocket: named by a handle of the host's
+                response = hub_of(host).claim(core, response)
             self._step(steps, response, None, finish)
 
         if calls.threaded:

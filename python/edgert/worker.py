@@ -27,6 +27,7 @@ from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
 from edgert.kv import KvNamespace, KvService, KvStore
 from edgert.modules import ModuleGraph, ModuleRule, load_graph
+from edgert.ratelimit import RateLimitCounters, RateLimitSpec, ratelimit_bindings
 from edgert.scheduled import ScheduledResult, event_payload
 
 
@@ -137,6 +138,7 @@ class Worker:
         forward_claims: Mapping[str, str] | None = None,
         durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
         kv: Mapping[str, str] | None = None,
+        ratelimits: Mapping[str, RateLimitSpec] | None = None,
         egress: EgressPolicy | None = None,
         modules: ModuleGraph | None = None,
         version_metadata: str | None = None,
@@ -193,7 +195,10 @@ class Worker:
             for b, c in self.durable_bindings.items()
         ]
         self._bindings += _kv_bindings(kv)
-        self._core_options["bindings_json"] = json.dumps(self._bindings)
+        self.ratelimits = ratelimit_bindings(ratelimits)
+        #: This worker's own counters when it runs alone (a network has one table per PoP).
+        self.ratelimit_counters = RateLimitCounters() if self.ratelimits else None
+        self._core_options["bindings_json"] = self._bindings_json(self.ratelimit_counters)
         if modules is not None and not modules.single_file:
             self._core_options["modules"] = modules.core_modules()
         try:
@@ -214,6 +219,11 @@ class Worker:
 
             self._objects = standalone_objects(self)
 
+    def _bindings_json(self, counters: RateLimitCounters | None) -> str:
+        """The core's bindings, rate limits counting in ``counters`` (a PoP's table)."""
+        extra = [] if counters is None else [r.as_binding(counters.id) for r in self.ratelimits]
+        return json.dumps([*self._bindings, *extra])
+
     def new_core(
         self,
         *,
@@ -222,13 +232,16 @@ class Worker:
         cache: CacheStore | None = None,
         kv: KvReplica | None = None,
         lazy: bool = False,
+        ratelimits: RateLimitCounters | None = None,
     ) -> CoreWorker:
         """Another core of this worker with the same script, bindings and limits (its own
         isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
         ``cache`` is that PoP's store, ``kv`` that PoP's KV replica (a PoP never shares this
         worker's own). ``lazy``: create no isolate yet (no JavaScript runs until a request or
-        ``prewarm``)."""
+        ``prewarm``). ``ratelimits``: that PoP's rate-limit counters."""
         options = {**self._core_options, "cache": cache, "kv": kv}
+        if ratelimits is not None and self.ratelimits:
+            options["bindings_json"] = self._bindings_json(ratelimits)
         return CoreWorker(self.source, seed=seed, now=now, lazy=lazy, **options)
 
     def with_env(self, values: Mapping[str, Any]) -> Worker:
@@ -249,6 +262,7 @@ class Worker:
         seed: int | None = None,
         cache: CacheStore | None = None,
         kv: KvReplica | None = None,
+        ratelimits: RateLimitCounters | None = None,
     ) -> CoreWorker:
         """A core that hosts this worker's Durable Objects at one PoP (one isolate holding
         them all), with the worker's object storage ``store`` and that PoP's KV replica ``kv``."""
@@ -262,8 +276,10 @@ class Worker:
             "auth": None,
             "auth_forward": None,
         }
+        counters = ratelimits if ratelimits is not None else self.ratelimit_counters
+        extra = [] if counters is None else [r.as_binding(counters.id) for r in self.ratelimits]
         return object_host_core(
-            self.source, options, self._bindings, seed=seed, now=now, durable=store
+            self.source, options, [*self._bindings, *extra], seed=seed, now=now, durable=store
         )
 
     def durable_objects(self, name: str) -> Any:

@@ -23,6 +23,7 @@ pub mod isolate;
 pub mod jwt;
 pub mod kv;
 pub mod protocol;
+pub mod ratelimit;
 pub mod server;
 pub mod sim;
 pub mod transpile;

@@ -105,6 +105,8 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
         options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
     if config.durable_objects and _accepts("durable_objects"):
         options["durable_objects"] = {d.name: d.class_name for d in config.durable_objects}
+    if config.ratelimits and _accepts("ratelimits"):
+        options["ratelimits"] = {r.name: r for r in config.ratelimits}
     if config.version_metadata is not None:
         options["version_metadata"] = config.version_metadata
     if config.edgert.auth is not None:
@@ -187,6 +189,8 @@ def build_network(
         options["kv_home"] = section.kv_home
     if egress is not None:
         options["egress"] = egress
+    if section.dynamo is not None and _network_accepts("dynamo"):
+        options["dynamo"] = section.dynamo.build({**config.vars, **config.secrets})
     try:
         network = Network(
             pops=section.pops,
@@ -225,5 +229,6 @@ def describe(config: WorkerConfig) -> str:
     bindings = [*config.vars, *config.secrets]
     bindings += [k.binding for k in config.kv_namespaces]
     bindings += [d.name for d in config.durable_objects]
+    bindings += [r.name for r in config.ratelimits]
     env = f" (env {config.env})" if config.env else ""
     return f"{config.name}{env}: {config.main.name}, bindings {json.dumps(sorted(bindings))}"

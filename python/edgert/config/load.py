@@ -9,6 +9,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from edgert.config.dynamo import parse_dynamo
 from edgert.config.environments import (
     INHERITABLE,
     NON_INHERITABLE,
@@ -27,6 +28,7 @@ from edgert.config.model import (
     WorkerConfig,
 )
 from edgert.config.parse import find_config, parse_file
+from edgert.config.ratelimits import parse_ratelimits
 from edgert.cron import CronSchedule
 from edgert.errors import ConfigError
 from edgert.modules.rules import parse_rules
@@ -69,6 +71,8 @@ _READ = frozenset(
         "rules",
         "base_dir",
         "no_bundle",
+        "ratelimits",
+        "unsafe",
         "triggers",
         "version_metadata",
     }
@@ -95,7 +99,7 @@ _HARMLESS = frozenset(
     }
 )
 _EDGERT_KEYS = frozenset(
-    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed"}
+    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed", "dynamo"}
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BINDING = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -198,6 +202,7 @@ def load_config(
     kv_tables = table("kv_namespaces").tables("kv_namespaces")
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
+    ratelimits = parse_ratelimits(table("ratelimits"), table("unsafe"))
     meta_table = table("version_metadata").table("version_metadata")
     version_metadata = _binding_name(meta_table, "binding") if meta_table is not None else None
     _unique(
@@ -209,9 +214,8 @@ def load_config(
             else []
         )
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
-        + [
-            (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
-        ],
+        + [(d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable]
+        + [(r.name, "ratelimits") for r in ratelimits],
     )
     migrations = tuple(t.data for t in top.tables("migrations")) if "migrations" in raw else ()
     routes = _routes(table("route"), table("routes"), data)
@@ -243,6 +247,7 @@ def load_config(
         secrets_file=secrets_file,
         kv_namespaces=kv,
         durable_objects=durable,
+        ratelimits=ratelimits,
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,
@@ -396,6 +401,7 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         state_dir=(root / state).resolve() if state else None,
         kv_home=t.text("kv_home", "IAD") or "IAD",
         kv_seed=seeds,
+        dynamo=parse_dynamo(dynamo_table) if (dynamo_table := t.table("dynamo")) else None,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgert.config.dynamo import DynamoConfig
+from edgert.config.ratelimits import RateLimitBinding
 from edgert.modules.rules import ModuleRule
 
 __all__ = [
@@ -102,6 +104,8 @@ class EdgertSection:
     #: KV binding -> a JSON file (a ``{key: value}`` object or ``wrangler kv bulk`` entries)
     #: written into that namespace when the network is built.
     kv_seed: Mapping[str, Path] = field(default_factory=dict)
+    #: ``[edgert.dynamo]``: global tables served at DynamoDB endpoints (``config.dynamo``).
+    dynamo: DynamoConfig | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,8 @@ class WorkerConfig:
     secrets_file: Path | None = None
     kv_namespaces: tuple[KvNamespace, ...] = ()
     durable_objects: tuple[DurableObjectBinding, ...] = ()
+    #: ``[[ratelimits]]`` (and ``[[unsafe.bindings]] type = "ratelimit"``).
+    ratelimits: tuple[RateLimitBinding, ...] = ()
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None

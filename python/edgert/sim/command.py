@@ -49,6 +49,7 @@ def simulate(
     from edgert.sim.reports import write_reports
     from edgert.sim.scenario import load_scenario
     from edgert.sim.simulation import simulate as run
+    from edgert.sim.studies import summary_lines
 
     try:
         sc = load_scenario(scenario)
@@ -105,4 +106,6 @@ def simulate(
             if len(line) > 80:  # readable at 80 columns: the figure on a line of its own
                 line = f"  [{mark}] {c['claim']}:\n        median {median:,.1f} ms"
             click.echo(line)
+    for line in summary_lines(result.results.get("studies", {})):
+        click.echo(line)
     click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")

@@ -18,6 +18,7 @@ mod modules;
 mod native;
 mod prelude;
 mod promise_fast;
+mod ratelimit_native;
 mod regexp_replace;
 mod rewriter_native;
 mod runtime;
@@ -27,6 +28,7 @@ mod string_search;
 mod subtle_native;
 mod text_search;
 mod webapi_native;
+mod websocket_native;
 
 pub use limits::Limits;
 pub use module_set::{compile_graph, ModuleBody, ModuleSet, ModuleSource};

@@ -35,6 +35,7 @@ const LAZY: &[(&str, &str)] = &[
     ("subtle", include_str!("webapi/lazy/subtle.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
+    ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
     ("formdata", include_str!("webapi/lazy/formdata.js")),
@@ -43,6 +44,7 @@ const LAZY: &[(&str, &str)] = &[
     ("compression", include_str!("webapi/lazy/compression.js")),
     ("buffer", include_str!("webapi/lazy/buffer.js")),
     ("timers", include_str!("webapi/lazy/timers.js")),
+    ("websocket", include_str!("webapi/lazy/websocket.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

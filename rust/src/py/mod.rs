@@ -11,6 +11,7 @@ mod jwt;
 mod kv;
 mod modules;
 mod protocol;
+mod ratelimit;
 mod server;
 mod sim;
 mod stats;
@@ -37,6 +38,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     front::register(m)?;
     executor::register(m)?;
     kv::register(m)?;
+    ratelimit::register(m)?;
     modules::register(m)?;
     server::register(m)?;
     sim::register(m)?;

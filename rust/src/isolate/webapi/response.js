@@ -53,6 +53,11 @@ class Response extends BodyBase {
     r.#statusText = statusText;
     r.#headers = headersFrom(flat, 'immutable');
     if (url) r.#meta = { ...PLAIN, url };
+    if (status === 101 && Array.isArray(flat)) {
+      // A WebSocket the host connected (an outgoing fetch with `Upgrade: websocket`).
+      const at = flat.indexOf('x-edgert-websocket');
+      if (at >= 0 && at % 2 === 0) r.#meta = { ...r.#meta, webSocket: lazyLoad('websocket').fromHandle(flat[at + 1]) };
+    }
     if (body !== null && !NULL_BODY_STATUS.has(status)) r[kSym.setBody]({ kind: 'bytes', value: body });
     return r;
   }
