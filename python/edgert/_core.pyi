@@ -129,10 +129,12 @@ class CoreWorker:
         kv: KvReplica | None = None,
         lazy: bool = False,
         modules: list[tuple[str, str, bytes, list[tuple[str, str]]]] | None = None,
+        d1: list[D1Database] | None = None,
     ) -> None:
         """``modules``: a multi-file worker's modules as ``(name, kind, payload, imports)``
         (kind ``esm``, ``text`` or ``data``; imports as (specifier, module name)); ``name`` is
-        then the entry module and ``source`` is not used."""
+        then the entry module and ``source`` is not used. ``d1``: databases the isolates query
+        in place (bindings with ``"local": true`` name them by id)."""
     @property
     def format(self) -> str: ...
     @property
@@ -488,6 +490,31 @@ class DurableStore:
 
 def durable_id_from_name(namespace: str, name: str) -> str: ...
 def durable_id_is_valid(namespace: str, id: str) -> bool: ...
+
+# --- D1 (rust/src/py/d1.rs) ---------------------------------------------------------------------
+
+class D1Database:
+    """One D1 instance (the primary or a read replica) on SQLite: runs queries in the wire
+    form, keeps and applies the replication log."""
+
+    def __init__(self, id: str, *, path: str | None = None, primary: bool = True) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def seq(self) -> int:
+        """Commits applied (the instance's bookmark position)."""
+    @property
+    def primary(self) -> bool: ...
+    @property
+    def size_bytes(self) -> int: ...
+    def execute(self, request: str) -> str:
+        """``{"stmts": [{"sql", "params"}], "rows"?}`` or ``{"lines": [...]}`` -> the JSON
+        answer (``results``/``count``/``error``, and ``seq``)."""
+    def readonly(self, sql: str) -> bool: ...
+    def copy_from(self, source: D1Database) -> None: ...
+    def keep_log(self, keep: bool) -> None: ...
+    def take_commits(self) -> list[tuple[int, str]]: ...
+    def apply(self, commit: str) -> None: ...
 
 # --- KV (rust/src/py/kv.rs) ---------------------------------------------------------------------
 

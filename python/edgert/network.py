@@ -57,6 +57,8 @@ from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
 from edgert.bots import BotManagement
 from edgert.cron_triggers import CronFiring
+from edgert.d1 import D1Database, D1Service
+from edgert.d1.network import d1_service
 from edgert.deploy.deployment import Deployment
 from edgert.deploy.gate import HealthGate
 from edgert.deploy.manager import Deployments
@@ -179,6 +181,9 @@ class Network:
     caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
     each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
     ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
+    ``d1`` maps D1 database ids to :class:`~edgert.d1.D1Options` (or their fields as a dict:
+    ``primary``, ``replicas``, ``replication_delay_ms``, ``migrations_dir``); a database a
+    worker binds without options has its primary at ``kv_home`` and no replica (docs/d1.md).
 
     Real time: ``threads`` execution threads run the workers' JavaScript (see
     :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
@@ -219,6 +224,7 @@ class Network:
         egress: EgressPolicy | None = None,
         bots: BotManagement | bool | None = None,
         dynamo: GlobalTables | None = None,
+        d1: Mapping[str, Any] | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -318,6 +324,9 @@ class Network:
             dynamo.model = self.model
         #: Bot management (``request.cf.botManagement``, ``docs/bots.md``); None: off.
         self.bots: BotManagement | None = BotManagement() if bots is True else (bots or None)
+        self._d1 = d1_service(self, d1 or {}, kv_home, state_dir)
+        if self._virtual is not None:
+            self._d1.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
         # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
@@ -638,6 +647,15 @@ class Network:
         )
         self._core_pop[id(core)] = pop
         return core
+
+    def d1(self, database_id: str) -> D1Database:
+        """A D1 database of this network (its primary and replicas): seed, query, inspect."""
+        return self._d1.database(database_id)
+
+    @property
+    def d1_service(self) -> D1Service:
+        """The network's D1 service (its databases and the record of every query)."""
+        return self._d1
 
     def kv(self, namespace_id: str) -> KvNamespace:
         """A KV namespace of this network: seed it, read and write it at the central store,

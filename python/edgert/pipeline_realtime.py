@@ -95,6 +95,7 @@ class RealTimeDriver:
                 egress=net.egress,
             )
             net._kv.attach(host, net._kv_pop)
+            net._d1.attach(host, net._kv_pop)
             net._objects.attach(host)
             self._hosts[loop] = host
         return host

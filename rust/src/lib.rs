@@ -15,6 +15,7 @@
 //! engine without an interpreter.
 
 pub mod cache;
+pub mod d1;
 pub mod durable;
 pub mod front;
 pub mod host;

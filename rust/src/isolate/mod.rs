@@ -3,6 +3,7 @@
 mod cache_native;
 mod compression_native;
 pub mod cpu;
+mod d1_native;
 mod durable_native;
 mod errors;
 mod form_native;

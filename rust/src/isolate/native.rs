@@ -275,6 +275,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
                 "cache" => super::cache_native::install(&ctx, &native, &s)?,
                 "kv" => super::kv_native::install(&ctx, &native, &s)?,
                 "ratelimit" => super::ratelimit_native::install(&ctx, &native, &s)?,
+                "d1" => super::d1_native::install(&ctx, &native, &s)?,
                 "subtle" => super::subtle_native::install(&ctx, &native, &s)?,
                 "durable" => super::durable_native::install(&ctx, &native, &s)?,
                 "htmlrewriter" => super::rewriter_native::install(&ctx, &native)?,

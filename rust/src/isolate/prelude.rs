@@ -36,6 +36,7 @@ const LAZY: &[(&str, &str)] = &[
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),
+    ("d1", include_str!("webapi/lazy/d1.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
     ("formdata", include_str!("webapi/lazy/formdata.js")),

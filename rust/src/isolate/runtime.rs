@@ -64,6 +64,8 @@ pub struct IsolateSpec<'a> {
     pub durable: Option<crate::durable::DurableStore>,
     /// The KV replica `env` KV bindings read through (the PoP's, or the worker's own).
     pub kv: SharedKv,
+    /// D1 databases queried in place (see `d1_native`).
+    pub d1: crate::d1::LocalDatabases,
 }
 
 /// The intrinsics of a worker context: everything but `eval`/`new Function` (Workers forbids
@@ -195,6 +197,8 @@ impl Isolate {
         state.lock().isolate_id = spec.id;
         runtime.set_loader(super::modules::Builtins, super::modules::Builtins);
         state.lock().kv = spec.kv.clone();
+        state.lock().d1 = spec.d1.clone();
+        state.lock().cpu_budget = Some(budget.clone());
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {

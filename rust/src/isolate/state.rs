@@ -141,6 +141,11 @@ pub struct HostState {
     /// WebSockets whose other end the host holds and that are not closed yet: they keep the
     /// isolate in its pool (`Worker::trim` skips it).
     pub open_sockets: usize,
+    /// D1 databases this isolate queries in place, by id (`d1Open` gives their index).
+    pub d1: crate::d1::LocalDatabases,
+    /// The isolate's CPU budget, for native work that runs long outside JavaScript (a D1
+    /// query in place) to stop at the same deadline.
+    pub cpu_budget: Option<super::cpu::CpuBudget>,
 }
 
 impl HostState {
@@ -165,6 +170,8 @@ impl HostState {
             isolate_id: 0,
             socket_seq: 0,
             open_sockets: 0,
+            d1: Default::default(),
+            cpu_budget: None,
         }
     }
 

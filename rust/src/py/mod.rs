@@ -2,6 +2,7 @@
 
 mod cache;
 mod cache_store;
+mod d1;
 mod durable;
 mod errors;
 mod executor;
@@ -39,6 +40,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     executor::register(m)?;
     kv::register(m)?;
     ratelimit::register(m)?;
+    d1::register(m)?;
     modules::register(m)?;
     server::register(m)?;
     sim::register(m)?;

@@ -40,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None, d1=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -63,6 +63,7 @@ impl PyCoreWorker {
         kv: Option<PyRef<'_, PyKvReplica>>,
         lazy: bool,
         modules: Option<Vec<super::modules::PyModuleSpec>>,
+        d1: Option<Vec<PyRef<'_, super::d1::PyD1Database>>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -94,6 +95,12 @@ impl PyCoreWorker {
                 })
             }),
             durable: durable.map(|d| d.inner.clone()),
+            d1: std::sync::Arc::new(
+                d1.unwrap_or_default()
+                    .iter()
+                    .map(|d| (d.id.clone(), d.inner.clone()))
+                    .collect(),
+            ),
         };
         let source = source.to_owned();
         let name = name.to_owned();

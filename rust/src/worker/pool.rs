@@ -232,6 +232,7 @@ impl Worker {
             fetch_through_cache: self.config.cache.is_some(),
             durable: self.config.durable.clone(),
             kv: self.kv.clone(),
+            d1: self.config.d1.clone(),
         }
     }
 

@@ -84,6 +84,18 @@ const bindRatelimit = (env, bindings, asGlobals) => {
   }
 };
 
+// D1 bindings (`{"name", "type": "d1", "database", "region", "local"}`): `env.NAME`, created on
+// first use like KV's.
+const bindD1 = (env, bindings, asGlobals) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'd1') continue;
+    let db;
+    const get = () => db || (db = new (lazyLoad('d1').D1Database)(kInternal, b));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
+  }
+};
+
 let moduleExports = null;
 const PENDING = Symbol('pending');
 api.setExports = (ns) => { moduleExports = ns; };
@@ -97,6 +109,7 @@ api.init = (handler, env, bindings) => {
   if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);
   bindRatelimit(env, bindings, handler === undefined);
+  bindD1(env, bindings, handler === undefined);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
   // Non-HTTP events (cron triggers) go to the default export as written (lazy/scheduled.js).
