@@ -27,7 +27,34 @@ const LAZY: &[(&str, &str)] = &[
     ("events", include_str!("webapi/lazy/events.js")),
     ("encoding", include_str!("webapi/lazy/encoding.js")),
     ("url", include_str!("webapi/lazy/url.js")),
-    ("streams", include_str!("webapi/lazy/streams.js")),
+    (
+        "streams",
+        // One file per concept, concatenated into one scope (see streams/common.js).
+        concat!(
+            include_str!("webapi/lazy/streams/common.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/queuing.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/readable.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/byte_stream.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/tee.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/from.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/iterator.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/writable.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/transform.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/pipe.js"),
+            "\n",
+            include_str!("webapi/lazy/streams/exports.js"),
+            "\n",
+        ),
+    ),
     ("blob", include_str!("webapi/lazy/blob.js")),
     ("clone", include_str!("webapi/lazy/clone.js")),
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
@@ -43,6 +70,7 @@ const LAZY: &[(&str, &str)] = &[
     ("compression", include_str!("webapi/lazy/compression.js")),
     ("buffer", include_str!("webapi/lazy/buffer.js")),
     ("timers", include_str!("webapi/lazy/timers.js")),
+    ("textstreams", include_str!("webapi/lazy/textstreams.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).
