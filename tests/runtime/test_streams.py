@@ -117,7 +117,7 @@ def test_pipe_to_honours_prevent_close_and_propagates_errors() -> None:
 def test_text_streams_decode_split_characters_and_encode_surrogate_pairs() -> None:
     out = run(
         """
-        const bytes = new TextEncoder().encode('h\u00e9llo \U0001F600');
+        const bytes = new TextEncoder().encode('h\u00e9llo \U0001f600');
         const decoded = [];
         const ts = new TextDecoderStream();
         const w = ts.writable.getWriter();
@@ -132,7 +132,11 @@ def test_text_streams_decode_split_characters_and_encode_surrogate_pairs() -> No
         return { text: decoded.join(''), encoded, encoding: ts.encoding };
         """
     )
-    assert out == {"text": "h\u00e9llo \U0001f600", "encoded": [240, 159, 152, 128], "encoding": "utf-8"}
+    assert out == {
+        "text": "h\u00e9llo \U0001f600",
+        "encoded": [240, 159, 152, 128],
+        "encoding": "utf-8",
+    }
 
 
 def test_bodies_are_byte_streams_and_reading_them_uses_them() -> None:
