@@ -61,3 +61,9 @@ def test_run_exits_zero_when_the_worker_answers_500(tmp_path: Path) -> None:
 def test_version_and_help() -> None:
     assert edgert("--version").stdout.strip().startswith("edgert, version")
     assert "run" in edgert("--help").stdout
+
+
+def test_serve_refuses_a_bad_cron_before_listening() -> None:
+    p = edgert("serve", "examples/hello.js", "--port", "0", "--cron", "0 0 * * 0")
+    assert p.returncode == 1
+    assert "weekday 0 is out of range" in p.stderr and p.stderr.strip().count("\n") == 0

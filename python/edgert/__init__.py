@@ -8,6 +8,15 @@ edge network in front of an origin, in real or virtual time.
 from __future__ import annotations
 
 from edgert._core import Headers, LogLine, Operation, Request, Response, Stats, Step, __version__
+from edgert.deploy import (
+    Deployment,
+    DeploymentEvent,
+    HealthGate,
+    Immediate,
+    Percentage,
+    Version,
+    Waves,
+)
 from edgert.errors import (
     ConfigError,
     CpuLimitExceeded,
@@ -37,10 +46,14 @@ __all__ = [
     "Client",
     "ConfigError",
     "CpuLimitExceeded",
+    "Deployment",
+    "DeploymentEvent",
     "EdgeResponse",
     "EdgertError",
     "Headers",
+    "HealthGate",
     "HostError",
+    "Immediate",
     "LatencyModel",
     "LatencyParams",
     "LogLine",
@@ -49,6 +62,7 @@ __all__ = [
     "Operation",
     "Origin",
     "Pending",
+    "Percentage",
     "Phases",
     "Pop",
     "RealTimeHost",
@@ -63,8 +77,10 @@ __all__ = [
     "Step",
     "Trace",
     "UnknownPlaceError",
+    "Version",
     "VirtualTimeHost",
     "WallTimeExceeded",
+    "Waves",
     "Worker",
     "WorkerError",
     "__version__",

@@ -124,6 +124,9 @@ class Flight:
     timeout: Any = None
     #: The client's connection to the PoP (its window after this response is kept there).
     conn: OpenConnection | None = None
+    #: The deployment that chose this request's version (:mod:`edgert.deploy`), and the version.
+    deployment: Any = None
+    version: Any = None
 
     @property
     def ray(self) -> str:

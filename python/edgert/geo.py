@@ -49,6 +49,33 @@ EU_COUNTRIES = frozenset(_EU.split())
 ACCESS_TYPES = ("fixed", "mobile")
 HTTP_PROTOCOLS = ("HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3")
 TLS_VERSIONS = ("TLSv1.2", "TLSv1.3", "")
+#: ``request.cf.tlsCipher`` per TLS version: what a current browser negotiates with Cloudflare.
+TLS_CIPHERS = {"TLSv1.3": "AEAD-AES128-GCM-SHA256", "TLSv1.2": "ECDHE-ECDSA-AES128-GCM-SHA256"}
+#: ``request.cf.tlsClientAuth`` of a connection without a client certificate.
+_NO_CLIENT_CERT = {
+    "certPresented": "0",
+    "certVerified": "NONE",
+    "certRevoked": "0",
+    **dict.fromkeys(
+        (
+            "certIssuerDN",
+            "certSubjectDN",
+            "certIssuerDNRFC2253",
+            "certSubjectDNRFC2253",
+            "certIssuerDNLegacy",
+            "certSubjectDNLegacy",
+            "certSerial",
+            "certIssuerSerial",
+            "certSKI",
+            "certIssuerSKI",
+            "certFingerprintSHA1",
+            "certFingerprintSHA256",
+            "certNotBefore",
+            "certNotAfter",
+        ),
+        "",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +383,12 @@ def request_cf(
         "httpProtocol": http_protocol,
         "tlsVersion": tls_version,
     }
+    if tls_version:
+        # The cipher suite a current browser and Cloudflare agree on, as Workers reports it
+        # (OpenSSL/BoringSSL names; wrangler dev's local ``cf`` object gives the same), and a
+        # connection without a client certificate (mTLS).
+        cf["tlsCipher"] = TLS_CIPHERS[tls_version]
+        cf["tlsClientAuth"] = _NO_CLIENT_CERT
     if client.country in EU_COUNTRIES:
         cf["isEUCountry"] = "1"
     if client_tcp_rtt_ms is not None:

@@ -53,7 +53,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
+from edgert.cron_triggers import CronFiring
+from edgert.deploy.deployment import Deployment
+from edgert.deploy.gate import HealthGate
+from edgert.deploy.manager import Deployments
+from edgert.deploy.strategy import Strategy
+from edgert.deploy.version import Version
 from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
@@ -86,7 +93,7 @@ from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
 from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
-from edgert.scheduled import ScheduledResult, event_payload
+from edgert.scheduled import ScheduledResult
 from edgert.trace import EdgeResponse, Trace
 from edgert.worker import Worker, _LoopThread
 
@@ -280,6 +287,17 @@ class Network:
         else:
             self._pipeline = Pipeline(self, time.time)
         self._realtime = RealTimeDriver(self, self._pipeline)
+        # Versions and deployments (edgert.deploy): each worker starts at its version 1.
+        #: Workers whose traffic a deployment splits between two versions (the pipeline reads it).
+        self._splits: dict[str, Deployment] = {}
+        #: Each worker's live version id (the trace's ``version``).
+        self._live: dict[str, str] = {}
+        #: Requests per PoP that ran a worker (for waves of "the N smallest by traffic").
+        self._pop_requests: dict[str, int] = {}
+        self._loop_thread: _LoopThread | None = None
+        self.deployments = Deployments(self)
+        for name, w in list(self.workers.items()):
+            self.workers[name] = self.deployments.initial(name, w)
         self.state_dir = state_dir
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
@@ -289,7 +307,6 @@ class Network:
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
         self._origin_rtts: dict[str, float] = {}
         self._handshakes: dict[tuple[str, str, str], tuple[int, int]] = {}
-        self._loop_thread: _LoopThread | None = None
         self._lock = asyncio.Lock()
         self._cache_on = cache
         self._cache_bytes = cache_bytes
@@ -331,11 +348,59 @@ class Network:
         and the network's data (KV, Durable Objects, the PoPs' caches) is kept."""
         if name not in self.workers:
             raise ConfigError(f"unknown worker {name!r}")
-        self.workers[name] = _as_worker(name, worker)
+        self.workers[name] = self.deployments.replaced(name, _as_worker(name, worker))
         for key in [k for k in self._cores if k[1] == name]:
             del self._cores[key]  # _core_pop keeps the old core's PoP for its background work
         for listener in self.core_listeners:
             listener(None, name, None)
+
+    # -- versions and deployments (edgert.deploy) ------------------------------------------------
+
+    def upload_version(
+        self, name: str, worker: WorkerSpec, *, tag: str = "", message: str = ""
+    ) -> Version:
+        """Uploads a new, immutable version of worker ``name`` (script, bindings, settings)
+        without sending it any traffic; :meth:`deploy` rolls it out."""
+        return self.deployments.upload(name, _as_worker(name, worker), tag, message)
+
+    def deploy(
+        self,
+        name: str,
+        version: Version | str,
+        *,
+        strategy: Strategy | None = None,
+        gate: HealthGate | None = None,
+        traffic: Mapping[str, float] | None = None,
+    ) -> Deployment:
+        """Rolls ``version`` (a :class:`Version`, its id or tag) of worker ``name`` out with
+        ``strategy`` (default :class:`~edgert.deploy.Immediate`), each stage judged by ``gate``
+        (a :class:`~edgert.deploy.HealthGate`, or None: stages end when baked). ``traffic``
+        (requests per PoP code) ranks PoPs for ``smallest:N`` waves (default: the requests
+        this network has seen). The deployment advances on the network's clock; see
+        ``docs/deployments.md``."""
+        return self.deployments.deploy(name, version, strategy, gate, traffic)
+
+    def rollback(self, name: str, to: Version | str | None = None) -> None:
+        """Manual rollback: a deployment in progress of ``name`` sends all traffic back to its
+        old version, everywhere, now; with none in progress, ``to`` (default: the version
+        live before the last completed deployment) becomes live at once."""
+        self.deployments.rollback(name, to)
+
+    def versions(self, name: str) -> list[Version]:
+        """Every version of worker ``name``, oldest first (version 1: the starting one)."""
+        if name not in self.deployments.versions:
+            raise ConfigError(f"unknown worker {name!r}")
+        return list(self.deployments.versions[name])
+
+    def live_version(self, name: str) -> Version:
+        """The version of ``name`` that holds the traffic no deployment splits."""
+        if name not in self.deployments.live:
+            raise ConfigError(f"unknown worker {name!r}")
+        return self.deployments.live[name]
+
+    def deployment(self, name: str) -> Deployment | None:
+        """The latest deployment of worker ``name`` (in progress or finished), or None."""
+        return self.deployments.current(name)
 
     def prewarm(self, pop: str, worker: str | None = None) -> int:
         """Prepares a spare isolate (runtime, context and Web APIs; none of the worker's code
@@ -378,9 +443,21 @@ class Network:
             return core, False
         if name not in self.workers:
             raise ConfigError(f"unknown worker {name!r}")
-        worker = self.workers[name]
+        core = self._new_core(pop, name, self.workers[name], lazy=lazy)
+        self._cores[key] = core
+        if name not in self._splits:  # a split worker is routed by Python (edgert.deploy)
+            for listener in self.core_listeners:
+                listener(pop.code, name, core)
+        return core, True
+
+    def _new_core(
+        self, pop: Pop, name: str, worker: Worker, lazy: bool = True, salt: str | None = None
+    ) -> CoreWorker:
+        """A core of ``worker`` (a version of ``name``) at ``pop``; ``salt`` varies its seed
+        (another version's core at the same PoP)."""
         base = worker.seed if worker.seed is not None else self.seed
-        seed = None if base is None else _derive_seed(base, name, pop.code)
+        parts = (name, pop.code) if salt is None else (name, pop.code, salt)
+        seed = None if base is None else _derive_seed(base, *parts)
         core = worker.new_core(
             now=self.now(),
             seed=seed,
@@ -388,12 +465,9 @@ class Network:
             kv=self._kv.replica(pop.code),
             lazy=lazy,
         )
-        self._cores[key] = core
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
-        for listener in self.core_listeners:
-            listener(pop.code, name, core)
-        return core, True
+        return core
 
     def cores(self) -> list[tuple[str, str, CoreWorker]]:
         """The cores made so far: ``(pop, worker, core)``."""
@@ -454,6 +528,8 @@ class Network:
             record.on_response = delivered
         self._realtime.prewarm_soon(core)
 
+    # -- scheduled events (edgert.network_events) ------------------------------------------------
+
     def scheduled(
         self,
         worker: str,
@@ -466,20 +542,37 @@ class Network:
         network's first PoP, standing in for the colo Workers picks) now, until it and its
         ``waitUntil`` work are done; its subrequests reach the origin and the internet handler
         like a request's. ``scheduled_time`` (seconds) defaults to the virtual now."""
-        host = self._virtual
-        if host is None:
-            raise ConfigError("scheduled() runs in virtual time; use Worker.scheduled in real time")
-        core, _ = self._core(self._pop(pop) if pop else self.pops[0], worker)
-        when = host.now() if scheduled_time is None else scheduled_time
-        steps = core.begin_event("scheduled", event_payload(cron, when), host.now())
-        answers: list[Response] = []
-        task = steps[0].task if steps else -1
-        host.tasks[(id(core), task)] = TaskRecord(task=task, on_response=answers.append)
-        host.handle(core, steps)
-        host.run()
-        if not answers:
-            raise ConfigError("the scheduled event never finished")
-        return ScheduledResult.from_response(answers[0])
+        return network_events.scheduled(self, worker, cron, pop, scheduled_time)
+
+    async def scheduled_async(
+        self,
+        worker: str,
+        cron: str = "* * * * *",
+        *,
+        pop: str | None = None,
+        scheduled_time: float | None = None,
+    ) -> ScheduledResult:
+        """Real time: runs a cron trigger of ``worker`` at PoP ``pop`` (default: the network's
+        first PoP) on the running loop, its subrequests through the pipeline like a request's;
+        returns when it and its ``waitUntil`` work are done (or the network's wall limit
+        passed: outcome ``canceled``). ``scheduled_time`` (seconds) defaults to now."""
+        return await network_events.scheduled_async(self, worker, cron, pop, scheduled_time)
+
+    def start_crons(
+        self,
+        worker: str,
+        crons: Iterable[str],
+        *,
+        until: float,
+        pop: str | None = None,
+        on_result: Callable[[CronFiring, ScheduledResult], None] | None = None,
+    ) -> list[tuple[CronFiring, ScheduledResult]]:
+        """Virtual time: fires ``worker``'s cron triggers (expressions as Workers accepts
+        them, UTC) on the simulator's clock from now until ``until`` (seconds since the epoch;
+        a bound is required, else :meth:`run` would never run out of events), each at PoP
+        ``pop`` as :meth:`scheduled` runs it. Returns the list each result is appended to (in
+        the order they finish), and calls ``on_result(firing, result)`` as they do."""
+        return network_events.start_crons(self, worker, crons, until, pop, on_result)
 
     # -- Durable Objects -------------------------------------------------------------------------
 

@@ -60,7 +60,45 @@ from edgert.trace import EdgeResponse
 if TYPE_CHECKING:
     from edgert.network import Network
 
-__all__ = ["Background", "Call", "Pipeline", "RunWorker", "SendHttp"]
+__all__ = ["PASS_THROUGH", "Background", "Call", "Pipeline", "RunWorker", "SendHttp"]
+
+
+#: The field the worker runtime puts on a request it forwards to the origin after
+#: ``ctx.passThroughOnException()`` (``rust/src/isolate/webapi/dispatch.js``); the fronts remove
+#: it from clients' requests (``edgert.server.client_ip``).
+PASS_THROUGH = "x-edgert-pass-through"
+
+
+def _authority(url: str) -> str:
+    """``host[:port]`` of an absolute URL (no credentials): its ``Host`` field."""
+    rest = url.partition("://")[2]
+    end = len(rest)
+    for c in "/?#":
+        i = rest.find(c)
+        if i != -1 and i < end:
+            end = i
+    return rest[:end].rsplit("@", 1)[-1]
+
+
+def _pass_through(request: Request) -> Request | None:
+    """``request`` without :data:`PASS_THROUGH` when it carries it, else None."""
+    if request.headers.get(PASS_THROUGH) is None:
+        return None
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() != PASS_THROUGH]
+    return Request(request.url, method=request.method, headers=headers, body=request.body)
+
+
+def _host_from_url(request: Request) -> Request:
+    """``request`` with its ``Host`` field (if it has one) set from its URL."""
+    host = request.headers.get("host")
+    if host is None:
+        return request
+    authority = _authority(request.url)
+    if host == authority:
+        return request
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
+    headers.append(("host", authority))
+    return Request(request.url, method=request.method, headers=headers, body=request.body)
 
 
 class RunWorker:
@@ -137,6 +175,8 @@ class Pipeline:
         arrived = 0.0 if self.virtual else time.perf_counter()
         if flight.worker is not None:  # at_pop's worker branch, without a generator of its own
             response = yield self.run_worker(flight)
+            if flight.deployment is not None:
+                self.observe(flight, response)
         else:
             response = yield from self.at_pop(flight)
         yield self.respond(flight, response, arrived)
@@ -154,21 +194,70 @@ class Pipeline:
             except Exception as exc:
                 return bad_gateway(f"origin failed: {exc}")
         response: Response = yield self.run_worker(flight)
+        if flight.deployment is not None:
+            self.observe(flight, response)
         return response
 
     def run_worker(self, flight: Flight) -> RunWorker:
         """The call that runs ``flight`` on its worker's core at its PoP (created on the PoP's
-        first request for that worker: a cold start)."""
+        first request for that worker: a cold start). While a deployment splits the worker's
+        traffic, it picks the version (:meth:`split_worker`)."""
         worker = flight.worker
         assert worker is not None
         net = self.net
-        core = net._cores.get((flight.pop.code, worker))
+        code = flight.pop.code
+        counts = net._pop_requests
+        counts[code] = counts.get(code, 0) + 1
+        if net._splits and worker in net._splits:
+            return self.split_worker(flight, worker)
+        core = net._cores.get((code, worker))
         if core is None:
             core, created = net._core(flight.pop, worker)
         else:
             created = False
-        flight.trace.cold_start = created
+        trace = flight.trace
+        trace.cold_start = created
+        trace.version = net._live[worker]
         return RunWorker(core, flight)
+
+    def split_worker(self, flight: Flight, worker: str) -> RunWorker:
+        """A request to a worker whose traffic a deployment splits: the deployment chooses
+        the version (:meth:`edgert.deploy.Deployment.choose`); the other version's core at
+        the PoP is its own (made on first use)."""
+        net = self.net
+        deployment = net._splits[worker]
+        version = deployment.choose(flight.pop.code, flight.request.headers)
+        if version is net.deployments.live[worker]:
+            core = net._cores.get((flight.pop.code, worker))
+            created = False
+            if core is None:
+                core, created = net._core(flight.pop, worker)
+        else:
+            core, created = net.deployments.core(flight.pop, worker, version)
+        trace = flight.trace
+        trace.cold_start = created
+        trace.version = version.id
+        flight.deployment = deployment
+        flight.version = version
+        if not flight.arrived:
+            flight.arrived = self.now()
+        return RunWorker(core, flight)
+
+    def observe(self, flight: Flight, response: Response) -> None:
+        """A split request's answer counts in its version's window (the deployment's gate)."""
+        deployment = flight.deployment
+        if deployment is None:
+            return
+        deployments = self.net.deployments
+        if deployments.record_answers:
+            deployments.answered(flight.pop.code, split_url(flight.request.url)[2], flight.version)
+        if deployment.status not in ("in_progress", "paused"):
+            return
+        stats = response.stats
+        outcome = stats.outcome if stats is not None else "ok"
+        cpu = stats.cpu_ms if stats is not None else 0.0
+        at_pop_ms = (self.now() - flight.arrived) * 1000.0
+        deployment.observe(flight.version, response.status, outcome, cpu, at_pop_ms)
 
     # -- a request no worker handles: the PoP's cache, then the origin --------------------------
 
@@ -207,15 +296,22 @@ class Pipeline:
     # -- a worker's subrequests -----------------------------------------------------------------
 
     def subrequest(self, core: CoreWorker, op: Operation, flight: Flight | None) -> Steps:
-        """A worker's outbound fetch: to the origin when it serves the host, else the Internet."""
+        """A worker's outbound fetch: to the origin when it serves the host (or when the
+        worker's runtime forwards its request after ``passThroughOnException()``: marked with
+        :data:`PASS_THROUGH`), else the Internet. As on Workers, ``Host`` is the host of the
+        URL being fetched, whatever ``Host`` field the worker copied into the request."""
         request = op.request
         assert request is not None
         net = self.net
-        if net.origin.serves(split_url(request.url)[1]):
+        passed = _pass_through(request)
+        if passed is not None or net.origin.serves(split_url(request.url)[1]):
             pop = flight.pop if flight is not None else net._core_pop[id(core)]
+            if passed is not None:  # as if no worker ran
+                return (yield from self.origin(passed, pop, flight, passed_through=True))
             return (yield from self.origin(request, pop, flight))
         if flight is not None and not flight.responded:
             flight.trace.subrequests += 1
+        request = _host_from_url(request)
         if not self.virtual:
             response: Response = yield SendHttp(request)
             return response
@@ -230,13 +326,17 @@ class Pipeline:
 
     # -- the PoP-to-origin leg ------------------------------------------------------------------
 
-    def origin(self, request: Request, pop: Pop, flight: Flight | None) -> Steps:
+    def origin(
+        self, request: Request, pop: Pop, flight: Flight | None, passed_through: bool = False
+    ) -> Steps:
         """One exchange with the origin from ``pop``: the modelled leg there, the origin (a
         handler, or a URL in real time), the modelled leg back with the response's transfer.
-        ``flight`` is None for the PoP's own requests (revalidations)."""
+        ``flight`` is None for the PoP's own requests (revalidations); ``passed_through``: a
+        worker's request forwarded after ``passThroughOnException()`` (sent as if no worker
+        ran)."""
         net = self.net
         origin = net.origin
-        headers = self._forwarded(request, flight)
+        headers = self._forwarded(request, flight, passed_through)
         rng = net._rng if flight is None or flight.rng is None else flight.rng
         rtt, leg = net._origin_leg(pop, rng)
         counted = self._origin_begin(flight, self.now())
@@ -246,15 +346,16 @@ class Pipeline:
             yield (leg.connect_ms + leg.tls_ms + leg.request_ms / 2) / 1000.0
             sent_at = time.perf_counter()
             if origin.url is not None:  # real time only (checked by Network)
-                _, host, target = split_url(request.url)
-                if not any(k.lower() == "host" for k, _ in headers):
-                    headers = [*headers, ("host", host)]
+                target = split_url(request.url)[2]
+                headers = [*headers, ("host", _authority(request.url))]
                 response: Response = yield SendHttp(
                     request, origin.url + target, headers, trusted=True
                 )
                 wait_s = 0.0
             else:
                 assert origin.handler is not None
+                if request.headers.get("host") is not None:
+                    headers = [*headers, ("host", _authority(request.url))]
                 forwarded = Request(
                     request.url, method=request.method, headers=headers, body=request.body
                 )
@@ -278,12 +379,24 @@ class Pipeline:
             if counted and flight is not None:
                 self._origin_end(flight, leg, server_ms, transfer, began)
 
-    def _forwarded(self, request: Request, flight: Flight | None) -> list[tuple[str, str]]:
-        """What the PoP sends on: the request's headers plus ``cf-ray``, ``cf-ipcountry`` and
-        ``x-forwarded-proto`` unless present."""
-        headers = request.headers.items()
+    def _forwarded(
+        self, request: Request, flight: Flight | None, passed_through: bool = False
+    ) -> list[tuple[str, str]]:
+        """What the PoP sends on: the request's headers but ``Host`` (the caller sets it from
+        the URL), plus ``cf-ray``, ``cf-ipcountry`` and ``x-forwarded-proto`` unless present.
+        The client's address, as Workers documents it: a worker's subrequest carries
+        ``CF-Connecting-IP`` from its ``X-Real-IP`` (which the worker may change); a request no
+        worker handled loses ``X-Real-IP``."""
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
         if flight is None:
             return headers
+        if passed_through or request is flight.request:
+            headers = [(k, v) for k, v in headers if k.lower() != "x-real-ip"]
+        else:
+            real = [v for k, v in headers if k.lower() == "x-real-ip"]
+            if real:
+                headers = [(k, v) for k, v in headers if k.lower() != "cf-connecting-ip"]
+                headers.append(("cf-connecting-ip", real[-1]))
         have = {k.lower() for k, _ in headers}
         extra = (
             ("cf-ray", flight.ray),

@@ -88,6 +88,8 @@ class Trace:
     object_calls: list[Any] = field(default_factory=list)
     #: Each KV read made before the response: PoP, hit or miss, staleness.
     kv_reads: list[KvRead] = field(default_factory=list)
+    #: The id of the worker version that answered (None without a worker).
+    version: str | None = None
 
     @property
     def edge_only(self) -> bool:

@@ -9,6 +9,8 @@ on after the response. `Worker.fetch_async` does the same on the caller's loop.
 from __future__ import annotations
 
 import asyncio
+import copy
+import hashlib
 import json
 import os
 import threading
@@ -106,6 +108,11 @@ class Worker:
     distance zero (seed it with :meth:`kv`); in a :class:`edgert.Network` the network's store
     and each PoP's replica serve it.
 
+    ``version_metadata``: the name of a version metadata binding (wrangler's
+    ``[version_metadata] binding``): ``env.NAME`` is ``{id, tag, timestamp}`` of the version
+    that runs (in a :class:`edgert.Network`, each uploaded version's own; see
+    :mod:`edgert.deploy`); a standalone worker gets an id made from its script.
+
     ``egress``: the :class:`edgert.egress.EgressPolicy` the worker's subrequests must pass when
     this worker fetches on its own (:meth:`fetch`, :meth:`fetch_async`); None (the default, as
     ``wrangler dev``) lets them reach any address, loopback and private ones included.
@@ -132,6 +139,7 @@ class Worker:
         kv: Mapping[str, str] | None = None,
         egress: EgressPolicy | None = None,
         modules: ModuleGraph | None = None,
+        version_metadata: str | None = None,
     ) -> None:
         self.modules = modules
         if modules is not None:
@@ -146,9 +154,24 @@ class Worker:
         self.wall_timeout_s = wall_timeout_s
         self.source = source
         self.seed = seed
+        if version_metadata is not None and (
+            not isinstance(version_metadata, str) or not version_metadata
+        ):
+            raise ConfigError(f"version_metadata: a binding name, got {version_metadata!r}")
+        self.version_metadata = version_metadata
+        env_vars: dict[str, Any] = dict(vars or {})
+        if version_metadata is not None:
+            from edgert.deploy.version import iso_timestamp, version_id
+
+            digest = int.from_bytes(hashlib.blake2b(source.encode()).digest()[:8], "big")
+            env_vars[version_metadata] = {
+                "id": version_id(digest, name, 1),
+                "tag": "",
+                "timestamp": iso_timestamp(time.time()),
+            }
         self._core_options: dict[str, Any] = {
             "name": name,
-            "env_json": _env_json(vars, secrets),
+            "env_json": _env_json(env_vars, secrets),
             "cpu_ms": cpu_ms,
             "startup_cpu_ms": startup_cpu_ms,
             "memory_mb": memory_mb,
@@ -207,6 +230,16 @@ class Worker:
         ``prewarm``)."""
         options = {**self._core_options, "cache": cache, "kv": kv}
         return CoreWorker(self.source, seed=seed, now=now, lazy=lazy, **options)
+
+    def with_env(self, values: Mapping[str, Any]) -> Worker:
+        """A copy of this worker whose cores (:meth:`new_core`, :meth:`new_object_host`) also
+        have ``values`` on ``env`` (JSON values; a version's metadata binding). The copy's own
+        :meth:`fetch` still runs this worker's standalone core."""
+        env = json.loads(self._core_options["env_json"])
+        env.update(values)
+        twin = copy.copy(self)
+        twin._core_options = {**self._core_options, "env_json": _env_json(env, None)}
+        return twin
 
     def new_object_host(
         self,

@@ -8,13 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import edgert
 
-WORKERS = Path(__file__).resolve().parent / "workers"
+#: The Workers documentation's examples, kept unmodified outside the project (third-party code):
+#: ``../shared/data/workers-examples/docs/`` beside the repository (see its README).
+WORKERS = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "workers-examples" / "docs"
+)
 
 
 def load(name: str, **options: Any) -> edgert.Worker:
-    """A fixture worker from ``tests/compat/workers``."""
+    """A documentation example from ``../shared/data/workers-examples/docs``."""
+    if not WORKERS.is_dir():
+        pytest.skip("../shared/data/workers-examples/docs is not present")
     return edgert.Worker.from_file(WORKERS / name, seed=7, **options)
 
 

@@ -1,6 +1,7 @@
-"""The Workers documentation's examples, unmodified (tests/compat/workers/, each file names its
-source), run through edgert with requests that exercise them; each test asserts the behaviour
-the documentation describes. docs/compat.md lists the results."""
+"""The Workers documentation's examples, unmodified (read from
+``../shared/data/workers-examples/docs/``; each file names its source), run through edgert with
+requests that exercise them; each test asserts the behaviour the documentation describes.
+docs/compat.md lists the results."""
 
 from __future__ import annotations
 

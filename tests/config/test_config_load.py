@@ -30,7 +30,7 @@ FULL_TOML = """
 name = "shop"
 main = "src/index.js"
 compatibility_date = "2025-01-01"
-compatibility_flags = ["nodejs_compat", "url_standard"]
+compatibility_flags = ["nodejs_compat", "url_standard", "durable_object_alarms", "nodejs_als"]
 route = { pattern = "shop.example.com/*", zone_name = "example.com" }
 
 [vars]
@@ -84,9 +84,17 @@ def test_toml_top_level_is_read_into_the_model(tmp_path: Path) -> None:
     assert config.edgert.origin.region == "FRA"
     assert config.edgert.memory_mb == 64.0
     assert config.state_dir == (tmp_path / "state").resolve()
-    # nodejs_compat is not supported: a warning; url_standard is what edgert does anyway.
-    assert any("'nodejs_compat' is not supported" in w for w in config.warnings)
-    assert not any("url_standard" in w for w in config.warnings)
+    # url_standard is what edgert does anyway; what nodejs_compat (node:buffer) and
+    # durable_object_alarms enable works: accepted silently. nodejs_als (node:async_hooks) is
+    # not there: a warning.
+    assert config.compatibility_flags[:3] == (
+        "nodejs_compat",
+        "url_standard",
+        "durable_object_alarms",
+    )
+    assert [w for w in config.warnings if "compatibility flag" in w] == [
+        "compatibility flag 'nodejs_als' is not supported by edgert; ignored"
+    ]
 
 
 def test_env_overlay_inherits_inheritable_keys_and_not_bindings(tmp_path: Path) -> None:

@@ -1,47 +1,24 @@
-"""The KV examples of the Workers documentation, unmodified but for the binding name, and the
-small applications the issue names (a counter, a rate limiter keyed by client IP, a chat room's
-message list), run in virtual time across PoPs."""
+"""The KV examples of the Workers documentation (read from ``../shared/data``), unmodified but
+for the binding name, and the small applications the issue names (a counter, a rate limiter
+keyed by client IP, a chat room's message list), run in virtual time across PoPs."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from kv_workers import at
 
 from edgert import Network, Origin, Worker
 
-# developers.cloudflare.com/kv/api/write-key-value-pairs/
-WRITE = """
-export default {
-  async fetch(request, env, ctx) {
-    try {
-      await env.NAMESPACE.put("first-key", "This is the value for the key");
+#: The KV API examples of the Workers documentation, unmodified but for the binding name, kept
+#: outside the project (third-party code): ``../shared/data/workers-examples/docs/``.
+DOCS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "workers-examples" / "docs"
 
-      return new Response("Successful write", {
-        status: 201,
-      });
-    } catch (e) {
-      return new Response(e.message, { status: 500 });
-    }
-  },
-};
-"""
+# developers.cloudflare.com/kv/api/write-key-value-pairs/
+WRITE = (DOCS / "kv_write_key_value_pairs.js").read_text()
 
 # developers.cloudflare.com/kv/api/read-key-value-pairs/
-READ = """
-export default {
-  async fetch(request, env, ctx) {
-    try {
-      const value = await env.NAMESPACE.get("first-key");
-
-      if (value === null) {
-        return new Response("Value not found", { status: 404 });
-      }
-      return new Response(value);
-    } catch (e) {
-      return new Response(e.message, { status: 500 });
-    }
-  },
-};
-"""
+READ = (DOCS / "kv_read_key_value_pairs.js").read_text()
 
 READ_METADATA = """
 export default {
@@ -61,38 +38,10 @@ export default {
 """
 
 # developers.cloudflare.com/kv/api/list-keys/
-LIST = """
-export default {
-  async fetch(request, env, ctx) {
-    try {
-      const value = await env.NAMESPACE.list();
-
-      return new Response(JSON.stringify(value.keys), {
-        status: 200,
-      });
-    } catch (e) {
-      return new Response(e.message, { status: 500 });
-    }
-  },
-};
-"""
+LIST = (DOCS / "kv_list_keys.js").read_text()
 
 # developers.cloudflare.com/kv/api/delete-key-value-pairs/
-DELETE = """
-export default {
-  async fetch(request, env, ctx) {
-    try {
-      await env.NAMESPACE.delete("first-key");
-
-      return new Response("Successful delete", {
-        status: 200,
-      });
-    } catch (e) {
-      return new Response(e.message, { status: 500 });
-    }
-  },
-};
-"""
+DELETE = (DOCS / "kv_delete_key_value_pairs.js").read_text()
 
 COUNTER = """
 export default {

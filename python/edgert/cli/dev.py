@@ -42,6 +42,13 @@ __all__ = ["command"]
     multiple=True,
     help="With --deny-private-egress: a host name, address or CIDR still allowed (repeatable).",
 )
+@click.option(
+    "--deploy-plan",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A deploy plan (TOML) applied whenever it changes: upload a version and roll it out, "
+    "promote, pause, roll back (docs/deployments.md).",
+)
 def dev(
     directory: Path,
     port: int,
@@ -52,6 +59,7 @@ def dev(
     no_reload: bool,
     deny_private_egress: bool,
     egress_allow: tuple[str, ...],
+    deploy_plan: Path | None,
 ) -> None:
     """Serve the worker in DIRECTORY (default: here) with its configuration.
 
@@ -90,8 +98,28 @@ def dev(
         console.print(f"[dim]{egress.describe()}[/]", soft_wrap=True)
     if config.secrets_file is not None:
         console.print(f"[dim]secrets from {config.secrets_file.name}[/]")
+    plan = None
+    if deploy_plan is not None:
+        import dataclasses
+
+        from edgert.config import build_worker
+        from edgert.deploy.plan import PlanWatcher
+
+        def load(path: Path) -> Any:
+            return build_worker(dataclasses.replace(config, main=path.resolve()))
+
+        plan = PlanWatcher(
+            network, deploy_plan, load, lambda line: console.print(line, markup=False)
+        )
+        console.print(f"[dim]applying {deploy_plan} whenever it changes (deploy plan)[/]")
     session = DevSession(
-        reloader, console, host=ip, port=port, pop=pop or config.edgert.pop, watch=not no_reload
+        reloader,
+        console,
+        host=ip,
+        port=port,
+        pop=pop or config.edgert.pop,
+        watch=not no_reload,
+        plan=plan,
     )
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         _run(session.run())

@@ -75,6 +75,27 @@ __all__ = ["command"]
     help="A host name (*.suffix too), address or CIDR the worker's subrequests may reach "
     "although private (repeatable).",
 )
+@click.option(
+    "--cron",
+    "crons",
+    multiple=True,
+    metavar="EXPR",
+    help="A cron trigger (Workers' syntax, UTC) firing the worker's scheduled() handler "
+    "on the clock, like [triggers] crons (repeatable).",
+)
+@click.option(
+    "--version-metadata",
+    default=None,
+    metavar="NAME",
+    help="A version metadata binding: env.NAME = {id, tag, timestamp} of the version that runs.",
+)
+@click.option(
+    "--deploy-plan",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A deploy plan (TOML) applied whenever it changes: upload a version and roll it out, "
+    "promote, pause, roll back, while serving (docs/deployments.md).",
+)
 def serve(
     script: str | None,
     origin: str | None,
@@ -93,6 +114,9 @@ def serve(
     grace_s: float,
     allow_private_egress: bool,
     egress_allow: tuple[str, ...],
+    crons: tuple[str, ...],
+    version_metadata: str | None,
+    deploy_plan: str | None,
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -119,6 +143,9 @@ def serve(
         threads=threads,
         grace_s=grace_s,
         egress=EgressPolicy(allow_private=allow_private_egress, allow=egress_allow),
+        crons=crons,
+        version_metadata=version_metadata,
+        deploy_plan=deploy_plan,
     )
 
 

@@ -105,6 +105,8 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
         options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
     if config.durable_objects and _accepts("durable_objects"):
         options["durable_objects"] = {d.name: d.class_name for d in config.durable_objects}
+    if config.version_metadata is not None:
+        options["version_metadata"] = config.version_metadata
     if config.edgert.auth is not None:
         options["auth"] = build_verifier(config.edgert.auth, config)
         options["forward_claims"] = dict(config.edgert.auth.forward_claims)

@@ -27,13 +27,27 @@ from edgert.config.model import (
     WorkerConfig,
 )
 from edgert.config.parse import find_config, parse_file
+from edgert.cron import CronSchedule
 from edgert.errors import ConfigError
 from edgert.modules.rules import parse_rules
 
 __all__ = ["SUPPORTED_FLAGS", "load_config", "read_dev_vars"]
 
 #: Compatibility flags whose behaviour edgert has; others are accepted with a warning.
-SUPPORTED_FLAGS = frozenset({"url_standard", "global_navigator", "no_nodejs_compat"})
+#: ``nodejs_compat``: the Node.js modules edgert provides (``node:buffer``/``buffer``) are there
+#: with or without it, and importing another one is a clear load error naming the module, so
+#: the flag changes nothing (``nodejs_compat_v2``'s ``process`` global and the rest are not
+#: there: it warns); ``durable_object_alarms``: alarms always work (the flag predates their
+#: general availability).
+SUPPORTED_FLAGS = frozenset(
+    {
+        "url_standard",
+        "global_navigator",
+        "no_nodejs_compat",
+        "nodejs_compat",
+        "durable_object_alarms",
+    }
+)
 
 #: Keys edgert reads; other known wrangler keys are accepted (with a warning when they would
 #: change behaviour); unknown keys get a warning like wrangler's "Unexpected fields".
@@ -55,6 +69,8 @@ _READ = frozenset(
         "rules",
         "base_dir",
         "no_bundle",
+        "triggers",
+        "version_metadata",
     }
 )
 _HARMLESS = frozenset(
@@ -182,9 +198,16 @@ def load_config(
     kv_tables = table("kv_namespaces").tables("kv_namespaces")
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
+    meta_table = table("version_metadata").table("version_metadata")
+    version_metadata = _binding_name(meta_table, "binding") if meta_table is not None else None
     _unique(
         file,
         [(n, table("vars").key("vars") + "." + n) for n in vars_]
+        + (
+            [(version_metadata, table("version_metadata").key("version_metadata") + ".binding")]
+            if version_metadata is not None
+            else []
+        )
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
         + [
             (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
@@ -194,6 +217,7 @@ def load_config(
     routes = _routes(table("route"), table("routes"), data)
     limits = table("limits").table("limits")
     cpu_ms = limits.number("cpu_ms", positive=True) if limits is not None else None
+    crons = _crons(table("triggers").table("triggers"))
     section = _edgert(table("edgert").table("edgert"), file.parent)
     for binding in section.kv_seed:
         if binding not in {k.binding for k in kv}:
@@ -222,11 +246,13 @@ def load_config(
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,
+        crons=crons,
         edgert=section,
         warnings=tuple(warnings),
         rules=rules,
         base_dir=base_dir,
         no_bundle=no_bundle,
+        version_metadata=version_metadata,
     )
 
 
@@ -406,3 +432,16 @@ def _auth(t: Table, root: Path) -> AuthConfig:
         leeway_s=t.number("leeway_s", 0.0) or 0.0,
         forward_claims=claims,
     )
+
+
+def _crons(triggers: Table | None) -> tuple[str, ...]:
+    """``[triggers] crons``: each expression checked as Workers accepts it."""
+    if triggers is None:
+        return ()
+    crons = triggers.strings("crons")
+    for i, expression in enumerate(crons):
+        try:
+            CronSchedule(expression)
+        except ConfigError as exc:
+            triggers.fail(f"crons[{i}]", str(exc))
+    return crons

@@ -128,6 +128,8 @@ class WorkerConfig:
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None
+    #: ``[triggers] crons``: cron expressions (Workers' syntax, UTC) that fire ``scheduled()``.
+    crons: tuple[str, ...] = ()
     edgert: EdgertSection = field(default_factory=EdgertSection)
     warnings: tuple[str, ...] = ()
     #: ``[[rules]]``: module rules applied before the defaults (see ``edgert.modules.rules``).
@@ -137,6 +139,9 @@ class WorkerConfig:
     base_dir: Path | None = None
     #: ``no_bundle``: files are taken as they are (no TypeScript, no ``node_modules``).
     no_bundle: bool = False
+    #: ``[version_metadata] binding``: ``env.NAME`` is the running version's ``{id, tag,
+    #: timestamp}`` (see ``edgert.deploy``).
+    version_metadata: str | None = None
 
     @property
     def root(self) -> Path:

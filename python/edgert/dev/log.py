@@ -1,9 +1,11 @@
 """``edgert dev``'s log: one line per request, then the worker's console output with its level.
 
 ``[12:03:04] GET /api/me 200 NRT MISS cpu 0.41 ms 3.2 ms``, then
-``           console.warn: slow path``. Fields are read from the server's access record by name
-(``time``, ``method``, ``path``, ``status``, ``pop``, ``cache_status``, ``cpu_ms``, ``wall_ms``,
-``logs``) so that any record with those attributes prints.
+``           console.warn: slow path``, then the worker's uncaught error with its stack, as
+``wrangler dev`` shows it (``           ✘ [ERROR] Error: boom`` and the ``at ...`` lines below).
+Fields are read from the server's access record by name (``time``, ``method``, ``path``,
+``status``, ``pop``, ``cache_status``, ``cpu_ms``, ``wall_ms``, ``logs``, ``outcome``,
+``error``) so that any record with those attributes prints.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-__all__ = ["format_access", "format_console"]
+__all__ = ["format_access", "format_console", "format_error"]
 
 _LEVEL_STYLE = {"error": "red", "warn": "yellow", "info": "cyan", "debug": "dim", "log": ""}
 
@@ -62,7 +64,7 @@ def _plain_access(record: Any) -> str | None:
         clock = _last_clock[1] if int(when) == _last_clock[0] else _clock(when)
         return (
             f"[{clock}] {method} {path} {status:d} {pop} {cache or '-'} "
-            f"cpu {cpu:.2f} ms {wall:.1f} ms"
+            f"cpu {cpu:.2f} ms {wall:.1f} ms{_version(record)}"
         )
     except (TypeError, ValueError):  # not numbers: the general path copes
         return None
@@ -84,13 +86,24 @@ def format_access(record: Any, *, markup: bool = True) -> str:
     cpu = float(_get(record, "cpu_ms", "worker_cpu_ms", default=0.0))
     wall = _get(record, "wall_ms", default=None)
     wall_text = f" {float(wall):.1f} ms" if wall is not None else ""
+    version = _version(record)
     if not markup:
-        return f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}"
+        return (
+            f"[{clock}] {method} {path} {status} {pop} {cache} cpu {cpu:.2f} ms{wall_text}{version}"
+        )
     style = _status_style(status)
     return (
         f"[dim]\\[{clock}][/] [bold]{method}[/] {_escape(str(path))} [{style}]{status}[/] "
-        f"{pop} {cache} [dim]cpu {cpu:.2f} ms{wall_text}[/]"
+        f"{pop} {cache} [dim]cpu {cpu:.2f} ms{wall_text}[/]{_escape(version)}"
     )
+
+
+def _version(record: Any) -> str:
+    """`` version TAG`` (or the id's first 8 characters) when the record names a version."""
+    vid = getattr(record, "version", None)
+    if not vid:
+        return ""
+    return f" {getattr(record, 'version_tag', None) or str(vid)[:8]}"
 
 
 def format_console(record: Any, *, markup: bool = True) -> list[str]:
@@ -114,6 +127,36 @@ def format_console(record: Any, *, markup: bool = True) -> list[str]:
         else:
             out.append(f"           console.{level}: {message}")
     return out
+
+
+#: What each failed outcome means, before the error's own text (as in Workers' tail events).
+_OUTCOME_TEXT = {
+    "exception": "uncaught exception",
+    "invalidResponse": "the handler did not return a Response",
+    "neverSettled": "the script will never generate a response",
+    "exceededCpu": "exceeded CPU time limit",
+    "exceededMemory": "exceeded memory limit",
+    "scriptError": "the script failed to start",
+    "canceled": "canceled",
+}
+
+
+def format_error(record: Any, *, markup: bool = True) -> list[str]:
+    """The worker's error for the request (its message, then its stack), or nothing."""
+    error = getattr(record, "error", None)
+    if not error:
+        return []
+    outcome = getattr(record, "outcome", None)
+    what = _OUTCOME_TEXT.get(str(outcome), str(outcome or "error"))
+    first, *stack = str(error).splitlines()
+    pad = "           "
+    if markup:
+        out = [f"{pad}[bold red]✘ \\[ERROR][/] {_escape(what)}: {_escape(first)}"]
+        out += [f"{pad}  [dim]{_escape(line.strip())}[/]" for line in stack if line.strip()]
+        return out
+    return [f"{pad}✘ [ERROR] {what}: {first}"] + [
+        f"{pad}  {line.strip()}" for line in stack if line.strip()
+    ]
 
 
 def _escape(text: str) -> str:

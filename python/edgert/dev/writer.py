@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from edgert.dev.log import format_access, format_console
+from edgert.dev.log import format_access, format_console, format_error
 
 __all__ = ["LogWriter"]
 
@@ -139,6 +139,8 @@ class LogWriter:
                 lines.append(format_access(item, markup=False))
                 if getattr(item, "logs", None):
                     lines.extend(format_console(item, markup=False))
+                if getattr(item, "error", None):
+                    lines.extend(format_error(item, markup=False))
         stream = self.console.file
         stream.write("\n".join(lines) + "\n")
         stream.flush()
@@ -155,4 +157,6 @@ class LogWriter:
                 lines.append(format_access(item))
                 if getattr(item, "logs", None):
                     lines.extend(format_console(item))
+                if getattr(item, "error", None):
+                    lines.extend(format_error(item))
         self.console.print("\n".join(lines), highlight=False, soft_wrap=True)

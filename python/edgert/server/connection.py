@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from edgert._core import Request, Response
+from edgert.server.client_ip import peer_ip, stamp
 from edgert.server.wire import error_response
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class BaseConnection(asyncio.Protocol):
         self.in_head = False
         self.started = 0.0
         self.last_active = site.now
+        #: The client's address (``CF-Connecting-IP``), read when the connection is made.
+        self.peer_ip: str | None = None
         self._read_paused = False
         self._write_paused = False
 
@@ -78,6 +81,7 @@ class BaseConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
+        self.peer_ip = peer_ip(transport.get_extra_info("peername"))
         self.site.connection_opened(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -126,6 +130,7 @@ class BaseConnection(asyncio.Protocol):
         """Runs a complete request at its PoP; writes or queues its response."""
         site = self.site
         keep_alive = keep_alive and not site.draining
+        request = stamp(request, self.peer_ip, placement.cf)
         meta = (method, target, http10, placement.pop.code, time.perf_counter())
         queue = self.queue
         if queue and queue[-1].meta is None and queue[-1].data is None:

@@ -68,8 +68,10 @@ def parse_client_header(value: str) -> dict[str, str]:
 class ClientLocator:
     """Resolves client-location header values to placements (memoised)."""
 
-    def __init__(self, network: Network, pop: str | None = None) -> None:
+    def __init__(self, network: Network, pop: str | None = None, tls_version: str = "") -> None:
         self.network = network
+        #: ``request.cf.tlsVersion`` of this socket's requests ("": plain HTTP).
+        self.tls_version = tls_version
         self._pops = {p.code: p for p in network.pops}
         self.fixed: Pop | None = self._find_pop(pop) if pop is not None else None
         self._memo: dict[str | None, Placement] = {}
@@ -124,6 +126,10 @@ class ClientLocator:
         )
         rtt = model.min_rtt_ms(client, pop) + access + p.datacenter_access_ms
         cf = request_cf(
-            client, pop, http_protocol="HTTP/1.1", tls_version="", client_tcp_rtt_ms=rtt
+            client,
+            pop,
+            http_protocol="HTTP/1.1",
+            tls_version=self.tls_version,
+            client_tcp_rtt_ms=rtt,
         )
         return Placement(pop=pop, client=client, cf=json.dumps(cf))

@@ -47,15 +47,18 @@ class NativeSite:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        tls_version: str = "",
         dispatch: bool = True,
     ) -> None:
         self.network = network
         self.dispatch = dispatch
         self._dispatching = False
-        self.locator = ClientLocator(network, pop)
+        self.locator = ClientLocator(network, pop, tls_version)
         self.limits = limits
         self.client_header = client_header
         self.on_request = on_request
+        if on_request is not None:  # the access log names each split request's version
+            network.deployments.record_answers = True
         self.front: NativeFront | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped: asyncio.Event | None = None
@@ -164,10 +167,13 @@ class NativeSite:
             cpu = 0.0
             logs: tuple[tuple[str, str], ...] = ()
             cold = prewarmed = False
+            outcome = error = None
             if stats is not None:
                 cpu = stats.cpu_ms
                 logs = tuple((line.level, line.message) for line in stats.logs)
                 cold, prewarmed = stats.cold_start, stats.prewarmed
+                outcome, error = stats.outcome, stats.error
+            version, tag = self.network.deployments.log_version(pop, path)
             record = AccessRecord(
                 time=when,
                 method=method,
@@ -180,6 +186,10 @@ class NativeSite:
                 logs=logs,
                 cold_start=cold,
                 prewarmed=prewarmed,
+                outcome=outcome,
+                error=error,
+                version=version,
+                version_tag=tag,
             )
             try:
                 hook(record)

@@ -9,20 +9,26 @@ port (the client's place in ``X-Edgert-Client`` picks the PoP) or each on its ow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from edgert._core import Request, Response
+from edgert.cron import CronSchedule
+from edgert.cron_triggers import CronFiring, CronTriggers
+from edgert.deploy.plan import PlanWatcher
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.geo import find_city
 from edgert.jwt import Verifier
 from edgert.network import Network
 from edgert.origin import Origin
+from edgert.scheduled import ScheduledResult
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.server import EdgeServer
@@ -51,6 +57,7 @@ def build_network(
     seed: int | None = None,
     threads: int | None = None,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
+    version_metadata: str | None = None,
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
     every route of every PoP, or none (a caching reverse proxy to ``origin``). ``threads``:
@@ -69,14 +76,13 @@ def build_network(
         if isinstance(worker, Worker):
             workers["main"] = worker
         else:
-            workers["main"] = Worker.from_file(
-                worker,
+            workers["main"] = _worker_loader(
                 auth=auth,
                 forward_claims=forward_claims,
                 vars=vars,
                 cpu_ms=cpu_ms,
-                max_isolates=8,
-            )
+                version_metadata=version_metadata,
+            )(worker)
     return Network(
         pops,
         the_origin,
@@ -86,6 +92,16 @@ def build_network(
         threads=threads,
         egress=egress,
     )
+
+
+def _worker_loader(**options: Any) -> Callable[[str | os.PathLike[str]], Worker]:
+    """Loads a script with the server's bindings and limits (the first version and those a
+    deploy plan uploads)."""
+
+    def load(path: str | os.PathLike[str]) -> Worker:
+        return Worker.from_file(path, max_isolates=8, **options)
+
+    return load
 
 
 async def serve_network(
@@ -100,9 +116,16 @@ async def serve_network(
     stop: asyncio.Event | None = None,
     grace_s: float = 10.0,
     front: Literal["native", "asyncio"] = "native",
+    crons: Sequence[str] = (),
+    on_cron: Callable[[CronFiring, ScheduledResult | BaseException], None] | None = None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    plan: PlanWatcher | None = None,
 ) -> None:
     """Serves until ``stop`` is set (or SIGINT/SIGTERM when none is given): one port for the
-    network, or ``pop_ports`` (PoP code -> port), each PoP on its own."""
+    network, or ``pop_ports`` (PoP code -> port), each PoP on its own. ``crons`` fire each
+    worker's ``scheduled()`` on ``clock`` (UTC; ``on_cron`` gets each run's result).
+    ``plan``: a deploy plan watched while serving (:mod:`edgert.deploy.plan`)."""
     if pop_ports:
         servers = [
             EdgeServer(
@@ -136,11 +159,41 @@ async def serve_network(
             loop.add_signal_handler(sig, stop.set)
     if on_ready is not None:
         on_ready(servers)
+    triggers = [
+        asyncio.ensure_future(_fire_crons(network, name, crons, on_cron, clock, sleep))
+        for name in (network.workers if crons else ())
+    ]
+    watcher = asyncio.create_task(plan.watch()) if plan is not None else None
     try:
         await stop.wait()
     finally:
+        for task in triggers:
+            task.cancel()
+        await asyncio.gather(*triggers, return_exceptions=True)
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         await asyncio.gather(*(s.close(grace_s) for s in servers))
         await network.aclose()
+
+
+async def _fire_crons(
+    network: Network,
+    worker: str,
+    crons: Sequence[str],
+    on_cron: Callable[[CronFiring, ScheduledResult | BaseException], None] | None,
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+) -> None:
+    def fire(firing: CronFiring) -> Awaitable[ScheduledResult]:
+        return network.scheduled_async(worker, firing.cron, scheduled_time=firing.scheduled_time)
+
+    def ignore(firing: CronFiring, result: ScheduledResult | BaseException) -> None:
+        return None
+
+    triggers = CronTriggers(worker, crons, clock())
+    await triggers.run(fire, on_cron or ignore, clock=clock, sleep=sleep)
 
 
 def _pop_ports(network: Network, spec: str | None, port: int) -> dict[str, int] | None:
@@ -177,8 +230,14 @@ def serve_command(
     threads: int | None = None,
     grace_s: float = 10.0,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
+    crons: Sequence[str] = (),
+    version_metadata: str | None = None,
+    deploy_plan: str | os.PathLike[str] | None = None,
 ) -> None:
-    """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM."""
+    """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM;
+    ``crons`` fire the worker's ``scheduled()`` on the clock (logged like requests).
+    ``deploy_plan``: a plan file applied whenever it changes (new versions, deployments,
+    rollbacks while serving; see :mod:`edgert.deploy.plan`)."""
     import uvloop
 
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -192,7 +251,24 @@ def serve_command(
         cpu_ms=cpu_ms,
         threads=threads,
         egress=egress,
+        version_metadata=version_metadata,
     )
+    if crons and worker is None:
+        raise ConfigError("--cron needs a worker script to run")
+    for cron in crons:
+        CronSchedule(cron)  # a bad expression fails before anything listens
+    plan = None
+    if deploy_plan is not None:
+        if worker is None:
+            raise ConfigError("--deploy-plan needs a worker to deploy versions of")
+        loader = _worker_loader(
+            auth=auth,
+            forward_claims=forward_claims,
+            vars=vars,
+            cpu_ms=cpu_ms,
+            version_metadata=version_metadata,
+        )
+        plan = PlanWatcher(network, deploy_plan, loader, say)
     ports = pop_ports if not isinstance(pop_ports, str) else _pop_ports(network, pop_ports, port)
     mode = "worker" if worker is not None else f"caching proxy to {origin}"
 
@@ -200,12 +276,26 @@ def serve_command(
         for s in servers:
             where = s.pop or f"{len(network.pops)} PoPs (X-Edgert-Client picks)"
             say(f"edgert serve: {mode}: {where} on {s.url}")
+        if plan is not None:
+            say(f"edgert serve: applying {plan.path} whenever it changes (deploy plan)")
         say(f"edgert serve: {(egress or EgressPolicy.open()).describe()}")
 
     def log(record: AccessRecord) -> None:
         say(record.line())
         for level, message in record.logs:
             say(f"  console.{level}: {message}")
+        if record.error:
+            say(f"  error ({record.outcome}): {record.error}")
+
+    def cron_done(firing: CronFiring, result: ScheduledResult | BaseException) -> None:
+        if isinstance(result, BaseException):
+            say(f"cron {firing.cron}: failed to run: {result}")
+            return
+        say(f"cron {firing.cron}: {result.outcome}")
+        for line in result.stats.logs if result.stats is not None else ():
+            say(f"  console.{line.level}: {line.message}")
+        if result.error:
+            say(f"  error: {result.error}")
 
     uvloop.run(
         serve_network(
@@ -218,5 +308,8 @@ def serve_command(
             on_ready=ready,
             front=front,
             grace_s=grace_s,
+            crons=crons,
+            on_cron=cron_done,
+            plan=plan,
         )
     )

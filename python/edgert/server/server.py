@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from edgert.errors import ConfigError
+from edgert.geo import TLS_VERSIONS
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.connection import BaseConnection
@@ -32,7 +33,9 @@ class EdgeServer:
     ``"native"`` (the default: connections, parsing, limits and response writing on a Rust I/O
     thread, hyper) or ``"asyncio"`` (the same in Python on the event loop, kept for comparison);
     ``parser`` picks the asyncio front's parser: the core's (``httparse``) or ``"httptools"``
-    (see ``docs/server.md``).
+    (see ``docs/server.md``). ``tls_version``: the ``request.cf.tlsVersion`` requests report
+    (``""``, plain HTTP, by default; ``edgert dev`` says ``"TLSv1.3"`` as ``wrangler dev`` does,
+    so that scripts that refuse old TLS versions run locally).
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class EdgeServer:
         on_request: Callable[[AccessRecord], None] | None = None,
         parser: Literal["core", "httptools"] = "core",
         front: Literal["native", "asyncio"] = "native",
+        tls_version: str = "",
     ) -> None:
         if network.clock != "real":
             raise ConfigError("EdgeServer needs a Network in real time (clock='real')")
@@ -54,6 +58,8 @@ class EdgeServer:
             raise ConfigError(f"parser must be 'core' or 'httptools': {parser!r}")
         if front not in ("native", "asyncio"):
             raise ConfigError(f"front must be 'native' or 'asyncio': {front!r}")
+        if tls_version not in TLS_VERSIONS:
+            raise ConfigError(f"tls_version must be one of {TLS_VERSIONS}: {tls_version!r}")
         self.parser = parser
         self.front = front
         self.network = network
@@ -68,6 +74,7 @@ class EdgeServer:
             limits=limits,
             on_request=on_request,
             default_host=f"{host}:{port}",
+            tls_version=tls_version,
         )
         self._native: NativeSite | None = None
         if front == "native":
@@ -77,6 +84,7 @@ class EdgeServer:
                 client_header=client_header,
                 limits=limits,
                 on_request=on_request,
+                tls_version=tls_version,
             )
         self._server: asyncio.Server | None = None
         self._started = False

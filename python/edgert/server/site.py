@@ -33,14 +33,17 @@ class Site:
         client_header: str,
         limits: ServerLimits,
         on_request: Callable[[AccessRecord], None] | None,
+        tls_version: str = "",
         default_host: str,
     ) -> None:
         self.network = network
-        self.locator = ClientLocator(network, pop)
+        self.locator = ClientLocator(network, pop, tls_version)
         self.limits = limits
         self.client_header_str = client_header.strip().lower()
         self.client_header = self.client_header_str.encode("latin-1")
         self.on_request = on_request
+        if on_request is not None:  # the access log names each split request's version
+            network.deployments.record_answers = True
         self.default_host = default_host
         self.date = DateClock()
         self.now = time.monotonic()
@@ -136,10 +139,13 @@ class Site:
         logs: tuple[tuple[str, str], ...] = ()
         cpu = 0.0
         cold = prewarmed = False
+        outcome = error = None
         if stats is not None:
             cpu = stats.cpu_ms
             logs = tuple((line.level, line.message) for line in stats.logs)
             cold, prewarmed = stats.cold_start, stats.prewarmed
+            outcome, error = stats.outcome, stats.error
+        version, tag = self.network.deployments.log_version(pop, path)
         record = AccessRecord(
             time=time.time(),
             method=method,
@@ -152,6 +158,10 @@ class Site:
             logs=logs,
             cold_start=cold,
             prewarmed=prewarmed,
+            outcome=outcome,
+            error=error,
+            version=version,
+            version_tag=tag,
         )
         try:
             self.on_request(record)

@@ -60,6 +60,15 @@ def simulate(
             f"{name:14} p50 {g['p50']:8.1f} ms  p95 {g['p95']:8.1f} ms  p99 {g['p99']:8.1f} ms  "
             f"page p50 {pg['p50']:8.1f} ms  offload {d['offload_ratio']:.2f}"
         )
+    for name, rel in result.results.get("releases", {}).items():
+        for c in rel["comparison"]:
+            rollback = c["time_to_rollback_s"]
+            click.echo(
+                f"release {name} / {c['strategy']:12} {c['status']:12} failed requests "
+                f"{c['error_requests']:6}  users hurt {c['error_users']:5}  PoPs exposed "
+                f"{c['pops_exposed']:3}  rolled back "
+                + (f"after {rollback:.1f} s" if rollback is not None else "never")
+            )
     claims = result.results.get("claims")
     if claims is not None:
         verdict = "reproduced" if claims["reproduced"] else "NOT all reproduced"

@@ -9,9 +9,11 @@ comparison is therefore about *where* the code runs, not about what it does.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from edgert._core import Request, Response
@@ -22,7 +24,7 @@ from edgert.routes import split_url
 from edgert.sim.scenario import DeploymentSpec, OriginPath, Scenario
 from edgert.worker import Worker
 
-__all__ = ["build_network", "origin_handler", "supports"]
+__all__ = ["build_network", "origin_handler", "release_worker", "supports"]
 
 #: The start of the virtual clock (a fixed date, so that token expiries are reproducible).
 START = 1_700_000_000.0
@@ -61,6 +63,13 @@ def origin_handler(scenario: Scenario) -> Callable[[Request], tuple[Response, fl
     return handler
 
 
+def release_worker(scenario: Scenario, script: Path) -> Worker:
+    """A release's new version: the scenario's worker (vars, bindings, limits) with another
+    script."""
+    spec = dataclasses.replace(scenario.worker, path=script, config=None)
+    return _worker(dataclasses.replace(scenario, worker=spec))
+
+
 def _worker(scenario: Scenario) -> Worker:
     w = scenario.worker
     options: dict[str, Any] = {
@@ -75,6 +84,8 @@ def _worker(scenario: Scenario) -> Worker:
         options["kv"] = dict(w.kv)
     if w.durable_objects:
         options["durable_objects"] = dict(w.durable_objects)
+    if w.version_metadata is not None:
+        options["version_metadata"] = w.version_metadata
     if w.config is not None:
         # A wrangler config (the devcli branch's edgert.config): its script, vars, bindings and
         # limits, with the scenario's vars and limits on top.

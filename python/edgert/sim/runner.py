@@ -23,13 +23,13 @@ import numpy.typing as npt
 from edgert._core import Headers
 from edgert.geo import Client
 from edgert.network import Network
-from edgert.sim.deployments import START, build_network
+from edgert.sim.deployments import START, build_network, release_worker
 from edgert.sim.population import Population
-from edgert.sim.scenario import DeploymentSpec, Scenario
+from edgert.sim.scenario import DeploymentSpec, ReleaseSpec, Scenario, StrategySpec
 from edgert.sim.traffic import Traffic
 from edgert.trace import EdgeResponse
 
-__all__ = ["DeploymentRun", "run_deployment"]
+__all__ = ["DeploymentRun", "ReleaseRun", "run_deployment"]
 
 Progress = Callable[[int], None]
 
@@ -72,6 +72,23 @@ class DeploymentRun:
     kv_writes: int = 0
     #: Every request's full trace, only when asked for (``keep_traces=True``; tests, debugging).
     traces: list[Any] = field(default_factory=list)
+    #: A run with a release: who answered what, when, and the deployment (see ``sim.releases``).
+    release: ReleaseRun | None = None
+
+
+@dataclass(slots=True)
+class ReleaseRun:
+    """Per request of a run with a release (in completion order): the time its last byte
+    arrived, its session, PoP (index), status and version (an index into ``versions``, ids);
+    and the deployment with its events (None if the release never started)."""
+
+    finished: npt.NDArray[np.float64]
+    session: npt.NDArray[np.int64]
+    pop: npt.NDArray[np.int64]
+    status: npt.NDArray[np.int64]
+    version: npt.NDArray[np.int64]
+    versions: list[str]
+    deployment: Any
 
 
 _INT = "q"
@@ -111,6 +128,10 @@ class _Recorder:
         self.do_binding: array[int] = array(_INT)
         self.bindings: dict[str, int] = {}
         self._extend = (self.ints.extend, self.floats.extend, self.bools.extend)
+        #: With a release: (finished, session, pop, status, version) per request.
+        self.versions: dict[str | None, int] | None = None
+        self.rel_finished: array[float] = array(_FLOAT)
+        self.rel_ints: array[int] = array(_INT)
 
     def __len__(self) -> int:
         return len(self.bools) // 3
@@ -135,6 +156,11 @@ class _Recorder:
             )
         )  # fmt: skip
         bools((origin_requests == 0, t.cold_start, t.connection != "reused"))
+        versions = self.versions
+        if versions is not None:
+            v = versions.setdefault(t.version, len(versions))
+            self.rel_finished.append(t.finished_at)
+            self.rel_ints.extend((session, self.pop_index[t.pop], t.status, v))
         reads = t.kv_reads
         if reads:
             for read in reads:
@@ -293,12 +319,18 @@ def run_deployment(
     network: Network | None = None,
     keep_traces: bool = False,
     sessions: npt.NDArray[np.int64] | None = None,
+    release: tuple[ReleaseSpec, StrategySpec] | None = None,
 ) -> DeploymentRun:
     """Runs every session of ``traffic`` (or only ``sessions``, indices) through the
-    deployment's network, to the end."""
+    deployment's network, to the end. ``release``: a new version released during the run with
+    one of its strategies (:mod:`edgert.sim.releases`)."""
     net = network if network is not None else build_network(scenario, deployment)
     pops = [p.code for p in net.pops]
     rec = _Recorder(pops, keep_traces)
+    started: list[Any] = []
+    if release is not None:
+        rec.versions = {}
+        _schedule_release(scenario, net, release, started)
     base = f"https://{scenario.traffic.host}"
     urls = [base + path for path in traffic.page]
     # Each token's headers as the core's Headers, made once (a request copies them natively).
@@ -339,7 +371,15 @@ def run_deployment(
     # what the run itself allocates. (No gc.collect() first: on this heap it costs ~1 s.)
     gc.freeze()
     try:
-        if progress is None:
+        if release is not None:
+            # A deployment still in progress when the traffic ends keeps its timers: run to
+            # the end of the traffic, then hold it (an event says so) and let requests finish.
+            net.run(until=START + scenario.duration_s + scenario.drain_s)
+            for d in started:
+                if d.status == "in_progress":
+                    d.pause("the simulation ended")
+            net.run()
+        elif progress is None:
             net.run()
         else:
             # Run in slices of virtual time to report progress by requests completed.
@@ -358,6 +398,18 @@ def run_deployment(
             progress(len(rec) - reported)
     finally:
         gc.unfreeze()
+    release_run = None
+    if rec.versions is not None:
+        ints = np.array(rec.rel_ints, dtype=np.int64).reshape(-1, 4)
+        release_run = ReleaseRun(
+            finished=np.array(rec.rel_finished, dtype=np.float64),
+            session=ints[:, 0].copy(),
+            pop=ints[:, 1].copy(),
+            status=ints[:, 2].copy(),
+            version=ints[:, 3].copy(),
+            versions=[v or "" for v in rec.versions],
+            deployment=started[0] if started else None,
+        )
     return DeploymentRun(
         name=deployment.name,
         pops=pops,
@@ -365,4 +417,45 @@ def run_deployment(
         cache=_cache_metrics(net),
         kv_writes=writes,
         traces=rec.traces or [],
+        release=release_run,
     )
+
+
+def _schedule_release(
+    scenario: Scenario,
+    net: Network,
+    release: tuple[ReleaseSpec, StrategySpec],
+    started: list[Any],
+) -> None:
+    """At the release's time: upload its version and deploy it with the strategy (and the
+    release's gate when the strategy uses it)."""
+    from edgert.deploy import HealthGate, Immediate, Percentage, Strategy, Waves
+
+    spec, how = release
+    worker = release_worker(scenario, spec.script)  # loaded now: a broken script fails early
+    strategy: Strategy
+    if how.kind == "immediate":
+        strategy = Immediate(bake_s=how.bake_s)
+    elif how.kind == "percentage":
+        strategy = Percentage(how.steps, bake_s=how.bake_s)
+    else:
+        strategy = Waves(*how.waves, bake_s=how.bake_s, steps=how.steps)
+    g = spec.gate
+    gate = (
+        HealthGate(
+            max_error_rate=g.max_error_rate,
+            max_exceeded_rate=g.max_exceeded_rate,
+            max_cpu_p99_ratio=g.max_cpu_p99_ratio,
+            max_latency_p99_ratio=g.max_latency_p99_ratio,
+            min_requests=g.min_requests,
+            check_interval_s=g.check_interval_s,
+        )
+        if g is not None and how.gate
+        else None
+    )
+
+    def go() -> None:
+        version = net.upload_version("app", worker, tag=spec.tag, message=spec.message)
+        started.append(net.deploy("app", version, strategy=strategy, gate=gate))
+
+    net.at(START + spec.at_s, go)

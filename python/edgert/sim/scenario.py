@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,13 @@ __all__ = [
     "AccessMix",
     "CpuSpec",
     "DeploymentSpec",
+    "GateSpec",
     "OriginPath",
     "OriginSpec",
     "PopulationSpec",
+    "ReleaseSpec",
     "Scenario",
+    "StrategySpec",
     "TrafficSpec",
     "WorkerSpec",
     "load_scenario",
@@ -77,6 +81,50 @@ class WorkerSpec:
     cpu: CpuSpec = CpuSpec()
     cpu_limit_ms: float = 1000.0
     max_isolates: int = 8
+    #: The name of a version metadata binding (``env.NAME = {id, tag, timestamp}``), or None.
+    version_metadata: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateSpec:
+    """A release's health gate (:class:`edgert.deploy.HealthGate`'s fields)."""
+
+    max_error_rate: float | None = 0.01
+    max_exceeded_rate: float | None = None
+    max_cpu_p99_ratio: float | None = None
+    max_latency_p99_ratio: float | None = None
+    min_requests: int = 100
+    check_interval_s: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class StrategySpec:
+    """One way to roll a release out (``[release.strategy.NAME]``): ``kind`` is
+    ``immediate``, ``percentage`` (``steps``) or ``waves`` (``waves``, ``steps`` within each);
+    ``gate``: whether the release's gate judges it."""
+
+    name: str
+    kind: str
+    bake_s: float = 60.0
+    steps: tuple[float, ...] = (100.0,)
+    waves: tuple[tuple[str, ...], ...] = ()
+    gate: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseSpec:
+    """A new version of the worker released during the run (``[[release]]``): its script, when
+    (``at_s`` after the start), on which deployment's PoPs, and the strategies to compare (each
+    a run of its own on the same traffic)."""
+
+    name: str
+    at_s: float
+    script: Path
+    deployment: str
+    strategies: tuple[StrategySpec, ...]
+    gate: GateSpec | None = None
+    tag: str = ""
+    message: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +196,8 @@ class Scenario:
     #: Client connections: ``[network] protocol`` and ``tls``.
     protocol: str = "HTTP/2"
     tls: str = "1.3"
+    #: New versions released during the run (``[[release]]``).
+    releases: tuple[ReleaseSpec, ...] = ()
 
     def latency_params(self) -> Any:
         """The scenario's :class:`edgert.latency.LatencyParams`."""
@@ -322,9 +372,139 @@ def _worker(t: _Table, base: Path) -> WorkerSpec:
         cpu=cpu,
         cpu_limit_ms=t.number("cpu_limit_ms", 1000.0, low=0, strict_low=True),
         max_isolates=t.integer("max_isolates", 8, low=1),
+        version_metadata=t.string("version_metadata"),
     )
     t.check_unknown()
     return spec
+
+
+_STRATEGY_KINDS = ("immediate", "percentage", "waves")
+
+
+def _optional_number(t: _Table, k: str, default: float | None) -> float | None:
+    if k in t.data and t.data[k] is False:
+        t.used.add(k)
+        return None
+    if k not in t.data and default is None:
+        return None
+    return t.number(k, default if default is not None else 0.0, low=0)
+
+
+def _gate(t: _Table) -> GateSpec:
+    spec = GateSpec(
+        max_error_rate=_optional_number(t, "max_error_rate", 0.01),
+        max_exceeded_rate=_optional_number(t, "max_exceeded_rate", None),
+        max_cpu_p99_ratio=_optional_number(t, "max_cpu_p99_ratio", None),
+        max_latency_p99_ratio=_optional_number(t, "max_latency_p99_ratio", None),
+        min_requests=t.integer("min_requests", 100, low=1),
+        check_interval_s=t.number("check_interval_s", 10.0, low=0, strict_low=True),
+    )
+    t.check_unknown()
+    return spec
+
+
+def _percent_steps(t: _Table, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = t.get("steps", list(default))
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= 100 for x in raw
+        )
+    ):
+        raise ScenarioError(f"{t.key('steps')}: a list of percentages in (0, 100]")
+    steps = tuple(float(x) for x in raw)
+    if steps[-1] != 100.0 or any(b <= a for a, b in pairwise(steps)):
+        raise ScenarioError(f"{t.key('steps')}: must increase and end at 100")
+    return steps
+
+
+def _strategy(t: _Table, name: str, has_gate: bool) -> StrategySpec:
+    kind = t.string("kind", name if name in _STRATEGY_KINDS else None)
+    if kind not in _STRATEGY_KINDS:
+        raise ScenarioError(f"{t.key('kind')}: one of {', '.join(_STRATEGY_KINDS)}, got {kind!r}")
+    waves: tuple[tuple[str, ...], ...] = ()
+    if kind == "waves":
+        raw = t.get("waves")
+        if not isinstance(raw, list) or not raw:
+            raise ScenarioError(f"{t.key('waves')}: a list of waves (a selector or a list)")
+        out = []
+        for w in raw:
+            items = [w] if isinstance(w, str) else w
+            if (
+                not isinstance(items, list)
+                or not items
+                or not all(isinstance(x, str) for x in items)
+            ):
+                raise ScenarioError(f"{t.key('waves')}: each wave is a string or a list of strings")
+            out.append(tuple(items))
+        waves = tuple(out)
+    steps = _percent_steps(t, (1.0, 10.0, 50.0, 100.0) if kind == "percentage" else (100.0,))
+    if kind == "immediate" and steps != (100.0,):
+        raise ScenarioError(f"{t.key('steps')}: an immediate release has no steps")
+    gate = t.get("gate", has_gate)
+    if not isinstance(gate, bool):
+        raise ScenarioError(f"{t.key('gate')}: true or false")
+    if gate and not has_gate:
+        raise ScenarioError(f"{t.key('gate')}: the release has no [release.gate] table")
+    spec = StrategySpec(
+        name=name,
+        kind=kind,
+        bake_s=t.number("bake_s", 0.0 if kind == "immediate" else 60.0, low=0),
+        steps=steps,
+        waves=waves,
+        gate=gate,
+    )
+    t.check_unknown()
+    return spec
+
+
+def _releases(
+    raw: Any, base: Path, deployments: tuple[DeploymentSpec, ...]
+) -> tuple[ReleaseSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ScenarioError("release: must be an array of tables ([[release]])")
+    edge = [d.name for d in deployments if d.mode == "edge"]
+    out = []
+    for i, entry in enumerate(raw):
+        t = _Table(entry, f"release[{i}]")
+        name = t.string("name", f"release-{i + 1}") or f"release-{i + 1}"
+        script = t.string("script")
+        if not script:
+            raise ScenarioError(f"{t.key('script')}: the new version's script (a path)")
+        path = base / script
+        if not path.is_file():
+            raise ScenarioError(f"{t.key('script')}: no such file: {path}")
+        deployment = t.string("deployment", edge[0] if edge else None)
+        if deployment is None or deployment not in edge:
+            raise ScenarioError(
+                f"{t.key('deployment')}: one of the scenario's edge deployments ({', '.join(edge)})"
+            )
+        gate_t = t.table("gate")
+        gate = _gate(gate_t) if gate_t.data else None
+        st = t.table("strategy")
+        if not st.data:
+            raise ScenarioError(f"{t.key('strategy')}: at least one [release.strategy.NAME] table")
+        strategies = tuple(_strategy(st.table(n), n, gate is not None) for n in list(st.data))
+        st.used.update(st.data)
+        out.append(
+            ReleaseSpec(
+                name=name,
+                at_s=t.number("at_s", 0.0, low=0),
+                script=path,
+                deployment=deployment,
+                strategies=strategies,
+                gate=gate,
+                tag=t.string("tag", name) or name,
+                message=t.string("message", "") or "",
+            )
+        )
+        t.check_unknown()
+    if len({r.name for r in out}) != len(out):
+        raise ScenarioError("release: names must be unique")
+    return tuple(out)
 
 
 def _population(t: _Table) -> PopulationSpec:
@@ -500,6 +680,8 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
     claims = top.table("claims")
     claims_city = claims.string("city")
     claims.check_unknown()
+    deployments = _deployments(top, pops)
+    releases = _releases(top.get("release"), base, deployments)
     scenario = Scenario(
         latency=latency,
         protocol=protocol,
@@ -516,7 +698,8 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         population=_population(top.table("population")),
         access=_access(top.table("access")),
         traffic=_traffic(top.table("traffic"), kv, base),
-        deployments=_deployments(top, pops),
+        deployments=deployments,
+        releases=releases,
         base_dir=base,
     )
     top.check_unknown()

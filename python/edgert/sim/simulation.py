@@ -17,6 +17,7 @@ from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
 from edgert.sim.parallel import auto_processes, check_shardable, run_sharded, shardable
 from edgert.sim.population import Population
+from edgert.sim.releases import run_releases
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
 from edgert.sim.traffic import Traffic, make_traffic
@@ -75,7 +76,10 @@ def simulate(
     runs: dict[str, DeploymentRun] = {}
     metrics: dict[str, Any] = {}
     measured: dict[str, Any] = {"processes": processes, "deployments": {}}
-    update, bar = _progress_bar(traffic.requests * len(scenario.deployments), progress)
+    release_runs = sum(len(r.strategies) for r in scenario.releases)
+    update, bar = _progress_bar(
+        traffic.requests * (len(scenario.deployments) + release_runs), progress
+    )
     try:
         for d in scenario.deployments:
             if bar is not None:
@@ -99,6 +103,13 @@ def simulate(
                 "requests_per_s": round(len(run.total_ms) / wall, 1) if wall > 0 else None,
                 "worker_cpu_ms": measured_cpu(run, traffic.page),
             }
+        releases = None
+        if scenario.releases:
+            if bar is not None:
+                bar.set_description("releases")
+            timings: dict[str, Any] = {}
+            releases = run_releases(scenario, traffic, population, update, timings)
+            measured["releases"] = {"wall_s": timings}
     finally:
         if bar is not None:
             bar.close()
@@ -127,6 +138,8 @@ def simulate(
         "deployments": metrics,
         "advice": advise(metrics, modes, traffic.page, scenario.protocol, scenario.tls),  # type: ignore[arg-type]
     }
+    if releases is not None:
+        results["releases"] = releases
     if scenario.claims_city is not None:
         results["claims"] = check_claims(
             runs, modes, session_city, scenario.claims_city, traffic.page

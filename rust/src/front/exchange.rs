@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +23,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{StatusCode, Version};
 use tokio::sync::oneshot;
 
+use super::client_ip;
 use super::config::FrontConfig;
 use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
@@ -105,13 +107,14 @@ pub async fn handle(
     req: hyper::Request<Incoming>,
     shared: Rc<Shared>,
     state: Rc<ConnState>,
+    peer: Option<IpAddr>,
 ) -> Result<HyperResponse, Infallible> {
     state.enter_service();
     let _in_service = InService(state);
-    Ok(exchange(req, &shared).await)
+    Ok(exchange(req, &shared, peer).await)
 }
 
-async fn exchange(req: hyper::Request<Incoming>, shared: &Shared) -> HyperResponse {
+async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, peer: Option<IpAddr>) -> HyperResponse {
     let config = &shared.config;
     let (parts, body) = req.into_parts();
     let http10 = parts.version == Version::HTTP_10;
@@ -156,6 +159,7 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared) -> HyperRespon
             return refusal::response(400, &format!("bad header field {name:?}: {e}"), true);
         }
     }
+    client_ip::stamp(&mut headers, peer);
     if head_size > config.max_header_bytes {
         return refusal::response(431, "request header section too large", true);
     }

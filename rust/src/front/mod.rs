@@ -13,6 +13,7 @@
 //! - [`Front`]: the listening socket and its I/O thread (`start`, `close`, `abort`);
 //! - `watch`: the per-connection byte watcher that times and sizes request heads;
 //! - `exchange`: one request on its connection (checks, body, hand-over, response);
+//! - `client_ip`: `CF-Connecting-IP` and its kin from the connection's peer;
 //! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown);
 //! - [`Dispatch`]: requests to a worker begun on execution threads and answered from the I/O
 //!   thread, without Python, once the control plane has taught the front their way.
@@ -24,6 +25,7 @@
 // clippy.toml) does not apply here.
 #![allow(clippy::disallowed_methods)]
 
+mod client_ip;
 mod config;
 mod conn;
 mod dispatch;

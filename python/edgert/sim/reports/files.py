@@ -128,7 +128,22 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
         ]
         for a in results["advice"]
     ]
+    paths = []
+    if results.get("releases"):
+        rows = [
+            [name, c["strategy"], c["status"], c["error_requests"], c["error_users"],
+             c["pops_exposed"], c["time_to_detection_s"], c["time_to_rollback_s"],
+             c["immediate_over_this"]]
+            for name, rel in results["releases"].items()
+            for c in rel["comparison"]
+        ]  # fmt: skip
+        header = [
+            "release", "strategy", "status", "failed_requests", "users_hurt", "pops_exposed",
+            "time_to_detection_s", "time_to_rollback_s", "immediate_over_this",
+        ]  # fmt: skip
+        paths.append(_write(out / "releases.csv", header, rows))
     return [
+        *paths,
         _write(
             out / "latency.csv",
             [

@@ -84,6 +84,55 @@ def _object_sections(deps: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _release_sections(releases: dict[str, Any], plots: dict[str, bytes]) -> list[str]:
+    """Per release: the strategies compared on the same traffic, the events of each, the
+    timeline plot."""
+    parts: list[str] = []
+    for name, rel in releases.items():
+        parts.append(f"<h2>Release {html.escape(name)}: blast radius by strategy</h2>")
+        parts.append(
+            f"<p>{html.escape(rel['script'])} released at {rel['at_s']:g} s on the "
+            f"{html.escape(rel['deployment'])} deployment; gate: "
+            f"{html.escape(str(rel['gate']))}. Each strategy is a run of its own on the same "
+            "traffic. Failed requests: 5xx answers of the new version.</p>"
+        )
+        parts.append(
+            _table(
+                [
+                    "strategy", "status", "failed requests", "users hurt", "PoPs exposed",
+                    "detected after s", "rolled back after s", "immediate / this",
+                ],
+                [
+                    [
+                        c["strategy"], c["status"], c["error_requests"], c["error_users"],
+                        c["pops_exposed"], c["time_to_detection_s"], c["time_to_rollback_s"],
+                        c["immediate_over_this"],
+                    ]
+                    for c in rel["comparison"]
+                ],
+            )
+        )  # fmt: skip
+        for sname, m in rel["strategies"].items():
+            if "events" not in m:
+                continue
+            parts.append(
+                f"<h3>{html.escape(sname)}: {html.escape(m['strategy_text'])}</h3><p>PoPs where "
+                f"users got errors: {html.escape(', '.join(m['error_pops']) or 'none')}; first "
+                f"wave: {html.escape(', '.join(m['first_wave']))}.</p>"
+            )
+            parts.append(
+                _table(
+                    ["t (s from release)", "event", "PoPs", "reason"],
+                    [[e["t_s"], e["kind"], ", ".join(e["pops"]), e["reason"]] for e in m["events"]],
+                )
+            )
+        fname = next((f for f in plots if f.startswith("release_") and name in f), None)
+        if fname is not None:
+            png = base64.b64encode(plots[fname]).decode()
+            parts.append(f"<img alt='{html.escape(fname)}' src='data:image/png;base64,{png}'>")
+    return parts
+
+
 def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[str, bytes]) -> str:
     s = results["scenario"]
     deps = results["deployments"]
@@ -284,6 +333,7 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
             f"<img alt='staleness' src='data:image/png;base64,{base64.b64encode(plots['kv_staleness.png']).decode()}'>"
         )
     parts.extend(_object_sections(deps))
+    parts.extend(_release_sections(results.get("releases", {}), plots))
     parts.append("<h2>Measured worker CPU (not part of the deterministic results)</h2>")
     rows = []
     for name, m in measured.get("deployments", {}).items():

@@ -1,5 +1,6 @@
 """PNG plots of a simulation's results (matplotlib, Agg backend, no display needed):
-latency CDF per region, a world map of PoPs, the KV staleness histogram and page loads."""
+latency CDF per region, a world map of PoPs, the KV staleness histogram, page loads, and each
+release's error rate per version over time."""
 
 from __future__ import annotations
 
@@ -128,6 +129,50 @@ def _pages_plot(results: dict[str, Any]) -> bytes:
     return _png(fig)
 
 
+def _release_plot(release: dict[str, Any], name: str) -> bytes:
+    """Per strategy: each version's error rate (5xx share, per bin) and the new version's
+    share of requests over time; the release, detection and rollback marked."""
+    import matplotlib.pyplot as plt
+
+    strategies = [(k, m) for k, m in release["strategies"].items() if "timeline" in m]
+    rows = max(1, len(strategies))
+    fig, axes = plt.subplots(rows, 1, figsize=(10, 2.6 * rows), squeeze=False, sharex=True)
+    for ax, (sname, m) in zip(axes[:, 0], strategies, strict=False):
+        tl = m["timeline"]
+        x = np.arange(tl["bins"]) * tl["bin_s"] + tl["bin_s"] / 2
+        total = np.zeros(tl["bins"])
+        for v in tl["versions"].values():
+            total += np.array(v["requests"], dtype=float)
+        for label, v in tl["versions"].items():
+            req = np.array(v["requests"], dtype=float)
+            err = np.array(v["errors"], dtype=float)
+            rate = np.divide(err, req, out=np.full_like(req, np.nan), where=req > 0)
+            ax.plot(x, rate * 100, marker=".", lw=1.2, label=f"{label}: error rate")
+        new = m["new_label"]
+        if new in tl["versions"]:
+            req = np.array(tl["versions"][new]["requests"], dtype=float)
+            share = np.divide(req, total, out=np.zeros_like(req), where=total > 0)
+            ax2 = ax.twinx()
+            ax2.fill_between(x, share * 100, step="mid", alpha=0.15, color="tab:red")
+            ax2.set_ylim(0, 105)
+            ax2.set_ylabel(f"{new} share %", fontsize=8)
+        ax.axvline(release["at_s"], color="k", ls=":", lw=1)
+        if m.get("time_to_rollback_s") is not None:
+            ax.axvline(release["at_s"] + m["time_to_rollback_s"], color="tab:green", ls="--", lw=1)
+        ax.set_ylabel("5xx %")
+        ax.set_title(
+            f"{name} / {sname} ({m['strategy_text']}): {m['status']}, "
+            f"{m['error_requests']} failed requests, {m['error_users']} users, "
+            f"{m['pops_exposed_count']} PoPs exposed",
+            fontsize=9,
+        )
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    axes[-1, 0].set_xlabel("seconds since the start (release: dotted; rollback: dashed)")
+    fig.tight_layout()
+    return _png(fig)
+
+
 def render_plots(results: dict[str, Any]) -> dict[str, bytes]:
     """``{file name: PNG bytes}``."""
     import matplotlib
@@ -139,4 +184,10 @@ def render_plots(results: dict[str, Any]) -> dict[str, bytes]:
             out[f"map_{name.replace('+', '_')}.png"] = _map_plot(results, name)
     if any(d["kv"]["reads"] for d in results["deployments"].values()):
         out["kv_staleness.png"] = _staleness_plot(results)
+    for name, release in results.get("releases", {}).items():
+        out[f"release_{_file_part(name)}.png"] = _release_plot(release, name)
     return out
+
+
+def _file_part(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)

@@ -22,7 +22,7 @@ const finish = (ctx, r) => {
   const task = ctx[kSym.task];
   try {
     if (!(r instanceof Response)) {
-      native.fail(task, 'invalid', new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`));
+      failed(ctx, new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`), 'invalid');
       return;
     }
     const b = r[kSym.getBody]();
@@ -30,14 +30,26 @@ const finish = (ctx, r) => {
     else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, Headers.flat(r.headers), b.value);
     else r[kSym.consume]().then((bytes) => native.settle(task, r.status, r.statusText, Headers.flat(r.headers), bytes), (e) => failed(ctx, e));
   } catch (e) {
-    native.fail(task, 'exception', e);
+    failed(ctx, e);
   }
 };
-// The handler threw or rejected: a 500, or the origin's answer after passThroughOnException().
-const failed = (ctx, e) => {
-  if (!ctx[kSym.passThrough]()) { native.fail(ctx[kSym.task], 'exception', e); return; }
+// The handler failed (threw, rejected, resolved with no Response, its body failed): a 500, or,
+// after passThroughOnException(), the request goes on to the origin as if no worker ran. The
+// forwarded request carries PASS_THROUGH so that the host sends it to the origin (whatever the
+// host of its URL, and never back into this worker); the host removes the field.
+const PASS_THROUGH = 'x-edgert-pass-through';
+const toOrigin = (ctx) => {
+  const original = ctx[kSym.original]();
+  const headers = new Headers(original.headers);
+  headers.set(PASS_THROUGH, '1');
+  return fetch(new Request(original, { headers }));
+};
+const failed = (ctx, e, kind = 'exception') => {
+  if (!ctx[kSym.passThrough]()) { native.fail(ctx[kSym.task], kind, e); return; }
   native.log('warn', `passThroughOnException: forwarding to the origin after: ${inspect(e)}`);
-  fetch(ctx[kSym.original]()).then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
+  let forwarded;
+  try { forwarded = toOrigin(ctx); } catch (e2) { native.fail(ctx[kSym.task], kind, e2); return; }
+  forwarded.then((r) => finish(ctx, r), (e2) => failed(ctx, e2));
 };
 
 // KV namespace bindings (`{"name", "type": "kv", "namespace"}`): `env.NAME` (and a global of
@@ -96,7 +108,7 @@ api.init = (handler, env, bindings) => {
         const ev = new (lazyLoad('fetchevent').FetchEvent)('fetch', { request, [kInternal]: ctx });
         lazyLoad('events').globalTarget.dispatchEvent(ev);
         // With no respondWith(), Workers forwards the request to the origin.
-        result = ev[kSym.responded] ? ev[kSym.result] : fetch(ctx[kSym.original]());
+        result = ev[kSym.responded] ? ev[kSym.result] : toOrigin(ctx);
       }
     } catch (e) {
       failed(ctx, e);
