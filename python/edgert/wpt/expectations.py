@@ -13,6 +13,8 @@ A reason starts with its kind:
   server's Python handlers, a window, or another origin); left out of the applicable count;
 - ``workers:`` Cloudflare Workers itself deviates from the web platform here (no ``location``,
   so relative URLs throw), and edgert follows Workers;
+- ``spec:`` edgert follows the standard where the test expects something else (a test in
+  conflict with another standard's text or another WPT file; the reason says which);
 - ``limit:`` a documented limit of edgert (``docs/compat.md``);
 - ``todo:`` not implemented yet (with the issue that will);
 
@@ -32,7 +34,7 @@ from typing import Any
 
 from edgert.wpt.driver import FileResult
 
-KINDS = ("n/a:", "workers:", "limit:", "todo:")
+KINDS = ("n/a:", "workers:", "spec:", "limit:", "todo:")
 
 
 @dataclass(frozen=True)
@@ -206,14 +208,13 @@ def all_directories(expectations_dir: Path) -> list[str]:
     )
 
 
-def counts(expected: Mapping[str, Any]) -> tuple[int, int, int]:
-    """(subtests, expected failures that apply, not applicable) of a directory's expectations."""
-    total = fail = na = 0
+def counts(expected: Mapping[str, Any]) -> dict[str, int]:
+    """A directory's subtests (``subtests``) and expected failures by kind (``n/a``,
+    ``workers``, ``spec``, ``limit``, ``todo``)."""
+    out = {"subtests": 0, **{k.rstrip(":"): 0 for k in KINDS}}
     for entry in expected.get("files", {}).values():
-        total += int(entry.get("subtests", 0))
+        out["subtests"] += int(entry.get("subtests", 0))
         for reason in entry.get("failures", {}).values():
-            if reason.startswith("n/a:"):
-                na += 1
-            else:
-                fail += 1
-    return total, fail, na
+            kind = reason.split(":", 1)[0]
+            out[kind if kind in out else "todo"] += 1
+    return out

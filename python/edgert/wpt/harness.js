@@ -22,7 +22,13 @@ addEventListener('fetch', (event) => event.respondWith(new Promise((resolve) => 
   // Likewise the harness's `fetch` resolves a relative URL string against the test's URL, so
   // tests can load their data files (the driver serves the suite's static files); the global
   // fetch and the Request constructor are untouched (`new Request('/x')` throws, as on Workers).
-  var fetch = (input, init) => self.fetch(typeof input === 'string' || input instanceof URL ? new URL(String(input), location.href).href : input, init);
+  var fetch = function fetch(input, init) {
+    try {
+      return self.fetch(typeof input === 'string' || input instanceof URL ? new URL(String(input), location.href).href : input, init);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
   (function () {
 /*@TESTHARNESS@*/
   }).call(self);

@@ -4,6 +4,7 @@ mod cache_native;
 mod compression_native;
 pub mod cpu;
 mod durable_native;
+mod encoding_native;
 mod errors;
 mod form_native;
 mod heap;

@@ -71,6 +71,7 @@ const LAZY: &[(&str, &str)] = &[
     ("buffer", include_str!("webapi/lazy/buffer.js")),
     ("timers", include_str!("webapi/lazy/timers.js")),
     ("textstreams", include_str!("webapi/lazy/textstreams.js")),
+    ("mime", include_str!("webapi/lazy/mime.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

@@ -23,6 +23,8 @@ class BodyBase {
   #used = false;
   [kSym.setBody](b) { this.#body = b; }
   [kSym.getBody]() { return this.#body; }
+  // The body moved into another Request: this one is disturbed.
+  [kSym.markUsed]() { this.#used = true; }
   get body() {
     const b = this.#body;
     if (b.kind === 'none') return null;
@@ -37,12 +39,14 @@ class BodyBase {
     return this.#body.kind === 'stream' && lazyLoad('streams').isDisturbed(this.#body.value);
   }
   // The body as bytes or a string, consumed once.
+  // A null body reads as empty and is not thereby used (Fetch Standard: bodyUsed is "body is
+  // non-null and disturbed").
   async [kSym.consume]() {
     if (this.bodyUsed) throw new TypeError('Body has already been used. It can only be used once. Use tee() first if you need to read it twice.');
     const b = this.#body;
     if (b.kind === 'stream' && b.value.locked) throw new TypeError('The body\'s ReadableStream is locked');
-    this.#used = true;
     if (b.kind === 'none') return '';
+    this.#used = true;
     if (b.kind === 'stream') return lazyLoad('streams').readAll(b.value);
     return b.value;
   }
@@ -50,7 +54,12 @@ class BodyBase {
   async json() { return JSON.parse(await this.text()); }
   async arrayBuffer() { const b = await this[kSym.consume](); return (typeof b === 'string' ? utf8(b) : b.slice()).buffer; }
   async bytes() { const b = await this[kSym.consume](); return typeof b === 'string' ? utf8(b) : b.slice(); }
-  async blob() { const b = await this[kSym.consume](); return new (lazyLoad('blob').Blob)([b], { type: this.headers.get('content-type') || '' }); }
+  // The Blob's type: the serialized MIME type extracted from Content-Type (Fetch Standard).
+  async blob() {
+    const b = await this[kSym.consume]();
+    const mime = lazyLoad('mime'), t = mime.extract(this.headers);
+    return lazyLoad('blob').Blob[kInternal](typeof b === 'string' ? utf8(b) : b.slice(), t === null ? '' : mime.serialize(t));
+  }
   async formData() { const b = await this[kSym.consume](); return lazyLoad('formdata').parse(this.headers.get('content-type'), b); }
   // Two bodies reading the same content (for clone()).
   [kSym.cloneBody]() {
