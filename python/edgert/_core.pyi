@@ -94,6 +94,10 @@ class Operation:
     method: str | None
     args: str | None
     data: bytes | None
+    #: For "websocket" (``method`` "text", "binary", "close" or "attach"): the socket id, and
+    #: a close's code (``args``: the text, the close reason or the handle attached).
+    socket: int | None
+    code: int | None
 
 class Step:
     task: int
@@ -125,10 +129,12 @@ class CoreWorker:
         kv: KvReplica | None = None,
         lazy: bool = False,
         modules: list[tuple[str, str, bytes, list[tuple[str, str]]]] | None = None,
+        d1: list[D1Database] | None = None,
     ) -> None:
         """``modules``: a multi-file worker's modules as ``(name, kind, payload, imports)``
         (kind ``esm``, ``text`` or ``data``; imports as (specifier, module name)); ``name`` is
-        then the entry module and ``source`` is not used."""
+        then the entry module and ``source`` is not used. ``d1``: databases the isolates query
+        in place (bindings with ``"local": true`` name them by id)."""
     @property
     def format(self) -> str: ...
     @property
@@ -144,6 +150,19 @@ class CoreWorker:
     ) -> list[Step]: ...
     def complete_error(self, op: int, name: str, message: str, now: float) -> list[Step]: ...
     def abort(self, task: int, now: float) -> list[Step]: ...
+    def deliver_ws(
+        self,
+        socket: int,
+        kind: str,
+        data: str | bytes | None,
+        now: float,
+        code: int = 1005,
+        reason: str = "",
+        clean: bool = True,
+    ) -> list[Step]:
+        """A WebSocket event for the worker's end of ``socket``: ``kind`` "message" (``data``
+        str or bytes), "close" (``code``, ``reason``, ``clean``) or "error" (``reason``). The
+        event's task comes first; a 410 response: the socket's isolate is gone."""
     def pool_stats(self) -> tuple[int, int, int, int]: ...
     def memory_bytes(self) -> list[int]: ...
     def trim(self, keep: int) -> None: ...
@@ -225,6 +244,18 @@ class ExecutorChannel:
     ) -> None: ...
     def abort(
         self, core: CoreWorker, task: int, wall_ms: float, callback: ExecutorCallback
+    ) -> None: ...
+    def deliver_ws(
+        self,
+        core: CoreWorker,
+        socket: int,
+        kind: str,
+        data: str | bytes | None,
+        wall_ms: float,
+        callback: ExecutorCallback,
+        code: int = 1005,
+        reason: str = "",
+        clean: bool = True,
     ) -> None: ...
 
 class JwtVerifier:
@@ -460,6 +491,31 @@ class DurableStore:
 def durable_id_from_name(namespace: str, name: str) -> str: ...
 def durable_id_is_valid(namespace: str, id: str) -> bool: ...
 
+# --- D1 (rust/src/py/d1.rs) ---------------------------------------------------------------------
+
+class D1Database:
+    """One D1 instance (the primary or a read replica) on SQLite: runs queries in the wire
+    form, keeps and applies the replication log."""
+
+    def __init__(self, id: str, *, path: str | None = None, primary: bool = True) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def seq(self) -> int:
+        """Commits applied (the instance's bookmark position)."""
+    @property
+    def primary(self) -> bool: ...
+    @property
+    def size_bytes(self) -> int: ...
+    def execute(self, request: str) -> str:
+        """``{"stmts": [{"sql", "params"}], "rows"?}`` or ``{"lines": [...]}`` -> the JSON
+        answer (``results``/``count``/``error``, and ``seq``)."""
+    def readonly(self, sql: str) -> bool: ...
+    def copy_from(self, source: D1Database) -> None: ...
+    def keep_log(self, keep: bool) -> None: ...
+    def take_commits(self) -> list[tuple[int, str]]: ...
+    def apply(self, commit: str) -> None: ...
+
 # --- KV (rust/src/py/kv.rs) ---------------------------------------------------------------------
 
 class KvReplica:
@@ -491,6 +547,20 @@ def kv_check_put(
 ) -> int | None: ...
 def kv_check_key(op: str, key: str) -> None: ...
 def kv_check_list_limit(limit: float | None = None) -> int: ...
+
+# --- rate limiting (rust/src/py/ratelimit.rs) ---------------------------------------------------
+
+class RateLimitCounters:
+    """One PoP's rate-limiting counters (sliding-window estimate or fixed windows)."""
+
+    def __init__(self, *, mode: str = "sliding") -> None: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+    def hit(self, namespace: str, key: str, limit: int, period: int, now: float) -> bool: ...
+    def metrics(self) -> tuple[int, int, int]:
+        """``(allowed, refused, keys)``."""
 
 # -- the edge server's wire format (rust/src/server, rust/src/py/server.rs) ---------------------
 
@@ -570,9 +640,29 @@ class NativeFront:
         max_connections: int,
         client_header: str = "x-edgert-client",
         access_log: bool = False,
+        ws_idle_timeout_s: float = 300.0,
+        ws_max_buffered_bytes: int = 16777216,
     ) -> None: ...
     @property
     def port(self) -> int: ...
+    @property
+    def websockets(self) -> int:
+        """WebSocket connections open now."""
+    def take_ws(
+        self,
+    ) -> list[tuple[int, str, Any, int, str, bool, CoreWorker | None]]:
+        """What the WebSocket connections reported: ``(conn, kind, data, code, reason, clean,
+        core)``; ``kind`` "open" (``data`` the socket the worker's 101 named, ``core`` the core
+        that answered natively), "message" (``data`` str or bytes) or "close"."""
+    def ws_send(
+        self,
+        conn: int,
+        kind: str,
+        data: str | bytes | None = None,
+        code: int = 1000,
+        reason: str = "",
+    ) -> bool:
+        """Sends on connection ``conn``: "text", "binary" or "close"; False if it is gone."""
     @property
     def fd(self) -> int:
         """Readable while requests (or notices) wait: watch it with ``loop.add_reader``."""

@@ -55,13 +55,17 @@ from typing import Any, Literal
 
 from edgert import network_events
 from edgert._core import CacheStore, CoreWorker, DurableStore, Executor, Request, Response, Step
+from edgert.bots import BotManagement
 from edgert.cron_triggers import CronFiring
+from edgert.d1 import D1Database, D1Service
+from edgert.d1.network import d1_service
 from edgert.deploy.deployment import Deployment
 from edgert.deploy.gate import HealthGate
 from edgert.deploy.manager import Deployments
 from edgert.deploy.strategy import Strategy
 from edgert.deploy.version import Version
 from edgert.durable import DurableObjects, ObjectNamespace
+from edgert.dynamo import GlobalTables
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
 from edgert.flight import (
@@ -74,6 +78,7 @@ from edgert.flight import (
 from edgert.geo import Client, request_cf
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.calls import default_executor, turn_wall_s
+from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
@@ -91,10 +96,13 @@ from edgert.pipeline import Pipeline
 from edgert.pipeline_realtime import RealTimeDriver
 from edgert.pipeline_virtual import VirtualDriver
 from edgert.pops import Pop, load_pops
+from edgert.ratelimit import RateLimits
 from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult
 from edgert.trace import EdgeResponse, Trace
+from edgert.websocket.hub import SOCKET_FIELD, IsolateEnd, hub_of
+from edgert.websocket.simulated import Delivery, SimulatedSocket
 from edgert.worker import Worker, _LoopThread
 
 __all__ = ["Network", "Pending"]
@@ -173,6 +181,9 @@ class Network:
     caches what its workers read (see :mod:`edgert.kv`, :meth:`kv`); ``kv_cache`` options go to
     each PoP's :class:`~edgert._core.KvReplica` (``default_cache_ttl_s``, ``min_cache_ttl_s``,
     ``max_bytes``). ``state_dir`` persists the stores (KV in ``<state_dir>/kv.sqlite3``).
+    ``d1`` maps D1 database ids to :class:`~edgert.d1.D1Options` (or their fields as a dict:
+    ``primary``, ``replicas``, ``replication_delay_ms``, ``migrations_dir``); a database a
+    worker binds without options has its primary at ``kv_home`` and no replica (docs/d1.md).
 
     Real time: ``threads`` execution threads run the workers' JavaScript (see
     :mod:`edgert.host.calls`): ``None`` shares the process's (one per core), ``0`` runs it on
@@ -211,6 +222,9 @@ class Network:
         kv_cache: Mapping[str, Any] | None = None,
         threads: int | None = None,
         egress: EgressPolicy | None = None,
+        bots: BotManagement | bool | None = None,
+        dynamo: GlobalTables | None = None,
+        d1: Mapping[str, Any] | None = None,
     ) -> None:
         if threads is not None and (not isinstance(threads, int) or threads < 0):
             raise ConfigError(f"threads must be None, 0 or a positive integer: {threads!r}")
@@ -302,6 +316,17 @@ class Network:
         self._kv = kv_service(self, kv_home, state_dir, kv_cache or {})
         if self._virtual is not None:
             self._kv.attach(self._virtual, self._kv_pop)
+        #: Rate-limiting counters, one table per PoP (``docs/rate-limiting.md``).
+        self.ratelimits = RateLimits()
+        #: Global tables served at ``dynamodb.<region>.amazonaws.com`` (``docs/global-tables.md``).
+        self.dynamo = dynamo
+        if dynamo is not None:
+            dynamo.model = self.model
+        #: Bot management (``request.cf.botManagement``, ``docs/bots.md``); None: off.
+        self.bots: BotManagement | None = BotManagement() if bots is True else (bots or None)
+        self._d1 = d1_service(self, d1 or {}, kv_home, state_dir)
+        if self._virtual is not None:
+            self._d1.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
         # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
         self._legs: dict[tuple[Client, str], ClientLeg] = {}
@@ -464,6 +489,7 @@ class Network:
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
             lazy=lazy,
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._core_pop[id(core)] = pop
         self._objects.register_caller(core, name, pop)
@@ -483,6 +509,10 @@ class Network:
     def turn_wall_s(self, core: CoreWorker) -> float:
         """How long one turn of ``core`` may hold an execution thread (the watchdog's limit)."""
         return turn_wall_s(core, self.wall_timeout_s)
+
+    def realtime_host(self) -> RealTimeHost:
+        """The real-time host of the running event loop (its WebSockets, its requests)."""
+        return self._realtime.host()
 
     def adopt_at(
         self,
@@ -510,7 +540,14 @@ class Network:
             record = TaskRecord(task=steps[0].task, on_response=_ignore, context=flight)
             record.response = _ANSWERED
         else:
-            record = TaskRecord(task=steps[0].task, on_response=on_response, context=flight)
+            answer = on_response
+
+            def claimed(response: Response) -> None:
+                if response.status == 101:  # a WebSocket: named by a handle of the host's
+                    response = hub_of(host).claim(core, response)
+                answer(response)
+
+            record = TaskRecord(task=steps[0].task, on_response=claimed, context=flight)
         flight.responded = on_response is None
         host.tasks[task_key(core, record.task)] = record
         host.handle(core, steps)
@@ -606,9 +643,19 @@ class Network:
             store=store,
             cache=self._cache_of(pop),
             kv=self._kv.replica(pop.code),
+            ratelimits=self.ratelimits.at(pop.code),
         )
         self._core_pop[id(core)] = pop
         return core
+
+    def d1(self, database_id: str) -> D1Database:
+        """A D1 database of this network (its primary and replicas): seed, query, inspect."""
+        return self._d1.database(database_id)
+
+    @property
+    def d1_service(self) -> D1Service:
+        """The network's D1 service (its databases and the record of every query)."""
+        return self._d1
 
     def kv(self, namespace_id: str) -> KvNamespace:
         """A KV namespace of this network: seed it, read and write it at the central store,
@@ -686,10 +733,11 @@ class Network:
             )
             dns, connect = phases.dns_ms, phases.connect_ms
             handshake, request_ms = phases.tls_ms, phases.request_ms
+        cf = leg.cf if self.bots is None else self._bot_cf(leg.cf, url, headers, where, client)
         if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
-            request = Request(url, headers=headers, cf=leg.cf)
+            request = Request(url, headers=headers, cf=cf)
         else:
-            request = Request(url, method=method, headers=headers, body=body, cf=leg.cf)
+            request = Request(url, method=method, headers=headers, body=body, cf=cf)
         # Positional arguments, in the dataclasses' field order: a class called with keywords
         # builds a dict of them first (this runs once per request).
         trace = Trace(
@@ -722,6 +770,22 @@ class Network:
             flight.rng = rng
         flight.conn = conn
         return flight
+
+    def _bot_cf(self, cf: str, url: str, headers: Any, where: Pop, client: Client) -> str:
+        """The leg's ``request.cf`` JSON with the bot model's fields for this request."""
+        assert self.bots is not None
+        if headers is None:
+            pairs: list[tuple[str, str]] = []
+        elif isinstance(headers, Mapping):
+            pairs = list(headers.items())
+        else:
+            pairs = [(str(k), str(v)) for k, v in headers]
+        path = url.split("://", 1)[-1].partition("/")[2]
+        verdict = self.bots.score(
+            pairs, path="/" + path, pop=where.code, client=client, now=self.now()
+        )
+        extra = json.dumps(verdict.cf())
+        return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
 
     def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
         """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""
@@ -888,6 +952,68 @@ class Network:
         await self.run_async()
         assert pending.response is not None, "every request is answered once the clock runs out"
         return pending.response
+
+    def websocket(
+        self,
+        url: str,
+        *,
+        client: Client | str,
+        headers: Any = None,
+        pop: str | None = None,
+        on_message: Callable[[Delivery], None] | None = None,
+    ) -> SimulatedSocket:
+        """Virtual time: a simulated client opens a WebSocket to ``url`` now (an upgrade
+        request through the network); :meth:`run` moves time on. The socket is open once the
+        worker's 101 reached the client; then ``send``/``close`` and ``received`` (each message
+        with when it was sent and when it arrived), see :mod:`edgert.websocket.simulated`."""
+        host = self._virtual
+        if host is None:
+            raise ConfigError(
+                "websocket() simulates clients in virtual time; use a server in real time"
+            )
+        fields = [
+            ("upgrade", "websocket"),
+            ("connection", "Upgrade"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("sec-websocket-version", "13"),
+        ]
+        if headers is not None:
+            fields += list(headers.items()) if hasattr(headers, "items") else list(headers)
+        name = client if isinstance(client, str) else (client.city or "client")
+        sock = SimulatedSocket(host, name, on_message=on_message)
+
+        def opened(answer: EdgeResponse) -> None:
+            sock.response = answer
+            sock.pop = answer.trace.pop
+            if answer.status != 101:
+                sock.close_event = (1006, f"the upgrade was answered {answer.status}", False)
+                return
+            hub = hub_of(host)
+            end = hub.resolve(answer.headers.get(SOCKET_FIELD) or "", None)
+            if end is None:
+                sock.close_event = (1011, "the worker's WebSocket is gone", False)
+                return
+            home = self._pop_of(end.core) if isinstance(end, IsolateEnd) else None
+            sock.socket_pop = home.code if home is not None else answer.trace.pop
+            backbone = 0.0
+            if home is not None and home.code != answer.trace.pop:
+                backbone = self._pop_rtt_ms(self._pop_index[answer.trace.pop], home)
+            sock.latency_s = (answer.trace.client_rtt_ms + backbone) / 2000.0
+            hub.link(sock, end)
+
+        self.submit(url, client=client, headers=fields, pop=pop, on_done=opened)
+        return sock
+
+    def _pop_of(self, core: CoreWorker) -> Pop | None:
+        """The PoP a core runs at (a worker's, or a Durable Object host's)."""
+        for (code, _worker), c in self._cores.items():
+            if c is core:
+                return self._pop_index.get(code)
+        for w in self._objects.workers.values():
+            for code, c in w.hosts.items():
+                if c is core:
+                    return self._pop_index.get(code)
+        return None
 
     def fetch_sync(self, url: str, **options: Any) -> EdgeResponse:
         """:meth:`fetch` for synchronous callers: runs the virtual clock in place (async origin

@@ -41,6 +41,7 @@ from edgert._core import CoreWorker, Operation, Response, Step
 from edgert.flight import Flight
 from edgert.host.realtime import RealTimeHost
 from edgert.pipeline import Background, Pipeline, RunWorker, SendHttp
+from edgert.websocket.hub import hub_of
 
 if TYPE_CHECKING:
     from edgert.network import Network
@@ -94,6 +95,7 @@ class RealTimeDriver:
                 egress=net.egress,
             )
             net._kv.attach(host, net._kv_pop)
+            net._d1.attach(host, net._kv_pop)
             net._objects.attach(host)
             self._hosts[loop] = host
         return host
@@ -203,6 +205,8 @@ class RealTimeDriver:
             flight.responded = True
             for handle in timer:
                 handle.cancel()
+            if response.status == 101:  # a WebSocket: named by a handle of the host's
+                response = hub_of(host).claim(core, response)
             self._step(steps, response, None, finish)
 
         if calls.threaded:

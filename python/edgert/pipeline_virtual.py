@@ -32,6 +32,7 @@ from edgert.errors import ConfigError
 from edgert.flight import Flight
 from edgert.host.virtual import VirtualTimeHost, run_awaitable
 from edgert.pipeline import Background, RunWorker
+from edgert.websocket.hub import hub_of
 
 __all__ = ["VirtualDriver"]
 
@@ -105,11 +106,15 @@ class VirtualDriver:
                         host.background_errors.extend(errors)
                 for observer in host.step_observers:
                     observer(host, core)
+                if response.status == 101:  # a WebSocket: named by a handle of the host's
+                    response = hub_of(host).claim(core, response)
                 return response
 
         def answered(response: Response) -> None:
             if flight.timeout is not None:
                 flight.timeout.cancel()
+            if response.status == 101:
+                response = hub_of(host).claim(core, response)
             self._step(steps, response)
 
         record = host.started(core, result, answered, context=flight)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from edgert._core import CacheStore, CoreWorker, DurableStore, KvReplica, Request, Response
+from edgert.d1.database import D1Database, D1Options
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError, ScriptError
 from edgert.host.base import TaskRecord, task_key
@@ -27,6 +28,7 @@ from edgert.host.realtime import RealTimeHost
 from edgert.jwt import Verifier
 from edgert.kv import KvNamespace, KvService, KvStore
 from edgert.modules import ModuleGraph, ModuleRule, load_graph
+from edgert.ratelimit import RateLimitCounters, RateLimitSpec, ratelimit_bindings
 from edgert.scheduled import ScheduledResult, event_payload
 
 
@@ -50,6 +52,25 @@ def _env_json(vars: Mapping[str, Any] | None, secrets: Mapping[str, str] | None)
         return json.dumps(env)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"vars must be strings or JSON values: {exc}") from exc
+
+
+def _d1_bindings(
+    d1: Mapping[str, str | Mapping[str, Any]] | None,
+) -> dict[str, tuple[str, str | None]]:
+    """Binding name -> (database id, migrations folder or None)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for name, spec in (d1 or {}).items():
+        if isinstance(spec, str) and spec:
+            out[name] = (spec, None)
+        elif isinstance(spec, Mapping) and isinstance(spec.get("database_id"), str):
+            migrations = spec.get("migrations_dir")
+            out[name] = (spec["database_id"], str(migrations) if migrations is not None else None)
+        else:
+            raise ConfigError(
+                f"d1 bindings map names to database ids (or {{'database_id', 'migrations_dir'}}): "
+                f"{name!r}: {spec!r}"
+            )
+    return out
 
 
 def _durable_bindings(
@@ -137,8 +158,10 @@ class Worker:
         forward_claims: Mapping[str, str] | None = None,
         durable_objects: Mapping[str, str | Mapping[str, str]] | None = None,
         kv: Mapping[str, str] | None = None,
+        ratelimits: Mapping[str, RateLimitSpec] | None = None,
         egress: EgressPolicy | None = None,
         modules: ModuleGraph | None = None,
+        d1: Mapping[str, str | Mapping[str, Any]] | None = None,
         version_metadata: str | None = None,
     ) -> None:
         self.modules = modules
@@ -188,17 +211,38 @@ class Worker:
             self._kv = KvService(KvStore(), clock=time.time)
             replica = self._kv.replica("local")
         self.durable_bindings = _durable_bindings(durable_objects)
-        self._bindings: list[dict[str, str]] = [
+        self._bindings: list[dict[str, Any]] = [
             {"name": b, "type": "durable_object_namespace", "class_name": c}
             for b, c in self.durable_bindings.items()
         ]
         self._bindings += _kv_bindings(kv)
-        self._core_options["bindings_json"] = json.dumps(self._bindings)
+        # D1: a standalone worker queries its own databases in place (at distance zero); a
+        # network's cores send every query to the network's instances (``local`` false).
+        self.d1_bindings = _d1_bindings(d1)
+        self._d1: dict[str, D1Database] = {}
+        for db_id, migrations in self.d1_bindings.values():
+            if db_id not in self._d1:
+                self._d1[db_id] = D1Database(db_id, D1Options(migrations_dir=migrations))
+        d1_json: list[dict[str, Any]] = [
+            {"name": b, "type": "d1", "database": db_id, "region": "local", "local": True}
+            for b, (db_id, _) in self.d1_bindings.items()
+        ]
+        self._network_bindings = self._bindings + [{**b, "local": False} for b in d1_json]
+        self._bindings += d1_json
+        self.ratelimits = ratelimit_bindings(ratelimits)
+        #: This worker's own counters when it runs alone (a network has one table per PoP).
+        self.ratelimit_counters = RateLimitCounters() if self.ratelimits else None
+        self._core_options["bindings_json"] = self._bindings_json(self.ratelimit_counters)
         if modules is not None and not modules.single_file:
             self._core_options["modules"] = modules.core_modules()
         try:
             self.core = CoreWorker(
-                source, seed=seed, now=time.time(), kv=replica, **self._core_options
+                source,
+                seed=seed,
+                now=time.time(),
+                kv=replica,
+                d1=[db.primary for db in self._d1.values()] or None,
+                **self._core_options,
             )
         except ScriptError as exc:
             if modules is None:
@@ -214,6 +258,12 @@ class Worker:
 
             self._objects = standalone_objects(self)
 
+    def _bindings_json(self, counters: RateLimitCounters | None, *, network: bool = False) -> str:
+        """The core's bindings, rate limits counting in ``counters`` (a PoP's table); in a
+        network (``network``), D1 queries go to the network's instances."""
+        extra = [] if counters is None else [r.as_binding(counters.id) for r in self.ratelimits]
+        return json.dumps([*(self._network_bindings if network else self._bindings), *extra])
+
     def new_core(
         self,
         *,
@@ -222,13 +272,20 @@ class Worker:
         cache: CacheStore | None = None,
         kv: KvReplica | None = None,
         lazy: bool = False,
+        ratelimits: RateLimitCounters | None = None,
     ) -> CoreWorker:
         """Another core of this worker with the same script, bindings and limits (its own
         isolates), as each PoP of a network runs; ``seed`` replaces the worker's seed and
         ``cache`` is that PoP's store, ``kv`` that PoP's KV replica (a PoP never shares this
         worker's own). ``lazy``: create no isolate yet (no JavaScript runs until a request or
-        ``prewarm``)."""
-        options = {**self._core_options, "cache": cache, "kv": kv}
+        ``prewarm``). ``ratelimits``: that PoP's rate-limit counters."""
+        counters = ratelimits if ratelimits is not None else self.ratelimit_counters
+        options = {
+            **self._core_options,
+            "cache": cache,
+            "kv": kv,
+            "bindings_json": self._bindings_json(counters, network=True),
+        }
         return CoreWorker(self.source, seed=seed, now=now, lazy=lazy, **options)
 
     def with_env(self, values: Mapping[str, Any]) -> Worker:
@@ -249,11 +306,13 @@ class Worker:
         seed: int | None = None,
         cache: CacheStore | None = None,
         kv: KvReplica | None = None,
+        ratelimits: RateLimitCounters | None = None,
     ) -> CoreWorker:
         """A core that hosts this worker's Durable Objects at one PoP (one isolate holding
         them all), with the worker's object storage ``store`` and that PoP's KV replica ``kv``."""
         from edgert.durable.objects import object_host_core
 
+        counters = ratelimits if ratelimits is not None else self.ratelimit_counters
         # Object events come from the host, not from clients: no route auth in front of them.
         options = {
             **self._core_options,
@@ -261,9 +320,16 @@ class Worker:
             "kv": kv,
             "auth": None,
             "auth_forward": None,
+            "bindings_json": self._bindings_json(counters, network=True),
         }
+        extra = [] if counters is None else [r.as_binding(counters.id) for r in self.ratelimits]
         return object_host_core(
-            self.source, options, self._bindings, seed=seed, now=now, durable=store
+            self.source,
+            options,
+            [*self._network_bindings, *extra],
+            seed=seed,
+            now=now,
+            durable=store,
         )
 
     def durable_objects(self, name: str) -> Any:
@@ -271,6 +337,13 @@ class Worker:
         if self._objects is None:
             raise ConfigError("this worker has no durable_objects bindings")
         return self._objects.namespace(name)
+
+    def d1(self, database_id: str) -> D1Database:
+        """A D1 database of this standalone worker (to seed and inspect it)."""
+        try:
+            return self._d1[database_id]
+        except KeyError:
+            raise ConfigError(f"this worker has no D1 database {database_id!r}") from None
 
     def kv(self, namespace_id: str) -> KvNamespace:
         """A namespace of this standalone worker's private KV store (to seed and inspect it)."""

@@ -30,6 +30,7 @@ fn main() {
             fetch_through_cache: false,
             durable: None,
             kv: Default::default(),
+            d1: Default::default(),
         };
         if prepare_only {
             std::hint::black_box(Prewarmed::new(&spec).unwrap());

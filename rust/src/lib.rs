@@ -15,6 +15,7 @@
 //! engine without an interpreter.
 
 pub mod cache;
+pub mod d1;
 pub mod durable;
 pub mod front;
 pub mod host;
@@ -23,6 +24,7 @@ pub mod isolate;
 pub mod jwt;
 pub mod kv;
 pub mod protocol;
+pub mod ratelimit;
 pub mod server;
 pub mod sim;
 pub mod transpile;

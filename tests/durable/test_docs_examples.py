@@ -4,11 +4,9 @@ list (storage.list in reverse with a limit)."""
 
 from __future__ import annotations
 
-import json
-
 from do_helpers import fetch_soon, virtual_network
 
-from examples import DOCS_CHAT_ROOM, DOCS_COUNTER, DOCS_RATE_LIMITER
+from examples import DOCS_COUNTER, DOCS_RATE_LIMITER
 
 
 def test_docs_counter() -> None:
@@ -51,24 +49,3 @@ def test_docs_rate_limiter_capacity_unchanged_counts_down() -> None:
         for _ in range(5)
     }
     assert statuses == {200}
-
-
-def test_docs_chat_room_message_list() -> None:
-    net = virtual_network(DOCS_CHAT_ROOM, {"rooms": "ChatRoom"})
-    for i in range(105):
-        r = net.fetch_sync(
-            "https://app.example/room/lobby/message",
-            client="Paris",
-            method="POST",
-            body=json.dumps({"name": "ann", "message": f"hello {i}"}),
-        )
-        assert r.status == 200, r.text()
-    backlog = net.fetch_sync("https://app.example/room/lobby/messages", client="Paris").json()
-    assert [m["message"] for m in backlog] == [f"hello {i}" for i in range(5, 105)]
-    stamps = [m["timestamp"] for m in backlog]
-    assert stamps == sorted(stamps) and len(set(stamps)) == 100
-    # The same room by its id string; another room is empty.
-    room_id = net.durable_objects("rooms").id_from_name("lobby")
-    by_id = net.fetch_sync(f"https://app.example/room/{room_id}/messages", client="Paris").json()
-    assert by_id == backlog
-    assert net.fetch_sync("https://app.example/room/other/messages", client="Paris").json() == []

@@ -40,9 +40,10 @@ def test_request_construction_rules() -> None:
         await expect('get body', () => throwsType(() => new Request('https://x.test/', { body: 'x' })));
         await expect('attrs', () => {
           const r = new Request('https://x.test/', { mode: 'same-origin', cache: 'no-store', referrer: '', credentials: 'omit', method: 'patch' }); // Workers upper-cases every method (upper_case_all_http_methods)
-          if (r.mode !== 'same-origin' || r.cache !== 'no-store' || r.referrer !== '' || r.credentials !== 'omit' || r.method !== 'PATCH') throw new Error(JSON.stringify([r.mode, r.cache, r.referrer, r.credentials, r.method]));
-          const d = new Request('https://x.test/');
-          if (d.mode !== 'cors' || d.referrer !== 'about:client' || d.destination !== '' || d.duplex !== 'half') throw new Error('defaults');
+          if (r.cache !== 'no-store' || r.method !== 'PATCH') throw new Error(JSON.stringify([r.cache, r.method]));
+          // As on Workers, mode, credentials and referrer are not attributes.
+          if (r.mode !== undefined || r.credentials !== undefined || r.referrer !== undefined) throw new Error('attributes');
+          if (new Request('https://x.test/').cache !== 'default') throw new Error('defaults');
         });
         await expect('body moves', async () => {
           const a = new Request('https://x.test/', { method: 'POST', body: 'hi' });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ def test_small_scenario_parses() -> None:
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
 def test_examples_parse(path: Path) -> None:
+    if "d1" in tomllib.loads(path.read_text(encoding="utf-8")):  # the D1 experiment's format
+        from edgert.sim.d1 import load_d1_experiment
+
+        assert load_d1_experiment(path).seed is not None
+        return
     sc = load_scenario(path)
     assert sc.seed is not None and sc.worker.path is not None and sc.worker.path.is_file()
 

@@ -103,8 +103,15 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
         options["cpu_ms"] = config.cpu_ms
     if config.kv_namespaces and _accepts("kv"):
         options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
+    if config.d1_databases and _accepts("d1"):
+        options["d1"] = {
+            d.binding: {"database_id": d.database_id, "migrations_dir": str(d.migrations_dir)}
+            for d in config.d1_databases
+        }
     if config.durable_objects and _accepts("durable_objects"):
         options["durable_objects"] = {d.name: d.class_name for d in config.durable_objects}
+    if config.ratelimits and _accepts("ratelimits"):
+        options["ratelimits"] = {r.name: r for r in config.ratelimits}
     if config.version_metadata is not None:
         options["version_metadata"] = config.version_metadata
     if config.edgert.auth is not None:
@@ -185,8 +192,18 @@ def build_network(
         options["state_dir"] = str(state_dir or config.state_dir)
     if _network_accepts("kv_home"):
         options["kv_home"] = section.kv_home
+    if config.d1_databases and _network_accepts("d1"):
+        names = {d.database_name: d.database_id for d in config.d1_databases}
+        for db_name in section.d1:
+            if db_name not in names:
+                raise ConfigValueError(
+                    config.file, f"edgert.d1.{db_name}", "expected the name of one of d1_databases"
+                )
+        options["d1"] = {names[n]: dict(o) for n, o in section.d1.items()}
     if egress is not None:
         options["egress"] = egress
+    if section.dynamo is not None and _network_accepts("dynamo"):
+        options["dynamo"] = section.dynamo.build({**config.vars, **config.secrets})
     try:
         network = Network(
             pops=section.pops,
@@ -225,5 +242,7 @@ def describe(config: WorkerConfig) -> str:
     bindings = [*config.vars, *config.secrets]
     bindings += [k.binding for k in config.kv_namespaces]
     bindings += [d.name for d in config.durable_objects]
+    bindings += [r.name for r in config.ratelimits]
+    bindings += [d.binding for d in config.d1_databases]
     env = f" (env {config.env})" if config.env else ""
     return f"{config.name}{env}: {config.main.name}, bindings {json.dumps(sorted(bindings))}"

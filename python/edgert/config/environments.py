@@ -78,6 +78,7 @@ NON_INHERITABLE = frozenset(
         "version_metadata",
         "workflows",
         "unsafe",
+        "ratelimits",
     }
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from edgert.config.dynamo import parse_dynamo
 from edgert.config.environments import (
     INHERITABLE,
     NON_INHERITABLE,
@@ -19,6 +20,7 @@ from edgert.config.errors import ConfigValueError, MissingKey, UnknownEnvironmen
 from edgert.config.fields import Table, describe
 from edgert.config.model import (
     AuthConfig,
+    D1DatabaseBinding,
     DurableObjectBinding,
     EdgertSection,
     KvNamespace,
@@ -27,6 +29,7 @@ from edgert.config.model import (
     WorkerConfig,
 )
 from edgert.config.parse import find_config, parse_file
+from edgert.config.ratelimits import parse_ratelimits
 from edgert.cron import CronSchedule
 from edgert.errors import ConfigError
 from edgert.modules.rules import parse_rules
@@ -59,6 +62,7 @@ _READ = frozenset(
         "compatibility_flags",
         "vars",
         "kv_namespaces",
+        "d1_databases",
         "durable_objects",
         "migrations",
         "route",
@@ -69,6 +73,8 @@ _READ = frozenset(
         "rules",
         "base_dir",
         "no_bundle",
+        "ratelimits",
+        "unsafe",
         "triggers",
         "version_metadata",
     }
@@ -95,7 +101,18 @@ _HARMLESS = frozenset(
     }
 )
 _EDGERT_KEYS = frozenset(
-    {"pops", "pop", "origin", "memory_mb", "auth", "state_dir", "kv_home", "kv_seed"}
+    {
+        "pops",
+        "pop",
+        "origin",
+        "memory_mb",
+        "auth",
+        "state_dir",
+        "kv_home",
+        "kv_seed",
+        "dynamo",
+        "d1",
+    }
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BINDING = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -198,6 +215,9 @@ def load_config(
     kv_tables = table("kv_namespaces").tables("kv_namespaces")
     kv = tuple(_kv(t) for t in kv_tables)
     durable = _durable(table("durable_objects"), warnings)
+    ratelimits = parse_ratelimits(table("ratelimits"), table("unsafe"))
+    d1_tables = table("d1_databases").tables("d1_databases")
+    d1 = tuple(_d1(t, file.parent) for t in d1_tables)
     meta_table = table("version_metadata").table("version_metadata")
     version_metadata = _binding_name(meta_table, "binding") if meta_table is not None else None
     _unique(
@@ -209,9 +229,9 @@ def load_config(
             else []
         )
         + [(k.binding, t.key("binding")) for k, t in zip(kv, kv_tables, strict=True)]
-        + [
-            (d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable
-        ],
+        + [(d.binding, t.key("binding")) for d, t in zip(d1, d1_tables, strict=True)]
+        + [(d.name, table("durable_objects").key("durable_objects") + ".bindings") for d in durable]
+        + [(r.name, "ratelimits") for r in ratelimits],
     )
     migrations = tuple(t.data for t in top.tables("migrations")) if "migrations" in raw else ()
     routes = _routes(table("route"), table("routes"), data)
@@ -242,7 +262,9 @@ def load_config(
         secrets=dev_vars,
         secrets_file=secrets_file,
         kv_namespaces=kv,
+        d1_databases=d1,
         durable_objects=durable,
+        ratelimits=ratelimits,
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,
@@ -289,6 +311,23 @@ def _kv(t: Table) -> KvNamespace:
     if ns_id is None and preview is None:
         raise MissingKey(t.file, t.key("id"), "required, expected the namespace id (a string)")
     return KvNamespace(binding, ns_id or preview or "", preview)
+
+
+def _d1(t: Table, root: Path) -> D1DatabaseBinding:
+    binding = _binding_name(t, "binding")
+    name = t.text("database_name")
+    db_id = t.text("database_id")
+    if name is None and db_id is None:
+        raise MissingKey(
+            t.file, t.key("database_name"), "required, expected the database name (a string)"
+        )
+    migrations = t.text("migrations_dir", "migrations") or "migrations"
+    return D1DatabaseBinding(
+        binding=binding,
+        database_name=name or db_id or "",
+        database_id=db_id or name or "",
+        migrations_dir=(root / migrations).resolve(),
+    )
 
 
 def _durable(t: Table, warnings: list[str]) -> tuple[DurableObjectBinding, ...]:
@@ -387,6 +426,24 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
             if not path.is_file():
                 seed_table.fail(binding, f"expected an existing JSON file, {path} is missing")
             seeds[binding] = path
+    d1: dict[str, dict[str, Any]] = {}
+    d1_table = t.table("d1")
+    if d1_table is not None:
+        for db_name in d1_table.data:
+            entry = d1_table.table(db_name)
+            if entry is None:
+                d1_table.fail(db_name, "expected a table (primary, replicas, replication_delay_ms)")
+            assert entry is not None
+            for key in entry.data:
+                if key not in ("primary", "replicas", "replication_delay_ms"):
+                    entry.fail(
+                        key, "unknown key (expected primary, replicas, replication_delay_ms)"
+                    )
+            d1[db_name] = {
+                "primary": entry.text("primary", "IAD") or "IAD",
+                "replicas": list(entry.strings("replicas")),
+                "replication_delay_ms": entry.number("replication_delay_ms", 0.0) or 0.0,
+            }
     return EdgertSection(
         pops=pops,
         pop=t.text("pop"),
@@ -396,6 +453,8 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         state_dir=(root / state).resolve() if state else None,
         kv_home=t.text("kv_home", "IAD") or "IAD",
         kv_seed=seeds,
+        dynamo=parse_dynamo(dynamo_table) if (dynamo_table := t.table("dynamo")) else None,
+        d1=d1,
     )
 
 

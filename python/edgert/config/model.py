@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgert.config.dynamo import DynamoConfig
+from edgert.config.ratelimits import RateLimitBinding
 from edgert.modules.rules import ModuleRule
 
 __all__ = [
     "AuthConfig",
+    "D1DatabaseBinding",
     "DurableObjectBinding",
     "EdgertSection",
     "KvNamespace",
@@ -28,6 +31,17 @@ class KvNamespace:
     binding: str
     id: str
     preview_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class D1DatabaseBinding:
+    """``[[d1_databases]]``: ``binding`` (in ``env``), ``database_name``, ``database_id`` (the
+    name when absent), ``migrations_dir`` (resolved; wrangler's default ``migrations``)."""
+
+    binding: str
+    database_name: str
+    database_id: str
+    migrations_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +116,11 @@ class EdgertSection:
     #: KV binding -> a JSON file (a ``{key: value}`` object or ``wrangler kv bulk`` entries)
     #: written into that namespace when the network is built.
     kv_seed: Mapping[str, Path] = field(default_factory=dict)
+    #: ``[edgert.dynamo]``: global tables served at DynamoDB endpoints (``config.dynamo``).
+    dynamo: DynamoConfig | None = None
+    #: ``[edgert.d1.<database_name>]``: where a D1 database's primary and replicas are
+    #: (``primary``, ``replicas``, ``replication_delay_ms``), by database name.
+    d1: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +144,9 @@ class WorkerConfig:
     secrets_file: Path | None = None
     kv_namespaces: tuple[KvNamespace, ...] = ()
     durable_objects: tuple[DurableObjectBinding, ...] = ()
+    #: ``[[ratelimits]]`` (and ``[[unsafe.bindings]] type = "ratelimit"``).
+    ratelimits: tuple[RateLimitBinding, ...] = ()
+    d1_databases: tuple[D1DatabaseBinding, ...] = ()
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None

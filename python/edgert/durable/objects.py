@@ -44,6 +44,7 @@ from edgert.errors import ConfigError
 from edgert.host.base import Host
 from edgert.host.virtual import VirtualTimeHost
 from edgert.pops import Pop
+from edgert.websocket.hub import hub_of
 
 __all__ = ["DurableObjects", "ObjectHostFactory"]
 
@@ -240,6 +241,8 @@ class DurableObjects:
             def on_response(response: Response) -> None:
                 if response.stats is not None:
                     self.object_cpu_ms += response.stats.cpu_ms
+                if response.status == 101:  # the object accepted a WebSocket
+                    response = hub_of(host).claim(target, response)
                 result = _result(kind, response)
 
                 def answer() -> None:

@@ -65,6 +65,13 @@ class Host:
         self.services: dict[str, Callable[[CoreWorker, Operation, Any], None]] = {}
         #: How this host calls into cores (inline here; real-time hosts use threads).
         self.calls: CoreCalls = InlineCalls(self.now)
+        self.services["websocket"] = self._websocket
+
+    def _websocket(self, worker: CoreWorker, op: Operation, context: Any) -> None:
+        """A worker's send, close or accept on a WebSocket (see :mod:`edgert.websocket`)."""
+        from edgert.websocket.hub import hub_of
+
+        hub_of(self).perform(worker, op, context)
 
     def now(self) -> float:
         raise NotImplementedError

@@ -100,6 +100,21 @@ class CoreCalls:
     def abort(self, core: CoreWorker, task: int, then: Then) -> None:
         raise NotImplementedError
 
+    def deliver_ws(
+        self,
+        core: CoreWorker,
+        socket: int,
+        kind: str,
+        data: str | bytes | None,
+        then: Then,
+        *,
+        code: int = 1005,
+        reason: str = "",
+        clean: bool = True,
+    ) -> None:
+        """A WebSocket event for the worker's end of ``socket`` (see ``CoreWorker.deliver_ws``)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Stops watching the executor (threaded); nothing inline."""
 
@@ -134,6 +149,20 @@ class InlineCalls(CoreCalls):
 
     def abort(self, core: CoreWorker, task: int, then: Then) -> None:
         then(core.abort(task, self.now()), False)
+
+    def deliver_ws(
+        self,
+        core: CoreWorker,
+        socket: int,
+        kind: str,
+        data: str | bytes | None,
+        then: Then,
+        *,
+        code: int = 1005,
+        reason: str = "",
+        clean: bool = True,
+    ) -> None:
+        then(core.deliver_ws(socket, kind, data, self.now(), code, reason, clean), False)
 
 
 class ThreadedCalls(CoreCalls):
@@ -189,6 +218,22 @@ class ThreadedCalls(CoreCalls):
 
     def abort(self, core: CoreWorker, task: int, then: Then) -> None:
         self.channel.abort(core, task, self.wall_ms(core), then)
+
+    def deliver_ws(
+        self,
+        core: CoreWorker,
+        socket: int,
+        kind: str,
+        data: str | bytes | None,
+        then: Then,
+        *,
+        code: int = 1005,
+        reason: str = "",
+        clean: bool = True,
+    ) -> None:
+        self.channel.deliver_ws(
+            core, socket, kind, data, self.wall_ms(core), then, code, reason, clean
+        )
 
     def close(self) -> None:
         loop, self.loop = self.loop, None

@@ -22,6 +22,8 @@ from edgert.errors import EgressRefused
 from edgert.host.base import Host
 from edgert.host.calls import ThreadedCalls
 from edgert.host.upstream import UpstreamClient
+from edgert.websocket.hub import hub_of
+from edgert.websocket.upstream import connect, is_upgrade
 
 #: ``fetcher(worker, op, context)`` performs one outbound fetch and returns its response;
 #: ``context`` is the one the request was started with (see :meth:`Host.start`).
@@ -93,7 +95,9 @@ class RealTimeHost(Host):
 
     async def _fetch(self, worker: CoreWorker, op: Operation, context: Any) -> None:
         try:
-            if self.fetcher is not None:
+            if op.request is not None and is_upgrade(op.request):
+                response = await connect(hub_of(self), op.request, self.egress)
+            elif self.fetcher is not None:
                 response = await self.fetcher(worker, op, context)
             else:
                 assert op.request is not None

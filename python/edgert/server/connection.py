@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 from edgert._core import Request, Response
 from edgert.server.client_ip import peer_ip, stamp
 from edgert.server.wire import error_response
+from edgert.websocket.front import refused_upgrade
+from edgert.websocket.hub import hub_of
 
 if TYPE_CHECKING:
     from edgert.server.location import Placement
@@ -169,6 +171,8 @@ class BaseConnection(asyncio.Protocol):
     def _encode(self, response: Response, meta: Any, keep_alive: bool) -> bytes:
         method, target, http10, pop, began = meta
         site = self.site
+        if response.status == 101:  # a worker's WebSocket: this front does not upgrade
+            response = refused_upgrade(hub_of(site.network.realtime_host()), response)
         data = self.encode(response, site.date.value, method == "HEAD", keep_alive, http10)
         if site.on_request is not None:
             site.record(response, method, target, pop, began)

@@ -28,9 +28,12 @@ class ServerLimits:
     - ``max_buffered_body_bytes``: request-body bytes buffered across the whole server at once
       (a body counts from its first byte until its request is answered); a body that would go
       past it gets 503 (with ``Retry-After``) and the connection closes;
-    - ``max_connections``: connections open at once; one more is answered 503 and closed.
+    - ``max_connections``: connections open at once; one more is answered 503 and closed;
+    - ``ws_idle_timeout_s``: a WebSocket with no frame either way for this long is closed (1001);
+    - ``ws_max_buffered_bytes``: message bytes waiting to be written to one WebSocket client;
+      more closes it (1011).
 
-    The last three are enforced by the native front (``EdgeServer(front="native")``, the
+    The last five are enforced by the native front (``EdgeServer(front="native")``, the
     default), not by the asyncio front.
     """
 
@@ -42,6 +45,8 @@ class ServerLimits:
     body_timeout_s: float = 30.0
     max_buffered_body_bytes: int = 256 * 1024 * 1024
     max_connections: int = 10_000
+    ws_idle_timeout_s: float = 300.0
+    ws_max_buffered_bytes: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for name in (
@@ -50,11 +55,12 @@ class ServerLimits:
             "max_pipelined",
             "max_buffered_body_bytes",
             "max_connections",
+            "ws_max_buffered_bytes",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ConfigError(f"ServerLimits.{name} must be a positive integer: {value!r}")
-        for name in ("header_timeout_s", "idle_timeout_s", "body_timeout_s"):
+        for name in ("header_timeout_s", "idle_timeout_s", "body_timeout_s", "ws_idle_timeout_s"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not value > 0:
                 raise ConfigError(f"ServerLimits.{name} must be > 0 seconds: {value!r}")

@@ -26,6 +26,8 @@ from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
 from edgert.server.location import ClientLocator
+from edgert.websocket.front import FrontSockets
+from edgert.websocket.hub import hub_of
 
 __all__ = ["NativeSite"]
 
@@ -85,8 +87,11 @@ class NativeSite:
             max_connections=limits.max_connections,
             client_header=self.client_header,
             access_log=self.on_request is not None,
+            ws_idle_timeout_s=limits.ws_idle_timeout_s,
+            ws_max_buffered_bytes=limits.ws_max_buffered_bytes,
         )
         self.front = front
+        self._sockets = FrontSockets(front)
         self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port
@@ -124,6 +129,7 @@ class NativeSite:
             self._prewarm()
         # Each request through Network.begin_at, called from Rust (an exception: 500).
         front.serve(self.network.begin_at)
+        self._sockets.pump(hub_of(self.network.realtime_host()))
         adopted = front.take_adopted()
         if adopted:
             adopt = self.network.adopt_at

@@ -39,7 +39,11 @@ def simulate(
     from edgert.sim.reports import write_reports
     from edgert.sim.scenario import load_scenario
     from edgert.sim.simulation import simulate as run
+    from edgert.sim.studies import summary_lines
 
+    if _is_d1_experiment(scenario):
+        _simulate_d1(scenario, Path(out), seed)
+        return
     try:
         sc = load_scenario(scenario)
     except EdgertError as exc:
@@ -76,4 +80,36 @@ def simulate(
         for c in claims["claims"]:
             mark = "yes" if c["reproduced"] else "no "
             click.echo(f"  [{mark}] {c['claim']}: median {c['measured_p50_ms']} ms")
+    for line in summary_lines(result.results.get("studies", {})):
+        click.echo(line)
+    click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")
+
+
+def _is_d1_experiment(path: str) -> bool:
+    import tomllib
+
+    try:
+        return "d1" in tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def _simulate_d1(path: str, out: Path, seed: int | None) -> None:
+    """A scenario with a ``[d1]`` table: the D1 experiment (``edgert.sim.d1``)."""
+    from edgert.errors import EdgertError
+    from edgert.sim.d1 import load_d1_experiment, run_d1_experiment, write_d1_report
+
+    try:
+        results = run_d1_experiment(load_d1_experiment(path, seed))
+    except EdgertError as exc:
+        click.echo(f"edgert: {exc}", err=True)
+        sys.exit(1)
+    paths = write_d1_report(results, out)
+    for mode, d in results["deployments"].items():
+        lat = d["sql_read_latency_ms"]
+        click.echo(
+            f"{mode:22} SQL read p50 {lat['p50']:8.1f} ms  p95 {lat['p95']:8.1f} ms  "
+            f"replica share {d['served_by_replica_share']:.2f}  "
+            f"read-your-writes violations {d['read_your_writes_violations']}/{d['reads']}"
+        )
     click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")

@@ -196,6 +196,9 @@ class Scenario:
     #: Client connections: ``[network] protocol`` and ``tls``.
     protocol: str = "HTTP/2"
     tls: str = "1.3"
+    #: Studies run beside the deployments (``[bots]``, ``[ratelimit_attack]``,
+    #: ``[global_tables]``; see :mod:`edgert.sim.studies`).
+    studies: Mapping[str, Any] = field(default_factory=dict)
     #: New versions released during the run (``[[release]]``).
     releases: tuple[ReleaseSpec, ...] = ()
 
@@ -626,6 +629,8 @@ def _deployments(top: _Table, default_pops: str | tuple[str, ...]) -> tuple[Depl
 
 def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scenario:
     """A :class:`Scenario` from parsed TOML (``base_dir``: where relative paths start)."""
+    from edgert.sim.studies import parse_studies
+
     base = Path(base_dir)
     top = _Table(dict(data), "")
     name = top.string("name", "scenario") or "scenario"
@@ -701,6 +706,7 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
         deployments=deployments,
         releases=releases,
         base_dir=base,
+        studies=parse_studies(top),
     )
     top.check_unknown()
     return scenario

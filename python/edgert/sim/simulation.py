@@ -20,6 +20,7 @@ from edgert.sim.population import Population
 from edgert.sim.releases import run_releases
 from edgert.sim.runner import DeploymentRun, run_deployment
 from edgert.sim.scenario import Scenario
+from edgert.sim.studies import run_studies
 from edgert.sim.traffic import Traffic, make_traffic
 
 __all__ = ["SimulationResult", "simulate"]
@@ -138,6 +139,8 @@ def simulate(
         "deployments": metrics,
         "advice": advise(metrics, modes, traffic.page, scenario.protocol, scenario.tls),  # type: ignore[arg-type]
     }
+    if scenario.studies:
+        results["studies"] = run_studies(scenario)
     if releases is not None:
         results["releases"] = releases
     if scenario.claims_city is not None:

@@ -23,6 +23,10 @@ pub struct FrontConfig {
     pub client_header: String,
     /// `host:port` for requests without a `Host` field (HTTP/1.0).
     pub default_host: String,
+    /// A WebSocket with no frame either way for this long is closed (1001).
+    pub ws_idle_timeout: Duration,
+    /// Bytes of messages a WebSocket may have waiting to be written; more closes it (1011).
+    pub ws_max_buffered_bytes: usize,
 }
 
 impl FrontConfig {

@@ -40,7 +40,7 @@ pub async fn serve(stream: TcpStream, shared: Rc<Shared>, mut control: watch::Re
     };
     let _ = stream.set_nodelay(true);
     let config = &shared.config;
-    let state = Rc::new(ConnState::new(config.max_header_bytes));
+    let state = std::sync::Arc::new(ConnState::new(config.max_header_bytes));
     let io = TokioIo::new(Watched::new(stream, state.clone()));
     let service = {
         let (shared, state) = (shared.clone(), state.clone());
@@ -51,7 +51,8 @@ pub async fn serve(stream: TcpStream, shared: Rc<Shared>, mut control: watch::Re
         .half_close(false)
         .max_headers(MAX_FIELDS)
         .max_buf_size(MIN_BUF.max(config.max_header_bytes + 4096))
-        .serve_connection(io, service);
+        .serve_connection(io, service)
+        .with_upgrades();
     let mut conn = Box::pin(conn); // boxed so that it can be dropped before a refusal
     let tick = config.tick();
     let sleep = tokio::time::sleep(tick);

@@ -29,6 +29,7 @@ use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
 use super::refusal;
 use super::watch::ConnState;
+use super::websocket::{self, WsHub, SOCKET_FIELD};
 use crate::http::{Body, Headers, Request, Response};
 use crate::server::{reason_phrase, HOP_BY_HOP};
 
@@ -41,6 +42,10 @@ pub struct Shared {
     pub buffered: Cell<u64>,
     /// Graceful shutdown has begun: responses close their connections.
     pub draining: Cell<bool>,
+    /// The WebSocket connections.
+    pub ws: Arc<WsHub>,
+    /// The front's control channel (WebSockets close with 1001 when it changes).
+    pub control: Arc<tokio::sync::watch::Sender<super::server::Control>>,
 }
 
 type HyperResponse = hyper::Response<Full<Bytes>>;
@@ -55,7 +60,7 @@ impl AsRef<[u8]> for BodyBytes {
 }
 
 /// Leaves the service phase however the request ends (answered, refused, or dropped).
-struct InService(Rc<ConnState>);
+struct InService(Arc<ConnState>);
 
 impl Drop for InService {
     fn drop(&mut self) {
@@ -106,17 +111,64 @@ fn has_token(values: hyper::header::GetAll<'_, HeaderValue>, token: &str) -> boo
 pub async fn handle(
     req: hyper::Request<Incoming>,
     shared: Rc<Shared>,
-    state: Rc<ConnState>,
+    state: Arc<ConnState>,
     peer: Option<IpAddr>,
 ) -> Result<HyperResponse, Infallible> {
     state.enter_service();
-    let _in_service = InService(state);
-    Ok(exchange(req, &shared, peer).await)
+    let _in_service = InService(state.clone());
+    Ok(exchange(req, &shared, &state, peer).await)
 }
 
-async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, peer: Option<IpAddr>) -> HyperResponse {
+/// A WebSocket upgrade request's key and hyper's handle on the socket to come.
+struct Upgrade {
+    key: String,
+    on_upgrade: hyper::upgrade::OnUpgrade,
+}
+
+/// The answer to an upgrade request: the worker's 101 with a WebSocket becomes the handshake's
+/// 101 (and the connection's WebSocket task); any other answer is written as usual.
+fn answer_upgrade(
+    upgrade: Option<Upgrade>,
+    response: Response,
+    core: Option<Arc<dyn std::any::Any + Send + Sync>>,
+    shared: &Shared,
+    state: &ConnState,
+    write: impl FnOnce(Response) -> HyperResponse,
+) -> HyperResponse {
+    if response.status != 101 {
+        return write(response);
+    }
+    match upgrade {
+        Some(Upgrade { key, on_upgrade }) if response.headers.get(SOCKET_FIELD).is_some() => {
+            state.upgrade();
+            websocket::accept(&shared.ws, &key, on_upgrade, response, core, shared.control.subscribe())
+        }
+        Some(_) => refusal::response(502, "the worker answered 101 without a WebSocket", true),
+        None => {
+            if let Some(socket) = response.headers.get(SOCKET_FIELD) {
+                shared.ws.abandon(socket.to_owned(), core);
+            }
+            refusal::response(
+                502,
+                "the worker answered 101 to a request that is not a WebSocket upgrade",
+                true,
+            )
+        }
+    }
+}
+
+async fn exchange(
+    req: hyper::Request<Incoming>,
+    shared: &Shared,
+    state: &ConnState,
+    peer: Option<IpAddr>,
+) -> HyperResponse {
     let config = &shared.config;
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let upgrade = websocket::upgrade_key(&parts.headers).and_then(|key| {
+        let on_upgrade = parts.extensions.remove::<hyper::upgrade::OnUpgrade>()?;
+        Some(Upgrade { key, on_upgrade })
+    });
     let http10 = parts.version == Version::HTTP_10;
     let connection = parts.headers.get_all(hyper::header::CONNECTION);
     let keep_alive = if http10 {
@@ -208,6 +260,7 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, peer: Option<I
         let (url, method) = (request.url.clone(), request.method.clone());
         match shared.dispatch.begin(&native, request) {
             Ok(first) => {
+                let core = Some(native.core.handle.clone());
                 let meta = NativeMeta {
                     native,
                     url,
@@ -217,7 +270,13 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, peer: Option<I
                     began,
                 };
                 let response = run_native(first, meta, shared).await;
-                return to_hyper(response, http10, keep_alive && !shared.draining.get(), head_only);
+                // A WebSocket answered natively names a socket of this core.
+                let native_core = response.headers.get(SOCKET_FIELD).is_some_and(|s| !s.starts_with('h'));
+                let core = if native_core { core } else { None };
+                let keep = keep_alive && !shared.draining.get();
+                return answer_upgrade(upgrade, response, core, shared, state, |r| {
+                    to_hyper(r, http10, keep, head_only)
+                });
             }
             Err(back) => request = back,
         }
@@ -231,7 +290,12 @@ async fn exchange(req: hyper::Request<Incoming>, shared: &Shared, peer: Option<I
         reply,
     });
     match answer.await {
-        Ok(response) => to_hyper(response, http10, keep_alive && !shared.draining.get(), head_only),
+        Ok(response) => {
+            let keep = keep_alive && !shared.draining.get();
+            answer_upgrade(upgrade, response, None, shared, state, |r| {
+                to_hyper(r, http10, keep, head_only)
+            })
+        }
         Err(_) => refusal::response(503, "the server is shutting down", true),
     }
 }

@@ -15,6 +15,8 @@
 //! - `exchange`: one request on its connection (checks, body, hand-over, response);
 //! - `client_ip`: `CF-Connecting-IP` and its kin from the connection's peer;
 //! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown);
+//! - `websocket`: a worker's 101 answered with the RFC 6455 handshake, then the connection's
+//!   frames (tungstenite) to and from the control plane ([`WsHub`]);
 //! - [`Dispatch`]: requests to a worker begun on execution threads and answered from the I/O
 //!   thread, without Python, once the control plane has taught the front their way.
 //!
@@ -35,9 +37,11 @@ mod outbox;
 mod refusal;
 mod server;
 mod watch;
+mod websocket;
 
 pub use config::FrontConfig;
 pub use dispatch::{Adopted, AnswerRecord, Core, Dispatch, Placed, RouteRule};
 pub use inbox::{Inbox, Pending};
 pub use outbox::Outbox;
 pub use server::Front;
+pub use websocket::{WsCommand, WsHub, WsReport};

@@ -26,6 +26,7 @@ use super::dispatch::Dispatch;
 use super::exchange::Shared;
 use super::inbox::Inbox;
 use super::outbox::Outbox;
+use super::websocket::WsHub;
 
 /// What the front is doing (sent to every connection).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,6 +41,7 @@ pub struct Front {
     inbox: Arc<Inbox>,
     outbox: Arc<Outbox>,
     dispatch: Arc<Dispatch>,
+    ws: Arc<WsHub>,
     control: Arc<watch::Sender<Control>>,
     open: Arc<AtomicUsize>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -64,12 +66,18 @@ impl Front {
         let inbox = Arc::new(Inbox::new()?);
         let outbox = Arc::new(Outbox::default());
         let dispatch = Arc::new(Dispatch::default());
+        let ws = Arc::new(WsHub::new(
+            inbox.clone(),
+            config.ws_max_buffered_bytes,
+            config.ws_idle_timeout,
+        ));
         let (control, _) = watch::channel(Control::Running);
         let control = Arc::new(control);
         let open = Arc::new(AtomicUsize::new(0));
         let thread = {
             let (inbox, outbox, control, open) = (inbox.clone(), outbox.clone(), control.clone(), open.clone());
             let dispatch = dispatch.clone();
+            let ws = ws.clone();
             std::thread::Builder::new().name("edgert-front".into()).spawn(move || {
                 let local = tokio::task::LocalSet::new();
                 let shared = Rc::new(Shared {
@@ -78,6 +86,8 @@ impl Front {
                     dispatch,
                     buffered: Cell::new(0),
                     draining: Cell::new(false),
+                    ws,
+                    control: control.clone(),
                 });
                 local.spawn_local(async move { outbox.pump().await });
                 local.block_on(&runtime, run(listener, shared, control, open));
@@ -89,6 +99,7 @@ impl Front {
             inbox,
             outbox,
             dispatch,
+            ws,
             control,
             open,
             thread: Mutex::new(Some(thread)),
@@ -106,6 +117,11 @@ impl Front {
 
     pub fn outbox(&self) -> &Arc<Outbox> {
         &self.outbox
+    }
+
+    /// The WebSocket connections.
+    pub fn ws(&self) -> &Arc<WsHub> {
+        &self.ws
     }
 
     /// Native dispatch (off until the control plane enables it).
@@ -202,10 +218,12 @@ async fn run(listener: TcpListener, shared: Rc<Shared>, control: Arc<watch::Send
         _ => Duration::ZERO,
     };
     let deadline = tokio::time::Instant::now() + grace;
-    while open.load(Ordering::Acquire) > 0 {
-        if tokio::time::timeout_at(deadline, closed.notified()).await.is_err() {
-            break;
-        }
+    // Upgraded WebSockets are no longer counted in `open`: they are told to close (1001) by
+    // the control change and leave the hub when their closing handshake is over.
+    let busy = || open.load(Ordering::Acquire) > 0 || !shared.ws.is_empty();
+    while busy() && tokio::time::Instant::now() < deadline {
+        let wait = deadline.min(tokio::time::Instant::now() + Duration::from_millis(10));
+        let _ = tokio::time::timeout_at(wait, closed.notified()).await;
     }
     control.send_replace(Control::Abort);
     // Aborted connections end on their next poll.

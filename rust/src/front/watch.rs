@@ -19,7 +19,23 @@
 //!   not looked at; a head already buffered by hyper when its request starts is not timed.
 //! - `Idle` is timed by `idle_timeout` from the last byte read or written.
 
-use std::cell::Cell;
+/// A `Cell` that may cross threads: hyper's WebSocket upgrade hands the connection's socket
+/// (and so this state) over as `Send`. Uncontended in practice: one connection's task uses it.
+pub struct Cell<T: Copy>(parking_lot::Mutex<T>);
+
+impl<T: Copy> Cell<T> {
+    pub fn new(value: T) -> Self {
+        Cell(parking_lot::Mutex::new(value))
+    }
+
+    pub fn get(&self) -> T {
+        *self.0.lock()
+    }
+
+    pub fn set(&self, value: T) {
+        *self.0.lock() = value;
+    }
+}
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -49,6 +65,8 @@ pub struct ConnState {
     last_active: Cell<Instant>,
     refusal: Cell<Option<Refusal>>,
     max_header_bytes: usize,
+    /// Upgraded to a WebSocket: the bytes are frames, not heads, and are not looked at.
+    upgraded: Cell<bool>,
 }
 
 impl ConnState {
@@ -62,6 +80,7 @@ impl ConnState {
             last_active: Cell::new(now),
             refusal: Cell::new(None),
             max_header_bytes,
+            upgraded: Cell::new(false),
         }
     }
 
@@ -73,6 +92,11 @@ impl ConnState {
     /// hyper has called the service: a request is in progress.
     pub fn enter_service(&self) {
         self.phase.set(Phase::Service);
+    }
+
+    /// The connection is switching to the WebSocket protocol (a 101 is being written).
+    pub fn upgrade(&self) {
+        self.upgraded.set(true);
     }
 
     /// The request's response was handed to hyper.
@@ -94,6 +118,9 @@ impl ConnState {
     /// What the deadlines say at `now`: a refusal (408) of a head that took too long, or
     /// `Some(None)` to close an idle connection silently; `None` to carry on.
     pub fn overdue(&self, now: Instant, header: Duration, idle: Duration) -> Option<Option<Refusal>> {
+        if self.upgraded.get() {
+            return None;
+        }
         match self.phase.get() {
             Phase::Head if now.duration_since(self.head_started.get()) > header => {
                 Some(Some((408, "request header section not received in time")))
@@ -105,6 +132,9 @@ impl ConnState {
 
     /// Looks at `new` bytes just read; returns a refusal when they break a limit.
     fn saw(&self, new: &[u8]) -> Option<Refusal> {
+        if self.upgraded.get() {
+            return None;
+        }
         let now = Instant::now();
         self.last_active.set(now);
         let mut seen = new;
@@ -180,11 +210,11 @@ fn bad_version(bytes: &[u8]) -> bool {
 /// The socket as hyper reads and writes it, watched (see the module docs).
 pub struct Watched {
     io: TcpStream,
-    state: std::rc::Rc<ConnState>,
+    state: std::sync::Arc<ConnState>,
 }
 
 impl Watched {
-    pub fn new(io: TcpStream, state: std::rc::Rc<ConnState>) -> Self {
+    pub fn new(io: TcpStream, state: std::sync::Arc<ConnState>) -> Self {
         Watched { io, state }
     }
 }

@@ -53,6 +53,11 @@ pub enum Call {
     Abort {
         task: TaskId,
     },
+    /// A WebSocket event for the worker's end of `socket`.
+    Socket {
+        socket: u64,
+        event: crate::protocol::WsEvent,
+    },
 }
 
 struct Job {
@@ -243,6 +248,7 @@ fn run_call(worker: &Worker, call: Call) -> Vec<Step> {
         Call::Event { kind, payload_json } => worker.begin_event(&kind, &payload_json, now),
         Call::Complete { op, result } => worker.complete(op, result, now),
         Call::Abort { task } => worker.abort(task, now),
+        Call::Socket { socket, event } => worker.deliver_ws(socket, event, now),
     }
 }
 

@@ -66,6 +66,12 @@ const LAZY_GLOBALS: &[(&str, &str)] = &[
     ("timers", "clearTimeout"),
     ("timers", "clearInterval"),
     ("timers", "scheduler"),
+    ("websocket", "WebSocket"),
+    ("websocket", "WebSocketPair"),
+    ("websocket", "WebSocketRequestResponsePair"),
+    ("websocket", "MessageEvent"),
+    ("websocket", "CloseEvent"),
+    ("websocket", "ErrorEvent"),
 ];
 
 fn new_atom(ctx: *mut qjs::JSContext, name: &str) -> qjs::JSAtom {

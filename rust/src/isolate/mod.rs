@@ -3,6 +3,7 @@
 mod cache_native;
 mod compression_native;
 pub mod cpu;
+mod d1_native;
 mod durable_native;
 mod encoding_native;
 mod errors;
@@ -19,6 +20,7 @@ mod modules;
 mod native;
 mod prelude;
 mod promise_fast;
+mod ratelimit_native;
 mod regexp_replace;
 mod rewriter_native;
 mod runtime;
@@ -28,6 +30,7 @@ mod string_search;
 mod subtle_native;
 mod text_search;
 mod webapi_native;
+mod websocket_native;
 
 pub use limits::Limits;
 pub use module_set::{compile_graph, ModuleBody, ModuleSet, ModuleSource};

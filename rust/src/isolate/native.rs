@@ -274,12 +274,15 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
             match name.as_str() {
                 "cache" => super::cache_native::install(&ctx, &native, &s)?,
                 "kv" => super::kv_native::install(&ctx, &native, &s)?,
+                "ratelimit" => super::ratelimit_native::install(&ctx, &native, &s)?,
+                "d1" => super::d1_native::install(&ctx, &native, &s)?,
                 "subtle" => super::subtle_native::install(&ctx, &native, &s)?,
                 "durable" => super::durable_native::install(&ctx, &native, &s)?,
                 "htmlrewriter" => super::rewriter_native::install(&ctx, &native)?,
                 "compression" => super::compression_native::install(&ctx, &native)?,
                 "formdata" => super::form_native::install(&ctx, &native)?,
                 "encoding" => super::encoding_native::install(&ctx, &native)?,
+                "websocket" => super::websocket_native::install(&ctx, &native, &s)?,
                 _ => {}
             }
             super::prelude::lazy_module(&ctx, &name)

@@ -62,6 +62,8 @@ const LAZY: &[(&str, &str)] = &[
     ("subtle", include_str!("webapi/lazy/subtle.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
+    ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),
+    ("d1", include_str!("webapi/lazy/d1.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
     ("formdata", include_str!("webapi/lazy/formdata.js")),
@@ -72,6 +74,8 @@ const LAZY: &[(&str, &str)] = &[
     ("timers", include_str!("webapi/lazy/timers.js")),
     ("textstreams", include_str!("webapi/lazy/textstreams.js")),
     ("mime", include_str!("webapi/lazy/mime.js")),
+    ("fetchinit", include_str!("webapi/lazy/fetchinit.js")),
+    ("websocket", include_str!("webapi/lazy/websocket.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

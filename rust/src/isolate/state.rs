@@ -103,6 +103,9 @@ pub struct TaskState {
     pub wait_until_errors: Vec<String>,
     pub ops: u32,
     pub kv_reads: Vec<KvReadStat>,
+    /// A WebSocket event's task: not done while operations it parked are outstanding (the
+    /// handler's promise chains go on after it settled, as an object's do).
+    pub linger: bool,
 }
 
 pub struct HostState {
@@ -131,6 +134,18 @@ pub struct HostState {
     pub kv_ops: HashMap<OpId, KvPending>,
     /// Namespace ids of the KV bindings, indexed by the handle `kvOpen` gave the prelude.
     pub kv_namespaces: Vec<Arc<str>>,
+    /// The isolate's id (the high half of the ids of its WebSockets).
+    pub isolate_id: u64,
+    /// The last WebSocket id handed out (low half).
+    pub socket_seq: u32,
+    /// WebSockets whose other end the host holds and that are not closed yet: they keep the
+    /// isolate in its pool (`Worker::trim` skips it).
+    pub open_sockets: usize,
+    /// D1 databases this isolate queries in place, by id (`d1Open` gives their index).
+    pub d1: crate::d1::LocalDatabases,
+    /// The isolate's CPU budget, for native work that runs long outside JavaScript (a D1
+    /// query in place) to stop at the same deadline.
+    pub cpu_budget: Option<super::cpu::CpuBudget>,
 }
 
 impl HostState {
@@ -152,6 +167,11 @@ impl HostState {
             kv: SharedKv::default(),
             kv_ops: HashMap::new(),
             kv_namespaces: Vec::new(),
+            isolate_id: 0,
+            socket_seq: 0,
+            open_sockets: 0,
+            d1: Default::default(),
+            cpu_budget: None,
         }
     }
 

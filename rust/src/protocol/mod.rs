@@ -8,7 +8,9 @@
 mod operation;
 mod stats;
 mod step;
+mod websocket;
 
 pub use operation::{OpId, OpKind, OpResult, Operation, TaskId};
 pub use stats::{KvReadStat, LogLevel, LogLine, Outcome, Stats};
 pub use step::Step;
+pub use websocket::{socket_isolate, WsAction, WsEvent, MAX_WS_MESSAGE_BYTES};

@@ -1,5 +1,6 @@
 //! Operations: what a worker asks the outside world to do, as plain data.
 
+use super::websocket::WsAction;
 use crate::http::{Body, Request, Response};
 
 /// Identifies one in-flight request (a task) within a worker.
@@ -31,6 +32,10 @@ pub enum OpKind {
         args: String,
         value: Option<Body>,
     },
+    /// Something a worker did on a WebSocket whose other end the host holds (a client of
+    /// the server, an origin, a simulated client): `socket` is the id the core gave it
+    /// (see `protocol::websocket`). Never completed: nothing in JavaScript waits for it.
+    WebSocket { socket: u64, action: WsAction },
 }
 
 /// One operation handed to the host.

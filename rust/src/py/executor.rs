@@ -263,6 +263,26 @@ impl PyExecutorChannel {
     ) -> PyResult<()> {
         self.submit(py, core.get(), Call::Abort { task }, wall_ms, callback)
     }
+
+    /// `core.deliver_ws(socket, kind, data, now, code, reason, clean)` on an execution thread.
+    #[pyo3(signature = (core, socket, kind, data, wall_ms, callback, code=1005, reason=String::new(), clean=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn deliver_ws(
+        &self,
+        py: Python<'_>,
+        core: &Bound<'_, PyCoreWorker>,
+        socket: u64,
+        kind: &str,
+        data: Option<&Bound<'_, PyAny>>,
+        wall_ms: f64,
+        callback: Py<PyAny>,
+        code: u16,
+        reason: String,
+        clean: bool,
+    ) -> PyResult<()> {
+        let event = super::worker::ws_event(kind, data, code, reason, clean)?;
+        self.submit(py, core.get(), Call::Socket { socket, event }, wall_ms, callback)
+    }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 use parking_lot::Mutex;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use tokio::sync::oneshot;
 
 use super::executor::PyExecutor;
@@ -24,7 +24,7 @@ use super::http::{PyRequest, PyResponse};
 use super::protocol::steps_to_py;
 use super::stats::PyStats;
 use super::worker::PyCoreWorker;
-use crate::front::{Adopted, Core, Front, FrontConfig, Inbox, Outbox, Pending, Placed, RouteRule};
+use crate::front::{Adopted, Core, Front, FrontConfig, Inbox, Outbox, Pending, Placed, RouteRule, WsCommand, WsReport};
 use crate::http::{Body, Headers, Response};
 use crate::server::reason_phrase;
 
@@ -258,7 +258,8 @@ impl PyNativeFront {
     #[pyo3(signature = (
         resolve, host, port, *, max_header_bytes, max_body_bytes, header_timeout_s,
         idle_timeout_s, body_timeout_s, max_buffered_body_bytes, max_connections,
-        client_header="x-edgert-client", access_log=false
+        client_header="x-edgert-client", access_log=false, ws_idle_timeout_s=300.0,
+        ws_max_buffered_bytes=16777216
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -275,6 +276,8 @@ impl PyNativeFront {
         max_connections: usize,
         client_header: &str,
         access_log: bool,
+        ws_idle_timeout_s: f64,
+        ws_max_buffered_bytes: usize,
     ) -> PyResult<Self> {
         let seconds = |s: f64| Duration::try_from_secs_f64(s).map_err(|e| PyTypeError::new_err(e.to_string()));
         let config = FrontConfig {
@@ -287,6 +290,8 @@ impl PyNativeFront {
             max_connections,
             client_header: client_header.trim().to_ascii_lowercase(),
             default_host: String::new(),
+            ws_idle_timeout: seconds(ws_idle_timeout_s)?,
+            ws_max_buffered_bytes,
         };
         let host = host.to_owned();
         let front = py.detach(move || Front::start(&host, port, config))?;
@@ -536,6 +541,85 @@ impl PyNativeFront {
             ))?;
         }
         Ok(out)
+    }
+
+    /// What the WebSocket connections reported since the last call: `[(conn, kind, data,
+    /// code, reason, clean, core), ...]` with `kind` "open" (`data`: the socket as the worker's
+    /// response named it, `core` the core that answered natively or None), "message" (`data`
+    /// str or bytes) or "close" (`code`, `reason`, `clean`).
+    fn take_ws<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for (conn, report) in self.front.ws().take() {
+            let none = || py.None().into_bound(py);
+            let row = match report {
+                WsReport::Open { socket, core } => {
+                    let core = core
+                        .as_ref()
+                        .and_then(|c| c.downcast_ref::<Py<PyCoreWorker>>())
+                        .map_or_else(none, |c| c.bind(py).clone().into_any());
+                    (
+                        conn,
+                        "open",
+                        PyString::new(py, &socket).into_any(),
+                        0u16,
+                        String::new(),
+                        true,
+                        core,
+                    )
+                }
+                WsReport::Text(text) => (
+                    conn,
+                    "message",
+                    PyString::new(py, &text).into_any(),
+                    0,
+                    String::new(),
+                    true,
+                    none(),
+                ),
+                WsReport::Binary(bytes) => (
+                    conn,
+                    "message",
+                    PyBytes::new(py, &bytes).into_any(),
+                    0,
+                    String::new(),
+                    true,
+                    none(),
+                ),
+                WsReport::Close { code, reason, clean } => (conn, "close", none(), code, reason, clean, none()),
+            };
+            out.append(row)?;
+        }
+        Ok(out)
+    }
+
+    /// Sends on WebSocket connection `conn`: `kind` "text" (`data` str), "binary" (bytes) or
+    /// "close" (`code`, `reason`). False when the connection is gone.
+    #[pyo3(signature = (conn, kind, data=None, code=1000, reason=String::new()))]
+    fn ws_send(
+        &self,
+        conn: u64,
+        kind: &str,
+        data: Option<&Bound<'_, PyAny>>,
+        code: u16,
+        reason: String,
+    ) -> PyResult<bool> {
+        let command = match (kind, data) {
+            ("text", Some(d)) => WsCommand::Text(d.extract::<String>()?),
+            ("binary", Some(d)) => WsCommand::Binary(d.extract::<Vec<u8>>()?),
+            ("close", _) => WsCommand::Close(code, reason),
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "ws_send: bad kind {kind:?} or missing data"
+                )))
+            }
+        };
+        Ok(self.front.ws().send(conn, command))
+    }
+
+    /// Open WebSocket connections.
+    #[getter]
+    fn websockets(&self) -> usize {
+        self.front.ws().len()
     }
 
     /// Graceful shutdown: stop accepting, let requests in flight finish for up to `grace_s`

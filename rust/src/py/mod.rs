@@ -2,6 +2,7 @@
 
 mod cache;
 mod cache_store;
+mod d1;
 mod durable;
 mod errors;
 mod executor;
@@ -11,6 +12,7 @@ mod jwt;
 mod kv;
 mod modules;
 mod protocol;
+mod ratelimit;
 mod server;
 mod sim;
 mod stats;
@@ -37,6 +39,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     front::register(m)?;
     executor::register(m)?;
     kv::register(m)?;
+    ratelimit::register(m)?;
+    d1::register(m)?;
     modules::register(m)?;
     server::register(m)?;
     sim::register(m)?;

@@ -2,7 +2,7 @@
 
 use super::http::{PyRequest, PyResponse};
 use super::stats::PyStats;
-use crate::protocol::{OpKind, Operation, Step};
+use crate::protocol::{OpKind, Operation, Step, WsAction};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -23,6 +23,11 @@ pub struct PyOperation {
     pub args: Option<String>,
     /// For "kv": the bytes of a `put` (`binding` is the namespace id, `method` get/put/delete/list).
     pub data: Option<Py<PyBytes>>,
+    /// For "websocket": the socket id; `method` is "text", "binary" or "close"; `args` the
+    /// text of a "text" message or a close's reason; `data` a "binary" message's bytes;
+    /// `code` a close's code.
+    pub socket: Option<u64>,
+    pub code: Option<u16>,
 }
 
 #[pymethods]
@@ -44,6 +49,8 @@ impl PyOperation {
             method: None,
             args: None,
             data: None,
+            socket: None,
+            code: None,
         };
         match op.kind {
             OpKind::Fetch(request) => {
@@ -76,6 +83,29 @@ impl PyOperation {
                 out.method = Some(method.to_owned());
                 out.args = Some(args);
                 out.data = value.map(|v| PyBytes::new(py, v.as_bytes()).unbind());
+            }
+            OpKind::WebSocket { socket, action } => {
+                out.kind = "websocket";
+                out.socket = Some(socket);
+                match action {
+                    WsAction::Text(text) => {
+                        out.method = Some("text".into());
+                        out.args = Some(text);
+                    }
+                    WsAction::Binary(bytes) => {
+                        out.method = Some("binary".into());
+                        out.data = Some(PyBytes::new(py, &bytes).unbind());
+                    }
+                    WsAction::Attach { handle } => {
+                        out.method = Some("attach".into());
+                        out.args = Some(handle);
+                    }
+                    WsAction::Close { code, reason } => {
+                        out.method = Some("close".into());
+                        out.args = Some(reason);
+                        out.code = Some(code);
+                    }
+                }
             }
         }
         Ok(out)

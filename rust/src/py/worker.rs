@@ -40,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None))]
+                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None, d1=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -63,6 +63,7 @@ impl PyCoreWorker {
         kv: Option<PyRef<'_, PyKvReplica>>,
         lazy: bool,
         modules: Option<Vec<super::modules::PyModuleSpec>>,
+        d1: Option<Vec<PyRef<'_, super::d1::PyD1Database>>>,
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
@@ -94,6 +95,12 @@ impl PyCoreWorker {
                 })
             }),
             durable: durable.map(|d| d.inner.clone()),
+            d1: std::sync::Arc::new(
+                d1.unwrap_or_default()
+                    .iter()
+                    .map(|d| (d.id.clone(), d.inner.clone()))
+                    .collect(),
+            ),
         };
         let source = source.to_owned();
         let name = name.to_owned();
@@ -200,6 +207,28 @@ impl PyCoreWorker {
         steps_to_py(py, steps)
     }
 
+    /// Delivers a WebSocket event to the worker's end of `socket` at host time `now`: `kind`
+    /// "message" (`data` a str or bytes), "close" (`code`, `reason`, `clean`) or "error"
+    /// (`reason` the message). Returns the steps of the event's task (its first step first);
+    /// a 410 response means the socket's isolate is gone.
+    #[pyo3(signature = (socket, kind, data, now, code=1005, reason=String::new(), clean=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn deliver_ws(
+        &self,
+        py: Python<'_>,
+        socket: u64,
+        kind: &str,
+        data: Option<&Bound<'_, PyAny>>,
+        now: f64,
+        code: u16,
+        reason: String,
+        clean: bool,
+    ) -> PyResult<Vec<PyStep>> {
+        let event = ws_event(kind, data, code, reason, clean)?;
+        let steps = py.detach(|| self.inner.deliver_ws(socket, event, to_ns(now)));
+        steps_to_py(py, steps)
+    }
+
     /// Ends a request that has not responded (its wall-clock limit passed).
     fn abort(&self, py: Python<'_>, task: u64, now: f64) -> PyResult<Vec<PyStep>> {
         let steps = py.detach(|| self.inner.abort(task, to_ns(now)));
@@ -239,5 +268,40 @@ impl PyCoreWorker {
     #[getter]
     fn wants_spare(&self) -> bool {
         self.inner.wants_spare()
+    }
+}
+
+/// A WebSocket event from its Python form (see `CoreWorker.deliver_ws`).
+pub(super) fn ws_event(
+    kind: &str,
+    data: Option<&Bound<'_, PyAny>>,
+    code: u16,
+    reason: String,
+    clean: bool,
+) -> PyResult<crate::protocol::WsEvent> {
+    use crate::protocol::WsEvent;
+    use pyo3::types::{PyBytes, PyString};
+    match kind {
+        "message" => {
+            let Some(data) = data else {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "a message needs data (str or bytes)",
+                ));
+            };
+            if let Ok(text) = data.cast::<PyString>() {
+                Ok(WsEvent::Text(text.to_str()?.to_owned()))
+            } else if let Ok(bytes) = data.cast::<PyBytes>() {
+                Ok(WsEvent::Binary(bytes.as_bytes().to_vec()))
+            } else {
+                Err(pyo3::exceptions::PyTypeError::new_err(
+                    "message data must be str or bytes",
+                ))
+            }
+        }
+        "close" => Ok(WsEvent::Close { code, reason, clean }),
+        "error" => Ok(WsEvent::Error(reason)),
+        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "unknown WebSocket event kind {other:?} (message, close, error)"
+        ))),
     }
 }

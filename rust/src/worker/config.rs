@@ -29,6 +29,8 @@ pub struct WorkerConfig {
     pub durable: Option<crate::durable::DurableStore>,
     /// The PoP's KV replica, shared by the workers of the PoP (`None`: a private one).
     pub kv: Option<SharedKv>,
+    /// D1 databases its isolates query in place, by id (a standalone worker's own).
+    pub d1: crate::d1::LocalDatabases,
 }
 
 impl Default for WorkerConfig {
@@ -44,6 +46,7 @@ impl Default for WorkerConfig {
             auth: None,
             durable: None,
             kv: None,
+            d1: Default::default(),
         }
     }
 }

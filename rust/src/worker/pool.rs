@@ -22,7 +22,7 @@ use crate::http::Request;
 use crate::http::Response;
 use crate::isolate::{Isolate, IsolateSpec, OpIds, Prewarmed, Script, StartupError};
 use crate::kv::SharedKv;
-use crate::protocol::{OpId, OpResult, Outcome, Stats, Step, TaskId};
+use crate::protocol::{socket_isolate, OpId, OpResult, Outcome, Stats, Step, TaskId, WsEvent};
 use parking_lot::Mutex;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -89,6 +89,8 @@ struct Slot {
     isolate: Arc<Mutex<Isolate>>,
     inflight: usize,
     busy: bool,
+    /// Open WebSockets the host holds the other end of: the isolate is not trimmed.
+    sockets: usize,
 }
 
 #[derive(Default)]
@@ -143,6 +145,7 @@ impl Worker {
             isolate: Arc::new(Mutex::new(first)),
             inflight: 0,
             busy: false,
+            sockets: 0,
         });
         drop(reg);
         for _ in 1..worker.config.min_isolates {
@@ -152,6 +155,7 @@ impl Worker {
                 isolate: Arc::new(Mutex::new(iso)),
                 inflight: 0,
                 busy: false,
+                sockets: 0,
             });
         }
         if worker.config.min_isolates == 0 {
@@ -228,6 +232,7 @@ impl Worker {
             fetch_through_cache: self.config.cache.is_some(),
             durable: self.config.durable.clone(),
             kv: self.kv.clone(),
+            d1: self.config.d1.clone(),
         }
     }
 
@@ -295,7 +300,7 @@ impl Worker {
         let mut reg = self.registry.lock();
         let mut idle_seen = 0;
         reg.slots.retain(|s| {
-            if s.inflight > 0 || s.busy {
+            if s.inflight > 0 || s.busy || s.sockets > 0 {
                 return true;
             }
             idle_seen += 1;
@@ -330,6 +335,7 @@ impl Worker {
             isolate: arc.clone(),
             inflight: 1,
             busy: true,
+            sockets: 0,
         });
         Ok((id, arc, true))
     }
@@ -366,6 +372,7 @@ impl Worker {
             let slot = &mut reg.slots[pos];
             slot.busy = false;
             slot.inflight = iso.inflight();
+            slot.sockets = iso.open_sockets();
             let _ = finished;
             if broken {
                 reg.slots.remove(pos);
@@ -415,6 +422,41 @@ impl Worker {
         note_turn(isolate_id);
         let mut iso = isolate.lock();
         let mut steps = start(&mut iso, cold);
+        self.release(isolate_id, &iso, &steps);
+        match steps.iter().position(|s| s.task == task) {
+            Some(pos) => steps[..=pos].rotate_right(1),
+            None => steps.insert(
+                0,
+                Step {
+                    task,
+                    response: None,
+                    ops: Vec::new(),
+                    done: false,
+                    stats: None,
+                },
+            ),
+        }
+        steps
+    }
+
+    /// Delivers a WebSocket event to the worker's end of `socket` (see `Isolate::deliver_ws`),
+    /// on the isolate that made the socket. When that isolate is gone (discarded, condemned)
+    /// the step answers 410 at once: the host then closes its end (1011).
+    pub fn deliver_ws(&self, socket: u64, event: WsEvent, now_ns: u64) -> Vec<Step> {
+        let task = self.next_task.fetch_add(1, Ordering::Relaxed) + 1;
+        let isolate_id = socket_isolate(socket);
+        let Some(isolate) = self.lookup(isolate_id) else {
+            return vec![Step {
+                task,
+                response: Some(Response::text(410, "the WebSocket's isolate is gone")),
+                ops: Vec::new(),
+                done: true,
+                stats: Some(Stats::without_turn(Outcome::IsolateDiscarded, None)),
+            }];
+        };
+        note_turn(isolate_id);
+        let mut iso = isolate.lock();
+        let mut steps = iso.deliver_ws(task, socket, event, now_ns);
         self.release(isolate_id, &iso, &steps);
         match steps.iter().position(|s| s.task == task) {
             Some(pos) => steps[..=pos].rotate_right(1),

@@ -25,6 +25,13 @@ const finish = (ctx, r) => {
       failed(ctx, new TypeError(`The handler resolved with ${r === null ? 'null' : typeof r === 'object' ? Object.prototype.toString.call(r) : typeof r}, not a Response`), 'invalid');
       return;
     }
+    if (r.status === 101) {
+      // A WebSocket: the host is told which socket to connect the client to.
+      if (r.webSocket === null) { native.fail(task, 'invalid', new TypeError('A 101 response needs a webSocket')); return; }
+      const ref = lazyLoad('websocket').handOff(r.webSocket);
+      native.settle(task, 101, r.statusText, [...Headers.flat(r.headers), 'x-edgert-websocket', ref], null);
+      return;
+    }
     const b = r[kSym.getBody]();
     if (b.kind === 'none') native.settle(task, r.status, r.statusText, Headers.flat(r.headers), null);
     else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, Headers.flat(r.headers), b.value);
@@ -65,6 +72,30 @@ const bindKv = (env, bindings, asGlobals) => {
   }
 };
 
+// Rate limiting bindings (`{"name", "type": "ratelimit", "store", "namespace_id", "limit",
+// "period"}`): `env.NAME`, created on first use (lazy/ratelimit.js).
+const bindRatelimit = (env, bindings, asGlobals) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'ratelimit') continue;
+    let rl;
+    const get = () => rl || (rl = new (lazyLoad('ratelimit').RateLimit)(kInternal, b));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
+  }
+};
+
+// D1 bindings (`{"name", "type": "d1", "database", "region", "local"}`): `env.NAME`, created on
+// first use like KV's.
+const bindD1 = (env, bindings, asGlobals) => {
+  for (const b of Array.isArray(bindings) ? bindings : []) {
+    if (!isObject(b) || b.type !== 'd1') continue;
+    let db;
+    const get = () => db || (db = new (lazyLoad('d1').D1Database)(kInternal, b));
+    Object.defineProperty(env, b.name, { enumerable: true, get });
+    if (asGlobals) Object.defineProperty(globalThis, b.name, { configurable: true, get });
+  }
+};
+
 let moduleExports = null;
 const PENDING = Symbol('pending');
 api.setExports = (ns) => { moduleExports = ns; };
@@ -77,6 +108,8 @@ api.init = (handler, env, bindings) => {
   const objectHost = bindings.some((b) => b.type === 'edgert:objects');
   if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);
+  bindRatelimit(env, bindings, handler === undefined);
+  bindD1(env, bindings, handler === undefined);
   Object.freeze(env);
   if (objectHost) return lazyLoad('durable').objectDispatch(moduleExports, env, { finish, ExecutionContext });
   // Non-HTTP events (cron triggers) go to the default export as written (lazy/scheduled.js).
@@ -98,6 +131,7 @@ api.init = (handler, env, bindings) => {
   }
   return (taskId, method, url, flat, body, cf, claims) => { // cf, claims: JSON text or undefined
     // An event from the host (Isolate::begin_event): (task, null, kind, payload JSON).
+    if (method === null && url === 'websocket') { lazyLoad('websocket').deliver(taskId, flat, body); return; }
     if (method === null) { lazyLoad('scheduled').run(taskId, url, flat, eventTarget, env, { ExecutionContext, failed }); return; }
     const request = Request[kInternal](method, url, flat, body, cf, claims);
     const ctx = new ExecutionContext(taskId, [method, url, flat, body, cf, claims]);

@@ -4,14 +4,7 @@
 // forbidden request or response header names (a worker may set Cookie, Host or Set-Cookie).
 const HTTP_WS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const NOT_BYTES = /[^\x00-\xff]/;
 const knownNames = new Map();
-// WebIDL ByteString: a string of code units up to U+00FF (a Symbol throws in the conversion).
-const byteString = (v) => {
-  const s = typeof v === 'string' ? v : `${v}`;
-  if (NOT_BYTES.test(s)) throw new TypeError(`Cannot convert "${s}" to a ByteString: a character is above U+00FF`);
-  return s;
-};
 const normalizeName = (name) => {
   const n = typeof name === 'string' ? name : `${name}`;
   const known = knownNames.get(n);
@@ -29,43 +22,6 @@ const normalizeValue = (value) => {
   if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
   return v;
 };
-// HeadersInit (WebIDL: sequence<sequence<ByteString>> or record<ByteString, ByteString>)
-// converted in full, in the order the standard reads the object, before anything is appended.
-const headersInit = (init) => {
-  if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
-  const method = init[Symbol.iterator];
-  const out = [];
-  if (method !== undefined && method !== null) {
-    if (typeof method !== 'function') throw new TypeError("Failed to construct 'Headers': The object's @@iterator is not callable");
-    const it = method.call(init);
-    for (;;) {
-      const step = it.next();
-      if (!isObject(step)) throw new TypeError('Iterator result is not an object');
-      if (step.done) break;
-      const pair = step.value;
-      if (!isObject(pair)) throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
-      const p = [...pair];
-      if (p.length !== 2) throw new TypeError('Each header pair must be a [name, value] tuple');
-      out.push(byteString(p[0]), byteString(p[1]));
-    }
-    return out;
-  }
-  const keys = Reflect.ownKeys(init);
-  const seen = new Map();
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const desc = Reflect.getOwnPropertyDescriptor(init, key);
-    if (desc === undefined || !desc.enumerable) continue;
-    if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol to a ByteString');
-    const k = byteString(key), v = byteString(init[key]);
-    // A record holds each key once (a proxy may report one twice): the later value wins.
-    if (seen.has(k)) out[seen.get(k) + 1] = v;
-    else { seen.set(k, out.length); out.push(k, v); }
-  }
-  return out;
-};
-// %IteratorPrototype%, the prototype of the Headers iterators' prototype (WebIDL pair iterators).
-const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 class Headers {
   // [[name, value], ...] in order; names lower-case.
   #list = [];
@@ -83,7 +39,7 @@ class Headers {
       for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]);
       return;
     }
-    const flat = headersInit(init);
+    const flat = lazyLoad('fetchinit').headersInit(init);
     for (let i = 0; i < flat.length; i += 2) this.append(flat[i], flat[i + 1]);
   }
   static [kInternal](h, guard, flat) {
@@ -167,7 +123,7 @@ class Headers {
   static [kSym.trustedAppend](h, n, v) { h.#entries().push([n, v]); h.#sortedCache = null; }
   static [kSym.hasName](h, n) { const list = h.#entries(); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
-  static sorted(h) {
+  static [kSym.sorted](h) {
     if (h.#sortedCache !== null) return h.#sortedCache;
     const list = h.#entries();
     const names = [...new Set(list.map((p) => p[0]))].sort();
@@ -187,33 +143,15 @@ class Headers {
       callback.call(thisArg, pairs[i][1], pairs[i][0], this);
     }
   }
-  entries() { return new HeadersIterator(this, 'key+value'); }
-  keys() { return new HeadersIterator(this, 'key'); }
-  values() { return new HeadersIterator(this, 'value'); }
+  entries() { return lazyLoad('fetchinit').headersIterator(this, 'key+value', headersSorted); }
+  keys() { return lazyLoad('fetchinit').headersIterator(this, 'key', headersSorted); }
+  values() { return lazyLoad('fetchinit').headersIterator(this, 'value', headersSorted); }
   get [Symbol.toStringTag]() { return 'Headers'; }
 }
-// WebIDL operations are enumerable (class methods are not); @@iterator is `entries`.
-const enumerable = { enumerable: true };
-for (const m of ['append', 'delete', 'get', 'getSetCookie', 'has', 'set', 'forEach', 'entries', 'keys', 'values']) Object.defineProperty(Headers.prototype, m, enumerable);
-Object.defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true, enumerable: false });
-const headersSorted = Headers.sorted;
-delete Headers.sorted;
-// A WebIDL pair iterator: an index into the headers' sorted list, read again at each step, so
-// changes made while iterating are seen as the standard says.
-class HeadersIterator {
-  #headers; #kind; #index = 0;
-  constructor(headers, kind) { this.#headers = headers; this.#kind = kind; }
-  next() {
-    if (!(#headers in this)) throw new TypeError("next() called on an object that is not a Headers iterator");
-    const pairs = headersSorted(this.#headers);
-    if (this.#index >= pairs.length) return { value: undefined, done: true };
-    const p = pairs[this.#index++];
-    return { value: this.#kind === 'key' ? p[0] : this.#kind === 'value' ? p[1] : [p[0], p[1]], done: false };
-  }
-  get [Symbol.toStringTag]() { return 'Headers Iterator'; }
-}
-Object.setPrototypeOf(HeadersIterator.prototype, IteratorPrototype);
-Object.defineProperty(HeadersIterator.prototype, 'next', enumerable);
+// @@iterator is `entries`. (WebIDL makes operations enumerable; class methods are not, and
+// redefining each costs every new isolate: see docs/compat.md.)
+Object.defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+const headersSorted = Headers[kSym.sorted];
 defineGlobal('Headers', Headers);
 const headersFrom = (flat, guard) => Headers[kInternal](new Headers(), guard, flat);
 const headersFromText = Headers[kSym.fromText];

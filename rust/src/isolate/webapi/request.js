@@ -1,22 +1,8 @@
 // Request (Fetch Standard, with Workers' `cf`). Workers has no CORS or referrer machinery:
-// `mode`, `credentials`, `cache`, `referrer`, `referrerPolicy` are checked and kept as the
-// standard says (so code written for the platform reads what it set) but change nothing.
+// `mode`, `credentials`, `referrer`, `referrerPolicy` in a RequestInit are checked as the
+// standard says and change nothing (they are not attributes on Workers either).
 const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-const ENUMS = {
-  mode: ['navigate', 'same-origin', 'no-cors', 'cors'],
-  credentials: ['omit', 'same-origin', 'include'],
-  cache: ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'],
-  redirect: ['follow', 'error', 'manual'],
-  referrerPolicy: ['', 'no-referrer', 'no-referrer-when-downgrade', 'same-origin', 'origin', 'strict-origin', 'origin-when-cross-origin', 'strict-origin-when-cross-origin', 'unsafe-url'],
-  duplex: ['half'],
-  priority: ['high', 'low', 'auto'],
-};
-const enumValue = (name, v) => {
-  const s = `${v}`;
-  if (!ENUMS[name].includes(s)) throw new TypeError(`Failed to construct 'Request': The provided value '${s}' is not a valid enum value of type Request${name[0].toUpperCase()}${name.slice(1)}.`);
-  return s;
-};
 const kIncoming = Symbol('incoming');
 const NO_INIT_DICT = Object.freeze({});
 // What most requests share: redirect mode, signal, route-auth claims, and the attributes Workers
@@ -58,29 +44,6 @@ class Request extends BodyBase {
     const headersInit = init.headers, integrity = init.integrity, keepalive = init.keepalive, method = init.method;
     const mode = init.mode, priority = init.priority, redirect = init.redirect, referrer = init.referrer;
     const referrerPolicy = init.referrerPolicy, signal = init.signal, window = init.window;
-    const changes = {};
-    if (cache !== undefined) changes.cache = enumValue('cache', cache);
-    if (credentials !== undefined) changes.credentials = enumValue('credentials', credentials);
-    if (duplex !== undefined) enumValue('duplex', duplex);
-    if (integrity !== undefined) changes.integrity = `${integrity}`;
-    if (keepalive !== undefined) changes.keepalive = !!keepalive;
-    if (mode !== undefined) changes.mode = enumValue('mode', mode);
-    if (priority !== undefined) enumValue('priority', priority);
-    if (redirect !== undefined) changes.redirect = enumValue('redirect', redirect);
-    if (referrerPolicy !== undefined) changes.referrerPolicy = enumValue('referrerPolicy', referrerPolicy);
-    if (signal !== undefined && signal !== null && !(signal instanceof lazyLoad('events').AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
-    if (signal !== undefined) changes.signal = signal;
-    if (window !== undefined && window !== null) throw new TypeError("Failed to construct 'Request': 'window' must be null.");
-    if (changes.mode === 'navigate') throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
-    if (referrer !== undefined) {
-      const r = `${referrer}`;
-      if (r === '') changes.referrer = '';
-      else {
-        const u = native.urlParse(toUSV(r));
-        if (!u) throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${r}`);
-        changes.referrer = u[0] === 'about:client' ? 'about:client' : u[0];
-      }
-    }
     if (cf !== undefined) this.#cf = cf;
     if (method !== undefined) {
       const m = `${method}`;
@@ -89,10 +52,14 @@ class Request extends BodyBase {
       if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${m}' HTTP method is unsupported.`);
       this.#method = NORMALIZE_METHODS.has(upper) ? upper : m;
     }
-    const finalCache = changes.cache || more.cache;
-    if (finalCache === 'only-if-cached' && (changes.mode || more.mode) !== 'same-origin') throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
-    if ((changes.mode || more.mode) === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(this.#method)) throw new TypeError(`Failed to construct 'Request': '${this.#method}' is unsupported in no-cors mode.`);
-    if (Object.keys(changes).length) more = { ...more, ...changes };
+    // The members Workers does not act on are checked by the lazy fetchinit module, only when given.
+    if (cache !== undefined || credentials !== undefined || duplex !== undefined || integrity !== undefined || keepalive !== undefined || mode !== undefined || priority !== undefined
+      || redirect !== undefined || referrer !== undefined || referrerPolicy !== undefined || signal !== undefined || window !== undefined) {
+      const changes = lazyLoad('fetchinit').requestInit({ cache, credentials, duplex, integrity, keepalive, mode, priority, redirect, referrer, referrerPolicy, signal, window }, this.#method, more);
+      more = { ...more, ...changes };
+    } else if (more.mode === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(this.#method)) {
+      throw new TypeError(`Failed to construct 'Request': '${this.#method}' is unsupported in no-cors mode.`);
+    }
     this.#more = more;
     this.#headers = new Headers(headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined);
     // The body: init's, else the input Request's (which then counts as used).
@@ -149,15 +116,10 @@ class Request extends BodyBase {
   get fetcher() { return null; }
   get integrity() { return this.#more.integrity; }
   get keepalive() { return this.#more.keepalive; }
-  get mode() { return this.#more.mode; }
-  get credentials() { return this.#more.credentials; }
+  // Like Workers' Request: `cache` is readable; `mode`, `credentials`, `referrer`,
+  // `referrerPolicy`, `destination`, `duplex` and the navigation flags are not attributes
+  // (their RequestInit members are checked, then have no effect).
   get cache() { return this.#more.cache; }
-  get referrer() { return this.#more.referrer; }
-  get referrerPolicy() { return this.#more.referrerPolicy; }
-  get destination() { return ''; }
-  get isReloadNavigation() { return false; }
-  get isHistoryNavigation() { return false; }
-  get duplex() { return 'half'; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
     const r = new Request(kIncoming);

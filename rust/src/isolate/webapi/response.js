@@ -6,12 +6,20 @@ const NO_INIT = Object.freeze({});
 const PLAIN = Object.freeze({ url: '', redirected: false, type: 'default', webSocket: null });
 // WebIDL `unsigned short` (no [EnforceRange]): ToNumber, truncated, modulo 2^16.
 const unsignedShort = (v) => {
+  if (typeof v === 'number' && v >= 0 && v <= 65535 && (v | 0) === v) return v;
   const n = Number(v);
   if (!Number.isFinite(n)) return 0;
   const t = Math.trunc(n) % 65536;
   return t < 0 ? t + 65536 : t;
 };
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// A response's body and its Content-Type (a function, not a private method: a private method
+// brands every instance).
+const setResponseBody = (r, headers, b, status) => {
+  if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
+  r[kSym.setBody](b);
+  if (b.type && !Headers[kSym.hasName](headers, 'content-type')) Headers[kSym.trustedAppend](headers, 'content-type', b.type);
+};
 class Response extends BodyBase {
   #status = 200; #statusText = ''; #headers; #meta = PLAIN;
   constructor(body = null, init = NO_INIT) {
@@ -19,7 +27,7 @@ class Response extends BodyBase {
     // `new Response(body)`: the defaults (the fields' initial values), without reading `init`.
     if (init === NO_INIT || init === null || init === undefined) {
       this.#headers = new Headers();
-      if (body !== null && body !== undefined) this.#setBody(extractBody(body), 200);
+      if (body !== null && body !== undefined) setResponseBody(this, this.#headers, extractBody(body), 200);
       return;
     }
     if (!isObject(init)) throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
@@ -27,27 +35,22 @@ class Response extends BodyBase {
     // ResponseInit, in WebIDL's member order: headers, status, statusText (webSocket: Workers').
     const headers = init.headers, statusInit = init.status, statusTextInit = init.statusText, webSocket = init.webSocket;
     const status = statusInit === undefined ? 200 : unsignedShort(statusInit);
-    const statusText = statusTextInit === undefined ? '' : byteString(statusTextInit);
+    const statusText = statusTextInit === undefined ? '' : `${statusTextInit}`;
     if (status < 200 || status > 599) {
       if (!(status === 101 && webSocket)) throw new RangeError(`Failed to construct 'Response': The status provided (${status}) is outside the range [200, 599].`);
     }
-    if (!REASON_PHRASE.test(statusText)) throw new TypeError(`Failed to construct 'Response': Invalid statusText: "${statusText}"`);
+    if (statusText !== '' && !REASON_PHRASE.test(statusText)) throw new TypeError(`Failed to construct 'Response': Invalid statusText: "${statusText}"`);
     this.#status = status;
     this.#statusText = statusText;
     if (webSocket) this.#meta = { ...PLAIN, webSocket };
     this.#headers = new Headers(headers);
-    if (body !== null && body !== undefined) this.#setBody(extractBody(body), status);
-  }
-  #setBody(b, status) {
-    if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
-    this[kSym.setBody](b);
-    if (b.type && !Headers[kSym.hasName](this.#headers, 'content-type')) Headers[kSym.trustedAppend](this.#headers, 'content-type', b.type);
+    if (body !== null && body !== undefined) setResponseBody(this, this.#headers, extractBody(body), status);
   }
   static json(data, init = NO_INIT) {
     const text = JSON.stringify(data);
     if (text === undefined) throw new TypeError('Value is not JSON serializable');
     const r = new Response(null, init);
-    r.#setBody({ kind: 'string', value: text, type: 'application/json' }, r.#status);
+    setResponseBody(r, r.#headers, { kind: 'string', value: text, type: 'application/json' }, r.#status);
     return r;
   }
   static redirect(url, status = 302) {
@@ -66,6 +69,11 @@ class Response extends BodyBase {
     r.#statusText = statusText;
     r.#headers = headersFrom(flat, 'immutable');
     if (url) r.#meta = { ...PLAIN, url };
+    if (status === 101 && Array.isArray(flat)) {
+      // A WebSocket the host connected (an outgoing fetch with `Upgrade: websocket`).
+      const at = flat.indexOf('x-edgert-websocket');
+      if (at >= 0 && at % 2 === 0) r.#meta = { ...r.#meta, webSocket: lazyLoad('websocket').fromHandle(flat[at + 1]) };
+    }
     if (body !== null && !NULL_BODY_STATUS.has(status)) r[kSym.setBody]({ kind: 'bytes', value: body });
     return r;
   }

@@ -162,6 +162,12 @@ const stubFetch = async (binding, id, hint, input, init) => {
   const headers = new Headers();
   for (let i = 0; i < r.headers.length; i += 2) headers.append(r.headers[i], r.headers[i + 1]);
   const bytes = r.body === null || NULL_BODY.has(r.status) ? null : native.b64decode(r.body);
+  if (r.status === 101 && headers.has('x-edgert-websocket')) {
+    // The object accepted a WebSocket: the host holds its other end under this handle.
+    const webSocket = lazyLoad('websocket').fromHandle(headers.get('x-edgert-websocket'));
+    headers.delete('x-edgert-websocket');
+    return new Response(null, { status: 101, statusText: r.statusText, headers, webSocket });
+  }
   return new Response(bytes, { status: r.status, statusText: r.statusText, headers });
 };
 const stubCall = async (binding, id, hint, method, args) => {
@@ -352,7 +358,8 @@ class DurableObjectStorage {
 // per turn, in arrival order, each in a turn of its own task (`native.wake`), so the next one
 // starts only once the previous one finished or awaits something other than storage.
 class Live {
-  constructor(ns, id, name) {
+  constructor(ns, id, name, hub) {
+    this.hub = hub;
     this.blocks = 0; this.queue = []; this.waking = false; this.instance = undefined; this.broken = false;
     this.inflight = 0; this.last = native.now();
     this.state = new DurableObjectState(kInternal, this, makeId(ns, id, name), new DurableObjectStorage(kInternal, ns, id));
@@ -396,8 +403,41 @@ class DurableObjectState {
     return p.then((v) => { release(); return v; }, (e) => { live.broken = true; release(); throw e; });
   }
   waitUntil(p) { Promise.resolve(p).catch(() => {}); } // an object outlives its events anyway
-  getWebSockets() { return []; }
-  acceptWebSocket() { throw new Error('WebSockets are not supported by edgert yet'); }
+  // The WebSocket Hibernation API: the sockets live in the object's `Hub` (outside the
+  // instance), so they survive the instance's eviction; their events re-create it.
+  acceptWebSocket(ws, tags) {
+    const hub = this.#live.hub;
+    const list = tags === undefined ? [] : [...tags].map(String);
+    if (list.length > 10) throw new RangeError('A WebSocket may have at most 10 tags.');
+    for (const t of list) if (t.length > 256) throw new RangeError('A WebSocket tag may be at most 256 characters long.');
+    if (hub.sockets.size >= 32768) throw new RangeError('A Durable Object may accept at most 32768 WebSockets.');
+    lazyLoad('websocket').hibernate(ws, hub.handler);
+    hub.sockets.set(ws, { tags: list, autoAt: null });
+  }
+  getWebSockets(tag) {
+    const out = [];
+    for (const [ws, meta] of this.#live.hub.sockets) {
+      if (ws.readyState === 3) continue;
+      if (tag === undefined || meta.tags.includes(String(tag))) out.push(ws);
+    }
+    return out;
+  }
+  getTags(ws) {
+    const meta = this.#live.hub.sockets.get(ws);
+    if (meta === undefined) throw new TypeError('getTags() expects a WebSocket accepted with acceptWebSocket()');
+    return [...meta.tags];
+  }
+  setWebSocketAutoResponse(pair) {
+    if (pair !== undefined && pair !== null && !(pair instanceof WebSocketRequestResponsePair)) throw new TypeError('setWebSocketAutoResponse() expects a WebSocketRequestResponsePair');
+    this.#live.hub.auto = pair || null;
+  }
+  getWebSocketAutoResponse() { return this.#live.hub.auto; }
+  getWebSocketAutoResponseTimestamp(ws) {
+    const meta = this.#live.hub.sockets.get(ws);
+    return meta === undefined || meta.autoAt === null ? null : new Date(meta.autoAt);
+  }
+  setHibernatableWebSocketEventTimeout(ms) { this.#live.hub.timeout = ms === undefined ? null : Number(ms); }
+  getHibernatableWebSocketEventTimeout() { return this.#live.hub.timeout; }
   abort(reason) { this.#live.broken = true; void reason; }
 }
 
@@ -437,6 +477,44 @@ const errorJson = (e) => {
 // The dispatch of an object host: each "request" is an event for one object.
 const objectDispatch = (exports, env, tools) => {
   const live = new Map();
+  // Per object id: its hibernatable WebSockets, auto-response and the handler their events go
+  // to. Kept outside `Live`, so an evicted object's sockets stay open; an event re-creates it.
+  const hubs = new Map();
+  const hubOf = (cls, ns, id, name) => {
+    let hub = hubs.get(id);
+    if (hub !== undefined) return hub;
+    hub = { sockets: new Map(), auto: null, timeout: null, handler: null };
+    hub.handler = (ws, ev) => {
+      const meta = hub.sockets.get(ws);
+      if (ev.t === 'message' && hub.auto !== null && typeof ev.data === 'string' && ev.data === hub.auto.request) {
+        // Answered without waking the object (Workers does this outside JavaScript).
+        ws.send(hub.auto.response);
+        if (meta) meta.autoAt = native.now();
+        return undefined;
+      }
+      if (ev.t === 'close') hub.sockets.delete(ws);
+      const task = currentTask;
+      return new Promise((resolve, reject) => {
+        let obj;
+        try { obj = instanceOf(cls, ns, id, name); } catch (e) { reject(e); return; }
+        obj.deliver(task, () => {
+          obj.inflight += 1;
+          const done = () => { obj.inflight -= 1; obj.last = native.now(); };
+          let result;
+          try {
+            const o = obj.instance;
+            if (ev.t === 'message') result = typeof o.webSocketMessage === 'function' ? o.webSocketMessage(ws, typeof ev.data === 'string' ? ev.data : ev.data.buffer) : undefined;
+            else if (ev.t === 'close') result = typeof o.webSocketClose === 'function' ? o.webSocketClose(ws, ev.code, ev.reason, ev.clean) : undefined;
+            else result = typeof o.webSocketError === 'function' ? o.webSocketError(ws, new Error(ev.message)) : undefined;
+          } catch (e) { done(); reject(e); return; }
+          Promise.resolve(result).then((v) => { done(); resolve(v); }, (e) => { done(); reject(e); });
+        });
+      });
+    };
+    hubs.set(id, hub);
+    return hub;
+  };
+  let currentTask = 0;
   let events = 0;
   const instanceOf = (cls, ns, id, name) => {
     const now = native.now();
@@ -446,13 +524,18 @@ const objectDispatch = (exports, env, tools) => {
     if (obj === undefined) {
       const C = exports && exports[cls];
       if (typeof C !== 'function') throw new Error(`the worker does not export a Durable Object class named ${cls}`);
-      obj = new Live(ns, id, name);
+      obj = new Live(ns, id, name, hubOf(cls, ns, id, name));
       live.set(id, obj);
       try { obj.instance = new C(obj.state, env); } catch (e) { live.delete(id); throw e; }
     }
     return obj;
   };
   return (task, method, url, text, body) => {
+    if (method === null && url === 'websocket') {
+      currentTask = task;
+      try { lazyLoad('websocket').deliver(task, text, body); } finally { currentTask = 0; }
+      return;
+    }
     // The host passes the fields as `\nname:value...` text (see runtime.rs joined_headers).
     const flat = Headers.flat(Headers[kSym.fromText](text));
     const internal = {};

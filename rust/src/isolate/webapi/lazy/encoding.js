@@ -36,7 +36,7 @@ class TextDecoder {
   get ignoreBOM() { return this.#ignoreBOM; }
   decode(input = undefined, options = undefined) {
     const bytes = asBytes(input);
-    const stream = !!dictionary(options, 'decode').stream;
+    const stream = options === undefined ? false : !!dictionary(options, 'decode').stream;
     if (this.#decoder === null && !stream && this.#encoding === 'utf-8') return native.decode(bytes, this.#fatal, this.#ignoreBOM);
     const decoder = this.#decoder === null ? native.decoderNew(this.#encoding, this.#ignoreBOM) : this.#decoder;
     this.#decoder = stream ? decoder : null;
