@@ -5,6 +5,7 @@ mod compression_native;
 pub mod cpu;
 mod d1_native;
 mod durable_native;
+mod encoding_native;
 mod errors;
 mod form_native;
 mod heap;

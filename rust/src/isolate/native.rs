@@ -265,7 +265,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
     )?;
 
     // `loadModule(name, native)`: the natives only one lazy module calls (the Cache API, KV,
-    // crypto.subtle, Durable Objects, HTMLRewriter, compression streams, FormData) are added to the native object when that module loads,
+    // crypto.subtle, Durable Objects, HTMLRewriter, compression streams, FormData, TextDecoder's encodings) are added to the native object when that module loads,
     // so a new isolate does not create ~30 functions its worker may never reach.
     let s = state.clone();
     n.set(
@@ -281,6 +281,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
                 "htmlrewriter" => super::rewriter_native::install(&ctx, &native)?,
                 "compression" => super::compression_native::install(&ctx, &native)?,
                 "formdata" => super::form_native::install(&ctx, &native)?,
+                "encoding" => super::encoding_native::install(&ctx, &native)?,
                 "websocket" => super::websocket_native::install(&ctx, &native, &s)?,
                 _ => {}
             }

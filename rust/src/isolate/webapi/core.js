@@ -18,7 +18,7 @@ const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModu
 const lazyLoaded = (name) => name in lazyCache;
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
-const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull', 'task', 'passThrough', 'original', 'fromText'].map((n) => [n, Symbol(n)])));
+const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull', 'task', 'passThrough', 'original', 'fromText', 'markUsed', 'copy', 'sorted'].map((n) => [n, Symbol(n)])));
 
 // ---- time: the host's clock, standing still during a turn (as on Workers)
 const RealDate = Date;

@@ -1,9 +1,12 @@
 // Headers (Fetch Standard): ordered, case-insensitive, Set-Cookie kept apart, guards.
+// Guards as on Workers: `immutable` (an incoming request's and a fetched response's headers,
+// Response.error() and Response.redirect()) or `none`; Workers applies none of the browser's
+// forbidden request or response header names (a worker may set Cookie, Host or Set-Cookie).
 const HTTP_WS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const knownNames = new Map();
 const normalizeName = (name) => {
-  const n = typeof name === 'string' ? name : String(name);
+  const n = typeof name === 'string' ? name : `${name}`;
   const known = knownNames.get(n);
   if (known !== undefined) return known;
   if (!TOKEN.test(n)) throw new TypeError(`Invalid header name: "${n}"`);
@@ -11,10 +14,10 @@ const normalizeName = (name) => {
   if (knownNames.size < 512) knownNames.set(n, lower);
   return lower;
 };
-const BAD_VALUE = /[\0\r\n]/;
+const BAD_VALUE = /[\0\r\n\u0100-\uffff]/;
 const isWs = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 const normalizeValue = (value) => {
-  let v = typeof value === 'string' ? value : String(value);
+  let v = typeof value === 'string' ? value : `${value}`;
   if (v.length && (isWs(v.charCodeAt(0)) || isWs(v.charCodeAt(v.length - 1)))) v = v.replace(HTTP_WS, '');
   if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
   return v;
@@ -27,26 +30,25 @@ class Headers {
   // runtime.rs), until something needs the list: get() and has() search the text itself
   // (names are tokens and values hold no LF, so `\nname:` only matches at a field's start).
   #text = null;
-  constructor(init) {
-    if (init === undefined || init === null) return;
-    if (init instanceof Headers) { const l = init.#entries(); const out = this.#list; for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]); return; }
-    if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
-    if (typeof init[Symbol.iterator] === 'function') {
-      for (const pair of init) {
-        const p = typeof pair === 'string' ? null : [...pair];
-        if (!p || p.length !== 2) throw new TypeError('Each header pair must be a [name, value] tuple');
-        this.append(p[0], p[1]);
-      }
-    } else {
-      const keys = Object.keys(init);
-      for (let i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);
+  // The sorted and combined list iteration walks, until the next change.
+  #sortedCache = null;
+  constructor(init = undefined) {
+    if (init === undefined) return;
+    if (isObject(init) && #list in init && init[Symbol.iterator] === Headers.prototype.entries) {
+      const l = init.#entries(), out = this.#list;
+      for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]);
+      return;
     }
+    const flat = lazyLoad('fetchinit').headersInit(init);
+    for (let i = 0; i < flat.length; i += 2) this.append(flat[i], flat[i + 1]);
   }
   static [kInternal](h, guard, flat) {
     if (flat) for (let i = 0; i < flat.length; i += 2) h.#list.push([flat[i], flat[i + 1]]);
     if (guard) h.#guard = guard;
     return h;
   }
+  // A copy with the same guard (Request and Response clone()).
+  static [kSym.copy](h) { const c = new Headers(); c.#list = h.#entries().map((p) => [p[0], p[1]]); c.#guard = h.#guard; return c; }
   // Immutable headers of an incoming request, from the host's text.
   static [kSym.fromText](text) { const h = new Headers(); h.#text = text; h.#guard = 'immutable'; return h; }
   #entries() {
@@ -70,8 +72,20 @@ class Headers {
     return out;
   }
   #check() { if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers."); }
-  append(name, value) { this.#check(); this.#list.push([normalizeName(name), normalizeValue(value)]); }
-  delete(name) { this.#check(); const n = normalizeName(name); this.#list = this.#entries().filter((p) => p[0] !== n); }
+  append(name, value) {
+    const n = normalizeName(name), v = normalizeValue(value);
+    this.#check();
+    this.#entries().push([n, v]);
+    this.#sortedCache = null;
+  }
+  delete(name) {
+    const n = normalizeName(name);
+    this.#check();
+    const list = this.#entries();
+    if (!list.some((p) => p[0] === n)) return;
+    this.#list = list.filter((p) => p[0] !== n);
+    this.#sortedCache = null;
+  }
   get(name) {
     const n = normalizeName(name);
     const text = this.#text;
@@ -95,9 +109,10 @@ class Headers {
     return false;
   }
   set(name, value) {
-    this.#check();
     const n = normalizeName(name), v = normalizeValue(value);
+    this.#check();
     const list = this.#entries();
+    this.#sortedCache = null;
     let i = 0;
     while (i < list.length && list[i][0] !== n) i++;
     if (i === list.length) { list.push([n, v]); return; }
@@ -105,25 +120,38 @@ class Headers {
     for (let j = list.length - 1; j > i; j--) if (list[j][0] === n) list.splice(j, 1);
   }
   // Trusted: a lower-case, valid name and value (used by the runtime itself).
-  static [kSym.trustedAppend](h, n, v) { h.#entries().push([n, v]); }
+  static [kSym.trustedAppend](h, n, v) { h.#entries().push([n, v]); h.#sortedCache = null; }
   static [kSym.hasName](h, n) { const list = h.#entries(); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
-  #sorted() {
-    const names = [...new Set(this.#entries().map((p) => p[0]))].sort();
+  static [kSym.sorted](h) {
+    if (h.#sortedCache !== null) return h.#sortedCache;
+    const list = h.#entries();
+    const names = [...new Set(list.map((p) => p[0]))].sort();
     const out = [];
     for (const n of names) {
-      if (n === 'set-cookie') for (const v of this.getSetCookie()) out.push([n, v]);
-      else out.push([n, this.get(n)]);
+      if (n === 'set-cookie') for (const v of h.getSetCookie()) out.push([n, v]);
+      else out.push([n, h.get(n)]);
     }
-    return out;
+    return (h.#sortedCache = out);
   }
-  forEach(fn, thisArg) { for (const [k, v] of this.#sorted()) fn.call(thisArg, v, k, this); }
-  *entries() { yield* this.#sorted(); }
-  *keys() { for (const [k] of this.#sorted()) yield k; }
-  *values() { for (const [, v] of this.#sorted()) yield v; }
-  [Symbol.iterator]() { return this.entries(); }
+  forEach(callback, thisArg = undefined) {
+    if (typeof callback !== 'function') throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
+    // Live, as WebIDL's iterable forEach: the list is read again after each call.
+    for (let i = 0; ; i++) {
+      const pairs = headersSorted(this);
+      if (i >= pairs.length) return;
+      callback.call(thisArg, pairs[i][1], pairs[i][0], this);
+    }
+  }
+  entries() { return lazyLoad('fetchinit').headersIterator(this, 'key+value', headersSorted); }
+  keys() { return lazyLoad('fetchinit').headersIterator(this, 'key', headersSorted); }
+  values() { return lazyLoad('fetchinit').headersIterator(this, 'value', headersSorted); }
   get [Symbol.toStringTag]() { return 'Headers'; }
 }
+// @@iterator is `entries`. (WebIDL makes operations enumerable; class methods are not, and
+// redefining each costs every new isolate: see docs/compat.md.)
+Object.defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+const headersSorted = Headers[kSym.sorted];
 defineGlobal('Headers', Headers);
 const headersFrom = (flat, guard) => Headers[kInternal](new Headers(), guard, flat);
 const headersFromText = Headers[kSym.fromText];

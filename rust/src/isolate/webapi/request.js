@@ -1,62 +1,82 @@
-// Request (Fetch Standard, with Workers' `cf` and without modes/credentials).
+// Request (Fetch Standard, with Workers' `cf`). Workers has no CORS or referrer machinery:
+// `mode`, `credentials`, `referrer`, `referrerPolicy` in a RequestInit are checked as the
+// standard says and change nothing (they are not attributes on Workers either).
 const NORMALIZE_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const kIncoming = Symbol('incoming');
-// What most requests share: redirect mode, signal, route-auth claims (others get their own record).
+const NO_INIT_DICT = Object.freeze({});
+// What most requests share: redirect mode, signal, route-auth claims, and the attributes Workers
+// does not act on (others get their own record).
 // `jwtJson`: an incoming request's route-auth claims as JSON text, until `jwt` is first read.
-const USUAL = Object.freeze({ redirect: 'follow', signal: null, jwt: undefined, jwtJson: undefined });
+const USUAL = Object.freeze({
+  redirect: 'follow', signal: null, jwt: undefined, jwtJson: undefined,
+  mode: 'cors', credentials: 'same-origin', cache: 'default', referrer: 'about:client', referrerPolicy: '', integrity: '', keepalive: false,
+});
 class Request extends BodyBase {
   // #headers: a Headers, or an incoming request's fields until first read: a flat
   // [name, value, ...] list, or the host's `\nname:value...` text (see runtime.rs).
   // #cfJson: an incoming request's `cf` as JSON text, until `cf` is first read.
   #method = 'GET'; #url; #headers = null; #cf; #cfJson; #more = USUAL;
-  constructor(input, init = {}) {
+  constructor(input, init = undefined) {
     super();
     // An incoming request from the host: filled in by Request[kInternal].
     if (input === kIncoming) return;
-    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required");
-    init = init === null || init === undefined ? {} : init;
-    let inherited = null, redirect = 'follow';
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    if (init === null || init === undefined) init = NO_INIT_DICT;
+    else if (!isObject(init)) throw new TypeError("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
+    let inherited = null;
+    let more = USUAL;
     if (input instanceof Request) {
       inherited = input;
       this.#url = input.url;
       this.#method = input.method;
-      redirect = input.redirect;
+      more = input.#more;
+      if (more.jwt !== undefined || more.jwtJson !== undefined) more = { ...more, jwt: undefined, jwtJson: undefined };
       this.#cf = input.cf;
     } else {
       const u = native.urlParse(toUSV(input));
       if (!u) throw new TypeError(`Invalid URL: ${toUSV(input)}`);
+      if (u[3] !== '' || u[4] !== '') throw new TypeError(`Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials: ${u[0]}`);
       this.#url = u[0];
     }
-    if (init.method !== undefined) {
-      const m = String(init.method);
+    // RequestInit, read in WebIDL's (lexicographic) member order.
+    const bodyInit = init.body, cache = init.cache, cf = init.cf, credentials = init.credentials, duplex = init.duplex;
+    const headersInit = init.headers, integrity = init.integrity, keepalive = init.keepalive, method = init.method;
+    const mode = init.mode, priority = init.priority, redirect = init.redirect, referrer = init.referrer;
+    const referrerPolicy = init.referrerPolicy, signal = init.signal, window = init.window;
+    if (cf !== undefined) this.#cf = cf;
+    if (method !== undefined) {
+      const m = `${method}`;
       if (!TOKEN.test(m)) throw new TypeError(`'${m}' is not a valid HTTP method.`);
       const upper = m.toUpperCase();
       if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${m}' HTTP method is unsupported.`);
       this.#method = NORMALIZE_METHODS.has(upper) ? upper : m;
     }
-    if (init.redirect !== undefined) {
-      if (!['follow', 'manual', 'error'].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
-      redirect = init.redirect;
+    // The members Workers does not act on are checked by the lazy fetchinit module, only when given.
+    if (cache !== undefined || credentials !== undefined || duplex !== undefined || integrity !== undefined || keepalive !== undefined || mode !== undefined || priority !== undefined
+      || redirect !== undefined || referrer !== undefined || referrerPolicy !== undefined || signal !== undefined || window !== undefined) {
+      const changes = lazyLoad('fetchinit').requestInit({ cache, credentials, duplex, integrity, keepalive, mode, priority, redirect, referrer, referrerPolicy, signal, window }, this.#method, more);
+      more = { ...more, ...changes };
+    } else if (more.mode === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(this.#method)) {
+      throw new TypeError(`Failed to construct 'Request': '${this.#method}' is unsupported in no-cors mode.`);
     }
-    if (init.cf !== undefined) this.#cf = init.cf;
-    const signal = init.signal || (inherited ? inherited.signal : null);
-    if (redirect !== 'follow' || signal !== null) this.#more = { redirect, signal, jwt: undefined, jwtJson: undefined };
-    this.#headers = new Headers(init.headers !== undefined ? init.headers : inherited ? inherited.headers : undefined);
-    let body;
-    if (init.body !== undefined && init.body !== null) body = extractBody(init.body);
-    else if (inherited && init.body === undefined && inherited[kSym.getBody]().kind !== 'none') body = { kind: 'inherit' };
-    else body = { kind: 'none', value: null };
-    if ((this.#method === 'GET' || this.#method === 'HEAD') && body.kind !== 'none')
+    this.#more = more;
+    this.#headers = new Headers(headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined);
+    // The body: init's, else the input Request's (which then counts as used).
+    const hasInitBody = bodyInit !== undefined && bodyInit !== null;
+    const inherit = !hasInitBody && inherited !== null && (inherited.bodyUsed || inherited[kSym.getBody]().kind !== 'none');
+    if ((this.#method === 'GET' || this.#method === 'HEAD') && (hasInitBody || inherit))
       throw new TypeError('Request with a GET or HEAD method cannot have a body.');
-    if (body.kind === 'inherit') {
+    if (inherit) {
       if (inherited.bodyUsed) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
       const b = inherited[kSym.getBody]();
-      inherited[kSym.setBody]({ kind: 'none', value: null });
+      inherited[kSym.setBody](NO_BODY);
+      inherited[kSym.markUsed]();
       this[kSym.setBody](b);
-    } else {
+    } else if (hasInitBody) {
+      const body = extractBody(bodyInit);
       this[kSym.setBody](body);
-      if (body.type && !this.#headers.has('content-type')) this.#headers.set('content-type', body.type);
+      if (body.type && !this.#headers.has('content-type')) this.#headers.append('content-type', body.type);
     }
   }
   // An incoming request from the host: already validated, its headers built on first use.
@@ -94,11 +114,20 @@ class Request extends BodyBase {
     return this.#cf;
   }
   get fetcher() { return null; }
-  get integrity() { return ''; }
-  get keepalive() { return false; }
+  get integrity() { return this.#more.integrity; }
+  get keepalive() { return this.#more.keepalive; }
+  // Like Workers' Request: `cache` is readable; `mode`, `credentials`, `referrer`,
+  // `referrerPolicy`, `destination`, `duplex` and the navigation flags are not attributes
+  // (their RequestInit members are checked, then have no effect).
+  get cache() { return this.#more.cache; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Request whose body has been used.');
-    const r = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#more.redirect, cf: this.cf, signal: this.#more.signal || undefined });
+    const r = new Request(kIncoming);
+    r.#method = this.#method; r.#url = this.#url; r.#cf = this.cf;
+    const m = this.#more;
+    r.#more = m.jwt !== undefined || m.jwtJson !== undefined ? { ...m, jwt: undefined, jwtJson: undefined } : m;
+    const h = this.headers;
+    r.#headers = Headers[kSym.copy](h);
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

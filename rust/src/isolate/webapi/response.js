@@ -4,45 +4,61 @@ const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 // What most responses share (a response with other values gets its own record).
 const NO_INIT = Object.freeze({});
 const PLAIN = Object.freeze({ url: '', redirected: false, type: 'default', webSocket: null });
+// WebIDL `unsigned short` (no [EnforceRange]): ToNumber, truncated, modulo 2^16.
+const unsignedShort = (v) => {
+  if (typeof v === 'number' && v >= 0 && v <= 65535 && (v | 0) === v) return v;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return 0;
+  const t = Math.trunc(n) % 65536;
+  return t < 0 ? t + 65536 : t;
+};
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// A response's body and its Content-Type (a function, not a private method: a private method
+// brands every instance).
+const setResponseBody = (r, headers, b, status) => {
+  if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
+  r[kSym.setBody](b);
+  if (b.type && !Headers[kSym.hasName](headers, 'content-type')) Headers[kSym.trustedAppend](headers, 'content-type', b.type);
+};
 class Response extends BodyBase {
   #status = 200; #statusText = ''; #headers; #meta = PLAIN;
   constructor(body = null, init = NO_INIT) {
     super();
-    let status = 200;
     // `new Response(body)`: the defaults (the fields' initial values), without reading `init`.
-    if (init === NO_INIT || init === null || init === undefined) this.#headers = new Headers();
-    else {
-      if (init instanceof Response) init = { status: init.status, statusText: init.statusText, headers: init.headers };
-      status = init.status === undefined ? 200 : Number(init.status);
-      if (!Number.isInteger(status) || status < 200 || status > 599) {
-        if (!(status === 101 && init.webSocket)) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
-      }
-      const statusText = init.statusText === undefined ? '' : String(init.statusText);
-      if (statusText && /[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
-      this.#status = status;
-      this.#statusText = statusText;
-      if (init.webSocket) this.#meta = { ...PLAIN, webSocket: init.webSocket };
-      this.#headers = new Headers(init.headers);
+    if (init === NO_INIT || init === null || init === undefined) {
+      this.#headers = new Headers();
+      if (body !== null && body !== undefined) setResponseBody(this, this.#headers, extractBody(body), 200);
+      return;
     }
-    if (body !== null && body !== undefined) {
-      if (NULL_BODY_STATUS.has(status)) throw new TypeError(`Response with null body status (${status}) cannot have body`);
-      const b = extractBody(body);
-      this[kSym.setBody](b);
-      if (b.type && !Headers[kSym.hasName](this.#headers, 'content-type')) Headers[kSym.trustedAppend](this.#headers, 'content-type', b.type);
+    if (!isObject(init)) throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
+    if (init instanceof Response) init = { status: init.status, statusText: init.statusText, headers: init.headers };
+    // ResponseInit, in WebIDL's member order: headers, status, statusText (webSocket: Workers').
+    const headers = init.headers, statusInit = init.status, statusTextInit = init.statusText, webSocket = init.webSocket;
+    const status = statusInit === undefined ? 200 : unsignedShort(statusInit);
+    const statusText = statusTextInit === undefined ? '' : `${statusTextInit}`;
+    if (status < 200 || status > 599) {
+      if (!(status === 101 && webSocket)) throw new RangeError(`Failed to construct 'Response': The status provided (${status}) is outside the range [200, 599].`);
     }
+    if (statusText !== '' && !REASON_PHRASE.test(statusText)) throw new TypeError(`Failed to construct 'Response': Invalid statusText: "${statusText}"`);
+    this.#status = status;
+    this.#statusText = statusText;
+    if (webSocket) this.#meta = { ...PLAIN, webSocket };
+    this.#headers = new Headers(headers);
+    if (body !== null && body !== undefined) setResponseBody(this, this.#headers, extractBody(body), status);
   }
-  static json(data, init = {}) {
+  static json(data, init = NO_INIT) {
     const text = JSON.stringify(data);
     if (text === undefined) throw new TypeError('Value is not JSON serializable');
-    const headers = new Headers(init.headers);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return new Response(text, { ...init, headers });
+    const r = new Response(null, init);
+    setResponseBody(r, r.#headers, { kind: 'string', value: text, type: 'application/json' }, r.#status);
+    return r;
   }
   static redirect(url, status = 302) {
     const u = native.urlParse(toUSV(url));
     if (!u) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
-    if (!REDIRECT_STATUS.has(status)) throw new RangeError(`Invalid status code: ${status}`);
-    const r = new Response(null, { status, headers: { location: u[0] } });
+    const code = unsignedShort(status);
+    if (!REDIRECT_STATUS.has(code)) throw new RangeError(`Invalid status code: ${code}`);
+    const r = new Response(null, { status: code, headers: [['location', u[0]]] });
     Headers[kInternal](r.#headers, 'immutable');
     return r;
   }
@@ -71,8 +87,9 @@ class Response extends BodyBase {
   get webSocket() { return this.#meta.webSocket; }
   clone() {
     if (this.bodyUsed) throw new TypeError('Cannot clone a Response whose body has been used.');
-    const r = new Response(null, { status: this.#status === 0 ? 200 : this.#status, statusText: this.#statusText, headers: this.#headers });
-    r.#status = this.#status; if (this.#meta !== PLAIN) r.#meta = { ...this.#meta, webSocket: null };
+    const r = new Response(null);
+    r.#status = this.#status; r.#statusText = this.#statusText; r.#headers = Headers[kSym.copy](this.#headers);
+    if (this.#meta !== PLAIN) r.#meta = { ...this.#meta, webSocket: null };
     r[kSym.setBody](this[kSym.cloneBody]());
     return r;
   }

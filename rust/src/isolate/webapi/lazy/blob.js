@@ -16,6 +16,9 @@ class Blob {
     this.#type = /^[\x20-\x7e]*$/.test(t) ? t.toLowerCase() : '';
   }
   get [kInternal]() { return this.#bytes; }
+  // A Blob of `bytes` (kept, not copied) with a type as given: Body's blob() sets the
+  // serialized MIME type, which the constructor's File API rule would lower-case.
+  static [kInternal](bytes, type) { const b = new Blob(); b.#bytes = bytes; b.#type = type; return b; }
   get size() { return this.#bytes.length; }
   get type() { return this.#type; }
   slice(start = 0, end = this.size, type = '') { return new Blob([this.#bytes.slice(start, end)], { type }); }

@@ -1,0 +1,116 @@
+// The rarely needed halves of Headers and Request (Fetch Standard), kept out of the eager
+// prelude so a new isolate does not pay for them: WebIDL's conversion of a HeadersInit, the
+// Headers pair iterator, and the checks of RequestInit members Workers does not act on.
+// Everything here is pure: the eager classes keep their private state.
+
+// WebIDL ByteString: code units up to U+00FF (a Symbol throws in the string conversion).
+const NOT_BYTES = /[^\x00-\xff]/;
+const byteString = (v) => {
+  const s = typeof v === 'string' ? v : `${v}`;
+  if (NOT_BYTES.test(s)) throw new TypeError(`Cannot convert "${s}" to a ByteString: a character is above U+00FF`);
+  return s;
+};
+// HeadersInit (sequence<sequence<ByteString>> or record<ByteString, ByteString>), converted
+// in full in the order the standard reads the object, as a flat [name, value, ...] list of
+// ByteStrings (the header name and value checks follow in Headers.append).
+const headersInit = (init) => {
+  if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
+  const method = init[Symbol.iterator];
+  const out = [];
+  if (method !== undefined && method !== null) {
+    if (typeof method !== 'function') throw new TypeError("Failed to construct 'Headers': The object's @@iterator is not callable");
+    const it = method.call(init);
+    for (;;) {
+      const step = it.next();
+      if (!isObject(step)) throw new TypeError('Iterator result is not an object');
+      if (step.done) break;
+      const pair = step.value;
+      if (!isObject(pair)) throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+      const p = [...pair];
+      if (p.length !== 2) throw new TypeError('Each header pair must be a [name, value] tuple');
+      out.push(byteString(p[0]), byteString(p[1]));
+    }
+    return out;
+  }
+  // [[OwnPropertyKeys]], then per key [[GetOwnProperty]] and [[Get]] (a proxy's ownKeys cannot
+  // report a key twice, so each key comes once).
+  const keys = Reflect.ownKeys(init);
+  const enumerable = Object.prototype.propertyIsEnumerable;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (!enumerable.call(init, key)) continue;
+    if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol to a ByteString');
+    const k = byteString(key);
+    out.push(k, byteString(init[key]));
+  }
+  return out;
+};
+
+// A WebIDL pair iterator over Headers: an index into the sorted and combined list, read again
+// at each step (`sorted(headers)`), so changes made while iterating are seen.
+const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+let sortedOf = null;
+class HeadersIterator {
+  #headers; #kind; #index = 0;
+  constructor(headers, kind) { this.#headers = headers; this.#kind = kind; }
+  next() {
+    if (!(#headers in this)) throw new TypeError('next() called on an object that is not a Headers iterator');
+    const pairs = sortedOf(this.#headers);
+    if (this.#index >= pairs.length) return { value: undefined, done: true };
+    const p = pairs[this.#index++];
+    return { value: this.#kind === 'key' ? p[0] : this.#kind === 'value' ? p[1] : [p[0], p[1]], done: false };
+  }
+  get [Symbol.toStringTag]() { return 'Headers Iterator'; }
+}
+Object.setPrototypeOf(HeadersIterator.prototype, IteratorPrototype);
+Object.defineProperty(HeadersIterator.prototype, 'next', { enumerable: true });
+const headersIterator = (headers, kind, sorted) => { sortedOf = sorted; return new HeadersIterator(headers, kind); };
+
+// RequestInit members Workers does not act on, checked as the standard says; returns the
+// record of values to keep.
+const ENUMS = {
+  mode: '|navigate|same-origin|no-cors|cors|',
+  credentials: '|omit|same-origin|include|',
+  cache: '|default|no-store|reload|no-cache|force-cache|only-if-cached|',
+  redirect: '|follow|error|manual|',
+  referrerPolicy: '||no-referrer|no-referrer-when-downgrade|same-origin|origin|strict-origin|origin-when-cross-origin|strict-origin-when-cross-origin|unsafe-url|',
+  duplex: '|half|',
+  priority: '|high|low|auto|',
+};
+const enumValue = (name, v) => {
+  const s = `${v}`;
+  if (s.includes('|') || !ENUMS[name].includes(`|${s}|`)) throw new TypeError(`Failed to construct 'Request': The provided value '${s}' is not a valid enum value of type Request${name[0].toUpperCase()}${name.slice(1)}.`);
+  return s;
+};
+// `m`: the members as read (in WebIDL order) by the constructor; `method` the final method,
+// `base` the inherited record. Throws as the standard does.
+const requestInit = (m, method, base) => {
+  const changes = {};
+  if (m.cache !== undefined) changes.cache = enumValue('cache', m.cache);
+  if (m.credentials !== undefined) changes.credentials = enumValue('credentials', m.credentials);
+  if (m.duplex !== undefined) enumValue('duplex', m.duplex);
+  if (m.integrity !== undefined) changes.integrity = `${m.integrity}`;
+  if (m.keepalive !== undefined) changes.keepalive = !!m.keepalive;
+  if (m.mode !== undefined) changes.mode = enumValue('mode', m.mode);
+  if (m.priority !== undefined) enumValue('priority', m.priority);
+  if (m.redirect !== undefined) changes.redirect = enumValue('redirect', m.redirect);
+  if (m.referrerPolicy !== undefined) changes.referrerPolicy = enumValue('referrerPolicy', m.referrerPolicy);
+  if (m.signal !== undefined && m.signal !== null && !(m.signal instanceof lazyLoad('events').AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+  if (m.signal !== undefined) changes.signal = m.signal;
+  if (m.window !== undefined && m.window !== null) throw new TypeError("Failed to construct 'Request': 'window' must be null.");
+  if (changes.mode === 'navigate') throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
+  if (m.referrer !== undefined) {
+    const r = `${m.referrer}`;
+    if (r === '') changes.referrer = '';
+    else {
+      const u = native.urlParse(toUSV(r));
+      if (!u) throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${r}`);
+      changes.referrer = u[0];
+    }
+  }
+  const mode = changes.mode || base.mode;
+  if ((changes.cache || base.cache) === 'only-if-cached' && mode !== 'same-origin') throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
+  if (mode === 'no-cors' && method !== 'GET' && method !== 'HEAD' && method !== 'POST') throw new TypeError(`Failed to construct 'Request': '${method}' is unsupported in no-cors mode.`);
+  return changes;
+};
+return { headersInit, headersIterator, requestInit };
