@@ -2,6 +2,7 @@
 
     .venv/bin/python benches/bench_sim.py events [--events 1000000]
     .venv/bin/python benches/bench_sim.py scale [--requests 10000 100000 1000000]
+                                                [--processes N] [--cluster]
 
 ``events``: the event loop alone (no JavaScript). 1,000 processes, each waiting a random delay
 and scheduling its next wait, until ``--events`` events have run; the same workload on SimPy
@@ -18,7 +19,9 @@ sequential calls, real worker execution at every PoP. Each size runs in a fresh 
 its peak RSS (``ru_maxrss``) is its own; reports wall time, CPU time (the process and its
 children), CPU time per request, requests/s and peak memory. ``--processes N`` shards the PoPs over
 N worker processes (``edgert.sim.parallel``: the same results as one process); by default, as
-``edgert simulate``, the machine's cores for runs of 50,000 requests or more.
+``edgert simulate``, the machine's cores for runs of 50,000 requests or more. ``--cluster`` runs
+the same shards as tasks on a local Dask cluster of N workers (started before the clock starts;
+the workers' CPU time is added): the engine's overhead against local processes.
 """
 
 from __future__ import annotations
@@ -151,7 +154,9 @@ def build_workload(folder: Path) -> None:
     (folder / "hs256.txt").write_text("\n".join(w.tokens["hs256"]) + "\n")
 
 
-def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict[str, Any]:
+def scale_one(
+    folder: Path, requests: int, processes: int | None = None, cluster: bool = False
+) -> dict[str, Any]:
     from edgert.latency import LatencyParams
     from edgert.sim.deployments import START
     from edgert.sim.population import Population
@@ -174,15 +179,38 @@ def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict
         from edgert.sim.parallel import auto_processes
 
         processes = auto_processes(sc, traffic)
+    client = local = None
+    if cluster:  # a local Dask cluster of `processes` workers, started before the clock starts
+        from distributed import Client, LocalCluster
+
+        local = LocalCluster(
+            n_workers=processes,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+        client = Client(local)
+    workers_before = sum(client.run(_process_cpu_s).values()) if client is not None else 0.0
     load_before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), cpu_now()
-    if os.environ.get("EDGERT_SIM_UNGROUPED"):  # the path before PoP groups, for comparison
+    if client is not None:
+        from edgert.sim.parallel import run_sharded
+
+        run = run_sharded(sc, sc.deployments[0], traffic, population, processes, cluster=client)
+    elif os.environ.get("EDGERT_SIM_UNGROUPED"):  # the path before PoP groups, for comparison
         run = run_deployment(sc, sc.deployments[0], traffic, population)
     else:  # what `edgert simulate` does: sharded by PoP, each process a group of PoPs at a time
         from edgert.sim.parallel import run_sharded
 
         run = run_sharded(sc, sc.deployments[0], traffic, population, processes)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    if client is not None and local is not None:
+        # The workers' CPU time during the run (they were started, and imported edgert, before
+        # the clock started; their CPU time is not yet among this process's children's).
+        cpu += sum(client.run(_process_cpu_s).values()) - workers_before
+        client.close()
+        local.close()
     n = len(run.total_ms)
     return {
         "requests": n,
@@ -192,6 +220,7 @@ def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict
         "requests_per_cpu_s": round(n / cpu),
         "cpu_ms_per_request": round(cpu / n * 1000.0, 3),
         "processes": processes,
+        "engine": "dask" if cluster else "processes",
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_child_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "ok_share": round(float((run.status == 200).mean()), 4),
@@ -200,7 +229,12 @@ def scale_one(folder: Path, requests: int, processes: int | None = None) -> dict
     }
 
 
-def scale_main(sizes: list[int], processes: int | None) -> None:
+def _process_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def scale_main(sizes: list[int], processes: int | None, cluster: bool = False) -> None:
     print("# standard workload, 327 PoPs, real worker execution; one process per size")
     print(f"# python {platform.python_version()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,7 +242,15 @@ def scale_main(sizes: list[int], processes: int | None) -> None:
         build_workload(folder)
         for n in sizes:
             out = subprocess.run(
-                [sys.executable, __file__, "_scale_one", str(folder), str(n), str(processes or 0)],
+                [
+                    sys.executable,
+                    __file__,
+                    "_scale_one",
+                    str(folder),
+                    str(n),
+                    str(processes or 0),
+                    "1" if cluster else "0",
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -226,17 +268,27 @@ def main() -> None:
     sc.add_argument(
         "--processes", type=int, default=None, help="shard by PoP over N processes (default: auto)"
     )
+    sc.add_argument(
+        "--cluster",
+        action="store_true",
+        help="run the shards on a local Dask cluster of --processes workers (edgert[cluster])",
+    )
     one = sub.add_parser("_scale_one")
     one.add_argument("folder")
     one.add_argument("n", type=int)
     one.add_argument("processes", type=int, nargs="?", default=0)
+    one.add_argument("cluster", type=int, nargs="?", default=0)
     args = parser.parse_args()
     if args.cmd == "events":
         events_main(args.events)
     elif args.cmd == "scale":
-        scale_main(args.requests, args.processes)
+        scale_main(args.requests, args.processes, args.cluster)
     else:
-        print(json.dumps(scale_one(Path(args.folder), args.n, args.processes or None)))
+        print(
+            json.dumps(
+                scale_one(Path(args.folder), args.n, args.processes or None, bool(args.cluster))
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 
 Theory of operation
 -------------------
-- **Propagation.** The round-trip time of a path is ``2 x great-circle distance x stretch /
-  v_fiber`` with ``v_fiber`` = 204 km/ms (light in silica fibre) and a *stretch* (path inflation) of
-  2.1 on public-Internet legs and 1.4 on a CDN's private backbone. The public-Internet figure is the
-  rule of thumb of Bozkurt et al. (2018); with 204 km/ms it equals 2.1 x 299.79 / 204 = 3.09 times
-  the vacuum speed-of-light RTT, the median inflation of minimum ping times that Singla et al.
-  measured.
+- **Propagation.** By default (``paths="hubs"``) a path follows how the Internet is built: over
+  a graph of interconnection hubs and cable landing points joined by the submarine cables and
+  terrestrial fibre between them, with stretches and a per-hub cost fitted on measured round
+  trips (:mod:`edgert.backbone`, ``scripts/fit_latency.py``; median error 7 % on the 45 AWS
+  inter-region pairs, 8 % leave-one-out). With ``paths="great-circle"`` (the earlier model) the
+  round trip is ``2 x great-circle distance x stretch / v_fiber`` with ``v_fiber`` = 204 km/ms
+  (light in silica fibre) and a *stretch* (path inflation) of 2.1 on public-Internet legs and 1.4
+  on a CDN's private backbone (Bozkurt et al. 2018).
 - **Access.** Each end adds the round-trip time of its access network: a log-normal draw around a
   median that depends on the kind of line (fixed ~10 ms, mobile ~35 ms, a data centre or a PoP ~0.5
   ms). A client keeps its draw (its line does not change between requests); pass ``rng=None`` for
@@ -40,6 +42,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from edgert.backbone import default_backbone
 from edgert.errors import ConfigError
 from edgert.geodesy import SPEED_OF_LIGHT_KM_PER_MS, great_circle_km, great_circle_km_array
 
@@ -52,6 +55,7 @@ __all__ = [
     "LatencyParams",
     "Located",
     "PathKind",
+    "PathModel",
     "Phases",
     "Rng",
     "TlsVersion",
@@ -61,6 +65,7 @@ __all__ = [
 
 AccessType = Literal["fixed", "mobile", "datacenter"]
 PathKind = Literal["internet", "backbone"]
+PathModel = Literal["hubs", "great-circle"]
 TlsVersion = Literal["1.2", "1.3", "none"]
 HttpProtocol = Literal["HTTP/1.1", "HTTP/2", "HTTP/3"]
 Connection = Literal["new", "resumed", "reused"]
@@ -86,10 +91,15 @@ class LatencyParams:
     #: Speed of light in standard single-mode fibre: c / 1.468 (group index of ITU-T G.652 fibre at
     #: 1550 nm) = 204 km/ms.
     fiber_km_per_ms: float = 204.0
-    #: Path inflation of public-Internet routes over the great circle (Bozkurt et al. 2018).
+    #: How propagation is modelled: ``"hubs"``, over the fitted graph of hubs and cables
+    #: (:mod:`edgert.backbone`, both kinds of path), or ``"great-circle"`` times a stretch.
+    paths: str = "hubs"
+    #: ``paths="great-circle"`` only: path inflation of public-Internet routes over the great
+    #: circle (Bozkurt et al. 2018).
     internet_stretch: float = 2.1
-    #: Path inflation on a CDN's private backbone (conduit-level shortest paths are ~1.3x, Bozkurt
-    #: et al. 2018; 1.4 leaves room for the backbone's own detours).
+    #: ``paths="great-circle"`` only: path inflation on a CDN's private backbone (conduit-level
+    #: shortest paths are ~1.3x, Bozkurt et al. 2018; 1.4 leaves room for the backbone's own
+    #: detours).
     backbone_stretch: float = 1.4
     #: Median access-network round trip of a fixed-line client (cable, DSL, fibre), in ms.
     fixed_access_ms: float = 10.0
@@ -134,8 +144,10 @@ class LatencyParams:
         for name in positive:
             if not getattr(self, name) > 0:
                 raise ConfigError(f"LatencyParams.{name} must be positive")
+        if self.paths not in ("hubs", "great-circle"):
+            raise ConfigError(f"LatencyParams.paths: {self.paths!r}: 'hubs' or 'great-circle'")
         for name, value in asdict(self).items():
-            if name not in positive and not value >= 0:
+            if name != "paths" and name not in positive and not value >= 0:
                 raise ConfigError(f"LatencyParams.{name} must not be negative")
 
     def stretch(self, path: PathKind) -> float:
@@ -292,6 +304,10 @@ def slow_start_rounds(
     return rounds, max(1, cwnd_segments) + segments
 
 
+#: Pairs of positions whose minimum RTT a :class:`LatencyModel` keeps.
+_MIN_RTT_CACHE = 1 << 16
+
+
 def _normal(rng: Rng) -> float:
     if isinstance(rng, random.Random):
         return rng.gauss(0.0, 1.0)
@@ -313,21 +329,38 @@ class LatencyModel:
     deterministic central value (median access, no jitter).
     """
 
-    __slots__ = ("params",)
+    __slots__ = ("_min_rtts", "params")
 
     def __init__(self, params: LatencyParams | None = None) -> None:
         self.params = params if params is not None else LatencyParams()
+        self._min_rtts: dict[tuple[float, float, float, float], float] = {}
 
     # -- propagation -------------------------------------------------------------------------
 
     def propagation_rtt_ms(self, distance_km: float, path: PathKind = "internet") -> float:
-        """Round-trip propagation over ``distance_km`` of great circle on a kind of path."""
+        """Round-trip propagation over ``distance_km`` of great circle at the stretch of a kind of
+        path (the ``great-circle`` model; with ``hubs`` use :meth:`min_rtt_ms`)."""
         return 2.0 * distance_km * self.params.stretch(path) / self.params.fiber_km_per_ms
 
     def min_rtt_ms(self, a: Located, b: Located, path: PathKind = "internet") -> float:
-        """The minimum modelled RTT between two places: propagation only (no access, no jitter)."""
-        d = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
-        return self.propagation_rtt_ms(d, path)
+        """The minimum modelled RTT between two places: propagation only (no access, no jitter).
+
+        With ``paths="hubs"`` both kinds of path follow the fitted hub graph (the measurements it
+        was fitted on are a cloud's own inter-region paths; nothing in them separates a private
+        backbone from the public Internet); results are cached per pair of positions.
+        """
+        if self.params.paths == "great-circle":
+            d = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
+            return self.propagation_rtt_ms(d, path)
+        self.params.stretch(path)  # validates the kind
+        key = (a.latitude, a.longitude, b.latitude, b.longitude)
+        rtt = self._min_rtts.get(key)
+        if rtt is None:
+            if len(self._min_rtts) >= _MIN_RTT_CACHE:  # pure values: a bounded cache
+                self._min_rtts.clear()
+            bb = default_backbone(self.params.fiber_km_per_ms)
+            rtt = self._min_rtts[key] = bb.rtt_ms(*key)
+        return rtt
 
     def min_rtt_ms_array(
         self,
@@ -338,6 +371,11 @@ class LatencyModel:
         path: PathKind = "internet",
     ) -> npt.NDArray[np.float64]:
         """Vectorised :meth:`min_rtt_ms` over arrays of coordinates (they broadcast)."""
+        if self.params.paths == "hubs":
+            self.params.stretch(path)
+            return default_backbone(self.params.fiber_km_per_ms).rtt_ms_array(
+                lat1, lon1, lat2, lon2
+            )
         d = great_circle_km_array(lat1, lon1, lat2, lon2)
         return np.asarray(2.0 * d * self.params.stretch(path) / self.params.fiber_km_per_ms)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -84,7 +86,54 @@ def test_demo_command_prints_a_table_per_city_and_explains_itself() -> None:
     for city in CITIES:
         assert city in out.output
     assert "What the numbers say" in out.output and "How to read the tables" in out.output
-    assert "answered by" in out.output
+    assert "edge alone" in out.output
+
+
+@pytest.mark.parametrize("columns", ["80", None])
+def test_demo_piped_at_80_columns_keeps_every_column_and_row_label(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped output (CliRunner is no terminal) with COLUMNS=80, or no COLUMNS at all: no line
+    is wider than 80 characters, nothing is cut short with an ellipsis, and every table has all
+    its column heads and row labels, each row with a value per column."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    out = CliRunner().invoke(main, ["demo", "--users", "6", "--seed", "3"])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in text and "\x1b[" not in text  # no truncation, no colour codes in a pipe
+    heads = ["catalogue", "signed-in", "expired", "no token", "all"]
+    labels = ["requests", "direct ms p50", "direct ms p95", "edge ms p50", "edge ms p95",
+              "faster (p50)", "edge alone", "of which 401", "of which cached",
+              "worker CPU ms p50", "cold starts"]  # fmt: skip
+    for city in CITIES:
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"{city}  nearest PoP"))
+        table = lines[at : at + 18]
+        head = next(line for line in table if "catalogue" in line)
+        shown = re.split(r"\s{2,}", head.strip())
+        assert shown[0] == "catalogue" and shown[-1] == "all" and set(shown) <= set(heads)
+        for label in labels:
+            row = next((line for line in table if line.strip().startswith(label)), None)
+            assert row is not None, (city, label)
+            cells = row.strip()[len(label) :].split()
+            assert len(cells) == len(shown), (city, label, row)  # a value per column
+    at = next(i for i, line in enumerate(lines) if line.startswith("All cities"))
+    summary = lines[at : at + 16]
+    head = next(line for line in summary if "Tokyo" in line)
+    for city in CITIES:
+        assert city in head
+    for label in ["PoP", "session, direct", "session, edge", "1st request, direct",
+                  "1st request, edge", "bad token, direct", "bad token, edge",
+                  "signed-in, direct", "signed-in, edge", "edge alone"]:  # fmt: skip
+        row = next((line for line in summary if line.strip().startswith(label)), None)
+        assert row is not None, label
+        assert len(row.strip()[len(label) :].split()) == len(CITIES), row
+    assert "Latency model: paths over cables between hubs" in text
+    assert "median error" in text
 
 
 def test_demo_rejects_a_bad_option() -> None:
@@ -95,3 +144,10 @@ def test_demo_rejects_a_bad_option() -> None:
 def test_nothing_is_cached_on_the_direct_path(result: Result) -> None:
     assert all(not o.direct.edge_only for o in result.outcomes)
     assert all(o.direct.origin_requests == 1 for o in result.outcomes)
+
+
+def test_run_time_claims_agree() -> None:
+    """--help and the group's help promise what the demo does: a few seconds."""
+    for args in (["--help"], ["demo", "--help"]):
+        out = CliRunner().invoke(main, args).output
+        assert "minute" not in out and "a few seconds" in out, args

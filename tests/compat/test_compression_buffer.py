@@ -143,3 +143,27 @@ def test_node_buffer() -> None:
         "isBuffer": [True, False],
         "fromArrayBuffer": "hi",
     }
+
+
+def test_decompression_streams_output_per_chunk() -> None:
+    # Output appears as chunks arrive, before the writable side closes (not buffered whole).
+    data = ("lorem ipsum dolor sit amet " * 4000).encode()
+    packed = gzip.compress(data)
+    src = """export default { async fetch(request) {
+      const packed = new Uint8Array(await request.arrayBuffer());
+      const ds = new DecompressionStream('gzip');
+      const writer = ds.writable.getWriter();
+      const reader = ds.readable.getReader();
+      const first = reader.read();
+      writer.write(packed.subarray(0, packed.length >> 1));
+      const { value } = await first;
+      writer.write(packed.subarray(packed.length >> 1));
+      writer.close();
+      let total = value.length;
+      for (;;) { const r = await reader.read(); if (r.done) break; total += r.value.length; }
+      return Response.json({ firstBeforeClose: value.length, total });
+    } }"""
+    r = edgert.Worker(src).fetch(edgert.Request("https://a.test/", method="POST", body=packed))
+    assert r.status == 200, r.stats.error
+    out = r.json()
+    assert 0 < out["firstBeforeClose"] < len(data) and out["total"] == len(data)

@@ -39,7 +39,9 @@ def test_tokyo_user_cold_request_via_nrt_to_an_iad_origin(seed: int) -> None:
     assert t.connection == "new" and t.connect_ms > 0 and t.tls_ms > 0
     assert t.origin_requests == 1 and len(t.origin_legs) == 1
     assert t.origin_legs[0].server_ms == pytest.approx(50.0)
-    assert 300.0 <= t.total_ms <= 500.0
+    # NRT-IAD is ~145 ms measured (165 modelled): 3 short client round trips, the pooled
+    # origin leg and the origin's 50 ms.
+    assert 220.0 <= t.total_ms <= 320.0
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -51,18 +51,26 @@ def test_new_york_to_london_over_the_backbone_is_70_to_80_ms() -> None:
     nyc, london = find_city("New York"), find_city("London")
     rtt = model.min_rtt_ms(nyc, london, path="backbone")
     assert 70.0 <= rtt <= 80.0
-    # The public Internet is 1.5 times slower on the same pair (2.1 / 1.4).
-    assert model.min_rtt_ms(nyc, london) == pytest.approx(rtt * 1.5)
+    # Over the fitted hub graph both kinds of path follow the same cables.
+    assert model.min_rtt_ms(nyc, london) == rtt
+    # The great-circle model: the public Internet is 1.5 times slower (2.1 / 1.4).
+    old = LatencyModel(LatencyParams(paths="great-circle"))
+    assert 70.0 <= old.min_rtt_ms(nyc, london, path="backbone") <= 80.0
+    assert old.min_rtt_ms(nyc, london) == pytest.approx(
+        old.min_rtt_ms(nyc, london, path="backbone") * 1.5
+    )
     # The PoPs that serve those cities, too.
     assert 70.0 <= model.min_rtt_ms(pop("EWR"), pop("LHR"), path="backbone") <= 80.0
 
 
-def test_tokyo_user_cold_request_to_an_origin_in_iad_lands_in_300_to_500_ms() -> None:
-    """The seed's claim: TCP + TLS 1.3 + request from Tokyo, through the NRT PoP, to IAD."""
+def test_tokyo_user_cold_request_through_nrt_to_an_origin_in_iad_lands_in_220_to_320_ms() -> None:
+    """TCP + TLS 1.3 + request from Tokyo, through the NRT PoP, to IAD (NRT-IAD measured at
+    145 ms, modelled at 165): below the seed's 300-500 ms, which is for a client talking to
+    the origin directly."""
     model = LatencyModel()
     tokyo = Client(city="Tokyo")
     timing = model.via_pop(tokyo, pop("NRT"), pop("IAD"), origin_server_ms=DYNAMIC_ORIGIN_MS)
-    assert 300.0 <= timing.total_ms <= 500.0
+    assert 220.0 <= timing.total_ms <= 320.0
     assert not timing.edge_only
     assert timing.client.connect_ms > 0 and timing.client.tls_ms > 0  # cold: both handshakes
     assert timing.origin is not None and timing.origin.connect_ms == 0  # pooled and warm
@@ -74,7 +82,7 @@ def test_tokyo_user_cold_request_to_an_origin_in_iad_lands_in_300_to_500_ms() ->
         ).total_ms
         for _ in range(2000)
     ]
-    assert 300.0 <= float(np.median(draws)) <= 500.0
+    assert 220.0 <= float(np.median(draws)) <= 320.0
 
 
 def test_tokyo_user_answered_by_nrt_without_origin_takes_10_to_50_ms() -> None:
@@ -233,7 +241,7 @@ def test_without_rng_the_model_is_the_deterministic_median() -> None:
 
 
 def test_every_constant_is_overridable_and_validated() -> None:
-    slow = LatencyParams(internet_stretch=3.0, fixed_access_ms=20.0)
+    slow = LatencyParams(paths="great-circle", internet_stretch=3.0, fixed_access_ms=20.0)
     model = LatencyModel(slow)
     a = SimpleNamespace(latitude=0.0, longitude=0.0)
     b = SimpleNamespace(latitude=0.0, longitude=10.0)
@@ -245,6 +253,8 @@ def test_every_constant_is_overridable_and_validated() -> None:
         LatencyParams(fiber_km_per_ms=0.0)
     with pytest.raises(ConfigError):
         LatencyParams(fixed_access_ms=-1.0)
+    with pytest.raises(ConfigError):
+        LatencyParams(paths="straight")
     with pytest.raises(ConfigError):
         LatencyParams().stretch("carrier-pigeon")  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -63,7 +63,7 @@ def test_response_constructors_and_body_mixins() -> None:
         const t = await r.text();
         try { await r.text() } catch (e) { used = e.name }
         const buf = new Uint8Array(await new Response('héllo').arrayBuffer());
-        const streamed = await new Response(new ReadableStream({ start(ctl) { ctl.enqueue(new TextEncoder().encode('ab')); ctl.enqueue('cd'); ctl.close(); } })).text();
+        const streamed = await new Response(new ReadableStream({ start(ctl) { ctl.enqueue(new TextEncoder().encode('ab')); ctl.enqueue(new TextEncoder().encode('cd')); ctl.close(); } })).text();
         return { status: r.status, ok: r.ok, ct: c.headers.get('content-type'), t, j: await c.json(),
                  redirect: [red.status, red.headers.get('location')], range, nullBody, used, len: buf.length, streamed };
         """

@@ -56,9 +56,15 @@ def test_default_processes_is_one_for_small_or_stateful_runs() -> None:
 
 
 def test_kv_scenarios_are_not_sharded() -> None:
-    sc = parse_scenario(small(kv={"ns": {"k": "v"}}))
-    with pytest.raises(ScenarioError, match="processes"):
-        simulate(sc, processes=2)
+    from edgert.sim.parallel import check_shardable
+    from edgert.sim.simulation import ShardingFallback
+
+    sc = parse_scenario(small(kv={"ns": {"k": "v"}}, duration_s=2))
+    with pytest.warns(ShardingFallback, match="KV"):
+        run = simulate(sc, processes=2)
+    assert run.measured["processes"] == 1 and "one process" in run.measured["fallback"]
+    with pytest.raises(ScenarioError, match="processes: its PoPs share state through KV"):
+        check_shardable(sc)
 
 
 def test_pop_groups_in_one_process_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -115,3 +115,11 @@ def test_latency_and_network_overrides() -> None:
         parse_scenario(small(latency={"nonsense": 1.0}))
     with pytest.raises(ScenarioError, match=r"network\.protocol"):
         parse_scenario(small(network={"protocol": "SPDY"}))
+
+
+def test_latency_paths_choose_the_propagation_model() -> None:
+    sc = parse_scenario(small(latency={"paths": "great-circle", "fixed_access_ms": 12}))
+    assert sc.latency_params().paths == "great-circle"
+    assert parse_scenario(small()).latency_params().paths == "hubs"
+    with pytest.raises(ScenarioError, match="latency"):
+        parse_scenario(small(latency={"paths": "straight"}))

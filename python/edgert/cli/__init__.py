@@ -97,7 +97,7 @@ def main(debug: bool) -> None:
 
     \b
     Start here:
-      edgert demo          what an edge buys users far from the origin (one minute)
+      edgert demo          what an edge buys users far from the origin (a few seconds)
       edgert dev [DIR]     serve a worker folder with a wrangler.toml on 127.0.0.1:8787
       edgert run FILE.js   send one request through a worker, like curl -i
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -11,66 +12,106 @@ from edgert.demo.scenario import SESSION, Result
 from edgert.demo.summary import KINDS, Row, city_rows, percentile, sessions, total_row
 from edgert.pops import pop
 
-__all__ = ["intro", "render"]
+__all__ = ["intro", "model_error_line", "render"]
+
+
+def model_error_line() -> str:
+    """The latency model's measured error, in one line (from the fit shipped with edgert)."""
+    from edgert.backbone import error_line
+
+    return error_line()
 
 
 def intro(users_per_city: int, cities: list[str], requests: int) -> Panel:
-    """What the demo is about to do, for someone who has read nothing else."""
-    text = Text.from_markup(
-        "An online shop's API runs in [bold]one place[/]: a server in Ashburn, Virginia (IAD).\n"
-        f"Its users are in {', '.join(cities)}. Each user opens the public catalogue, then three\n"
-        "signed-in pages; most carry a valid login token (a JWT), some an expired one, some none.\n\n"
-        "Every session is sent [bold]twice[/]:\n"
-        "  [cyan]direct[/]  straight to the origin in Virginia, which checks the token itself;\n"
-        "  [green]edge[/]    through an edge network of 5 PoPs (Tokyo NRT, Sao Paulo GRU, Frankfurt "
-        "FRA,\n          Ashburn IAD, Sydney SYD). Each user reaches the nearest PoP, where a "
-        "JavaScript\n          worker runs in an edgert isolate: it verifies the token with "
-        "WebCrypto, answers\n          401 itself when the token is bad, serves the catalogue "
-        "from the PoP's cache, and\n          forwards signed-in requests to the origin with the "
-        "user's A/B cohort, country\n          and feature flags added.\n\n"
-        "[dim]Network latency is modelled in virtual time (speed of light in fibre, detours of "
-        "real paths,\nTCP + TLS 1.3 handshakes, each user's own access line); the worker really "
-        "runs, and its\nCPU time is measured on this machine and added. "
-        f"{users_per_city} users per city, {requests:,} requests each way.[/]"
+    """What the demo is about to do, for someone who has read nothing else (rich wraps it to
+    the terminal's width: no line breaks inside sentences)."""
+    ways = Table.grid(padding=(0, 2))
+    ways.add_column(no_wrap=True)
+    ways.add_column()
+    ways.add_row(
+        Text("direct", style="cyan"),
+        "straight to the origin in Virginia, which checks the token itself;",
     )
-    return Panel(text, title="edgert demo: what does an edge buy users far from the origin?")
+    ways.add_row(
+        Text("edge", style="green"),
+        "through an edge network of 5 PoPs (Tokyo NRT, Sao Paulo GRU, Frankfurt FRA, Ashburn "
+        "IAD, Sydney SYD). Each user reaches the nearest PoP, where a JavaScript worker runs in "
+        "an edgert isolate: it verifies the token with WebCrypto, answers 401 itself when the "
+        "token is bad, serves the catalogue from the PoP's cache, and forwards signed-in "
+        "requests to the origin with the user's A/B cohort, country and feature flags added.",
+    )
+    return Panel(
+        Group(
+            Text.from_markup(
+                "An online shop's API runs in [bold]one place[/]: a server in Ashburn, Virginia "
+                f"(IAD). Its users are in {', '.join(cities)}. Each user opens the public "
+                "catalogue, then three signed-in pages; most carry a valid login token (a JWT), "
+                "some an expired one, some none.\n\nEvery session is sent [bold]twice[/]:"
+            ),
+            ways,
+            Text(""),
+            Text(
+                "Network latency is modelled in virtual time (paths over the cables between "
+                "Internet hubs, TCP + TLS 1.3 handshakes, each user's own access line); the "
+                "worker really runs, and its CPU time is measured on this machine and added. "
+                f"{users_per_city} users per city, {requests:,} requests each way.",
+                style="dim",
+            ),
+            Text(model_error_line(), style="dim"),
+        ),
+        title="edgert demo: what does an edge buy users far from the origin?",
+    )
 
 
 def _ms(value: float) -> str:
     return f"{value:,.0f}"
 
 
+#: Short column heads of the per-city table (the legend under it spells them out).
+SHORT: dict[str, str] = {
+    KINDS["catalog"]: "catalogue",
+    KINDS["signed-in"]: "signed-in",
+    KINDS["expired"]: "expired",
+    KINDS["no-token"]: "no token",
+    "all requests": "all",
+}
+
+
 def _city_table(result: Result, city: str) -> Table:
+    """One city: a column per kind of request, a row per figure (fits 80 columns)."""
     rows = city_rows(result, city)
     served_by = rows[-1].pops[0] if rows[-1].pops else "?"
     where = pop(served_by)
     table = Table(
         title=f"[bold]{city}[/]  [dim]nearest PoP: {served_by} ({where.city})[/]",
         title_justify="left",
-        show_lines=False,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
         expand=False,
     )
-    table.add_column("request", no_wrap=True)
-    table.add_column("n", justify="right")
-    table.add_column("direct ms\np50 / p95", justify="right", style="cyan", no_wrap=True)
-    table.add_column("edge ms\np50 / p95", justify="right", style="green", no_wrap=True)
-    table.add_column("faster\n(p50)", justify="right")
-    table.add_column("answered by\nthe edge alone", justify="right", no_wrap=True)
-    table.add_column("worker CPU\np50 ms", justify="right")
-    table.add_column("cold\nstarts", justify="right")
-    for i, row in enumerate(rows):
-        last = i == len(rows) - 1
-        table.add_row(
-            Text(row.label, style="bold" if last else ""),
-            str(row.requests),
-            f"{_ms(row.direct_p50)} / {_ms(row.direct_p95)}",
-            f"{_ms(row.edge_p50)} / {_ms(row.edge_p95)}",
-            _speedup(row),
-            _answered(row),
-            f"{row.worker_cpu_p50:.2f}",
-            str(row.cold_starts),
-            end_section=i == len(rows) - 2,
+    table.add_column("", no_wrap=True)
+    for row in rows:
+        table.add_column(
+            SHORT.get(row.label, row.label),
+            justify="right",
+            no_wrap=True,
+            style="bold" if row.label == "all requests" else None,
         )
+    figures: list[tuple[str, str | None, list[str | Text]]] = [
+        ("requests", None, [str(r.requests) for r in rows]),
+        ("direct ms p50", "cyan", [_ms(r.direct_p50) for r in rows]),
+        ("direct ms p95", "cyan", [_ms(r.direct_p95) for r in rows]),
+        ("edge ms p50", "green", [_ms(r.edge_p50) for r in rows]),
+        ("edge ms p95", "green", [_ms(r.edge_p95) for r in rows]),
+        ("faster (p50)", None, [_speedup(r) for r in rows]),
+        ("edge alone", None, [f"{r.edge_only}/{r.requests}" for r in rows]),
+        ("  of which 401", None, [str(r.edge_401) for r in rows]),
+        ("  of which cached", None, [str(r.cache_hits) for r in rows]),
+        ("worker CPU ms p50", None, [f"{r.worker_cpu_p50:.2f}" for r in rows]),
+        ("cold starts", None, [str(r.cold_starts) for r in rows]),
+    ]
+    for label, style, cells in figures:
+        table.add_row(Text(label, style=style or ""), *cells, end_section=label == "faster (p50)")
     return table
 
 
@@ -92,40 +133,53 @@ def _answered(row: Row) -> str:
 
 
 def _summary(result: Result, cities: list[str]) -> Table:
+    """Every city in a column, a row per figure (fits 80 columns)."""
     table = Table(
-        title="[bold]All cities[/] (p50: the median user or request)", title_justify="left"
+        title="[bold]All cities[/] (p50: the median user or request, ms)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
-    table.add_column("city")
-    table.add_column("PoP")
-    table.add_column("whole session ms\ndirect -> edge", justify="right", no_wrap=True)
-    table.add_column("first request ms\n(new connection)", justify="right", no_wrap=True)
-    table.add_column("bad token: 401 ms\ndirect -> edge", justify="right", no_wrap=True)
-    table.add_column("signed-in page ms\ndirect -> edge", justify="right", no_wrap=True)
-    table.add_column("answered by\nthe edge alone", justify="right")
+    table.add_column("", no_wrap=True)
+    columns: list[list[str]] = []
     for city in cities:
+        table.add_column(city, justify="right", no_wrap=True)
         rows = {r.label: r for r in city_rows(result, city)}
         total = rows["all requests"]
         direct, edge = sessions(result, city)
         refused = [
             o for o in result.outcomes if o.city == city and o.kind in ("expired", "no-token")
         ]
-        bad = (
-            f"{_ms(percentile((o.direct.total_ms for o in refused), 50))} -> "
-            f"{_ms(percentile((o.edge.total_ms for o in refused), 50))}"
-            if refused
-            else "-"
-        )
         first = rows.get(KINDS["catalog"])
         signed = rows.get(KINDS["signed-in"])
-        table.add_row(
-            city,
-            total.pops[0] if total.pops else "?",
-            f"{_ms(percentile(direct, 50))} -> {_ms(percentile(edge, 50))}",
-            f"{_ms(first.direct_p50)} -> {_ms(first.edge_p50)}" if first else "-",
-            bad,
-            f"{_ms(signed.direct_p50)} -> {_ms(signed.edge_p50)}" if signed else "-",
-            f"{100.0 * total.edge_only / max(total.requests, 1):.0f}%",
+        columns.append(
+            [
+                total.pops[0] if total.pops else "?",
+                _ms(percentile(direct, 50)),
+                _ms(percentile(edge, 50)),
+                _ms(first.direct_p50) if first else "-",
+                _ms(first.edge_p50) if first else "-",
+                _ms(percentile((o.direct.total_ms for o in refused), 50)) if refused else "-",
+                _ms(percentile((o.edge.total_ms for o in refused), 50)) if refused else "-",
+                _ms(signed.direct_p50) if signed else "-",
+                _ms(signed.edge_p50) if signed else "-",
+                f"{100.0 * total.edge_only / max(total.requests, 1):.0f}%",
+            ]
         )
+    labels = [
+        ("PoP", None),
+        ("session, direct", "cyan"),
+        ("session, edge", "green"),
+        ("1st request, direct", "cyan"),
+        ("1st request, edge", "green"),
+        ("bad token, direct", "cyan"),
+        ("bad token, edge", "green"),
+        ("signed-in, direct", "cyan"),
+        ("signed-in, edge", "green"),
+        ("edge alone", None),
+    ]
+    for i, (label, style) in enumerate(labels):
+        table.add_row(Text(label, style=style or ""), *(c[i] for c in columns))
     return table
 
 
@@ -186,7 +240,16 @@ def render(result: Result, console: Console) -> None:
     console.print()
     for city in cities:
         console.print(_city_table(result, city))
-        console.print()
+    console.print(
+        Text(
+            "Columns: catalogue = the public catalogue (cacheable, the session's first request, "
+            "on a new connection); signed-in = a signed-in page with a valid token; expired, no "
+            "token = a signed-in page with a bad token; all = every request. 'edge alone': "
+            "answered at the PoP without the origin.",
+            style="dim",
+        )
+    )
+    console.print()
     console.print(
         Group(
             _summary(result, cities),

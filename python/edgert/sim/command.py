@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -23,6 +24,14 @@ __all__ = ["simulate"]
     "results are the same bytes for any N). Default: the machine's cores for runs of 50,000 "
     "requests or more whose PoPs share no state, else 1.",
 )
+@click.option(
+    "--cluster",
+    "cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the shards on a Dask cluster (tcp://host:8786; pip install 'edgert[cluster]'): "
+    "the same bytes as one process. One shard per worker thread unless --processes says.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-plots", is_flag=True, help="Skip the PNG plots (faster; HTML has tables only).")
 def simulate(
@@ -30,6 +39,7 @@ def simulate(
     out: str,
     seed: int | None,
     processes: int | None,
+    cluster: str | None,
     no_progress: bool,
     no_plots: bool,
 ) -> None:
@@ -51,18 +61,33 @@ def simulate(
         sys.exit(1)
     if seed is not None:
         sc = sc.with_seed(seed)
+    from edgert.sim.simulation import ShardingFallback
+
     try:
-        result = run(sc, progress=not no_progress and sys.stderr.isatty(), processes=processes)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ShardingFallback)
+            result = run(
+                sc,
+                progress=not no_progress and sys.stderr.isatty(),
+                processes=processes,
+                cluster=cluster,
+            )
     except EdgertError as exc:
         click.echo(f"edgert: {exc}", err=True)
         sys.exit(1)
+    for w in caught:
+        if issubclass(w.category, ShardingFallback):
+            click.echo(f"edgert: note: not sharded: {w.message}", err=True)
     paths = write_reports(result, Path(out), plots=not no_plots)
+    click.echo(
+        f"{'deployment':14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'page p50':>9} offload"
+    )
     for name, d in result.results["deployments"].items():
         g = d["latency_ms"]["global"]
         pg = d["page_load_ms"]["global"]
+        offload = "-" if d["mode"] == "origin-only" else f"{d['offload_ratio']:.2f}"
         click.echo(
-            f"{name:14} p50 {g['p50']:8.1f} ms  p95 {g['p95']:8.1f} ms  p99 {g['p99']:8.1f} ms  "
-            f"page p50 {pg['p50']:8.1f} ms  offload {d['offload_ratio']:.2f}"
+            f"{name:14} {g['p50']:8.1f} {g['p95']:8.1f} {g['p99']:8.1f} {pg['p50']:9.1f} {offload:>7}"
         )
     for name, rel in result.results.get("releases", {}).items():
         for c in rel["comparison"]:
@@ -79,7 +104,11 @@ def simulate(
         click.echo(f"seed's claims for {claims['city']}: {verdict}")
         for c in claims["claims"]:
             mark = "yes" if c["reproduced"] else "no "
-            click.echo(f"  [{mark}] {c['claim']}: median {c['measured_p50_ms']} ms")
+            median = c["measured_p50_ms"]
+            line = f"  [{mark}] {c['claim']}: median {median:,.1f} ms"
+            if len(line) > 80:  # readable at 80 columns: the figure on a line of its own
+                line = f"  [{mark}] {c['claim']}:\n        median {median:,.1f} ms"
+            click.echo(line)
     for line in summary_lines(result.results.get("studies", {})):
         click.echo(line)
     click.echo(f"wrote {len(paths)} files to {out}/ (report.html)")

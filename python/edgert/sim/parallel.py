@@ -21,11 +21,12 @@ caches. At 327 PoPs that costs about a third less CPU per request (docs/benchmar
 
 Scenarios whose PoPs share state (KV replicas fed by one central store, Durable Objects that
 live at one PoP and are called from all) run in one process: :func:`auto_processes` picks one,
-and asking for more raises. Sharding them exactly would need conservative synchronisation
-between shards (a shard may run ahead only up to the next instant at which another shard could
-affect it, i.e. the smallest PoP-to-store latency); at the scale of these scenarios the windows
-are a few ms of virtual time, each a round of inter-process messages, which costs more than it
-saves on two cores.
+and :func:`edgert.sim.simulation.simulate` falls back to one process with a warning when more
+processes or a cluster are asked for (:func:`unshardable_reason` says why). Sharding them
+exactly would need conservative synchronisation between shards (a shard may run ahead only up to
+the next instant at which another shard could affect it, i.e. the smallest PoP-to-store
+latency); at the scale of these scenarios the windows are a few ms of virtual time, each a round
+of inter-process messages, which costs more than it saves on two cores.
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ __all__ = [
     "check_shardable",
     "plan_groups",
     "run_grouped",
+    "run_shard",
     "run_sharded",
     "shardable",
+    "unshardable_reason",
 ]
 
 
@@ -74,12 +77,25 @@ def shardable(scenario: Scenario) -> bool:
     )
 
 
+def unshardable_reason(scenario: Scenario) -> str:
+    """Why the scenario cannot be sharded by PoP, in one sentence (for the fallback message)."""
+    what = []
+    if scenario.kv or scenario.worker.kv or scenario.traffic.kv_writes_per_s:
+        what.append("KV (one central store feeds every PoP's replica)")
+    if scenario.worker.durable_objects:
+        what.append("Durable Objects (each lives at one PoP and is called from all)")
+    if scenario.worker.config is not None:
+        what.append("a wrangler config (it may bind KV or Durable Objects)")
+    return (
+        f"its PoPs share state through {' and '.join(what)}, so sharding them by PoP would "
+        "change the results; it runs in one process on this machine"
+    )
+
+
 def check_shardable(scenario: Scenario) -> None:
     """Raises when PoPs would share state (KV, Durable Objects) across shards."""
     if not shardable(scenario):
-        raise ScenarioError(
-            "processes: PoPs share KV or Durable Object state; these scenarios run in one process"
-        )
+        raise ScenarioError(f"processes: {unshardable_reason(scenario)}")
 
 
 def auto_processes(scenario: Scenario, traffic: Traffic) -> int:
@@ -176,9 +192,11 @@ def run_grouped(
     ]
 
 
-def _run_shard(
+def run_shard(
     scenario: Scenario, deployment: DeploymentSpec, groups: list[npt.NDArray[np.int64]]
 ) -> list[DeploymentRun]:
+    """One shard, in a process of its own (local or a cluster's): the traffic drawn again from
+    the scenario's seed, then its groups of sessions."""
     population = Population(scenario.population, scenario.access)
     traffic = make_traffic(scenario, population, scenario.latency_params(), START)
     return run_grouped(scenario, deployment, traffic, population, groups)
@@ -227,12 +245,22 @@ def run_sharded(
     population: Population,
     processes: int,
     progress: Progress | None = None,
+    cluster: Any = None,
 ) -> DeploymentRun:
     """The deployment's run, its PoPs dealt out to ``processes`` worker processes (with one,
     in this process), each running its PoPs a group at a time. ``progress`` is called as
-    groups finish in this process, and once per shard from worker processes."""
+    groups finish in this process, and once per shard from worker processes. With ``cluster``
+    (a ``distributed.Client``) the shards are tasks on that Dask cluster
+    (:mod:`edgert.sim.cluster`): the same bytes."""
     check_shardable(scenario)
     plan = plan_groups(scenario, deployment, traffic, population, processes)
+    if cluster is not None:
+        from edgert.sim.cluster import run_shards_on_cluster
+
+        return _merge(
+            deployment.name,
+            run_shards_on_cluster(cluster, scenario, deployment.name, plan, progress),
+        )
     if processes == 1:
         return _merge(
             deployment.name,
@@ -248,7 +276,7 @@ def run_sharded(
     try:
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             futures = [
-                pool.submit(_run_shard, scenario, deployment, groups) for groups in plan if groups
+                pool.submit(run_shard, scenario, deployment, groups) for groups in plan if groups
             ]
             for f in futures:
                 done = f.result()

@@ -192,7 +192,7 @@ class Scenario:
     #: Check the seed's latency claims for users of this city (``[claims] city = "Tokyo"``).
     claims_city: str | None = None
     #: Overrides of :class:`edgert.latency.LatencyParams` fields (``[latency]``).
-    latency: Mapping[str, float] = field(default_factory=dict)
+    latency: Mapping[str, Any] = field(default_factory=dict)
     #: Client connections: ``[network] protocol`` and ``tls``.
     protocol: str = "HTTP/2"
     tls: str = "1.3"
@@ -206,7 +206,7 @@ class Scenario:
         """The scenario's :class:`edgert.latency.LatencyParams`."""
         from edgert.latency import LatencyParams
 
-        return LatencyParams(**dict(self.latency))  # type: ignore[arg-type]
+        return LatencyParams(**dict(self.latency))
 
     def with_seed(self, seed: int) -> Scenario:
         import dataclasses
@@ -665,13 +665,16 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | str = ".") -> Scena
     from edgert.latency import LatencyParams
 
     known = {f.name: f.type for f in dc_fields(LatencyParams)}
-    latency: dict[str, float] = {}
+    latency: dict[str, Any] = {}
     for k in list(lat.data):
         if k not in known:
             raise ScenarioError(f"{lat.key(k)}: not a LatencyParams field")
-        latency[k] = lat.integer(k, 0) if known[k] in ("int", int) else lat.number(k, 0.0)
+        if known[k] in ("str", str):  # paths = "great-circle"
+            latency[k] = lat.string(k, "")
+        else:
+            latency[k] = lat.integer(k, 0) if known[k] in ("int", int) else lat.number(k, 0.0)
     try:
-        LatencyParams(**latency)  # type: ignore[arg-type]
+        LatencyParams(**latency)
     except Exception as exc:
         raise ScenarioError(f"latency: {exc}") from exc
     net = top.table("network")

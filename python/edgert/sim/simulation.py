@@ -4,6 +4,7 @@ the deterministic results (metrics, advice, claims) and, apart, the measured CPU
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from edgert.sim.advice import advise
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
-from edgert.sim.parallel import auto_processes, check_shardable, run_sharded, shardable
+from edgert.sim.parallel import auto_processes, run_sharded, shardable, unshardable_reason
 from edgert.sim.population import Population
 from edgert.sim.releases import run_releases
 from edgert.sim.runner import DeploymentRun, run_deployment
@@ -23,7 +24,7 @@ from edgert.sim.scenario import Scenario
 from edgert.sim.studies import run_studies
 from edgert.sim.traffic import Traffic, make_traffic
 
-__all__ = ["SimulationResult", "simulate"]
+__all__ = ["ShardingFallback", "SimulationResult", "simulate"]
 
 #: Bump when the results' layout changes.
 RESULTS_VERSION = 2
@@ -51,18 +52,45 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int], None] | No
     return bar.update, bar
 
 
+class ShardingFallback(UserWarning):
+    """More processes or a cluster were asked for, but the scenario's PoPs share state: it ran
+    in one process (the message says why)."""
+
+
 def simulate(
-    scenario: Scenario, *, progress: bool = False, processes: int | None = None
+    scenario: Scenario,
+    *,
+    progress: bool = False,
+    processes: int | None = None,
+    cluster: Any = None,
 ) -> SimulationResult:
     """Runs every deployment of ``scenario`` on the same traffic; with ``processes`` > 1 each
     multi-PoP deployment is sharded by PoP over that many processes (see
     :mod:`edgert.sim.parallel`). The results are the same bytes whatever the number of
     processes. ``None`` (the default) picks it: the machine's cores for a large run whose PoPs
-    share no state, else one (:func:`edgert.sim.parallel.auto_processes`)."""
+    share no state, else one (:func:`edgert.sim.parallel.auto_processes`).
+
+    ``cluster``: a Dask scheduler's address (``"tcp://host:8786"``) or a ``distributed.Client``;
+    the shards then run as tasks on that cluster (:mod:`edgert.sim.cluster`), one per worker
+    thread unless ``processes`` says otherwise, with the same bytes as one process.
+
+    A scenario whose PoPs share state (KV, Durable Objects) cannot be sharded by PoP: asked for
+    more processes or a cluster, it runs in one process and warns (:class:`ShardingFallback`;
+    ``measured["fallback"]`` keeps the message)."""
     if processes is not None and processes < 1:
         raise ScenarioError(f"processes must be >= 1: {processes}")
-    if processes is not None and processes > 1:
-        check_shardable(scenario)
+    fallback = None
+    if (cluster is not None or (processes or 1) > 1) and not shardable(scenario):
+        fallback = unshardable_reason(scenario)
+        warnings.warn(fallback, ShardingFallback, stacklevel=2)
+        processes, cluster = 1, None
+    client, owned = None, False
+    if cluster is not None:
+        from edgert.sim.cluster import cluster_workers, connect
+
+        client, owned = connect(cluster)
+        if processes is None:
+            processes = cluster_workers(client)
     population = Population(scenario.population, scenario.access)
     traffic = make_traffic(scenario, population, scenario.latency_params(), START)
     if processes is None:
@@ -77,6 +105,10 @@ def simulate(
     runs: dict[str, DeploymentRun] = {}
     metrics: dict[str, Any] = {}
     measured: dict[str, Any] = {"processes": processes, "deployments": {}}
+    if client is not None:
+        measured["cluster"] = {"scheduler": str(client.scheduler.address), "shards": processes}
+    if fallback is not None:
+        measured["fallback"] = fallback
     release_runs = sum(len(r.strategies) for r in scenario.releases)
     update, bar = _progress_bar(
         traffic.requests * (len(scenario.deployments) + release_runs), progress
@@ -89,7 +121,9 @@ def simulate(
             if d.mode == "edge" and shardable(scenario):
                 # PoPs share no state: sharded over processes, and each process runs its PoPs
                 # a group at a time (the same bytes; see edgert.sim.parallel).
-                run = run_sharded(scenario, d, traffic, population, processes, progress=update)
+                run = run_sharded(
+                    scenario, d, traffic, population, processes, progress=update, cluster=client
+                )
             else:
                 run = run_deployment(scenario, d, traffic, population, progress=update)
             wall = time.perf_counter() - began
@@ -114,6 +148,8 @@ def simulate(
     finally:
         if bar is not None:
             bar.close()
+        if owned and client is not None:
+            client.close()
     modes = {d.name: d.mode for d in scenario.deployments}
     cpu = scenario.worker.cpu
     results: dict[str, Any] = {

@@ -1,10 +1,18 @@
 //! The native half of `CompressionStream` / `DecompressionStream` (Compression Standard):
 //! gzip (RFC 1952), deflate (the zlib format, RFC 1950) and deflate-raw (RFC 1951), with
 //! `flate2` (the Rust ecosystem's maintained binding to miniz_oxide, pure Rust).
+//!
+//! `native.codec(mode, format)` makes one stream's (de)compressor: a function
+//! `codec(chunk, finish)` that takes the next chunk and returns the bytes it produced, so the
+//! streams emit output per chunk (Compression Standard: "compress and enqueue a chunk");
+//! `codec(undefined, true)` flushes the end of the stream. One-shot `compress`/`decompress`
+//! stay for whole buffers.
 
 use flate2::write::{DeflateDecoder, DeflateEncoder, GzDecoder, GzEncoder, ZlibDecoder, ZlibEncoder};
 use flate2::Compression;
+use rquickjs::prelude::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
+use std::cell::RefCell;
 use std::io::Write;
 
 /// A format the Compression Standard names.
@@ -92,6 +100,80 @@ pub fn decompress(format: Format, input: &[u8]) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// One stream's (de)compressor; each writes its output into the `Vec` it owns, which
+/// `take_output` empties after every chunk.
+enum Codec {
+    GzEnc(GzEncoder<Vec<u8>>),
+    ZEnc(ZlibEncoder<Vec<u8>>),
+    DEnc(DeflateEncoder<Vec<u8>>),
+    GzDec(GzDecoder<Vec<u8>>),
+    ZDec(ZlibDecoder<Vec<u8>>),
+    DDec(DeflateDecoder<Vec<u8>>),
+}
+
+impl Codec {
+    fn new(compress: bool, format: Format) -> Codec {
+        let level = Compression::default();
+        match (compress, format) {
+            (true, Format::Gzip) => Codec::GzEnc(GzEncoder::new(Vec::new(), level)),
+            (true, Format::Deflate) => Codec::ZEnc(ZlibEncoder::new(Vec::new(), level)),
+            (true, Format::DeflateRaw) => Codec::DEnc(DeflateEncoder::new(Vec::new(), level)),
+            (false, Format::Gzip) => Codec::GzDec(GzDecoder::new(Vec::new())),
+            (false, Format::Deflate) => Codec::ZDec(ZlibDecoder::new(Vec::new())),
+            (false, Format::DeflateRaw) => Codec::DDec(DeflateDecoder::new(Vec::new())),
+        }
+    }
+
+    /// Feeds `input`; a decoder refuses bytes after the end of its compressed stream.
+    fn push(&mut self, input: &[u8]) -> std::io::Result<()> {
+        fn decode<W: Write>(w: &mut W, input: &[u8]) -> std::io::Result<()> {
+            let mut off = 0;
+            while off < input.len() {
+                let n = w.write(&input[off..])?;
+                if n == 0 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "data after the end of the compressed stream",
+                    ));
+                }
+                off += n;
+            }
+            Ok(())
+        }
+        match self {
+            Codec::GzEnc(e) => e.write_all(input),
+            Codec::ZEnc(e) => e.write_all(input),
+            Codec::DEnc(e) => e.write_all(input),
+            Codec::GzDec(d) => decode(d, input),
+            Codec::ZDec(d) => decode(d, input),
+            Codec::DDec(d) => decode(d, input),
+        }
+    }
+
+    /// Ends the stream: an encoder writes its trailer, a decoder fails on a truncated stream.
+    fn finish(&mut self) -> std::io::Result<()> {
+        match self {
+            Codec::GzEnc(e) => e.try_finish(),
+            Codec::ZEnc(e) => e.try_finish(),
+            Codec::DEnc(e) => e.try_finish(),
+            Codec::GzDec(d) => d.try_finish(),
+            Codec::ZDec(d) => d.try_finish(),
+            Codec::DDec(d) => d.try_finish(),
+        }
+    }
+
+    fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(match self {
+            Codec::GzEnc(e) => e.get_mut(),
+            Codec::ZEnc(e) => e.get_mut(),
+            Codec::DEnc(e) => e.get_mut(),
+            Codec::GzDec(d) => d.get_mut(),
+            Codec::ZDec(d) => d.get_mut(),
+            Codec::DDec(d) => d.get_mut(),
+        })
+    }
+}
+
 fn bytes_of<'js>(ctx: &Ctx<'js>, v: Value<'js>) -> Result<Vec<u8>> {
     let arr = TypedArray::<u8>::from_value(v)?;
     // SAFETY: copied out before any JavaScript runs again.
@@ -102,6 +184,41 @@ fn bytes_of<'js>(ctx: &Ctx<'js>, v: Value<'js>) -> Result<Vec<u8>> {
 }
 
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
+    n.set(
+        "codec",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, mode: String, format: String| {
+            let Some(f) = Format::parse(&format) else {
+                return Err(Exception::throw_type(
+                    &ctx,
+                    &format!("Unsupported compression format: {format}"),
+                ));
+            };
+            let what = if mode == "compress" {
+                "Compression"
+            } else {
+                "Decompression"
+            };
+            let codec = RefCell::new(Codec::new(mode == "compress", f));
+            Function::new(
+                ctx.clone(),
+                move |ctx: Ctx<'js>, input: Opt<Value<'js>>, finish: Opt<bool>| {
+                    let mut codec = codec.borrow_mut();
+                    if let Some(v) = input.0.filter(|v| !v.is_undefined()) {
+                        let bytes = bytes_of(&ctx, v)?;
+                        codec
+                            .push(&bytes)
+                            .map_err(|e| Exception::throw_type(&ctx, &format!("{what} failed: {e}")))?;
+                    }
+                    if finish.0.unwrap_or(false) {
+                        codec
+                            .finish()
+                            .map_err(|e| Exception::throw_type(&ctx, &format!("{what} failed: {e}")))?;
+                    }
+                    TypedArray::<u8>::new(ctx.clone(), codec.take_output())
+                },
+            )
+        })?,
+    )?;
     n.set(
         "compress",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, format: String, input: Value<'js>| {
@@ -136,6 +253,38 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codecs_stream_chunk_by_chunk() {
+        let data = b"hello hello hello hello".repeat(200);
+        for f in [Format::Gzip, Format::Deflate, Format::DeflateRaw] {
+            let mut enc = Codec::new(true, f);
+            let mut compressed = Vec::new();
+            for chunk in data.chunks(100) {
+                enc.push(chunk).unwrap();
+                compressed.extend(enc.take_output());
+            }
+            enc.finish().unwrap();
+            compressed.extend(enc.take_output());
+            assert_eq!(decompress(f, &compressed).unwrap(), data, "{f:?}");
+            let mut dec = Codec::new(false, f);
+            let mut out = Vec::new();
+            for chunk in compressed.chunks(7) {
+                dec.push(chunk).unwrap();
+                out.extend(dec.take_output());
+            }
+            dec.finish().unwrap();
+            out.extend(dec.take_output());
+            assert_eq!(out, data, "{f:?}");
+            let mut truncated = Codec::new(false, f);
+            truncated.push(&compressed[..compressed.len() / 2]).unwrap();
+            assert!(truncated.finish().is_err(), "{f:?} truncated");
+            let mut trailing = Codec::new(false, f);
+            let mut extra = compressed.clone();
+            extra.extend_from_slice(b"junk");
+            assert!(trailing.push(&extra).is_err(), "{f:?} trailing data");
+        }
+    }
 
     #[test]
     fn round_trips_and_rejects_bad_input() {

@@ -41,6 +41,27 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def cpu_charged_text(cpu: dict[str, Any]) -> str:
+    """``results.json``'s ``cpu_charged`` in words: what worker CPU time each request paid."""
+    factor = cpu.get("factor", 1.0)
+    scaled = f" x {factor:g} (edge hardware factor)" if factor != 1.0 else ""
+    if cpu.get("mode") == "fixed":
+        return f"a fixed {cpu.get('ms_per_request'):g} ms per request{scaled} (deterministic)"
+    return f"the measured CPU time of each request{scaled} (not deterministic)"
+
+
+def _latency_model_line(scenario: dict[str, Any]) -> str:
+    from edgert.backbone import error_line
+
+    return error_line()
+
+
+def offload_cell(d: dict[str, Any]) -> Any:
+    """A deployment's offload ratio; none for ``origin-only`` (no edge to offload to: its
+    ``offload_ratio`` in ``results.json`` is the share the app answered without its backend)."""
+    return Raw("&ndash; (no edge)") if d.get("mode") == "origin-only" else d["offload_ratio"]
+
+
 def _verdict(ok: bool | None) -> Raw:
     if ok is None:
         return Raw("&ndash;")
@@ -144,7 +165,8 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
         f"{s['requests_per_deployment']:,} requests per deployment, page = "
         f"{html.escape(' → '.join(s['page']))} &times; {s['pages_per_session']}, origin in "
         f"{html.escape(s['origin_region'])}, users from {s['cities']:,} cities. Charged worker CPU: "
-        f"{html.escape(str(results['cpu_charged']))}.</p>",
+        f"{html.escape(cpu_charged_text(results['cpu_charged']))}.</p>",
+        f"<p>{html.escape(_latency_model_line(s))}</p>",
     ]
     claims = results.get("claims")
     if claims:
@@ -181,7 +203,7 @@ def render_html(results: dict[str, Any], measured: dict[str, Any], plots: dict[s
                 pg["p50"],
                 pg["p95"],
                 pg["p99"],
-                d["offload_ratio"],
+                offload_cell(d),
                 d["cold_starts"],
                 d["cache"]["hit_ratio"],
             ]

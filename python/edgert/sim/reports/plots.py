@@ -35,10 +35,12 @@ def _cdf_plot(results: dict[str, Any]) -> bytes:
 
     deps = results["deployments"]
     regions = sorted({r for d in deps.values() for r in d["latency_cdf"]["by_region"]})
-    panels = ["ALL", *regions]
+    # With one region its panel would be the same figure as ALL's: one panel, named for both.
+    panels = ["ALL", *regions] if len(regions) > 1 else ["ALL"]
     cols = min(3, len(panels))
     rows = (len(panels) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows), squeeze=False)
+    lo, hi = _data_range_ms(deps)
     for ax, region in zip(axes.flat, panels, strict=False):
         for name, d in deps.items():
             cdf = d["latency_cdf"]
@@ -47,7 +49,10 @@ def _cdf_plot(results: dict[str, Any]) -> bytes:
                 continue
             c = np.cumsum(counts) / sum(counts)
             ax.step(cdf["edges_ms"][1:], c, where="post", label=name)
+        if region == "ALL" and len(regions) == 1:
+            region = f"ALL (every client in {regions[0]})"
         ax.set_xscale("log")
+        ax.set_xlim(lo, hi)
         ax.set_title(f"request latency, {region}")
         ax.set_xlabel("ms")
         ax.set_ylim(0, 1)
@@ -57,6 +62,23 @@ def _cdf_plot(results: dict[str, Any]) -> bytes:
         ax.axis("off")
     fig.tight_layout()
     return _png(fig)
+
+
+def _data_range_ms(deps: dict[str, Any]) -> tuple[float, float]:
+    """The latency axis: from the lowest bin with data to the highest, with a little room (the
+    histogram's bins run from 1 ms to 20 s whatever the data)."""
+    lows, highs = [], []
+    for d in deps.values():
+        cdf = d["latency_cdf"]
+        counts = np.asarray(cdf["global"])
+        used = np.nonzero(counts)[0]
+        if len(used):
+            edges = cdf["edges_ms"]
+            lows.append(edges[used[0]])
+            highs.append(edges[used[-1] + 1])
+    if not lows:
+        return 1.0, 1000.0
+    return max(min(lows) / 1.5, 0.1), max(highs) * 1.5
 
 
 def _map_plot(results: dict[str, Any], name: str) -> bytes:
@@ -114,6 +136,8 @@ def _pages_plot(results: dict[str, Any]) -> bytes:
 
     deps = results["deployments"]
     regions = sorted({r for d in deps.values() for r in d["page_load_ms"]["by_region"]})
+    if len(regions) == 1:  # its bars would repeat ALL's
+        regions = []
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.arange(len(regions) + 1)
     w = 0.8 / max(len(deps), 1)
@@ -123,6 +147,7 @@ def _pages_plot(results: dict[str, Any]) -> bytes:
         ]
         ax.bar(x + j * w, vals, w, label=name)
     ax.set_xticks(x + 0.4 - w / 2, ["ALL", *regions])
+    fig.set_size_inches(max(4.0, 1.5 + 1.2 * len(x)), 3.8)
     ax.set_ylabel("median page load (ms)")
     ax.set_title("page load: sequential calls of one page")
     ax.legend(fontsize=8)

@@ -5,8 +5,8 @@ const extractBody = (init) => {
   if (init === undefined || init === null) return NO_BODY;
   if (typeof init === 'string') return { kind: 'string', value: init, type: 'text/plain;charset=UTF-8' };
   if (lazyLoaded('url') && init instanceof lazyLoad('url').URLSearchParams) return { kind: 'string', value: init.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
-  if (lazyLoaded('streams') && init instanceof lazyLoad('streams').ReadableStream) {
-    if (init.locked) throw new TypeError('The ReadableStream is locked or disturbed');
+  if (lazyLoaded('streams') && lazyLoad('streams').isReadableStream(init)) {
+    if (init.locked || lazyLoad('streams').isDisturbed(init)) throw new TypeError('The ReadableStream is locked or disturbed');
     return { kind: 'stream', value: init, type: null };
   }
   if (lazyLoaded('formdata') && init instanceof lazyLoad('formdata').FormData) { const f = lazyLoad('formdata').serialize(init); return { kind: 'bytes', value: f.bytes, type: f.type }; }
@@ -30,13 +30,13 @@ class BodyBase {
     if (b.kind === 'none') return null;
     if (b.kind === 'stream') return b.value;
     const v = b.value;
-    const stream = new (lazyLoad('streams').ReadableStream)({ start(c) { c.enqueue(typeof v === 'string' ? utf8(v) : v); c.close(); } });
+    const stream = lazyLoad('streams').bodyStream(typeof v === 'string' ? utf8(v) : v);
     this.#body = { kind: 'stream', value: stream };
     return stream;
   }
   get bodyUsed() {
     if (this.#used) return true;
-    return this.#body.kind === 'stream' && (this.#body.value.locked || this.#body.value[kInternal].state !== 'readable');
+    return this.#body.kind === 'stream' && lazyLoad('streams').isDisturbed(this.#body.value);
   }
   // The body as bytes or a string, consumed once.
   // A null body reads as empty and is not thereby used (Fetch Standard: bodyUsed is "body is
@@ -44,6 +44,7 @@ class BodyBase {
   async [kSym.consume]() {
     if (this.bodyUsed) throw new TypeError('Body has already been used. It can only be used once. Use tee() first if you need to read it twice.');
     const b = this.#body;
+    if (b.kind === 'stream' && b.value.locked) throw new TypeError('The body\'s ReadableStream is locked');
     if (b.kind === 'none') return '';
     this.#used = true;
     if (b.kind === 'stream') return lazyLoad('streams').readAll(b.value);
