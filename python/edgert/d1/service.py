@@ -166,9 +166,39 @@ class D1Service:
         primary = "true" if region == db.region else "false"
         return text[:-1] + f',"region":"{region}","primary":{primary}}}', instance.seq
 
-    def _record(self, query: D1Query) -> None:
+    def _answer(
+        self,
+        host: Any,
+        worker: CoreWorker,
+        op: Operation,
+        pop: str,
+        db: D1Database,
+        region: str,
+        write: bool,
+        timing: tuple[float, float],
+        seq: int,
+        min_seq: int,
+        text: str,
+    ) -> None:
+        """Records the query (``timing``: when it was issued and how long a replica held it)
+        and hands the worker its answer ``text``, now."""
+        start, waited = timing
         if len(self.queries) < MAX_RECORDS:
-            self.queries.append(query)
+            self.queries.append(
+                D1Query(
+                    pop,
+                    db.id,
+                    region,
+                    region == db.region,
+                    write,
+                    (host.now() - start) * 1000.0,
+                    waited * 1000.0,
+                    seq,
+                    min_seq,
+                    start,
+                )
+            )
+        host.complete_value(worker, op.id, text)
 
     def perform_virtual(self, host: Any, worker: CoreWorker, op: Operation, pop: str) -> None:
         args = json.loads(op.args or "{}")
@@ -189,21 +219,19 @@ class D1Service:
                 self.ship(db, schedule)
 
                 def back() -> None:
-                    self._record(
-                        D1Query(
-                            pop,
-                            db.id,
-                            region,
-                            region == db.region,
-                            write,
-                            (host.now() - start) * 1000.0,
-                            waited * 1000.0,
-                            seq,
-                            min_seq,
-                            start,
-                        )
+                    self._answer(
+                        host,
+                        worker,
+                        op,
+                        pop,
+                        db,
+                        region,
+                        write,
+                        (start, waited),
+                        seq,
+                        min_seq,
+                        text,
                     )
-                    host.complete_value(worker, op.id, text)
 
                 host.at(host.now() + leg, back)
 
@@ -238,21 +266,7 @@ class D1Service:
         self.ship(db, schedule)
         if leg > 0:
             await asyncio.sleep(leg)
-        self._record(
-            D1Query(
-                pop,
-                db.id,
-                region,
-                region == db.region,
-                write,
-                (host.now() - start) * 1000.0,
-                waited * 1000.0,
-                seq,
-                min_seq,
-                start,
-            )
-        )
-        host.complete_value(worker, op.id, text)
+        self._answer(host, worker, op, pop, db, region, write, (start, waited), seq, min_seq, text)
 
     def attach(self, host: Any, pop_of: PopOf) -> None:
         """Makes ``host`` perform ``d1`` binding operations through this service."""

@@ -28,7 +28,7 @@ from edgert.dynamo.errors import (
     ValidationError,
 )
 from edgert.dynamo.sigv4 import Credentials, verify
-from edgert.dynamo.table import GlobalTable, sort_key
+from edgert.dynamo.table import GlobalTable, ItemKey, sort_key
 
 __all__ = ["OPERATIONS", "DynamoService"]
 
@@ -223,6 +223,20 @@ class DynamoService:
         item = av.check_item(params.get("Item"), "Item")
         key = t.schema.key_of(item)
         _check_size(item)
+        return self._replace(t, region, key, item, params, rv, now)
+
+    def _replace(
+        self,
+        t: GlobalTable,
+        region: str,
+        key: ItemKey,
+        item: Item | None,
+        params: Mapping[str, Any],
+        rv: str,
+        now: float,
+    ) -> dict[str, Any]:
+        """PutItem's and DeleteItem's write of ``item`` (None: delete) at ``key``, at the
+        receiving region, if the request's ConditionExpression holds for the item there."""
         exprs = self._exprs(params)
         cond = self._condition(exprs, params)
         exprs.check_all_used()
@@ -237,14 +251,7 @@ class DynamoService:
         t = self._table(params, region)
         rv = _return_values(params, ("NONE", "ALL_OLD"))
         key = t.schema.key_of(av.check_item(params.get("Key"), "Key"), exact=True)
-        exprs = self._exprs(params)
-        cond = self._condition(exprs, params)
-        exprs.check_all_used()
-        old = t.current(region, key, now)
-        if cond is not None and not ex.evaluate(old, cond):
-            raise ConditionalCheckFailed()
-        t.write(region, key, None, now)
-        return {"Attributes": old} if rv == "ALL_OLD" and old is not None else {}
+        return self._replace(t, region, key, None, params, rv, now)
 
     def update_item(self, region: str, params: Mapping[str, Any], now: float) -> dict[str, Any]:
         _unsupported(params, "AttributeUpdates", "Expected", "ConditionalOperator")

@@ -423,19 +423,7 @@ impl Worker {
         let mut iso = isolate.lock();
         let mut steps = start(&mut iso, cold);
         self.release(isolate_id, &iso, &steps);
-        match steps.iter().position(|s| s.task == task) {
-            Some(pos) => steps[..=pos].rotate_right(1),
-            None => steps.insert(
-                0,
-                Step {
-                    task,
-                    response: None,
-                    ops: Vec::new(),
-                    done: false,
-                    stats: None,
-                },
-            ),
-        }
+        task_step_first(&mut steps, task);
         steps
     }
 
@@ -458,19 +446,7 @@ impl Worker {
         let mut iso = isolate.lock();
         let mut steps = iso.deliver_ws(task, socket, event, now_ns);
         self.release(isolate_id, &iso, &steps);
-        match steps.iter().position(|s| s.task == task) {
-            Some(pos) => steps[..=pos].rotate_right(1),
-            None => steps.insert(
-                0,
-                Step {
-                    task,
-                    response: None,
-                    ops: Vec::new(),
-                    done: false,
-                    stats: None,
-                },
-            ),
-        }
+        task_step_first(&mut steps, task);
         steps
     }
 
@@ -541,6 +517,24 @@ fn unauthorized(task: TaskId, response: Response) -> Step {
         ops: Vec::new(),
         done: true,
         stats: Some(Stats::without_turn(Outcome::Unauthorized, None)),
+    }
+}
+
+/// Puts `task`'s step first (hosts learn a new task's id from it); a task that produced nothing
+/// yet (it waits on a promise another task will settle) gets an empty step there.
+fn task_step_first(steps: &mut Vec<Step>, task: TaskId) {
+    match steps.iter().position(|s| s.task == task) {
+        Some(pos) => steps[..=pos].rotate_right(1),
+        None => steps.insert(
+            0,
+            Step {
+                task,
+                response: None,
+                ops: Vec::new(),
+                done: false,
+                stats: None,
+            },
+        ),
     }
 }
 
