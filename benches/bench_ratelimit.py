@@ -22,6 +22,8 @@ import statistics
 import time
 import timeit
 
+from bench_kv import cpu_ms  # one request of n calls, its worker CPU (same harness as KV)
+
 from edgert import Worker
 from edgert.ratelimit import RateLimitCounters
 
@@ -50,15 +52,6 @@ export default {
   },
 };
 """
-
-
-def cpu_ms(worker: Worker, mode: str, n: int, repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats):
-        r = worker.fetch(f"https://bench.example/?mode={mode}&n={n}")
-        assert r.status == 200 and r.stats is not None, r.text()
-        out.append(r.stats.cpu_ms)
-    return out
 
 
 def main() -> None:

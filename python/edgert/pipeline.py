@@ -211,10 +211,9 @@ class Pipeline:
         if net._splits and worker in net._splits:
             return self.split_worker(flight, worker)
         core = net._cores.get((code, worker))
+        created = False
         if core is None:
             core, created = net._core(flight.pop, worker)
-        else:
-            created = False
         trace = flight.trace
         trace.cold_start = created
         trace.version = net._live[worker]
@@ -228,10 +227,7 @@ class Pipeline:
         deployment = net._splits[worker]
         version = deployment.choose(flight.pop.code, flight.request.headers)
         if version is net.deployments.live[worker]:
-            core = net._cores.get((flight.pop.code, worker))
-            created = False
-            if core is None:
-                core, created = net._core(flight.pop, worker)
+            core, created = net._core(flight.pop, worker)
         else:
             core, created = net.deployments.core(flight.pop, worker, version)
         trace = flight.trace
@@ -246,8 +242,7 @@ class Pipeline:
     def observe(self, flight: Flight, response: Response) -> None:
         """A split request's answer counts in its version's window (the deployment's gate)."""
         deployment = flight.deployment
-        if deployment is None:
-            return
+        assert deployment is not None  # callers observe split requests only
         deployments = self.net.deployments
         if deployments.record_answers:
             deployments.answered(flight.pop.code, split_url(flight.request.url)[2], flight.version)

@@ -33,7 +33,7 @@ const MAX_FIELDS: usize = 128;
 
 /// Serves one accepted connection until it closes.
 pub async fn serve(stream: TcpStream, shared: Rc<Shared>, mut control: watch::Receiver<Control>) {
-    let peer = stream.peer_addr().ok().map(|a| a.ip());
+    let peer = super::client_ip::peer_text(stream.peer_addr().ok().map(|a| a.ip()));
     let (stream, spare) = match second_handle(stream) {
         Ok(pair) => pair,
         Err(_) => return,
@@ -44,7 +44,7 @@ pub async fn serve(stream: TcpStream, shared: Rc<Shared>, mut control: watch::Re
     let io = TokioIo::new(Watched::new(stream, state.clone()));
     let service = {
         let (shared, state) = (shared.clone(), state.clone());
-        service_fn(move |req| exchange::handle(req, shared.clone(), state.clone(), peer))
+        service_fn(move |req| exchange::handle(req, shared.clone(), state.clone(), peer.clone()))
     };
     let conn = http1::Builder::new()
         .keep_alive(true)

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::convert::Infallible;
-use std::net::IpAddr;
+
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -112,11 +112,11 @@ pub async fn handle(
     req: hyper::Request<Incoming>,
     shared: Rc<Shared>,
     state: Arc<ConnState>,
-    peer: Option<IpAddr>,
+    peer: Option<Rc<str>>,
 ) -> Result<HyperResponse, Infallible> {
     state.enter_service();
     let _in_service = InService(state.clone());
-    Ok(exchange(req, &shared, &state, peer).await)
+    Ok(exchange(req, &shared, &state, peer.as_deref()).await)
 }
 
 /// A WebSocket upgrade request's key and hyper's handle on the socket to come.
@@ -161,7 +161,7 @@ async fn exchange(
     req: hyper::Request<Incoming>,
     shared: &Shared,
     state: &ConnState,
-    peer: Option<IpAddr>,
+    peer: Option<&str>,
 ) -> HyperResponse {
     let config = &shared.config;
     let (mut parts, body) = req.into_parts();
