@@ -101,8 +101,8 @@ from edgert.routes import Route, RouteSpec, RouteTable
 from edgert.routing import AnycastRouter, RoutingParams
 from edgert.scheduled import ScheduledResult
 from edgert.trace import EdgeResponse, Trace
-from edgert.websocket.hub import SOCKET_FIELD, IsolateEnd, hub_of
-from edgert.websocket.simulated import Delivery, SimulatedSocket
+from edgert.websocket.hub import hub_of
+from edgert.websocket.simulated import Delivery, SimulatedSocket, open_simulated
 from edgert.worker import Worker, _LoopThread
 
 __all__ = ["Network", "Pending"]
@@ -966,43 +966,7 @@ class Network:
         request through the network); :meth:`run` moves time on. The socket is open once the
         worker's 101 reached the client; then ``send``/``close`` and ``received`` (each message
         with when it was sent and when it arrived), see :mod:`edgert.websocket.simulated`."""
-        host = self._virtual
-        if host is None:
-            raise ConfigError(
-                "websocket() simulates clients in virtual time; use a server in real time"
-            )
-        fields = [
-            ("upgrade", "websocket"),
-            ("connection", "Upgrade"),
-            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
-            ("sec-websocket-version", "13"),
-        ]
-        if headers is not None:
-            fields += list(headers.items()) if hasattr(headers, "items") else list(headers)
-        name = client if isinstance(client, str) else (client.city or "client")
-        sock = SimulatedSocket(host, name, on_message=on_message)
-
-        def opened(answer: EdgeResponse) -> None:
-            sock.response = answer
-            sock.pop = answer.trace.pop
-            if answer.status != 101:
-                sock.close_event = (1006, f"the upgrade was answered {answer.status}", False)
-                return
-            hub = hub_of(host)
-            end = hub.resolve(answer.headers.get(SOCKET_FIELD) or "", None)
-            if end is None:
-                sock.close_event = (1011, "the worker's WebSocket is gone", False)
-                return
-            home = self._pop_of(end.core) if isinstance(end, IsolateEnd) else None
-            sock.socket_pop = home.code if home is not None else answer.trace.pop
-            backbone = 0.0
-            if home is not None and home.code != answer.trace.pop:
-                backbone = self._pop_rtt_ms(self._pop_index[answer.trace.pop], home)
-            sock.latency_s = (answer.trace.client_rtt_ms + backbone) / 2000.0
-            hub.link(sock, end)
-
-        self.submit(url, client=client, headers=fields, pop=pop, on_done=opened)
-        return sock
+        return open_simulated(self, url, client, headers, pop, on_message)
 
     def _pop_of(self, core: CoreWorker) -> Pop | None:
         """The PoP a core runs at (a worker's, or a Durable Object host's)."""

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from edgert.errors import ConfigError
 from edgert.host.virtual import VirtualTimeHost
 from edgert.trace import EdgeResponse, Trace
-from edgert.websocket.hub import End
+from edgert.websocket.hub import SOCKET_FIELD, End, IsolateEnd, hub_of
+
+if TYPE_CHECKING:
+    from edgert.geo import Client
+    from edgert.network import Network
 
 __all__ = ["Delivery", "SimulatedSocket"]
 
@@ -106,3 +111,53 @@ class SimulatedSocket(End):
                         )
 
         self.host.at(sent + self.latency_s, arrive)
+
+
+def open_simulated(
+    net: Network,
+    url: str,
+    client: Client | str,
+    headers: Any,
+    pop: str | None,
+    on_message: Callable[[Delivery], None] | None,
+) -> SimulatedSocket:
+    """:meth:`edgert.Network.websocket`: a simulated client's upgrade request through ``net``
+    (virtual time); the socket opens once the worker's 101 reached the client, its one-way
+    latency the client's leg plus the backbone to the PoP where the worker's end lives."""
+    host = net._virtual
+    if host is None:
+        raise ConfigError(
+            "websocket() simulates clients in virtual time; use a server in real time"
+        )
+    fields = [
+        ("upgrade", "websocket"),
+        ("connection", "Upgrade"),
+        ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ("sec-websocket-version", "13"),
+    ]
+    if headers is not None:
+        fields += list(headers.items()) if hasattr(headers, "items") else list(headers)
+    name = client if isinstance(client, str) else (client.city or "client")
+    sock = SimulatedSocket(host, name, on_message=on_message)
+
+    def opened(answer: EdgeResponse) -> None:
+        sock.response = answer
+        sock.pop = answer.trace.pop
+        if answer.status != 101:
+            sock.close_event = (1006, f"the upgrade was answered {answer.status}", False)
+            return
+        hub = hub_of(host)
+        end = hub.resolve(answer.headers.get(SOCKET_FIELD) or "", None)
+        if end is None:
+            sock.close_event = (1011, "the worker's WebSocket is gone", False)
+            return
+        home = net._pop_of(end.core) if isinstance(end, IsolateEnd) else None
+        sock.socket_pop = home.code if home is not None else answer.trace.pop
+        backbone = 0.0
+        if home is not None and home.code != answer.trace.pop:
+            backbone = net._pop_rtt_ms(net._pop_index[answer.trace.pop], home)
+        sock.latency_s = (answer.trace.client_rtt_ms + backbone) / 2000.0
+        hub.link(sock, end)
+
+    net.submit(url, client=client, headers=fields, pop=pop, on_done=opened)
+    return sock
