@@ -86,7 +86,8 @@ async def test_text_binary_and_fragments(server: EdgeServer) -> None:
 async def test_ping_is_answered(server: EdgeServer) -> None:
     async with websockets.connect(url(server)) as ws:
         pong = await ws.ping(b"are you there")
-        await asyncio.wait_for(pong, 5)
+        await asyncio.wait_for(pong, 5)  # a hang (no pong) fails here
+        assert pong.done() and pong.exception() is None
 
 
 async def test_closing_handshake_both_ways(server: EdgeServer) -> None:
