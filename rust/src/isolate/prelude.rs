@@ -60,6 +60,7 @@ const LAZY: &[(&str, &str)] = &[
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
+    ("subtle_symmetric", include_str!("webapi/lazy/subtle_symmetric.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),

@@ -10,6 +10,9 @@ use rquickjs::function::Opt;
 use rquickjs::{Array, Class, Ctx, Exception, Function, JsLifetime, Object, Result, TypedArray, Value};
 use std::sync::Arc;
 
+/// The symmetric algorithms' natives (AES, HKDF, PBKDF2).
+mod symmetric;
+
 /// The opaque handle a CryptoKey keeps in a private field.
 pub struct KeyHandle(Arc<Material>);
 
@@ -218,5 +221,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             },
         )?,
     )?;
+    symmetric::install(ctx, n, state)?;
     Ok(())
 }

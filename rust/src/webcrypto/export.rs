@@ -34,6 +34,7 @@ fn ec_point(m: &Material) -> Option<Vec<u8>> {
 pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
     match m {
         Material::Hmac { secret, .. } => Ok(secret.clone()),
+        Material::Secret(k) => Ok(k.bytes.clone()),
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => Ok(key.as_ref().to_vec()),
         _ => Err(CryptoError::new(
             super::ErrorName::InvalidAccess,
@@ -82,6 +83,7 @@ pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
     let b = |bytes: &[u8]| Value::String(b64url_encode(bytes));
     Ok(match m {
         Material::Hmac { secret, .. } => json!({"kty": "oct", "k": b(secret)}),
+        Material::Secret(k) => k.jwk()?,
         Material::RsaPublic { der } => {
             let (n, e) = rsa_public_components(der).ok_or_else(|| CryptoError::operation("bad RSA key"))?;
             json!({"kty": "RSA", "n": b(&n), "e": b(&e)})

@@ -60,6 +60,8 @@ pub enum Material {
     Ed25519Private {
         pair: Ed25519KeyPair,
     },
+    /// An AES, HKDF or PBKDF2 secret (`secret.rs`).
+    Secret(super::secret::SecretKey),
 }
 
 /// Names the variant only: key bytes never reach logs.
@@ -73,6 +75,7 @@ impl std::fmt::Debug for Material {
             Material::EcPrivate { .. } => "EcPrivate",
             Material::Ed25519Public { .. } => "Ed25519Public",
             Material::Ed25519Private { .. } => "Ed25519Private",
+            Material::Secret(_) => "Secret",
         };
         f.write_str(name)
     }
@@ -165,6 +168,11 @@ impl Material {
             Material::EcPrivate { .. } | Material::Ed25519Private { .. } => KeyInfo {
                 key_type: "private",
                 ..KeyInfo::default()
+            },
+            Material::Secret(k) => KeyInfo {
+                key_type: "secret",
+                bits: k.bits(),
+                public_exponent: Vec::new(),
             },
         }
     }

@@ -3,16 +3,23 @@
 //! (P-256, P-384, P-521) and Ed25519, plus SHA digests. Pure: no rquickjs or pyo3 here; the
 //! isolate's glue (`isolate/subtle_native.rs`) turns these into JavaScript values. Crypto is
 //! aws-lc-rs (shared with `jwt`); key encodings reuse `jwt`'s base64url and SPKI identifiers.
+//! The symmetric algorithms (AES-CTR, AES-CBC, AES-GCM, AES-KW, HKDF, PBKDF2) are `secret`,
+//! `aes` and `kdf`.
 
+mod aes;
 mod error;
 mod export;
 mod hash;
 mod import;
+mod kdf;
 mod key;
 mod ops;
+mod secret;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_symmetric;
 
 pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
@@ -20,3 +27,6 @@ pub use hash::Hash;
 pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
+pub use aes::{decrypt, encrypt, CipherParams};
+pub use kdf::{derive_bits, KdfParams};
+pub use secret::{SecretKey, SecretKind};

@@ -36,6 +36,19 @@ const SUPPORTED = {
   generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519'],
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
+// The symmetric algorithms live in lazy/subtle_symmetric.js, loaded when first used.
+const SYMMETRIC = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HKDF', 'PBKDF2'];
+const addSupported = (op, names) => { (SUPPORTED[op] || (SUPPORTED[op] = [])).push(...names); };
+addSupported('importKey', SYMMETRIC);
+addSupported('generateKey', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW']);
+addSupported('encrypt', ['AES-CTR', 'AES-CBC', 'AES-GCM']);
+addSupported('decrypt', ['AES-CTR', 'AES-CBC', 'AES-GCM']);
+addSupported('wrapKey', ['AES-KW']);
+addSupported('unwrapKey', ['AES-KW']);
+addSupported('deriveBits', ['HKDF', 'PBKDF2']);
+addSupported('get key length', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HMAC', 'HKDF', 'PBKDF2']);
+let symmetricModule = null;
+const symmetric = () => symmetricModule || (symmetricModule = lazyLoad('subtle_symmetric').install(symmetricHelpers));
 
 // Normalized string algorithms per operation (a string has no other members to read).
 const normalizedStrings = Object.create(null);
@@ -61,6 +74,7 @@ const normalizeObject = (alg, op) => {
   if (alg.namedCurve !== undefined) out.namedCurve = String(alg.namedCurve);
   if (alg.length !== undefined) out.length = Number(alg.length);
   if (alg.saltLength !== undefined) out.saltLength = Number(alg.saltLength);
+  if (SYMMETRIC.includes(name) || op === 'get key length') symmetric().members(alg, out, op);
   return out;
 };
 const requireMember = (alg, member) => {
@@ -127,6 +141,7 @@ const jwkAlg = (alg) => {
     case 'RSASSA-PKCS1-v1_5': return `RS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSA-PSS': return `PS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'ECDSA': return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[alg.namedCurve];
+    case 'AES-CTR': case 'AES-CBC': case 'AES-GCM': case 'AES-KW': return `A${alg.length}${alg.name.slice(4)}`;
     default: return 'EdDSA';
   }
 };
@@ -160,6 +175,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   const alg = normalize(algorithm, 'importKey');
   const usages = usagesOf(keyUsages);
   extractable = !!extractable;
+  if (SYMMETRIC.includes(alg.name)) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   const kind = kindOf(alg.name);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
   if (kind === 'ECDSA') requireMember(alg, 'namedCurve');
@@ -205,7 +221,9 @@ class SubtleCrypto {
     format = String(format);
     if (!['raw', 'spki', 'pkcs8', 'jwk'].includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
     const h = handleOf(key);
+    if (key.algorithm.name === 'HKDF' || key.algorithm.name === 'PBKDF2') throw dom(`${key.algorithm.name} keys cannot be exported`, 'NotSupportedError');
     if (!key.extractable) throw dom('The key is not extractable', 'InvalidAccessError');
+    if (SYMMETRIC.includes(key.algorithm.name) && format !== 'raw' && format !== 'jwk') throw dom(`${key.algorithm.name} keys cannot be exported as ${format}`, 'NotSupportedError');
     const out = call(native.cryptoExport, h, format);
     if (format !== 'jwk') return toBuffer(out);
     const jwk = JSON.parse(out);
@@ -232,6 +250,7 @@ class SubtleCrypto {
     const alg = normalize(algorithm, 'generateKey');
     const usages = usagesOf(keyUsages);
     extractable = !!extractable;
+    if (SYMMETRIC.includes(alg.name)) return symmetric().generateKey(alg, extractable, usages);
     const kind = kindOf(alg.name);
     if (kind === 'HMAC') {
       const hash = requireMember(alg, 'hash');
@@ -258,12 +277,19 @@ class SubtleCrypto {
     return native.timingSafeEqual(x, y);
   }
 }
-for (const m of ['encrypt', 'decrypt', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey']) {
-  Object.defineProperty(SubtleCrypto.prototype, m, {
-    value: async function () { throw dom(`crypto.subtle.${m} is not supported`, 'NotSupportedError'); },
-    writable: true, configurable: true,
-  });
+// encrypt, decrypt, deriveBits, deriveKey, wrapKey and unwrapKey: their generic steps are in
+// lazy/subtle_symmetric.js (loaded on the first call), with the methods' WebIDL lengths.
+for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['deriveKey', 5], ['wrapKey', 4], ['unwrapKey', 7]]) {
+  const method = { async [m](...args) { return symmetric().methods[m](...args); } }[m];
+  Object.defineProperty(method, 'length', { value: length, configurable: true });
+  Object.defineProperty(SubtleCrypto.prototype, m, { value: method, writable: true, configurable: true });
 }
+// What lazy/subtle_symmetric.js uses of this module.
+const symmetricHelpers = {
+  dom, call, normalize, usagesOf, checkUsages, handleOf, importKey,
+  exportKey: SubtleCrypto.prototype.exportKey.bind(null),
+  newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
+};
 Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
 const subtle = new SubtleCrypto(kToken);
 defineGlobal('CryptoKey', CryptoKey);

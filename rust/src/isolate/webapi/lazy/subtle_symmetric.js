@@ -1,0 +1,249 @@
+// crypto.subtle's symmetric half (W3C Web Cryptography API): AES-CTR, AES-CBC, AES-GCM and
+// AES-KW keys (generateKey, importKey raw/jwk, encrypt/decrypt, wrapKey/unwrapKey), HKDF and
+// PBKDF2 (importKey raw, deriveBits, deriveKey), and the generic steps of encrypt, decrypt,
+// deriveBits, deriveKey, wrapKey and unwrapKey, which dispatch to an algorithm's operation in
+// `ops` (other algorithms register theirs there). Loaded by subtle.js the first time one of these
+// algorithms or methods is used; the crypto is native (subtle_native/symmetric.rs).
+const install = (h) => {
+  const { dom, call, normalize, usagesOf, checkUsages, newKey, handleOf, importKey, exportKey } = h;
+
+  const AES = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW'];
+  const KDF = ['HKDF', 'PBKDF2'];
+  const AES_USAGES = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'];
+  const usagesFor = (name) => (name === 'AES-KW' ? ['wrapKey', 'unwrapKey'] : KDF.includes(name) ? ['deriveKey', 'deriveBits'] : AES_USAGES);
+
+  // ---- WebIDL conversions of the algorithm dictionaries' members
+  const required = (alg, name, member) => {
+    const v = alg[member];
+    if (v === undefined) throw new TypeError(`${name}: required member '${member}' is missing`);
+    return v;
+  };
+  // A BufferSource member: a copy of its bytes, as the normalization steps say.
+  const bytesOf = (v, what) => {
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return asBytes(v).slice();
+    throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
+  };
+  // [EnforceRange] integer types.
+  const enforceRange = (v, max, what) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+    const i = Math.trunc(n);
+    if (i < 0 || i > max) throw new TypeError(`${what} is outside the range 0 to ${max}`);
+    return i;
+  };
+  // `unsigned long` without [EnforceRange]: modulo 2^32.
+  const unsignedLong = (v) => {
+    const n = Math.trunc(Number(v));
+    return Number.isFinite(n) ? ((n % 2 ** 32) + 2 ** 32) % 2 ** 32 : 0;
+  };
+
+  // The members of the dictionary an (algorithm, operation) pair normalizes to, on top of the
+  // name, hash and length subtle.js's normalization reads.
+  const members = (alg, out, op) => {
+    const name = out.name;
+    const req = (m) => required(alg, name, m);
+    if (op === 'encrypt' || op === 'decrypt') {
+      if (name === 'AES-CTR') {
+        out.counter = bytesOf(req('counter'), 'counter');
+        out.length = enforceRange(req('length'), 255, 'length');
+      } else if (name === 'AES-CBC') {
+        out.iv = bytesOf(req('iv'), 'iv');
+      } else if (name === 'AES-GCM') {
+        if (alg.additionalData !== undefined) out.additionalData = bytesOf(alg.additionalData, 'additionalData');
+        out.iv = bytesOf(req('iv'), 'iv');
+        out.tagLength = alg.tagLength === undefined ? 128 : enforceRange(alg.tagLength, 255, 'tagLength');
+      }
+    } else if (op === 'generateKey' || op === 'get key length') {
+      if (AES.includes(name)) out.length = enforceRange(req('length'), 0xffff, 'length');
+    } else if (op === 'deriveBits') {
+      if (name === 'HKDF') {
+        req('hash');
+        out.info = bytesOf(req('info'), 'info');
+        out.salt = bytesOf(req('salt'), 'salt');
+      } else if (name === 'PBKDF2') {
+        req('hash');
+        out.iterations = enforceRange(req('iterations'), 2 ** 32 - 1, 'iterations');
+        out.salt = bytesOf(req('salt'), 'salt');
+      }
+    }
+    return out;
+  };
+
+  // ---- keys
+  const algorithmOf = (name, bits) => (AES.includes(name) ? { name, length: bits } : { name });
+
+  const importSecret = (format, keyData, alg, extractable, usages) => {
+    const name = alg.name;
+    checkUsages(usages, usagesFor(name));
+    if (KDF.includes(name)) {
+      if (format !== 'raw') throw dom(`${name} keys can only be imported as raw`, 'NotSupportedError');
+      if (extractable) throw dom(`${name} keys cannot be extractable`, 'SyntaxError');
+    } else if (format === 'jwk') {
+      checkJwk(keyData, usages, extractable);
+      let text;
+      try { text = JSON.stringify(keyData); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
+      keyData = text;
+    } else if (format !== 'raw') {
+      throw dom(`${name} keys cannot be imported as ${format}`, 'NotSupportedError');
+    }
+    const [handle, type, bits] = call(native.cryptoSecretImport, name, format, keyData);
+    if (usages.length === 0) throw dom('Usages cannot be empty when creating a secret key', 'SyntaxError');
+    return newKey(handle, type, extractable, algorithmOf(name, bits), usages);
+  };
+
+  // The JWK checks of the AES import steps that need the usages and the extractable flag
+  // (`kty`, `k` and `alg` against the key length are checked natively).
+  const checkJwk = (jwk, usages, extractable) => {
+    if (jwk.kty !== 'oct') throw dom('JWK "kty" must be "oct"', 'DataError');
+    if (usages.length && jwk.use !== undefined && jwk.use !== 'enc') throw dom('JWK "use" must be "enc"', 'DataError');
+    if (jwk.key_ops !== undefined) {
+      const ops = jwk.key_ops;
+      if (!Array.isArray(ops) || new Set(ops).size !== ops.length) throw dom('JWK "key_ops" must be an array without duplicates', 'DataError');
+      for (const u of usages) if (!ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
+    }
+    if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
+  };
+
+  const generateSecret = (alg, extractable, usages) => {
+    checkUsages(usages, usagesFor(alg.name));
+    if (![128, 192, 256].includes(alg.length)) throw dom('AES key length must be 128, 192 or 256 bits', 'OperationError');
+    const [handle, type, bits] = call(native.cryptoSecretGenerate, alg.name, alg.length);
+    if (usages.length === 0) throw dom('Usages cannot be empty when creating a secret key', 'SyntaxError');
+    return newKey(handle, type, extractable, algorithmOf(alg.name, bits), usages);
+  };
+
+  // ---- operations of the algorithms, by operation and algorithm name. Each takes the
+  // normalized algorithm, the key and its input, and returns a Uint8Array.
+  const aes = (decrypt) => (alg, key, data) => call(native.cryptoCipher, handleOf(key), decrypt, alg, data);
+  const kdf = (alg, key, length) => {
+    if (length === null) throw dom(`${alg.name} needs a length`, 'OperationError');
+    return call(native.cryptoDeriveBits, handleOf(key), alg, length);
+  };
+  const ops = {
+    encrypt: { 'AES-CTR': aes(false), 'AES-CBC': aes(false), 'AES-GCM': aes(false) },
+    decrypt: { 'AES-CTR': aes(true), 'AES-CBC': aes(true), 'AES-GCM': aes(true) },
+    wrapKey: { 'AES-KW': aes(false) },
+    unwrapKey: { 'AES-KW': aes(true) },
+    deriveBits: { HKDF: kdf, PBKDF2: kdf },
+  };
+
+  // "get key length" of a derived key's algorithm: bits, or null when the algorithm takes any.
+  const keyLength = (alg) => {
+    if (AES.includes(alg.name)) {
+      if (![128, 192, 256].includes(alg.length)) throw dom('AES key length must be 128, 192 or 256 bits', 'OperationError');
+      return alg.length;
+    }
+    if (alg.name === 'HMAC') {
+      if (alg.hash === undefined) throw new TypeError("HMAC: required member 'hash' is missing");
+      if (alg.length === undefined) return { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[alg.hash];
+      const length = enforceRange(alg.length, 2 ** 32 - 1, 'length');
+      if (length === 0) throw new TypeError('HMAC key length must not be 0');
+      return length;
+    }
+    return null;
+  };
+
+  const checkKey = (alg, key, usage) => {
+    if (alg.name !== key.algorithm.name) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
+    if (!key.usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
+  };
+  const operation = (op, alg) => {
+    const f = ops[op][alg.name];
+    if (!f) throw dom(`${alg.name} does not support ${op}`, 'NotSupportedError');
+    return f;
+  };
+  const cryptoKey = (key, what) => {
+    handleOf(key);
+    return key;
+  };
+  const buffer = (v, what) => bytesOf(v, what);
+  const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
+  // A wrapping algorithm: the "wrapKey" (or "unwrapKey") dictionary, else the encrypt (decrypt) one.
+  const normalizeWrap = (alg, op, fallback) => {
+    try {
+      return normalize(alg, op);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'NotSupportedError') return normalize(alg, fallback);
+      throw e;
+    }
+  };
+  const optionalLength = (v) => (v === undefined || v === null ? null : unsignedLong(v));
+  const FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
+  const keyFormat = (format) => {
+    format = String(format);
+    if (!FORMATS.includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+    return format;
+  };
+
+  const methods = {
+    async encrypt(algorithm, key, data) {
+      cryptoKey(key);
+      const bytes = buffer(data, 'data');
+      const alg = normalize(algorithm, 'encrypt');
+      checkKey(alg, key, 'encrypt');
+      return toBuffer(operation('encrypt', alg)(alg, key, bytes));
+    },
+    async decrypt(algorithm, key, data) {
+      cryptoKey(key);
+      const bytes = buffer(data, 'data');
+      const alg = normalize(algorithm, 'decrypt');
+      checkKey(alg, key, 'decrypt');
+      return toBuffer(operation('decrypt', alg)(alg, key, bytes));
+    },
+    async deriveBits(algorithm, baseKey, length) {
+      cryptoKey(baseKey);
+      length = optionalLength(length);
+      const alg = normalize(algorithm, 'deriveBits');
+      checkKey(alg, baseKey, 'deriveBits');
+      return toBuffer(operation('deriveBits', alg)(alg, baseKey, length));
+    },
+    async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
+      cryptoKey(baseKey);
+      const usages = usagesOf(keyUsages);
+      extractable = !!extractable;
+      const alg = normalize(algorithm, 'deriveBits');
+      const importAlg = normalize(derivedKeyType, 'importKey');
+      const lengthAlg = normalize(derivedKeyType, 'get key length');
+      checkKey(alg, baseKey, 'deriveKey');
+      const length = keyLength(lengthAlg);
+      const secret = operation('deriveBits', alg)(alg, baseKey, length);
+      return importKey('raw', secret, importAlg, extractable, usages);
+    },
+    async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
+      format = keyFormat(format);
+      cryptoKey(key);
+      cryptoKey(wrappingKey);
+      const alg = normalizeWrap(wrapAlgorithm, 'wrapKey', 'encrypt');
+      checkKey(alg, wrappingKey, 'wrapKey');
+      const exported = await exportKey(format, key);
+      const bytes = format === 'jwk' ? utf8(JSON.stringify(exported)) : new Uint8Array(exported);
+      const f = ops.wrapKey[alg.name] || operation('encrypt', alg);
+      return toBuffer(f(alg, wrappingKey, bytes));
+    },
+    async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
+      format = keyFormat(format);
+      const bytes = buffer(wrappedKey, 'wrappedKey');
+      cryptoKey(unwrappingKey);
+      const usages = usagesOf(keyUsages);
+      extractable = !!extractable;
+      const alg = normalizeWrap(unwrapAlgorithm, 'unwrapKey', 'decrypt');
+      const keyAlg = normalize(unwrappedKeyAlgorithm, 'importKey');
+      checkKey(alg, unwrappingKey, 'unwrapKey');
+      const f = ops.unwrapKey[alg.name] || operation('decrypt', alg);
+      const plain = f(alg, unwrappingKey, bytes);
+      let keyData = plain;
+      if (format === 'jwk') {
+        try {
+          keyData = JSON.parse(fromUtf8(plain));
+        } catch (e) {
+          throw dom(`The unwrapped key is not JSON: ${e.message}`, 'DataError');
+        }
+        if (keyData === null || typeof keyData !== 'object' || Array.isArray(keyData)) throw dom('The unwrapped key is not a JWK object', 'DataError');
+      }
+      return importKey(format, keyData, keyAlg, extractable, usages);
+    },
+  };
+
+  return { AES, KDF, members, importKey: importSecret, generateKey: generateSecret, ops, methods };
+};
+return { install };
