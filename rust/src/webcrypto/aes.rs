@@ -9,7 +9,7 @@
 
 use super::error::{CryptoError, ErrorName};
 use super::secret::{SecretKey, SecretKind};
-use aes_gcm::aead::consts::{U128, U12, U16, U24, U32, U48, U64, U8};
+use aes_gcm::aead::consts::{U12, U128, U16, U24, U32, U48, U64, U8};
 use aes_gcm::aead::generic_array::{ArrayLength, GenericArray};
 use aes_gcm::aes::{Aes128, Aes192, Aes256};
 use aes_gcm::{AeadInPlace, AesGcm, KeyInit};
@@ -26,10 +26,19 @@ use aws_lc_rs::key_wrap::{self, KeyEncryptionKey, KeyWrap};
 #[derive(Clone, Debug)]
 pub enum CipherParams {
     /// `counter`: the initial counter block; `length`: how many of its rightmost bits count.
-    Ctr { counter: Vec<u8>, length: u32 },
-    Cbc { iv: Vec<u8> },
+    Ctr {
+        counter: Vec<u8>,
+        length: u32,
+    },
+    Cbc {
+        iv: Vec<u8>,
+    },
     /// `tag_bits`: the tag length (128 when the caller gave none).
-    Gcm { iv: Vec<u8>, aad: Vec<u8>, tag_bits: u32 },
+    Gcm {
+        iv: Vec<u8>,
+        aad: Vec<u8>,
+        tag_bits: u32,
+    },
     Kw,
 }
 
@@ -160,8 +169,11 @@ fn ctr_segment(key: &[u8], counter: u128, in_out: &mut [u8]) -> Result<(), Crypt
     let k = UnboundCipherKey::new(cipher_alg(key)?, key)
         .and_then(EncryptingKey::ctr)
         .map_err(|_| op_err("AES-CTR key rejected"))?;
-    k.less_safe_encrypt(in_out, EncryptionContext::Iv128(FixedLength::from(counter.to_be_bytes())))
-        .map_err(|_| op_err("AES-CTR failed"))?;
+    k.less_safe_encrypt(
+        in_out,
+        EncryptionContext::Iv128(FixedLength::from(counter.to_be_bytes())),
+    )
+    .map_err(|_| op_err("AES-CTR failed"))?;
     Ok(())
 }
 
@@ -169,7 +181,9 @@ fn gcm_tag_len(bits: u32) -> Result<usize, CryptoError> {
     if GCM_TAG_BITS.contains(&bits) {
         Ok(bits as usize / 8)
     } else {
-        Err(op_err(format!("AES-GCM tagLength {bits} is not one of {GCM_TAG_BITS:?}")))
+        Err(op_err(format!(
+            "AES-GCM tagLength {bits} is not one of {GCM_TAG_BITS:?}"
+        )))
     }
 }
 
@@ -204,7 +218,14 @@ fn gcm(key: &[u8], iv: &[u8], aad: &[u8], data: &[u8], open: bool, tag_len: usiz
     }
 }
 
-fn gcm_aws_lc(key: &[u8], iv: &[u8], aad: &[u8], data: &[u8], open: bool, tag_len: usize) -> Result<Vec<u8>, CryptoError> {
+fn gcm_aws_lc(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    data: &[u8],
+    open: bool,
+    tag_len: usize,
+) -> Result<Vec<u8>, CryptoError> {
     let alg = match key.len() {
         16 => &aead::AES_128_GCM,
         24 => &aead::AES_192_GCM,
@@ -239,9 +260,30 @@ fn gcm_nonce<N: ArrayLength<u8>>(
 ) -> Result<Vec<u8>, CryptoError> {
     let rejected = |_| op_err("AES-GCM key rejected");
     match key.len() {
-        16 => gcm_run(&AesGcm::<Aes128, N>::new_from_slice(key).map_err(rejected)?, iv, aad, data, open, tag_len),
-        24 => gcm_run(&AesGcm::<Aes192, N>::new_from_slice(key).map_err(rejected)?, iv, aad, data, open, tag_len),
-        32 => gcm_run(&AesGcm::<Aes256, N>::new_from_slice(key).map_err(rejected)?, iv, aad, data, open, tag_len),
+        16 => gcm_run(
+            &AesGcm::<Aes128, N>::new_from_slice(key).map_err(rejected)?,
+            iv,
+            aad,
+            data,
+            open,
+            tag_len,
+        ),
+        24 => gcm_run(
+            &AesGcm::<Aes192, N>::new_from_slice(key).map_err(rejected)?,
+            iv,
+            aad,
+            data,
+            open,
+            tag_len,
+        ),
+        32 => gcm_run(
+            &AesGcm::<Aes256, N>::new_from_slice(key).map_err(rejected)?,
+            iv,
+            aad,
+            data,
+            open,
+            tag_len,
+        ),
         n => Err(op_err(format!("bad AES key length {n}"))),
     }
 }
@@ -275,9 +317,12 @@ fn gcm_run<C: AeadInPlace<TagSize = U16>>(
     // computed on the way is discarded), encrypting that again gives the full tag over the
     // ciphertext, and its leftmost bytes are compared in constant time. The plaintext is released
     // only when they match.
-    c.encrypt_in_place_detached(nonce, &[], &mut buf).map_err(|_| failed())?;
+    c.encrypt_in_place_detached(nonce, &[], &mut buf)
+        .map_err(|_| failed())?;
     let mut again = buf.clone();
-    let full = c.encrypt_in_place_detached(nonce, aad, &mut again).map_err(|_| failed())?;
+    let full = c
+        .encrypt_in_place_detached(nonce, aad, &mut again)
+        .map_err(|_| failed())?;
     constant_time::verify_slices_are_equal(&full[..tag_len], tag).map_err(|_| failed())?;
     Ok(buf)
 }

@@ -73,8 +73,8 @@ pub fn derive_bits(key: &SecretKey, params: &KdfParams, bits: usize) -> Result<V
             Ok(out)
         }
         (SecretKind::Pbkdf2, KdfParams::Pbkdf2 { hash, salt, iterations }) => {
-            let iterations =
-                NonZeroU32::new(*iterations).ok_or_else(|| CryptoError::operation("PBKDF2 iterations must not be 0"))?;
+            let iterations = NonZeroU32::new(*iterations)
+                .ok_or_else(|| CryptoError::operation("PBKDF2 iterations must not be 0"))?;
             if iterations.get() > MAX_PBKDF2_ITERATIONS {
                 return Err(CryptoError::not_supported(format!(
                     "PBKDF2 with more than {MAX_PBKDF2_ITERATIONS} iterations is not supported (requested {iterations})"

@@ -21,12 +21,12 @@ mod tests;
 #[cfg(test)]
 mod tests_symmetric;
 
+pub use aes::{decrypt, encrypt, CipherParams};
 pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
 pub use hash::Hash;
 pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
+pub use kdf::{derive_bits, KdfParams};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
-pub use aes::{decrypt, encrypt, CipherParams};
-pub use kdf::{derive_bits, KdfParams};
 pub use secret::{SecretKey, SecretKind};

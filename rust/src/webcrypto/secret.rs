@@ -91,7 +91,9 @@ impl SecretKey {
         let key = SecretKey::new(kind, bytes)?;
         if let (Some(Value::String(alg)), Some(expected)) = (jwk.get("alg"), key.jwk_alg()) {
             if *alg != expected {
-                return Err(CryptoError::data(format!("JWK \"alg\" {alg} does not match {expected}")));
+                return Err(CryptoError::data(format!(
+                    "JWK \"alg\" {alg} does not match {expected}"
+                )));
             }
         }
         Ok(key)

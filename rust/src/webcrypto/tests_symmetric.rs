@@ -141,7 +141,10 @@ fn gcm_test_case_5_64_bit_iv() {
     let expected = unhex("61353b4c2806934a777ff51fa22a4755699b2a714fcdc6f83766e5f97b6c742373806900e49f24b22b097544d4896b424989b5e1ebac0f07c23f45983612d2e79e3b0785561be14aaca2fccb");
     let out = encrypt(&k, &gcm("cafebabefacedbad", 128), &unhex(GCM_PLAIN)).unwrap();
     assert_eq!(out, expected);
-    assert_eq!(decrypt(&k, &gcm("cafebabefacedbad", 128), &out).unwrap(), unhex(GCM_PLAIN));
+    assert_eq!(
+        decrypt(&k, &gcm("cafebabefacedbad", 128), &out).unwrap(),
+        unhex(GCM_PLAIN)
+    );
     let mut forged = out.clone();
     forged[0] ^= 1;
     assert_eq!(
@@ -181,7 +184,10 @@ fn gcm_test_case_2_and_parameter_errors() {
         aad: Vec::new(),
         tag_bits: 128,
     };
-    assert_eq!(encrypt(&k, &odd_iv, &[0; 16]).unwrap_err().name, ErrorName::NotSupported);
+    assert_eq!(
+        encrypt(&k, &odd_iv, &[0; 16]).unwrap_err().name,
+        ErrorName::NotSupported
+    );
     // A key for another mode is refused.
     let cbc = SecretKey::new(SecretKind::AesCbc, vec![0; 16]).unwrap();
     assert_eq!(encrypt(&cbc, &p, &[0; 16]).unwrap_err().name, ErrorName::InvalidAccess);
@@ -191,7 +197,10 @@ fn gcm_test_case_2_and_parameter_errors() {
 fn kw_rfc3394_sections_4_1_to_4_3() {
     let data = unhex("00112233445566778899aabbccddeeff");
     for (kek, wrapped) in [
-        ("000102030405060708090a0b0c0d0e0f", "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"),
+        (
+            "000102030405060708090a0b0c0d0e0f",
+            "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5",
+        ),
         (
             "000102030405060708090a0b0c0d0e0f1011121314151617",
             "96778b25ae6ca435f92b5b97c050aed2468ab8a17ad84e5d",
@@ -210,7 +219,10 @@ fn kw_rfc3394_sections_4_1_to_4_3() {
             decrypt(&k, &CipherParams::Kw, &forged).unwrap_err().name,
             ErrorName::Operation
         );
-        assert_eq!(encrypt(&k, &CipherParams::Kw, &data[..12]).unwrap_err().name, ErrorName::Operation);
+        assert_eq!(
+            encrypt(&k, &CipherParams::Kw, &data[..12]).unwrap_err().name,
+            ErrorName::Operation
+        );
     }
 }
 
@@ -235,7 +247,10 @@ fn hkdf_rfc5869_cases_1_and_4() {
         unhex("085a01ea1b10f36933068b56efa5ad81a4f14b822f5b091568a9cdd4f155fda2c22e422478d305f3f896")
     );
     assert_eq!(derive_bits(&k, &hkdf(Hash::Sha1), 0).unwrap(), Vec::<u8>::new());
-    assert_eq!(derive_bits(&k, &hkdf(Hash::Sha1), 230).unwrap_err().name, ErrorName::Operation);
+    assert_eq!(
+        derive_bits(&k, &hkdf(Hash::Sha1), 230).unwrap_err().name,
+        ErrorName::Operation
+    );
     // At most 255 hash lengths.
     assert!(derive_bits(&k, &hkdf(Hash::Sha256), 255 * 32 * 8).is_ok());
     assert_eq!(
@@ -273,7 +288,10 @@ fn pbkdf2_rfc6070() {
     assert_eq!(derive_bits(&k, &many, 256).unwrap_err().name, ErrorName::NotSupported);
     // An HKDF key does not run PBKDF2.
     let hkdf_key = SecretKey::new(SecretKind::Hkdf, b"password".to_vec()).unwrap();
-    assert_eq!(derive_bits(&hkdf_key, &zero, 256).unwrap_err().name, ErrorName::InvalidAccess);
+    assert_eq!(
+        derive_bits(&hkdf_key, &zero, 256).unwrap_err().name,
+        ErrorName::InvalidAccess
+    );
 }
 
 #[test]
@@ -283,7 +301,9 @@ fn jwk_round_trip_and_alg_check() {
     assert_eq!(jwk["alg"], "A192GCM");
     assert_eq!(SecretKey::from_jwk(SecretKind::AesGcm, &jwk.to_string()).unwrap(), k);
     assert_eq!(
-        SecretKey::from_jwk(SecretKind::AesKw, &jwk.to_string()).unwrap_err().name,
+        SecretKey::from_jwk(SecretKind::AesKw, &jwk.to_string())
+            .unwrap_err()
+            .name,
         ErrorName::Data
     );
     assert_eq!(

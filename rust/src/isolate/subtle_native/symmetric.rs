@@ -5,7 +5,9 @@
 
 use super::{bytes, describe, material, throw};
 use crate::isolate::native::Shared;
-use crate::webcrypto::{self as wc, CipherParams, CryptoError, ErrorName, Hash, KdfParams, Material, SecretKey, SecretKind};
+use crate::webcrypto::{
+    self as wc, CipherParams, CryptoError, ErrorName, Hash, KdfParams, Material, SecretKey, SecretKind,
+};
 use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
 
 /// The bytes of an optional BufferSource member (undefined: empty).
@@ -39,21 +41,24 @@ fn count(v: f64) -> u64 {
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
     n.set(
         "cryptoSecretImport",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, kind: String, format: String, data: Value<'js>| {
-            let kind = SecretKind::parse(&kind).map_err(|e| throw(&ctx, e))?;
-            let key = match format.as_str() {
-                "raw" => SecretKey::new(kind, bytes(&ctx, &data)?),
-                "jwk" => {
-                    let json = data
-                        .as_string()
-                        .ok_or_else(|| Exception::throw_type(&ctx, "JWK text expected"))?;
-                    SecretKey::from_jwk(kind, &json.to_string()?)
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, kind: String, format: String, data: Value<'js>| {
+                let kind = SecretKind::parse(&kind).map_err(|e| throw(&ctx, e))?;
+                let key = match format.as_str() {
+                    "raw" => SecretKey::new(kind, bytes(&ctx, &data)?),
+                    "jwk" => {
+                        let json = data
+                            .as_string()
+                            .ok_or_else(|| Exception::throw_type(&ctx, "JWK text expected"))?;
+                        SecretKey::from_jwk(kind, &json.to_string()?)
+                    }
+                    other => Err(CryptoError::not_supported(format!("unsupported key format {other:?}"))),
                 }
-                other => Err(CryptoError::not_supported(format!("unsupported key format {other:?}"))),
-            }
-            .map_err(|e| throw(&ctx, e))?;
-            describe(&ctx, Material::Secret(key))
-        })?,
+                .map_err(|e| throw(&ctx, e))?;
+                describe(&ctx, Material::Secret(key))
+            },
+        )?,
     )?;
     let s = state.clone();
     n.set(

@@ -1,11 +1,36 @@
 // crypto.getRandomValues and crypto.randomUUID over the host-seeded generator; crypto.subtle
 // is the lazy WebCrypto module (lazy/subtle.js). Lazy itself: built when `crypto` is first read.
 const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+// A typed array's own kind (its [[TypedArrayName]], also for a subclass), or undefined.
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+// WebIDL's QuotaExceededError: a DOMException carrying the quota and the amount requested.
+// getRandomValues is the only API that throws one, so its global comes with `crypto`.
+const optionalDouble = (v, what) => {
+  if (v === undefined || v === null) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TypeError(`QuotaExceededError: ${what} must be a finite number`);
+  if (n < 0) throw new RangeError(`QuotaExceededError: ${what} must not be negative`);
+  return n;
+};
+class QuotaExceededError extends DOMException {
+  #quota; #requested;
+  constructor(message = '', options = undefined) {
+    super(message, 'QuotaExceededError');
+    const quota = optionalDouble(options == null ? undefined : options.quota, 'quota');
+    const requested = optionalDouble(options == null ? undefined : options.requested, 'requested');
+    if (quota !== null && requested !== null && requested < quota) throw new RangeError('QuotaExceededError: requested is less than quota');
+    this.#quota = quota;
+    this.#requested = requested;
+  }
+  get quota() { return this.#quota; }
+  get requested() { return this.#requested; }
+}
+defineGlobal('QuotaExceededError', QuotaExceededError);
 const crypto = {
   getRandomValues(array) {
-    if (!ArrayBuffer.isView(array) || array instanceof DataView || !INTEGER_ARRAYS.includes(array.constructor.name))
+    if (!ArrayBuffer.isView(array) || !INTEGER_ARRAYS.includes(typedArrayName.call(array)))
       throw new DOMException('The data provided is not an integer-type TypedArray', 'TypeMismatchError');
-    if (array.byteLength > 65536) throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`, 'QuotaExceededError');
+    if (array.byteLength > 65536) throw new QuotaExceededError(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`);
     new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(native.randomBytes(array.byteLength));
     return array;
   },
