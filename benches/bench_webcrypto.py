@@ -6,7 +6,12 @@ request) over N requests rotating through the workload's 1,000 distinct tokens. 
 measured in the same run on the same tokens: PyJWT's ``jwt.decode`` (process CPU per
 verification, median of batches), i.e. what the same check costs in Python.
 
-Usage: python benches/bench_webcrypto.py [--n 3000]
+AES-GCM (``--aes-n``, 0 to skip): ``encrypt`` of 1 KiB with a 256-bit key and a fresh 96-bit IV
+inside a worker, per request (one encryption) and per operation (100 per request), against
+node's WebCrypto (``crypto.subtle.encrypt``, process CPU per call over a loop) and
+``cryptography``'s ``AESGCM.encrypt`` (OpenSSL), measured in the same run.
+
+Usage: python benches/bench_webcrypto.py [--n 3000] [--aes-n 2000]
 Needs ../shared/bench, PyJWT and cryptography.
 """
 
@@ -52,9 +57,90 @@ def pyjwt_cpu_us(tokens: list[str], key: object, alg: str, n: int) -> float:
     return statistics.median(batches)
 
 
+AES_WORKER = """
+const unhex = (s) => Uint8Array.from(s.match(/../g), (h) => parseInt(h, 16));
+const data = new Uint8Array(1024).fill(7);
+let key;
+export default {
+  async fetch(request, env) {
+    key ??= await crypto.subtle.importKey('raw', unhex(env.KEY), 'AES-GCM', false, ['encrypt']);
+    const batch = Number(new URL(request.url).searchParams.get('batch'));
+    let out;
+    for (let i = 0; i < batch; i++) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      out = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, data);
+    }
+    return new Response(String(out.byteLength));
+  },
+};
+"""
+
+NODE_AES = """
+const key = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(9), 'AES-GCM', false, ['encrypt']);
+const data = new Uint8Array(1024).fill(7);
+const run = async (n) => {
+  for (let i = 0; i < n; i++) {
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, key, data);
+  }
+};
+await run(2000);
+const n = Number(process.argv[2]);
+const t0 = process.cpuUsage();
+await run(n);
+const t = process.cpuUsage(t0);
+console.log((t.user + t.system) / n);
+"""
+
+
+def aes_results(n: int) -> dict[str, float]:
+    """AES-GCM encrypt of 1 KiB: edgert worker vs node's WebCrypto vs OpenSSL (``cryptography``)."""
+    import os
+    import shutil
+    import subprocess
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = bytes([9]) * 32
+    worker = Worker(AES_WORKER, vars={"KEY": key.hex()}, max_isolates=1, cpu_ms=5_000)
+
+    def request_us(batch: int, count: int) -> float:
+        samples = []
+        for _ in range(count):
+            r = worker.fetch(f"https://bench.test/gcm?batch={batch}")
+            if r.status != 200 or r.text() != "1040":
+                raise SystemExit(f"AES-GCM: status {r.status} {r.stats.error}")
+            samples.append(r.stats.cpu_ms * 1000)
+        return statistics.median(samples)
+
+    request_us(100, 20)  # warm-up: loads crypto.subtle and the symmetric module, imports the key
+    results = {
+        "edgert AES-GCM 1 KiB (request)": request_us(1, n),
+        "edgert AES-GCM 1 KiB (per op)": request_us(100, max(10, n // 20)) / 100,
+    }
+    if shutil.which("node"):
+        out = subprocess.run(
+            ["node", "--input-type=module", "-e", NODE_AES, str(max(n * 10, 10_000))],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results["node WebCrypto AES-GCM 1 KiB (per op)"] = float(out.stdout.strip())
+    gcm = AESGCM(key)
+    data = bytes([7]) * 1024
+    batches = []
+    for _ in range(max(1, n // 20)):
+        t0 = time.process_time()
+        for _ in range(100):
+            gcm.encrypt(os.urandom(12), data, None)
+        batches.append((time.process_time() - t0) / 100 * 1e6)
+    results["cryptography AESGCM 1 KiB (per op)"] = statistics.median(batches)
+    return results
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--aes-n", type=int, default=2000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
@@ -79,6 +165,8 @@ def main() -> None:
         "PyJWT HS256 decode": pyjwt_cpu_us(w.tokens["hs256"], hs_secret, "HS256", args.n),
         "PyJWT ES256 decode": pyjwt_cpu_us(w.tokens["es256"], es_pub, "ES256", args.n),
     }
+    if args.aes_n > 0:
+        results.update(aes_results(args.aes_n))
     for name, us in results.items():
         print(f"{name:32s} {us:8.1f} us CPU (median of {args.n})")
     print(json.dumps({k: round(v, 1) for k, v in results.items()}))
