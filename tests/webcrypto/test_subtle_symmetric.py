@@ -22,7 +22,12 @@ SESSION_KEY = bytes(range(32))
 KEK = bytes(range(100, 116))
 HMAC_KEY = bytes(range(200, 232))
 IKM = bytes(range(22))
-VARS = {"SESSION_KEY": SESSION_KEY.hex(), "KEK": KEK.hex(), "HMAC_KEY": HMAC_KEY.hex(), "IKM": IKM.hex()}
+VARS = {
+    "SESSION_KEY": SESSION_KEY.hex(),
+    "KEK": KEK.hex(),
+    "HMAC_KEY": HMAC_KEY.hex(),
+    "IKM": IKM.hex(),
+}
 
 
 def _worker() -> Worker:
@@ -51,8 +56,12 @@ def test_session_cookie_sealed_with_aes_gcm() -> None:
     # The worker reads its cookie back; and one sealed by `cryptography` too.
     back = worker.fetch("https://sym.test/whoami", headers=_cookie(sealed))
     assert back.status == 200 and back.json() == {"user": "ada"}
-    foreign = b"\x01" * 12 + AESGCM(SESSION_KEY).encrypt(b"\x01" * 12, b'{"user":"bob"}', b"session")
-    assert worker.fetch("https://sym.test/whoami", headers=_cookie(foreign)).json() == {"user": "bob"}
+    foreign = b"\x01" * 12 + AESGCM(SESSION_KEY).encrypt(
+        b"\x01" * 12, b'{"user":"bob"}', b"session"
+    )
+    assert worker.fetch("https://sym.test/whoami", headers=_cookie(foreign)).json() == {
+        "user": "bob"
+    }
     # A flipped bit anywhere is refused with OperationError.
     for i in (0, 12, len(sealed) - 1):
         tampered = bytearray(sealed)
