@@ -85,6 +85,9 @@ const routes = {
       zeroIterations: await errName(() => subtle.deriveBits({ ...pbkdf2, iterations: 0 }, pbkdf2Key, 128)),
       missingSalt: await errName(() => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', info: new Uint8Array() }, hkdfKey, 128)),
       extractableKdf: await errName(() => subtle.importKey('raw', enc.encode('x'), 'HKDF', true, ['deriveBits'])),
+      // HKDF checks the format before the usages (AES the usages first).
+      jwkKdf: await errName(() => subtle.importKey('jwk', { kty: 'oct', k: 'AAAA' }, 'HKDF', false, ['encrypt'])),
+      jwkAesBadUsage: await errName(() => subtle.importKey('spki', new Uint8Array(16), 'AES-GCM', false, ['sign'])),
       exportKdf: await errName(() => subtle.exportKey('raw', hkdfKey)),
     });
   },

@@ -105,6 +105,8 @@ def test_hkdf_and_pbkdf2() -> None:
         assert out[case] == "DOMException:OperationError", case
     assert out["missingSalt"] == "TypeError:TypeError"
     assert out["extractableKdf"] == "DOMException:SyntaxError"
+    assert out["jwkKdf"] == "DOMException:NotSupportedError"
+    assert out["jwkAesBadUsage"] == "DOMException:SyntaxError"
     assert out["exportKdf"] == "DOMException:NotSupportedError"
 
 

@@ -19,9 +19,10 @@ fn opt_bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
     }
 }
 
-fn secret<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<SecretKey> {
-    match &*material(ctx, handle)? {
-        Material::Secret(k) => Ok(k.clone()),
+/// The secret key behind a handle's material (borrowed: the bytes are not copied).
+fn secret<'a>(ctx: &Ctx<'_>, m: &'a Material) -> Result<&'a SecretKey> {
+    match m {
+        Material::Secret(k) => Ok(k),
         _ => Err(throw(
             ctx,
             CryptoError::new(ErrorName::InvalidAccess, "the key is not for this algorithm"),
@@ -85,7 +86,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         Function::new(
             ctx.clone(),
             |ctx: Ctx<'js>, handle: Value<'js>, decrypt: bool, alg: Object<'js>, data: Value<'js>| {
-                let key = secret(&ctx, &handle)?;
+                let m = material(&ctx, &handle)?;
+                let key = secret(&ctx, &m)?;
                 let member = |name: &str| alg.get::<_, Value<'js>>(name);
                 let number = |name: &str| -> Result<u32> {
                     let v = member(name)?;
@@ -115,9 +117,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 };
                 let input = bytes(&ctx, &data)?;
                 let out = if decrypt {
-                    wc::decrypt(&key, &params, &input)
+                    wc::decrypt(key, &params, &input)
                 } else {
-                    wc::encrypt(&key, &params, &input)
+                    wc::encrypt(key, &params, &input)
                 }
                 .map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), out)
@@ -129,7 +131,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         Function::new(
             ctx.clone(),
             |ctx: Ctx<'js>, handle: Value<'js>, alg: Object<'js>, bits: f64| {
-                let key = secret(&ctx, &handle)?;
+                let m = material(&ctx, &handle)?;
+                let key = secret(&ctx, &m)?;
                 let member = |name: &str| alg.get::<_, Value<'js>>(name);
                 let name: String = alg.get("name")?;
                 let hash: String = alg.get("hash")?;
@@ -154,7 +157,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                     }
                 };
                 let bits = usize::try_from(count(bits)).unwrap_or(usize::MAX);
-                let out = wc::derive_bits(&key, &params, bits).map_err(|e| throw(&ctx, e))?;
+                let out = wc::derive_bits(key, &params, bits).map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), out)
             },
         )?,

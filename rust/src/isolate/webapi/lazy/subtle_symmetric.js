@@ -74,9 +74,10 @@ const install = (h) => {
 
   const importSecret = (format, keyData, alg, extractable, usages) => {
     const name = alg.name;
+    // HKDF and PBKDF2 check the format first, the AES algorithms the usages first.
+    if (KDF.includes(name) && format !== 'raw') throw dom(`${name} keys can only be imported as raw`, 'NotSupportedError');
     checkUsages(usages, usagesFor(name));
     if (KDF.includes(name)) {
-      if (format !== 'raw') throw dom(`${name} keys can only be imported as raw`, 'NotSupportedError');
       if (extractable) throw dom(`${name} keys cannot be extractable`, 'SyntaxError');
     } else if (format === 'jwk') {
       checkJwk(keyData, usages, extractable);
