@@ -38,6 +38,8 @@ const SUPPORTED = {
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
 // The symmetric algorithms live in lazy/subtle_symmetric.js, loaded when first used.
 const SYMMETRIC = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HKDF', 'PBKDF2'];
+// A lookup, not Array.includes: normalize() asks on every sign/verify.
+const IS_SYMMETRIC = Object.assign(Object.create(null), Object.fromEntries(SYMMETRIC.map((n) => [n, true])));
 const addSupported = (op, names) => { (SUPPORTED[op] || (SUPPORTED[op] = [])).push(...names); };
 addSupported('importKey', SYMMETRIC);
 addSupported('generateKey', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW']);
@@ -74,7 +76,7 @@ const normalizeObject = (alg, op) => {
   if (alg.namedCurve !== undefined) out.namedCurve = String(alg.namedCurve);
   if (alg.length !== undefined) out.length = Number(alg.length);
   if (alg.saltLength !== undefined) out.saltLength = Number(alg.saltLength);
-  if (SYMMETRIC.includes(name) || op === 'get key length') symmetric().members(alg, out, op);
+  if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
   return out;
 };
 const requireMember = (alg, member) => {
@@ -175,7 +177,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   const alg = normalize(algorithm, 'importKey');
   const usages = usagesOf(keyUsages);
   extractable = !!extractable;
-  if (SYMMETRIC.includes(alg.name)) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
+  if (IS_SYMMETRIC[alg.name] === true) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   const kind = kindOf(alg.name);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
   if (kind === 'ECDSA') requireMember(alg, 'namedCurve');
@@ -223,7 +225,7 @@ class SubtleCrypto {
     const h = handleOf(key);
     if (key.algorithm.name === 'HKDF' || key.algorithm.name === 'PBKDF2') throw dom(`${key.algorithm.name} keys cannot be exported`, 'NotSupportedError');
     if (!key.extractable) throw dom('The key is not extractable', 'InvalidAccessError');
-    if (SYMMETRIC.includes(key.algorithm.name) && format !== 'raw' && format !== 'jwk') throw dom(`${key.algorithm.name} keys cannot be exported as ${format}`, 'NotSupportedError');
+    if (IS_SYMMETRIC[key.algorithm.name] === true && format !== 'raw' && format !== 'jwk') throw dom(`${key.algorithm.name} keys cannot be exported as ${format}`, 'NotSupportedError');
     const out = call(native.cryptoExport, h, format);
     if (format !== 'jwk') return toBuffer(out);
     const jwk = JSON.parse(out);
@@ -250,7 +252,7 @@ class SubtleCrypto {
     const alg = normalize(algorithm, 'generateKey');
     const usages = usagesOf(keyUsages);
     extractable = !!extractable;
-    if (SYMMETRIC.includes(alg.name)) return symmetric().generateKey(alg, extractable, usages);
+    if (IS_SYMMETRIC[alg.name] === true) return symmetric().generateKey(alg, extractable, usages);
     const kind = kindOf(alg.name);
     if (kind === 'HMAC') {
       const hash = requireMember(alg, 'hash');
