@@ -89,7 +89,13 @@ def test_the_rate_counts_alike_across_windows() -> None:
 
 def test_configured_tables_cross_over() -> None:
     crawlers = CrawlerTable.from_mapping(
-        {"Acme": {"token": "AcmeBot", "category": "Monitoring & Analytics", "ranges": ["192.0.2.0/24"]}}
+        {
+            "Acme": {
+                "token": "AcmeBot",
+                "category": "Monitoring & Analytics",
+                "ranges": ["192.0.2.0/24"],
+            }
+        }
     )
     bm = BotManagement(crawlers=crawlers)
     model = native_model(bm)
@@ -144,7 +150,9 @@ async def _through(front: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
     await server.start()
     out = []
     try:
-        async with aiohttp.ClientSession(skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding")) as http:
+        async with aiohttp.ClientSession(
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding")
+        ) as http:
             for headers in SENT * 3:
                 url = f"http://127.0.0.1:{server.port}/page.html"
                 async with http.get(url, headers=headers) as r:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from operator import attrgetter
 
 from ua_parser.loaders import load_lazy_builtins
 
@@ -26,8 +27,8 @@ _Rule = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
 def _ua_rules() -> list[_Rule]:
     """ua-parser's user-agent matchers, in order, as its Rust resolver takes them."""
-    matchers = load_lazy_builtins()[0]
-    return [(m.regex, m.family, m.major, m.minor, m.patch, m.patch_minor) for m in matchers]
+    fields = attrgetter("regex", "family", "major", "minor", "patch", "patch_minor")
+    return [fields(m) for m in load_lazy_builtins()[0]]  # as ua_parser.regex.Resolver does
 
 
 def native_model(bots: BotManagement) -> BotModel:

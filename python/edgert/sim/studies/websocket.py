@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["WebSocketGroup", "parse", "run"]
 
 _TAG = re.compile(r"<m:(\d+):(\d+)>")
+#: One row per message sent (``websocket.csv``).
+_COLUMNS = ("sender", "seq", "sender_pop", "sent_s", "receivers", "min_ms", "p50_ms", "max_ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +252,7 @@ def _summary(run: _Run, group: WebSocketGroup) -> dict[str, Any]:
         "refusals": refused,
         "socket_pops": homes,
         "messages_sent": sent,
-        "deliveries": int(len(others)),
+        "deliveries": len(others),
         "fan_out_mean": round(len(others) / sent, 3) if sent else None,
         "upgrade_ms": percentiles(upgrades),
         "latency_ms": {
@@ -258,13 +260,7 @@ def _summary(run: _Run, group: WebSocketGroup) -> dict[str, Any]:
             "echo": percentiles(echoes),
             "by_receiver_pop": {k: percentiles(np.array(v)) for k, v in sorted(by_pop.items())},
         },
-        "messages": {
-            "columns": [
-                "sender", "seq", "sender_pop", "sent_s", "receivers", "min_ms", "p50_ms",
-                "max_ms",
-            ],
-            "rows": rows,
-        },  # fmt: skip
+        "messages": {"columns": list(_COLUMNS), "rows": rows},
     }
 
 
