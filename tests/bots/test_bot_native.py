@@ -184,3 +184,17 @@ async def test_both_fronts_fill_the_same_bot_fields_as_the_python_model() -> Non
         ]
         want = bm.score(seen, path="/page.html", pop="x", client=None, now=float(i)).cf()
         assert got == {"bm": want["botManagement"], "cat": want["verifiedBotCategory"]}, i
+
+
+def test_serve_and_wrangler_files_turn_it_on(tmp_path: Any) -> None:
+    from edgert.config import build_network, load_config
+    from edgert.server import serve as serve_module
+
+    (tmp_path / "w.js").write_text(ECHO)
+    (tmp_path / "wrangler.toml").write_text('name = "w"\nmain = "w.js"\n[edgert]\nbots = true\n')
+    assert isinstance(build_network(load_config(tmp_path)).bots, BotManagement)
+    (tmp_path / "wrangler.toml").write_text('name = "w"\nmain = "w.js"\n')
+    assert build_network(load_config(tmp_path)).bots is None
+    served = serve_module.build_network(str(tmp_path / "w.js"), bots=True)
+    assert isinstance(served.bots, BotManagement)
+    assert serve_module.build_network(str(tmp_path / "w.js")).bots is None
