@@ -410,7 +410,8 @@ mod tests {
     #[test]
     fn forgetting_a_worker_keeps_the_others() {
         let d = Dispatch::default();
-        let script = crate::isolate::compile("w.js", "export default {}").expect("compiles");
+        let script = crate::isolate::compile("w.js", "export default { fetch() { return new Response(\"ok\"); } }")
+            .expect("compiles");
         let worker = Arc::new(Worker::new(script, crate::worker::WorkerConfig::default(), 1).expect("loads"));
         let core = || Core {
             worker: worker.clone(),
