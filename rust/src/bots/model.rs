@@ -170,11 +170,11 @@ impl BotModel {
     /// first `/` after the host, query included), at `pop` at `now`; `fallback_key` counts the
     /// rate when no `cf-connecting-ip` names the address.
     pub fn score(&self, headers: &Headers, path: &str, pop: &str, fallback_key: &str, now: f64) -> Verdict {
-        let mut names: Vec<String> = Vec::with_capacity(headers.len());
-        let mut values: HashMap<String, &str> = HashMap::with_capacity(headers.len());
+        // `Headers` keeps names in ASCII lower case (they are tokens): Python's `.lower()`.
+        let mut names: Vec<&str> = Vec::with_capacity(headers.len());
+        let mut values: HashMap<&str, &str> = HashMap::with_capacity(headers.len());
         for (k, v) in headers.iter() {
-            let k = k.to_lowercase();
-            names.push(k.clone());
+            names.push(k);
             values.insert(k, v); // the last of a repeated field wins, as in the dict of Python
         }
         let ip = values.get("cf-connecting-ip").copied();
@@ -255,7 +255,7 @@ impl BotModel {
 }
 
 /// Step 2: the score of a browser claim from its headers.
-fn browser(family: &str, major: i64, names: &[String], values: &HashMap<String, &str>, ids: &mut Vec<u32>) -> i64 {
+fn browser(family: &str, major: i64, names: &[&str], values: &HashMap<&str, &str>, ids: &mut Vec<u32>) -> i64 {
     let Some(engine) = engine_of(family) else {
         ids.push(10007);
         return 40;
@@ -300,7 +300,7 @@ fn browser(family: &str, major: i64, names: &[String], values: &HashMap<String, 
 
 /// Whether the headers of `order` that are present come in that relative order (the first
 /// occurrence of each counts).
-fn in_order(names: &[String], order: &[&str]) -> bool {
+fn in_order(names: &[&str], order: &[&str]) -> bool {
     let mut seen: Vec<&str> = Vec::new();
     let mut last = None;
     for n in names {
