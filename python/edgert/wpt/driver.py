@@ -165,7 +165,7 @@ def _run(test: TestFile, limits: Limits, start: float) -> FileResult:
     def crash(why: str) -> FileResult:
         return FileResult(test.rel, test.directory, f"CRASH: {why}")
 
-    cpu_ms = limits.long_cpu_ms if test.long_timeout else limits.cpu_ms
+    cpu_ms = (limits.long_cpu_ms if test.long_timeout else limits.cpu_ms) * test.variants
     try:
         core = CoreWorker(
             script.build(test),
@@ -208,8 +208,8 @@ def _run(test: TestFile, limits: Limits, start: float) -> FileResult:
         turns += 1
         if turns > MAX_TURNS:
             return crash(f"more than {MAX_TURNS} turns")
-        if time.monotonic() - start > limits.wall_s:
-            return crash(f"wall limit of {limits.wall_s:.0f} s")
+        if time.monotonic() - start > limits.wall_s * test.variants:
+            return crash(f"wall limit of {limits.wall_s * test.variants:.0f} s")
         if fetches:
             op_id, url = fetches.pop(0)
             served = static_response(test, url)

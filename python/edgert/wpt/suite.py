@@ -57,6 +57,10 @@ class TestFile:
     long_timeout: bool
     skip: str | None = None
     includes: tuple[Path, ...] = field(default=(), compare=False)
+    #: ``META: variant=`` lines: wptserve runs each variant as a test of its own, with its own
+    #: timeout; the harness runs the file once with every subtest, under ``variants`` times the
+    #: limits (RSA ``generateKey`` files split 156 key generations over 16 variants).
+    variants: int = 1
 
     @property
     def path(self) -> Path:
@@ -111,6 +115,7 @@ def parse(suite: str, root: Path, path: Path, shared_roots: tuple[Path, ...] = (
     scripts: list[str] = []
     title = None
     long_timeout = False
+    variants = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         m = _META.match(line.strip())
         if not m:
@@ -126,6 +131,8 @@ def parse(suite: str, root: Path, path: Path, shared_roots: tuple[Path, ...] = (
             title = value
         elif key == "timeout":
             long_timeout = value == "long"
+        elif key == "variant":
+            variants += 1
     rel = path.relative_to(root).as_posix()
     skip = None if applies(globals_) else f"globals {','.join(globals_)}: no worker scope"
     includes: list[Path] = []
@@ -149,6 +156,7 @@ def parse(suite: str, root: Path, path: Path, shared_roots: tuple[Path, ...] = (
         long_timeout=long_timeout,
         skip=skip,
         includes=tuple(includes),
+        variants=max(1, variants),
     )
 
 

@@ -10,9 +10,15 @@ mod hash;
 mod import;
 mod key;
 mod ops;
+mod rsa_key;
+mod rsa_keygen;
+pub mod rsa_oaep;
+mod rsa_sign;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod rsa_tests;
 
 pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
@@ -20,3 +26,4 @@ pub use hash::Hash;
 pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
+pub use rsa_keygen::{check_params as check_rsa_params, generate as generate_rsa};
