@@ -77,9 +77,7 @@ def _key_vars(key: rsa.RSAPrivateKey) -> dict[str, Any]:
 
 
 def _run(name: str, vars: dict[str, Any] | None = None) -> Any:
-    worker = Worker(
-        (HERE / "rsa_checks.js").read_text(), vars=vars or {}, cpu_ms=10_000, seed=11
-    )
+    worker = Worker((HERE / "rsa_checks.js").read_text(), vars=vars or {}, cpu_ms=10_000, seed=11)
     response = worker.fetch(f"https://checks.test/{name}")
     assert response.status == 200, response.stats.error
     return response.json()
@@ -130,7 +128,11 @@ def test_generated_oaep_pair_exports_what_openssl_reads() -> None:
     assert public.public_numbers() == private.public_key().public_numbers()
     # The private JWK has every CRT member, equal to OpenSSL's reading of the PKCS#8 key.
     jwk, numbers = out["jwk"], private.private_numbers()
-    assert (jwk["alg"], jwk["ext"], jwk["key_ops"]) == ("RSA-OAEP-256", True, ["decrypt", "unwrapKey"])
+    assert (jwk["alg"], jwk["ext"], jwk["key_ops"]) == (
+        "RSA-OAEP-256",
+        True,
+        ["decrypt", "unwrapKey"],
+    )
     expected = {
         "n": numbers.public_numbers.n,
         "e": numbers.public_numbers.e,
@@ -179,9 +181,7 @@ def test_pss_salt_lengths_and_sha1_on_small_keys(
     for salt in (0, 100):
         pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=salt)
         key.public_key().verify(_unb64(out[f"pss{salt}"]), data, pss, hashes.SHA256())
-    small_key.public_key().verify(
-        _unb64(out["sha1Small"]), data, padding.PKCS1v15(), hashes.SHA1()
-    )
+    small_key.public_key().verify(_unb64(out["sha1Small"]), data, padding.PKCS1v15(), hashes.SHA1())
     assert out["verifiesSmall"] is True and out["smallBits"] == 1024
     # PKCS#8 export of a 1024-bit key is the same DER OpenSSL wrote.
     assert _unb64(out["smallPkcs8"]) == _unb64(small["pkcs8"])

@@ -77,7 +77,12 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
         },
         Kind::Ecdsa => SigParams::Ecdsa { hash: need_hash()? },
         Kind::Ed25519 => SigParams::Ed25519,
-        Kind::RsaOaep => return Err(throw(ctx, CryptoError::new(wc::ErrorName::InvalidAccess, "RSA-OAEP keys do not sign"))),
+        Kind::RsaOaep => {
+            return Err(throw(
+                ctx,
+                CryptoError::new(wc::ErrorName::InvalidAccess, "RSA-OAEP keys do not sign"),
+            ))
+        }
     })
 }
 

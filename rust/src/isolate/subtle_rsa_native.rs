@@ -15,7 +15,11 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         Function::new(
             ctx.clone(),
             move |ctx: Ctx<'js>, bits: f64, exponent: Value<'js>, check_only: Opt<bool>| {
-                let bits = if bits.is_finite() && bits >= 0.0 { bits as usize } else { 0 };
+                let bits = if bits.is_finite() && bits >= 0.0 {
+                    bits as usize
+                } else {
+                    0
+                };
                 let exponent = bytes(&ctx, &exponent)?;
                 if check_only.0.unwrap_or(false) {
                     wc::check_rsa_params(bits, &exponent).map_err(|e| throw(&ctx, e))?;
@@ -35,7 +39,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         "cryptoRsaOaep",
         Function::new(
             ctx.clone(),
-            |ctx: Ctx<'js>, handle: Value<'js>, encrypt: bool, hash: String, data: Value<'js>, label: Opt<Value<'js>>| {
+            |ctx: Ctx<'js>,
+             handle: Value<'js>,
+             encrypt: bool,
+             hash: String,
+             data: Value<'js>,
+             label: Opt<Value<'js>>| {
                 let m = material(&ctx, &handle)?;
                 let hash = Hash::parse(&hash).map_err(|e| throw(&ctx, e))?;
                 let label = match label.0 {

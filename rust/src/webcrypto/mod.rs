@@ -16,9 +16,9 @@ pub mod rsa_oaep;
 mod rsa_sign;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod rsa_tests;
+#[cfg(test)]
+mod tests;
 
 pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};

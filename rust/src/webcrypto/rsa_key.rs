@@ -199,8 +199,12 @@ pub fn public_pkcs1(n: &[u8], e: &[u8]) -> Vec<u8> {
 /// The RustCrypto public key of a DER `RSAPublicKey`.
 pub fn rustcrypto_public(pkcs1: &[u8]) -> Result<RsaPublicKey, CryptoError> {
     let (n, e) = super::export::rsa_public_components(pkcs1).ok_or_else(|| CryptoError::data("not an RSAPublicKey"))?;
-    RsaPublicKey::new_with_max_size(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e), *IMPORT_BITS.end())
-        .map_err(|e| CryptoError::data(format!("RSA public key rejected: {e}")))
+    RsaPublicKey::new_with_max_size(
+        BigUint::from_bytes_be(&n),
+        BigUint::from_bytes_be(&e),
+        *IMPORT_BITS.end(),
+    )
+    .map_err(|e| CryptoError::data(format!("RSA public key rejected: {e}")))
 }
 
 /// `exportKey("spki")` of an RSA public key: `rsaEncryption` with NULL parameters.
@@ -214,5 +218,6 @@ pub fn spki(pkcs1: &[u8]) -> Result<Vec<u8>, CryptoError> {
         subject_public_key: der::asn1::BitStringRef::from_bytes(pkcs1)
             .map_err(|_| CryptoError::operation("spki encoding failed"))?,
     };
-    info.to_der().map_err(|_| CryptoError::operation("spki encoding failed"))
+    info.to_der()
+        .map_err(|_| CryptoError::operation("spki encoding failed"))
 }

@@ -28,9 +28,7 @@ fn algorithm(hash: Hash) -> &'static OaepAlgorithm {
 
 fn rustcrypto_padding(hash: Hash, label: &[u8]) -> Result<Oaep, CryptoError> {
     let label = std::str::from_utf8(label)
-        .map_err(|_| {
-            CryptoError::not_supported("RSA-OAEP labels that are not UTF-8 need a key of 2048 to 8192 bits")
-        })?
+        .map_err(|_| CryptoError::not_supported("RSA-OAEP labels that are not UTF-8 need a key of 2048 to 8192 bits"))?
         .to_owned();
     let padding = match hash {
         Hash::Sha1 => Oaep::new_with_label::<sha1::Sha1, _>(label),

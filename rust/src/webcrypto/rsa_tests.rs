@@ -19,9 +19,10 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 fn wycheproof(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/wycheproof").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/wycheproof")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
 fn params(kind: Kind, hash: Hash) -> Params {
@@ -53,7 +54,11 @@ fn wycheproof_pss_every_salt_length() {
         }
         let Ok(hash) = Hash::parse(sha) else { continue };
         let salt = group["sLen"].as_u64().unwrap() as usize;
-        let key = import_spki(&params(Kind::RsaPss, hash), &unhex(group["publicKeyDer"].as_str().unwrap())).unwrap();
+        let key = import_spki(
+            &params(Kind::RsaPss, hash),
+            &unhex(group["publicKeyDer"].as_str().unwrap()),
+        )
+        .unwrap();
         for t in group["tests"].as_array().unwrap() {
             let msg = unhex(t["msg"].as_str().unwrap());
             let sig = unhex(t["sig"].as_str().unwrap());
@@ -62,7 +67,12 @@ fn wycheproof_pss_every_salt_length() {
                 hash,
                 salt_length: salt,
             };
-            assert_eq!(verify(&key, &p, &sig, &msg).unwrap(), valid, "{sha} sLen {salt} tcId {}", t["tcId"]);
+            assert_eq!(
+                verify(&key, &p, &sig, &msg).unwrap(),
+                valid,
+                "{sha} sLen {salt} tcId {}",
+                t["tcId"]
+            );
             if valid {
                 // The salt length is part of the check: one more byte does not verify.
                 let other = SigParams::RsaPss {
@@ -149,7 +159,9 @@ fn pkcs1_sha1_and_small_keys() {
     assert!(verify(&public, &p, &sig, b"legacy").unwrap());
     // RustCrypto and aws-lc-rs produce the same deterministic PKCS#1 v1.5 signature.
     let sha256 = SigParams::RsaPkcs1 { hash: Hash::Sha256 };
-    let Material::RsaPrivate { key } = &private else { panic!() };
+    let Material::RsaPrivate { key } = &private else {
+        panic!()
+    };
     let rc = key
         .rustcrypto()
         .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest(Hash::Sha256, b"x"))
@@ -193,7 +205,10 @@ fn oaep_round_trips_with_labels_on_both_backends() {
             let ct = rc_public
                 .encrypt(&mut rsa::rand_core::OsRng, padding, b"from RustCrypto")
                 .unwrap();
-            assert_eq!(rsa_oaep::decrypt(&private, hash, label, &ct).unwrap(), b"from RustCrypto");
+            assert_eq!(
+                rsa_oaep::decrypt(&private, hash, label, &ct).unwrap(),
+                b"from RustCrypto"
+            );
         }
         // k - 2 hLen - 2 bytes fit; one more is an OperationError.
         let max = rsa_oaep::max_plaintext(256, hash);
@@ -214,7 +229,12 @@ fn oaep_round_trips_with_labels_on_both_backends() {
         rsa_oaep::decrypt(&public, Hash::Sha256, b"", &ct).unwrap_err().name,
         ErrorName::InvalidAccess
     );
-    assert_eq!(rsa_oaep::decrypt(&private, Hash::Sha256, b"", &ct[1..]).unwrap_err().name, ErrorName::Operation);
+    assert_eq!(
+        rsa_oaep::decrypt(&private, Hash::Sha256, b"", &ct[1..])
+            .unwrap_err()
+            .name,
+        ErrorName::Operation
+    );
 }
 
 #[test]
@@ -222,7 +242,10 @@ fn oaep_small_keys_use_rustcrypto() {
     let (public, private) = pair(1024, &E65537, 5);
     let ct = rsa_oaep::encrypt(&public, Hash::Sha256, b"label", b"small key").unwrap();
     assert_eq!(ct.len(), 128);
-    assert_eq!(rsa_oaep::decrypt(&private, Hash::Sha256, b"label", &ct).unwrap(), b"small key");
+    assert_eq!(
+        rsa_oaep::decrypt(&private, Hash::Sha256, b"label", &ct).unwrap(),
+        b"small key"
+    );
     let err = rsa_oaep::encrypt(&public, Hash::Sha256, &[0xff], b"x").unwrap_err();
     assert_eq!(err.name, ErrorName::NotSupported);
 }
@@ -291,7 +314,11 @@ fn import_sizes() {
     let (public, _) = pair(1024, &E65537, 11);
     assert!(import_spki(&params(Kind::RsaPkcs1, Hash::Sha256), &spki_of(&public)).is_ok());
     let small = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 768).unwrap();
-    let der = rsa_key::spki(&rsa_key::public_pkcs1(&small.n().to_bytes_be(), &small.e().to_bytes_be())).unwrap();
+    let der = rsa_key::spki(&rsa_key::public_pkcs1(
+        &small.n().to_bytes_be(),
+        &small.e().to_bytes_be(),
+    ))
+    .unwrap();
     let err = import_spki(&params(Kind::RsaPkcs1, Hash::Sha256), &der).unwrap_err();
     assert_eq!(err.name, ErrorName::NotSupported);
 }

@@ -71,13 +71,18 @@ const normalizeObject = (alg, op) => {
   if (alg.length !== undefined) out.length = Number(alg.length);
   if (alg.saltLength !== undefined) out.saltLength = Number(alg.saltLength);
   if (alg.modulusLength !== undefined) out.modulusLength = Number(alg.modulusLength);
-  if (alg.publicExponent !== undefined) {
+  if (op === 'generateKey' && alg.publicExponent !== undefined) {
     if (!(alg.publicExponent instanceof Uint8Array)) throw new TypeError(`${name}: publicExponent must be a Uint8Array`);
     out.publicExponent = alg.publicExponent.slice();
   }
   // RSA-OAEP: a copy of the label, taken when the method is called.
-  if (alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
+  if ((op === 'encrypt' || op === 'decrypt') && alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
   return out;
+};
+// WebIDL [EnforceRange] unsigned long.
+const unsignedLong = (v, what) => {
+  if (!Number.isFinite(v) || v < 0 || v > 4294967295) throw new TypeError(`${what} is not an unsigned long`);
+  return Math.trunc(v);
 };
 const requireMember = (alg, member) => {
   if (alg[member] === undefined) throw new TypeError(`${alg.name}: required member '${member}' is missing`);
@@ -206,7 +211,7 @@ const signParams = (alg, key, usage) => {
   let salt = -1;
   if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
   else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
-  if (kind === 'RSA-PSS') salt = requireMember(alg, 'saltLength');
+  if (kind === 'RSA-PSS') salt = unsignedLong(requireMember(alg, 'saltLength'), 'saltLength');
   return [h, kind, hash, salt];
 };
 
@@ -217,7 +222,7 @@ const signParams = (alg, key, usage) => {
 const generateRsa = (alg, extractable, usages) => {
   const kind = alg.name;
   requireMember(alg, 'hash');
-  const bits = requireMember(alg, 'modulusLength');
+  const bits = unsignedLong(requireMember(alg, 'modulusLength'), 'modulusLength');
   const exponent = requireMember(alg, 'publicExponent');
   const { public: pub, private: priv } = RSA_USAGES[kind];
   checkUsages(usages, [...pub, ...priv]);
