@@ -115,7 +115,7 @@ def rsa_results(n: int) -> dict[str, float]:
         for i in range(50):
             private.decrypt(cts[(b * 50 + i) % len(cts)], oaep)
         batches.append((time.process_time() - t0) / 50 * 1e6)
-    gen_n = max(5, n // 25)
+    gen_n = max(10, n // 10)
     gen = []
     for _ in range(gen_n):
         r = worker.fetch("https://bench.test/generate")
@@ -128,10 +128,10 @@ def rsa_results(n: int) -> dict[str, float]:
         rsa.generate_private_key(public_exponent=65537, key_size=2048)
         openssl_gen.append((time.process_time() - t0) * 1e6)
     return {
-        "edgert RSA-OAEP decrypt (request)": edgert_decrypt,
-        "OpenSSL RSA-OAEP decrypt": statistics.median(batches),
-        "edgert RSA-2048 generateKey (request)": statistics.median(gen),
-        "OpenSSL RSA-2048 generate": statistics.median(openssl_gen),
+        f"edgert RSA-OAEP decrypt (request, n={n})": edgert_decrypt,
+        f"OpenSSL RSA-OAEP decrypt (n={n})": statistics.median(batches),
+        f"edgert RSA-2048 generateKey (request, n={gen_n})": statistics.median(gen),
+        f"OpenSSL RSA-2048 generate (n={gen_n})": statistics.median(openssl_gen),
     }
 
 
@@ -166,7 +166,8 @@ def main() -> None:
     if args.rsa_n > 0:
         results.update(rsa_results(args.rsa_n))
     for name, us in results.items():
-        print(f"{name:32s} {us:8.1f} us CPU (median of {args.n})")
+        count = "" if "n=" in name else f" (median of {args.n})"
+        print(f"{name:48s} {us:10.1f} us CPU{count}")
     print(json.dumps({k: round(v, 1) for k, v in results.items()}))
 
 
