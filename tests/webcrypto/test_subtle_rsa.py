@@ -185,3 +185,30 @@ def test_pss_salt_lengths_and_sha1_on_small_keys(
     assert out["verifiesSmall"] is True and out["smallBits"] == 1024
     # PKCS#8 export of a 1024-bit key is the same DER OpenSSL wrote.
     assert _unb64(out["smallPkcs8"]) == _unb64(small["pkcs8"])
+
+
+GENERATE_3072 = """
+const subtle = crypto.subtle; // loads the lazy module at startup, outside the request's budget
+export default {
+  async fetch(request) {
+    if (new URL(request.url).pathname === '/small') return new Response('still here');
+    const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 3072,
+                  publicExponent: new Uint8Array([1, 0, 1]) };
+    await subtle.generateKey(alg, false, ['sign']);
+    return new Response('generated');
+  },
+};
+"""
+
+
+def test_a_generation_past_the_cpu_limit_ends_the_request() -> None:
+    # One native call that QuickJS cannot interrupt: a 3072-bit generation takes far more than
+    # 5 ms of CPU on any machine; it runs to its end, and the end-of-turn check makes the
+    # request exceededCpu, its CPU time counted.
+    worker = Worker(GENERATE_3072, cpu_ms=5, max_isolates=1)
+    r = worker.fetch("https://gen.test/")
+    assert r.status == 503
+    assert r.stats is not None and r.stats.outcome == "exceededCpu"
+    assert r.stats.cpu_ms > 50
+    # The worker serves its next request (from a fresh isolate).
+    assert worker.fetch("https://gen.test/small").text() == "still here"
