@@ -35,6 +35,10 @@ pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
     match m {
         Material::Hmac { secret, .. } => Ok(secret.clone()),
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => Ok(key.as_ref().to_vec()),
+        // The RSA algorithms define no raw format.
+        Material::RsaPublic { .. } | Material::RsaPrivate { .. } => {
+            Err(CryptoError::not_supported("RSA keys cannot be exported as raw"))
+        }
         _ => Err(CryptoError::new(
             super::ErrorName::InvalidAccess,
             "only secret and public keys can be exported as raw",

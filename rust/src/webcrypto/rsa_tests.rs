@@ -276,6 +276,9 @@ fn private_key_export_round_trips() {
         let spki = spki_of(&public);
         let again = import_spki(&params(Kind::RsaOaep, Hash::Sha1), &spki).unwrap();
         assert_eq!(spki_of(&again), spki);
+        // The RSA algorithms have no raw format.
+        assert_eq!(export_raw(&public).unwrap_err().name, ErrorName::NotSupported);
+        assert_eq!(export_raw(&private).unwrap_err().name, ErrorName::NotSupported);
         let public_jwk = export_jwk(&public).unwrap();
         assert_eq!(public_jwk["n"], jwk["n"]);
         assert!(public_jwk.get("d").is_none());
