@@ -3,6 +3,8 @@
 //! (P-256, P-384, P-521) and Ed25519, plus SHA digests. Pure: no rquickjs or pyo3 here; the
 //! isolate's glue (`isolate/subtle_native.rs`) turns these into JavaScript values. Crypto is
 //! aws-lc-rs (shared with `jwt`); key encodings reuse `jwt`'s base64url and SPKI identifiers.
+//! RSA (`rsa_*.rs`): RSA-OAEP (`rsa_oaep::encrypt` / `decrypt`, also for `wrapKey`), RSA key
+//! generation, and RustCrypto's `rsa` where aws-lc-rs cannot (see `docs/webcrypto.md`, "RSA").
 
 mod error;
 mod export;
