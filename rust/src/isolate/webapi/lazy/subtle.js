@@ -1,7 +1,8 @@
 // crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
 // RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
-// timingSafeEqual; RSA-OAEP encryption and RSA key generation. This file holds the WebIDL checks and the CryptoKey object model; key
-// material and the crypto live in Rust (native.crypto*) behind an opaque handle.
+// timingSafeEqual; RSA-OAEP encryption and RSA key generation. This file holds the WebIDL
+// checks and the CryptoKey object model; key material and the crypto live in Rust
+// (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
 const dom = (message, name) => new DOMException(message, name);
@@ -136,7 +137,7 @@ const makeKey = (desc, alg, extractable, usages) => {
   else if (kind === 'ECDSA') algorithm = { name: 'ECDSA', namedCurve: alg.namedCurve };
   else if (kind === 'Ed25519') algorithm = alg.name === 'NODE-ED25519' ? { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' } : { name: 'Ed25519' };
   else algorithm = { name: alg.name, modulusLength: bits, publicExponent: exponent, hash: { name: alg.hash } };
-  const allowed = kind === 'RSA-OAEP' ? RSA_USAGES[kind][type] : kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
+  const allowed = RSA_USAGES[kind] ? RSA_USAGES[kind][type] : kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
   checkUsages(usages, allowed);
   if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
   return new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
@@ -235,7 +236,8 @@ const generateRsa = (alg, extractable, usages) => {
   return { publicKey, privateKey };
 };
 
-// encrypt / decrypt: the key must be for the algorithm and have the usage.
+// encrypt / decrypt: the key must be for the algorithm and have the usage (RSA-OAEP: the
+// native checks the key's type).
 const cipher = (op, algorithm, key, data) => {
   const alg = normalize(algorithm, op);
   const bytes = bufferSource(data, 'data');
