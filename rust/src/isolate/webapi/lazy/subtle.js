@@ -236,15 +236,19 @@ const generateRsa = (alg, extractable, usages) => {
   return { publicKey, privateKey };
 };
 
-// encrypt / decrypt: the key must be for the algorithm and have the usage (RSA-OAEP: the
-// native checks the key's type).
+// RSA-OAEP encrypt (decrypt): (normalized algorithm, key, bytes) -> Uint8Array, the shape of an
+// entry of a table of operations by algorithm name; the native checks the key's type.
+const rsaOaep = (encrypt) => (alg, key, data) => call(native.cryptoRsaOaep, handleOf(key), encrypt, key.algorithm.hash.name, data, alg.label);
+const CIPHERS = { encrypt: { 'RSA-OAEP': rsaOaep(true) }, decrypt: { 'RSA-OAEP': rsaOaep(false) } };
+// encrypt / decrypt: arguments converted in WebIDL order, then the key must be for the
+// algorithm and have the usage.
 const cipher = (op, algorithm, key, data) => {
-  const alg = normalize(algorithm, op);
+  handleOf(key);
   const bytes = bufferSource(data, 'data');
-  const h = handleOf(key);
+  const alg = normalize(algorithm, op);
   if (alg.name !== key.algorithm.name) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
   if (!key.usages.includes(op)) throw dom(`The key does not have the '${op}' usage`, 'InvalidAccessError');
-  return toBuffer(call(native.cryptoRsaOaep, h, op === 'encrypt', key.algorithm.hash.name, bytes, alg.label));
+  return toBuffer(CIPHERS[op][alg.name](alg, key, bytes));
 };
 
 class SubtleCrypto {
