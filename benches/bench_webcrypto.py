@@ -11,7 +11,11 @@ inside a worker, per request (one encryption) and per operation (100 per request
 node's WebCrypto (``crypto.subtle.encrypt``, process CPU per call over a loop) and
 ``cryptography``'s ``AESGCM.encrypt`` (OpenSSL), measured in the same run.
 
-Usage: python benches/bench_webcrypto.py [--n 3000] [--aes-n 2000]
+RSA (``--rsa-n``, 0 to skip): RSA-OAEP (SHA-256, 2048-bit key) ``decrypt`` of a 32-byte secret
+per request in a worker, against ``cryptography``'s (OpenSSL's) decrypt of the same ciphertexts
+in the same run; and RSA-OAEP 2048-bit ``generateKey`` per request against OpenSSL's generation.
+
+Usage: python benches/bench_webcrypto.py [--n 3000] [--aes-n 2000] [--rsa-n 500]
 Needs ../shared/bench, PyJWT and cryptography.
 """
 
@@ -137,10 +141,90 @@ def aes_results(n: int) -> dict[str, float]:
     return results
 
 
+RSA_WORKER = """
+const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+let key;
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const alg = { name: 'RSA-OAEP', hash: 'SHA-256' };
+    if (url.pathname === '/generate') {
+      const gen = { ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
+      const pair = await crypto.subtle.generateKey(gen, false, ['encrypt', 'decrypt']);
+      return new Response(String(pair.privateKey.algorithm.modulusLength));
+    }
+    key ??= await crypto.subtle.importKey('pkcs8', unb64(env.pkcs8), alg, false, ['decrypt']);
+    const ct = unb64(env.ciphertexts[Number(url.searchParams.get('i'))]);
+    return new Response(await crypto.subtle.decrypt({ name: 'RSA-OAEP' }, key, ct));
+  },
+};
+"""
+
+
+def rsa_results(n: int) -> dict[str, float]:
+    """RSA-OAEP decrypt and key generation: edgert worker vs OpenSSL (``cryptography``)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    secrets = [bytes([i % 256]) * 32 for i in range(100)]
+    cts = [private.public_key().encrypt(s, oaep) for s in secrets]
+    pkcs8 = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    worker = Worker(
+        RSA_WORKER,
+        vars={
+            "pkcs8": base64.b64encode(pkcs8).decode(),
+            "ciphertexts": [base64.b64encode(c).decode() for c in cts],
+        },
+        max_isolates=1,
+        cpu_ms=5_000,
+    )
+
+    def decrypt_us(count: int) -> float:
+        samples = []
+        for i in range(count):
+            r = worker.fetch(f"https://bench.test/decrypt?i={i % len(cts)}")
+            if r.status != 200 or r.body != secrets[i % len(cts)]:
+                raise SystemExit(f"decrypt: status {r.status} {r.stats.error}")
+            samples.append(r.stats.cpu_ms * 1000)
+        return statistics.median(samples)
+
+    decrypt_us(50)  # warm-up: loads crypto.subtle, imports the key
+    edgert_decrypt = decrypt_us(n)
+    batches = []
+    for b in range(max(1, n // 50)):
+        t0 = time.process_time()
+        for i in range(50):
+            private.decrypt(cts[(b * 50 + i) % len(cts)], oaep)
+        batches.append((time.process_time() - t0) / 50 * 1e6)
+    gen_n = max(10, n // 10)
+    gen = []
+    for _ in range(gen_n):
+        r = worker.fetch("https://bench.test/generate")
+        if r.status != 200:
+            raise SystemExit(f"generate: status {r.status} {r.stats.error}")
+        gen.append(r.stats.cpu_ms * 1000)
+    openssl_gen = []
+    for _ in range(gen_n):
+        t0 = time.process_time()
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        openssl_gen.append((time.process_time() - t0) * 1e6)
+    return {
+        f"edgert RSA-OAEP decrypt (request, n={n})": edgert_decrypt,
+        f"OpenSSL RSA-OAEP decrypt (n={n})": statistics.median(batches),
+        f"edgert RSA-2048 generateKey (request, n={gen_n})": statistics.median(gen),
+        f"OpenSSL RSA-2048 generate (n={gen_n})": statistics.median(openssl_gen),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--aes-n", type=int, default=2000)
+    ap.add_argument("--rsa-n", type=int, default=500)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
@@ -167,8 +251,11 @@ def main() -> None:
     }
     if args.aes_n > 0:
         results.update(aes_results(args.aes_n))
+    if args.rsa_n > 0:
+        results.update(rsa_results(args.rsa_n))
     for name, us in results.items():
-        print(f"{name:32s} {us:8.1f} us CPU (median of {args.n})")
+        count = "" if "n=" in name else f" (median of {args.n})"
+        print(f"{name:48s} {us:10.1f} us CPU{count}")
     print(json.dumps({k: round(v, 1) for k, v in results.items()}))
 
 

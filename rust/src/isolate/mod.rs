@@ -28,6 +28,7 @@ mod script;
 mod state;
 mod string_search;
 mod subtle_native;
+mod subtle_rsa_native;
 mod text_search;
 mod webapi_native;
 mod websocket_native;

@@ -38,19 +38,19 @@ impl<'js> JsClass<'js> for KeyHandle {
     }
 }
 
-fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
+pub(super) fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
     Exception::throw_message(ctx, &e.to_string())
 }
 
 /// Copies the bytes of a Uint8Array.
-fn bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
+pub(super) fn bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
     let arr = TypedArray::<u8>::from_value(v.clone())?;
     // SAFETY: the slice is copied before any JavaScript can run again.
     let copied = unsafe { arr.as_bytes() }.map(<[u8]>::to_vec);
     copied.ok_or_else(|| Exception::throw_type(ctx, "detached buffer"))
 }
 
-fn material<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<Arc<Material>> {
+pub(super) fn material<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<Arc<Material>> {
     let class = Class::<KeyHandle>::from_value(handle).map_err(|_| Exception::throw_type(ctx, "not a CryptoKey"))?;
     let m = class.borrow().0.clone();
     Ok(m)
@@ -80,11 +80,17 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
         },
         Kind::Ecdsa => SigParams::Ecdsa { hash: need_hash()? },
         Kind::Ed25519 => SigParams::Ed25519,
+        Kind::RsaOaep => {
+            return Err(throw(
+                ctx,
+                CryptoError::new(wc::ErrorName::InvalidAccess, "RSA-OAEP keys do not sign"),
+            ))
+        }
     })
 }
 
 /// `[handle, type, bits, publicExponent]` for imported or generated material.
-fn describe<'js>(ctx: &Ctx<'js>, m: Material) -> Result<Array<'js>> {
+pub(super) fn describe<'js>(ctx: &Ctx<'js>, m: Material) -> Result<Array<'js>> {
     let info = m.info();
     let out = Array::new(ctx.clone())?;
     out.set(0, Class::instance(ctx.clone(), KeyHandle(Arc::new(m)))?)?;
@@ -222,5 +228,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         )?,
     )?;
     symmetric::install(ctx, n, state)?;
+    super::subtle_rsa_native::install(ctx, n, state)?;
     Ok(())
 }

@@ -36,6 +36,10 @@ pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
         Material::Hmac { secret, .. } => Ok(secret.clone()),
         Material::Secret(k) => Ok(k.bytes.clone()),
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => Ok(key.as_ref().to_vec()),
+        // The RSA algorithms define no raw format.
+        Material::RsaPublic { .. } | Material::RsaPrivate { .. } => {
+            Err(CryptoError::not_supported("RSA keys cannot be exported as raw"))
+        }
         _ => Err(CryptoError::new(
             super::ErrorName::InvalidAccess,
             "only secret and public keys can be exported as raw",
@@ -46,11 +50,7 @@ pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
 pub fn export_spki(m: &Material) -> Result<Vec<u8>, CryptoError> {
     let der: Result<PublicKeyX509Der, _> = match m {
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => key.as_der(),
-        Material::RsaPublic { der } => {
-            aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256, der)
-                .map_err(|_| aws_lc_rs::error::Unspecified)
-                .and_then(|k| k.as_der())
-        }
+        Material::RsaPublic { der } => return super::rsa_key::spki(der),
         _ => {
             return Err(CryptoError::new(
                 super::ErrorName::InvalidAccess,
@@ -66,7 +66,7 @@ pub fn export_pkcs8(m: &Material) -> Result<Vec<u8>, CryptoError> {
     let doc = match m {
         Material::EcPrivate { pair, .. } => pair.to_pkcs8v1(),
         Material::Ed25519Private { pair } => pair.to_pkcs8v1(),
-        Material::RsaPrivate { .. } => return Err(CryptoError::not_supported("RSA pkcs8 export is not supported")),
+        Material::RsaPrivate { key } => return key.to_pkcs8(),
         _ => {
             return Err(CryptoError::new(
                 super::ErrorName::InvalidAccess,
@@ -88,9 +88,7 @@ pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
             let (n, e) = rsa_public_components(der).ok_or_else(|| CryptoError::operation("bad RSA key"))?;
             json!({"kty": "RSA", "n": b(&n), "e": b(&e)})
         }
-        Material::RsaPrivate { .. } => {
-            return Err(CryptoError::not_supported("RSA private JWK export is not supported"))
-        }
+        Material::RsaPrivate { key } => key.jwk()?,
         Material::EcPublic { curve, .. } | Material::EcPrivate { curve, .. } => {
             let point = ec_point(m).unwrap_or_default();
             let len = curve.coordinate_len();

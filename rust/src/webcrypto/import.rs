@@ -8,16 +8,11 @@ use super::key::{ec_signing, ec_verification, parse_curve, Kind, Material};
 use crate::jwt::{b64url_decode, bit_length, Curve, EC_PUBLIC_KEY, ED25519_OID, P256, P384, P521, RSA_ENCRYPTION};
 use aws_lc_rs::agreement;
 use aws_lc_rs::encoding::AsBigEndian;
-use aws_lc_rs::rsa::{KeyPairComponents, PublicKeyComponents};
-use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, ParsedPublicKey, RsaKeyPair};
+use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, ParsedPublicKey};
 use der::asn1::ObjectIdentifier;
 use der::Decode;
 use serde_json::{Map, Value};
 use spki::SubjectPublicKeyInfoRef;
-
-/// Smallest RSA modulus accepted (aws-lc-rs verifies 2048..=8192 bits).
-const MIN_RSA_BITS: usize = 2048;
-const MAX_RSA_BITS: usize = 8192;
 
 /// The parameters given with the algorithm at import.
 #[derive(Clone, Debug)]
@@ -57,20 +52,13 @@ fn hmac_secret(p: &Params, secret: Vec<u8>) -> Result<Material, CryptoError> {
 fn rsa_public(der: &[u8]) -> Result<Material, CryptoError> {
     let (n, _) = super::export::rsa_public_components(der).ok_or_else(|| CryptoError::data("not an RSAPublicKey"))?;
     check_rsa_bits(bit_length(&n))?;
-    // Validate once, with any of the parameter sets: all take the same key encoding.
-    ParsedPublicKey::new(&sig::RSA_PKCS1_2048_8192_SHA256, der)
-        .map_err(|e| CryptoError::data(format!("RSA public key rejected: {e}")))?;
+    // Validated by RustCrypto (odd modulus, exponent in range), which takes every size imported.
+    super::rsa_key::rustcrypto_public(der)?;
     Ok(Material::RsaPublic { der: der.to_vec() })
 }
 
 fn check_rsa_bits(bits: usize) -> Result<(), CryptoError> {
-    if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
-        Ok(())
-    } else {
-        Err(CryptoError::not_supported(format!(
-            "RSA keys of {bits} bits are not supported (2048 to 8192)"
-        )))
-    }
+    super::rsa_key::check_bits(bits)
 }
 
 fn ec_public(curve: Curve, point: &[u8]) -> Result<Material, CryptoError> {
@@ -106,7 +94,9 @@ pub fn import_raw(p: &Params, data: &[u8]) -> Result<Material, CryptoError> {
         Kind::Hmac => hmac_secret(p, data.to_vec()),
         Kind::Ecdsa => ec_public(curve_of(p)?, data),
         Kind::Ed25519 => ed25519_public(data),
-        Kind::RsaPkcs1 | Kind::RsaPss => Err(CryptoError::not_supported("RSA keys cannot be imported as raw")),
+        Kind::RsaPkcs1 | Kind::RsaPss | Kind::RsaOaep => {
+            Err(CryptoError::not_supported("RSA keys cannot be imported as raw"))
+        }
     }
 }
 
@@ -121,7 +111,7 @@ pub fn import_spki(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
     let oid = info.algorithm.oid;
     match p.kind {
         Kind::Hmac => Err(CryptoError::not_supported("HMAC keys cannot be imported as spki")),
-        Kind::RsaPkcs1 | Kind::RsaPss if oid == RSA_ENCRYPTION => rsa_public(bits),
+        Kind::RsaPkcs1 | Kind::RsaPss | Kind::RsaOaep if oid == RSA_ENCRYPTION => rsa_public(bits),
         Kind::Ecdsa if oid == EC_PUBLIC_KEY => {
             let curve = curve_of(p)?;
             let named: ObjectIdentifier = info
@@ -156,11 +146,9 @@ pub fn import_pkcs8(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
     let rejected = |e: aws_lc_rs::error::KeyRejected| CryptoError::data(format!("private key rejected: {e}"));
     match p.kind {
         Kind::Hmac => Err(CryptoError::not_supported("HMAC keys cannot be imported as pkcs8")),
-        Kind::RsaPkcs1 | Kind::RsaPss => {
-            let pair = RsaKeyPair::from_pkcs8(der).map_err(rejected)?;
-            check_rsa_bits(pair.public_modulus_len() * 8)?;
-            Ok(Material::RsaPrivate { pair })
-        }
+        Kind::RsaPkcs1 | Kind::RsaPss | Kind::RsaOaep => Ok(Material::RsaPrivate {
+            key: Box::new(super::rsa_key::RsaPrivate::from_pkcs8(der)?),
+        }),
         Kind::Ecdsa => {
             let curve = curve_of(p)?;
             let pair = EcdsaKeyPair::from_pkcs8(ec_signing(curve), der).map_err(rejected)?;
@@ -202,23 +190,12 @@ pub fn import_jwk(p: &Params, json: &str) -> Result<Material, CryptoError> {
     let private = jwk.contains_key("d");
     match (p.kind, kty) {
         (Kind::Hmac, "oct") => hmac_secret(p, bytes(&jwk, "k")?),
-        (Kind::RsaPkcs1 | Kind::RsaPss, "RSA") => {
+        (Kind::RsaPkcs1 | Kind::RsaPss | Kind::RsaOaep, "RSA") => {
             let n = uint(&jwk, "n")?;
             let e = uint(&jwk, "e")?;
             if !private {
-                let der = aws_lc_rs::encoding::AsDer::as_der(&PublicKeyComponents {
-                    n: n.as_slice(),
-                    e: e.as_slice(),
-                })
-                .map_err(|_| CryptoError::data("JWK RSA key rejected"))?;
-                // aws-lc-rs encodes the components as a SubjectPublicKeyInfo.
-                let info = SubjectPublicKeyInfoRef::from_der(der.as_ref())
-                    .map_err(|_| CryptoError::data("JWK RSA key rejected"))?;
-                let pkcs1 = info
-                    .subject_public_key
-                    .as_bytes()
-                    .ok_or_else(|| CryptoError::data("JWK RSA key rejected"))?;
-                return rsa_public(pkcs1);
+                let pkcs1 = super::rsa_key::public_pkcs1(&n, &e);
+                return rsa_public(&pkcs1);
             }
             if jwk.contains_key("oth") {
                 return Err(CryptoError::not_supported("multi-prime RSA keys are not supported"));
@@ -227,20 +204,8 @@ pub fn import_jwk(p: &Params, json: &str) -> Result<Material, CryptoError> {
             let [d, pp, q, dp, dq, qi] = parts;
             let (d, pp, q, dp, dq, qi) = (d?, pp?, q?, dp?, dq?, qi?);
             check_rsa_bits(bit_length(&n))?;
-            let pair = RsaKeyPair::from_components(&KeyPairComponents {
-                public_key: PublicKeyComponents {
-                    n: n.as_slice(),
-                    e: e.as_slice(),
-                },
-                d: d.as_slice(),
-                p: pp.as_slice(),
-                q: q.as_slice(),
-                dP: dp.as_slice(),
-                dQ: dq.as_slice(),
-                qInv: qi.as_slice(),
-            })
-            .map_err(|e| CryptoError::data(format!("JWK RSA private key rejected: {e}")))?;
-            Ok(Material::RsaPrivate { pair })
+            let key = super::rsa_key::RsaPrivate::from_components([&n, &e, &d, &pp, &q, &dp, &dq, &qi])?;
+            Ok(Material::RsaPrivate { key: Box::new(key) })
         }
         (Kind::Ecdsa, "EC") => {
             let curve = curve_of(p)?;

@@ -5,7 +5,7 @@ use super::error::CryptoError;
 use super::hash::Hash;
 use crate::jwt::Curve;
 use aws_lc_rs::hmac;
-use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, ParsedPublicKey, RsaKeyPair};
+use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, ParsedPublicKey};
 
 /// The WebCrypto algorithm a key is for.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -15,6 +15,7 @@ pub enum Kind {
     RsaPss,
     Ecdsa,
     Ed25519,
+    RsaOaep,
 }
 
 impl Kind {
@@ -26,6 +27,7 @@ impl Kind {
             "RSA-PSS" => Ok(Kind::RsaPss),
             "ECDSA" => Ok(Kind::Ecdsa),
             "Ed25519" => Ok(Kind::Ed25519),
+            "RSA-OAEP" => Ok(Kind::RsaOaep),
             other => Err(CryptoError::not_supported(format!("unsupported algorithm {other:?}"))),
         }
     }
@@ -42,8 +44,9 @@ pub enum Material {
         /// DER `RSAPublicKey` (PKCS#1).
         der: Vec<u8>,
     },
+    /// Any RSA algorithm's private key (`rsa_key.rs`: aws-lc-rs and RustCrypto).
     RsaPrivate {
-        pair: RsaKeyPair,
+        key: Box<super::rsa_key::RsaPrivate>,
     },
     EcPublic {
         curve: Curve,
@@ -152,15 +155,11 @@ impl Material {
                     public_exponent: e,
                 }
             }
-            Material::RsaPrivate { pair } => {
-                let der = aws_lc_rs::signature::KeyPair::public_key(pair).as_ref().to_vec();
-                let (_, e) = super::export::rsa_public_components(&der).unwrap_or_default();
-                KeyInfo {
-                    key_type: "private",
-                    bits: pair.public_modulus_len() * 8,
-                    public_exponent: e,
-                }
-            }
+            Material::RsaPrivate { key } => KeyInfo {
+                key_type: "private",
+                bits: key.bits(),
+                public_exponent: key.public_exponent(),
+            },
             Material::EcPublic { .. } | Material::Ed25519Public { .. } => KeyInfo {
                 key_type: "public",
                 ..KeyInfo::default()

@@ -5,6 +5,8 @@
 //! aws-lc-rs (shared with `jwt`); key encodings reuse `jwt`'s base64url and SPKI identifiers.
 //! The symmetric algorithms (AES-CTR, AES-CBC, AES-GCM, AES-KW, HKDF, PBKDF2) are `secret`,
 //! `aes` and `kdf`.
+//! RSA (`rsa_*.rs`): RSA-OAEP (`rsa_oaep::encrypt` / `decrypt`, also for `wrapKey`), RSA key
+//! generation, and RustCrypto's `rsa` where aws-lc-rs cannot (see `docs/webcrypto.md`, "RSA").
 
 mod aes;
 mod error;
@@ -15,7 +17,13 @@ mod kdf;
 mod key;
 mod ops;
 mod secret;
+mod rsa_key;
+mod rsa_keygen;
+pub mod rsa_oaep;
+mod rsa_sign;
 
+#[cfg(test)]
+mod rsa_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -30,3 +38,4 @@ pub use kdf::{derive_bits, KdfParams};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
 pub use secret::{SecretKey, SecretKind};
+pub use rsa_keygen::{check_params as check_rsa_params, generate as generate_rsa};

@@ -3,7 +3,6 @@
 use super::error::{CryptoError, ErrorName};
 use super::hash::Hash;
 use super::key::{ec_hash, Material};
-use aws_lc_rs::signature::{self as sig, RsaEncoding, RsaParameters};
 use aws_lc_rs::{constant_time, digest as lc_digest, hmac, rand};
 
 /// The signature parameters given to `sign` / `verify`.
@@ -14,65 +13,6 @@ pub enum SigParams {
     RsaPss { hash: Hash, salt_length: usize },
     Ecdsa { hash: Hash },
     Ed25519,
-}
-
-fn mismatch() -> CryptoError {
-    CryptoError::new(ErrorName::InvalidAccess, "the key is not for this algorithm")
-}
-
-fn pss_salt(hash: Hash, salt_length: usize) -> Result<(), CryptoError> {
-    // aws-lc-rs signs and verifies PSS with the salt as long as the hash (RFC 8017's usual choice).
-    if salt_length == hash.output_len() {
-        Ok(())
-    } else {
-        Err(CryptoError::not_supported(format!(
-            "RSA-PSS saltLength {salt_length} is not supported with {} (only {})",
-            hash.name(),
-            hash.output_len()
-        )))
-    }
-}
-
-fn rsa_verification(params: &SigParams) -> Result<&'static RsaParameters, CryptoError> {
-    Ok(match params {
-        SigParams::RsaPkcs1 { hash } => match hash {
-            Hash::Sha1 => &sig::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
-            Hash::Sha256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-            Hash::Sha384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-            Hash::Sha512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        },
-        SigParams::RsaPss { hash, salt_length } => {
-            pss_salt(*hash, *salt_length)?;
-            match hash {
-                Hash::Sha1 => return Err(CryptoError::not_supported("RSA-PSS with SHA-1 is not supported")),
-                Hash::Sha256 => &sig::RSA_PSS_2048_8192_SHA256,
-                Hash::Sha384 => &sig::RSA_PSS_2048_8192_SHA384,
-                Hash::Sha512 => &sig::RSA_PSS_2048_8192_SHA512,
-            }
-        }
-        _ => return Err(mismatch()),
-    })
-}
-
-fn rsa_signing(params: &SigParams) -> Result<&'static dyn RsaEncoding, CryptoError> {
-    Ok(match params {
-        SigParams::RsaPkcs1 { hash } => match hash {
-            Hash::Sha1 => return Err(CryptoError::not_supported("signing with SHA-1 is not supported")),
-            Hash::Sha256 => &sig::RSA_PKCS1_SHA256,
-            Hash::Sha384 => &sig::RSA_PKCS1_SHA384,
-            Hash::Sha512 => &sig::RSA_PKCS1_SHA512,
-        },
-        SigParams::RsaPss { hash, salt_length } => {
-            pss_salt(*hash, *salt_length)?;
-            match hash {
-                Hash::Sha1 => return Err(CryptoError::not_supported("RSA-PSS with SHA-1 is not supported")),
-                Hash::Sha256 => &sig::RSA_PSS_SHA256,
-                Hash::Sha384 => &sig::RSA_PSS_SHA384,
-                Hash::Sha512 => &sig::RSA_PSS_SHA512,
-            }
-        }
-        _ => return Err(mismatch()),
-    })
 }
 
 fn check_ec_hash(curve: crate::jwt::Curve, hash: Hash) -> Result<(), CryptoError> {
@@ -92,13 +32,8 @@ pub fn sign(m: &Material, params: &SigParams, data: &[u8]) -> Result<Vec<u8>, Cr
     let failed = |_| CryptoError::operation("signing failed");
     match (m, params) {
         (Material::Hmac { key, .. }, SigParams::Hmac) => Ok(hmac::sign(key, data).as_ref().to_vec()),
-        (Material::RsaPrivate { pair }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
-            let encoding = rsa_signing(params)?;
-            let mut out = vec![0u8; pair.public_modulus_len()];
-            // aws-lc-rs draws PSS salts from AWS-LC's own generator; the `rng` argument is unused.
-            pair.sign(encoding, &rand::SystemRandom::new(), data, &mut out)
-                .map_err(failed)?;
-            Ok(out)
+        (Material::RsaPrivate { key }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
+            super::rsa_sign::sign(key, params, data)
         }
         (Material::EcPrivate { curve, pair, .. }, SigParams::Ecdsa { hash }) => {
             check_ec_hash(*curve, *hash)?;
@@ -121,8 +56,7 @@ pub fn verify(m: &Material, params: &SigParams, signature: &[u8], data: &[u8]) -
             Ok(signature.len() == hash.output_len() && hmac::verify(key, data, signature).is_ok())
         }
         (Material::RsaPublic { der }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
-            let alg = rsa_verification(params)?;
-            Ok(sig::UnparsedPublicKey::new(alg, der).verify(data, signature).is_ok())
+            super::rsa_sign::verify(der, params, signature, data)
         }
         (Material::EcPublic { curve, key }, SigParams::Ecdsa { hash }) => {
             check_ec_hash(*curve, *hash)?;

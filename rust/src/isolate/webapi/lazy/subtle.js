@@ -1,7 +1,8 @@
 // crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
 // RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
-// timingSafeEqual. This file holds the WebIDL checks and the CryptoKey object model; key
-// material and the crypto live in Rust (native.crypto*) behind an opaque handle.
+// timingSafeEqual; RSA-OAEP encryption and RSA key generation. This file holds the WebIDL
+// checks and the CryptoKey object model; key material and the crypto live in Rust
+// (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
 const dom = (message, name) => new DOMException(message, name);
@@ -30,10 +31,19 @@ const KNOWN = [...SIGN, ...DIGESTS, 'RSA-OAEP', 'AES-CTR', 'AES-CBC', 'AES-GCM',
 const CANONICAL = Object.fromEntries(KNOWN.map((n) => [n.toLowerCase(), n]));
 const SUPPORTED = {
   digest: DIGESTS,
-  importKey: SIGN,
+  importKey: [...SIGN, 'RSA-OAEP'],
   sign: SIGN,
   verify: SIGN,
-  generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519'],
+  generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519', 'RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'],
+  encrypt: ['RSA-OAEP'],
+  decrypt: ['RSA-OAEP'],
+};
+// RSA (all three algorithms): the usages each half of a key pair may have.
+const RSA_KINDS = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'];
+const RSA_USAGES = {
+  'RSA-OAEP': { public: ['encrypt', 'wrapKey'], private: ['decrypt', 'unwrapKey'] },
+  'RSASSA-PKCS1-v1_5': { public: ['verify'], private: ['sign'] },
+  'RSA-PSS': { public: ['verify'], private: ['sign'] },
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
 // The symmetric algorithms live in lazy/subtle_symmetric.js, loaded when first used.
@@ -76,8 +86,20 @@ const normalizeObject = (alg, op) => {
   if (alg.namedCurve !== undefined) out.namedCurve = String(alg.namedCurve);
   if (alg.length !== undefined) out.length = Number(alg.length);
   if (alg.saltLength !== undefined) out.saltLength = Number(alg.saltLength);
+  if (alg.modulusLength !== undefined) out.modulusLength = Number(alg.modulusLength);
+  if (op === 'generateKey' && alg.publicExponent !== undefined) {
+    if (!(alg.publicExponent instanceof Uint8Array)) throw new TypeError(`${name}: publicExponent must be a Uint8Array`);
+    out.publicExponent = alg.publicExponent.slice();
+  }
+  // RSA-OAEP: a copy of the label, taken when the method is called.
+  if ((op === 'encrypt' || op === 'decrypt') && alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
   if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
   return out;
+};
+// WebIDL [EnforceRange] unsigned long.
+const unsignedLong = (v, what) => {
+  if (!Number.isFinite(v) || v < 0 || v > 4294967295) throw new TypeError(`${what} is not an unsigned long`);
+  return Math.trunc(v);
 };
 const requireMember = (alg, member) => {
   if (alg[member] === undefined) throw new TypeError(`${alg.name}: required member '${member}' is missing`);
@@ -131,7 +153,7 @@ const makeKey = (desc, alg, extractable, usages) => {
   else if (kind === 'ECDSA') algorithm = { name: 'ECDSA', namedCurve: alg.namedCurve };
   else if (kind === 'Ed25519') algorithm = alg.name === 'NODE-ED25519' ? { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' } : { name: 'Ed25519' };
   else algorithm = { name: alg.name, modulusLength: bits, publicExponent: exponent, hash: { name: alg.hash } };
-  const allowed = kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
+  const allowed = RSA_USAGES[kind] ? RSA_USAGES[kind][type] : kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
   checkUsages(usages, allowed);
   if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
   return new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
@@ -142,6 +164,7 @@ const jwkAlg = (alg) => {
     case 'HMAC': return `HS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSASSA-PKCS1-v1_5': return `RS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSA-PSS': return `PS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
+    case 'RSA-OAEP': return alg.hash === 'SHA-1' ? 'RSA-OAEP' : `RSA-OAEP-${alg.hash.slice(4)}`;
     case 'ECDSA': return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[alg.namedCurve];
     case 'AES-CTR': case 'AES-CBC': case 'AES-GCM': case 'AES-KW': return `A${alg.length}${alg.name.slice(4)}`;
     default: return 'EdDSA';
@@ -151,13 +174,14 @@ const jwkAlg = (alg) => {
 // JWK checks of the Web Crypto API's import steps that need the usages and extractable flag.
 const checkJwk = (jwk, alg, extractable, usages) => {
   const kind = kindOf(alg.name);
-  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP' }[kind];
+  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP', 'RSA-OAEP': 'RSA' }[kind];
   if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
   if (jwk.alg !== undefined) {
     const ok = kind === 'Ed25519' ? ['EdDSA', 'Ed25519'].includes(jwk.alg) : jwk.alg === jwkAlg(alg);
     if (!ok) throw dom(`JWK "alg" ${jwk.alg} does not match the algorithm`, 'DataError');
   }
-  if (usages.length && jwk.use !== undefined && jwk.use !== 'sig') throw dom('JWK "use" must be "sig"', 'DataError');
+  const use = kind === 'RSA-OAEP' ? 'enc' : 'sig';
+  if (usages.length && jwk.use !== undefined && jwk.use !== use) throw dom(`JWK "use" must be "${use}"`, 'DataError');
   if (jwk.key_ops !== undefined) {
     if (!Array.isArray(jwk.key_ops)) throw dom('JWK "key_ops" must be an array', 'DataError');
     for (const u of usages) if (!jwk.key_ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
@@ -184,8 +208,8 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   if (kind === 'ECDSA' && !['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
   if (format === 'raw' && kind.startsWith('RS')) throw dom('RSA keys cannot be imported as raw', 'NotSupportedError');
   if (kind === 'HMAC' && (format === 'spki' || format === 'pkcs8')) throw dom(`HMAC keys cannot be imported as ${format}`, 'NotSupportedError');
-  if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, ['verify']);
-  if (format === 'pkcs8') checkUsages(usages, ['sign']);
+  if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, kind === 'RSA-OAEP' ? RSA_USAGES[kind].public : ['verify']);
+  if (format === 'pkcs8') checkUsages(usages, kind === 'RSA-OAEP' ? RSA_USAGES[kind].private : ['sign']);
   if (format === 'jwk') {
     checkJwk(keyData, alg, extractable, usages);
     let text;
@@ -206,9 +230,35 @@ const signParams = (alg, key, usage) => {
   let salt = -1;
   if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
   else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
-  if (kind === 'RSA-PSS') salt = requireMember(alg, 'saltLength');
+  if (kind === 'RSA-PSS') salt = unsignedLong(requireMember(alg, 'saltLength'), 'saltLength');
   return [h, kind, hash, salt];
 };
+
+// generateKey for the RSA algorithms (RsaHashedKeyGenParams). The order of the checks is the
+// specification's: usages the pair cannot have (SyntaxError), then modulusLength and
+// publicExponent (OperationError), then a private key without usages (SyntaxError), which is
+// checked before the (slow) generation since it fails either way.
+const generateRsa = (alg, extractable, usages) => {
+  const kind = alg.name;
+  requireMember(alg, 'hash');
+  const bits = unsignedLong(requireMember(alg, 'modulusLength'), 'modulusLength');
+  const exponent = requireMember(alg, 'publicExponent');
+  const { public: pub, private: priv } = RSA_USAGES[kind];
+  checkUsages(usages, [...pub, ...priv]);
+  call(native.cryptoGenerateRsa, bits, exponent, true);
+  const privateUsages = usages.filter((u) => priv.includes(u));
+  if (privateUsages.length === 0) throw dom('Usages cannot be empty when creating a private key', 'SyntaxError');
+  const [pubDesc, privDesc] = call(native.cryptoGenerateRsa, bits, exponent, false);
+  const privateKey = makeKey(privDesc, alg, extractable, privateUsages);
+  const publicKey = makeKey(pubDesc, alg, true, usages.filter((u) => pub.includes(u)));
+  return { publicKey, privateKey };
+};
+
+// RSA-OAEP encrypt (decrypt): (normalized algorithm, key, bytes) -> Uint8Array, an entry of the
+// table of operations by algorithm name that the generic steps in lazy/subtle_symmetric.js
+// dispatch on (encrypt, decrypt, and wrapKey / unwrapKey through them); the native checks the
+// key's type.
+const rsaOaep = (encrypt) => (alg, key, data) => call(native.cryptoRsaOaep, handleOf(key), encrypt, key.algorithm.hash.name, data, alg.label);
 
 class SubtleCrypto {
   constructor(token) { if (token !== kToken) throw new TypeError('Illegal constructor'); }
@@ -262,6 +312,7 @@ class SubtleCrypto {
       const desc = call(native.cryptoImport, 'raw', 'HMAC', hash, '', -1, native.randomBytes(bits / 8));
       return makeKey(desc, alg, extractable, usages);
     }
+    if (RSA_KINDS.includes(kind)) return generateRsa(alg, extractable, usages);
     if (kind === 'ECDSA') {
       requireMember(alg, 'namedCurve');
       if (!['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
@@ -288,6 +339,7 @@ for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['
 }
 // What lazy/subtle_symmetric.js uses of this module.
 const symmetricHelpers = {
+  ops: { encrypt: { 'RSA-OAEP': rsaOaep(true) }, decrypt: { 'RSA-OAEP': rsaOaep(false) } },
   dom, call, normalize, usagesOf, checkUsages, handleOf, importKey,
   exportKey: SubtleCrypto.prototype.exportKey.bind(null),
   newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),

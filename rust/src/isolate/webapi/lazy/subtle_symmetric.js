@@ -1,8 +1,9 @@
 // crypto.subtle's symmetric half (W3C Web Cryptography API): AES-CTR, AES-CBC, AES-GCM and
 // AES-KW keys (generateKey, importKey raw/jwk, encrypt/decrypt, wrapKey/unwrapKey), HKDF and
 // PBKDF2 (importKey raw, deriveBits, deriveKey), and the generic steps of encrypt, decrypt,
-// deriveBits, deriveKey, wrapKey and unwrapKey, which dispatch to an algorithm's operation in
-// `ops` (other algorithms register theirs there). Loaded by subtle.js the first time one of these
+// deriveBits, deriveKey (with "get key length"), wrapKey and unwrapKey for every algorithm: they
+// dispatch to an algorithm's operation in `ops`, where subtle.js registers the others' (RSA-OAEP,
+// ECDH, X25519), and wrap / unwrap any key subtle.js can export / import. Loaded by subtle.js the first time one of these
 // algorithms or methods is used; the crypto is native (subtle_native/symmetric.rs).
 const install = (h) => {
   const { dom, call, normalize, usagesOf, checkUsages, newKey, handleOf, importKey, exportKey } = h;
@@ -127,6 +128,9 @@ const install = (h) => {
     unwrapKey: { 'AES-KW': aes(true) },
     deriveBits: { HKDF: kdf, PBKDF2: kdf },
   };
+  // The other algorithms' operations, given by subtle.js (RSA-OAEP encrypt / decrypt, ECDH and
+  // X25519 deriveBits): one table, so each generic step dispatches once by algorithm name.
+  for (const [op, byName] of Object.entries(h.ops || {})) Object.assign(ops[op] || (ops[op] = {}), byName);
 
   // "get key length" of a derived key's algorithm: bits, or null when the algorithm takes any.
   const keyLength = (alg) => {

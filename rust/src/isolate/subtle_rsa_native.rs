@@ -1,0 +1,66 @@
+//! Native half of `crypto.subtle`'s RSA-only operations: RSA key generation and RSA-OAEP
+//! `encrypt` / `decrypt` (`webcrypto::rsa_keygen`, `webcrypto::rsa_oaep`). Installed with the
+//! other WebCrypto natives when `lazy/subtle.js` first loads.
+
+use super::native::Shared;
+use super::subtle_native::{bytes, describe, material, throw};
+use crate::webcrypto::{self as wc, rsa_oaep, Hash};
+use rquickjs::function::Opt;
+use rquickjs::{Array, Ctx, Function, Object, Result, TypedArray, Value};
+
+pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
+    let s = state.clone();
+    n.set(
+        "cryptoGenerateRsa",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, bits: f64, exponent: Value<'js>, check_only: Opt<bool>| {
+                let bits = if bits.is_finite() && bits >= 0.0 {
+                    bits as usize
+                } else {
+                    0
+                };
+                let exponent = bytes(&ctx, &exponent)?;
+                if check_only.0.unwrap_or(false) {
+                    wc::check_rsa_params(bits, &exponent).map_err(|e| throw(&ctx, e))?;
+                    return Ok(Value::new_undefined(ctx.clone()));
+                }
+                let mut seed = [0u8; 32];
+                s.lock().fill_random(&mut seed);
+                let (public, private) = wc::generate_rsa(bits, &exponent, seed).map_err(|e| throw(&ctx, e))?;
+                let out = Array::new(ctx.clone())?;
+                out.set(0, describe(&ctx, public)?)?;
+                out.set(1, describe(&ctx, private)?)?;
+                Ok::<_, rquickjs::Error>(out.into_value())
+            },
+        )?,
+    )?;
+    n.set(
+        "cryptoRsaOaep",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>,
+             handle: Value<'js>,
+             encrypt: bool,
+             hash: String,
+             data: Value<'js>,
+             label: Opt<Value<'js>>| {
+                let m = material(&ctx, &handle)?;
+                let hash = Hash::parse(&hash).map_err(|e| throw(&ctx, e))?;
+                let label = match label.0 {
+                    Some(v) if !v.is_undefined() => bytes(&ctx, &v)?,
+                    _ => Vec::new(),
+                };
+                let input = bytes(&ctx, &data)?;
+                let out = if encrypt {
+                    rsa_oaep::encrypt(&m, hash, &label, &input)
+                } else {
+                    rsa_oaep::decrypt(&m, hash, &label, &input)
+                }
+                .map_err(|e| throw(&ctx, e))?;
+                TypedArray::<u8>::new(ctx.clone(), out)
+            },
+        )?,
+    )?;
+    Ok(())
+}

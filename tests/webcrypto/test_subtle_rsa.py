@@ -1,0 +1,214 @@
+"""crypto.subtle's RSA inside a worker, against the ``cryptography`` package (OpenSSL): RSA-OAEP
+both ways with every hash and a label, a generated RSA-OAEP pair whose exported PKCS#8 and JWK
+OpenSSL reads back, generateKey's parameter errors, RSA-PSS with salt lengths other than the
+hash length, and RSASSA-PKCS1-v1_5 with SHA-1 on a 1024-bit key."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from edgert import Worker
+
+HERE = Path(__file__).parent
+HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "SHA-1": hashes.SHA1,
+    "SHA-256": hashes.SHA256,
+    "SHA-384": hashes.SHA384,
+    "SHA-512": hashes.SHA512,
+}
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def _b64u_int(n: int) -> str:
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _oaep(hash_name: str, label: bytes | None) -> padding.OAEP:
+    h = HASHES[hash_name]()
+    return padding.OAEP(mgf=padding.MGF1(algorithm=h), algorithm=h, label=label)
+
+
+@pytest.fixture(scope="module")
+def key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def small_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=1024)
+
+
+def _key_vars(key: rsa.RSAPrivateKey) -> dict[str, Any]:
+    numbers = key.private_numbers()
+    jwk = {
+        "kty": "RSA",
+        "n": _b64u_int(numbers.public_numbers.n),
+        "e": _b64u_int(numbers.public_numbers.e),
+        "d": _b64u_int(numbers.d),
+        "p": _b64u_int(numbers.p),
+        "q": _b64u_int(numbers.q),
+        "dp": _b64u_int(numbers.dmp1),
+        "dq": _b64u_int(numbers.dmq1),
+        "qi": _b64u_int(numbers.iqmp),
+    }
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    spki = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return {"jwk": jwk, "pkcs8": _b64(pkcs8), "spki": _b64(spki)}
+
+
+def _run(name: str, vars: dict[str, Any] | None = None) -> Any:
+    worker = Worker((HERE / "rsa_checks.js").read_text(), vars=vars or {}, cpu_ms=10_000, seed=11)
+    response = worker.fetch(f"https://checks.test/{name}")
+    assert response.status == 200, response.stats.error
+    return response.json()
+
+
+def test_oaep_encrypt_in_worker_decrypt_with_openssl(key: rsa.RSAPrivateKey) -> None:
+    out = _run("oaepEncrypt", _key_vars(key))
+    for hash_name in HASHES:
+        plain = key.decrypt(_unb64(out[hash_name]["plain"]), _oaep(hash_name, None))
+        assert plain == f"no label {hash_name}".encode()
+        labelled = key.decrypt(_unb64(out[hash_name]["labelled"]), _oaep(hash_name, b"the label"))
+        assert labelled == f"label {hash_name}".encode()
+
+
+def test_oaep_encrypt_with_openssl_decrypt_in_worker(key: rsa.RSAPrivateKey) -> None:
+    public = key.public_key()
+    cases = []
+    for hash_name in HASHES:
+        for label in (None, "a label"):
+            text = f"{hash_name} {label}".encode()
+            ct = public.encrypt(text, _oaep(hash_name, None if label is None else label.encode()))
+            cases.append([hash_name, label, _b64(ct)])
+    out = _run("oaepDecrypt", {**_key_vars(key), "ciphertexts": cases})
+    assert len(out) == 8
+    for hash_name, label, _ in cases:
+        from_pkcs8, from_jwk, wrong_label = out[f"{hash_name}/{label or 'null'}"]
+        assert from_pkcs8 == from_jwk == f"{hash_name} {label}"
+        assert wrong_label == "DOMException:OperationError"
+
+
+def test_generated_oaep_pair_exports_what_openssl_reads() -> None:
+    out = _run("oaepGenerated")
+    assert out["roundTrip"] == "round trip"
+    assert out["ctLen"] == 256
+    assert out["publicAlgorithm"] == {
+        "name": "RSA-OAEP",
+        "modulusLength": 2048,
+        "publicExponent": [1, 0, 1],
+        "hash": {"name": "SHA-256"},
+    }
+    assert out["publicUsages"] == ["encrypt", "wrapKey"]
+    assert out["privateUsages"] == ["decrypt", "unwrapKey"]
+    private = serialization.load_der_private_key(_unb64(out["pkcs8"]), password=None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    assert private.decrypt(_unb64(out["ct"]), _oaep("SHA-256", None)) == b"round trip"
+    public = serialization.load_der_public_key(_unb64(out["spki"]))
+    assert isinstance(public, rsa.RSAPublicKey)
+    assert public.public_numbers() == private.public_key().public_numbers()
+    # The private JWK has every CRT member, equal to OpenSSL's reading of the PKCS#8 key.
+    jwk, numbers = out["jwk"], private.private_numbers()
+    assert (jwk["alg"], jwk["ext"], jwk["key_ops"]) == (
+        "RSA-OAEP-256",
+        True,
+        ["decrypt", "unwrapKey"],
+    )
+    expected = {
+        "n": numbers.public_numbers.n,
+        "e": numbers.public_numbers.e,
+        "d": numbers.d,
+        "p": numbers.p,
+        "q": numbers.q,
+        "dp": numbers.dmp1,
+        "dq": numbers.dmq1,
+        "qi": numbers.iqmp,
+    }
+    for member, value in expected.items():
+        assert jwk[member] == _b64u_int(value), member
+    assert "d" not in out["publicJwk"] and out["publicJwk"]["n"] == jwk["n"]
+    assert out["usePublicToDecrypt"] == "DOMException:InvalidAccessError"
+    assert out["usePrivateToEncrypt"] == "DOMException:InvalidAccessError"
+    assert out["tampered"] == "DOMException:OperationError"
+    # k - 2 hLen - 2 = 256 - 64 - 2 bytes fit, one more does not.
+    assert (out["longest"], out["tooLong"]) == (256, "DOMException:OperationError")
+
+
+def test_generate_key_parameter_errors() -> None:
+    out = _run("generateErrors")
+    assert out == {
+        "exponent1": "DOMException:OperationError",
+        "exponent65536": "DOMException:OperationError",
+        "notByteMultiple": "DOMException:OperationError",
+        "tooBig": "DOMException:OperationError",
+        "badUsage": "DOMException:SyntaxError",
+        "emptyUsages": "DOMException:SyntaxError",
+        "publicOnlyUsages": "DOMException:SyntaxError",
+        "badAfterEmpty": "DOMException:OperationError",
+        "noExponent": "TypeError:TypeError",
+        "exponentNotBytes": "TypeError:TypeError",
+    }
+
+
+def test_pss_salt_lengths_and_sha1_on_small_keys(
+    key: rsa.RSAPrivateKey, small_key: rsa.RSAPrivateKey
+) -> None:
+    small = _key_vars(small_key)
+    out = _run(
+        "legacySignatures",
+        {**_key_vars(key), "smallPkcs8": small["pkcs8"], "smallSpki": small["spki"]},
+    )
+    data = b"legacy"
+    for salt in (0, 100):
+        pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=salt)
+        key.public_key().verify(_unb64(out[f"pss{salt}"]), data, pss, hashes.SHA256())
+    small_key.public_key().verify(_unb64(out["sha1Small"]), data, padding.PKCS1v15(), hashes.SHA1())
+    assert out["verifiesSmall"] is True and out["smallBits"] == 1024
+    # PKCS#8 export of a 1024-bit key is the same DER OpenSSL wrote.
+    assert _unb64(out["smallPkcs8"]) == _unb64(small["pkcs8"])
+
+
+GENERATE_3072 = """
+const subtle = crypto.subtle; // loads the lazy module at startup, outside the request's budget
+export default {
+  async fetch(request) {
+    if (new URL(request.url).pathname === '/small') return new Response('still here');
+    const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 3072,
+                  publicExponent: new Uint8Array([1, 0, 1]) };
+    await subtle.generateKey(alg, false, ['sign']);
+    return new Response('generated');
+  },
+};
+"""
+
+
+def test_a_generation_past_the_cpu_limit_ends_the_request() -> None:
+    # One native call that QuickJS cannot interrupt: a 3072-bit generation takes far more than
+    # 5 ms of CPU on any machine; it runs to its end, and the end-of-turn check makes the
+    # request exceededCpu, its CPU time counted.
+    worker = Worker(GENERATE_3072, cpu_ms=5, max_isolates=1)
+    r = worker.fetch("https://gen.test/")
+    assert r.status == 503
+    assert r.stats is not None and r.stats.outcome == "exceededCpu"
+    assert r.stats.cpu_ms > 50
+    # The worker serves its next request (from a fresh isolate).
+    assert worker.fetch("https://gen.test/small").text() == "still here"
