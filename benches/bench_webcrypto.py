@@ -6,6 +6,11 @@ request) over N requests rotating through the workload's 1,000 distinct tokens. 
 measured in the same run on the same tokens: PyJWT's ``jwt.decode`` (process CPU per
 verification, median of batches), i.e. what the same check costs in Python.
 
+``/x25519`` (key agreement, issue 17): a worker that runs ``crypto.subtle.deriveBits`` with an
+X25519 private key (imported once) and the peer public key of the request (one of 1,000, sent
+raw in the body), against ``/x25519-floor`` (the same request, the public key imported but no
+agreement). Peer: ``cryptography``'s ``X25519PrivateKey.exchange`` on the same keys.
+
 Usage: python benches/bench_webcrypto.py [--n 3000]
 Needs ../shared/bench, PyJWT and cryptography.
 """
@@ -52,10 +57,65 @@ def pyjwt_cpu_us(tokens: list[str], key: object, alg: str, n: int) -> float:
     return statistics.median(batches)
 
 
+X25519_WORKER = """
+const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
+let mine;
+export default {
+  async fetch(request, env) {
+    mine ??= await crypto.subtle.importKey('pkcs8', unhex(env.PKCS8), 'X25519', false, ['deriveBits']);
+    const peer = await crypto.subtle.importKey('raw', new Uint8Array(await request.arrayBuffer()), 'X25519', false, []);
+    if (new URL(request.url).pathname === '/x25519-floor') return new Response('ok');
+    const bits = await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, mine, 256);
+    return new Response(bits);
+  },
+};
+"""
+
+
+def x25519_results(n: int) -> dict[str, float]:
+    """deriveBits in a worker (and its floor) against ``cryptography`` on the same keys."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    mine = X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+    pkcs8 = mine.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    peers = [X25519PrivateKey.generate().public_key().public_bytes_raw() for _ in range(1000)]
+    worker = Worker(X25519_WORKER, vars={"PKCS8": pkcs8.hex()}, max_isolates=1)
+
+    def cpu_us(path: str, count: int) -> float:
+        samples = []
+        for i in range(count):
+            r = worker.fetch("https://bench.test" + path, method="POST", body=peers[i % len(peers)])
+            if r.status != 200:
+                raise SystemExit(f"{path}: status {r.status} {r.stats.error}")
+            samples.append(r.stats.cpu_ms * 1000)
+        return statistics.median(samples)
+
+    cpu_us("/x25519", 200)
+    cpu_us("/x25519-floor", 200)
+    batches = []
+    parsed = [X25519PublicKey.from_public_bytes(p) for p in peers]
+    for b in range(max(1, n // 100)):
+        t0 = time.process_time()
+        for i in range(100):
+            mine.exchange(parsed[(b * 100 + i) % len(parsed)])
+        batches.append((time.process_time() - t0) / 100 * 1e6)
+    return {
+        "edgert x25519 floor": cpu_us("/x25519-floor", n),
+        "edgert x25519 deriveBits": cpu_us("/x25519", n),
+        "cryptography X25519 exchange": statistics.median(batches),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--only", choices=["jwt", "x25519"], help="run one group of paths")
     args = ap.parse_args()
+    if args.only == "x25519":
+        report(x25519_results(args.n), args.n)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
         root = Path(tmp) / "bench"
@@ -79,8 +139,14 @@ def main() -> None:
         "PyJWT HS256 decode": pyjwt_cpu_us(w.tokens["hs256"], hs_secret, "HS256", args.n),
         "PyJWT ES256 decode": pyjwt_cpu_us(w.tokens["es256"], es_pub, "ES256", args.n),
     }
+    if args.only is None:
+        results.update(x25519_results(args.n))
+    report(results, args.n)
+
+
+def report(results: dict[str, float], n: int) -> None:
     for name, us in results.items():
-        print(f"{name:32s} {us:8.1f} us CPU (median of {args.n})")
+        print(f"{name:32s} {us:8.1f} us CPU (median of {n})")
     print(json.dumps({k: round(v, 1) for k, v in results.items()}))
 
 

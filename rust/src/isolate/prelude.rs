@@ -59,7 +59,15 @@ const LAZY: &[(&str, &str)] = &[
     ("clone", include_str!("webapi/lazy/clone.js")),
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
-    ("subtle", include_str!("webapi/lazy/subtle.js")),
+    (
+        "subtle",
+        // Key agreement (subtle_ec.js) first: declarations subtle.js calls, in its scope.
+        concat!(
+            include_str!("webapi/lazy/subtle_ec.js"),
+            "\n",
+            include_str!("webapi/lazy/subtle.js"),
+        ),
+    ),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),

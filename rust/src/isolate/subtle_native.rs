@@ -35,7 +35,7 @@ impl<'js> JsClass<'js> for KeyHandle {
     }
 }
 
-fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
+pub(super) fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
     Exception::throw_message(ctx, &e.to_string())
 }
 
@@ -47,7 +47,7 @@ fn bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
     copied.ok_or_else(|| Exception::throw_type(ctx, "detached buffer"))
 }
 
-fn material<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<Arc<Material>> {
+pub(super) fn material<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<Arc<Material>> {
     let class = Class::<KeyHandle>::from_value(handle).map_err(|_| Exception::throw_type(ctx, "not a CryptoKey"))?;
     let m = class.borrow().0.clone();
     Ok(m)
@@ -77,6 +77,12 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
         },
         Kind::Ecdsa => SigParams::Ecdsa { hash: need_hash()? },
         Kind::Ed25519 => SigParams::Ed25519,
+        Kind::Ecdh | Kind::X25519 => {
+            return Err(throw(
+                ctx,
+                CryptoError::new(wc::ErrorName::InvalidAccess, "not a signature algorithm"),
+            ))
+        }
     })
 }
 
@@ -139,6 +145,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             let pair = match Kind::parse(&kind).map_err(|e| throw(&ctx, e))? {
                 Kind::Ecdsa => wc::parse_curve(&curve).and_then(|c| wc::generate_ec(c, &seed)),
                 Kind::Ed25519 => wc::generate_ed25519(&seed[..32]),
+                Kind::Ecdh => wc::parse_curve(&curve).and_then(|c| wc::generate_ecdh(c, &seed)),
+                Kind::X25519 => wc::generate_x25519(&seed),
                 _ => Err(CryptoError::not_supported(format!(
                     "generateKey is not supported for {kind}"
                 ))),
@@ -209,6 +217,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             TypedArray::<u8>::new(ctx.clone(), wc::digest(hash, &bytes(&ctx, &data)?))
         })?,
     )?;
+    super::subtle_ec_native::install(ctx, n)?;
     n.set(
         "timingSafeEqual",
         Function::new(

@@ -74,13 +74,9 @@ fn check_rsa_bits(bits: usize) -> Result<(), CryptoError> {
 }
 
 fn ec_public(curve: Curve, point: &[u8]) -> Result<Material, CryptoError> {
-    let len = curve.coordinate_len();
-    if point.len() != 1 + 2 * len || point[0] != 4 {
-        return Err(CryptoError::data(
-            "EC public key is not an uncompressed point on the curve",
-        ));
-    }
-    let key = ParsedPublicKey::new(ec_verification(curve), point)
+    // Compressed points are accepted; the key keeps the uncompressed form it exports.
+    let point = super::ec_point::uncompressed(curve, point)?;
+    let key = ParsedPublicKey::new(ec_verification(curve), &point)
         .map_err(|e| CryptoError::data(format!("EC public key rejected: {e}")))?;
     Ok(Material::EcPublic { curve, key })
 }
@@ -107,6 +103,8 @@ pub fn import_raw(p: &Params, data: &[u8]) -> Result<Material, CryptoError> {
         Kind::Ecdsa => ec_public(curve_of(p)?, data),
         Kind::Ed25519 => ed25519_public(data),
         Kind::RsaPkcs1 | Kind::RsaPss => Err(CryptoError::not_supported("RSA keys cannot be imported as raw")),
+        Kind::Ecdh => super::ecdh::public(curve_of(p)?, data),
+        Kind::X25519 => super::x25519::public(data),
     }
 }
 
@@ -139,6 +137,8 @@ pub fn import_spki(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
             }
             ed25519_public(bits)
         }
+        Kind::Ecdh => super::ecdh::import_spki(curve_of(p)?, &info),
+        Kind::X25519 => super::x25519::import_spki(&info),
         _ => Err(CryptoError::data(format!("the key's algorithm {oid} does not match"))),
     }
 }
@@ -170,7 +170,17 @@ pub fn import_pkcs8(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(rejected)?;
             Ok(Material::Ed25519Private { pair })
         }
+        Kind::Ecdh => super::ecdh::import_pkcs8(curve_of(p)?, der),
+        Kind::X25519 => super::x25519::import_pkcs8(der),
     }
+}
+
+pub(super) fn jwk_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, CryptoError> {
+    member(jwk, name)
+}
+
+pub(super) fn jwk_bytes(jwk: &Map<String, Value>, name: &str) -> Result<Vec<u8>, CryptoError> {
+    bytes(jwk, name)
 }
 
 fn member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, CryptoError> {
@@ -280,6 +290,8 @@ pub fn import_jwk(p: &Params, json: &str) -> Result<Material, CryptoError> {
                 .map_err(|e| CryptoError::data(format!("JWK Ed25519 private key rejected: {e}")))?;
             Ok(Material::Ed25519Private { pair })
         }
+        (Kind::Ecdh, "EC") => super::ecdh::import_jwk(curve_of(p)?, &jwk),
+        (Kind::X25519, "OKP") => super::x25519::import_jwk(&jwk),
         (_, kty) => Err(CryptoError::data(format!("JWK kty {kty:?} does not fit the algorithm"))),
     }
 }

@@ -15,6 +15,8 @@ pub enum Kind {
     RsaPss,
     Ecdsa,
     Ed25519,
+    Ecdh,
+    X25519,
 }
 
 impl Kind {
@@ -26,6 +28,8 @@ impl Kind {
             "RSA-PSS" => Ok(Kind::RsaPss),
             "ECDSA" => Ok(Kind::Ecdsa),
             "Ed25519" => Ok(Kind::Ed25519),
+            "ECDH" => Ok(Kind::Ecdh),
+            "X25519" => Ok(Kind::X25519),
             other => Err(CryptoError::not_supported(format!("unsupported algorithm {other:?}"))),
         }
     }
@@ -60,6 +64,24 @@ pub enum Material {
     Ed25519Private {
         pair: Ed25519KeyPair,
     },
+    /// ECDH: the uncompressed point.
+    EcdhPublic {
+        curve: Curve,
+        point: Vec<u8>,
+    },
+    /// ECDH: the private key and its uncompressed public point.
+    EcdhPrivate {
+        curve: Curve,
+        key: aws_lc_rs::agreement::PrivateKey,
+        point: Vec<u8>,
+    },
+    X25519Public {
+        bytes: [u8; 32],
+    },
+    X25519Private {
+        key: aws_lc_rs::agreement::PrivateKey,
+        public: [u8; 32],
+    },
 }
 
 /// Names the variant only: key bytes never reach logs.
@@ -73,6 +95,10 @@ impl std::fmt::Debug for Material {
             Material::EcPrivate { .. } => "EcPrivate",
             Material::Ed25519Public { .. } => "Ed25519Public",
             Material::Ed25519Private { .. } => "Ed25519Private",
+            Material::EcdhPublic { .. } => "EcdhPublic",
+            Material::EcdhPrivate { .. } => "EcdhPrivate",
+            Material::X25519Public { .. } => "X25519Public",
+            Material::X25519Private { .. } => "X25519Private",
         };
         f.write_str(name)
     }
@@ -158,11 +184,17 @@ impl Material {
                     public_exponent: e,
                 }
             }
-            Material::EcPublic { .. } | Material::Ed25519Public { .. } => KeyInfo {
+            Material::EcPublic { .. }
+            | Material::Ed25519Public { .. }
+            | Material::EcdhPublic { .. }
+            | Material::X25519Public { .. } => KeyInfo {
                 key_type: "public",
                 ..KeyInfo::default()
             },
-            Material::EcPrivate { .. } | Material::Ed25519Private { .. } => KeyInfo {
+            Material::EcPrivate { .. }
+            | Material::Ed25519Private { .. }
+            | Material::EcdhPrivate { .. }
+            | Material::X25519Private { .. } => KeyInfo {
                 key_type: "private",
                 ..KeyInfo::default()
             },
