@@ -20,6 +20,11 @@ export default {
         publicUsages: pair.publicKey.usages,
       });
     }
+    if (body.step === 'smallOrder') {
+      const mine = await subtle.importKey('pkcs8', unhex(body.pkcs8), alg, false, ['deriveBits']);
+      const peer = await subtle.importKey('raw', unhex(body.peer), alg, false, []);
+      return Response.json({ error: await errorName(subtle.deriveBits({ name: alg.name, public: peer }, mine, 256)) });
+    }
     // step "agree": my private key, the peer's public key, a message to MAC with the derived key.
     const mine = await subtle.importKey('pkcs8', unhex(body.pkcs8), alg, false, ['deriveBits', 'deriveKey']);
     const peer = await subtle.importKey('raw', unhex(body.peer), alg, true, []);

@@ -140,7 +140,11 @@ pub fn verify(m: &Material, params: &SigParams, signature: &[u8], data: &[u8]) -
             Ok(signature.len() == 2 * curve.coordinate_len() && key.verify_sig(data, signature).is_ok())
         }
         (Material::Ed25519Public { key }, SigParams::Ed25519) => {
-            Ok(!super::ed25519_order::rejects(key.as_ref(), signature) && key.verify_sig(data, signature).is_ok())
+            // The spec's small-order checks can only turn a valid signature into `false`, so they
+            // run after RFC 8032 verification succeeds (a bad signature costs nothing more).
+            Ok(signature.len() == 64
+                && key.verify_sig(data, signature).is_ok()
+                && !super::ed25519_order::rejects(key.as_ref(), signature))
         }
         _ => Err(CryptoError::new(
             ErrorName::InvalidAccess,
