@@ -12,7 +12,7 @@ pub fn invalid_or_small_order(encoding: &[u8]) -> bool {
     let Ok(compressed) = CompressedEdwardsY::from_slice(encoding) else {
         return true;
     };
-    compressed.decompress().is_none_or(|p| p.is_small_order())
+    compressed.decompress().map_or(true, |p| p.is_small_order())
 }
 
 /// The spec's rejection of a signature before RFC 8032 verification: `public` is the key's

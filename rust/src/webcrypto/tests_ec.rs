@@ -24,9 +24,7 @@ fn params(kind: Kind, curve: Option<Curve>) -> Params {
 }
 
 fn x25519(private: &str) -> Material {
-    let jwk_priv = unhex(private);
-    let pub_m = super::x25519::private(&jwk_priv).unwrap();
-    pub_m
+    super::x25519::private(&unhex(private)).unwrap()
 }
 
 /// RFC 7748 6.1: Alice and Bob agree on K.
@@ -142,9 +140,7 @@ fn ecdh_p384_rfc5903() {
     let shared =
         unhex("11187331C279962D93D604243FD592CB9D0A926F422E47187521287E7156C5C4D603135569B9E9D09CF5D4A270F59746");
     let p = params(Kind::Ecdh, Some(Curve::P384));
-    let private = match super::ecdh::generate(Curve::P384, &i).unwrap() {
-        (_, private) => private,
-    };
+    let (_, private) = super::ecdh::generate(Curve::P384, &i).unwrap();
     let mut point = vec![4u8];
     point.extend_from_slice(&grx);
     point.extend_from_slice(&gry);
@@ -159,7 +155,7 @@ fn ecdh_p384_rfc5903() {
 #[test]
 fn ecdh_p521_rfc5903() {
     let r = unhex(
-        "0037ADE9319A89F4DABDB3EF411AACCCA5123C61ACAB57B5393DCE47608172A095AA85A30FE1C2952C6771D937BA9777F5957B2639BAB072462F68C27A57382D4A52",
+        "0145BA99A847AF43793FDD0E872E7CDFA16BE30FDC780F97BCCC3F078380201E9C677D600B343757A3BDBF2A3163E4C2F869CCA7458AA4A4EFFC311F5CB151685EB9",
     );
     let gix = unhex(
         "0015417E84DBF28C0AD3C278713349DC7DF153C897A1891BD98BAB4357C9ECBEE1E3BF42E00B8E380AEAE57C2D107564941885942AF5A7F4601723C4195D176CED3E",
@@ -233,4 +229,29 @@ fn ecdsa_compressed_point_import() {
     let mut wrong = compressed.clone();
     wrong[0] = 5;
     assert_eq!(import_raw(&p, &wrong).unwrap_err().name, ErrorName::Data);
+}
+
+/// The spec's Ed25519 pre-checks: the identity, a point of order 2 and a non-canonical
+/// encoding of the identity (y = p + 1) are small-order; RFC 8032 test 1's key is not; an
+/// encoding that is no point at all is refused too.
+#[test]
+fn ed25519_small_order_points() {
+    use super::ed25519_order::invalid_or_small_order;
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut order_two = [0xffu8; 32];
+    order_two[0] = 0xec;
+    order_two[31] = 0x7f;
+    let mut non_canonical_identity = [0xffu8; 32];
+    non_canonical_identity[0] = 0xee;
+    non_canonical_identity[31] = 0x7f;
+    for small in [identity, order_two, non_canonical_identity] {
+        assert!(invalid_or_small_order(&small), "{small:02x?}");
+    }
+    let rfc8032_test_1 = unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    assert!(!invalid_or_small_order(&rfc8032_test_1));
+    // y = 2 is not the y of any point on the curve.
+    let mut not_a_point = [0u8; 32];
+    not_a_point[0] = 2;
+    assert!(invalid_or_small_order(&not_a_point));
 }
