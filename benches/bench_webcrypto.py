@@ -11,6 +11,9 @@ X25519 private key (imported once) and the peer public key of the request (one o
 raw in the body), against ``/x25519-floor`` (the same request, the public key imported but no
 agreement). Peer: ``cryptography``'s ``X25519PrivateKey.exchange`` on the same keys.
 
+``--only ed25519``: CPU per ``crypto.subtle.verify`` of a valid Ed25519 signature (2,000 in one
+request, median of 7 requests), to compare two builds (the spec's small-order checks).
+
 Usage: python benches/bench_webcrypto.py [--n 3000]
 Needs ../shared/bench, PyJWT and cryptography.
 """
@@ -108,13 +111,43 @@ def x25519_results(n: int) -> dict[str, float]:
     }
 
 
+ED25519_WORKER = """
+export default {
+  async fetch() {
+    const s = crypto.subtle;
+    const { publicKey, privateKey } = await s.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+    const data = new Uint8Array(64);
+    const sig = await s.sign('Ed25519', privateKey, data);
+    let ok = 0;
+    for (let i = 0; i < 2000; i++) ok += (await s.verify('Ed25519', publicKey, sig, data)) ? 1 : 0;
+    return new Response(String(ok));
+  },
+};
+"""
+
+
+def ed25519_results() -> dict[str, float]:
+    worker = Worker(ED25519_WORKER, cpu_ms=60_000, max_isolates=1)
+    worker.fetch("https://bench.test/")
+    samples = []
+    for _ in range(7):
+        r = worker.fetch("https://bench.test/")
+        if r.text() != "2000":
+            raise SystemExit(f"ed25519: {r.status} {r.text()!r}")
+        samples.append(r.stats.cpu_ms * 1000 / 2000)
+    return {"edgert Ed25519 verify": statistics.median(samples)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
-    ap.add_argument("--only", choices=["jwt", "x25519"], help="run one group of paths")
+    ap.add_argument("--only", choices=["jwt", "x25519", "ed25519"], help="run one group")
     args = ap.parse_args()
     if args.only == "x25519":
         report(x25519_results(args.n), args.n)
+        return
+    if args.only == "ed25519":
+        report(ed25519_results(), 7 * 2000)
         return
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
