@@ -59,21 +59,14 @@ const LAZY: &[(&str, &str)] = &[
     ("clone", include_str!("webapi/lazy/clone.js")),
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
-    (
-        "subtle",
-        // Key agreement (subtle_ec.js) first: declarations subtle.js calls, in its scope.
-        concat!(
-            include_str!("webapi/lazy/subtle_ec.js"),
-            "\n",
-            include_str!("webapi/lazy/subtle.js"),
-        ),
-    ),
+    ("subtle", include_str!("webapi/lazy/subtle.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),
     ("d1", include_str!("webapi/lazy/d1.js")),
     ("console", include_str!("webapi/lazy/console.js")),
     ("crypto", include_str!("webapi/lazy/crypto.js")),
+    ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),
     ("formdata", include_str!("webapi/lazy/formdata.js")),
     ("scheduled", include_str!("webapi/lazy/scheduled.js")),
     ("htmlrewriter", include_str!("webapi/lazy/htmlrewriter.js")),

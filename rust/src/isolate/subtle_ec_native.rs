@@ -17,7 +17,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                 let private = material(&ctx, &base)?;
                 let public = material(&ctx, &public)?;
                 let length = (length >= 0.0).then_some(length as usize);
-                let bits = wc::derive_bits(&private, &public, length).map_err(|e| throw(&ctx, e))?;
+                let bits = wc::agreement_bits(&private, &public, length).map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), bits)
             },
         )?,

@@ -37,7 +37,7 @@ pub fn truncate(mut secret: Vec<u8>, length: Option<usize>) -> Result<Vec<u8>, C
 
 /// `deriveBits` of ECDH or X25519: `private` is the base key, `public` the algorithm's `public`
 /// member. The JavaScript side has checked types, usages and algorithm names.
-pub fn derive_bits(private: &Material, public: &Material, length: Option<usize>) -> Result<Vec<u8>, CryptoError> {
+pub fn agreement_bits(private: &Material, public: &Material, length: Option<usize>) -> Result<Vec<u8>, CryptoError> {
     let secret = match (private, public) {
         (Material::EcdhPrivate { curve, key, .. }, Material::EcdhPublic { curve: peer, point }) => {
             if curve != peer {

@@ -9,13 +9,14 @@ mod export;
 mod hash;
 mod import;
 mod key;
-mod ops;
-// Key agreement and EC (ECDH, X25519, compressed points, ECDSA with any hash).
+// Key agreement and EC keys: ECDH, X25519, compressed points, ECDSA with any hash, the Ed25519
+// small-order checks.
 mod agree;
 mod ec_point;
 mod ecdh;
 mod ecdsa_any;
 mod ed25519_order;
+mod ops;
 mod x25519;
 
 #[cfg(test)]
@@ -23,12 +24,10 @@ mod tests;
 #[cfg(test)]
 mod tests_ec;
 
-pub use agree::derive_bits;
-pub use ecdh::generate as generate_ecdh;
 pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
 pub use hash::Hash;
 pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
-pub use x25519::generate as generate_x25519;
+pub use {agree::agreement_bits, ecdh::generate as generate_ecdh, x25519::generate as generate_x25519};

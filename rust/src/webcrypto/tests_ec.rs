@@ -41,8 +41,8 @@ fn x25519_rfc7748_6_1() {
     let k = unhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
     let bob_public = import_raw(&params(Kind::X25519, None), &bob_pub).unwrap();
     let alice_public = import_raw(&params(Kind::X25519, None), &alice_pub).unwrap();
-    assert_eq!(derive_bits(&alice, &bob_public, None).unwrap(), k);
-    assert_eq!(derive_bits(&bob, &alice_public, None).unwrap(), k);
+    assert_eq!(agreement_bits(&alice, &bob_public, None).unwrap(), k);
+    assert_eq!(agreement_bits(&bob, &alice_public, None).unwrap(), k);
     // The JWK of a private key names its public key.
     let jwk = export_jwk(&alice).unwrap();
     assert_eq!(jwk["crv"], "X25519");
@@ -63,7 +63,7 @@ fn x25519_rfc7748_5_2_and_der_round_trip() {
     assert_eq!(&spki[..12], &unhex("302a300506032b656e032100")[..]);
     let peer = import_spki(&params(Kind::X25519, None), &spki).unwrap();
     assert_eq!(
-        derive_bits(&key, &peer, None).unwrap(),
+        agreement_bits(&key, &peer, None).unwrap(),
         unhex("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552")
     );
 }
@@ -78,7 +78,10 @@ fn x25519_all_zero_secret_is_an_operation_error() {
         one
     }] {
         let peer = import_raw(&params(Kind::X25519, None), &small).unwrap();
-        assert_eq!(derive_bits(&key, &peer, None).unwrap_err().name, ErrorName::Operation);
+        assert_eq!(
+            agreement_bits(&key, &peer, None).unwrap_err().name,
+            ErrorName::Operation
+        );
     }
 }
 
@@ -104,22 +107,22 @@ fn ecdh_p256_rfc5903() {
     point.extend_from_slice(&grx);
     point.extend_from_slice(&gry);
     let peer = import_raw(&p, &point).unwrap();
-    assert_eq!(derive_bits(&private, &peer, None).unwrap(), shared);
+    assert_eq!(agreement_bits(&private, &peer, None).unwrap(), shared);
     // The same peer given compressed (y is odd: 0x03) agrees on the same secret and exports
     // uncompressed.
     let mut compressed = vec![if gry[31] & 1 == 1 { 3u8 } else { 2 }];
     compressed.extend_from_slice(&grx);
     let peer_c = import_raw(&p, &compressed).unwrap();
     assert_eq!(export_raw(&peer_c).unwrap(), point);
-    assert_eq!(derive_bits(&private, &peer_c, Some(128)).unwrap(), shared[..16]);
+    assert_eq!(agreement_bits(&private, &peer_c, Some(128)).unwrap(), shared[..16]);
     // pkcs8 round trip; a length above the secret is an OperationError; odd lengths mask.
     let again = import_pkcs8(&p, &export_pkcs8(&private).unwrap()).unwrap();
-    assert_eq!(derive_bits(&again, &peer, Some(256)).unwrap(), shared);
+    assert_eq!(agreement_bits(&again, &peer, Some(256)).unwrap(), shared);
     assert_eq!(
-        derive_bits(&again, &peer, Some(264)).unwrap_err().name,
+        agreement_bits(&again, &peer, Some(264)).unwrap_err().name,
         ErrorName::Operation
     );
-    let odd = derive_bits(&again, &peer, Some(12)).unwrap();
+    let odd = agreement_bits(&again, &peer, Some(12)).unwrap();
     assert_eq!(odd, vec![shared[0], shared[1] & 0xf0]);
     // A JWK whose x/y are not d's public key is a DataError.
     let wrong = format!(
@@ -145,7 +148,7 @@ fn ecdh_p384_rfc5903() {
     point.extend_from_slice(&grx);
     point.extend_from_slice(&gry);
     let peer = import_raw(&p, &point).unwrap();
-    assert_eq!(derive_bits(&private, &peer, None).unwrap(), shared);
+    assert_eq!(agreement_bits(&private, &peer, None).unwrap(), shared);
     // A point off the curve is a DataError.
     point[10] ^= 1;
     assert_eq!(import_raw(&p, &point).unwrap_err().name, ErrorName::Data);
@@ -172,11 +175,11 @@ fn ecdh_p521_rfc5903() {
     point.extend_from_slice(&gix);
     point.extend_from_slice(&giy);
     let peer = import_raw(&p, &point).unwrap();
-    assert_eq!(derive_bits(&private, &peer, None).unwrap(), shared);
+    assert_eq!(agreement_bits(&private, &peer, None).unwrap(), shared);
     // A P-256 public key does not agree with a P-521 private key.
     let (other, _) = super::ecdh::generate(Curve::P256, &[7u8; 64]).unwrap();
     assert_eq!(
-        derive_bits(&private, &other, None).unwrap_err().name,
+        agreement_bits(&private, &other, None).unwrap_err().name,
         ErrorName::InvalidAccess
     );
 }

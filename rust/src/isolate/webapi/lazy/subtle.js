@@ -1,6 +1,6 @@
 // crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
 // RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
-// timingSafeEqual; key agreement (ECDH, X25519) is in subtle_ec.js, in the same scope. This file holds the WebIDL checks and the CryptoKey object model; key
+// timingSafeEqual (key agreement: lazy/subtle_ec.js). This file holds the WebIDL checks and the CryptoKey object model; key
 // material and the crypto live in Rust (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
@@ -30,11 +30,10 @@ const KNOWN = [...SIGN, ...DIGESTS, 'RSA-OAEP', 'AES-CTR', 'AES-CBC', 'AES-GCM',
 const CANONICAL = Object.fromEntries(KNOWN.map((n) => [n.toLowerCase(), n]));
 const SUPPORTED = {
   digest: DIGESTS,
-  importKey: [...SIGN, 'ECDH', 'X25519'],
+  importKey: SIGN,
   sign: SIGN,
   verify: SIGN,
-  generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519', 'ECDH', 'X25519'],
-  deriveBits: ['ECDH', 'X25519'],
+  generateKey: ['HMAC', 'ECDSA', 'Ed25519', 'NODE-ED25519'],
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
 
@@ -114,10 +113,9 @@ const makeKey = (desc, alg, extractable, usages) => {
   let algorithm;
   if (kind === 'HMAC') algorithm = { name: 'HMAC', hash: { name: alg.hash }, length: bits };
   else if (kind === 'ECDSA') algorithm = { name: 'ECDSA', namedCurve: alg.namedCurve };
-  else if (isAgreement(kind)) algorithm = agreementAlgorithm(alg);
   else if (kind === 'Ed25519') algorithm = alg.name === 'NODE-ED25519' ? { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' } : { name: 'Ed25519' };
   else algorithm = { name: alg.name, modulusLength: bits, publicExponent: exponent, hash: { name: alg.hash } };
-  const allowed = isAgreement(kind) ? agreementUsages(type) : kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
+  const allowed = kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
   checkUsages(usages, allowed);
   if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
   return new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
@@ -125,13 +123,14 @@ const makeKey = (desc, alg, extractable, usages) => {
 
 const jwkAlg = (alg) => {
   switch (kindOf(alg.name)) {
+    // ECDH and X25519 keys have no "alg"; Ed25519 the algorithm name (w3c/webcrypto#401), Workers'
+    // NODE-ED25519 keeps "EdDSA".
+    case 'ECDH': case 'X25519': return undefined;
+    case 'Ed25519': return alg.name === 'Ed25519' ? 'Ed25519' : 'EdDSA';
     case 'HMAC': return `HS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSASSA-PKCS1-v1_5': return `RS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSA-PSS': return `PS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'ECDSA': return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[alg.namedCurve];
-    case 'ECDH': case 'X25519': return undefined;
-    // The algorithm name (w3c/webcrypto#401); Workers' NODE-ED25519 keeps "EdDSA".
-    case 'Ed25519': return alg.name === 'Ed25519' ? 'Ed25519' : 'EdDSA';
     default: return 'EdDSA';
   }
 };
@@ -139,16 +138,13 @@ const jwkAlg = (alg) => {
 // JWK checks of the Web Crypto API's import steps that need the usages and extractable flag.
 const checkJwk = (jwk, alg, extractable, usages) => {
   const kind = kindOf(alg.name);
-  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP', ECDH: 'EC', X25519: 'OKP' }[kind];
+  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP' }[kind];
   if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
-  // ECDH and X25519 ignore "alg" and are for encryption ("use": "enc").
-  if (isAgreement(kind)) {
-    if (usages.length && jwk.use !== undefined && jwk.use !== 'enc') throw dom('JWK "use" must be "enc"', 'DataError');
-  } else if (jwk.alg !== undefined) {
+  if (jwk.alg !== undefined) {
     const ok = kind === 'Ed25519' ? ['EdDSA', 'Ed25519'].includes(jwk.alg) : jwk.alg === jwkAlg(alg);
     if (!ok) throw dom(`JWK "alg" ${jwk.alg} does not match the algorithm`, 'DataError');
   }
-  if (!isAgreement(kind) && usages.length && jwk.use !== undefined && jwk.use !== 'sig') throw dom('JWK "use" must be "sig"', 'DataError');
+  if (usages.length && jwk.use !== undefined && jwk.use !== 'sig') throw dom('JWK "use" must be "sig"', 'DataError');
   if (jwk.key_ops !== undefined) {
     if (!Array.isArray(jwk.key_ops)) throw dom('JWK "key_ops" must be an array', 'DataError');
     for (const u of usages) if (!jwk.key_ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
@@ -169,18 +165,14 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   const usages = usagesOf(keyUsages);
   extractable = !!extractable;
   const kind = kindOf(alg.name);
+  if (isAgreement(kind)) return agreement().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
   if (kind === 'ECDSA') requireMember(alg, 'namedCurve');
   if (kind === 'ECDSA' && !['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
   if (format === 'raw' && kind.startsWith('RS')) throw dom('RSA keys cannot be imported as raw', 'NotSupportedError');
   if (kind === 'HMAC' && (format === 'spki' || format === 'pkcs8')) throw dom(`HMAC keys cannot be imported as ${format}`, 'NotSupportedError');
-  if (isAgreement(kind)) {
-    checkAgreementCurve(alg);
-    checkAgreementImportUsages(format, keyData, usages);
-  } else {
-    if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, ['verify']);
-    if (format === 'pkcs8') checkUsages(usages, ['sign']);
-  }
+  if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, ['verify']);
+  if (format === 'pkcs8') checkUsages(usages, ['sign']);
   if (format === 'jwk') {
     checkJwk(keyData, alg, extractable, usages);
     let text;
@@ -188,7 +180,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
     data = text;
   }
   if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
-  const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' || kind === 'ECDH' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
+  const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
   return makeKey(desc, alg, extractable, usages);
 };
 
@@ -222,7 +214,7 @@ class SubtleCrypto {
     const out = call(native.cryptoExport, h, format);
     if (format !== 'jwk') return toBuffer(out);
     const jwk = JSON.parse(out);
-    const alg = jwkAlg(key.algorithm.name === 'NODE-ED25519' ? { name: 'Ed25519' } : { ...key.algorithm, hash: key.algorithm.hash && key.algorithm.hash.name });
+    const alg = jwkAlg(key.algorithm.name === 'NODE-ED25519' ? { name: 'NODE-ED25519' } : { ...key.algorithm, hash: key.algorithm.hash && key.algorithm.hash.name });
     if (alg !== undefined) jwk.alg = alg;
     jwk.key_ops = [...key.usages];
     jwk.ext = key.extractable;
@@ -247,7 +239,7 @@ class SubtleCrypto {
     const usages = usagesOf(keyUsages);
     extractable = !!extractable;
     const kind = kindOf(alg.name);
-    if (isAgreement(kind)) return generateAgreementKey(alg, extractable, usages);
+    if (isAgreement(kind)) return agreement().generateKey(alg, extractable, usages);
     if (kind === 'HMAC') {
       const hash = requireMember(alg, 'hash');
       const bits = alg.length === undefined ? { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[hash] : alg.length;
@@ -273,16 +265,41 @@ class SubtleCrypto {
     return native.timingSafeEqual(x, y);
   }
 }
-for (const [name, value] of Object.entries({ deriveBits, deriveKey })) {
-  Object.defineProperty(SubtleCrypto.prototype, name, { value, writable: true, configurable: true });
-}
-for (const m of ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']) {
+for (const m of ['encrypt', 'decrypt', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey']) {
   Object.defineProperty(SubtleCrypto.prototype, m, {
     value: async function () { throw dom(`crypto.subtle.${m} is not supported`, 'NotSupportedError'); },
     writable: true, configurable: true,
   });
 }
 Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
+
+// Key agreement, ECDH and X25519 (importKey, generateKey, deriveBits, deriveKey), lives in
+// lazy/subtle_ec.js, loaded when one of them is first named; deriveBits / deriveKey of other
+// algorithms go to the methods defined above.
+const AGREEMENT = ['ECDH', 'X25519'];
+function isAgreement(name) { return AGREEMENT.includes(name); }
+let agreementModule = null;
+function agreement() {
+  return agreementModule || (agreementModule = lazyLoad('subtle_ec').install({
+    dom, call, normalize, usagesOf, checkUsages, requireMember, handleOf, importKey, toBuffer,
+    newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
+    isCryptoKey: (v) => v instanceof CryptoKey,
+  }));
+}
+SUPPORTED.importKey = [...SUPPORTED.importKey, ...AGREEMENT];
+SUPPORTED.generateKey = [...SUPPORTED.generateKey, ...AGREEMENT];
+SUPPORTED.deriveBits = [...(SUPPORTED.deriveBits || []), ...AGREEMENT];
+// The registered name an algorithm identifier names, read once to pick the implementation.
+const algorithmName = (algorithm) => {
+  const name = typeof algorithm === 'string' ? algorithm : isObject(algorithm) ? algorithm.name : undefined;
+  return name === undefined ? undefined : CANONICAL[String(name).toLowerCase()];
+};
+for (const [m, length] of [['deriveBits', 2], ['deriveKey', 5]]) {
+  const other = SubtleCrypto.prototype[m];
+  const method = { async [m](...args) { return isAgreement(algorithmName(args[0])) ? agreement()[m](...args) : other.apply(this, args); } }[m];
+  Object.defineProperty(method, 'length', { value: length, configurable: true });
+  Object.defineProperty(SubtleCrypto.prototype, m, { value: method, writable: true, configurable: true });
+}
 const subtle = new SubtleCrypto(kToken);
 defineGlobal('CryptoKey', CryptoKey);
 defineGlobal('SubtleCrypto', SubtleCrypto);
