@@ -65,6 +65,12 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
     let kind = Kind::parse(kind).map_err(|e| throw(ctx, e))?;
     let need_hash = || hash_opt(ctx, hash)?.ok_or_else(|| Exception::throw_type(ctx, "a hash is required"));
     Ok(match kind {
+        Kind::Ecdh | Kind::X25519 => {
+            return Err(throw(
+                ctx,
+                CryptoError::new(wc::ErrorName::InvalidAccess, "not a signature algorithm"),
+            ))
+        }
         Kind::Hmac => SigParams::Hmac,
         Kind::RsaPkcs1 => SigParams::RsaPkcs1 { hash: need_hash()? },
         Kind::RsaPss => SigParams::RsaPss {
@@ -77,12 +83,6 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
         },
         Kind::Ecdsa => SigParams::Ecdsa { hash: need_hash()? },
         Kind::Ed25519 => SigParams::Ed25519,
-        Kind::Ecdh | Kind::X25519 => {
-            return Err(throw(
-                ctx,
-                CryptoError::new(wc::ErrorName::InvalidAccess, "not a signature algorithm"),
-            ))
-        }
     })
 }
 

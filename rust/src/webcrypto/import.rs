@@ -99,12 +99,12 @@ fn ed25519_public(bytes: &[u8]) -> Result<Material, CryptoError> {
 /// `importKey("raw", ...)`: an HMAC secret, an uncompressed EC point or 32 Ed25519 bytes.
 pub fn import_raw(p: &Params, data: &[u8]) -> Result<Material, CryptoError> {
     match p.kind {
+        Kind::Ecdh => super::ecdh::public(curve_of(p)?, data),
+        Kind::X25519 => super::x25519::public(data),
         Kind::Hmac => hmac_secret(p, data.to_vec()),
         Kind::Ecdsa => ec_public(curve_of(p)?, data),
         Kind::Ed25519 => ed25519_public(data),
         Kind::RsaPkcs1 | Kind::RsaPss => Err(CryptoError::not_supported("RSA keys cannot be imported as raw")),
-        Kind::Ecdh => super::ecdh::public(curve_of(p)?, data),
-        Kind::X25519 => super::x25519::public(data),
     }
 }
 

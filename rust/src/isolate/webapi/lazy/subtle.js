@@ -1,6 +1,6 @@
 // crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
 // RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
-// timingSafeEqual (key agreement: lazy/subtle_ec.js). This file holds the WebIDL checks and the CryptoKey object model; key
+// timingSafeEqual. This file holds the WebIDL checks and the CryptoKey object model; key
 // material and the crypto live in Rust (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
