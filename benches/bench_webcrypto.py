@@ -11,11 +11,20 @@ inside a worker, per request (one encryption) and per operation (100 per request
 node's WebCrypto (``crypto.subtle.encrypt``, process CPU per call over a loop) and
 ``cryptography``'s ``AESGCM.encrypt`` (OpenSSL), measured in the same run.
 
+``/x25519`` (key agreement, issue 17): a worker that runs ``crypto.subtle.deriveBits`` with an
+X25519 private key (imported once) and the peer public key of the request (one of 1,000, sent
+raw in the body), against ``/x25519-floor`` (the same request, the public key imported but no
+agreement). Peer: ``cryptography``'s ``X25519PrivateKey.exchange`` on the same keys.
+
+``--only ed25519``: CPU per ``crypto.subtle.verify`` of a valid Ed25519 signature (2,000 in one
+request, median of 7 requests), to compare two builds (the spec's small-order checks).
+
 RSA (``--rsa-n``, 0 to skip): RSA-OAEP (SHA-256, 2048-bit key) ``decrypt`` of a 32-byte secret
 per request in a worker, against ``cryptography``'s (OpenSSL's) decrypt of the same ciphertexts
 in the same run; and RSA-OAEP 2048-bit ``generateKey`` per request against OpenSSL's generation.
 
 Usage: python benches/bench_webcrypto.py [--n 3000] [--aes-n 2000] [--rsa-n 500]
+[--only jwt|aes|rsa|x25519|ed25519]
 Needs ../shared/bench, PyJWT and cryptography.
 """
 
@@ -220,12 +229,117 @@ def rsa_results(n: int) -> dict[str, float]:
     }
 
 
+X25519_WORKER = """
+const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
+let mine;
+export default {
+  async fetch(request, env) {
+    mine ??= await crypto.subtle.importKey('pkcs8', unhex(env.PKCS8), 'X25519', false, ['deriveBits']);
+    const peer = await crypto.subtle.importKey('raw', new Uint8Array(await request.arrayBuffer()), 'X25519', false, []);
+    if (new URL(request.url).pathname === '/x25519-floor') return new Response('ok');
+    const bits = await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, mine, 256);
+    return new Response(bits);
+  },
+};
+"""
+
+
+def x25519_results(n: int) -> dict[str, float]:
+    """deriveBits in a worker (and its floor) against ``cryptography`` on the same keys."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    mine = X25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+    pkcs8 = mine.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    peers = [X25519PrivateKey.generate().public_key().public_bytes_raw() for _ in range(1000)]
+    worker = Worker(X25519_WORKER, vars={"PKCS8": pkcs8.hex()}, max_isolates=1)
+
+    def cpu_us(path: str, count: int) -> float:
+        samples = []
+        for i in range(count):
+            r = worker.fetch("https://bench.test" + path, method="POST", body=peers[i % len(peers)])
+            if r.status != 200:
+                raise SystemExit(f"{path}: status {r.status} {r.stats.error}")
+            samples.append(r.stats.cpu_ms * 1000)
+        return statistics.median(samples)
+
+    cpu_us("/x25519", 200)
+    cpu_us("/x25519-floor", 200)
+    batches = []
+    parsed = [X25519PublicKey.from_public_bytes(p) for p in peers]
+    for b in range(max(1, n // 100)):
+        t0 = time.process_time()
+        for i in range(100):
+            mine.exchange(parsed[(b * 100 + i) % len(parsed)])
+        batches.append((time.process_time() - t0) / 100 * 1e6)
+    return {
+        "edgert x25519 floor": cpu_us("/x25519-floor", n),
+        "edgert x25519 deriveBits": cpu_us("/x25519", n),
+        "cryptography X25519 exchange": statistics.median(batches),
+    }
+
+
+ED25519_WORKER = """
+export default {
+  async fetch() {
+    const s = crypto.subtle;
+    const { publicKey, privateKey } = await s.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+    const data = new Uint8Array(64);
+    const sig = await s.sign('Ed25519', privateKey, data);
+    let ok = 0;
+    for (let i = 0; i < 2000; i++) ok += (await s.verify('Ed25519', publicKey, sig, data)) ? 1 : 0;
+    return new Response(String(ok));
+  },
+};
+"""
+
+
+def ed25519_results() -> dict[str, float]:
+    worker = Worker(ED25519_WORKER, cpu_ms=60_000, max_isolates=1)
+    worker.fetch("https://bench.test/")
+    samples = []
+    for _ in range(7):
+        r = worker.fetch("https://bench.test/")
+        if r.text() != "2000":
+            raise SystemExit(f"ed25519: {r.status} {r.text()!r}")
+        samples.append(r.stats.cpu_ms * 1000 / 2000)
+    return {"edgert Ed25519 verify": statistics.median(samples)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--aes-n", type=int, default=2000)
     ap.add_argument("--rsa-n", type=int, default=500)
+    ap.add_argument(
+        "--only", choices=["jwt", "aes", "rsa", "x25519", "ed25519"], help="run one group"
+    )
     args = ap.parse_args()
+    if args.only == "x25519":
+        report(x25519_results(args.n), args.n)
+        return
+    if args.only == "ed25519":
+        report(ed25519_results(), 7 * 2000)
+        return
+    if args.only == "aes":
+        report(aes_results(args.aes_n), args.aes_n)
+        return
+    if args.only == "rsa":
+        report(rsa_results(args.rsa_n), args.rsa_n)
+        return
+    results = jwt_results(args.n)
+    if args.only is None:
+        if args.aes_n > 0:
+            results.update(aes_results(args.aes_n))
+        if args.rsa_n > 0:
+            results.update(rsa_results(args.rsa_n))
+        results.update(x25519_results(args.n))
+    report(results, args.n)
+
+
+def jwt_results(n: int) -> dict[str, float]:
+    """The standard workload's /hello, /hs256, /es256 in a worker, and PyJWT on the same tokens."""
     with tempfile.TemporaryDirectory() as tmp:
         w = build(Path(tmp))
         root = Path(tmp) / "bench"
@@ -242,19 +356,18 @@ def main() -> None:
         ("/es256", w.tokens["es256"]),
     ]:
         edgert_cpu_us(worker, path, toks, 200)
-    results = {
-        "edgert hello": edgert_cpu_us(worker, "/hello", [], args.n),
-        "edgert hs256 (crypto.subtle)": edgert_cpu_us(worker, "/hs256", w.tokens["hs256"], args.n),
-        "edgert es256 (crypto.subtle)": edgert_cpu_us(worker, "/es256", w.tokens["es256"], args.n),
-        "PyJWT HS256 decode": pyjwt_cpu_us(w.tokens["hs256"], hs_secret, "HS256", args.n),
-        "PyJWT ES256 decode": pyjwt_cpu_us(w.tokens["es256"], es_pub, "ES256", args.n),
+    return {
+        "edgert hello": edgert_cpu_us(worker, "/hello", [], n),
+        "edgert hs256 (crypto.subtle)": edgert_cpu_us(worker, "/hs256", w.tokens["hs256"], n),
+        "edgert es256 (crypto.subtle)": edgert_cpu_us(worker, "/es256", w.tokens["es256"], n),
+        "PyJWT HS256 decode": pyjwt_cpu_us(w.tokens["hs256"], hs_secret, "HS256", n),
+        "PyJWT ES256 decode": pyjwt_cpu_us(w.tokens["es256"], es_pub, "ES256", n),
     }
-    if args.aes_n > 0:
-        results.update(aes_results(args.aes_n))
-    if args.rsa_n > 0:
-        results.update(rsa_results(args.rsa_n))
+
+
+def report(results: dict[str, float], n: int) -> None:
     for name, us in results.items():
-        count = "" if "n=" in name else f" (median of {args.n})"
+        count = "" if "n=" in name else f" (median of {n})"
         print(f"{name:48s} {us:10.1f} us CPU{count}")
     print(json.dumps({k: round(v, 1) for k, v in results.items()}))
 

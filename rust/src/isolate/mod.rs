@@ -27,6 +27,7 @@ mod runtime;
 mod script;
 mod state;
 mod string_search;
+mod subtle_ec_native;
 mod subtle_native;
 mod subtle_rsa_native;
 mod text_search;

@@ -61,6 +61,7 @@ const LAZY: &[(&str, &str)] = &[
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
     ("subtle_symmetric", include_str!("webapi/lazy/subtle_symmetric.js")),
+    ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),

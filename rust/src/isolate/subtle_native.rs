@@ -68,6 +68,12 @@ fn sig_params(ctx: &Ctx<'_>, kind: &str, hash: &str, salt_length: f64) -> Result
     let kind = Kind::parse(kind).map_err(|e| throw(ctx, e))?;
     let need_hash = || hash_opt(ctx, hash)?.ok_or_else(|| Exception::throw_type(ctx, "a hash is required"));
     Ok(match kind {
+        Kind::Ecdh | Kind::X25519 => {
+            return Err(throw(
+                ctx,
+                CryptoError::new(wc::ErrorName::InvalidAccess, "not a signature algorithm"),
+            ))
+        }
         Kind::Hmac => SigParams::Hmac,
         Kind::RsaPkcs1 => SigParams::RsaPkcs1 { hash: need_hash()? },
         Kind::RsaPss => SigParams::RsaPss {
@@ -148,6 +154,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             let pair = match Kind::parse(&kind).map_err(|e| throw(&ctx, e))? {
                 Kind::Ecdsa => wc::parse_curve(&curve).and_then(|c| wc::generate_ec(c, &seed)),
                 Kind::Ed25519 => wc::generate_ed25519(&seed[..32]),
+                Kind::Ecdh => wc::parse_curve(&curve).and_then(|c| wc::generate_ecdh(c, &seed)),
+                Kind::X25519 => wc::generate_x25519(&seed),
                 _ => Err(CryptoError::not_supported(format!(
                     "generateKey is not supported for {kind}"
                 ))),
@@ -218,6 +226,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             TypedArray::<u8>::new(ctx.clone(), wc::digest(hash, &bytes(&ctx, &data)?))
         })?,
     )?;
+    super::subtle_ec_native::install(ctx, n)?;
     n.set(
         "timingSafeEqual",
         Function::new(

@@ -32,6 +32,9 @@ fn ec_point(m: &Material) -> Option<Vec<u8>> {
 }
 
 pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
+    if super::agree::owns(m) {
+        return super::agree::export_raw(m);
+    }
     match m {
         Material::Hmac { secret, .. } => Ok(secret.clone()),
         Material::Secret(k) => Ok(k.bytes.clone()),
@@ -48,6 +51,9 @@ pub fn export_raw(m: &Material) -> Result<Vec<u8>, CryptoError> {
 }
 
 pub fn export_spki(m: &Material) -> Result<Vec<u8>, CryptoError> {
+    if super::agree::owns(m) {
+        return super::agree::export_spki(m);
+    }
     let der: Result<PublicKeyX509Der, _> = match m {
         Material::EcPublic { key, .. } | Material::Ed25519Public { key } => key.as_der(),
         Material::RsaPublic { der } => return super::rsa_key::spki(der),
@@ -63,6 +69,9 @@ pub fn export_spki(m: &Material) -> Result<Vec<u8>, CryptoError> {
 }
 
 pub fn export_pkcs8(m: &Material) -> Result<Vec<u8>, CryptoError> {
+    if super::agree::owns(m) {
+        return super::agree::export_pkcs8(m);
+    }
     let doc = match m {
         Material::EcPrivate { pair, .. } => pair.to_pkcs8v1(),
         Material::Ed25519Private { pair } => pair.to_pkcs8v1(),
@@ -80,6 +89,9 @@ pub fn export_pkcs8(m: &Material) -> Result<Vec<u8>, CryptoError> {
 
 /// The key members of the JWK (`kty` and the material).
 pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
+    if super::agree::owns(m) {
+        return super::agree::export_jwk(m);
+    }
     let b = |bytes: &[u8]| Value::String(b64url_encode(bytes));
     Ok(match m {
         Material::Hmac { secret, .. } => json!({"kty": "oct", "k": b(secret)}),
@@ -116,5 +128,6 @@ pub fn export_jwk(m: &Material) -> Result<Value, CryptoError> {
                 .map_err(|_| CryptoError::operation("Ed25519 seed unavailable"))?;
             json!({"kty": "OKP", "crv": "Ed25519", "x": b(pair.public_key().as_ref()), "d": b(d.as_ref())})
         }
+        _ => return Err(CryptoError::operation("not exportable as JWK here")),
     })
 }

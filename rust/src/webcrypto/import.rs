@@ -62,13 +62,9 @@ fn check_rsa_bits(bits: usize) -> Result<(), CryptoError> {
 }
 
 fn ec_public(curve: Curve, point: &[u8]) -> Result<Material, CryptoError> {
-    let len = curve.coordinate_len();
-    if point.len() != 1 + 2 * len || point[0] != 4 {
-        return Err(CryptoError::data(
-            "EC public key is not an uncompressed point on the curve",
-        ));
-    }
-    let key = ParsedPublicKey::new(ec_verification(curve), point)
+    // Compressed points are accepted; the key keeps the uncompressed form it exports.
+    let point = super::ec_point::uncompressed(curve, point)?;
+    let key = ParsedPublicKey::new(ec_verification(curve), &point)
         .map_err(|e| CryptoError::data(format!("EC public key rejected: {e}")))?;
     Ok(Material::EcPublic { curve, key })
 }
@@ -91,6 +87,8 @@ fn ed25519_public(bytes: &[u8]) -> Result<Material, CryptoError> {
 /// `importKey("raw", ...)`: an HMAC secret, an uncompressed EC point or 32 Ed25519 bytes.
 pub fn import_raw(p: &Params, data: &[u8]) -> Result<Material, CryptoError> {
     match p.kind {
+        Kind::Ecdh => super::ecdh::public(curve_of(p)?, data),
+        Kind::X25519 => super::x25519::public(data),
         Kind::Hmac => hmac_secret(p, data.to_vec()),
         Kind::Ecdsa => ec_public(curve_of(p)?, data),
         Kind::Ed25519 => ed25519_public(data),
@@ -129,6 +127,8 @@ pub fn import_spki(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
             }
             ed25519_public(bits)
         }
+        Kind::Ecdh => super::ecdh::import_spki(curve_of(p)?, &info),
+        Kind::X25519 => super::x25519::import_spki(&info),
         _ => Err(CryptoError::data(format!("the key's algorithm {oid} does not match"))),
     }
 }
@@ -158,7 +158,17 @@ pub fn import_pkcs8(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(rejected)?;
             Ok(Material::Ed25519Private { pair })
         }
+        Kind::Ecdh => super::ecdh::import_pkcs8(curve_of(p)?, der),
+        Kind::X25519 => super::x25519::import_pkcs8(der),
     }
+}
+
+pub(super) fn jwk_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, CryptoError> {
+    member(jwk, name)
+}
+
+pub(super) fn jwk_bytes(jwk: &Map<String, Value>, name: &str) -> Result<Vec<u8>, CryptoError> {
+    bytes(jwk, name)
 }
 
 fn member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, CryptoError> {
@@ -245,6 +255,8 @@ pub fn import_jwk(p: &Params, json: &str) -> Result<Material, CryptoError> {
                 .map_err(|e| CryptoError::data(format!("JWK Ed25519 private key rejected: {e}")))?;
             Ok(Material::Ed25519Private { pair })
         }
+        (Kind::Ecdh, "EC") => super::ecdh::import_jwk(curve_of(p)?, &jwk),
+        (Kind::X25519, "OKP") => super::x25519::import_jwk(&jwk),
         (_, kty) => Err(CryptoError::data(format!("JWK kty {kty:?} does not fit the algorithm"))),
     }
 }

@@ -16,6 +16,8 @@ pub enum Kind {
     Ecdsa,
     Ed25519,
     RsaOaep,
+    Ecdh,
+    X25519,
 }
 
 impl Kind {
@@ -28,6 +30,8 @@ impl Kind {
             "ECDSA" => Ok(Kind::Ecdsa),
             "Ed25519" => Ok(Kind::Ed25519),
             "RSA-OAEP" => Ok(Kind::RsaOaep),
+            "ECDH" => Ok(Kind::Ecdh),
+            "X25519" => Ok(Kind::X25519),
             other => Err(CryptoError::not_supported(format!("unsupported algorithm {other:?}"))),
         }
     }
@@ -65,6 +69,24 @@ pub enum Material {
     },
     /// An AES, HKDF or PBKDF2 secret (`secret.rs`).
     Secret(super::secret::SecretKey),
+    /// ECDH: the uncompressed point.
+    EcdhPublic {
+        curve: Curve,
+        point: Vec<u8>,
+    },
+    /// ECDH: the private key and its uncompressed public point.
+    EcdhPrivate {
+        curve: Curve,
+        key: aws_lc_rs::agreement::PrivateKey,
+        point: Vec<u8>,
+    },
+    X25519Public {
+        bytes: [u8; 32],
+    },
+    X25519Private {
+        key: aws_lc_rs::agreement::PrivateKey,
+        public: [u8; 32],
+    },
 }
 
 /// Names the variant only: key bytes never reach logs.
@@ -79,6 +101,10 @@ impl std::fmt::Debug for Material {
             Material::Ed25519Public { .. } => "Ed25519Public",
             Material::Ed25519Private { .. } => "Ed25519Private",
             Material::Secret(_) => "Secret",
+            Material::EcdhPublic { .. } => "EcdhPublic",
+            Material::EcdhPrivate { .. } => "EcdhPrivate",
+            Material::X25519Public { .. } => "X25519Public",
+            Material::X25519Private { .. } => "X25519Private",
         };
         f.write_str(name)
     }
@@ -160,11 +186,17 @@ impl Material {
                 bits: key.bits(),
                 public_exponent: key.public_exponent(),
             },
-            Material::EcPublic { .. } | Material::Ed25519Public { .. } => KeyInfo {
+            Material::EcPublic { .. }
+            | Material::Ed25519Public { .. }
+            | Material::EcdhPublic { .. }
+            | Material::X25519Public { .. } => KeyInfo {
                 key_type: "public",
                 ..KeyInfo::default()
             },
-            Material::EcPrivate { .. } | Material::Ed25519Private { .. } => KeyInfo {
+            Material::EcPrivate { .. }
+            | Material::Ed25519Private { .. }
+            | Material::EcdhPrivate { .. }
+            | Material::X25519Private { .. } => KeyInfo {
                 key_type: "private",
                 ..KeyInfo::default()
             },

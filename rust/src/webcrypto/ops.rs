@@ -35,6 +35,14 @@ pub fn sign(m: &Material, params: &SigParams, data: &[u8]) -> Result<Vec<u8>, Cr
         (Material::RsaPrivate { key }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
             super::rsa_sign::sign(key, params, data)
         }
+        (Material::EcPrivate { curve, pair, .. }, SigParams::Ecdsa { hash })
+            if check_ec_hash(*curve, *hash).is_err() =>
+        {
+            let d: aws_lc_rs::encoding::EcPrivateKeyBin =
+                aws_lc_rs::encoding::AsBigEndian::as_be_bytes(&pair.private_key())
+                    .map_err(|_| CryptoError::operation("EC private key encoding failed"))?;
+            super::ecdsa_any::sign(*curve, d.as_ref(), *hash, data)
+        }
         (Material::EcPrivate { curve, pair, .. }, SigParams::Ecdsa { hash }) => {
             check_ec_hash(*curve, *hash)?;
             let s = pair.sign(&rand::SystemRandom::new(), data).map_err(failed)?;
@@ -58,12 +66,19 @@ pub fn verify(m: &Material, params: &SigParams, signature: &[u8], data: &[u8]) -
         (Material::RsaPublic { der }, SigParams::RsaPkcs1 { .. } | SigParams::RsaPss { .. }) => {
             super::rsa_sign::verify(der, params, signature, data)
         }
+        (Material::EcPublic { curve, key }, SigParams::Ecdsa { hash }) if check_ec_hash(*curve, *hash).is_err() => {
+            Ok(super::ecdsa_any::verify(*curve, key.as_ref(), *hash, signature, data))
+        }
         (Material::EcPublic { curve, key }, SigParams::Ecdsa { hash }) => {
             check_ec_hash(*curve, *hash)?;
             Ok(signature.len() == 2 * curve.coordinate_len() && key.verify_sig(data, signature).is_ok())
         }
         (Material::Ed25519Public { key }, SigParams::Ed25519) => {
-            Ok(signature.len() == 64 && key.verify_sig(data, signature).is_ok())
+            // The spec's small-order checks can only turn a valid signature into `false`, so they
+            // run after RFC 8032 verification succeeds (a bad signature costs nothing more).
+            Ok(signature.len() == 64
+                && key.verify_sig(data, signature).is_ok()
+                && !super::ed25519_order::rejects(key.as_ref(), signature))
         }
         _ => Err(CryptoError::new(
             ErrorName::InvalidAccess,

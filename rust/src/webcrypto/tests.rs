@@ -90,11 +90,9 @@ fn ecdsa_generated_from_host_seed_is_deterministic_and_round_trips() {
     assert_eq!(sig.len(), 64);
     assert!(verify(&public, &params, &sig, b"msg").unwrap());
     assert!(!verify(&public, &params, &sig[..63], b"msg").unwrap());
+    // The hash is a parameter of the operation: a SHA-256 signature does not verify as SHA-384.
     let other = SigParams::Ecdsa { hash: Hash::Sha384 };
-    assert_eq!(
-        verify(&public, &other, &sig, b"msg").unwrap_err().name,
-        ErrorName::NotSupported
-    );
+    assert!(!verify(&public, &other, &sig, b"msg").unwrap());
     let spki = export_spki(&public).unwrap();
     let again = import_spki(
         &super::import::Params {

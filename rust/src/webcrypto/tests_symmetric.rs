@@ -238,23 +238,23 @@ fn hkdf(hash: Hash) -> KdfParams {
 fn hkdf_rfc5869_cases_1_and_4() {
     let k = SecretKey::new(SecretKind::Hkdf, vec![0x0b; 22]).unwrap();
     assert_eq!(
-        derive_bits(&k, &hkdf(Hash::Sha256), 42 * 8).unwrap(),
+        kdf_bits(&k, &hkdf(Hash::Sha256), 42 * 8).unwrap(),
         unhex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")
     );
     let k = SecretKey::new(SecretKind::Hkdf, vec![0x0b; 11]).unwrap();
     assert_eq!(
-        derive_bits(&k, &hkdf(Hash::Sha1), 42 * 8).unwrap(),
+        kdf_bits(&k, &hkdf(Hash::Sha1), 42 * 8).unwrap(),
         unhex("085a01ea1b10f36933068b56efa5ad81a4f14b822f5b091568a9cdd4f155fda2c22e422478d305f3f896")
     );
-    assert_eq!(derive_bits(&k, &hkdf(Hash::Sha1), 0).unwrap(), Vec::<u8>::new());
+    assert_eq!(kdf_bits(&k, &hkdf(Hash::Sha1), 0).unwrap(), Vec::<u8>::new());
     assert_eq!(
-        derive_bits(&k, &hkdf(Hash::Sha1), 230).unwrap_err().name,
+        kdf_bits(&k, &hkdf(Hash::Sha1), 230).unwrap_err().name,
         ErrorName::Operation
     );
     // At most 255 hash lengths.
-    assert!(derive_bits(&k, &hkdf(Hash::Sha256), 255 * 32 * 8).is_ok());
+    assert!(kdf_bits(&k, &hkdf(Hash::Sha256), 255 * 32 * 8).is_ok());
     assert_eq!(
-        derive_bits(&k, &hkdf(Hash::Sha256), 255 * 32 * 8 + 8).unwrap_err().name,
+        kdf_bits(&k, &hkdf(Hash::Sha256), 255 * 32 * 8 + 8).unwrap_err().name,
         ErrorName::Operation
     );
 }
@@ -272,24 +272,24 @@ fn pbkdf2_rfc6070() {
             salt: b"salt".to_vec(),
             iterations,
         };
-        assert_eq!(derive_bits(&k, &p, 160).unwrap(), unhex(dk));
+        assert_eq!(kdf_bits(&k, &p, 160).unwrap(), unhex(dk));
     }
     let zero = KdfParams::Pbkdf2 {
         hash: Hash::Sha256,
         salt: Vec::new(),
         iterations: 0,
     };
-    assert_eq!(derive_bits(&k, &zero, 256).unwrap_err().name, ErrorName::Operation);
+    assert_eq!(kdf_bits(&k, &zero, 256).unwrap_err().name, ErrorName::Operation);
     let many = KdfParams::Pbkdf2 {
         hash: Hash::Sha256,
         salt: Vec::new(),
         iterations: 100_001,
     };
-    assert_eq!(derive_bits(&k, &many, 256).unwrap_err().name, ErrorName::NotSupported);
+    assert_eq!(kdf_bits(&k, &many, 256).unwrap_err().name, ErrorName::NotSupported);
     // An HKDF key does not run PBKDF2.
     let hkdf_key = SecretKey::new(SecretKind::Hkdf, b"password".to_vec()).unwrap();
     assert_eq!(
-        derive_bits(&hkdf_key, &zero, 256).unwrap_err().name,
+        kdf_bits(&hkdf_key, &zero, 256).unwrap_err().name,
         ErrorName::InvalidAccess
     );
 }

@@ -157,7 +157,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                     }
                 };
                 let bits = usize::try_from(count(bits)).unwrap_or(usize::MAX);
-                let out = wc::derive_bits(key, &params, bits).map_err(|e| throw(&ctx, e))?;
+                let out = wc::kdf_bits(key, &params, bits).map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), out)
             },
         )?,

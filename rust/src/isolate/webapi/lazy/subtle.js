@@ -61,6 +61,19 @@ addSupported('deriveBits', ['HKDF', 'PBKDF2']);
 addSupported('get key length', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HMAC', 'HKDF', 'PBKDF2']);
 let symmetricModule = null;
 const symmetric = () => symmetricModule || (symmetricModule = lazyLoad('subtle_symmetric').install(symmetricHelpers));
+// Key agreement, ECDH and X25519 (importKey, generateKey, the `public` member, the derive bits
+// operation), lives in lazy/subtle_ec.js, loaded when one of them is first named.
+const AGREEMENT = ['ECDH', 'X25519'];
+const IS_AGREEMENT = Object.assign(Object.create(null), { ECDH: true, X25519: true });
+addSupported('importKey', AGREEMENT);
+addSupported('generateKey', AGREEMENT);
+addSupported('deriveBits', AGREEMENT);
+let agreementModule = null;
+const agreement = () => agreementModule || (agreementModule = lazyLoad('subtle_ec').install({
+  dom, call, requireMember, checkUsages, handleOf,
+  newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
+  isCryptoKey: (v) => v instanceof CryptoKey,
+}));
 
 // Normalized string algorithms per operation (a string has no other members to read).
 const normalizedStrings = Object.create(null);
@@ -94,6 +107,7 @@ const normalizeObject = (alg, op) => {
   // RSA-OAEP: a copy of the label, taken when the method is called.
   if ((op === 'encrypt' || op === 'decrypt') && alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
   if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
+  else if (op === 'deriveBits' && IS_AGREEMENT[name] === true) agreement().members(alg, out);
   return out;
 };
 // WebIDL [EnforceRange] unsigned long.
@@ -161,6 +175,10 @@ const makeKey = (desc, alg, extractable, usages) => {
 
 const jwkAlg = (alg) => {
   switch (kindOf(alg.name)) {
+    // ECDH and X25519 keys have no "alg"; Ed25519 the algorithm name (w3c/webcrypto#401), Workers'
+    // NODE-ED25519 keeps "EdDSA".
+    case 'ECDH': case 'X25519': return undefined;
+    case 'Ed25519': return alg.name === 'Ed25519' ? 'Ed25519' : 'EdDSA';
     case 'HMAC': return `HS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSASSA-PKCS1-v1_5': return `RS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
     case 'RSA-PSS': return `PS${alg.hash === 'SHA-1' ? '1' : alg.hash.slice(4)}`;
@@ -203,6 +221,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   extractable = !!extractable;
   if (IS_SYMMETRIC[alg.name] === true) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   const kind = kindOf(alg.name);
+  if (IS_AGREEMENT[kind] === true) return agreement().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
   if (kind === 'ECDSA') requireMember(alg, 'namedCurve');
   if (kind === 'ECDSA' && !['P-256', 'P-384', 'P-521'].includes(alg.namedCurve)) throw dom(`Unsupported namedCurve ${alg.namedCurve}`, 'NotSupportedError');
@@ -279,7 +298,8 @@ class SubtleCrypto {
     const out = call(native.cryptoExport, h, format);
     if (format !== 'jwk') return toBuffer(out);
     const jwk = JSON.parse(out);
-    jwk.alg = jwkAlg(key.algorithm.name === 'NODE-ED25519' ? { name: 'Ed25519' } : { ...key.algorithm, hash: key.algorithm.hash && key.algorithm.hash.name });
+    const alg = jwkAlg(key.algorithm.name === 'NODE-ED25519' ? { name: 'NODE-ED25519' } : { ...key.algorithm, hash: key.algorithm.hash && key.algorithm.hash.name });
+    if (alg !== undefined) jwk.alg = alg;
     jwk.key_ops = [...key.usages];
     jwk.ext = key.extractable;
     return jwk;
@@ -304,6 +324,7 @@ class SubtleCrypto {
     extractable = !!extractable;
     if (IS_SYMMETRIC[alg.name] === true) return symmetric().generateKey(alg, extractable, usages);
     const kind = kindOf(alg.name);
+    if (IS_AGREEMENT[kind] === true) return agreement().generateKey(alg, extractable, usages);
     if (kind === 'HMAC') {
       const hash = requireMember(alg, 'hash');
       const bits = alg.length === undefined ? { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[hash] : alg.length;
@@ -330,8 +351,10 @@ class SubtleCrypto {
     return native.timingSafeEqual(x, y);
   }
 }
-// encrypt, decrypt, deriveBits, deriveKey, wrapKey and unwrapKey: their generic steps are in
-// lazy/subtle_symmetric.js (loaded on the first call), with the methods' WebIDL lengths.
+// encrypt, decrypt, deriveBits, deriveKey, wrapKey and unwrapKey: their generic steps, for every
+// algorithm, are in lazy/subtle_symmetric.js (loaded on the first call), with the methods' WebIDL
+// lengths; each dispatches by algorithm name in one table of operations, to which this module
+// adds RSA-OAEP's encrypt / decrypt and ECDH / X25519's derive bits.
 for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['deriveKey', 5], ['wrapKey', 4], ['unwrapKey', 7]]) {
   const method = { async [m](...args) { return symmetric().methods[m](...args); } }[m];
   Object.defineProperty(method, 'length', { value: length, configurable: true });
@@ -339,12 +362,17 @@ for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['
 }
 // What lazy/subtle_symmetric.js uses of this module.
 const symmetricHelpers = {
-  ops: { encrypt: { 'RSA-OAEP': rsaOaep(true) }, decrypt: { 'RSA-OAEP': rsaOaep(false) } },
+  ops: {
+    encrypt: { 'RSA-OAEP': rsaOaep(true) },
+    decrypt: { 'RSA-OAEP': rsaOaep(false) },
+    deriveBits: { ECDH: (alg, key, length) => agreement().bits(alg, key, length), X25519: (alg, key, length) => agreement().bits(alg, key, length) },
+  },
   dom, call, normalize, usagesOf, checkUsages, handleOf, importKey,
   exportKey: SubtleCrypto.prototype.exportKey.bind(null),
   newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
 };
 Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
+
 const subtle = new SubtleCrypto(kToken);
 defineGlobal('CryptoKey', CryptoKey);
 defineGlobal('SubtleCrypto', SubtleCrypto);
