@@ -60,8 +60,6 @@ const LAZY: &[(&str, &str)] = &[
     ("fetchevent", include_str!("webapi/lazy/fetchevent.js")),
     ("cache", include_str!("webapi/lazy/cache.js")),
     ("subtle", include_str!("webapi/lazy/subtle.js")),
-    ("subtle_symmetric", include_str!("webapi/lazy/subtle_symmetric.js")),
-    ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),
     ("durable", include_str!("webapi/lazy/durable.js")),
     ("kv", include_str!("webapi/lazy/kv.js")),
     ("ratelimit", include_str!("webapi/lazy/ratelimit.js")),
@@ -78,6 +76,9 @@ const LAZY: &[(&str, &str)] = &[
     ("mime", include_str!("webapi/lazy/mime.js")),
     ("fetchinit", include_str!("webapi/lazy/fetchinit.js")),
     ("websocket", include_str!("webapi/lazy/websocket.js")),
+    // Loaded by `subtle` when their algorithms are first used (docs/webcrypto.md).
+    ("subtle_symmetric", include_str!("webapi/lazy/subtle_symmetric.js")),
+    ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),
 ];
 
 /// The names a lazy module may use from the prelude (see `internals` in `dispatch.js`).

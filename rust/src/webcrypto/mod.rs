@@ -41,9 +41,9 @@ mod rsa_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_symmetric;
-#[cfg(test)]
 mod tests_ec;
+#[cfg(test)]
+mod tests_symmetric;
 
 pub use aes::{decrypt, encrypt, CipherParams};
 pub use agree::agreement_bits;
