@@ -51,7 +51,7 @@ const run = (task, kind, payloadJson, target, env, tools) => {
       const events = lazyLoad('events');
       const listeners = events.globalTarget[Symbol.for('edgert.listeners')].get('scheduled') || [];
       if (!listeners.length) throw new TypeError('Handler does not export a scheduled() function.');
-      events.globalTarget.dispatchEvent(new ScheduledEvent('scheduled', { [kInternal]: { controller, ctx } }));
+      events.fire(events.globalTarget, new ScheduledEvent('scheduled', { [kInternal]: { controller, ctx } }));
     }
   } catch (e) {
     tools.failed(ctx, e);
