@@ -8,7 +8,13 @@ from typing import Any
 
 from edgert import Request, Worker
 
-from .test_webapi import run
+
+def run(body: str) -> Any:
+    """Runs `body` (an async function body returning a JSON-able value) in a worker."""
+    src = f"export default {{ async fetch(request, env, ctx) {{ return Response.json(await (async () => {{ {body} }})()); }} }}"
+    r = Worker(src).fetch(Request("https://example.com/"))
+    assert r.status == 200, r.stats.error
+    return r.json()
 
 
 def test_runtime_dispatched_fetch_event_is_trusted_with_a_positive_time_stamp() -> None:
@@ -60,7 +66,12 @@ def test_abort_signal_timeout_and_any_follow_the_real_clock() -> None:
         return { order, reason: any.reason.name, same: any.reason === t.reason, range };
         """
     )
-    assert out == {"order": ["timeout", "any"], "reason": "TimeoutError", "same": True, "range": "TypeError"}
+    assert out == {
+        "order": ["timeout", "any"],
+        "reason": "TimeoutError",
+        "same": True,
+        "range": "TypeError",
+    }
 
 
 def test_event_handler_attribute_keeps_its_place_and_null_removes_it() -> None:
@@ -89,7 +100,12 @@ def test_custom_event_is_a_global_before_events_load() -> None:
         return { before, detail: e.detail, isEvent: e instanceof Event, tag: String(e) };
         """
     )
-    assert out == {"before": True, "detail": {"a": 1}, "isEvent": True, "tag": "[object CustomEvent]"}
+    assert out == {
+        "before": True,
+        "detail": {"a": 1},
+        "isEvent": True,
+        "tag": "[object CustomEvent]",
+    }
 
 
 def test_structured_clone_transfers_and_copies_blobs_and_errors() -> None:

@@ -125,14 +125,17 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
         "urlSet",
         Function::new(ctx.clone(), |href: String, prop: String, value: String| {
             let mut u = Url::parse(href.as_str(), None).ok()?;
-            let before = u.clone();
             if !set_component(&mut u, &prop, &value) {
                 return None;
             }
             // A host with an invalid `xn--` label is a host parse failure: the setter changes
             // nothing (`href` fails).
             if !punycode_labels_valid(&u) {
-                return if prop == "href" { None } else { Some(components(&before)) };
+                return if prop == "href" {
+                    None
+                } else {
+                    Url::parse(href.as_str(), None).ok().map(|b| components(&b))
+                };
             }
             Some(components(&u))
         })?,

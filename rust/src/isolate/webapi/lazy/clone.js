@@ -12,6 +12,8 @@ const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byt
 const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
 const abDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get;
 const abMax = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength')?.get;
+const abResize = ArrayBuffer.prototype.resize;
+const abTransfer = ArrayBuffer.prototype.transfer;
 const dvByteLength = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
 const errorCtors = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 const viewCtors = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array };
@@ -35,9 +37,9 @@ const tracksLength = (view, buf, isInBounds) => {
   const len = abByteLength.call(buf);
   if (view.byteOffset + view.byteLength !== len) return false;
   const last = new Uint8Array(buf, len - 1, 1)[0];
-  buf.resize(len - 1);
+  abResize.call(buf, len - 1);
   const tracking = isInBounds(view);
-  buf.resize(len);
+  abResize.call(buf, len);
   new Uint8Array(buf, len - 1, 1)[0] = last;
   return tracking;
 };
@@ -140,16 +142,15 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
       transfer.push(t);
     }
   }
-  const memo = new Map();
+  const seen = new Set();
   for (const t of transfer) {
     if (Object.prototype.toString.call(t) !== '[object ArrayBuffer]') throw cloneError('Value not transferable: only ArrayBuffers can be transferred.');
-    if (memo.has(t)) throw cloneError('An ArrayBuffer is duplicated in the transfer list.');
+    if (seen.has(t)) throw cloneError('An ArrayBuffer is duplicated in the transfer list.');
     if (isDetached(t)) throw cloneError('An ArrayBuffer is detached and could not be transferred.');
-    memo.set(t, undefined);
+    seen.add(t);
   }
-  memo.clear();
-  const result = structuredCloneImpl(value, memo);
-  for (const t of transfer) ArrayBuffer.prototype.transfer.call(t);
+  const result = structuredCloneImpl(value, new Map());
+  for (const t of transfer) abTransfer.call(t);
   return result;
 });
 return {};

@@ -20,6 +20,7 @@
 // follows only source signals (never another dependent one), so chains stay one level deep.
 
 const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
+const kAlgorithm = Symbol('abortAlgorithm'); // signal[kAlgorithm](fn): run fn when it aborts
 const isCallable = (v) => typeof v === 'function';
 const toDOMString = (v) => `${v}`; // ToString: throws on symbols, as WebIDL's DOMString does
 const dictionary = (v, what) => {
@@ -156,8 +157,8 @@ Object.defineProperty(CustomEvent.prototype, Symbol.toStringTag, { value: 'Custo
 // Listener lists: type -> entries { callback, capture, passive, once, signal, removed }.
 const listenerMaps = new WeakMap();
 const listenersOf = (target) => {
-  let map = listenerMaps.get(target);
-  if (map === undefined) listenerMaps.set(target, (map = new Map()));
+  const map = listenerMaps.get(target);
+  if (map === undefined) throw new TypeError('Illegal invocation: not an EventTarget');
   return map;
 };
 const removeEntry = (target, type, entry) => {
@@ -203,7 +204,7 @@ class EventTarget {
     if (list.some((l) => l.callback === callback && l.capture === capture)) return;
     const entry = { callback, capture, passive, once, signal, removed: false };
     list.push(entry);
-    if (signal !== null) signal[kSym.task]?.(() => removeEntry(this, type, entry));
+    if (signal !== null) signal[kAlgorithm](() => removeEntry(this, type, entry));
   }
   removeEventListener(type, callback, options = undefined) {
     if (arguments.length < 2) throw new TypeError("Failed to execute 'removeEventListener' on 'EventTarget': 2 arguments required.");
@@ -273,7 +274,7 @@ class AbortSignal extends EventTarget {
   get reason() { return this.#reason; }
   throwIfAborted() { if (this.#aborted) throw this.#reason; }
   // Internal abort algorithms (run before the abort event; listeners cannot stop them).
-  [kSym.task](algorithm) { if (!this.#aborted) this.#algorithms.push(algorithm); }
+  [kAlgorithm](algorithm) { if (!this.#aborted) this.#algorithms.push(algorithm); }
   // "Signal abort".
   [kInternal](reason) {
     if (this.#aborted) return;
