@@ -140,8 +140,7 @@ api.init = (handler, env, bindings) => {
       if (handler) result = handler.fetch(request, env, ctx);
       else {
         const ev = new (lazyLoad('fetchevent').FetchEvent)('fetch', { request, [kInternal]: ctx });
-        const events = lazyLoad('events');
-        events.fire(events.globalTarget, ev);
+        lazyLoad('events').globalTarget.dispatchEvent(ev);
         // With no respondWith(), Workers forwards the request to the origin.
         result = ev[kSym.responded] ? ev[kSym.result] : toOrigin(ctx);
       }

@@ -29,6 +29,10 @@ const dictionary = (v, what) => {
   return v;
 };
 
+// Events the runtime made (FetchEvent, ScheduledEvent) and dispatches next: that dispatch is
+// trusted; any other dispatchEvent() makes an event untrusted, as the standard says.
+const runtimeMade = new WeakSet();
+const madeByRuntime = (event) => { runtimeMade.add(event); };
 // isTrusted is [LegacyUnforgeable]: an own accessor of each event, with one getter for all.
 const trustedOf = new WeakMap();
 const isTrustedDesc = { get: function isTrusted() { return trustedOf.get(this) === true; }, enumerable: true, configurable: false };
@@ -218,7 +222,7 @@ class EventTarget {
   }
   dispatchEvent(event) {
     if (arguments.length === 0) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': 1 argument required, but only 0 present.");
-    return Event[kInternal](event, this, false);
+    return Event[kInternal](event, this, runtimeMade.delete(event));
   }
   // The prelude reads the global target's listeners (how many `fetch` ones there are).
   get [Symbol.for('edgert.listeners')]() { return listenersOf(this); }
@@ -357,6 +361,4 @@ const globalTarget = new EventTarget();
 defineGlobal('addEventListener', function addEventListener(type, listener, options) { return globalTarget.addEventListener(...arguments); });
 defineGlobal('removeEventListener', function removeEventListener(type, listener, options) { return globalTarget.removeEventListener(...arguments); });
 defineGlobal('dispatchEvent', function dispatchEvent(event) { return globalTarget.dispatchEvent(...arguments); });
-// `fire(target, event)`: a dispatch by the runtime (isTrusted).
-const fire = (target, event) => Event[kInternal](event, target, true);
-return { Event, CustomEvent, EventTarget, AbortSignal, AbortController, globalTarget, defineEventHandler, fire };
+return { Event, CustomEvent, EventTarget, AbortSignal, AbortController, globalTarget, defineEventHandler, madeByRuntime };

@@ -25,6 +25,7 @@ class ScheduledEvent extends Event {
     const internal = init && init[kInternal];
     if (!internal) throw new TypeError('Illegal constructor');
     this.#controller = internal.controller; this.#ctx = internal.ctx;
+    lazyLoad('events').madeByRuntime(this); // dispatched by the runtime: trusted
   }
   get cron() { return this.#controller.cron; }
   get scheduledTime() { return this.#controller.scheduledTime; }
@@ -51,7 +52,7 @@ const run = (task, kind, payloadJson, target, env, tools) => {
       const events = lazyLoad('events');
       const listeners = events.globalTarget[Symbol.for('edgert.listeners')].get('scheduled') || [];
       if (!listeners.length) throw new TypeError('Handler does not export a scheduled() function.');
-      events.fire(events.globalTarget, new ScheduledEvent('scheduled', { [kInternal]: { controller, ctx } }));
+      events.globalTarget.dispatchEvent(new ScheduledEvent('scheduled', { [kInternal]: { controller, ctx } }));
     }
   } catch (e) {
     tools.failed(ctx, e);
