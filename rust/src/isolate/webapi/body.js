@@ -29,8 +29,17 @@ class BodyBase {
     const b = this.#body;
     if (b.kind === 'none') return null;
     if (b.kind === 'stream') return b.value;
+    const streams = lazyLoad('streams');
+    if (this.#used) {
+      // Consumed already: the standard's consume read the stream to its end, so it is locked
+      // and disturbed (getReader() throws).
+      const stream = streams.bodyStream(new Uint8Array(0));
+      streams.readAll(stream, () => {}, () => {});
+      this.#body = { kind: 'stream', value: stream };
+      return stream;
+    }
     const v = b.value;
-    const stream = lazyLoad('streams').bodyStream(typeof v === 'string' ? utf8(v) : v);
+    const stream = streams.bodyStream(typeof v === 'string' ? utf8(v) : v);
     this.#body = { kind: 'stream', value: stream };
     return stream;
   }
@@ -38,35 +47,43 @@ class BodyBase {
     if (this.#used) return true;
     return this.#body.kind === 'stream' && lazyLoad('streams').isDisturbed(this.#body.value);
   }
-  // The body as bytes or a string, consumed once.
+  // Fetch's "consume body": the body as bytes or a string, consumed once, handed to `convert`
+  // (if given); a promise of the result. A stream is read with callbacks, and a body the
+  // runtime holds is converted at once, so no promise is ever resolved with the bytes (a
+  // `then` on Object.prototype cannot intercept them, as the standard's steps cannot be).
   // A null body reads as empty and is not thereby used (Fetch Standard: bodyUsed is "body is
   // non-null and disturbed").
-  async [kSym.consume]() {
-    if (this.bodyUsed) throw new TypeError('Body has already been used. It can only be used once. Use tee() first if you need to read it twice.');
-    const b = this.#body;
-    if (b.kind === 'stream' && b.value.locked) throw new TypeError('The body\'s ReadableStream is locked');
-    if (b.kind === 'none') return '';
-    this.#used = true;
-    if (b.kind === 'stream') return lazyLoad('streams').readAll(b.value);
-    return b.value;
+  [kSym.consume](convert) {
+    return new Promise((resolve, reject) => {
+      if (this.bodyUsed) throw new TypeError('Body has already been used. It can only be used once. Use tee() first if you need to read it twice.');
+      const b = this.#body;
+      if (b.kind === 'stream' && b.value.locked) throw new TypeError('The body\'s ReadableStream is locked');
+      if (b.kind === 'none') { resolve(convert === undefined ? '' : convert('')); return; }
+      this.#used = true;
+      if (b.kind !== 'stream') { resolve(convert === undefined ? b.value : convert(b.value)); return; }
+      lazyLoad('streams').readAll(b.value, (bytes) => {
+        try { resolve(convert === undefined ? bytes : convert(bytes)); } catch (e) { reject(e); }
+      }, reject);
+    });
   }
-  async text() { const b = await this[kSym.consume](); return typeof b === 'string' ? b : fromUtf8(b); }
-  async json() { return JSON.parse(await this.text()); }
-  async arrayBuffer() { const b = await this[kSym.consume](); return (typeof b === 'string' ? utf8(b) : b.slice()).buffer; }
-  async bytes() { const b = await this[kSym.consume](); return typeof b === 'string' ? utf8(b) : b.slice(); }
+  text() { return this[kSym.consume]((b) => (typeof b === 'string' ? b : fromUtf8(b))); }
+  json() { return this[kSym.consume]((b) => JSON.parse(typeof b === 'string' ? b : fromUtf8(b))); }
+  arrayBuffer() { return this[kSym.consume]((b) => (typeof b === 'string' ? utf8(b) : b.slice()).buffer); }
+  bytes() { return this[kSym.consume]((b) => (typeof b === 'string' ? utf8(b) : b.slice())); }
   // The Blob's type: the serialized MIME type extracted from Content-Type (Fetch Standard).
-  async blob() {
-    const b = await this[kSym.consume]();
-    const mime = lazyLoad('mime'), t = mime.extract(this.headers);
-    return lazyLoad('blob').Blob[kInternal](typeof b === 'string' ? utf8(b) : b.slice(), t === null ? '' : mime.serialize(t));
+  blob() {
+    return this[kSym.consume]((b) => {
+      const mime = lazyLoad('mime'), t = mime.extract(this.headers);
+      return lazyLoad('blob').Blob[kInternal](typeof b === 'string' ? utf8(b) : b.slice(), t === null ? '' : mime.serialize(t));
+    });
   }
-  async formData() { const b = await this[kSym.consume](); return lazyLoad('formdata').parse(this.headers.get('content-type'), b); }
+  formData() { return this[kSym.consume]((b) => lazyLoad('formdata').parse(this.headers.get('content-type'), b)); }
   // Two bodies reading the same content (for clone()).
   [kSym.cloneBody]() {
     if (this.bodyUsed) throw new TypeError('Body has already been used');
     const b = this.#body;
     if (b.kind !== 'stream') return { ...b };
-    const [a, c] = b.value.tee();
+    const [a, c] = lazyLoad('streams').teeBody(b.value);
     this.#body = { kind: 'stream', value: a };
     return { kind: 'stream', value: c };
   }

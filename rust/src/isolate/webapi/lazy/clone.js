@@ -69,4 +69,5 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   void options;
   return structuredCloneImpl(value, new Map());
 });
-return {};
+// For the runtime: a chunk's clone in a body's tee (streams/tee.js).
+return { clone: (value) => structuredCloneImpl(value, new Map()) };
