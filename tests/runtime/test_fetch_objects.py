@@ -232,15 +232,18 @@ def run_core(src: str, bindings: list[dict[str, str]]) -> tuple[Any, list[str]]:
 def test_a_deployed_worker_has_no_api_base_url() -> None:
     """As on Workers: no `location` global, and a relative URL in Request, fetch and
     Response.redirect is a TypeError (the incoming request's URL is no base)."""
-    assert run_core(RELATIVE_URLS, []) == ({
-        "location": "undefined",
-        "selfLocation": False,
-        "request": "TypeError",
-        "empty": "TypeError",
-        "redirect": "TypeError",
-        "fetch": "TypeError",
-        "absolute": "https://other.test/a",
-    }, [])
+    assert run_core(RELATIVE_URLS, []) == (
+        {
+            "location": "undefined",
+            "selfLocation": False,
+            "request": "TypeError",
+            "empty": "TypeError",
+            "redirect": "TypeError",
+            "fetch": "TypeError",
+            "absolute": "https://other.test/a",
+        },
+        [],
+    )
 
 
 def test_an_embedder_gives_the_api_base_url() -> None:
@@ -249,12 +252,15 @@ def test_an_embedder_gives_the_api_base_url() -> None:
     got = run_core(
         RELATIVE_URLS, [{"type": "edgert:api-base-url", "url": "https://wpt.test/dir/w.js"}]
     )
-    assert got == ({
-        "location": "undefined",
-        "selfLocation": False,
-        "request": "https://wpt.test/x?y#z",
-        "empty": "https://wpt.test/dir/w.js",
-        "redirect": "https://wpt.test/r",
-        "fetch": "TypeError",  # sent to the resolved URL; the network failed
-        "absolute": "https://other.test/a",
-    }, ["https://wpt.test/x"])
+    assert got == (
+        {
+            "location": "undefined",
+            "selfLocation": False,
+            "request": "https://wpt.test/x?y#z",
+            "empty": "https://wpt.test/dir/w.js",
+            "redirect": "https://wpt.test/r",
+            "fetch": "TypeError",  # sent to the resolved URL; the network failed
+            "absolute": "https://other.test/a",
+        },
+        ["https://wpt.test/x"],
+    )
