@@ -21,7 +21,7 @@ const hostFetch = async (request) => {
     pending.then(resolve, reject);
   });
   // Abort fetch after the response came: its body errors with the reason.
-  signal.addEventListener('abort', () => lazyLoad('fetchinit').abortBody(response, signal.reason), { once: true });
+  lazyLoad('fetchinit').abortBodyOn(signal, response);
   return response;
 };
 defineGlobal('fetch', function fetch(input, init) {

@@ -164,4 +164,7 @@ const abortBody = (response, reason) => {
   if (b.kind === 'stream') streams.errorBody(b.value, reason);
   else response[kSym.setBody]({ kind: 'stream', value: streams.erroredBody(reason) });
 };
-return { headersInit, headersIterator, requestInit, noCorsAllows, noCorsHeaders, cancelBody, abortBody };
+const abortBodyOn = (signal, response) => {
+  signal.addEventListener('abort', () => abortBody(response, signal.reason), { once: true });
+};
+return { headersInit, headersIterator, requestInit, noCorsAllows, noCorsHeaders, cancelBody, abortBodyOn };

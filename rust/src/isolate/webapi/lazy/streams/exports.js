@@ -52,12 +52,21 @@ const bodyStream = (bytes) => {
 // Fetch's "fully read" of a body stream: every chunk must be a Uint8Array. Returns a promise
 // of the bytes; or, given `onBytes` and `onError`, calls one of them instead and returns
 // nothing (the body mixin: no promise is resolved with the bytes, so a `then` getter on
-// Object.prototype cannot intercept them).
-const readAll = (streamObj, onBytes, onError) => {
+// Object.prototype cannot intercept them), with `convert(self, kind, bytes)` if given (its
+// exception goes to `onError`).
+const readAll = (streamObj, onBytes, onError, convert, self, kind) => {
   const reader = acquireDefaultReader(streamObj[kS]);
   const chunks = [];
   let total = 0;
-  const cap = onBytes === undefined ? newCap() : { resolve: onBytes, reject: onError, promise: undefined };
+  const cap = onBytes === undefined ? newCap() : {
+    resolve: convert === undefined ? onBytes : (bytes) => {
+      let out;
+      try { out = convert(self, kind, bytes); } catch (e) { onError(e); return; }
+      onBytes(out);
+    },
+    reject: onError,
+    promise: undefined,
+  };
   // Reads until a read has to wait; a chunk that arrives later starts the loop again (no
   // recursion per queued chunk).
   let waiting = false;
@@ -115,6 +124,12 @@ const errorBody = (streamObj, reason) => {
   if (s.controller.kind === 'rbsc') byteControllerError(s.controller, reason);
   else defaultControllerError(s.controller, reason);
 };
+// The stream of a body consumed already: read to its end, so locked and disturbed.
+const consumedBody = () => {
+  const obj = bodyStream(new Uint8Array(0));
+  readAll(obj, noop, noop);
+  return obj;
+};
 // A body stream that is already errored with `reason`.
 const erroredBody = (reason) => {
   const obj = bodyStream(new Uint8Array(0));
@@ -124,5 +139,5 @@ const erroredBody = (reason) => {
 const transformStream = (transform, flush, cancel) => createTransformStream(transform, flush, cancel).obj;
 
 return {
-  ...INTERFACES, readAll, bodyStream, isReadableStream, isDisturbed, transformStream, streamRecord, teeBody, proxyBody, errorBody, erroredBody,
+  ...INTERFACES, readAll, bodyStream, isReadableStream, isDisturbed, transformStream, streamRecord, teeBody, proxyBody, errorBody, erroredBody, consumedBody,
 };
