@@ -111,11 +111,7 @@ api.init = (handler, env, bindings) => {
     const type = bindings[i].type;
     if (type === 'edgert:objects') objectHost = true;
     else if (type === 'durable_object_namespace') durable = true;
-    else if (type === 'edgert:api-base-url') {
-      const u = native.urlParse(toUSV(bindings[i].url));
-      if (!u) throw new TypeError(`edgert:api-base-url: not an absolute URL: ${bindings[i].url}`);
-      apiBase = u[0];
-    }
+    else if (type === 'edgert:api-base-url') apiBase = lazyLoad('fetchinit').apiBaseURL(bindings[i].url);
   }
   if (objectHost || durable) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);

@@ -1,12 +1,8 @@
 // fetch(): an outbound request becomes a Fetch operation the host performs.
 const hostFetch = async (request) => {
   const signal = request[kSym.signalOrNull];
-  if (signal && signal.aborted) {
-    // Abort fetch: a request body stream not yet read is cancelled with the reason.
-    const rb = request[kSym.getBody]();
-    if (rb.kind === 'stream' && !rb.value.locked) lazyLoad('fetchinit').cancelBody(rb.value, signal.reason);
-    throw signal.reason;
-  }
+  // Abort fetch before it started: throws the reason.
+  if (signal && signal.aborted) lazyLoad('fetchinit').abortBeforeFetch(request[kSym.getBody](), signal.reason);
   const b = await request[kSym.consume]();
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : typeof b === 'string' ? (b === '' && request[kSym.getBody]().kind === 'none' ? null : b) : b;
   const cf = request.cf;

@@ -78,8 +78,7 @@ class Headers {
   // 'append', 'set', 'delete'; lazy/fetchinit.js).
   #allows(n, v, op) {
     if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers.");
-    if (op === 'append') { const cur = this.get(n); if (cur !== null) v = `${cur}, ${v}`; }
-    return lazyLoad('fetchinit').noCorsAllows(n, v, op);
+    return lazyLoad('fetchinit').noCorsAllows(this, n, v, op);
   }
   append(name, value) {
     const n = normalizeName(name), v = normalizeValue(value);

@@ -62,10 +62,10 @@ class Request extends BodyBase {
       throw new TypeError(`Failed to construct 'Request': '${this.#method}' is unsupported in no-cors mode.`);
     }
     // A signal taken from the input Request: this one gets a new signal following it.
-    if (inherited !== null && signal === undefined && more.signal !== null) more = { ...more, signal: lazyLoad('events').AbortSignal.any([more.signalSource || more.signal]) };
+    if (inherited !== null && signal === undefined && more.signal !== null) more = lazyLoad('fetchinit').followSignal(more);
     this.#more = more;
-    const headerSource = headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined;
-    this.#headers = more.mode === 'no-cors' ? lazyLoad('fetchinit').noCorsHeaders(Headers, headerSource) : new Headers(headerSource);
+    const h = headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined;
+    this.#headers = more.mode === 'no-cors' ? lazyLoad('fetchinit').noCorsHeaders(Headers, h) : new Headers(h);
     // The body: init's, else the input Request's (which then counts as used).
     const hasInitBody = bodyInit !== undefined && bodyInit !== null;
     const inherit = !hasInitBody && inherited !== null && (inherited.bodyUsed || inherited[kSym.getBody]().kind !== 'none');
@@ -74,13 +74,13 @@ class Request extends BodyBase {
     if (inherit) {
       const b = inherited[kSym.getBody]();
       if (inherited.bodyUsed || (b.kind === 'stream' && b.value.locked)) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
-      if (more.keepalive && b.kind === 'stream') throw new TypeError('keepalive cannot be used with a ReadableStream body.');
+      if (more.keepalive) lazyLoad('fetchinit').keepaliveBody(b);
       // The input keeps its body object, now used; this one reads it (a stream through a proxy).
       inherited[kSym.markUsed]();
       this[kSym.setBody](b.kind === 'stream' ? { kind: 'stream', value: lazyLoad('streams').proxyBody(b.value) } : b);
     } else if (hasInitBody) {
       const body = extractBody(bodyInit);
-      if (more.keepalive && body.kind === 'stream') throw new TypeError('keepalive cannot be used with a ReadableStream body.');
+      if (more.keepalive) lazyLoad('fetchinit').keepaliveBody(body);
       this[kSym.setBody](body);
       if (body.type && !this.#headers.has('content-type')) this.#headers.append('content-type', body.type);
     }
@@ -133,7 +133,7 @@ class Request extends BodyBase {
     const m = this.#more;
     r.#more = m.jwt !== undefined || m.jwtJson !== undefined ? { ...m, jwt: undefined, jwtJson: undefined } : m;
     // The clone's signal follows this one's (a dependent signal).
-    if (m.signal !== null) r.#more = { ...r.#more, signal: lazyLoad('events').AbortSignal.any([m.signalSource || m.signal]) };
+    if (m.signal !== null) r.#more = lazyLoad('fetchinit').followSignal(r.#more);
     const h = this.headers;
     r.#headers = Headers[kSym.copy](h);
     r[kSym.setBody](this[kSym.cloneBody]());

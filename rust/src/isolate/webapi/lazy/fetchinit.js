@@ -139,10 +139,14 @@ const noCorsSafelisted = (n, v) => {
   const mime = lazyLoad('mime'), t = mime.parse(v);
   return t !== null && SAFELISTED_TYPES.includes(`|${mime.essence(t)}|`);
 };
-// Whether a change to a no-cors request's headers goes ahead: `op` is 'append' (with `v` the
-// combined value the name would then have), 'set' or 'delete' (`range`, a privileged no-CORS
-// request-header, may be deleted; it can never be added).
-const noCorsAllows = (n, v, op) => (op === 'delete' ? n === 'range' || NO_CORS_NAMES.includes(`|${n}|`) : noCorsSafelisted(n, v));
+// Whether a change to a no-cors request's headers `h` goes ahead: `op` is 'append' (judged by
+// the combined value the name would then have), 'set' or 'delete' (`range`, a privileged
+// no-CORS request-header, may be deleted; it can never be added).
+const noCorsAllows = (h, n, v, op) => {
+  if (op === 'delete') return n === 'range' || NO_CORS_NAMES.includes(`|${n}|`);
+  const cur = op === 'append' ? h.get(n) : null;
+  return noCorsSafelisted(n, cur === null ? v : `${cur}, ${v}`);
+};
 // A no-cors Request's headers: `init` (a Headers or a HeadersInit) appended through the guard.
 const noCorsHeaders = (Headers, init) => {
   const h = Headers[kInternal](new Headers(), 'request-no-cors');
@@ -164,7 +168,26 @@ const abortBody = (response, reason) => {
   if (b.kind === 'stream') streams.errorBody(b.value, reason);
   else response[kSym.setBody]({ kind: 'stream', value: streams.erroredBody(reason) });
 };
+const abortBeforeFetch = (body, reason) => {
+  if (body.kind === 'stream' && !body.value.locked) cancelBody(body.value, reason);
+  throw reason;
+};
+// A Request's signal that follows the one of `more` (its record), or that one's source.
+const followSignal = (more) => ({ ...more, signal: lazyLoad('events').AbortSignal.any([more.signalSource || more.signal]) });
+// keepalive with a ReadableStream body (Fetch Standard: a TypeError).
+const keepaliveBody = (body) => {
+  if (body.kind === 'stream') throw new TypeError('keepalive cannot be used with a ReadableStream body.');
+};
+// The environment's API base URL from an `edgert:api-base-url` binding's `url`.
+const apiBaseURL = (url) => {
+  const u = native.urlParse(toUSV(url));
+  if (!u) throw new TypeError(`edgert:api-base-url: not an absolute URL: ${url}`);
+  return u[0];
+};
 const abortBodyOn = (signal, response) => {
   signal.addEventListener('abort', () => abortBody(response, signal.reason), { once: true });
 };
-return { headersInit, headersIterator, requestInit, noCorsAllows, noCorsHeaders, cancelBody, abortBodyOn };
+return {
+  headersInit, headersIterator, requestInit, noCorsAllows, noCorsHeaders, abortBodyOn, abortBeforeFetch, followSignal,
+  keepaliveBody, apiBaseURL,
+};
