@@ -134,7 +134,10 @@ class CoreWorker:
         """``modules``: a multi-file worker's modules as ``(name, kind, payload, imports)``
         (kind ``esm``, ``text`` or ``data``; imports as (specifier, module name)); ``name`` is
         then the entry module and ``source`` is not used. ``d1``: databases the isolates query
-        in place (bindings with ``"local": true`` name them by id)."""
+        in place (bindings with ``"local": true`` name them by id). A binding
+        ``{"type": "edgert:api-base-url", "url": URL}`` gives the isolate an API base URL, which
+        relative URLs in ``Request``, ``fetch`` and ``Response.redirect`` resolve against (a
+        deployed worker has none, as on Workers: docs/compat.md, "web-platform-tests")."""
     @property
     def format(self) -> str: ...
     @property

@@ -8,6 +8,12 @@ const defineGlobal = (name, value) => {
   try { Object.defineProperty(globalThis, name, dataDesc); } finally { dataDesc.value = undefined; }
 };
 const toUSV = (v) => String(v).toWellFormed();
+// The environment's API base URL (Fetch Standard: the relevant settings object's), which
+// `new Request(url)`, `fetch(url)` and `Response.redirect(url)` parse relative URLs against.
+// A deployed worker has none, as on Workers (no `location`: a relative URL is a TypeError);
+// an embedder that runs a worker as a web worker global would (the WPT harness) gives one
+// with an `edgert:api-base-url` binding (dispatch.js `init`).
+let apiBase;
 // Lazy modules: a module's classes are created the first time one of its globals is read (or
 // an internal caller loads it), so a cold isolate only pays for what its worker uses; the
 // globals themselves are native accessors (isolate/lazy_globals.rs).

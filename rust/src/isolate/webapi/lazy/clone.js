@@ -153,4 +153,5 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   for (const t of transfer) abTransfer.call(t);
   return result;
 });
-return {};
+// For the runtime: a chunk's clone in a body's tee (streams/tee.js).
+return { clone: (value) => structuredCloneImpl(value, new Map()) };
