@@ -3,7 +3,7 @@
 :class:`Legs` owns the latency draws of both legs for one :class:`~edgert.network.Network`, and
 what never changes on them:
 
-- **The client's leg** (:meth:`Legs.client`, :meth:`Legs.client_phases`): the fixed values of a
+- **The client's leg** (:meth:`Legs.client`, :meth:`Legs.client_request`): the fixed values of a
   (client, PoP) pair (base RTT, access RTT, bandwidth, jitter rate, the serialised
   ``request.cf``, the PoP's origin RTT: a :class:`ClientLeg`, computed on the pair's first
   request and kept in a bounded cache), the client's open connection to the PoP
@@ -167,12 +167,18 @@ class Legs:
         )
         return leg
 
-    def client_phases(
-        self, leg: ClientLeg, cached: bool, rng: random.Random
-    ) -> tuple[Connection, float, float, float, float]:
-        """One request's draws on ``leg``: its connection ("new" or "reused"), then the DNS
-        lookup (``cached``: the client has the name), the transport and TLS handshakes and the
-        round trip that carries the request, in ms."""
+    def client_request(
+        self, client: Client, where: Pop, cached: bool, rng: random.Random
+    ) -> tuple[ClientLeg, Connection, float, float, float, float]:
+        """One request of ``client`` to ``where``: the leg (:meth:`client`), the request's
+        connection ("new" or "reused"), then its draws on the leg: the DNS lookup (``cached``:
+        the client has the name), the transport and TLS handshakes and the round trip that
+        carries the request, in ms. (One call per simulated request: the leg's lookup is
+        spelled out here rather than a call of :meth:`client`.)"""
+        key = (client, where.code)
+        leg = self._legs.get(key)
+        if leg is None:
+            leg = self._client_leg(client, where, key)
         model = self.model
         rtt = leg.rtt_ms
         connection: Connection = "new" if leg.conn.cwnd is None else "reused"
@@ -193,7 +199,7 @@ class Legs:
             for _ in range(rtts[1]):
                 handshake += rtt + (draw(rate) if rate else 0.0)
             request_ms = rtt + (draw(rate) if rate else 0.0)
-            return connection, dns, connect, handshake, request_ms
+            return leg, connection, dns, connect, handshake, request_ms
         dns = model.dns_ms(leg.access_ms, cached=cached, rng=rng)
         phases = model.exchange(
             rtt,
@@ -204,7 +210,7 @@ class Legs:
             dns_ms=dns,
             rng=rng,
         )
-        return connection, phases.dns_ms, phases.connect_ms, phases.tls_ms, phases.request_ms
+        return leg, connection, phases.dns_ms, phases.connect_ms, phases.tls_ms, phases.request_ms
 
     def connection(self, client: Client, pop: str) -> OpenConnection:
         """``client``'s connection to ``pop`` (made, not yet open, on first use)."""

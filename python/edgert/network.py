@@ -669,13 +669,12 @@ class Network:
         worker = route.worker if route is not None else None
         if rng is None:
             rng = self._rng
-        leg = self.legs.client(client, where)
+        leg, connection, dns, connect, handshake, request_ms = self.legs.client_request(
+            client, where, self.dns_cached if dns_cached is None else dns_cached, rng
+        )
         rtt = leg.rtt_ms
         conn = leg.conn
         cwnd = conn.cwnd
-        connection, dns, connect, handshake, request_ms = self.legs.client_phases(
-            leg, self.dns_cached if dns_cached is None else dns_cached, rng
-        )
         cf = leg.cf if self.bots is None else self._bot_cf(leg.cf, url, headers, where, client)
         if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
             request = Request(url, headers=headers, cf=cf)
