@@ -10,7 +10,10 @@ Serves the standard workload's worker three ways, one server at a time pinned to
 - ``native``: the native front (hyper on its I/O thread), every request through Python's
   ``Network.begin_at``;
 - ``native+dispatch``: the native front with native dispatch: after the first request, Python
-  is not involved in a request the worker answers in one turn.
+  is not involved in a request the worker answers in one turn;
+- ``native+dispatch+bots`` (with ``--bots``): the same with bot management on
+  (``Network(bots=True)``): the front computes ``request.cf.botManagement`` in Rust for every
+  request (``docs/bots.md``); wrk then sends a Chrome's headers.
 
 Prints requests/s and latency percentiles (medians of ``--repeat`` runs, modes interleaved).
 """
@@ -39,10 +42,11 @@ from edgert import Network, Origin, Response
 from edgert.server import EdgeServer
 source = open(sys.argv[1]).read()
 front, dispatch, threads, port = sys.argv[2], sys.argv[3] == "1", int(sys.argv[4]), int(sys.argv[5])
+bots = sys.argv[6] == "1"
 
 async def main():
     network = Network("demo", Origin(handler=lambda r: Response("origin")),
-                      workers={"w": source}, clock="real", threads=threads)
+                      workers={"w": source}, clock="real", threads=threads, bots=bots or None)
     server = EdgeServer(network, port=port, front=front)
     if server._native is not None:
         server._native.dispatch = dispatch
@@ -54,6 +58,21 @@ uvloop.run(main())
 """
 
 
+CHROME = [
+    ("sec-ch-ua", '"Chromium";v="120", "Google Chrome";v="120"'),
+    (
+        "user-agent",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36",
+    ),
+    ("accept", "text/html,application/xhtml+xml"),
+    ("sec-fetch-site", "none"),
+    ("sec-fetch-mode", "navigate"),
+    ("accept-encoding", "gzip, deflate, br"),
+    ("accept-language", "en-US,en;q=0.9"),
+]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,7 +81,8 @@ def free_port() -> int:
 
 def run(mode: str, script: Path, args: argparse.Namespace, headers: list[str]) -> tuple[float, str]:
     front = "asyncio" if mode == "asyncio" else "native"
-    dispatch = "1" if mode.endswith("dispatch") else "0"
+    dispatch = "1" if "dispatch" in mode else "0"
+    bots = "1" if mode.endswith("bots") else "0"
     port = free_port()
     server = subprocess.Popen(
         [
@@ -77,6 +97,7 @@ def run(mode: str, script: Path, args: argparse.Namespace, headers: list[str]) -
             dispatch,
             str(args.threads),
             str(port),
+            bots,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -117,6 +138,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--route", default="/hello")
+    parser.add_argument("--bots", action="store_true", help="add native+dispatch+bots")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workload = build(Path(tmp))
@@ -124,7 +146,11 @@ def main() -> None:
         script.write_text(workload.source)
         token = workload.tokens["hs256" if "hs" in args.route else "es256"][0]
         headers = [f"Authorization: Bearer {token}", "X-Country: JP"]
-        modes = ["asyncio", "native", "native+dispatch"]
+        if args.bots:  # every mode gets a browser's headers, so the runs compare alike
+            headers += [f"{k}: {v}" for k, v in CHROME]
+        modes = ["asyncio", "native", "native+dispatch"] + (
+            ["native+dispatch+bots"] if args.bots else []
+        )
         results: dict[str, list[tuple[float, str]]] = {m: [] for m in modes}
         for _ in range(args.repeat):
             for mode in modes:

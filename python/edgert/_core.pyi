@@ -553,6 +553,30 @@ def kv_check_list_limit(limit: float | None = None) -> int: ...
 
 # --- rate limiting (rust/src/py/ratelimit.rs) ---------------------------------------------------
 
+class BotModel:
+    """The bot model of ``edgert.bots`` in Rust, for servers (``edgert.bots.native``)."""
+
+    def __init__(
+        self,
+        *,
+        ua_rules: list[
+            tuple[str, str | None, str | None, str | None, str | None, str | None]
+        ],
+        crawlers: list[tuple[str, str, str, list[str]]],
+        proxies: list[str],
+        window_s: float = 10.0,
+    ) -> None: ...
+    def cf_json(
+        self,
+        cf: str,
+        headers: list[tuple[str, str]],
+        url: str,
+        pop: str,
+        key: str,
+        now: float,
+    ) -> str:
+        """``cf`` with ``botManagement`` and ``verifiedBotCategory`` (the request counted)."""
+
 class RateLimitCounters:
     """One PoP's rate-limiting counters (sliding-window estimate or fixed windows)."""
 
@@ -701,8 +725,13 @@ class NativeFront:
         core the front has learnt; ``routes`` most specific first, as ``(scheme, host,
         host_wild, path, path_wild, worker)``."""
     def learn_core(self, pop: str, worker: str, core: CoreWorker, wall_ms: float) -> None: ...
-    def reset_dispatch(self) -> None:
-        """Forgets learnt placements and cores (the network's workers changed)."""
+    def reset_dispatch(self, worker: str | None = None) -> None:
+        """Forgets learnt placements and cores (the network's workers changed); with
+        ``worker``, only that worker's cores."""
+    def dispatched(self) -> dict[str, int]:
+        """Requests begun natively (without Python) so far, per worker."""
+    def enable_bots(self, model: BotModel | None) -> None:
+        """Fills ``request.cf.botManagement`` of every later request with ``model``."""
     def take_adopted(
         self,
     ) -> list[tuple[FrontToken, Any, Any, CoreWorker, str, str, list[Step], bool]]:

@@ -14,6 +14,7 @@
 //! The PyO3 bindings live in `py/` behind the `python` feature, so `cargo test` exercises the
 //! engine without an interpreter.
 
+pub mod bots;
 pub mod cache;
 pub mod d1;
 pub mod durable;

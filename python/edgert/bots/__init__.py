@@ -4,6 +4,7 @@
 - :mod:`.browsers`: the headers each browser family sends, and in which order;
 - :mod:`.rate`: a client's request rate at a PoP;
 - :mod:`.model`: the scoring rules, each with its detection id;
+- :mod:`.native`: the same model in Rust (``edgert._core.BotModel``) for the servers' requests;
 - :mod:`.traffic`: bot and human requests with labels, for the simulator.
 """
 

@@ -194,6 +194,8 @@ class BotManagement:
     corporate_proxies: tuple[str, ...] = ()
     rates: RateTracker = field(default_factory=RateTracker)
     _proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    #: Its Rust twin for servers (``edgert.bots.native.native_model``), made on first use.
+    _native: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._proxies = tuple(ipaddress.ip_network(c, strict=False) for c in self.corporate_proxies)

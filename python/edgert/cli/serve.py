@@ -90,6 +90,11 @@ __all__ = ["command"]
     help="A version metadata binding: env.NAME = {id, tag, timestamp} of the version that runs.",
 )
 @click.option(
+    "--bots",
+    is_flag=True,
+    help="Bot management: request.cf.botManagement from edgert's bot model (docs/bots.md).",
+)
+@click.option(
     "--deploy-plan",
     default=None,
     type=click.Path(dir_okay=False),
@@ -117,6 +122,7 @@ def serve(
     crons: tuple[str, ...],
     version_metadata: str | None,
     deploy_plan: str | None,
+    bots: bool,
 ) -> None:
     """Serve SCRIPT at every PoP of a network over HTTP/1.1 (or, without SCRIPT, a caching
     reverse proxy to --origin), until Ctrl-C."""
@@ -146,6 +152,7 @@ def serve(
         crons=crons,
         version_metadata=version_metadata,
         deploy_plan=deploy_plan,
+        bots=bots,
     )
 
 

@@ -202,6 +202,8 @@ def build_network(
         options["d1"] = {names[n]: dict(o) for n, o in section.d1.items()}
     if egress is not None:
         options["egress"] = egress
+    if section.bots:
+        options["bots"] = True
     if section.dynamo is not None and _network_accepts("dynamo"):
         options["dynamo"] = section.dynamo.build({**config.vars, **config.secrets})
     try:

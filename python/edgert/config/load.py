@@ -112,6 +112,7 @@ _EDGERT_KEYS = frozenset(
         "kv_seed",
         "dynamo",
         "d1",
+        "bots",
     }
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -455,6 +456,7 @@ def _edgert(t: Table | None, root: Path) -> EdgertSection:
         kv_seed=seeds,
         dynamo=parse_dynamo(dynamo_table) if (dynamo_table := t.table("dynamo")) else None,
         d1=d1,
+        bots=t.flag("bots"),
     )
 
 

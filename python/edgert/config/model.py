@@ -121,6 +121,8 @@ class EdgertSection:
     #: ``[edgert.d1.<database_name>]``: where a D1 database's primary and replicas are
     #: (``primary``, ``replicas``, ``replication_delay_ms``), by database name.
     d1: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: ``bots = true``: bot management, ``request.cf.botManagement`` (``docs/bots.md``).
+    bots: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,10 @@ split runs on cores of its own, one per (PoP, worker, version), made on first us
 versions' isolates coexist in a PoP.
 
 A native front (``edgert serve``) answers requests of the cores it learnt without Python; so a
-worker whose traffic is split is not natively dispatched: the front forgets every core when a
-deployment starts (the network's ``core_listeners`` get ``(None, worker, None)``), learns no
-core of the worker while the split lasts, and learns the winner's cores when it ends.
+worker whose traffic is split is not natively dispatched: the front forgets that worker's cores
+when a deployment of it starts (the network's ``core_listeners`` get ``(None, worker, None)``;
+other workers' cores stay learnt), learns no core of the worker while the split lasts, and
+learns the winner's cores when it ends.
 """
 
 from __future__ import annotations

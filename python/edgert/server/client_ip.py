@@ -12,6 +12,7 @@ that no client can send it.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from typing import Any
 
 from edgert._core import Request
@@ -35,9 +36,15 @@ def peer_ip(peername: Any) -> str | None:
     return str(address)
 
 
-def stamp(request: Request, ip: str | None, cf: str | None) -> Request:
+def stamp(
+    request: Request,
+    ip: str | None,
+    cf: str | None,
+    bots: Callable[[str, list[tuple[str, str]]], str] | None = None,
+) -> Request:
     """``request`` with the client-address fields set from ``ip`` (``cf``: its ``request.cf``
-    JSON, kept). Without an address the fields are only removed."""
+    JSON, kept). Without an address the fields are only removed. ``bots(cf, headers)``, when
+    given, adds the bot model's fields to ``cf`` from the stamped headers."""
     items = request.headers.items()
     kept = [(k, v) for k, v in items if k.lower() not in EDGE_ONLY]
     if ip is not None:
@@ -46,4 +53,6 @@ def stamp(request: Request, ip: str | None, cf: str | None) -> Request:
         kept.append(("x-forwarded-for", f"{prior}, {ip}" if prior else ip))
         kept.append(("cf-connecting-ip", ip))
         kept.append(("x-real-ip", ip))
+    if bots is not None and cf is not None:
+        cf = bots(cf, kept)
     return Request(request.url, method=request.method, headers=kept, body=request.body, cf=cf)

@@ -22,12 +22,14 @@ are in flight, the connection stops reading until that clears.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from edgert._core import Request, Response
+from edgert.bots.native import stamp_cf
 from edgert.server.client_ip import peer_ip, stamp
 from edgert.server.wire import error_response
 from edgert.websocket.front import refused_upgrade
@@ -132,7 +134,11 @@ class BaseConnection(asyncio.Protocol):
         """Runs a complete request at its PoP; writes or queues its response."""
         site = self.site
         keep_alive = keep_alive and not site.draining
-        request = stamp(request, self.peer_ip, placement.cf)
+        bots = site.bots
+        scorer = None
+        if bots is not None:  # request.cf.botManagement from the server's Rust bot model
+            scorer = functools.partial(stamp_cf, bots, url=url, pop=placement.pop.code, key=None)
+        request = stamp(request, self.peer_ip, placement.cf, scorer)
         meta = (method, target, http10, placement.pop.code, time.perf_counter())
         queue = self.queue
         if queue and queue[-1].meta is None and queue[-1].data is None:

@@ -14,6 +14,10 @@ the network's routes, each client-location value's placement and each (PoP, work
 Python first meets them; from then on a request to a worker is begun on an execution thread
 from the Rust I/O thread and, when its first turn finishes it, answered there, without Python.
 Python *adopts* the rest of a request that must wait (:meth:`edgert.Network.adopt_at`).
+When a worker's version changes (``replace_worker``, a deployment's start and end) the front
+forgets that worker's cores only; ``NativeFront.dispatched()`` counts the requests begun
+natively, per worker. With ``Network(bots=...)`` the front fills ``request.cf.botManagement``
+itself, in Rust (:mod:`edgert.bots.native`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import asyncio
 from collections.abc import Callable
 
 from edgert._core import CoreWorker, NativeFront, Response
+from edgert.bots.native import native_model
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
@@ -92,6 +97,8 @@ class NativeSite:
         )
         self.front = front
         self._sockets = FrontSockets(front)
+        if self.network.bots is not None:  # request.cf.botManagement, computed in Rust
+            front.enable_bots(native_model(self.network.bots))
         self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port
@@ -115,8 +122,8 @@ class NativeSite:
         front = self.front
         if front is None:
             return
-        if pop is None or core is None:  # a worker was replaced: learn its new cores afresh
-            front.reset_dispatch()
+        if pop is None or core is None:  # the worker's version changed: learn its cores afresh
+            front.reset_dispatch(worker)  # (only that worker's: the others stay native)
             return
         front.learn_core(pop, worker, core, self.network.turn_wall_s(core) * 1000.0)
 

@@ -58,12 +58,14 @@ def build_network(
     threads: int | None = None,
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
     version_metadata: str | None = None,
+    bots: bool = False,
 ) -> Network:
     """The network ``edgert serve`` runs: ``worker`` (a script path or a :class:`Worker`) on
     every route of every PoP, or none (a caching reverse proxy to ``origin``). ``threads``:
     execution threads for the workers' JavaScript (None: one per core; 0: on the event loop).
     ``egress``: the policy subrequests must pass (by default loopback, private, link-local and
-    metadata addresses are refused; the origin is exempt)."""
+    metadata addresses are refused; the origin is exempt). ``bots``: bot management
+    (``request.cf.botManagement``, ``docs/bots.md``)."""
     if worker is None and origin is None:
         raise ConfigError("give a worker script, an --origin URL, or both")
     if worker is None and auth is not None:
@@ -91,6 +93,7 @@ def build_network(
         seed=seed,
         threads=threads,
         egress=egress,
+        bots=bots or None,
     )
 
 
@@ -232,6 +235,7 @@ def serve_command(
     egress: EgressPolicy | None = EgressPolicy(),  # noqa: B008 (frozen)
     crons: Sequence[str] = (),
     version_metadata: str | None = None,
+    bots: bool = False,
     deploy_plan: str | os.PathLike[str] | None = None,
 ) -> None:
     """``edgert serve``: builds the network, serves it on uvloop until SIGINT/SIGTERM;
@@ -252,6 +256,7 @@ def serve_command(
         threads=threads,
         egress=egress,
         version_metadata=version_metadata,
+        bots=bots,
     )
     if crons and worker is None:
         raise ConfigError("--cron needs a worker script to run")

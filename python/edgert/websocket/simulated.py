@@ -59,6 +59,8 @@ class SimulatedSocket(End):
     #: The close the client saw: ``(code, reason, clean)``.
     close_event: tuple[int, str, bool] | None = None
     on_message: Callable[[Delivery], None] | None = None
+    #: Called once the upgrade's answer reached the client (open, or refused: see ``open``).
+    on_open: Callable[[SimulatedSocket], None] | None = None
 
     @property
     def open(self) -> bool:
@@ -145,7 +147,12 @@ def open_simulated(
         sock.pop = answer.trace.pop
         if answer.status != 101:
             sock.close_event = (1006, f"the upgrade was answered {answer.status}", False)
-            return
+        else:
+            link(answer)
+        if sock.on_open is not None:
+            sock.on_open(sock)
+
+    def link(answer: EdgeResponse) -> None:
         hub = hub_of(host)
         end = hub.resolve(answer.headers.get(SOCKET_FIELD) or "", None)
         if end is None:

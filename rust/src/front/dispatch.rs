@@ -15,16 +15,23 @@
 //!   its steps and drives the rest as it drives every request (see `Adopted`);
 //! - a turn the watchdog answered (503 here; the condemned isolate's other requests there).
 //!
-//! Everything is forgotten when the control plane says the network changed (a worker
-//! replaced): the next requests teach the front again.
+//! When a worker's cores change (it was replaced, or a deployment of it starts or ends) the
+//! control plane makes the front forget that worker's cores only (`forget`): other workers'
+//! requests go on natively, and the changed worker's next requests teach the front again.
+//! Each learnt core counts the requests begun natively on it, per worker (`dispatched`).
+//!
+//! With a bot model (`set_bots`), every request's `request.cf` gets `botManagement` computed
+//! here (`crate::bots`), for native requests and the ones handed to Python alike.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::oneshot;
 
+use crate::bots::BotModel;
 use crate::host::{Done, Executor, Reply};
 use crate::http::{Request, Response};
 use crate::protocol::{Outcome, Stats, Step};
@@ -98,6 +105,8 @@ pub struct Core {
     pub wall: Duration,
     /// The control plane's object for this core (handed back with an adopted request).
     pub handle: Arc<dyn std::any::Any + Send + Sync>,
+    /// The worker's count of natively begun requests (set by `learn_core`).
+    pub dispatched: Arc<AtomicU64>,
 }
 
 #[derive(Default)]
@@ -105,6 +114,8 @@ struct Table {
     routes: Option<Vec<RouteRule>>,
     places: HashMap<Option<String>, Placed>,
     cores: HashMap<(Arc<str>, Arc<str>), Core>,
+    /// Requests begun natively, per worker (kept across `forget`).
+    dispatched: HashMap<Arc<str>, Arc<AtomicU64>>,
 }
 
 /// A request the front will run natively.
@@ -163,6 +174,7 @@ pub struct Dispatch {
     table: RwLock<Table>,
     adopted: Mutex<Vec<Adopted>>,
     on_answer: RwLock<Option<AnswerHook>>,
+    bots: RwLock<Option<Arc<BotModel>>>,
 }
 
 impl Dispatch {
@@ -195,6 +207,40 @@ impl Dispatch {
         table.cores.clear();
     }
 
+    /// Forgets the cores of `worker` only (its version changed); placements and other
+    /// workers' cores stay.
+    pub fn forget(&self, worker: &str) {
+        self.table.write().cores.retain(|(_, w), _| &**w != worker);
+    }
+
+    /// Requests begun natively so far, per worker.
+    pub fn dispatched(&self) -> Vec<(Arc<str>, u64)> {
+        let table = self.table.read();
+        let mut out: Vec<_> = table
+            .dispatched
+            .iter()
+            .map(|(w, n)| (w.clone(), n.load(Ordering::Relaxed)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Scores every later request with `model` (`request.cf.botManagement`).
+    pub fn set_bots(&self, model: Option<Arc<BotModel>>) {
+        *self.bots.write() = model;
+    }
+
+    /// `cf` with the bot model's fields for `request` at `pop`, or `None` without a model.
+    /// The rate is counted by `cf-connecting-ip` (the front always sets it from the peer).
+    /// Reads the wall clock: the front is a host.
+    pub fn bot_cf(&self, cf: &str, request: &Request, pop: &str) -> Option<String> {
+        let model = self.bots.read().clone()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        Some(model.cf_json(cf, &request.headers, &request.url, pop, "", now))
+    }
+
     pub fn learn_place(&self, location: Option<String>, placed: Placed) {
         let mut table = self.table.write();
         if table.places.len() >= PLACES {
@@ -203,8 +249,10 @@ impl Dispatch {
         table.places.insert(location, placed);
     }
 
-    pub fn learn_core(&self, pop: Arc<str>, worker: Arc<str>, core: Core) {
-        self.table.write().cores.insert((pop, worker), core);
+    pub fn learn_core(&self, pop: Arc<str>, worker: Arc<str>, mut core: Core) {
+        let mut table = self.table.write();
+        core.dispatched = table.dispatched.entry(worker.clone()).or_default().clone();
+        table.cores.insert((pop, worker), core);
     }
 
     /// The native plan for a request, if everything it needs is known.
@@ -219,6 +267,7 @@ impl Dispatch {
             .worker
             .clone()?;
         let core = table.cores.get(&(placed.pop.clone(), worker.clone()))?.clone();
+        core.dispatched.fetch_add(1, Ordering::Relaxed);
         Some(Native {
             pop: placed.pop.clone(),
             worker_name: worker,
@@ -356,5 +405,37 @@ mod tests {
             },
         );
         assert!(d.decide(&None, "https://a.test/").is_none()); // no core yet
+    }
+
+    #[test]
+    fn forgetting_a_worker_keeps_the_others() {
+        let d = Dispatch::default();
+        let script = crate::isolate::compile("w.js", "export default { fetch() { return new Response(\"ok\"); } }")
+            .expect("compiles");
+        let worker = Arc::new(Worker::new(script, crate::worker::WorkerConfig::default(), 1).expect("loads"));
+        let core = || Core {
+            worker: worker.clone(),
+            wall: Duration::from_secs(1),
+            handle: Arc::new(()),
+            dispatched: Arc::default(),
+        };
+        d.table.write().routes = Some(vec![
+            rule("a.test", false, "/", true, Some("a")),
+            rule("b.test", false, "/", true, Some("b")),
+        ]);
+        d.learn_place(
+            None,
+            Placed {
+                pop: "NRT".into(),
+                cf: "{}".into(),
+            },
+        );
+        d.learn_core("NRT".into(), "a".into(), core());
+        d.learn_core("NRT".into(), "b".into(), core());
+        assert!(d.decide(&None, "https://a.test/").is_some());
+        d.forget("a");
+        assert!(d.decide(&None, "https://a.test/").is_none());
+        assert!(d.decide(&None, "https://b.test/").is_some());
+        assert_eq!(d.dispatched(), vec![(Arc::from("a"), 1), (Arc::from("b"), 1)]);
     }
 }

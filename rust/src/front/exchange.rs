@@ -256,7 +256,10 @@ async fn exchange(
         headers,
         body,
     };
-    if let Some(native) = shared.dispatch.decide(&location, &request.url) {
+    if let Some(mut native) = shared.dispatch.decide(&location, &request.url) {
+        if let Some(cf) = shared.dispatch.bot_cf(&native.cf, &request, &native.pop) {
+            native.cf = Arc::from(cf);
+        }
         let (url, method) = (request.url.clone(), request.method.clone());
         match shared.dispatch.begin(&native, request) {
             Ok(first) => {

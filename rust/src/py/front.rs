@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use tokio::sync::oneshot;
 
+use super::bots::PyBotModel;
 use super::executor::PyExecutor;
 use super::http::{PyRequest, PyResponse};
 use super::protocol::steps_to_py;
@@ -190,9 +191,14 @@ impl PyNativeFront {
             outbox: self.front.outbox().clone(),
         };
         let url = PyString::new(py, &request.url);
+        let cf = self
+            .front
+            .dispatch()
+            .bot_cf(&place.cf, &request, &place.code)
+            .unwrap_or_else(|| place.cf.clone());
         let request = PyRequest {
             inner: request,
-            cf_json: Some(place.cf.clone()),
+            cf_json: Some(cf),
         };
         Ok(Some([
             Bound::new(py, token)?.into_any(),
@@ -460,14 +466,37 @@ impl PyNativeFront {
                 worker: core.get().inner.clone(),
                 wall,
                 handle: Arc::new(core.clone().unbind()),
+                dispatched: Arc::default(),
             },
         );
     }
 
-    /// Forgets the learnt placements and cores (the network's workers changed).
-    fn reset_dispatch(&self) {
-        self.places.lock().clear();
-        self.front.dispatch().reset();
+    /// Forgets the learnt placements and cores (the network's workers changed); with
+    /// `worker`, only that worker's cores (its version changed: the others stay native).
+    #[pyo3(signature = (worker=None))]
+    fn reset_dispatch(&self, worker: Option<&str>) {
+        match worker {
+            Some(name) => self.front.dispatch().forget(name),
+            None => {
+                self.places.lock().clear();
+                self.front.dispatch().reset();
+            }
+        }
+    }
+
+    /// Requests begun natively (without Python) so far, per worker: `{worker: count}`.
+    fn dispatched(&self) -> HashMap<String, u64> {
+        self.front
+            .dispatch()
+            .dispatched()
+            .into_iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect()
+    }
+
+    /// Fills `request.cf.botManagement` of every later request with `model` (`None`: off).
+    fn enable_bots(&self, model: Option<&PyBotModel>) {
+        self.front.dispatch().set_bots(model.map(|m| m.inner.clone()));
     }
 
     /// Requests begun natively that Python takes over: `[(token, pop, client, core, worker,

@@ -1,5 +1,6 @@
 //! The Python binding layer: converts types and errors at one boundary.
 
+mod bots;
 mod cache;
 mod cache_store;
 mod d1;
@@ -33,6 +34,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<protocol::PyStep>()?;
     m.add_class::<worker::PyCoreWorker>()?;
     jwt::register(m)?;
+    bots::register(m)?;
     cache::register(m)?;
     cache_store::register(m)?;
     durable::register(m)?;

@@ -142,6 +142,11 @@ def write_csv(out: Path, results: dict[str, Any]) -> list[Path]:
             "time_to_detection_s", "time_to_rollback_s", "immediate_over_this",
         ]  # fmt: skip
         paths.append(_write(out / "releases.csv", header, rows))
+    groups = results.get("studies", {}).get("websocket")
+    if groups:  # [[websocket]]: one row per message sent
+        columns = next(iter(groups.values()))["messages"]["columns"]
+        rows = [[name, *row] for name, g in groups.items() for row in g["messages"]["rows"]]
+        paths.append(_write(out / "websocket.csv", ["group", *columns], rows))
     return [
         *paths,
         _write(

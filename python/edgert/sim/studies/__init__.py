@@ -6,7 +6,9 @@ time and reported under ``results["studies"]``:
 - ``[ratelimit_attack]`` (:mod:`.ratelimit`): one attacker key spread over N PoPs against the
   per-PoP rate-limiting binding; how much gets through (about N x limit);
 - ``[global_tables]`` (:mod:`.global_tables`): concurrent writers to a global table; writes lost
-  to last-writer-wins.
+  to last-writer-wins;
+- ``[[websocket]]`` (:mod:`.websocket`): users holding WebSockets to the worker (a chat room),
+  sending messages at a rate; every message's latency to every receiver.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["STUDIES", "parse_studies", "run_studies", "summary_lines"]
 
 #: Scenario section -> module of the study.
-STUDIES = ("bots", "ratelimit_attack", "global_tables")
+STUDIES = ("bots", "ratelimit_attack", "global_tables", "websocket")
 
 
 def parse_studies(top: _Table) -> dict[str, Any]:
@@ -33,6 +35,10 @@ def parse_studies(top: _Table) -> dict[str, Any]:
         out["ratelimit_attack"] = ratelimit.parse(top.table("ratelimit_attack"))
     if "global_tables" in top.data:
         out["global_tables"] = global_tables.parse(top.table("global_tables"))
+    if "websocket" in top.data:
+        from edgert.sim.studies import websocket
+
+        out["websocket"] = websocket.parse(top.get("websocket"))
     return out
 
 
@@ -48,6 +54,10 @@ def run_studies(scenario: Scenario) -> dict[str, Any]:
         out["ratelimit_attack"] = ratelimit.run(scenario, spec["ratelimit_attack"])
     if "global_tables" in spec:
         out["global_tables"] = global_tables.run(scenario, spec["global_tables"])
+    if "websocket" in spec:
+        from edgert.sim.studies import websocket
+
+        out["websocket"] = websocket.run(scenario, spec["websocket"])
     return out
 
 
@@ -78,4 +88,8 @@ def summary_lines(studies: dict[str, Any]) -> list[str]:
             f"bots: precision {bots['precision']}, recall {bots['recall']} (score < "
             f"{bots['threshold']}), humans flagged {100 * bots['false_positive_share_of_humans']:.1f}%"
         )
+    if "websocket" in studies:
+        from edgert.sim.studies import websocket
+
+        out += websocket.summary_lines(studies["websocket"])
     return out
