@@ -143,6 +143,9 @@ class CoreWorker:
     @property
     def cpu_ms(self) -> float: ...
     def begin(self, request: Request, now: float) -> list[Step]: ...
+    def begin_inline(self, request: Request, now: float) -> list[Step]:
+        """``begin`` without releasing the GIL while the request runs (the same steps): for
+        single-threaded hosts, such as the simulator's virtual-time driver."""
     def begin_event(self, kind: str, payload_json: str, now: float) -> list[Step]:
         """Starts a non-HTTP event (``"scheduled"``: a cron trigger, payload
         ``{"cron", "scheduledTime"}``); it settles with an empty 200 response or fails."""
