@@ -58,6 +58,8 @@ class _TimedCore:
         self._steps = steps
         return steps
 
+    begin_inline = begin
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 

@@ -33,6 +33,8 @@ class _Replay:
             self._steps = self._real.begin(request, now)
         return self._steps
 
+    begin_inline = begin
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 

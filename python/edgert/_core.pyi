@@ -134,12 +134,18 @@ class CoreWorker:
         """``modules``: a multi-file worker's modules as ``(name, kind, payload, imports)``
         (kind ``esm``, ``text`` or ``data``; imports as (specifier, module name)); ``name`` is
         then the entry module and ``source`` is not used. ``d1``: databases the isolates query
-        in place (bindings with ``"local": true`` name them by id)."""
+        in place (bindings with ``"local": true`` name them by id). A binding
+        ``{"type": "edgert:api-base-url", "url": URL}`` gives the isolate an API base URL, which
+        relative URLs in ``Request``, ``fetch`` and ``Response.redirect`` resolve against (a
+        deployed worker has none, as on Workers: docs/compat.md, "web-platform-tests")."""
     @property
     def format(self) -> str: ...
     @property
     def cpu_ms(self) -> float: ...
     def begin(self, request: Request, now: float) -> list[Step]: ...
+    def begin_inline(self, request: Request, now: float) -> list[Step]:
+        """``begin`` without releasing the GIL while the request runs (the same steps): for
+        single-threaded hosts, such as the simulator's virtual-time driver."""
     def begin_event(self, kind: str, payload_json: str, now: float) -> list[Step]:
         """Starts a non-HTTP event (``"scheduled"``: a cron trigger, payload
         ``{"cron", "scheduledTime"}``); it settles with an empty 200 response or fails."""

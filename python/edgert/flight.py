@@ -1,6 +1,7 @@
 """A request in flight through the network: the record a host carries for it (``Flight``), the
-handle a simulator holds (``Pending``), the fixed values of a client's leg to a PoP
-(``ClientLeg``), and small helpers of the PoP's exchanges."""
+handle a simulator holds (``Pending``), and small helpers of the PoP's exchanges. (The fixed
+values of a client's leg to a PoP, ``ClientLeg``, live with the leg model in
+:mod:`edgert.legs`.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from typing import Any
 from edgert._core import Request, Response
 from edgert.geo import Client
 from edgert.latency import Phases
+from edgert.legs import OpenConnection
 from edgert.pops import Pop
 from edgert.trace import EdgeResponse, Trace
 
 __all__ = [
     "PLAIN_RESULTS",
-    "ClientLeg",
     "Flight",
-    "OpenConnection",
     "Pending",
     "bad_gateway",
     "no_internet",
@@ -52,46 +52,6 @@ def served(leg: Phases, server_ms: float, transfer_ms: float) -> Phases:
         transfer_ms=transfer_ms,
         cwnd_segments=leg.cwnd_segments,
     )
-
-
-class OpenConnection:
-    """A client's connection to a PoP: ``cwnd`` is its congestion window (segments) once a
-    response has been sent on it (the connection is open), ``None`` before."""
-
-    __slots__ = ("cwnd",)
-
-    def __init__(self) -> None:
-        self.cwnd: int | None = None
-
-
-class ClientLeg:
-    """What never changes on one client's leg to one PoP (the network computes it on the pair's
-    first request and keeps it in a bounded cache): the leg's base RTT and the client's access
-    round trip (ms), its bandwidth, the rate of the exponential jitter of one round trip on it
-    (``1 / mean``, 0 for none), the serialised ``request.cf``, the PoP's origin RTT, and the
-    client's connection to the PoP (the one object the network keeps for the pair)."""
-
-    __slots__ = (
-        "access_ms", "bandwidth_mbps", "cf", "conn", "jitter_rate", "origin_rtt_ms", "rtt_ms",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        rtt_ms: float,
-        access_ms: float,
-        bandwidth_mbps: float,
-        jitter_rate: float,
-        cf: str,
-        origin_rtt_ms: float,
-        conn: OpenConnection,
-    ) -> None:
-        self.rtt_ms = rtt_ms
-        self.access_ms = access_ms
-        self.bandwidth_mbps = bandwidth_mbps
-        self.jitter_rate = jitter_rate
-        self.cf = cf
-        self.origin_rtt_ms = origin_rtt_ms
-        self.conn = conn
 
 
 @dataclasses.dataclass(slots=True, eq=False)

@@ -20,9 +20,9 @@ A request from a :class:`~edgert.geo.Client` goes through four stages:
 4. **The response** travels back: half the request round trip, then slow start and
    serialisation at the client's bandwidth.
 
-The path from stage 2's arrival on is written once, in :mod:`edgert.pipeline`; this class
-owns what the path reads (configuration, PoPs, cores, caches, the stores, the latency draws of
-both legs) and the public API. Two clocks drive the same pipeline and the same cores through
+The path from stage 2's arrival on is written once, in :mod:`edgert.pipeline`; the latency
+draws of both legs, and what never changes on them, in :mod:`edgert.legs`; this class owns what
+the path reads (configuration, PoPs, cores, caches, the stores, the legs) and the public API. Two clocks drive the same pipeline and the same cores through
 the same host abstraction (:mod:`edgert.host`):
 
 - ``clock="virtual"``: a :class:`~edgert.host.VirtualTimeHost`. Every stage above is an event
@@ -68,29 +68,16 @@ from edgert.durable import DurableObjects, ObjectNamespace
 from edgert.dynamo import GlobalTables
 from edgert.egress import EgressPolicy
 from edgert.errors import ConfigError
-from edgert.flight import (
-    ClientLeg,
-    Flight,
-    OpenConnection,
-    Pending,
-    no_internet,
-)
-from edgert.geo import Client, request_cf
+from edgert.flight import Flight, Pending, no_internet
+from edgert.geo import Client
 from edgert.host.base import TaskRecord, task_key
 from edgert.host.calls import default_executor, turn_wall_s
 from edgert.host.realtime import RealTimeHost
 from edgert.host.virtual import EventHandle, VirtualTimeHost
 from edgert.kv import KvNamespace
 from edgert.kv.network import kv_service
-from edgert.latency import (
-    Connection,
-    HttpProtocol,
-    LatencyModel,
-    LatencyParams,
-    Phases,
-    TlsVersion,
-    handshake_rtts,
-)
+from edgert.latency import HttpProtocol, LatencyModel, LatencyParams, TlsVersion
+from edgert.legs import Legs
 from edgert.origin import Origin
 from edgert.pipeline import Pipeline
 from edgert.pipeline_realtime import RealTimeDriver
@@ -110,13 +97,6 @@ __all__ = ["Network", "Pending"]
 Clock = Literal["real", "virtual"]
 WorkerSpec = Worker | str | os.PathLike[str] | Mapping[str, Any]
 InternetHandler = Any  # Callable[[Request], Response | tuple[Response, float]]
-
-_TLS_NAMES = {"1.3": "TLSv1.3", "1.2": "TLSv1.2", "none": ""}
-
-
-#: Entries kept in the per-client caches of fixed values (propagation, ``request.cf``).
-_CACHE_ENTRIES = 1 << 16
-
 
 #: The response of a request a native front answered itself (its record's placeholder).
 _ANSWERED = Response("", status=200)
@@ -283,8 +263,8 @@ class Network:
         #: ``listener(pop, worker, core)`` when a core is made (a native front learns it);
         #: ``listener(None, worker, None)`` when a worker's cores are replaced.
         self.core_listeners: list[Callable[[str | None, str, CoreWorker | None], None]] = []
-        #: Each client's connection to each PoP it reached (never dropped: connections stay open).
-        self._open: dict[tuple[Client, str], OpenConnection] = {}
+        #: The client and origin legs (their latency draws, and what never changes on them).
+        self.legs = Legs(self.model, protocol, tls, origin, self._rng)
         self._internet = internet or no_internet
         self._internet_latency_s = internet_latency_s
         # A request's path (edgert.pipeline), and what drives it on each clock.
@@ -328,10 +308,6 @@ class Network:
         if self._virtual is not None:
             self._d1.attach(self._virtual, self._kv_pop)
         self._named_clients: dict[str, Client] = {}
-        # What never changes on a client's leg to a PoP (see ClientLeg), and PoP-to-origin RTTs.
-        self._legs: dict[tuple[Client, str], ClientLeg] = {}
-        self._origin_rtts: dict[str, float] = {}
-        self._handshakes: dict[tuple[str, str, str], tuple[int, int]] = {}
         self._lock = asyncio.Lock()
         self._cache_on = cache
         self._cache_bytes = cache_bytes
@@ -691,48 +667,14 @@ class Network:
             where = self._pop_index.get(pop) or self._pop(pop)
         route = self._pipeline.route(url)
         worker = route.worker if route is not None else None
-        model = self.model
         if rng is None:
             rng = self._rng
-        key = (client, where.code)
-        leg = self._legs.get(key)
-        if leg is None:
-            leg = self._client_leg(client, where, key)
+        leg, connection, dns, connect, handshake, request_ms = self.legs.client_request(
+            client, where, self.dns_cached if dns_cached is None else dns_cached, rng
+        )
         rtt = leg.rtt_ms
-        cached = self.dns_cached if dns_cached is None else dns_cached
         conn = leg.conn
         cwnd = conn.cwnd
-        connection: Connection = "new" if cwnd is None else "reused"
-        if type(model) is LatencyModel and isinstance(rng, random.Random):
-            # LatencyModel.dns_ms and .exchange on this leg, spelled out (the same draws in the
-            # same order, the same sums): an empty response has no slow-start rounds to draw.
-            dns = 0.0 if cached else model.dns_ms(leg.access_ms, cached=False, rng=rng)
-            shape = (self.protocol, self.tls, connection)
-            rtts = self._handshakes.get(shape)
-            if rtts is None:
-                rtts = self._handshakes[shape] = handshake_rtts(*shape)
-            rate = leg.jitter_rate
-            draw = rng.expovariate
-            connect = 0.0
-            for _ in range(rtts[0]):
-                connect += rtt + (draw(rate) if rate else 0.0)
-            handshake = 0.0
-            for _ in range(rtts[1]):
-                handshake += rtt + (draw(rate) if rate else 0.0)
-            request_ms = rtt + (draw(rate) if rate else 0.0)
-        else:
-            dns = model.dns_ms(leg.access_ms, cached=cached, rng=rng)
-            phases = model.exchange(
-                rtt,
-                protocol=self.protocol,
-                tls=self.tls,
-                connection=connection,
-                bandwidth_mbps=leg.bandwidth_mbps,
-                dns_ms=dns,
-                rng=rng,
-            )
-            dns, connect = phases.dns_ms, phases.connect_ms
-            handshake, request_ms = phases.tls_ms, phases.request_ms
         cf = leg.cf if self.bots is None else self._bot_cf(leg.cf, url, headers, where, client)
         if method == "GET" and body is None:  # the defaults (a third fewer arguments to parse)
             request = Request(url, headers=headers, cf=cf)
@@ -763,7 +705,7 @@ class Network:
             worker,  # worker
             rtt,  # client_rtt_ms
             leg.bandwidth_mbps,  # bandwidth_mbps
-            cwnd if cwnd is not None else model.params.initial_window_segments,  # cwnd_segments
+            self.model.params.initial_window_segments if cwnd is None else cwnd,  # cwnd_segments
             next(self._ray),  # ray_id
         )
         if rng is not self._rng:
@@ -786,86 +728,6 @@ class Network:
         )
         extra = json.dumps(verdict.cf())
         return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
-
-    def _client_leg(self, client: Client, where: Pop, key: tuple[Client, str]) -> ClientLeg:
-        """The fixed values of a client's leg to a PoP (computed on the pair's first request)."""
-        if len(self._legs) >= _CACHE_ENTRIES:  # a cache of pure values: bounded
-            self._legs.clear()
-        model = self.model
-        p = model.params
-        access = (
-            client.access_ms if client.access_ms is not None else p.access_median_ms(client.access)
-        )
-        rtt = model.min_rtt_ms(client, where) + access + p.datacenter_access_ms
-        mean = p.jitter_floor_ms + p.jitter_fraction * rtt  # LatencyModel.jitter_ms's mean
-        # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
-        cf = json.dumps(
-            request_cf(
-                client,
-                where,
-                http_protocol=self.protocol,
-                tls_version=_TLS_NAMES.get(self.tls, ""),
-                client_tcp_rtt_ms=rtt,
-            )
-        )
-        conn = self._open.get(key)
-        if conn is None:
-            conn = self._open[key] = OpenConnection()
-        leg = self._legs[key] = ClientLeg(
-            rtt_ms=rtt,
-            access_ms=access,
-            bandwidth_mbps=p.bandwidth_mbps(client.access),
-            jitter_rate=0.0 if mean <= 0 else 1.0 / mean,
-            cf=cf,
-            origin_rtt_ms=self._origin_rtt(where),
-            conn=conn,
-        )
-        return leg
-
-    # -- the PoP-to-origin leg (the pipeline's Pipeline.origin draws it) -------------------------
-
-    def _origin_rtt(self, pop: Pop) -> float:
-        """Base RTT of the PoP-to-origin leg (cached per PoP: it has no random part)."""
-        rtt = self._origin_rtts.get(pop.code)
-        if rtt is None:
-            p = self.model.params
-            rtt = self._origin_rtts[pop.code] = self.model.rtt_ms(
-                pop,
-                self.origin.location,
-                path=self.origin.path,
-                access_a=p.datacenter_access_ms,
-                access_b=p.datacenter_access_ms,
-            )
-        return rtt
-
-    def _origin_transfer_ms(
-        self, response: Response, rtt: float, rng: random.Random | None = None
-    ) -> float:
-        """Time to carry the origin's response body back to the PoP (slow start included)."""
-        p = self.model.params
-        transfer, _ = self.model.transfer_ms(
-            len(response.body),
-            rtt,
-            bandwidth_mbps=p.datacenter_bandwidth_mbps,
-            cwnd_segments=p.warm_window_segments
-            if self.origin.connection == "reused"
-            else p.initial_window_segments,
-            rng=self._rng if rng is None else rng,
-        )
-        return transfer
-
-    def _origin_leg(self, pop: Pop, rng: random.Random | None) -> tuple[float, Phases]:
-        p = self.model.params
-        rtt = self._origin_rtt(pop)
-        leg = self.model.exchange(
-            rtt,
-            protocol="HTTP/2" if self.protocol == "HTTP/3" else self.protocol,
-            tls=self.tls,
-            connection=self.origin.connection,
-            bandwidth_mbps=p.datacenter_bandwidth_mbps,
-            rng=rng,
-        )
-        return rtt, leg
 
     # -- virtual time ----------------------------------------------------------------------------
 

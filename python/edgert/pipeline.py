@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from edgert._core import CacheStore, CoreWorker, Operation, Request, Response
-from edgert.flight import PLAIN_RESULTS, Flight, OpenConnection, bad_gateway, served
+from edgert.flight import PLAIN_RESULTS, Flight, bad_gateway, served
 from edgert.latency import Phases
 from edgert.origin import as_response
 from edgert.pop_cache import PassThrough, pass_through, store_revalidation
@@ -356,7 +356,7 @@ class Pipeline:
         origin = net.origin
         headers = self._forwarded(request, flight, passed_through)
         rng = net._rng if flight is None or flight.rng is None else flight.rng
-        rtt, leg = net._origin_leg(pop, rng)
+        rtt, leg = net.legs.origin_leg(pop, rng)
         counted = self._origin_begin(flight, self.now())
         began = time.perf_counter()
         server_ms = transfer = 0.0
@@ -388,7 +388,7 @@ class Pipeline:
                 # Virtual time: the origin's service time passes now; real time: it has passed.
                 wait_s = float(service_s) if self.virtual else 0.0
             server_ms = wait_s * 1000.0 if self.virtual else (time.perf_counter() - sent_at) * 1e3
-            transfer = net._origin_transfer_ms(response, rtt, rng)
+            transfer = net.legs.origin_transfer_ms(response, rtt, rng)
             yield wait_s + (leg.request_ms / 2 + transfer) / 1000.0
             if self.virtual and counted and flight is not None:
                 flight.trace.origin_legs.append(served(leg, server_ms, transfer))
@@ -521,8 +521,5 @@ class Pipeline:
         trace.transfer_ms = transfer
         conn = flight.conn
         if conn is None:
-            key = (flight.client, flight.pop.code)
-            conn = net._open.get(key)
-            if conn is None:
-                conn = net._open[key] = OpenConnection()
+            conn = net.legs.connection(flight.client, flight.pop.code)
         conn.cwnd = window

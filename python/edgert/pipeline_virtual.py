@@ -92,7 +92,10 @@ class VirtualDriver:
         """Begins the request on ``core``; returns its response when the core answered and
         finished at once, else None (the host's ``on_response`` steps ``steps`` on)."""
         host = self.host
-        result = core.begin(flight.request, host.loop.now)
+        # The GIL is kept while the request runs: this driver is single-threaded, and a
+        # release per request would only hand it to whatever thread wants it (a cluster
+        # worker's event loop) and back.
+        result = core.begin_inline(flight.request, host.loop.now)
         if len(result) == 1:
             step = result[0]
             response = step.response

@@ -98,7 +98,7 @@ def test_the_trace_holds_the_client_legs_values() -> None:
     )
     assert t.route == "*/*" and t.connection == "new"
     assert t.client_rtt_ms == model.min_rtt_ms(paris, pop) + 41.5 + p.datacenter_access_ms
-    assert t.origin_rtt_ms == net._origin_rtt(pop) > 0
+    assert t.origin_rtt_ms == net.legs.origin_rtt(pop) > 0
     assert t.connect_ms >= t.client_rtt_ms and t.tls_ms >= t.client_rtt_ms
     assert t.request_ms >= t.client_rtt_ms
     # The origin saw the request with the PoP's cf-ray (the request's number and the PoP).

@@ -3,6 +3,7 @@ which throw on Workers), MIME types, and the Encoding Standard's TextDecoder/Tex
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from edgert import Request, Worker
@@ -191,3 +192,75 @@ def test_text_decoder_every_encoding_streaming_and_labels() -> None:
         "fatal": "TypeError",
         "into": [2, 4, [0x61, 0xE2, 0x82, 0xAC]],
     }
+
+
+RELATIVE_URLS = """
+export default { async fetch() {
+  const outcome = (f) => { try { return f(); } catch (e) { return `${e.name}`; } };
+  return Response.json({
+    location: typeof location, selfLocation: 'location' in self,
+    request: outcome(() => new Request('/x?y#z').url),
+    empty: outcome(() => new Request('').url),
+    redirect: outcome(() => Response.redirect('../r', 301).headers.get('location')),
+    fetch: await fetch('/x').then(() => 'fetched', (e) => e.name),
+    absolute: new Request('https://other.test/a').url,
+  });
+} };
+"""
+
+
+def run_core(src: str, bindings: list[dict[str, str]]) -> tuple[Any, list[str]]:
+    """Runs ``src`` in a core with these bindings: the handler's JSON response and the URLs
+    of the fetches it made (each fails as a network error: no test reaches the network)."""
+    from edgert._core import CoreWorker
+
+    core = CoreWorker(src, bindings_json=json.dumps(bindings), seed=1, now=0.0)
+    steps = core.begin(Request("https://worker.test/base/page"), 0.0)
+    sent: list[str] = []
+    for _ in range(20):
+        for step in steps:
+            if step.response is not None:
+                assert step.response.status == 200, step.response.text()
+                return json.loads(step.response.text()), sent
+        op = next(op for step in steps for op in step.ops)
+        assert op.request is not None
+        sent.append(op.request.url)
+        steps = core.complete_error(op.id, "TypeError", "no network in this test", 0.0)
+    raise AssertionError("no response")
+
+
+def test_a_deployed_worker_has_no_api_base_url() -> None:
+    """As on Workers: no `location` global, and a relative URL in Request, fetch and
+    Response.redirect is a TypeError (the incoming request's URL is no base)."""
+    assert run_core(RELATIVE_URLS, []) == (
+        {
+            "location": "undefined",
+            "selfLocation": False,
+            "request": "TypeError",
+            "empty": "TypeError",
+            "redirect": "TypeError",
+            "fetch": "TypeError",
+            "absolute": "https://other.test/a",
+        },
+        [],
+    )
+
+
+def test_an_embedder_gives_the_api_base_url() -> None:
+    """`edgert:api-base-url` (the WPT harness's worker global): relative URLs resolve against
+    it as the Fetch Standard says, and still no `location` global appears."""
+    got = run_core(
+        RELATIVE_URLS, [{"type": "edgert:api-base-url", "url": "https://wpt.test/dir/w.js"}]
+    )
+    assert got == (
+        {
+            "location": "undefined",
+            "selfLocation": False,
+            "request": "https://wpt.test/x?y#z",
+            "empty": "https://wpt.test/dir/w.js",
+            "redirect": "https://wpt.test/r",
+            "fetch": "TypeError",  # sent to the resolved URL; the network failed
+            "absolute": "https://other.test/a",
+        },
+        ["https://wpt.test/x"],
+    )

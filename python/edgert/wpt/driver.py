@@ -177,13 +177,17 @@ def _run(test: TestFile, limits: Limits, start: float) -> FileResult:
             max_isolates=1,
             seed=17,
             now=0.0,
+            # The worker global's API base URL (relative URLs in Request, fetch and
+            # Response.redirect resolve against it, as in wptserve's worker); a deployed worker
+            # has none.
+            bindings_json=json.dumps([{"type": "edgert:api-base-url", "url": test.url}]),
         )
     except EdgertError as exc:
         return crash(f"script: {exc}")
     now = 0.0
     timers: list[tuple[float, int, int]] = []
     fetches: list[tuple[int, str]] = []
-    steps: list[Step] = core.begin(Request(test.url.replace(".worker.html", ".any.js")), now)
+    steps: list[Step] = core.begin(Request(test.url), now)
     turns = 0
     while True:
         for step in steps:

@@ -4,6 +4,31 @@
 // code is. The response is every subtest's result, taken from testharness.js's completion
 // callback.
 self.GLOBAL = { isWindow: () => false, isWorker: () => true, isShadowRealm: () => false };
+// The worker global scope wptserve runs an `.any.js` file in has `self.location`, a
+// WorkerLocation of the worker's script URL. It is this harness's own global (edgert defines
+// no `location`, as Workers does not); the isolate's API base URL, which `new Request(url)`,
+// `fetch(url)` and `Response.redirect(url)` resolve relative URLs against, is the same URL,
+// given by the driver as an `edgert:api-base-url` binding.
+(() => {
+  class WorkerLocation {
+    #url;
+    constructor(url) { this.#url = new URL(url); }
+    get href() { return this.#url.href; }
+    get origin() { return this.#url.origin; }
+    get protocol() { return this.#url.protocol; }
+    get host() { return this.#url.host; }
+    get hostname() { return this.#url.hostname; }
+    get port() { return this.#url.port; }
+    get pathname() { return this.#url.pathname; }
+    get search() { return this.#url.search; }
+    get hash() { return this.#url.hash; }
+    toString() { return this.#url.href; }
+    get [Symbol.toStringTag]() { return 'WorkerLocation'; }
+  }
+  const workerLocation = new WorkerLocation(/*@URL@*/);
+  Object.defineProperty(self, 'location', { get() { return workerLocation; }, enumerable: true, configurable: true });
+  Object.defineProperty(self, 'WorkerLocation', { value: WorkerLocation, writable: true, configurable: true });
+})();
 self.META_TITLE = /*@TITLE@*/;
 addEventListener('fetch', (event) => event.respondWith(new Promise((resolve) => {
   const errors = [];
@@ -13,21 +38,6 @@ addEventListener('fetch', (event) => event.respondWith(new Promise((resolve) => 
     finished = true;
     const out = tests.map((t) => ({ name: String(t.name), status: t.status, message: t.message === null || t.message === undefined ? null : String(t.message) }));
     resolve(new Response(JSON.stringify({ tests: out, status: status.status, message: status.message === null || status.message === undefined ? null : String(status.message), errors })));
-  };
-  // The harness's own `location` (the test's URL): testharness helpers such as
-  // common/subset-tests.js read it. It is a variable of this function, not a global of the
-  // isolate: `self.location` stays undefined, as on Workers.
-  // eslint-disable-next-line no-unused-vars
-  var location = (() => { const u = new URL(/*@URL@*/); return { href: u.href, origin: u.origin, protocol: u.protocol, host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, search: '', hash: '', toString() { return u.href; } }; })();
-  // Likewise the harness's `fetch` resolves a relative URL string against the test's URL, so
-  // tests can load their data files (the driver serves the suite's static files); the global
-  // fetch and the Request constructor are untouched (`new Request('/x')` throws, as on Workers).
-  var fetch = function fetch(input, init) {
-    try {
-      return self.fetch(typeof input === 'string' || input instanceof URL ? new URL(String(input), location.href).href : input, init);
-    } catch (e) {
-      return Promise.reject(e);
-    }
   };
   (function () {
 /*@TESTHARNESS@*/

@@ -79,8 +79,9 @@ class TestFile:
 
     @property
     def url(self) -> str:
-        """The URL wptserve would serve the file's worker at (the harness's ``location``)."""
-        return f"https://web-platform.test:8443/{self.rel[: -len('.js')]}.worker.html"
+        """The URL of the worker script wptserve would run the file in (``x.any.worker.js``):
+        the harness's ``self.location`` and the isolate's API base URL."""
+        return f"https://web-platform.test:8443/{self.rel[: -len('.js')]}.worker.js"
 
 
 def applies(globals_: tuple[str, ...]) -> bool:

@@ -150,6 +150,16 @@ impl PyCoreWorker {
         steps_to_py(py, steps)
     }
 
+    /// `begin` without releasing the GIL while the request runs: the same steps, for a
+    /// single-threaded host (the simulator's virtual-time driver), where a release only hands the
+    /// GIL to another thread that wanted it (a cluster worker's event loop) and back, per request.
+    #[pyo3(signature = (request, now))]
+    fn begin_inline(&self, py: Python<'_>, request: &Bound<'_, PyRequest>, now: f64) -> PyResult<Vec<PyStep>> {
+        let req = request.get();
+        let steps = self.inner.begin(&req.inner, req.cf_json.as_deref(), to_ns(now));
+        steps_to_py(py, steps)
+    }
+
     /// Starts a non-HTTP event at host time `now`: `kind` "scheduled" with a JSON payload
     /// `{"cron": ..., "scheduledTime": ms}` runs the worker's `scheduled` handler.
     #[pyo3(signature = (kind, payload_json, now))]

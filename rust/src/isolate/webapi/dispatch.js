@@ -105,8 +105,15 @@ api.cloudflareWorkers = () => lazyLoad('durable').workersModule;
 api.cloudflareWorkers.buffer = () => lazyLoad('buffer');
 api.init = (handler, env, bindings) => {
   // Durable Object namespaces; an object host (type "edgert:objects") dispatches object events.
-  const objectHost = bindings.some((b) => b.type === 'edgert:objects');
-  if (objectHost || bindings.some((b) => b.type === 'durable_object_namespace')) lazyLoad('durable').bind(env, bindings);
+  // `{"type": "edgert:api-base-url", "url"}`: the environment's API base URL (core.js `apiBase`).
+  let objectHost = false, durable = false;
+  for (let i = 0; i < bindings.length; i++) {
+    const type = bindings[i].type;
+    if (type === 'edgert:objects') objectHost = true;
+    else if (type === 'durable_object_namespace') durable = true;
+    else if (type === 'edgert:api-base-url') apiBase = lazyLoad('fetchinit').apiBaseURL(bindings[i].url);
+  }
+  if (objectHost || durable) lazyLoad('durable').bind(env, bindings);
   bindKv(env, bindings, handler === undefined);
   bindRatelimit(env, bindings, handler === undefined);
   bindD1(env, bindings, handler === undefined);

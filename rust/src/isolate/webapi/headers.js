@@ -2,6 +2,8 @@
 // Guards as on Workers: `immutable` (an incoming request's and a fetched response's headers,
 // Response.error() and Response.redirect()) or `none`; Workers applies none of the browser's
 // forbidden request or response header names (a worker may set Cookie, Host or Set-Cookie).
+// `request-no-cors`: the headers of a Request made with `mode: "no-cors"` (Workers throws on
+// any `mode`; edgert accepts it and applies the standard's guard).
 const HTTP_WS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const knownNames = new Map();
@@ -71,16 +73,22 @@ class Headers {
     for (let i = 0; i < list.length; i++) out.push(list[i][0], list[i][1]);
     return out;
   }
-  #check() { if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers."); }
+  // Guards other than `none` (Fetch Standard): immutable headers throw; a no-cors request's
+  // take only no-CORS-safelisted request-headers, a refused change doing nothing (`op`:
+  // 'append', 'set', 'delete'; lazy/fetchinit.js).
+  #allows(n, v, op) {
+    if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers.");
+    return lazyLoad('fetchinit').noCorsAllows(this, n, v, op);
+  }
   append(name, value) {
     const n = normalizeName(name), v = normalizeValue(value);
-    this.#check();
+    if (this.#guard !== 'none' && !this.#allows(n, v, 'append')) return;
     this.#entries().push([n, v]);
     this.#sortedCache = null;
   }
   delete(name) {
     const n = normalizeName(name);
-    this.#check();
+    if (this.#guard !== 'none' && !this.#allows(n, '', 'delete')) return;
     const list = this.#entries();
     if (!list.some((p) => p[0] === n)) return;
     this.#list = list.filter((p) => p[0] !== n);
@@ -110,7 +118,7 @@ class Headers {
   }
   set(name, value) {
     const n = normalizeName(name), v = normalizeValue(value);
-    this.#check();
+    if (this.#guard !== 'none' && !this.#allows(n, v, 'set')) return;
     const list = this.#entries();
     this.#sortedCache = null;
     let i = 0;

@@ -34,8 +34,9 @@ class Request extends BodyBase {
       if (more.jwt !== undefined || more.jwtJson !== undefined) more = { ...more, jwt: undefined, jwtJson: undefined };
       this.#cf = input.cf;
     } else {
-      const u = native.urlParse(toUSV(input));
-      if (!u) throw new TypeError(`Invalid URL: ${toUSV(input)}`);
+      const s = toUSV(input);
+      const u = apiBase === undefined ? native.urlParse(s) : native.urlParse(s, apiBase);
+      if (!u) throw new TypeError(`Invalid URL: ${s}`);
       if (u[3] !== '' || u[4] !== '') throw new TypeError(`Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials: ${u[0]}`);
       this.#url = u[0];
     }
@@ -55,26 +56,31 @@ class Request extends BodyBase {
     // The members Workers does not act on are checked by the lazy fetchinit module, only when given.
     if (cache !== undefined || credentials !== undefined || duplex !== undefined || integrity !== undefined || keepalive !== undefined || mode !== undefined || priority !== undefined
       || redirect !== undefined || referrer !== undefined || referrerPolicy !== undefined || signal !== undefined || window !== undefined) {
-      const changes = lazyLoad('fetchinit').requestInit({ cache, credentials, duplex, integrity, keepalive, mode, priority, redirect, referrer, referrerPolicy, signal, window }, this.#method, more);
+      const changes = lazyLoad('fetchinit').requestInit({ cache, credentials, duplex, integrity, keepalive, mode, priority, redirect, referrer, referrerPolicy, signal, window }, this.#method, more, apiBase);
       more = { ...more, ...changes };
     } else if (more.mode === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(this.#method)) {
       throw new TypeError(`Failed to construct 'Request': '${this.#method}' is unsupported in no-cors mode.`);
     }
+    // A signal taken from the input Request: this one gets a new signal following it.
+    if (inherited !== null && signal === undefined && more.signal !== null) more = lazyLoad('fetchinit').followSignal(more);
     this.#more = more;
-    this.#headers = new Headers(headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined);
+    const h = headersInit !== undefined ? headersInit : inherited ? inherited.headers : undefined;
+    this.#headers = more.mode === 'no-cors' ? lazyLoad('fetchinit').noCorsHeaders(Headers, h) : new Headers(h);
     // The body: init's, else the input Request's (which then counts as used).
     const hasInitBody = bodyInit !== undefined && bodyInit !== null;
     const inherit = !hasInitBody && inherited !== null && (inherited.bodyUsed || inherited[kSym.getBody]().kind !== 'none');
     if ((this.#method === 'GET' || this.#method === 'HEAD') && (hasInitBody || inherit))
       throw new TypeError('Request with a GET or HEAD method cannot have a body.');
     if (inherit) {
-      if (inherited.bodyUsed) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
       const b = inherited[kSym.getBody]();
-      inherited[kSym.setBody](NO_BODY);
+      if (inherited.bodyUsed || (b.kind === 'stream' && b.value.locked)) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
+      if (more.keepalive) lazyLoad('fetchinit').keepaliveBody(b);
+      // The input keeps its body object, now used; this one reads it (a stream through a proxy).
       inherited[kSym.markUsed]();
-      this[kSym.setBody](b);
+      this[kSym.setBody](b.kind === 'stream' ? { kind: 'stream', value: lazyLoad('streams').proxyBody(b.value) } : b);
     } else if (hasInitBody) {
       const body = extractBody(bodyInit);
+      if (more.keepalive) lazyLoad('fetchinit').keepaliveBody(body);
       this[kSym.setBody](body);
       if (body.type && !this.#headers.has('content-type')) this.#headers.append('content-type', body.type);
     }
@@ -126,6 +132,8 @@ class Request extends BodyBase {
     r.#method = this.#method; r.#url = this.#url; r.#cf = this.cf;
     const m = this.#more;
     r.#more = m.jwt !== undefined || m.jwtJson !== undefined ? { ...m, jwt: undefined, jwtJson: undefined } : m;
+    // The clone's signal follows this one's (a dependent signal).
+    if (m.signal !== null) r.#more = lazyLoad('fetchinit').followSignal(r.#more);
     const h = this.headers;
     r.#headers = Headers[kSym.copy](h);
     r[kSym.setBody](this[kSym.cloneBody]());

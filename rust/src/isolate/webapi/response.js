@@ -54,8 +54,9 @@ class Response extends BodyBase {
     return r;
   }
   static redirect(url, status = 302) {
-    const u = native.urlParse(toUSV(url));
-    if (!u) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
+    const s = toUSV(url);
+    const u = apiBase === undefined ? native.urlParse(s) : native.urlParse(s, apiBase);
+    if (!u) throw new TypeError(`Invalid URL: ${s}`);
     const code = unsignedShort(status);
     if (!REDIRECT_STATUS.has(code)) throw new RangeError(`Invalid status code: ${code}`);
     const r = new Response(null, { status: code, headers: [['location', u[0]]] });

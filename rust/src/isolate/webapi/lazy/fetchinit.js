@@ -83,8 +83,9 @@ const enumValue = (name, v) => {
   return s;
 };
 // `m`: the members as read (in WebIDL order) by the constructor; `method` the final method,
-// `base` the inherited record. Throws as the standard does.
-const requestInit = (m, method, base) => {
+// `base` the inherited record, `apiBase` the environment's API base URL (or undefined).
+// Throws as the standard does.
+const requestInit = (m, method, base, apiBase) => {
   const changes = {};
   if (m.cache !== undefined) changes.cache = enumValue('cache', m.cache);
   if (m.credentials !== undefined) changes.credentials = enumValue('credentials', m.credentials);
@@ -95,15 +96,23 @@ const requestInit = (m, method, base) => {
   if (m.priority !== undefined) enumValue('priority', m.priority);
   if (m.redirect !== undefined) changes.redirect = enumValue('redirect', m.redirect);
   if (m.referrerPolicy !== undefined) changes.referrerPolicy = enumValue('referrerPolicy', m.referrerPolicy);
-  if (m.signal !== undefined && m.signal !== null && !(m.signal instanceof lazyLoad('events').AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
-  if (m.signal !== undefined) changes.signal = m.signal;
+  if (m.signal !== undefined && m.signal !== null) {
+    const { AbortSignal } = lazyLoad('events');
+    if (!(m.signal instanceof AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+    // The request's signal is a new one that follows the given one (a dependent signal);
+    // `signalSource` is what a signal following the request's follows in turn (the standard's
+    // dependent signals follow the sources, not each other: a clone's and the original's abort
+    // events fire in the order they were made).
+    changes.signal = AbortSignal.any([m.signal]);
+    changes.signalSource = m.signal;
+  } else if (m.signal === null) { changes.signal = null; changes.signalSource = undefined; }
   if (m.window !== undefined && m.window !== null) throw new TypeError("Failed to construct 'Request': 'window' must be null.");
   if (changes.mode === 'navigate') throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
   if (m.referrer !== undefined) {
     const r = `${m.referrer}`;
     if (r === '') changes.referrer = '';
     else {
-      const u = native.urlParse(toUSV(r));
+      const u = apiBase === undefined ? native.urlParse(toUSV(r)) : native.urlParse(toUSV(r), apiBase);
       if (!u) throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${r}`);
       changes.referrer = u[0];
     }
@@ -113,4 +122,72 @@ const requestInit = (m, method, base) => {
   if (mode === 'no-cors' && method !== 'GET' && method !== 'HEAD' && method !== 'POST') throw new TypeError(`Failed to construct 'Request': '${method}' is unsupported in no-cors mode.`);
   return changes;
 };
-return { headersInit, headersIterator, requestInit };
+// The request-no-cors guard (Fetch Standard): the headers of a Request whose mode is
+// "no-cors" take only no-CORS-safelisted request-headers (a refused append, set or delete does
+// nothing). Workers has no `mode` (it throws on one); edgert accepts it and applies the guard.
+const NO_CORS_NAMES = '|accept|accept-language|content-language|content-type|';
+// CORS-unsafe request-header bytes; the bytes of Accept-Language and Content-Language.
+const CORS_UNSAFE = /[\x00-\x08\x0a-\x1f"():<>?@[\\\]{}\x7f]/;
+const LANGUAGE = /^[0-9A-Za-z *,\-.;=]*$/;
+const SAFELISTED_TYPES = '|application/x-www-form-urlencoded|multipart/form-data|text/plain|';
+// Whether (n, v) is a CORS-safelisted request-header of a no-CORS-safelisted name.
+const noCorsSafelisted = (n, v) => {
+  if (v.length > 128 || !NO_CORS_NAMES.includes(`|${n}|`)) return false;
+  if (n === 'accept') return !CORS_UNSAFE.test(v);
+  if (n !== 'content-type') return LANGUAGE.test(v);
+  if (CORS_UNSAFE.test(v)) return false;
+  const mime = lazyLoad('mime'), t = mime.parse(v);
+  return t !== null && SAFELISTED_TYPES.includes(`|${mime.essence(t)}|`);
+};
+// Whether a change to a no-cors request's headers `h` goes ahead: `op` is 'append' (judged by
+// the combined value the name would then have), 'set' or 'delete' (`range`, a privileged
+// no-CORS request-header, may be deleted; it can never be added).
+const noCorsAllows = (h, n, v, op) => {
+  if (op === 'delete') return n === 'range' || NO_CORS_NAMES.includes(`|${n}|`);
+  const cur = op === 'append' ? h.get(n) : null;
+  return noCorsSafelisted(n, cur === null ? v : `${cur}, ${v}`);
+};
+// A no-cors Request's headers: `init` (a Headers or a HeadersInit) appended through the guard.
+const noCorsHeaders = (Headers, init) => {
+  const h = Headers[kInternal](new Headers(), 'request-no-cors');
+  if (init === undefined) return h;
+  const flat = init instanceof Headers ? Headers.flat(init) : headersInit(init);
+  for (let i = 0; i < flat.length; i += 2) h.append(flat[i], flat[i + 1]);
+  return h;
+};
+
+
+// Abort fetch (Fetch Standard) on the bodies: a request's stream not yet read is cancelled;
+// a response's body, while readable, errors with the reason (a body the runtime holds becomes
+// an errored stream, unless it was already read).
+const cancelBody = (stream, reason) => { stream.cancel(reason).then(undefined, () => {}); };
+const abortBody = (response, reason) => {
+  const b = response[kSym.getBody]();
+  if (b.kind === 'none' || response.bodyUsed) return;
+  const streams = lazyLoad('streams');
+  if (b.kind === 'stream') streams.errorBody(b.value, reason);
+  else response[kSym.setBody]({ kind: 'stream', value: streams.erroredBody(reason) });
+};
+const abortBeforeFetch = (body, reason) => {
+  if (body.kind === 'stream' && !body.value.locked) cancelBody(body.value, reason);
+  throw reason;
+};
+// A Request's signal that follows the one of `more` (its record), or that one's source.
+const followSignal = (more) => ({ ...more, signal: lazyLoad('events').AbortSignal.any([more.signalSource || more.signal]) });
+// keepalive with a ReadableStream body (Fetch Standard: a TypeError).
+const keepaliveBody = (body) => {
+  if (body.kind === 'stream') throw new TypeError('keepalive cannot be used with a ReadableStream body.');
+};
+// The environment's API base URL from an `edgert:api-base-url` binding's `url`.
+const apiBaseURL = (url) => {
+  const u = native.urlParse(toUSV(url));
+  if (!u) throw new TypeError(`edgert:api-base-url: not an absolute URL: ${url}`);
+  return u[0];
+};
+const abortBodyOn = (signal, response) => {
+  signal.addEventListener('abort', () => abortBody(response, signal.reason), { once: true });
+};
+return {
+  headersInit, headersIterator, requestInit, noCorsAllows, noCorsHeaders, abortBodyOn, abortBeforeFetch, followSignal,
+  keepaliveBody, apiBaseURL,
+};

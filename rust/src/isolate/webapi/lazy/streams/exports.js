@@ -49,12 +49,24 @@ const bodyStream = (bytes) => {
   }, RESOLVED);
   return stream.obj;
 };
-// Fetch's "fully read" of a body stream: every chunk must be a Uint8Array.
-const readAll = (streamObj) => {
+// Fetch's "fully read" of a body stream: every chunk must be a Uint8Array. Returns a promise
+// of the bytes; or, given `onBytes` and `onError`, calls one of them instead and returns
+// nothing (the body mixin: no promise is resolved with the bytes, so a `then` getter on
+// Object.prototype cannot intercept them), with `convert(self, kind, bytes)` if given (its
+// exception goes to `onError`).
+const readAll = (streamObj, onBytes, onError, convert, self, kind) => {
   const reader = acquireDefaultReader(streamObj[kS]);
   const chunks = [];
   let total = 0;
-  const cap = newCap();
+  const cap = onBytes === undefined ? newCap() : {
+    resolve: convert === undefined ? onBytes : (bytes) => {
+      let out;
+      try { out = convert(self, kind, bytes); } catch (e) { onError(e); return; }
+      onBytes(out);
+    },
+    reject: onError,
+    promise: undefined,
+  };
   // Reads until a read has to wait; a chunk that arrives later starts the loop again (no
   // recursion per queued chunk).
   let waiting = false;
@@ -92,8 +104,40 @@ const readAll = (streamObj) => {
   step();
   return cap.promise;
 };
+// Fetch's tee of a body (Request/Response clone()): the second branch's chunks are
+// structured clones (a byte stream's tee copies them anyway).
+const teeBody = (streamObj) => {
+  const [a, b] = readableStreamTee(streamObj[kS], true);
+  return [a.obj, b.obj];
+};
+// Fetch's "create a proxy" of a body (a Request made from another): an identity transform the
+// body is piped into, so the source is locked (and disturbed once read) and keeps its object.
+const proxyBody = (streamObj) => {
+  const ts = createTransformStream((chunk, c) => transformControllerEnqueue(c[kS], chunk));
+  setHandled(readableStreamPipeTo(streamObj[kS], ts.writable, false, false, false, undefined));
+  return ts.readable.obj;
+};
+// Fetch's "abort fetch" for a response's body: a readable body stream errors with `reason`.
+const errorBody = (streamObj, reason) => {
+  const s = streamObj[kS];
+  if (s.state !== 'readable') return;
+  if (s.controller.kind === 'rbsc') byteControllerError(s.controller, reason);
+  else defaultControllerError(s.controller, reason);
+};
+// The stream of a body consumed already: read to its end, so locked and disturbed.
+const consumedBody = () => {
+  const obj = bodyStream(new Uint8Array(0));
+  readAll(obj, noop, noop);
+  return obj;
+};
+// A body stream that is already errored with `reason`.
+const erroredBody = (reason) => {
+  const obj = bodyStream(new Uint8Array(0));
+  errorBody(obj, reason);
+  return obj;
+};
 const transformStream = (transform, flush, cancel) => createTransformStream(transform, flush, cancel).obj;
 
 return {
-  ...INTERFACES, readAll, bodyStream, isReadableStream, isDisturbed, transformStream, streamRecord,
+  ...INTERFACES, readAll, bodyStream, isReadableStream, isDisturbed, transformStream, streamRecord, teeBody, proxyBody, errorBody, erroredBody, consumedBody,
 };

@@ -15,7 +15,9 @@ const readableStreamTee = (stream, cloneForBranch2) => (stream.controller.kind =
   ? readableByteStreamTee(stream)
   : readableStreamDefaultTee(stream, cloneForBranch2));
 
-const readableStreamDefaultTee = (stream) => {
+// `cloneForBranch2` (a body's clone(), Fetch Standard): the second branch gets a structured
+// clone of each chunk; a chunk that cannot be cloned errors both branches and cancels the source.
+const readableStreamDefaultTee = (stream, cloneForBranch2) => {
   const reader = acquireDefaultReader(stream);
   let reading = false, readAgain = false, canceled1 = false, canceled2 = false;
   let reason1, reason2, branch1, branch2;
@@ -26,8 +28,19 @@ const readableStreamDefaultTee = (stream) => {
     defaultReaderRead(reader, {
       chunk: (chunk) => queueMicrotaskNow(() => {
         readAgain = false;
+        let chunk2 = chunk;
+        if (cloneForBranch2 && !canceled2) {
+          try {
+            chunk2 = lazyLoad('clone').clone(chunk);
+          } catch (e) {
+            defaultControllerError(branch1.controller, e);
+            defaultControllerError(branch2.controller, e);
+            cancelCap.resolve(readableStreamCancel(stream, e));
+            return;
+          }
+        }
         if (!canceled1) defaultControllerEnqueue(branch1.controller, chunk);
-        if (!canceled2) defaultControllerEnqueue(branch2.controller, chunk);
+        if (!canceled2) defaultControllerEnqueue(branch2.controller, chunk2);
         reading = false;
         if (readAgain) pullAlgorithm();
       }),
