@@ -1,8 +1,11 @@
-// crypto.subtle (W3C Web Cryptography API) for signatures and MACs: HMAC, RSASSA-PKCS1-v1_5,
-// RSA-PSS, ECDSA, Ed25519 (also Workers' NODE-ED25519), SHA digests, and Workers'
-// timingSafeEqual; RSA-OAEP encryption and RSA key generation. This file holds the WebIDL
-// checks and the CryptoKey object model; key material and the crypto live in Rust
-// (native.crypto*) behind an opaque handle.
+// crypto.subtle (W3C Web Cryptography API): the WebIDL checks, algorithm normalization and the
+// CryptoKey / SubtleCrypto object model for every algorithm, and the signature, MAC and digest
+// algorithms (HMAC, RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA, Ed25519 and Workers' NODE-ED25519, SHA
+// digests, Workers' timingSafeEqual), RSA key generation and RSA-OAEP's encrypt / decrypt
+// operations. Two lazy modules of their own hold the rest, loaded on first use:
+// subtle_symmetric.js (AES, HKDF, PBKDF2, and the generic steps of encrypt, decrypt, deriveBits,
+// deriveKey, wrapKey and unwrapKey for every algorithm) and subtle_ec.js (ECDH, X25519). Key
+// material and the crypto live in Rust (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
 const dom = (message, name) => new DOMException(message, name);
