@@ -89,7 +89,6 @@ class WebSocket extends EventTarget {
       throw new TypeError("new WebSocket(url) is not supported by edgert: use fetch(url, { headers: { Upgrade: 'websocket' } }) and response.webSocket");
     }
     this.#s = { readyState: OPEN, accepted: false, peer: null, sid: null, handle: null, handedOff: false, inbox: [], attachment: null, hib: null, url: null, protocol: '', extensions: '' };
-    this.onmessage = null; this.onclose = null; this.onerror = null; this.onopen = null;
   }
   get CONNECTING() { return CONNECTING; }
   get OPEN() { return OPEN; }
@@ -233,6 +232,7 @@ class WebSocket extends EventTarget {
   static [kInternal](a, b) { a.#s.peer = b; b.#s.peer = a; }
   get [Symbol.toStringTag]() { return 'WebSocket'; }
 }
+for (const type of ['open', 'message', 'close', 'error']) lazyLoad('events').defineEventHandler(WebSocket.prototype, type);
 
 class WebSocketPair {
   constructor() {
