@@ -124,7 +124,12 @@ class WebSocket extends EventTarget {
     target.protocol = parsed.protocol === 'wss:' ? 'https:' : 'http:';
     const headers = { Upgrade: 'websocket' };
     if (list.length) headers['Sec-WebSocket-Protocol'] = list.join(', ');
-    fetch(target.href, { headers }).then((response) => this.#opened(response, list), () => this.#fail());
+    // The task that constructed the socket stays open until it opened or failed (the fetch's
+    // answer and the open event run in it), as if passed to ctx.waitUntil.
+    const task = native.wsHold();
+    fetch(target.href, { headers })
+      .then((response) => this.#opened(response, list), () => this.#fail())
+      .finally(() => native.waitUntilEnd(task));
   }
   // The client constructor's fetch answered: adopt its socket, or fail.
   #opened(response, list) {
