@@ -51,7 +51,10 @@ fn answer(offer: &Offer) -> String {
 
 /// A window size parameter's value: 8 to 15, bare or quoted (RFC 7692 7.1.2.1, 7.1.2.2).
 fn window_bits(value: &str) -> Option<u8> {
-    let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value);
     if value.is_empty() || value.len() > 2 || !value.bytes().all(|b| b.is_ascii_digit()) || value.starts_with('0') {
         return None;
     }

@@ -25,11 +25,11 @@ use tokio::sync::oneshot;
 
 use super::client_ip;
 use super::config::FrontConfig;
+use super::deflate;
 use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
 use super::refusal;
 use super::watch::ConnState;
-use super::deflate;
 use super::websocket::{self, WsHub, SOCKET_FIELD};
 use crate::http::{Body, Headers, Request, Response};
 use crate::server::{reason_phrase, HOP_BY_HOP};

@@ -30,6 +30,7 @@
 mod client_ip;
 mod config;
 mod conn;
+mod deflate;
 mod dispatch;
 mod exchange;
 mod inbox;
@@ -37,7 +38,6 @@ mod outbox;
 mod refusal;
 mod server;
 mod watch;
-mod deflate;
 mod websocket;
 
 pub use config::FrontConfig;

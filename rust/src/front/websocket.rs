@@ -212,10 +212,7 @@ pub fn accept(
     let fields = out.headers_mut();
     for (name, value) in response.headers.iter() {
         // The front owns the framing, so it alone answers `Sec-WebSocket-Extensions`.
-        if HOP_BY_HOP.contains(&name)
-            || name == SOCKET_FIELD
-            || name == "upgrade"
-            || name == "sec-websocket-extensions"
+        if HOP_BY_HOP.contains(&name) || name == SOCKET_FIELD || name == "upgrade" || name == "sec-websocket-extensions"
         {
             continue;
         }
@@ -314,12 +311,9 @@ async fn run(
         closed(1006, "the connection closed during the upgrade", false);
         return;
     };
-    let Ok(mut ws) = WebSocket::from_stream_with_extensions(
-        TokioIo::new(upgraded),
-        Role::Server,
-        extensions.as_deref(),
-        options(),
-    ) else {
+    let Ok(mut ws) =
+        WebSocket::from_stream_with_extensions(TokioIo::new(upgraded), Role::Server, extensions.as_deref(), options())
+    else {
         closed(1006, "the agreed extensions could not be set up", false);
         return;
     };
