@@ -21,6 +21,7 @@ const LAZY_GLOBALS: &[(&str, &str)] = &[
     ("crypto", "crypto"),
     ("crypto", "Crypto"),
     ("events", "Event"),
+    ("events", "CustomEvent"),
     ("events", "EventTarget"),
     ("events", "AbortSignal"),
     ("events", "AbortController"),

@@ -18,7 +18,25 @@ const lazyLoad = (name) => lazyCache[name] || (lazyCache[name] = native.loadModu
 const lazyLoaded = (name) => name in lazyCache;
 const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
 const kInternal = Symbol('edgert.internal');
-const kSym = Object.freeze(Object.fromEntries(['setBody', 'getBody', 'consume', 'cloneBody', 'result', 'responded', 'trustedAppend', 'hasName', 'signalOrNull', 'task', 'passThrough', 'original', 'fromText', 'markUsed', 'copy', 'sorted'].map((n) => [n, Symbol(n)])));
+// An object literal (not fromEntries over pairs: 16 arrays and a closure call fewer per isolate).
+const kSym = Object.freeze({
+  setBody: Symbol('setBody'),
+  getBody: Symbol('getBody'),
+  consume: Symbol('consume'),
+  cloneBody: Symbol('cloneBody'),
+  result: Symbol('result'),
+  responded: Symbol('responded'),
+  trustedAppend: Symbol('trustedAppend'),
+  hasName: Symbol('hasName'),
+  signalOrNull: Symbol('signalOrNull'),
+  task: Symbol('task'),
+  passThrough: Symbol('passThrough'),
+  original: Symbol('original'),
+  fromText: Symbol('fromText'),
+  markUsed: Symbol('markUsed'),
+  copy: Symbol('copy'),
+  sorted: Symbol('sorted'),
+});
 
 // ---- time: the host's clock, standing still during a turn (as on Workers)
 const RealDate = Date;

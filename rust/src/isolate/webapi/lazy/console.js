@@ -45,19 +45,28 @@ const format = (args) => {
 };
 const counters = new Map();
 const timersLabel = new Map();
-const console = {};
+// A namespace object (Console Standard): for historical reasons its [[Prototype]] is an empty
+// object whose own [[Prototype]] is %Object.prototype%; labels are DOMStrings (converted with
+// ToString before use, so a throwing toString() propagates).
+const console = Object.create(Object.create(Object.prototype));
+Object.defineProperty(console, Symbol.toStringTag, { value: 'console', writable: false, enumerable: false, configurable: true });
+const label = (v) => (v === undefined ? 'default' : `${v}`);
 for (const [method, level] of [['log', 'log'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['debug', 'debug'], ['trace', 'debug']]) {
-  console[method] = (...args) => native.log(level, format(args));
+  console[method] = { [method]: (...args) => native.log(level, format(args)) }[method];
 }
-console.assert = (cond, ...args) => { if (!cond) native.log('error', 'Assertion failed' + (args.length ? ': ' + format(args) : '')); };
-console.dir = (v) => native.log('log', formatValue(v));
-console.table = (v) => native.log('log', formatValue(v));
-console.count = (label = 'default') => { const n = (counters.get(label) || 0) + 1; counters.set(label, n); native.log('info', `${label}: ${n}`); };
-console.countReset = (label = 'default') => counters.delete(label);
-console.time = (label = 'default') => timersLabel.set(label, native.now());
-console.timeEnd = (label = 'default') => { const t = timersLabel.get(label); timersLabel.delete(label); native.log('info', `${label}: ${t === undefined ? 0 : native.now() - t}ms`); };
-console.timeLog = (label = 'default', ...a) => { const t = timersLabel.get(label); native.log('info', `${label}: ${t === undefined ? 0 : native.now() - t}ms${a.length ? ' ' + format(a) : ''}`); };
-console.group = console.groupCollapsed = console.groupEnd = () => {};
+Object.assign(console, {
+  assert(cond = false, ...args) { if (!cond) native.log('error', 'Assertion failed' + (args.length ? ': ' + format(args) : '')); },
+  dir(v) { native.log('log', formatValue(v)); },
+  dirxml(...args) { native.log('log', format(args)); },
+  table(v) { native.log('log', formatValue(v)); },
+  clear() {},
+  count(l = undefined) { const k = label(l); const n = (counters.get(k) || 0) + 1; counters.set(k, n); native.log('info', `${k}: ${n}`); },
+  countReset(l = undefined) { const k = label(l); if (!counters.has(k)) native.log('warn', `Count for '${k}' does not exist`); else counters.set(k, 0); },
+  time(l = undefined) { const k = label(l); if (timersLabel.has(k)) native.log('warn', `Timer '${k}' already exists`); else timersLabel.set(k, native.now()); },
+  timeEnd(l = undefined) { const k = label(l); const t = timersLabel.get(k); timersLabel.delete(k); native.log('info', `${k}: ${t === undefined ? 0 : native.now() - t}ms`); },
+  timeLog(l = undefined, ...a) { const k = label(l); const t = timersLabel.get(k); native.log('info', `${k}: ${t === undefined ? 0 : native.now() - t}ms${a.length ? ' ' + format(a) : ''}`); },
+  group() {}, groupCollapsed() {}, groupEnd() {},
+});
 defineGlobal('console', console);
 return { console, inspect: formatValue };
 

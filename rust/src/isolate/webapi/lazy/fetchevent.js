@@ -2,7 +2,11 @@
 const { Event } = lazyLoad('events');
 class FetchEvent extends Event {
   #request; #ctx; #response = null; #responded = false;
-  constructor(type, init = {}) { super(type); this.#request = init.request; this.#ctx = init[kInternal]; }
+  constructor(type, init = {}) {
+    super(type);
+    this.#request = init.request; this.#ctx = init[kInternal];
+    if (this.#ctx !== undefined) lazyLoad('events').madeByRuntime(this); // dispatched by the runtime: trusted
+  }
   get request() { return this.#request; }
   respondWith(r) {
     if (this.#responded) throw new DOMException('respondWith() was already called', 'InvalidStateError');

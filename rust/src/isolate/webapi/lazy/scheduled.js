@@ -25,6 +25,7 @@ class ScheduledEvent extends Event {
     const internal = init && init[kInternal];
     if (!internal) throw new TypeError('Illegal constructor');
     this.#controller = internal.controller; this.#ctx = internal.ctx;
+    lazyLoad('events').madeByRuntime(this); // dispatched by the runtime: trusted
   }
   get cron() { return this.#controller.cron; }
   get scheduledTime() { return this.#controller.scheduledTime; }

@@ -30,4 +30,4 @@ defineGlobal('setInterval', (fn, delay, ...args) => schedule(fn, delay, args, tr
 defineGlobal('clearTimeout', clear);
 defineGlobal('clearInterval', clear);
 defineGlobal('scheduler', { wait: (ms) => new Promise((resolve) => schedule(resolve, ms, [], false)) });
-return {};
+return { schedule };

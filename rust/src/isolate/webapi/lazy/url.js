@@ -4,23 +4,27 @@ const H = 0, SEARCH = 9;
 class URLSearchParams {
   #list = [];
   #url = null;
+  // WebIDL (sequence<sequence<USVString>> or record<USVString, USVString> or USVString): an
+  // object (a function too) with an @@iterator is a sequence of pairs, another object a
+  // record (a key converted twice keeps its first place and its last value).
   constructor(init = '') {
-    if (init instanceof URLSearchParams) { this.#list = init.#list.map((p) => [...p]); return; }
-    if (isObject(init) && typeof init !== 'function') {
+    if (isObject(init)) {
       const iter = init[Symbol.iterator];
       if (iter !== undefined && iter !== null) {
         if (typeof iter !== 'function') throw new TypeError('Query string pairs must be iterable');
-        for (const pair of init) {
+        for (const pair of { [Symbol.iterator]: () => iter.call(init) }) {
           if (!isObject(pair) || typeof pair[Symbol.iterator] !== 'function') throw new TypeError('Each query pair must be an iterable [name, value] tuple');
           const p = [...pair];
           if (p.length !== 2) throw new TypeError('Each query pair must be an iterable [name, value] tuple');
           this.#list.push([toUSV(p[0]), toUSV(p[1])]);
         }
       } else {
+        const record = new Map();
         for (const key of Reflect.ownKeys(init)) {
           const desc = Reflect.getOwnPropertyDescriptor(init, key);
-          if (desc !== undefined && desc.enumerable && typeof key === 'string') this.#list.push([toUSV(key), toUSV(init[key])]);
+          if (desc !== undefined && desc.enumerable && typeof key === 'string') record.set(toUSV(key), toUSV(init[key]));
         }
+        for (const pair of record) this.#list.push(pair);
       }
       return;
     }

@@ -100,7 +100,6 @@ class WebSocket extends EventTarget {
   constructor(url, protocols) {
     super();
     this.#s = { readyState: OPEN, accepted: false, peer: null, sid: null, handle: null, handedOff: false, inbox: [], attachment: null, hib: null, url: null, protocol: '', extensions: '', client: false, binaryType: 'arraybuffer', buffered: 0, failOnOpen: false };
-    this.onmessage = null; this.onclose = null; this.onerror = null; this.onopen = null;
     if (url === kMake) return;
     if (arguments.length === 0) throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
     // WHATWG WebSockets, the constructor: parse, map http(s) to ws(s), no fragment.
@@ -323,6 +322,7 @@ class WebSocket extends EventTarget {
   static [kInternal](a, b) { a.#s.peer = b; b.#s.peer = a; }
   get [Symbol.toStringTag]() { return 'WebSocket'; }
 }
+for (const type of ['open', 'message', 'close', 'error']) lazyLoad('events').defineEventHandler(WebSocket.prototype, type);
 
 class WebSocketPair {
   constructor() {
