@@ -2,11 +2,13 @@
 turn of JavaScript on an execution thread, through the host's hub) against a Python
 ``websockets`` echo server (the peer), measured in the same run with the same client.
 
-    python benches/bench_websocket.py [--messages 2000] [--clients 1,16]
+    python benches/bench_websocket.py [--messages 2000] [--clients 1,16] [--size 0] [--no-compression]
 
 For each server: one client sending ``messages`` messages one at a time (round-trip latency,
 median and p99), then ``clients`` clients at once (messages per second). The client is the
-``websockets`` library in this process, so both servers pay for the same client.
+``websockets`` library in this process, so both servers pay for the same client. It offers
+``permessage-deflate`` (both servers accept it) unless ``--no-compression``; ``--size`` pads
+each message to that many bytes of chat-like text (0: the short ``message i``).
 """
 
 from __future__ import annotations
@@ -37,23 +39,35 @@ export default {
 """
 
 
+COMPRESSION: str | None = "deflate"
+SIZE = 0
+
+
+def message(i: int) -> str:
+    text = f"message {i}"
+    if len(text) >= SIZE:
+        return text
+    filler = f' {{"user": "tokyo-{i % 7}", "text": "hello from the edge", "seq": {i}}}'
+    return (text + filler * (SIZE // len(filler) + 1))[:SIZE]
+
+
 async def round_trips(url: str, n: int) -> list[float]:
     out = []
-    async with websockets.connect(url) as ws:
+    async with websockets.connect(url, compression=COMPRESSION) as ws:
         for i in range(n):
             began = time.perf_counter()
-            await ws.send(f"message {i}")
+            await ws.send(message(i))
             await ws.recv()
             out.append((time.perf_counter() - began) * 1e6)
     return out
 
 
 async def throughput(url: str, clients: int, n: int) -> float:
-    socks = [await websockets.connect(url) for _ in range(clients)]
+    socks = [await websockets.connect(url, compression=COMPRESSION) for _ in range(clients)]
 
     async def one(ws: Any) -> None:
         for i in range(n):
-            await ws.send(f"m{i}")
+            await ws.send(message(i))
             await ws.recv()
 
     began = time.perf_counter()
@@ -87,6 +101,9 @@ async def with_peer(run: Callable[[str], Awaitable[dict[str, float]]]) -> dict[s
 
 
 async def main(args: argparse.Namespace) -> None:
+    global COMPRESSION, SIZE
+    COMPRESSION = None if args.no_compression else "deflate"
+    SIZE = args.size
     net = Network(
         ["FRA"], Origin(handler=lambda r: None), clock="real", workers={"app": Worker(ECHO)}
     )
@@ -110,4 +127,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16])
+    parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--no-compression", action="store_true")
     uvloop.run(main(parser.parse_args()))

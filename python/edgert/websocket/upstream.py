@@ -122,4 +122,7 @@ async def connect(hub: WebSocketHub, request: Request, egress: EgressPolicy | No
     fields = [(SOCKET_FIELD, hub.handle_for(OriginEnd(conn)))]
     if conn.subprotocol:
         fields.append(("sec-websocket-protocol", str(conn.subprotocol)))
+    agreed = conn.response.headers.get("sec-websocket-extensions") if conn.response else None
+    if agreed:  # what the host's client agreed with the origin (new WebSocket: ws.extensions)
+        fields.append(("sec-websocket-extensions", str(agreed)))
     return Response(None, status=101, headers=fields)

@@ -25,6 +25,7 @@ use tokio::sync::oneshot;
 
 use super::client_ip;
 use super::config::FrontConfig;
+use super::deflate;
 use super::dispatch::{Adopted, AnswerRecord, Dispatch, Native};
 use super::inbox::{Inbox, Pending};
 use super::refusal;
@@ -119,9 +120,11 @@ pub async fn handle(
     Ok(exchange(req, &shared, &state, peer.as_deref()).await)
 }
 
-/// A WebSocket upgrade request's key and hyper's handle on the socket to come.
+/// A WebSocket upgrade request's key, the `Sec-WebSocket-Extensions` answer to its offers, and
+/// hyper's handle on the socket to come.
 struct Upgrade {
     key: String,
+    extensions: Option<String>,
     on_upgrade: hyper::upgrade::OnUpgrade,
 }
 
@@ -139,9 +142,14 @@ fn answer_upgrade(
         return write(response);
     }
     match upgrade {
-        Some(Upgrade { key, on_upgrade }) if response.headers.get(SOCKET_FIELD).is_some() => {
+        Some(Upgrade {
+            key,
+            extensions,
+            on_upgrade,
+        }) if response.headers.get(SOCKET_FIELD).is_some() => {
             state.upgrade();
-            websocket::accept(&shared.ws, &key, on_upgrade, response, core, shared.control.subscribe())
+            let control = shared.control.subscribe();
+            websocket::accept(&shared.ws, &key, extensions, on_upgrade, response, core, control)
         }
         Some(_) => refusal::response(502, "the worker answered 101 without a WebSocket", true),
         None => {
@@ -167,7 +175,13 @@ async fn exchange(
     let (mut parts, body) = req.into_parts();
     let upgrade = websocket::upgrade_key(&parts.headers).and_then(|key| {
         let on_upgrade = parts.extensions.remove::<hyper::upgrade::OnUpgrade>()?;
-        Some(Upgrade { key, on_upgrade })
+        let offers = parts.headers.get_all(hyper::header::SEC_WEBSOCKET_EXTENSIONS);
+        let extensions = deflate::negotiate(offers.iter().filter_map(|v| v.to_str().ok()));
+        Some(Upgrade {
+            key,
+            extensions,
+            on_upgrade,
+        })
     });
     let http10 = parts.version == Version::HTTP_10;
     let connection = parts.headers.get_all(hyper::header::CONNECTION);

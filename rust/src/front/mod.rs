@@ -16,7 +16,7 @@
 //! - `client_ip`: `CF-Connecting-IP` and its kin from the connection's peer;
 //! - `conn`: one connection's task (hyper, deadlines, refusals, graceful shutdown);
 //! - `websocket`: a worker's 101 answered with the RFC 6455 handshake, then the connection's
-//!   frames (tungstenite) to and from the control plane ([`WsHub`]);
+//!   frames (yawc, with `permessage-deflate` when negotiated) to and from the control plane ([`WsHub`]);
 //! - [`Dispatch`]: requests to a worker begun on execution threads and answered from the I/O
 //!   thread, without Python, once the control plane has taught the front their way.
 //!
@@ -30,6 +30,7 @@
 mod client_ip;
 mod config;
 mod conn;
+mod deflate;
 mod dispatch;
 mod exchange;
 mod inbox;

@@ -1,5 +1,6 @@
 //! WebSockets on the native front: the RFC 6455 opening handshake on hyper's connection, then
-//! tungstenite's framing on the upgraded socket, with the control plane as the other side.
+//! yawc's framing (and `permessage-deflate`, RFC 7692, when [`super::deflate`] agreed to it)
+//! on the upgraded socket, with the control plane as the other side.
 //!
 //! Theory of operation. An upgrade request (`Connection: upgrade`, `Upgrade: websocket`,
 //! `Sec-WebSocket-Version: 13`, a `Sec-WebSocket-Key`) goes to the worker as a normal request,
@@ -9,9 +10,10 @@
 //!
 //! ```text
 //!   opened --(Open pushed to the control plane)--> open
-//!   open: frame in  -> Text/Binary pushed (ping answered, fragments joined by tungstenite)
-//!         command   -> frame out (Send), or our Close frame (closing)
-//!         idle      -> Close 1001 (closing);  over max message -> Close 1009 (closed)
+//!   open: frame in  -> Text/Binary pushed (ping answered, fragments joined and inflated by yawc)
+//!         command   -> frame out (Send, deflated when negotiated), or our Close frame (closing)
+//!         idle      -> Close 1001 (closing);  over max message -> Close 1009 (closed);
+//!         text not UTF-8 -> Close 1007 (closed)
 //!         draining  -> Close 1001 (closing)
 //!   closing: frames in are dropped until the peer's Close (clean) or EOF / 5 s (not clean)
 //!   closed: Close{code, reason, clean} pushed once, the command channel dropped
@@ -26,18 +28,17 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine as _;
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use parking_lot::Mutex;
 use tokio::sync::{mpsc, watch};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::WebSocketStream;
+use yawc::close::CloseCode;
+use yawc::{DeflateOptions, Frame, OpCode, Options, Role, WebSocket, WebSocketError};
 
 use super::inbox::Inbox;
 use super::server::Control;
@@ -49,6 +50,9 @@ use crate::server::HOP_BY_HOP;
 pub const SOCKET_FIELD: &str = "x-edgert-websocket";
 /// How long we wait for the peer's Close after sending ours.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
+/// Messages shorter than this are sent uncompressed even on a `permessage-deflate` socket
+/// (RFC 7692 6.1 lets each message choose): deflating a few bytes makes them longer.
+const COMPRESSION_THRESHOLD: usize = 64;
 
 /// What a connection reports to the control plane.
 pub enum WsReport {
@@ -196,6 +200,7 @@ pub fn upgrade_key(headers: &hyper::HeaderMap) -> Option<String> {
 pub fn accept(
     hub: &Arc<WsHub>,
     key: &str,
+    extensions: Option<String>,
     on_upgrade: OnUpgrade,
     response: Response,
     core: Option<Arc<dyn Any + Send + Sync>>,
@@ -206,7 +211,9 @@ pub fn accept(
     *out.status_mut() = hyper::StatusCode::SWITCHING_PROTOCOLS;
     let fields = out.headers_mut();
     for (name, value) in response.headers.iter() {
-        if HOP_BY_HOP.contains(&name) || name == SOCKET_FIELD || name == "upgrade" {
+        // The front owns the framing, so it alone answers `Sec-WebSocket-Extensions`.
+        if HOP_BY_HOP.contains(&name) || name == SOCKET_FIELD || name == "upgrade" || name == "sec-websocket-extensions"
+        {
             continue;
         }
         if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
@@ -215,9 +222,11 @@ pub fn accept(
     }
     fields.insert(hyper::header::UPGRADE, HeaderValue::from_static("websocket"));
     fields.insert(hyper::header::CONNECTION, HeaderValue::from_static("upgrade"));
-    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-    if let Ok(v) = HeaderValue::from_str(&accept) {
+    if let Ok(v) = HeaderValue::from_str(&accept_key(key)) {
         fields.insert(hyper::header::SEC_WEBSOCKET_ACCEPT, v);
+    }
+    if let Some(v) = extensions.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
+        fields.insert(hyper::header::SEC_WEBSOCKET_EXTENSIONS, v);
     }
     let conn = hub.next.fetch_add(1, Ordering::Relaxed) + 1;
     let (tx, rx) = mpsc::unbounded_channel();
@@ -230,26 +239,63 @@ pub fn accept(
         },
     );
     hub.report(conn, WsReport::Open { socket, core });
-    tokio::task::spawn_local(run(hub.clone(), conn, on_upgrade, rx, queued, control));
+    let link = Link {
+        hub: hub.clone(),
+        conn,
+        extensions,
+    };
+    tokio::task::spawn_local(run(link, on_upgrade, rx, queued, control));
     out
 }
 
-fn close_frame(code: u16, reason: String) -> Option<CloseFrame> {
-    (code != 1005).then(|| CloseFrame {
-        code: CloseCode::from(code),
-        reason: reason.into(),
-    })
+/// `Sec-WebSocket-Accept` for a request's key (RFC 6455 4.2.2): base64 of the SHA-1 of the key
+/// and the protocol's GUID.
+fn accept_key(key: &str) -> String {
+    const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    let mut sha1 = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY);
+    sha1.update(key.as_bytes());
+    sha1.update(GUID.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(sha1.finish().as_ref())
+}
+
+/// A Close frame; 1005 ("no code") is one without a payload (RFC 6455 7.4.1).
+fn close_frame(code: u16, reason: &str) -> Frame {
+    if code == 1005 {
+        let mut frame = Frame::close(CloseCode::Normal, "");
+        *frame.payload_mut() = Bytes::new();
+        frame
+    } else {
+        Frame::close(CloseCode::from(code), reason)
+    }
+}
+
+/// The socket's frame options: Workers' message limit, UTF-8 checked, and deflate settings
+/// for when the handshake agreed to `permessage-deflate` (yawc reads the agreed parameters).
+fn options() -> Options {
+    let limit = MAX_WS_MESSAGE_BYTES + 1; // yawc refuses a message of `limit` bytes or more
+    let mut deflate = DeflateOptions::low_latency();
+    deflate.compression_threshold = COMPRESSION_THRESHOLD;
+    let mut options = Options::default().with_limits(limit, limit).with_utf8();
+    options.compression = Some(deflate);
+    options
+}
+
+/// Which connection a task serves and what its handshake agreed.
+struct Link {
+    hub: Arc<WsHub>,
+    conn: u64,
+    extensions: Option<String>,
 }
 
 /// One upgraded connection (see the theory of operation).
 async fn run(
-    hub: Arc<WsHub>,
-    conn: u64,
+    link: Link,
     on_upgrade: OnUpgrade,
     mut commands: mpsc::UnboundedReceiver<WsCommand>,
     queued: Arc<AtomicUsize>,
     mut control: watch::Receiver<Control>,
 ) {
+    let Link { hub, conn, extensions } = link;
     let closed = |code: u16, reason: &str, clean: bool| {
         hub.conns.lock().remove(&conn);
         hub.report(
@@ -265,10 +311,12 @@ async fn run(
         closed(1006, "the connection closed during the upgrade", false);
         return;
     };
-    let mut config = WebSocketConfig::default();
-    config.max_message_size = Some(MAX_WS_MESSAGE_BYTES);
-    config.max_frame_size = Some(MAX_WS_MESSAGE_BYTES);
-    let mut ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+    let Ok(mut ws) =
+        WebSocket::from_stream_with_extensions(TokioIo::new(upgraded), Role::Server, extensions.as_deref(), options())
+    else {
+        closed(1006, "the agreed extensions could not be set up", false);
+        return;
+    };
     let idle = hub.idle;
     let mut deadline = tokio::time::Instant::now() + idle;
     // Set once we sent our Close: (code, reason) and when we stop waiting for the peer's.
@@ -276,38 +324,49 @@ async fn run(
     loop {
         let wake = closing.as_ref().map_or(deadline, |c| c.2);
         tokio::select! {
-            frame = ws.next() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    deadline = tokio::time::Instant::now() + idle;
-                    if closing.is_none() {
-                        hub.report(conn, WsReport::Text(text.as_str().to_owned()));
+            frame = ws.next_frame() => match frame {
+                Ok(frame) => match frame.opcode() {
+                    OpCode::Text | OpCode::Binary => {
+                        deadline = tokio::time::Instant::now() + idle;
+                        if closing.is_none() {
+                            let text = frame.opcode() == OpCode::Text;
+                            let data = frame.into_payload();
+                            let report = if text {
+                                // yawc checked the UTF-8 (with_utf8).
+                                WsReport::Text(String::from_utf8_lossy(&data).into_owned())
+                            } else {
+                                WsReport::Binary(data.to_vec())
+                            };
+                            hub.report(conn, report);
+                        }
                     }
-                }
-                Some(Ok(Message::Binary(bytes))) => {
-                    deadline = tokio::time::Instant::now() + idle;
-                    if closing.is_none() {
-                        hub.report(conn, WsReport::Binary(bytes.to_vec()));
+                    OpCode::Close => {
+                        // yawc answers the peer's Close itself (echoing it); the next read
+                        // writes that answer out and reports the end.
+                        let code = frame.close_code().map_or(1005, u16::from);
+                        let reason = frame.close_reason().ok().flatten().unwrap_or("").to_owned();
+                        let _ = tokio::time::timeout(CLOSE_WAIT, ws.next_frame()).await;
+                        closed(code, &reason, true);
+                        return;
                     }
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    // tungstenite answers the peer's Close itself (echoing its code).
-                    let (code, reason) = frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.as_str().to_owned()));
-                    let _ = ws.flush().await;
-                    closed(code, &reason, true);
-                    return;
-                }
-                Some(Ok(_)) => deadline = tokio::time::Instant::now() + idle, // ping, pong
-                Some(Err(WsError::Capacity(_))) => {
-                    let reason = format!("message over {MAX_WS_MESSAGE_BYTES} bytes");
-                    let _ = ws.close(close_frame(1009, reason.clone())).await;
-                    closed(1009, &reason, false);
-                    return;
-                }
-                Some(Err(_)) | None => {
-                    match closing {
-                        Some((ours, why, _)) => closed(ours, &why, true),
-                        None => closed(1006, "the connection closed without a closing handshake", false),
+                    _ => deadline = tokio::time::Instant::now() + idle, // ping, pong
+                },
+                Err(error) => {
+                    let failed = |code: u16, reason: String| (code, reason, false);
+                    let (code, reason, clean) = match error {
+                        WebSocketError::FrameTooLarge => failed(1009, format!("message over {MAX_WS_MESSAGE_BYTES} bytes")),
+                        WebSocketError::InvalidUTF8 => failed(1007, "a text message that is not UTF-8".into()),
+                        e if e.is_protocol_error() => failed(1002, e.to_string()),
+                        _ => match closing {
+                            Some((ours, why, _)) => (ours, why, true),
+                            None => failed(1006, "the connection closed without a closing handshake".into()),
+                        },
+                    };
+                    if !matches!(code, 1006) && !clean {
+                        // yawc queued a Close with the code; the next read writes it out.
+                        let _ = tokio::time::timeout(CLOSE_WAIT, ws.next_frame()).await;
                     }
+                    closed(code, &reason, clean);
                     return;
                 }
             },
@@ -315,23 +374,23 @@ async fn run(
                 let sent = match command {
                     Some(WsCommand::Text(text)) => {
                         let n = text.len();
-                        let r = ws.send(Message::text(text)).await;
+                        let r = ws.send(Frame::text(text)).await;
                         queued.fetch_sub(n, Ordering::AcqRel);
                         r
                     }
                     Some(WsCommand::Binary(bytes)) => {
                         let n = bytes.len();
-                        let r = ws.send(Message::binary(bytes)).await;
+                        let r = ws.send(Frame::binary(bytes)).await;
                         queued.fetch_sub(n, Ordering::AcqRel);
                         r
                     }
                     Some(WsCommand::Close(code, reason)) => {
-                        let r = ws.close(close_frame(code, reason.clone())).await;
+                        let r = ws.send(close_frame(code, &reason)).await;
                         closing = Some((code, reason, tokio::time::Instant::now() + CLOSE_WAIT));
                         r
                     }
                     None => {
-                        let _ = ws.close(close_frame(1001, "going away".into())).await;
+                        let _ = ws.send(close_frame(1001, "going away")).await;
                         closed(1001, "going away", false);
                         return;
                     }
@@ -348,13 +407,13 @@ async fn run(
                     return;
                 }
                 let reason = format!("idle for {} s", idle.as_secs());
-                let _ = ws.close(close_frame(1001, reason.clone())).await;
+                let _ = ws.send(close_frame(1001, &reason)).await;
                 closing = Some((1001, reason, tokio::time::Instant::now() + CLOSE_WAIT));
             }
             changed = control.changed(), if closing.is_none() => {
                 let _ = changed;
                 let reason = "the server is shutting down".to_owned();
-                let _ = ws.close(close_frame(1001, reason.clone())).await;
+                let _ = ws.send(close_frame(1001, &reason)).await;
                 closing = Some((1001, reason, tokio::time::Instant::now() + CLOSE_WAIT));
             }
         }
@@ -404,8 +463,14 @@ mod tests {
 
     #[test]
     fn no_code_is_a_close_frame_without_one() {
-        assert!(close_frame(1005, String::new()).is_none());
-        let frame = close_frame(4000, "bye".into()).unwrap();
-        assert_eq!((u16::from(frame.code), frame.reason.as_str()), (4000, "bye"));
+        assert!(close_frame(1005, "").payload().is_empty());
+        let frame = close_frame(4000, "bye");
+        assert_eq!(frame.close_code().map(u16::from), Some(4000));
+        assert_eq!(frame.close_reason().unwrap(), Some("bye"));
+    }
+
+    #[test]
+    fn the_accept_key_is_rfc_6455s_example() {
+        assert_eq!(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kxGzzhZRbK+xOo=");
     }
 }

@@ -30,8 +30,22 @@ fn too_big<'js>(ctx: &Ctx<'js>, len: usize) -> rquickjs::Error {
     )
 }
 
-/// Adds `wsOpen`, `wsSend`, `wsClose`, `wsAttach` and `wsForget` to the native object.
+/// Adds `wsOpen`, `wsSend`, `wsClose`, `wsAttach`, `wsForget` and `wsHold` to the native object.
 pub fn install<'js>(ctx: &Ctx<'js>, native: &Object<'js>, state: &Shared) -> Result<()> {
+    // `new WebSocket(url)`: the current task stays open (as `ctx.waitUntil` keeps it) until
+    // the connection opened or failed; returns the task, which `waitUntilEnd` releases.
+    let s = state.clone();
+    native.set(
+        "wsHold",
+        Function::new(ctx.clone(), move || {
+            let mut st = s.lock();
+            let task = st.current_task;
+            if let Some(t) = st.tasks.get_mut(&task) {
+                t.wait_until_pending += 1;
+            }
+            task as f64
+        })?,
+    )?;
     let s = state.clone();
     native.set(
         "wsOpen",

@@ -21,6 +21,18 @@
 // handle on; accepted, it gets a socket id and the host links the two (`native.wsAttach`).
 // A `close` event (from the host, or from a local peer) ends the socket: readyState CLOSED, the
 // id forgotten (`native.wsForget`: the isolate no longer needs to stay in its pool for it).
+//
+// `new WebSocket(url, protocols)` (the WHATWG client constructor) is an end of its own kind:
+//
+//   connecting --fetch() answers 101 with a webSocket--> open (handle adopted, `open` fired)
+//        |                                                 |
+//        +--fetch() fails or answers otherwise--> closed   +--close event--> closed
+//        (`error`, then `close` 1006 not clean)
+//
+// It connects with `fetch(url, { headers: { Upgrade: 'websocket' } })` (so the egress policy and
+// the host's outgoing upgrade are the same as a worker's own fetch), then adopts the answer's
+// socket as `accept()` would. close() while connecting fails the connection (WHATWG 'fail the
+// WebSocket connection'): `error` and `close` 1006 once the fetch settles.
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const MAX_MESSAGE = 1 << 20;
@@ -29,14 +41,17 @@ const kHandOff = Symbol('handOff');
 const kHibernate = Symbol('hibernate');
 const kMake = Symbol('make');
 const kAdopt = Symbol('adopt');
+// A subprotocol is an RFC 9110 token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 // Host socket id -> the worker's end.
 const sockets = new Map();
 
 class MessageEvent extends Event {
-  #data;
-  constructor(type, init = {}) { super(type, init); this.#data = init.data === undefined ? null : init.data; }
+  #data; #origin;
+  constructor(type, init = {}) { super(type, init); this.#data = init.data === undefined ? null : init.data; this.#origin = init.origin === undefined ? '' : String(init.origin); }
   get data() { return this.#data; }
+  get origin() { return this.#origin; }
 }
 class CloseEvent extends Event {
   #code; #reason; #wasClean;
@@ -84,11 +99,68 @@ class WebSocket extends EventTarget {
   #s;
   constructor(url, protocols) {
     super();
-    if (url !== kMake) {
-      void protocols;
-      throw new TypeError("new WebSocket(url) is not supported by edgert: use fetch(url, { headers: { Upgrade: 'websocket' } }) and response.webSocket");
+    this.#s = { readyState: OPEN, accepted: false, peer: null, sid: null, handle: null, handedOff: false, inbox: [], attachment: null, hib: null, url: null, protocol: '', extensions: '', client: false, binaryType: 'arraybuffer', buffered: 0, failOnOpen: false };
+    if (url === kMake) return;
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
+    // WHATWG WebSockets, the constructor: parse, map http(s) to ws(s), no fragment.
+    const text = toUSV(url);
+    let parsed;
+    try { parsed = new URL(text); } catch { throw new DOMException(`Failed to construct 'WebSocket': the URL '${text}' is invalid.`, 'SyntaxError'); }
+    if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+    else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new DOMException(`Failed to construct 'WebSocket': the URL's scheme must be 'ws' or 'wss'. '${parsed.protocol.slice(0, -1)}' is not allowed.`, 'SyntaxError');
     }
-    this.#s = { readyState: OPEN, accepted: false, peer: null, sid: null, handle: null, handedOff: false, inbox: [], attachment: null, hib: null, url: null, protocol: '', extensions: '' };
+    if (parsed.href.includes('#')) throw new DOMException("Failed to construct 'WebSocket': the URL contains a fragment identifier.", 'SyntaxError');
+    const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : Array.from(protocols, (p) => toUSV(p));
+    for (let i = 0; i < list.length; i++) {
+      if (!TOKEN.test(list[i])) throw new DOMException(`Failed to construct 'WebSocket': the subprotocol '${list[i]}' is invalid.`, 'SyntaxError');
+      if (list.indexOf(list[i]) !== i) throw new DOMException(`Failed to construct 'WebSocket': the subprotocol '${list[i]}' is duplicated.`, 'SyntaxError');
+    }
+    const s = this.#s;
+    s.url = parsed.href; s.readyState = CONNECTING; s.client = true; s.binaryType = 'blob';
+    const target = new URL(parsed.href);
+    target.protocol = parsed.protocol === 'wss:' ? 'https:' : 'http:';
+    const headers = { Upgrade: 'websocket' };
+    if (list.length) headers['Sec-WebSocket-Protocol'] = list.join(', ');
+    // The task that constructed the socket stays open until it opened or failed (the fetch's
+    // answer and the open event run in it), as if passed to ctx.waitUntil.
+    const task = native.wsHold();
+    fetch(target.href, { headers })
+      .then((response) => this.#opened(response, list), () => this.#fail())
+      .finally(() => native.waitUntilEnd(task));
+  }
+  // The client constructor's fetch answered: adopt its socket, or fail.
+  #opened(response, list) {
+    const s = this.#s;
+    const peer = response.webSocket;
+    const chosen = response.headers.get('Sec-WebSocket-Protocol') || '';
+    // RFC 6455 4.1: a subprotocol the client did not offer fails the connection.
+    if (response.status !== 101 || !(peer instanceof WebSocket) || peer.#s.handle === null || (chosen !== '' && !list.includes(chosen))) {
+      if (response.body) response.body.cancel().catch(() => {});
+      this.#fail();
+      return;
+    }
+    const handle = peer.#s.handle;
+    peer.#s.handle = null; peer.#s.handedOff = true;
+    s.protocol = chosen;
+    s.extensions = response.headers.get('Sec-WebSocket-Extensions') || '';
+    s.accepted = true;
+    s.sid = native.wsOpen();
+    sockets.set(s.sid, this);
+    native.wsAttach(s.sid, handle);
+    if (s.failOnOpen) { native.wsClose(s.sid, 1000, ''); this.#fail(); return; }
+    s.readyState = OPEN;
+    this.dispatchEvent(new Event('open'));
+  }
+  // WHATWG 'fail the WebSocket connection' for a client socket: `error`, then `close` 1006.
+  #fail() {
+    const s = this.#s;
+    if (s.readyState === CLOSED) return;
+    s.readyState = CLOSED;
+    if (s.sid !== null) { sockets.delete(s.sid); native.wsForget(s.sid); }
+    this.dispatchEvent(new Event('error'));
+    this.dispatchEvent(new CloseEvent('close', { code: 1006, reason: '', wasClean: false }));
   }
   get CONNECTING() { return CONNECTING; }
   get OPEN() { return OPEN; }
@@ -98,9 +170,10 @@ class WebSocket extends EventTarget {
   get url() { return this.#s.url; }
   get protocol() { return this.#s.protocol; }
   get extensions() { return this.#s.extensions; }
-  get binaryType() { return 'arraybuffer'; }
-  set binaryType(v) { if (v !== 'arraybuffer') throw new TypeError('binaryType must be "arraybuffer"'); }
-  get bufferedAmount() { return 0; }
+  get binaryType() { return this.#s.binaryType; }
+  // A WebIDL enumeration attribute: other values are ignored.
+  set binaryType(v) { v = String(v); if (v === 'blob' || v === 'arraybuffer') this.#s.binaryType = v; }
+  get bufferedAmount() { return this.#s.buffered; }
 
   accept(options) {
     void options;
@@ -121,6 +194,12 @@ class WebSocket extends EventTarget {
 
   send(data) {
     const s = this.#s;
+    if (s.client) {
+      // WHATWG: an error before open; after close() the data is counted and dropped.
+      if (s.readyState === CONNECTING) throw new DOMException("Failed to execute 'send' on 'WebSocket': still in CONNECTING state.", 'InvalidStateError');
+      if (s.readyState !== OPEN) { s.buffered += data instanceof Blob ? data.size : sizeOf(messageData(data)); return; }
+      if (data instanceof Blob) throw new TypeError('send(Blob) is not supported: send an ArrayBuffer (await blob.arrayBuffer())');
+    }
     if (!s.accepted) throw new TypeError('You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.');
     if (s.readyState !== OPEN) throw new TypeError('Can\'t call WebSocket send() after close().');
     const message = messageData(data);
@@ -132,6 +211,14 @@ class WebSocket extends EventTarget {
 
   close(code, reason) {
     const s = this.#s;
+    if (s.client) {
+      // WHATWG: 1000 or 3000-4999 (InvalidAccessError); reason up to 123 bytes (SyntaxError).
+      if (code !== undefined && (code = Number(code), !(Number.isInteger(code) && (code === 1000 || (code >= 3000 && code <= 4999))))) {
+        throw new DOMException(`Failed to execute 'close' on 'WebSocket': the code must be either 1000, or between 3000 and 4999. ${code} is neither.`, 'InvalidAccessError');
+      }
+      if (reason !== undefined && utf8(toUSV(reason)).byteLength > 123) throw new DOMException("Failed to execute 'close' on 'WebSocket': the reason is longer than 123 bytes.", 'SyntaxError');
+      if (s.readyState === CONNECTING) { s.readyState = CLOSING; s.failOnOpen = true; return; }
+    }
     const c = checkCode(code);
     const r = reason === undefined ? '' : toUSV(reason);
     if (utf8(r).byteLength > 123) throw new TypeError('WebSocket close reason is longer than 123 bytes.');
@@ -184,7 +271,10 @@ class WebSocket extends EventTarget {
     if (ev.t === 'close') return this.#closed(ev, true);
     if (s.readyState === CLOSED) return undefined;
     if (s.hib) return s.hib(this, ev);
-    if (ev.t === 'message') this.dispatchEvent(new MessageEvent('message', { data: typeof ev.data === 'string' ? ev.data : ev.data.buffer }));
+    if (ev.t === 'message') {
+      const data = typeof ev.data === 'string' ? ev.data : s.binaryType === 'blob' ? new Blob([ev.data]) : ev.data.buffer;
+      this.dispatchEvent(new MessageEvent('message', { data, origin: s.client ? new URL(s.url).origin : '' }));
+    }
     else if (ev.t === 'error') this.dispatchEvent(new ErrorEvent('error', { message: ev.message, error: new Error(ev.message) }));
     return undefined;
   }
