@@ -11,6 +11,8 @@ use rquickjs::{Array, Class, Ctx, Exception, Function, JsLifetime, Object, Resul
 use std::sync::Arc;
 
 /// The symmetric algorithms' natives (AES, HKDF, PBKDF2).
+mod agreement;
+mod rsa;
 mod symmetric;
 
 /// The opaque handle a CryptoKey keeps in a private field.
@@ -226,7 +228,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             TypedArray::<u8>::new(ctx.clone(), wc::digest(hash, &bytes(&ctx, &data)?))
         })?,
     )?;
-    super::subtle_ec_native::install(ctx, n)?;
+    agreement::install(ctx, n)?;
     n.set(
         "timingSafeEqual",
         Function::new(
@@ -237,6 +239,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
         )?,
     )?;
     symmetric::install(ctx, n, state)?;
-    super::subtle_rsa_native::install(ctx, n, state)?;
+    rsa::install(ctx, n, state)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The key material and operations behind `crypto.subtle` (W3C Web Cryptography API, with the
 //! Secure Curves draft's X25519). Pure: no rquickjs or pyo3 here; the isolate's glue
-//! (`isolate/subtle_native.rs` and its `symmetric`, `subtle_rsa_native`, `subtle_ec_native`
+//! (`isolate/subtle_native.rs` and its `symmetric`, `rsa` and `agreement`
 //! parts) turns these into JavaScript values. Crypto is aws-lc-rs (shared with `jwt`), with
 //! RustCrypto where aws-lc-rs cannot (`docs/architecture.md`); key encodings reuse `jwt`'s
 //! base64url and SPKI identifiers. By family:

@@ -2,8 +2,8 @@
 //! `encrypt` / `decrypt` (`webcrypto::rsa_keygen`, `webcrypto::rsa_oaep`). Installed with the
 //! other WebCrypto natives when `lazy/subtle.js` first loads.
 
-use super::native::Shared;
-use super::subtle_native::{bytes, describe, material, throw};
+use super::{bytes, describe, material, throw};
+use crate::isolate::native::Shared;
 use crate::webcrypto::{self as wc, rsa_oaep, Hash};
 use rquickjs::function::Opt;
 use rquickjs::{Array, Ctx, Function, Object, Result, TypedArray, Value};

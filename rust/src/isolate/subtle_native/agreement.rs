@@ -1,8 +1,9 @@
 //! Native key agreement for `crypto.subtle.deriveBits` / `deriveKey` with ECDH and X25519
-//! (`subtle.js` checks the WebIDL, usages and algorithm names first; the secret is computed
-//! here from the two keys' material).
+//! (the generic steps in `lazy/subtle_symmetric.js` and `lazy/subtle_ec.js` check the WebIDL,
+//! usages, key types and algorithm names first; the secret is computed here from the two keys'
+//! material).
 
-use super::subtle_native::{material, throw};
+use super::{material, throw};
 use crate::webcrypto as wc;
 use rquickjs::{Ctx, Function, Object, Result, TypedArray, Value};
 
