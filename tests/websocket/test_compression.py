@@ -6,30 +6,16 @@ uncompressed; a small compressed frame that inflates past the message limit clos
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from edgert import Network, Origin, Worker
 from edgert.server import EdgeServer
 
-from .test_protocol import ECHO, closes, url
+from .test_protocol import closes, url
 
 websockets = pytest.importorskip("websockets")
 deflate = pytest.importorskip("websockets.extensions.permessage_deflate")
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[EdgeServer]:
-    worker = Worker(ECHO, min_isolates=1, max_isolates=1)
-    net = Network(["FRA"], Origin(handler=lambda r: None), clock="real", workers={"app": worker})
-    srv = EdgeServer(net, port=0)
-    await srv.start()
-    try:
-        yield srv
-    finally:
-        await srv.close(1)
 
 
 def agreed(ws: Any) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -38,18 +37,6 @@ export default {
   },
 };
 """
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[EdgeServer]:
-    worker = Worker(ECHO, min_isolates=1, max_isolates=1)
-    net = Network(["FRA"], Origin(handler=lambda r: None), clock="real", workers={"app": worker})
-    srv = EdgeServer(net, port=0)
-    await srv.start()
-    try:
-        yield srv
-    finally:
-        await srv.close(1)
 
 
 def url(srv: EdgeServer, path: str = "/ws") -> str:

@@ -108,6 +108,14 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, m: Material) -> Result<Array<'js>> {
     Ok(out)
 }
 
+/// A generated key pair as `[public, private]` descriptions (`describe`).
+pub(super) fn describe_pair<'js>(ctx: &Ctx<'js>, (public, private): (Material, Material)) -> Result<Array<'js>> {
+    let out = Array::new(ctx.clone())?;
+    out.set(0, describe(ctx, public)?)?;
+    out.set(1, describe(ctx, private)?)?;
+    Ok(out)
+}
+
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
     n.set(
         "cryptoImport",
@@ -163,10 +171,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 ))),
             }
             .map_err(|e| throw(&ctx, e))?;
-            let out = Array::new(ctx.clone())?;
-            out.set(0, describe(&ctx, pair.0)?)?;
-            out.set(1, describe(&ctx, pair.1)?)?;
-            Ok::<_, rquickjs::Error>(out)
+            describe_pair(&ctx, pair)
         })?,
     )?;
     n.set(

@@ -92,7 +92,7 @@ pub fn encrypt(key: &SecretKey, params: &CipherParams, data: &[u8]) -> Result<Ve
         }
         (SecretKind::AesGcm, CipherParams::Gcm { iv, aad, tag_bits }) => {
             let tag_len = gcm_tag_len(*tag_bits)?;
-            gcm_limits(iv, aad, data.len())?;
+            gcm_limits(iv, data.len())?;
             gcm(&key.bytes, iv, aad, data, false, tag_len)
         }
         (SecretKind::AesKw, CipherParams::Kw) => wrap(&key.bytes, data),
@@ -125,7 +125,7 @@ pub fn decrypt(key: &SecretKey, params: &CipherParams, data: &[u8]) -> Result<Ve
             if data.len() < tag_len {
                 return Err(op_err("AES-GCM ciphertext is shorter than its tag"));
             }
-            gcm_limits(iv, aad, data.len() - tag_len)?;
+            gcm_limits(iv, data.len() - tag_len)?;
             gcm(&key.bytes, iv, aad, data, true, tag_len)
         }
         (SecretKind::AesKw, CipherParams::Kw) => unwrap(&key.bytes, data),
@@ -187,7 +187,7 @@ fn gcm_tag_len(bits: u32) -> Result<usize, CryptoError> {
     }
 }
 
-fn gcm_limits(iv: &[u8], _aad: &[u8], plaintext: usize) -> Result<(), CryptoError> {
+fn gcm_limits(iv: &[u8], plaintext: usize) -> Result<(), CryptoError> {
     if iv.is_empty() {
         return Err(op_err("AES-GCM iv may not be empty"));
     }

@@ -5,9 +5,9 @@
 
 use super::ec_point;
 use super::error::{CryptoError, ErrorName};
-use super::import::{jwk_bytes, jwk_member};
+use super::import::{check_named_curve, jwk_bytes, jwk_member};
 use super::key::{parse_curve, Material};
-use crate::jwt::{Curve, EC_PUBLIC_KEY, P256, P384, P521};
+use crate::jwt::{Curve, EC_PUBLIC_KEY};
 use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey};
 use aws_lc_rs::encoding::{AsBigEndian, AsDer, EcPrivateKeyBin, Pkcs8V1Der};
 use der::asn1::ObjectIdentifier;
@@ -22,14 +22,6 @@ pub fn algorithm(curve: Curve) -> &'static agreement::Algorithm {
         Curve::P256 => &agreement::ECDH_P256,
         Curve::P384 => &agreement::ECDH_P384,
         Curve::P521 => &agreement::ECDH_P521,
-    }
-}
-
-fn curve_oid(curve: Curve) -> ObjectIdentifier {
-    match curve {
-        Curve::P256 => P256,
-        Curve::P384 => P384,
-        Curve::P521 => P521,
     }
 }
 
@@ -56,13 +48,7 @@ pub fn import_spki(curve: Curve, info: &SubjectPublicKeyInfoRef<'_>) -> Result<M
     if oid != EC_PUBLIC_KEY && oid != ID_ECDH {
         return Err(CryptoError::data(format!("the key's algorithm {oid} is not an EC key")));
     }
-    let named: ObjectIdentifier = info
-        .algorithm
-        .parameters_oid()
-        .map_err(|_| CryptoError::data("EC key without a named curve"))?;
-    if named != curve_oid(curve) {
-        return Err(CryptoError::data("the key's curve is not the namedCurve requested"));
-    }
+    check_named_curve(info, curve)?;
     let bits = info
         .subject_public_key
         .as_bytes()

@@ -112,13 +112,7 @@ pub fn import_spki(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
         Kind::RsaPkcs1 | Kind::RsaPss | Kind::RsaOaep if oid == RSA_ENCRYPTION => rsa_public(bits),
         Kind::Ecdsa if oid == EC_PUBLIC_KEY => {
             let curve = curve_of(p)?;
-            let named: ObjectIdentifier = info
-                .algorithm
-                .parameters_oid()
-                .map_err(|_| CryptoError::data("EC key without a named curve"))?;
-            if named != curve_oid(curve) {
-                return Err(CryptoError::data("the key's curve is not the namedCurve requested"));
-            }
+            check_named_curve(&info, curve)?;
             ec_public(curve, bits)
         }
         Kind::Ed25519 if oid == ED25519_OID => {
@@ -133,12 +127,24 @@ pub fn import_spki(p: &Params, der: &[u8]) -> Result<Material, CryptoError> {
     }
 }
 
-fn curve_oid(curve: Curve) -> ObjectIdentifier {
+pub(super) fn curve_oid(curve: Curve) -> ObjectIdentifier {
     match curve {
         Curve::P256 => P256,
         Curve::P384 => P384,
         Curve::P521 => P521,
     }
+}
+
+/// An EC spki's algorithm parameters must name `curve` (ECDSA and ECDH keys alike).
+pub(super) fn check_named_curve(info: &SubjectPublicKeyInfoRef<'_>, curve: Curve) -> Result<(), CryptoError> {
+    let named: ObjectIdentifier = info
+        .algorithm
+        .parameters_oid()
+        .map_err(|_| CryptoError::data("EC key without a named curve"))?;
+    if named != curve_oid(curve) {
+        return Err(CryptoError::data("the key's curve is not the namedCurve requested"));
+    }
+    Ok(())
 }
 
 /// `importKey("pkcs8", ...)`: a DER `PrivateKeyInfo`.

@@ -2,11 +2,11 @@
 //! `encrypt` / `decrypt` (`webcrypto::rsa_keygen`, `webcrypto::rsa_oaep`). Installed with the
 //! other WebCrypto natives when `lazy/subtle.js` first loads.
 
-use super::{bytes, describe, material, throw};
+use super::{bytes, describe_pair, material, throw};
 use crate::isolate::native::Shared;
 use crate::webcrypto::{self as wc, rsa_oaep, Hash};
 use rquickjs::function::Opt;
-use rquickjs::{Array, Ctx, Function, Object, Result, TypedArray, Value};
+use rquickjs::{Ctx, Function, Object, Result, TypedArray, Value};
 
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
     let s = state.clone();
@@ -27,11 +27,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 }
                 let mut seed = [0u8; 32];
                 s.lock().fill_random(&mut seed);
-                let (public, private) = wc::generate_rsa(bits, &exponent, seed).map_err(|e| throw(&ctx, e))?;
-                let out = Array::new(ctx.clone())?;
-                out.set(0, describe(&ctx, public)?)?;
-                out.set(1, describe(&ctx, private)?)?;
-                Ok::<_, rquickjs::Error>(out.into_value())
+                let pair = wc::generate_rsa(bits, &exponent, seed).map_err(|e| throw(&ctx, e))?;
+                Ok::<_, rquickjs::Error>(describe_pair(&ctx, pair)?.into_value())
             },
         )?,
     )?;

@@ -35,7 +35,7 @@ class Request extends BodyBase {
       this.#cf = input.cf;
     } else {
       const s = toUSV(input);
-      const u = apiBase === undefined ? native.urlParse(s) : native.urlParse(s, apiBase);
+      const u = native.urlParse(s, apiBase); // without a base (undefined): absolute URLs only
       if (!u) throw new TypeError(`Invalid URL: ${s}`);
       if (u[3] !== '' || u[4] !== '') throw new TypeError(`Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials: ${u[0]}`);
       this.#url = u[0];

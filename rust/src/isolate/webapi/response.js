@@ -55,7 +55,7 @@ class Response extends BodyBase {
   }
   static redirect(url, status = 302) {
     const s = toUSV(url);
-    const u = apiBase === undefined ? native.urlParse(s) : native.urlParse(s, apiBase);
+    const u = native.urlParse(s, apiBase);
     if (!u) throw new TypeError(`Invalid URL: ${s}`);
     const code = unsignedShort(status);
     if (!REDIRECT_STATUS.has(code)) throw new RangeError(`Invalid status code: ${code}`);

@@ -112,7 +112,7 @@ const requestInit = (m, method, base, apiBase) => {
     const r = `${m.referrer}`;
     if (r === '') changes.referrer = '';
     else {
-      const u = apiBase === undefined ? native.urlParse(toUSV(r)) : native.urlParse(toUSV(r), apiBase);
+      const u = native.urlParse(toUSV(r), apiBase);
       if (!u) throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${r}`);
       changes.referrer = u[0];
     }

@@ -26,6 +26,40 @@ const bufferSource = (v, what) => {
   throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
 };
 const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
+// WebIDL [EnforceRange] integer types: a finite number whose integer part is 0 to `max`.
+const enforceRange = (v, max, what) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+  const i = Math.trunc(n);
+  if (i < 0 || i > max) throw new TypeError(`${what} is outside the range 0 to ${max}`);
+  return i;
+};
+const FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
+const keyFormat = (format) => {
+  format = String(format);
+  if (!FORMATS.includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+  return format;
+};
+// An HMAC key's length when none is given: the hash function's block size, in bits.
+const HMAC_BITS = { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 };
+// The JWK checks every algorithm's import steps make with the usages and the extractable flag:
+// "kty", "alg" (when `algOk` is given: a test of its value), "use", "key_ops" (an array without
+// duplicates, RFC 7517 4.3, holding every usage) and "ext".
+const checkJwk = (jwk, kty, use, extractable, usages, algOk) => {
+  if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
+  if (algOk !== undefined && jwk.alg !== undefined && !algOk(jwk.alg)) throw dom(`JWK "alg" ${jwk.alg} does not match the algorithm`, 'DataError');
+  if (usages.length && jwk.use !== undefined && jwk.use !== use) throw dom(`JWK "use" must be "${use}"`, 'DataError');
+  if (jwk.key_ops !== undefined) {
+    const ops = jwk.key_ops;
+    if (!Array.isArray(ops) || new Set(ops).size !== ops.length) throw dom('JWK "key_ops" must be an array without duplicates', 'DataError');
+    for (const u of usages) if (!ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
+  }
+  if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
+};
+// A JWK as the JSON text the native import reads.
+const jwkText = (jwk) => {
+  try { return JSON.stringify(jwk); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
+};
 
 // Registered algorithm names (matched case-insensitively), with what edgert supports for each.
 const SIGN = ['HMAC', 'RSASSA-PKCS1-v1_5', 'RSA-PSS', 'ECDSA', 'Ed25519', 'NODE-ED25519'];
@@ -73,8 +107,7 @@ addSupported('generateKey', AGREEMENT);
 addSupported('deriveBits', AGREEMENT);
 let agreementModule = null;
 const agreement = () => agreementModule || (agreementModule = lazyLoad('subtle_ec').install({
-  dom, call, requireMember, checkUsages, handleOf,
-  newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
+  dom, call, requireMember, checkUsages, handleOf, newKey, checkJwk, jwkText,
   isCryptoKey: (v) => v instanceof CryptoKey,
 }));
 
@@ -112,11 +145,6 @@ const normalizeObject = (alg, op) => {
   if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
   else if (op === 'deriveBits' && IS_AGREEMENT[name] === true) agreement().members(alg, out);
   return out;
-};
-// WebIDL [EnforceRange] unsigned long.
-const unsignedLong = (v, what) => {
-  if (!Number.isFinite(v) || v < 0 || v > 4294967295) throw new TypeError(`${what} is not an unsigned long`);
-  return Math.trunc(v);
 };
 const requireMember = (alg, member) => {
   if (alg[member] === undefined) throw new TypeError(`${alg.name}: required member '${member}' is missing`);
@@ -160,6 +188,7 @@ class CryptoKey {
 }
 const handleOf = CryptoKey.handle;
 delete CryptoKey.handle;
+const newKey = (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
 
 // Builds a CryptoKey from the native description [handle, type, bits, publicExponent].
 const makeKey = (desc, alg, extractable, usages) => {
@@ -173,7 +202,7 @@ const makeKey = (desc, alg, extractable, usages) => {
   const allowed = RSA_USAGES[kind] ? RSA_USAGES[kind][type] : kind === 'HMAC' ? ['sign', 'verify'] : type === 'public' ? ['verify'] : ['sign'];
   checkUsages(usages, allowed);
   if (type !== 'public' && usages.length === 0) throw dom(`Usages cannot be empty when creating a ${type} key`, 'SyntaxError');
-  return new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
+  return newKey(handle, type, extractable, algorithm, usages);
 };
 
 const jwkAlg = (alg) => {
@@ -192,27 +221,16 @@ const jwkAlg = (alg) => {
   }
 };
 
-// JWK checks of the Web Crypto API's import steps that need the usages and extractable flag.
-const checkJwk = (jwk, alg, extractable, usages) => {
+// The JWK checks of the signature and MAC algorithms' import steps.
+const JWK_KTY = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP', 'RSA-OAEP': 'RSA' };
+const checkSignatureJwk = (jwk, alg, extractable, usages) => {
   const kind = kindOf(alg.name);
-  const kty = { HMAC: 'oct', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', ECDSA: 'EC', Ed25519: 'OKP', 'RSA-OAEP': 'RSA' }[kind];
-  if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
-  if (jwk.alg !== undefined) {
-    const ok = kind === 'Ed25519' ? ['EdDSA', 'Ed25519'].includes(jwk.alg) : jwk.alg === jwkAlg(alg);
-    if (!ok) throw dom(`JWK "alg" ${jwk.alg} does not match the algorithm`, 'DataError');
-  }
-  const use = kind === 'RSA-OAEP' ? 'enc' : 'sig';
-  if (usages.length && jwk.use !== undefined && jwk.use !== use) throw dom(`JWK "use" must be "${use}"`, 'DataError');
-  if (jwk.key_ops !== undefined) {
-    if (!Array.isArray(jwk.key_ops)) throw dom('JWK "key_ops" must be an array', 'DataError');
-    for (const u of usages) if (!jwk.key_ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
-  }
-  if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
+  const algOk = kind === 'Ed25519' ? (a) => a === 'EdDSA' || a === 'Ed25519' : (a) => a === jwkAlg(alg);
+  checkJwk(jwk, JWK_KTY[kind], kind === 'RSA-OAEP' ? 'enc' : 'sig', extractable, usages, algOk);
 };
 
 const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
-  format = String(format);
-  if (!['raw', 'spki', 'pkcs8', 'jwk'].includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+  format = keyFormat(format);
   let data;
   if (format === 'jwk') {
     if (!isObject(keyData) || ArrayBuffer.isView(keyData) || keyData instanceof ArrayBuffer) throw new TypeError('keyData must be a JsonWebKey object');
@@ -233,10 +251,8 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   if (format === 'spki' || (format === 'raw' && kind !== 'HMAC')) checkUsages(usages, kind === 'RSA-OAEP' ? RSA_USAGES[kind].public : ['verify']);
   if (format === 'pkcs8') checkUsages(usages, kind === 'RSA-OAEP' ? RSA_USAGES[kind].private : ['sign']);
   if (format === 'jwk') {
-    checkJwk(keyData, alg, extractable, usages);
-    let text;
-    try { text = JSON.stringify(keyData); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
-    data = text;
+    checkSignatureJwk(keyData, alg, extractable, usages);
+    data = jwkText(keyData);
   }
   if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
   const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
@@ -252,7 +268,7 @@ const signParams = (alg, key, usage) => {
   let salt = -1;
   if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
   else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
-  if (kind === 'RSA-PSS') salt = unsignedLong(requireMember(alg, 'saltLength'), 'saltLength');
+  if (kind === 'RSA-PSS') salt = enforceRange(requireMember(alg, 'saltLength'), 2 ** 32 - 1, 'saltLength');
   return [h, kind, hash, salt];
 };
 
@@ -263,7 +279,7 @@ const signParams = (alg, key, usage) => {
 const generateRsa = (alg, extractable, usages) => {
   const kind = alg.name;
   requireMember(alg, 'hash');
-  const bits = unsignedLong(requireMember(alg, 'modulusLength'), 'modulusLength');
+  const bits = enforceRange(requireMember(alg, 'modulusLength'), 2 ** 32 - 1, 'modulusLength');
   const exponent = requireMember(alg, 'publicExponent');
   const { public: pub, private: priv } = RSA_USAGES[kind];
   checkUsages(usages, [...pub, ...priv]);
@@ -292,8 +308,7 @@ class SubtleCrypto {
     return importKey(format, keyData, algorithm, extractable, keyUsages);
   }
   async exportKey(format, key) {
-    format = String(format);
-    if (!['raw', 'spki', 'pkcs8', 'jwk'].includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
+    format = keyFormat(format);
     const h = handleOf(key);
     if (key.algorithm.name === 'HKDF' || key.algorithm.name === 'PBKDF2') throw dom(`${key.algorithm.name} keys cannot be exported`, 'NotSupportedError');
     if (!key.extractable) throw dom('The key is not extractable', 'InvalidAccessError');
@@ -330,7 +345,7 @@ class SubtleCrypto {
     if (IS_AGREEMENT[kind] === true) return agreement().generateKey(alg, extractable, usages);
     if (kind === 'HMAC') {
       const hash = requireMember(alg, 'hash');
-      const bits = alg.length === undefined ? { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[hash] : alg.length;
+      const bits = alg.length === undefined ? HMAC_BITS[hash] : alg.length;
       if (!(bits > 0) || bits % 8 !== 0) throw dom('HMAC key length must be a positive multiple of 8', 'NotSupportedError');
       checkUsages(usages, ['sign', 'verify']);
       const desc = call(native.cryptoImport, 'raw', 'HMAC', hash, '', -1, native.randomBytes(bits / 8));
@@ -370,9 +385,9 @@ const symmetricHelpers = {
     decrypt: { 'RSA-OAEP': rsaOaep(false) },
     deriveBits: { ECDH: (alg, key, length) => agreement().bits(alg, key, length), X25519: (alg, key, length) => agreement().bits(alg, key, length) },
   },
-  dom, call, normalize, usagesOf, checkUsages, handleOf, importKey,
+  dom, call, normalize, usagesOf, checkUsages, handleOf, importKey, newKey, requireMember, bufferSource,
+  toBuffer, enforceRange, keyFormat, checkJwk, jwkText, HMAC_BITS,
   exportKey: SubtleCrypto.prototype.exportKey.bind(null),
-  newKey: (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages),
 };
 Object.defineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
 

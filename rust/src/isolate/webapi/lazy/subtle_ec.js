@@ -5,7 +5,7 @@
 // operations. A lazy module of its own, loaded by subtle.js the first time one of these
 // algorithms is named; the crypto is native (webcrypto/ecdh.rs, x25519.rs, agree.rs).
 const install = (h) => {
-  const { dom, call, checkUsages, requireMember, handleOf, newKey, isCryptoKey } = h;
+  const { dom, call, checkUsages, requireMember, handleOf, newKey, isCryptoKey, checkJwk, jwkText } = h;
   const AGREEMENT_USAGES = ['deriveKey', 'deriveBits'];
   const EC_CURVES = ['P-256', 'P-384', 'P-521'];
 
@@ -27,19 +27,6 @@ const install = (h) => {
     return newKey(handle, type, extractable, algorithm, usages);
   };
 
-  // The JWK members the import steps check with the usages and extractable flag; "alg" is
-  // ignored for these algorithms (w3c/webcrypto#401).
-  const checkJwk = (jwk, alg, extractable, usages) => {
-    const kty = alg.name === 'ECDH' ? 'EC' : 'OKP';
-    if (jwk.kty !== kty) throw dom(`JWK "kty" must be "${kty}"`, 'DataError');
-    if (usages.length && jwk.use !== undefined && jwk.use !== 'enc') throw dom('JWK "use" must be "enc"', 'DataError');
-    if (jwk.key_ops !== undefined) {
-      if (!Array.isArray(jwk.key_ops)) throw dom('JWK "key_ops" must be an array', 'DataError');
-      for (const u of usages) if (!jwk.key_ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
-    }
-    if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
-  };
-
   // importKey after subtle.js's WebIDL steps: `keyData` is the JWK object or the key bytes.
   // The usages are checked before the key data is read: a public key (raw, spki, a JWK without
   // "d") takes none, a private key only deriveKey / deriveBits.
@@ -49,8 +36,9 @@ const install = (h) => {
     checkUsages(usages, isPrivate ? AGREEMENT_USAGES : []);
     let data = keyData;
     if (format === 'jwk') {
-      checkJwk(keyData, alg, extractable, usages);
-      try { data = JSON.stringify(keyData); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
+      // "alg" is ignored for these algorithms (w3c/webcrypto#401).
+      checkJwk(keyData, alg.name === 'ECDH' ? 'EC' : 'OKP', 'enc', extractable, usages);
+      data = jwkText(keyData);
     }
     return makeKey(call(native.cryptoImport, format, alg.name, '', curve, -1, data), alg, extractable, usages);
   };

@@ -6,32 +6,19 @@
 // ECDH, X25519), and wrap / unwrap any key subtle.js can export / import. Loaded by subtle.js the first time one of these
 // algorithms or methods is used; the crypto is native (subtle_native/symmetric.rs).
 const install = (h) => {
-  const { dom, call, normalize, usagesOf, checkUsages, newKey, handleOf, importKey, exportKey } = h;
+  const {
+    dom, call, normalize, usagesOf, checkUsages, newKey, handleOf, importKey, exportKey, requireMember, bufferSource,
+    toBuffer, enforceRange, keyFormat, checkJwk, jwkText, HMAC_BITS,
+  } = h;
 
   const AES = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW'];
   const KDF = ['HKDF', 'PBKDF2'];
   const AES_USAGES = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'];
   const usagesFor = (name) => (name === 'AES-KW' ? ['wrapKey', 'unwrapKey'] : KDF.includes(name) ? ['deriveKey', 'deriveBits'] : AES_USAGES);
 
-  // ---- WebIDL conversions of the algorithm dictionaries' members
-  const required = (alg, name, member) => {
-    const v = alg[member];
-    if (v === undefined) throw new TypeError(`${name}: required member '${member}' is missing`);
-    return v;
-  };
+  // ---- WebIDL conversions of the algorithm dictionaries' members (the others are subtle.js's)
   // A BufferSource member: a copy of its bytes, as the normalization steps say.
-  const bytesOf = (v, what) => {
-    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return asBytes(v).slice();
-    throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
-  };
-  // [EnforceRange] integer types.
-  const enforceRange = (v, max, what) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
-    const i = Math.trunc(n);
-    if (i < 0 || i > max) throw new TypeError(`${what} is outside the range 0 to ${max}`);
-    return i;
-  };
+  const bytesOf = (v, what) => bufferSource(v, what).slice();
   // `unsigned long` without [EnforceRange]: modulo 2^32.
   const unsignedLong = (v) => {
     const n = Math.trunc(Number(v));
@@ -42,7 +29,7 @@ const install = (h) => {
   // name, hash and length subtle.js's normalization reads.
   const members = (alg, out, op) => {
     const name = out.name;
-    const req = (m) => required(alg, name, m);
+    const req = (m) => requireMember(alg, m);
     if (op === 'encrypt' || op === 'decrypt') {
       if (name === 'AES-CTR') {
         out.counter = bytesOf(req('counter'), 'counter');
@@ -81,10 +68,9 @@ const install = (h) => {
     if (KDF.includes(name)) {
       if (extractable) throw dom(`${name} keys cannot be extractable`, 'SyntaxError');
     } else if (format === 'jwk') {
-      checkJwk(keyData, usages, extractable);
-      let text;
-      try { text = JSON.stringify(keyData); } catch (e) { throw dom(`JWK cannot be serialized: ${e.message}`, 'DataError'); }
-      keyData = text;
+      // "alg" against the key length is checked natively.
+      checkJwk(keyData, 'oct', 'enc', extractable, usages);
+      keyData = jwkText(keyData);
     } else if (format !== 'raw') {
       throw dom(`${name} keys cannot be imported as ${format}`, 'NotSupportedError');
     }
@@ -93,23 +79,15 @@ const install = (h) => {
     return newKey(handle, type, extractable, algorithmOf(name, bits), usages);
   };
 
-  // The JWK checks of the AES import steps that need the usages and the extractable flag
-  // (`kty`, `k` and `alg` against the key length are checked natively).
-  const checkJwk = (jwk, usages, extractable) => {
-    if (jwk.kty !== 'oct') throw dom('JWK "kty" must be "oct"', 'DataError');
-    if (usages.length && jwk.use !== undefined && jwk.use !== 'enc') throw dom('JWK "use" must be "enc"', 'DataError');
-    if (jwk.key_ops !== undefined) {
-      const ops = jwk.key_ops;
-      if (!Array.isArray(ops) || new Set(ops).size !== ops.length) throw dom('JWK "key_ops" must be an array without duplicates', 'DataError');
-      for (const u of usages) if (!ops.includes(u)) throw dom(`JWK "key_ops" does not include "${u}"`, 'DataError');
-    }
-    if (jwk.ext === false && extractable) throw dom('JWK "ext" is false but the key is requested extractable', 'DataError');
+  // An AES key's length in bits (its algorithm's `length`).
+  const aesLength = (alg) => {
+    if (![128, 192, 256].includes(alg.length)) throw dom('AES key length must be 128, 192 or 256 bits', 'OperationError');
+    return alg.length;
   };
 
   const generateSecret = (alg, extractable, usages) => {
     checkUsages(usages, usagesFor(alg.name));
-    if (![128, 192, 256].includes(alg.length)) throw dom('AES key length must be 128, 192 or 256 bits', 'OperationError');
-    const [handle, type, bits] = call(native.cryptoSecretGenerate, alg.name, alg.length);
+    const [handle, type, bits] = call(native.cryptoSecretGenerate, alg.name, aesLength(alg));
     if (usages.length === 0) throw dom('Usages cannot be empty when creating a secret key', 'SyntaxError');
     return newKey(handle, type, extractable, algorithmOf(alg.name, bits), usages);
   };
@@ -134,13 +112,10 @@ const install = (h) => {
 
   // "get key length" of a derived key's algorithm: bits, or null when the algorithm takes any.
   const keyLength = (alg) => {
-    if (AES.includes(alg.name)) {
-      if (![128, 192, 256].includes(alg.length)) throw dom('AES key length must be 128, 192 or 256 bits', 'OperationError');
-      return alg.length;
-    }
+    if (AES.includes(alg.name)) return aesLength(alg);
     if (alg.name === 'HMAC') {
       if (alg.hash === undefined) throw new TypeError("HMAC: required member 'hash' is missing");
-      if (alg.length === undefined) return { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 }[alg.hash];
+      if (alg.length === undefined) return HMAC_BITS[alg.hash];
       const length = enforceRange(alg.length, 2 ** 32 - 1, 'length');
       if (length === 0) throw new TypeError('HMAC key length must not be 0');
       return length;
@@ -157,12 +132,6 @@ const install = (h) => {
     if (!f) throw dom(`${alg.name} does not support ${op}`, 'NotSupportedError');
     return f;
   };
-  const cryptoKey = (key, what) => {
-    handleOf(key);
-    return key;
-  };
-  const buffer = (v, what) => bytesOf(v, what);
-  const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
   // A wrapping algorithm: the "wrapKey" (or "unwrapKey") dictionary, else the encrypt (decrypt) one.
   const normalizeWrap = (alg, op, fallback) => {
     try {
@@ -173,37 +142,27 @@ const install = (h) => {
     }
   };
   const optionalLength = (v) => (v === undefined || v === null ? null : unsignedLong(v));
-  const FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
-  const keyFormat = (format) => {
-    format = String(format);
-    if (!FORMATS.includes(format)) throw new TypeError(`'${format}' is not a valid KeyFormat`);
-    return format;
+  // encrypt and decrypt: the same steps with their own operation (`op`).
+  const cipher = (op) => async (algorithm, key, data) => {
+    handleOf(key);
+    const bytes = bytesOf(data, 'data');
+    const alg = normalize(algorithm, op);
+    checkKey(alg, key, op);
+    return toBuffer(operation(op, alg)(alg, key, bytes));
   };
 
   const methods = {
-    async encrypt(algorithm, key, data) {
-      cryptoKey(key);
-      const bytes = buffer(data, 'data');
-      const alg = normalize(algorithm, 'encrypt');
-      checkKey(alg, key, 'encrypt');
-      return toBuffer(operation('encrypt', alg)(alg, key, bytes));
-    },
-    async decrypt(algorithm, key, data) {
-      cryptoKey(key);
-      const bytes = buffer(data, 'data');
-      const alg = normalize(algorithm, 'decrypt');
-      checkKey(alg, key, 'decrypt');
-      return toBuffer(operation('decrypt', alg)(alg, key, bytes));
-    },
+    encrypt: cipher('encrypt'),
+    decrypt: cipher('decrypt'),
     async deriveBits(algorithm, baseKey, length) {
-      cryptoKey(baseKey);
+      handleOf(baseKey);
       length = optionalLength(length);
       const alg = normalize(algorithm, 'deriveBits');
       checkKey(alg, baseKey, 'deriveBits');
       return toBuffer(operation('deriveBits', alg)(alg, baseKey, length));
     },
     async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
-      cryptoKey(baseKey);
+      handleOf(baseKey);
       const usages = usagesOf(keyUsages);
       extractable = !!extractable;
       const alg = normalize(algorithm, 'deriveBits');
@@ -216,8 +175,8 @@ const install = (h) => {
     },
     async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
       format = keyFormat(format);
-      cryptoKey(key);
-      cryptoKey(wrappingKey);
+      handleOf(key);
+      handleOf(wrappingKey);
       const alg = normalizeWrap(wrapAlgorithm, 'wrapKey', 'encrypt');
       checkKey(alg, wrappingKey, 'wrapKey');
       const exported = await exportKey(format, key);
@@ -227,8 +186,8 @@ const install = (h) => {
     },
     async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
       format = keyFormat(format);
-      const bytes = buffer(wrappedKey, 'wrappedKey');
-      cryptoKey(unwrappingKey);
+      const bytes = bytesOf(wrappedKey, 'wrappedKey');
+      handleOf(unwrappingKey);
       const usages = usagesOf(keyUsages);
       extractable = !!extractable;
       const alg = normalizeWrap(unwrapAlgorithm, 'unwrapKey', 'decrypt');
