@@ -8,6 +8,7 @@ mod durable_native;
 mod encoding_native;
 mod errors;
 mod form_native;
+mod headers_native;
 mod heap;
 mod interrupt;
 mod intrinsics;

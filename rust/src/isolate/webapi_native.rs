@@ -77,44 +77,8 @@ pub fn decode_utf8(bytes: &[u8], fatal: bool, ignore_bom: bool) -> Option<String
     }
 }
 
-/// The value of field `name` (lower-case) in an incoming request's header text
-/// (`\nname:value\nname:value...`, see `Headers` in headers.js): the values of every field of
-/// that name joined with `", "` (Fetch Standard "get"), or `None` (JS `undefined`) when there
-/// is none.
-pub fn header_text_get(text: &str, name: &str) -> Option<String> {
-    let mut key = String::with_capacity(name.len() + 2);
-    key.push('\n');
-    key.push_str(name);
-    key.push(':');
-    let hay = text.as_bytes();
-    let mut out: Option<String> = None;
-    for at in memchr::memmem::find_iter(hay, key.as_bytes()) {
-        let start = at + key.len();
-        let end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i);
-        let value = &text[start..end];
-        match out.as_mut() {
-            None => out = Some(value.to_owned()),
-            Some(joined) => {
-                joined.push_str(", ");
-                joined.push_str(value);
-            }
-        }
-    }
-    out
-}
-
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
-    n.set(
-        "headerGet",
-        Function::new(ctx.clone(), |text: String, name: String| header_text_get(&text, &name))?,
-    )?;
-    n.set(
-        "headerHas",
-        Function::new(ctx.clone(), |text: String, name: String| {
-            let key = format!("\n{name}:");
-            memchr::memmem::find(text.as_bytes(), key.as_bytes()).is_some()
-        })?,
-    )?;
+    super::headers_native::install(ctx, n)?;
     n.set(
         "urlParse",
         Function::new(ctx.clone(), |input: String, base: Opt<Option<String>>| {
@@ -199,16 +163,6 @@ mod tests {
         assert_eq!(decode_utf8(b"\xEF\xBB\xBFhi", false, true).unwrap(), "\u{FEFF}hi");
         assert_eq!(decode_utf8(b"a\xFFb", false, false).unwrap(), "a\u{FFFD}b");
         assert!(decode_utf8(b"a\xFFb", true, false).is_none());
-    }
-
-    #[test]
-    fn header_text_lookup() {
-        let text = "\nhost:a\nx-a:1\naccept:*/*\nx-a:2\nx-ab:3";
-        assert_eq!(header_text_get(text, "x-a").as_deref(), Some("1, 2"));
-        assert_eq!(header_text_get(text, "x-ab").as_deref(), Some("3"));
-        assert_eq!(header_text_get(text, "host").as_deref(), Some("a"));
-        assert_eq!(header_text_get(text, "a"), None);
-        assert_eq!(header_text_get("\nx-e:", "x-e").as_deref(), Some(""));
     }
 
     #[test]

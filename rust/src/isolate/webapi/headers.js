@@ -16,90 +16,100 @@ const normalizeName = (name) => {
   if (knownNames.size < 512) knownNames.set(n, lower);
   return lower;
 };
-const BAD_VALUE = /[\0\r\n\u0100-\uffff]/;
-const isWs = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+// Normalize (strip leading and trailing HTTP whitespace), then check: no NUL, CR or LF, no
+// code unit above U+00FF (isolate/headers_native.rs: a byte scan instead of a regexp).
 const normalizeValue = (value) => {
-  let v = typeof value === 'string' ? value : `${value}`;
-  if (v.length && (isWs(v.charCodeAt(0)) || isWs(v.charCodeAt(v.length - 1)))) v = v.replace(HTTP_WS, '');
-  if (BAD_VALUE.test(v)) throw new TypeError(`Invalid header value: "${v}"`);
+  const s = typeof value === 'string' ? value : `${value}`;
+  const v = native.headerValue(s);
+  if (v === undefined) throw new TypeError(`Invalid header value: "${s.replace(HTTP_WS, '')}"`);
   return v;
 };
+// An instance's list (`entriesOf`) and guard check (`allows`): functions made in the class's
+// static block, not private methods (a private method brands, i.e. adds a property to, every
+// instance; each property an instance gets costs every request).
+let entriesOf, allows;
 class Headers {
-  // [[name, value], ...] in order; names lower-case.
+  // [[name, value], ...] in order; names lower-case. Or an incoming request's fields as the
+  // host's text `\nname:value\nname:value...` (see runtime.rs), until something needs the list:
+  // get() and has() search the text itself (names are tokens and values hold no LF, so
+  // `\nname:` only matches at a field's start).
   #list = [];
   #guard = 'none';
-  // An incoming request's fields as the host's text `\nname:value\nname:value...` (see
-  // runtime.rs), until something needs the list: get() and has() search the text itself
-  // (names are tokens and values hold no LF, so `\nname:` only matches at a field's start).
-  #text = null;
   // The sorted and combined list iteration walks, until the next change.
   #sortedCache = null;
   constructor(init = undefined) {
     if (init === undefined) return;
     if (isObject(init) && #list in init && init[Symbol.iterator] === Headers.prototype.entries) {
-      const l = init.#entries(), out = this.#list;
+      const l = entriesOf(init), out = this.#list;
       for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]);
       return;
     }
-    const flat = lazyLoad('fetchinit').headersInit(init);
-    for (let i = 0; i < flat.length; i += 2) this.append(flat[i], flat[i + 1]);
+    // A new Headers' guard is `none`: each pair is appended as append() would.
+    const flat = lazyLoad('fetchinit').headersInit(init), out = this.#list;
+    for (let i = 0; i < flat.length; i += 2) out.push([normalizeName(flat[i]), normalizeValue(flat[i + 1])]);
+  }
+  static {
+    entriesOf = (h) => {
+      const text = h.#list;
+      if (typeof text !== 'string') return text;
+      const list = [];
+      let i = 0;
+      while (i < text.length) {
+        let end = text.indexOf('\n', i + 1);
+        if (end < 0) end = text.length;
+        const colon = text.indexOf(':', i + 1);
+        list.push([text.slice(i + 1, colon), text.slice(colon + 1, end)]);
+        i = end;
+      }
+      return (h.#list = list);
+    };
+    // Guards other than `none` (Fetch Standard): immutable headers throw; a no-cors request's
+    // take only no-CORS-safelisted request-headers, a refused change doing nothing (`op`:
+    // 'append', 'set', 'delete'; lazy/fetchinit.js).
+    allows = (h, n, v, op) => {
+      if (h.#guard === 'immutable') throw new TypeError("Can't modify immutable headers.");
+      return lazyLoad('fetchinit').noCorsAllows(h, n, v, op);
+    };
   }
   static [kInternal](h, guard, flat) {
-    if (flat) for (let i = 0; i < flat.length; i += 2) h.#list.push([flat[i], flat[i + 1]]);
+    if (flat) { const list = entriesOf(h); for (let i = 0; i < flat.length; i += 2) list.push([flat[i], flat[i + 1]]); }
     if (guard) h.#guard = guard;
     return h;
   }
   // A copy with the same guard (Request and Response clone()).
-  static [kSym.copy](h) { const c = new Headers(); c.#list = h.#entries().map((p) => [p[0], p[1]]); c.#guard = h.#guard; return c; }
+  static [kSym.copy](h) { const c = new Headers(); c.#list = entriesOf(h).map((p) => [p[0], p[1]]); c.#guard = h.#guard; return c; }
   // Immutable headers of an incoming request, from the host's text.
-  static [kSym.fromText](text) { const h = new Headers(); h.#text = text; h.#guard = 'immutable'; return h; }
-  #entries() {
-    const text = this.#text;
-    if (text === null) return this.#list;
-    this.#text = null;
-    const list = this.#list;
-    let i = 0;
-    while (i < text.length) {
-      let end = text.indexOf('\n', i + 1);
-      if (end < 0) end = text.length;
-      const colon = text.indexOf(':', i + 1);
-      list.push([text.slice(i + 1, colon), text.slice(colon + 1, end)]);
-      i = end;
-    }
-    return list;
-  }
+  static [kSym.fromText](text) { const h = new Headers(); h.#list = text; h.#guard = 'immutable'; return h; }
   static flat(h) {
-    const list = h.#entries(), out = [];
+    const list = entriesOf(h), out = [];
     for (let i = 0; i < list.length; i++) out.push(list[i][0], list[i][1]);
     return out;
   }
-  // Guards other than `none` (Fetch Standard): immutable headers throw; a no-cors request's
-  // take only no-CORS-safelisted request-headers, a refused change doing nothing (`op`:
-  // 'append', 'set', 'delete'; lazy/fetchinit.js).
-  #allows(n, v, op) {
-    if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers.");
-    return lazyLoad('fetchinit').noCorsAllows(this, n, v, op);
-  }
   append(name, value) {
     const n = normalizeName(name), v = normalizeValue(value);
-    if (this.#guard !== 'none' && !this.#allows(n, v, 'append')) return;
-    this.#entries().push([n, v]);
+    if (this.#guard !== 'none' && !allows(this, n, v, 'append')) return;
+    entriesOf(this).push([n, v]);
     this.#sortedCache = null;
   }
   delete(name) {
     const n = normalizeName(name);
-    if (this.#guard !== 'none' && !this.#allows(n, '', 'delete')) return;
-    const list = this.#entries();
+    if (this.#guard !== 'none' && !allows(this, n, '', 'delete')) return;
+    const list = entriesOf(this);
     if (!list.some((p) => p[0] === n)) return;
     this.#list = list.filter((p) => p[0] !== n);
     this.#sortedCache = null;
   }
   get(name) {
-    const n = normalizeName(name);
-    const text = this.#text;
-    if (text !== null) return native.headerGet(text, n) ?? null;
-    let out = null;
     const list = this.#list;
+    if (typeof list === 'string') {
+      // The host's text: searched natively, the name lower-cased there (undefined: a name to
+      // convert or an invalid one, which normalizeName below throws on).
+      const v = native.headerGet(list, name);
+      if (v !== undefined) return v;
+      return native.headerGet(list, normalizeName(name));
+    }
+    const n = normalizeName(name);
+    let out = null;
     for (let i = 0; i < list.length; i++) if (list[i][0] === n) out = out === null ? list[i][1] : `${out}, ${list[i][1]}`;
     return out;
   }
@@ -108,18 +118,22 @@ class Headers {
     if (n !== 'set-cookie') throw new TypeError('getAll() can only be used with the header name "Set-Cookie".');
     return this.getSetCookie();
   }
-  getSetCookie() { const list = this.#entries(), out = []; for (let i = 0; i < list.length; i++) if (list[i][0] === 'set-cookie') out.push(list[i][1]); return out; }
+  getSetCookie() { const list = entriesOf(this), out = []; for (let i = 0; i < list.length; i++) if (list[i][0] === 'set-cookie') out.push(list[i][1]); return out; }
   has(name) {
-    const n = normalizeName(name);
-    if (this.#text !== null) return native.headerHas(this.#text, n);
     const list = this.#list;
+    if (typeof list === 'string') {
+      const found = native.headerHas(list, name);
+      if (found !== undefined) return found;
+      return native.headerHas(list, normalizeName(name));
+    }
+    const n = normalizeName(name);
     for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true;
     return false;
   }
   set(name, value) {
     const n = normalizeName(name), v = normalizeValue(value);
-    if (this.#guard !== 'none' && !this.#allows(n, v, 'set')) return;
-    const list = this.#entries();
+    if (this.#guard !== 'none' && !allows(this, n, v, 'set')) return;
+    const list = entriesOf(this);
     this.#sortedCache = null;
     let i = 0;
     while (i < list.length && list[i][0] !== n) i++;
@@ -128,12 +142,12 @@ class Headers {
     for (let j = list.length - 1; j > i; j--) if (list[j][0] === n) list.splice(j, 1);
   }
   // Trusted: a lower-case, valid name and value (used by the runtime itself).
-  static [kSym.trustedAppend](h, n, v) { h.#entries().push([n, v]); h.#sortedCache = null; }
-  static [kSym.hasName](h, n) { const list = h.#entries(); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
+  static [kSym.trustedAppend](h, n, v) { entriesOf(h).push([n, v]); h.#sortedCache = null; }
+  static [kSym.hasName](h, n) { const list = entriesOf(h); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
   static [kSym.sorted](h) {
     if (h.#sortedCache !== null) return h.#sortedCache;
-    const list = h.#entries();
+    const list = entriesOf(h);
     const names = [...new Set(list.map((p) => p[0]))].sort();
     const out = [];
     for (const n of names) {
