@@ -1,4 +1,5 @@
-"""Shared fixtures: the path of the shared test data; aiohttp applications served from a thread."""
+"""Shared fixtures: the path of the shared test data; aiohttp applications served from a
+thread; ``edgert dev`` sessions of a project folder."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    import io
+
     from aiohttp import web
+
+    from edgert.dev import DevSession
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -48,3 +53,30 @@ def serve_in_thread() -> Iterator[Callable[[web.Application], str]]:
     for loop, runner in started:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
+
+
+@pytest.fixture
+def dev_session() -> Callable[..., DevSession]:
+    """``make(project, out=None, *, pop="FRA", state_dir=project / "state")``: an ``edgert
+    dev`` session (not started, no file watching, on a free port) of the wrangler project in
+    folder ``project``, its console writing to ``out`` (200 columns; ``None``: discarded)."""
+    import io
+
+    from rich.console import Console
+
+    from edgert.config import build_network, load_config
+    from edgert.dev import DevSession, Reloader
+
+    def make(
+        project: Path,
+        out: io.StringIO | None = None,
+        *,
+        pop: str | None = "FRA",
+        state_dir: Path | None = None,
+    ) -> DevSession:
+        config = load_config(project)
+        network = build_network(config, state_dir=state_dir or project / "state")
+        console = Console(file=out if out is not None else io.StringIO(), width=200)
+        return DevSession(Reloader(config, network), console, port=0, pop=pop, watch=False)
+
+    return make
