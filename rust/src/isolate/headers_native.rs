@@ -20,7 +20,7 @@
 //! Every function here is internal to the prelude (the `native` object is not reachable from
 //! a worker), runs no JavaScript, and is given primitive strings (`recordPairs`: any value).
 
-use super::intrinsics::{arg, clear_exception, free_descriptor, native_function, own_descriptor};
+use super::intrinsics::{arg, clear_exception, free_descriptor, own_descriptor, CFunctionData};
 use rquickjs::{qjs, Ctx, Object, Value};
 use std::ffi::{c_char, c_int};
 
@@ -356,22 +356,15 @@ unsafe fn byte_string(ctx: *mut qjs::JSContext, v: qjs::JSValue) -> bool {
     unsafe { StrBytes::of(ctx, v, true) }.is_some_and(|s| !above_latin1(s.bytes()))
 }
 
-/// Puts the functions on the prelude's `native` object.
-pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
-    type Native = super::intrinsics::CFunctionData;
-    const FUNCTIONS: [(&str, Native, c_int); 5] = [
-        ("headerGet", header_get, 2),
-        ("headerHas", header_has, 2),
-        ("isByteString", is_byte_string, 1),
-        ("headerValue", header_value, 1),
-        ("recordPairs", record_pairs, 1),
-    ];
+/// Puts `functions` on the prelude's `native` object: plain C functions without data or a
+/// `name` of their own (nothing shows them), the cheapest function objects to make.
+fn put<'js>(ctx: &Ctx<'js>, n: &Object<'js>, functions: &[(&str, CFunctionData, c_int)]) -> rquickjs::Result<()> {
     let raw = ctx.as_raw().as_ptr();
-    for (name, f, length) in FUNCTIONS {
+    for &(name, f, length) in functions {
         // SAFETY: `raw` is the live context of `ctx`; the functions read no data values; the new
         // function is handed to `Value::from_raw`, which owns it.
         let func = unsafe {
-            let func = native_function(raw, f, length, name, Vec::new(), true);
+            let func = qjs::JS_NewCFunctionData(raw, Some(f), length, 0, 0, std::ptr::null_mut());
             if qjs::JS_IsException(func) {
                 return Err(rquickjs::Error::Exception);
             }
@@ -380,6 +373,29 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
         n.set(name, func)?;
     }
     Ok(())
+}
+
+/// The functions every request may call (headers.js), on a new isolate's `native` object.
+pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
+    put(
+        ctx,
+        n,
+        &[
+            ("headerGet", header_get, 2),
+            ("headerHas", header_has, 2),
+            ("headerValue", header_value, 1),
+        ],
+    )
+}
+
+/// The functions of the lazy `fetchinit` module (a `HeadersInit`'s conversion), added when it
+/// loads.
+pub fn install_lazy<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
+    put(
+        ctx,
+        n,
+        &[("isByteString", is_byte_string, 1), ("recordPairs", record_pairs, 1)],
+    )
 }
 
 #[cfg(test)]

@@ -282,6 +282,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
                 "compression" => super::compression_native::install(&ctx, &native)?,
                 "formdata" => super::form_native::install(&ctx, &native)?,
                 "encoding" => super::encoding_native::install(&ctx, &native)?,
+                "fetchinit" => super::headers_native::install_lazy(&ctx, &native)?,
                 "websocket" => super::websocket_native::install(&ctx, &native, &s)?,
                 _ => {}
             }
