@@ -3,8 +3,8 @@
 // algorithms (HMAC, RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA, Ed25519 and Workers' NODE-ED25519, SHA
 // digests, Workers' timingSafeEqual), RSA key generation and RSA-OAEP's encrypt / decrypt
 // operations. Two lazy modules of their own hold the rest, loaded on first use:
-// subtle_symmetric.js (AES, HKDF, PBKDF2, and the generic steps of encrypt, decrypt, deriveBits,
-// deriveKey, wrapKey and unwrapKey for every algorithm) and subtle_ec.js (ECDH, X25519). Key
+// subtle_generic.js (the generic steps of encrypt, decrypt, deriveBits, deriveKey, wrapKey and
+// unwrapKey for every algorithm, and AES, HKDF, PBKDF2) and subtle_ec.js (ECDH, X25519). Key
 // material and the crypto live in Rust (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
@@ -83,7 +83,7 @@ const RSA_USAGES = {
   'RSA-PSS': { public: ['verify'], private: ['sign'] },
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
-// The symmetric algorithms live in lazy/subtle_symmetric.js, loaded when first used.
+// The symmetric algorithms live in lazy/subtle_generic.js, loaded when first used.
 const SYMMETRIC = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HKDF', 'PBKDF2'];
 // A lookup, not Array.includes: normalize() asks on every sign/verify.
 const IS_SYMMETRIC = Object.assign(Object.create(null), Object.fromEntries(SYMMETRIC.map((n) => [n, true])));
@@ -96,8 +96,8 @@ addSupported('wrapKey', ['AES-KW']);
 addSupported('unwrapKey', ['AES-KW']);
 addSupported('deriveBits', ['HKDF', 'PBKDF2']);
 addSupported('get key length', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HMAC', 'HKDF', 'PBKDF2']);
-let symmetricModule = null;
-const symmetric = () => symmetricModule || (symmetricModule = lazyLoad('subtle_symmetric').install(symmetricHelpers));
+let genericModule = null;
+const generic = () => genericModule || (genericModule = lazyLoad('subtle_generic').install(genericHelpers));
 // Key agreement, ECDH and X25519 (importKey, generateKey, the `public` member, the derive bits
 // operation), lives in lazy/subtle_ec.js, loaded when one of them is first named.
 const AGREEMENT = ['ECDH', 'X25519'];
@@ -142,7 +142,7 @@ const normalizeObject = (alg, op) => {
   }
   // RSA-OAEP: a copy of the label, taken when the method is called.
   if ((op === 'encrypt' || op === 'decrypt') && alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
-  if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
+  if (IS_SYMMETRIC[name] === true || op === 'get key length') generic().members(alg, out, op);
   else if (op === 'deriveBits' && IS_AGREEMENT[name] === true) agreement().members(alg, out);
   return out;
 };
@@ -240,7 +240,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   const alg = normalize(algorithm, 'importKey');
   const usages = usagesOf(keyUsages);
   extractable = !!extractable;
-  if (IS_SYMMETRIC[alg.name] === true) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
+  if (IS_SYMMETRIC[alg.name] === true) return generic().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   const kind = kindOf(alg.name);
   if (IS_AGREEMENT[kind] === true) return agreement().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
@@ -293,7 +293,7 @@ const generateRsa = (alg, extractable, usages) => {
 };
 
 // RSA-OAEP encrypt (decrypt): (normalized algorithm, key, bytes) -> Uint8Array, an entry of the
-// table of operations by algorithm name that the generic steps in lazy/subtle_symmetric.js
+// table of operations by algorithm name that the generic steps in lazy/subtle_generic.js
 // dispatch on (encrypt, decrypt, and wrapKey / unwrapKey through them); the native checks the
 // key's type.
 const rsaOaep = (encrypt) => (alg, key, data) => call(native.cryptoRsaOaep, handleOf(key), encrypt, key.algorithm.hash.name, data, alg.label);
@@ -340,7 +340,7 @@ class SubtleCrypto {
     const alg = normalize(algorithm, 'generateKey');
     const usages = usagesOf(keyUsages);
     extractable = !!extractable;
-    if (IS_SYMMETRIC[alg.name] === true) return symmetric().generateKey(alg, extractable, usages);
+    if (IS_SYMMETRIC[alg.name] === true) return generic().generateKey(alg, extractable, usages);
     const kind = kindOf(alg.name);
     if (IS_AGREEMENT[kind] === true) return agreement().generateKey(alg, extractable, usages);
     if (kind === 'HMAC') {
@@ -370,16 +370,16 @@ class SubtleCrypto {
   }
 }
 // encrypt, decrypt, deriveBits, deriveKey, wrapKey and unwrapKey: their generic steps, for every
-// algorithm, are in lazy/subtle_symmetric.js (loaded on the first call), with the methods' WebIDL
+// algorithm, are in lazy/subtle_generic.js (loaded on the first call), with the methods' WebIDL
 // lengths; each dispatches by algorithm name in one table of operations, to which this module
 // adds RSA-OAEP's encrypt / decrypt and ECDH / X25519's derive bits.
 for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['deriveKey', 5], ['wrapKey', 4], ['unwrapKey', 7]]) {
-  const method = { async [m](...args) { return symmetric().methods[m](...args); } }[m];
+  const method = { async [m](...args) { return generic().methods[m](...args); } }[m];
   Object.defineProperty(method, 'length', { value: length, configurable: true });
   Object.defineProperty(SubtleCrypto.prototype, m, { value: method, writable: true, configurable: true });
 }
-// What lazy/subtle_symmetric.js uses of this module.
-const symmetricHelpers = {
+// What lazy/subtle_generic.js uses of this module.
+const genericHelpers = {
   ops: {
     encrypt: { 'RSA-OAEP': rsaOaep(true) },
     decrypt: { 'RSA-OAEP': rsaOaep(false) },
