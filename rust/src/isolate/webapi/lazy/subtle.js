@@ -21,8 +21,16 @@ const call = (f, ...args) => {
     throw domError(e);
   }
 };
+const isView = ArrayBuffer.isView;
+const protoOf = Object.getPrototypeOf;
+const U8_PROTO = Uint8Array.prototype;
+// A BufferSource argument as a Uint8Array of its bytes. A Uint8Array (the common case: verify's
+// signature and data on every request of a JWT worker) is recognized by isView (internal
+// slots) and its prototype, the values asBytes returns as they are, without instanceof's
+// Symbol.hasInstance lookups; any other view or an ArrayBuffer takes asBytes.
 const bufferSource = (v, what) => {
-  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return asBytes(v);
+  if (isView(v)) return protoOf(v) === U8_PROTO ? v : asBytes(v);
+  if (v instanceof ArrayBuffer) return asBytes(v);
   throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
 };
 const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
@@ -111,24 +119,31 @@ const agreement = () => agreementModule || (agreementModule = lazyLoad('subtle_e
   isCryptoKey: (v) => v instanceof CryptoKey,
 }));
 
-// Normalized string algorithms per operation (a string has no other members to read).
+// Normalized string algorithms, by operation then name (a string has no other members to read):
+// the normalization of a string is `{ name }`'s, which reads nothing a worker can change, so
+// its (frozen) result is reused. Two lookups, no key built per call: verify("HMAC", ...) asks on
+// every request of a JWT worker.
 const normalizedStrings = Object.create(null);
 const normalize = (alg, op) => {
   if (typeof alg === 'string') {
-    const cacheKey = `${op}:${alg}`;
-    const hit = normalizedStrings[cacheKey];
-    if (hit) return hit;
+    const byName = normalizedStrings[op];
+    const hit = byName === undefined ? undefined : byName[alg];
+    if (hit !== undefined) return hit;
     const out = Object.freeze(normalizeObject({ name: alg }, op));
     // Only canonical spellings are kept, so the cache stays bounded.
-    if (out.name === alg) normalizedStrings[cacheKey] = out;
+    if (out.name === alg) (byName === undefined ? (normalizedStrings[op] = Object.create(null)) : byName)[alg] = out;
     return out;
   }
   return normalizeObject(alg, op);
 };
+// The registered names as they are spelled, so that a canonical spelling (the common case) is
+// found without building its lower-case copy; any other spelling takes the case-insensitive map.
+const CANONICAL_EXACT = Object.assign(Object.create(null), Object.fromEntries(KNOWN.map((n) => [n, n])));
 const normalizeObject = (alg, op) => {
   if (!isObject(alg)) throw new TypeError('Algorithm must be a string or an object with a name');
   if (alg.name === undefined) throw new TypeError("Algorithm: required member 'name' is missing");
-  const name = CANONICAL[String(alg.name).toLowerCase()];
+  const given = String(alg.name);
+  const name = CANONICAL_EXACT[given] || CANONICAL[given.toLowerCase()];
   if (!name || !SUPPORTED[op].includes(name)) throw dom(`Unrecognized or unsupported algorithm name for ${op}: ${alg.name}`, 'NotSupportedError');
   const out = { name };
   if ('hash' in alg && alg.hash !== undefined) out.hash = normalize(alg.hash, 'digest').name;
@@ -168,6 +183,8 @@ const checkUsages = (usages, allowed) => {
 
 class CryptoKey {
   #handle; #type; #extractable; #algorithm; #usages;
+  // kindOf([[algorithm]].name): what sign and verify compare the normalized algorithm with.
+  #kind;
   constructor(token, handle, type, extractable, algorithm, usages) {
     if (token !== kToken) throw new TypeError('Illegal constructor');
     this.#handle = handle;
@@ -175,6 +192,7 @@ class CryptoKey {
     this.#extractable = extractable;
     this.#algorithm = Object.freeze(algorithm);
     this.#usages = Object.freeze(usages);
+    this.#kind = kindOf(algorithm.name);
   }
   get type() { return this.#type; }
   get extractable() { return this.#extractable; }
@@ -185,9 +203,31 @@ class CryptoKey {
     if (!(key instanceof CryptoKey)) throw new TypeError('key is not a CryptoKey');
     return key.#handle;
   }
+  // sign and verify's checks of the key (WebCrypto 14.3.4 / 14.3.5 steps 8-9, after the
+  // normalization): that it is a CryptoKey, that its [[algorithm]] is the normalized
+  // algorithm's and that its [[usages]] hold `usage`; then the native call's parameters
+  // [handle, kind, hash, saltLength]. The internal slots are read, as the specification says,
+  // not the `algorithm` / `usages` getters a worker can replace. The key is checked as WebIDL
+  // converts a value to an interface type: by its brand (the private field, which only
+  // CryptoKey's constructor gives), not its prototype chain (no Symbol.hasInstance lookup).
+  static signParams(alg, key, usage) {
+    if (key === null || typeof key !== 'object' || !(#handle in key)) throw new TypeError('key is not a CryptoKey');
+    const kind = kindOf(alg.name);
+    if (kind !== key.#kind) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
+    if (!key.#usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
+    let hash = '';
+    let salt = -1;
+    if (kind === 'HMAC' || kind === 'Ed25519') return [key.#handle, kind, hash, salt];
+    if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
+    else if (kind.startsWith('RS')) hash = key.#algorithm.hash.name;
+    if (kind === 'RSA-PSS') salt = enforceRange(requireMember(alg, 'saltLength'), 2 ** 32 - 1, 'saltLength');
+    return [key.#handle, kind, hash, salt];
+  }
 }
 const handleOf = CryptoKey.handle;
+const signParams = CryptoKey.signParams;
 delete CryptoKey.handle;
+delete CryptoKey.signParams;
 const newKey = (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
 
 // Builds a CryptoKey from the native description [handle, type, bits, publicExponent].
@@ -257,19 +297,6 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
   const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
   return makeKey(desc, alg, extractable, usages);
-};
-
-const signParams = (alg, key, usage) => {
-  const h = handleOf(key);
-  if (kindOf(alg.name) !== kindOf(key.algorithm.name)) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
-  if (!key.usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
-  const kind = kindOf(alg.name);
-  let hash = '';
-  let salt = -1;
-  if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
-  else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
-  if (kind === 'RSA-PSS') salt = enforceRange(requireMember(alg, 'saltLength'), 2 ** 32 - 1, 'saltLength');
-  return [h, kind, hash, salt];
 };
 
 // generateKey for the RSA algorithms (RsaHashedKeyGenParams). The order of the checks is the
