@@ -66,7 +66,8 @@ unsafe extern "C" fn encode(
 }
 
 /// The bytes of a Uint8Array or ArrayBuffer, borrowed from the engine; `None` (no exception
-/// pending) for anything else, a detached buffer or an out-of-bounds view.
+/// pending) for anything else, a detached buffer or an out-of-bounds view. A null pointer is
+/// always a failure: QuickJS allocates every buffer's data with at least one byte.
 ///
 /// # Safety
 /// `ctx` live, `v` a live value; the slice is used before any JavaScript runs or `v` is freed.
