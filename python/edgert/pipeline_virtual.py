@@ -94,7 +94,9 @@ class VirtualDriver:
         """The response's last byte reached the client."""
         pipeline = self.pipeline
         assert pipeline is not None
-        response, flight.response = flight.response, None
+        response = flight.response
+        assert response is not None  # set by _answered
+        flight.response = None
         pipeline.deliver(flight, response, 0.0)
 
     # -- pipeline generators ------------------------------------------------------------------
