@@ -139,9 +139,7 @@ class VirtualDriver:
             value, error = None, exc
         self._step(steps, value, error)
 
-    def _run_worker(
-        self, steps: Steps | None, core: CoreWorker, flight: Flight
-    ) -> Response | None:
+    def _run_worker(self, steps: Steps | None, core: CoreWorker, flight: Flight) -> Response | None:
         """Begins the request on ``core``; returns its response when the core answered and
         finished at once, else None (the host's ``on_response`` steps ``steps`` on, or, with no
         generator, :meth:`_answered` goes on)."""
