@@ -557,7 +557,7 @@ def kv_check_list_limit(limit: float | None = None) -> int: ...
 # --- rate limiting (rust/src/py/ratelimit.rs) ---------------------------------------------------
 
 class BotModel:
-    """The bot model of ``edgert.bots`` in Rust, for servers (``edgert.bots.native``)."""
+    """The bot model (``rust/src/bots/``), made by ``edgert.bots.BotManagement.native``."""
 
     def __init__(
         self,
@@ -579,6 +579,16 @@ class BotModel:
         now: float,
     ) -> str:
         """``cf`` with ``botManagement`` and ``verifiedBotCategory`` (the request counted)."""
+    def score(
+        self,
+        headers: list[tuple[str, str]],
+        path: str,
+        pop: str,
+        key: str,
+        now: float,
+    ) -> tuple[int, bool, str, bool, bool, list[int]]:
+        """``(score, verified_bot, category, static_resource, corporate_proxy,
+        detection_ids)`` (the request counted)."""
 
 class RateLimitCounters:
     """One PoP's rate-limiting counters (sliding-window estimate or fixed windows)."""

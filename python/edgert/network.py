@@ -277,7 +277,7 @@ class Network:
             now = functools.partial(getattr, self._virtual.loop, "now")
             self._pipeline = Pipeline(self, now)
             self._virtual.upstream = self._pipeline.subrequest
-            self._driver = VirtualDriver(self._virtual, wall_timeout_s)
+            self._driver = VirtualDriver(self._virtual, wall_timeout_s, self._pipeline)
         else:
             self._pipeline = Pipeline(self, time.time)
         self._realtime = RealTimeDriver(self, self._pipeline)
@@ -755,7 +755,7 @@ class Network:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
         pending = flight.pending = Pending(flight.trace, None, on_done)
-        driver.start(self._pipeline.request(flight))
+        driver.request(flight)
         return pending
 
     def at(self, when: float, action: Callable[[], None]) -> EventHandle:

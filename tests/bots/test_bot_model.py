@@ -247,10 +247,11 @@ def test_configured_crawler_table() -> None:
             }
         }
     )
-    v = BotManagement(crawlers=table).score(
-        [("user-agent", "AcmeBot/1.0"), ("cf-connecting-ip", "192.0.2.5")], client=1
-    )
+    bm = BotManagement(crawlers=table)
+    v = bm.score([("user-agent", "AcmeBot/1.0"), ("cf-connecting-ip", "192.0.2.5")], client=1)
     assert (v.verified_bot, v.category, v.score) == (True, "Monitoring & Analytics", 1)
+    v = bm.score([("user-agent", "AcmeBot/1.0"), ("cf-connecting-ip", "198.51.100.1")], client=1)
+    assert (v.verified_bot, v.category, v.detection_ids) == (False, "", (10005,))
 
 
 def test_request_cf_carries_the_verdict_to_the_worker() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
-from rich.console import Console
 
-from edgert.config import build_network, load_config
-from edgert.dev import DevSession, Reloader, format_access, format_console
+from edgert.dev import DevSession, format_access, format_console
 
 SCRIPT = """
 export default {
@@ -22,16 +21,16 @@ export default {
 """
 
 
-async def test_serves_logs_and_reloads(tmp_path: Path) -> None:
+async def test_serves_logs_and_reloads(
+    dev_session: Callable[..., DevSession], tmp_path: Path
+) -> None:
     pytest.importorskip("edgert.server")
     (tmp_path / "index.js").write_text(SCRIPT % "one")
     (tmp_path / "wrangler.toml").write_text(
         'name = "d"\nmain = "index.js"\nvars = { GREETING = "hi" }\n[edgert]\npops = ["FRA"]\n'
     )
-    config = load_config(tmp_path)
-    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
-    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    session = dev_session(tmp_path, out)
     records: list[object] = []
     printed = session.on_request
     session.on_request = lambda record: (records.append(record), printed(record))  # type: ignore[method-assign]
@@ -42,7 +41,7 @@ async def test_serves_logs_and_reloads(tmp_path: Path) -> None:
             async with client.get(url) as answer:
                 assert answer.status == 200 and await answer.text() == "one hi FRA"
             (tmp_path / "index.js").write_text(SCRIPT % "two")
-            session.on_reload(reloader.reload(["index.js"]))
+            session.on_reload(session.reloader.reload(["index.js"]))
             async with client.get(url) as answer:
                 assert await answer.text() == "two hi FRA"
             # The new version's first request took the spare made after the reload.

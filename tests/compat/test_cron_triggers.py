@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from edgert import Network, Origin, Worker
-from edgert.config import ConfigFileError, build_network, load_config
+from edgert.config import ConfigFileError, load_config
 from edgert.cron import CronSchedule
 from edgert.cron_triggers import CronFiring, CronTriggers
-from edgert.dev import DevSession, Reloader
+from edgert.dev import DevSession
 from edgert.errors import ConfigError
 from edgert.scheduled import ScheduledResult
 
@@ -209,17 +208,17 @@ def test_config_reads_triggers(tmp_path: Path) -> None:
     assert caught.value.key == "triggers.crons[1]" and "1 = Sunday" in str(caught.value)
 
 
-async def test_dev_fires_and_logs_crons(tmp_path: Path) -> None:
+async def test_dev_fires_and_logs_crons(
+    dev_session: Callable[..., DevSession], tmp_path: Path
+) -> None:
     (tmp_path / "index.js").write_text(CRON_WORKER)
     (tmp_path / "wrangler.toml").write_text(
         'name = "c"\nmain = "index.js"\n'
         'kv_namespaces = [{ binding = "KV", id = "log" }]\n'
         '[triggers]\ncrons = ["*/5 * * * *", "30 * * * *"]\n[edgert]\npops = ["FRA"]\n'
     )
-    config = load_config(tmp_path)
-    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
-    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    session = dev_session(tmp_path, out)
     fake = FakeTime(at("2026-12-05 10:27"), limit=1)  # fires at 10:30, then stands still
     session.clock, session.sleep = fake.clock, fake.sleep
     done = asyncio.Event()

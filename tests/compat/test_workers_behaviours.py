@@ -14,12 +14,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from rich.console import Console
 
 import edgert
 from edgert import Network, Origin
-from edgert.config import build_network, load_config
-from edgert.dev import DevSession, Reloader
+from edgert.dev import DevSession
 from edgert.server import EdgeServer
 
 from .helpers import WORKERS
@@ -189,17 +187,17 @@ export default { async fetch(request, env, ctx) {
 
 
 @pytest.fixture
-async def dev(tmp_path: Path) -> AsyncIterator[tuple[DevSession, io.StringIO]]:
+async def dev(
+    dev_session: Callable[..., DevSession], tmp_path: Path
+) -> AsyncIterator[tuple[DevSession, io.StringIO]]:
     (tmp_path / "index.js").write_text(DEV_SCRIPT)
     (tmp_path / "wrangler.toml").write_text(
         'name = "d"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n'
         '[[durable_objects.bindings]]\nname = "ROOMS"\nclass_name = "Room"\n'
         '[edgert]\npops = ["FRA"]\n'
     )
-    config = load_config(tmp_path)
-    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
-    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    session = dev_session(tmp_path, out)
     await session.start()
     try:
         yield session, out
@@ -238,7 +236,9 @@ async def test_dev_reports_tls_as_wrangler_dev_does(dev: tuple[DevSession, io.St
     assert cf["tlsClientAuth"]["certPresented"] == "0"
 
 
-async def test_block_on_tls_example_runs_under_dev(tmp_path: Path) -> None:
+async def test_block_on_tls_example_runs_under_dev(
+    dev_session: Callable[..., DevSession], tmp_path: Path
+) -> None:
     """The Workers example "Block on TLS" refuses anything below TLS 1.2: under ``edgert dev``
     the local request passes (and goes on to the local origin)."""
     if not WORKERS.is_dir():
@@ -249,9 +249,7 @@ async def test_block_on_tls_example_runs_under_dev(tmp_path: Path) -> None:
         f'name = "t"\nmain = "index.js"\n[edgert]\npops = ["FRA"]\n'
         f'origin = "http://127.0.0.1:{port}"\n'
     )
-    config = load_config(tmp_path)
-    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
-    session = DevSession(reloader, Console(file=io.StringIO()), port=0, pop="FRA", watch=False)
+    session = dev_session(tmp_path)
     await session.start()
     try:
         async with (
@@ -300,15 +298,15 @@ export default {
 """
 
 
-async def test_dev_log_points_typescript_stacks_at_the_source(tmp_path: Path) -> None:
+async def test_dev_log_points_typescript_stacks_at_the_source(
+    dev_session: Callable[..., DevSession], tmp_path: Path
+) -> None:
     (tmp_path / "index.ts").write_text(TS_WORKER)
     (tmp_path / "wrangler.toml").write_text(
         'name = "ts"\nmain = "index.ts"\nvars = { GREETING = "boom" }\n[edgert]\npops = ["FRA"]\n'
     )
-    config = load_config(tmp_path)
-    reloader = Reloader(config, build_network(config, state_dir=tmp_path / "state"))
     out = io.StringIO()
-    session = DevSession(reloader, Console(file=out, width=200), port=0, pop="FRA", watch=False)
+    session = dev_session(tmp_path, out)
     await session.start()
     try:
         async with (

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from aiohttp import web
@@ -18,7 +17,7 @@ CLIENTS = ("Paris", "Tokyo", "Sao Paulo")
 
 
 @pytest.fixture()
-def origin_url() -> Iterator[str]:
+def origin_url(serve_in_thread: Callable[[web.Application], str]) -> str:
     async def serve(request: web.Request) -> web.Response:
         body = await request.read()
         status, headers, payload = origin_logic(
@@ -26,19 +25,9 @@ def origin_url() -> Iterator[str]:
         )
         return web.Response(status=status, headers=headers, body=payload)
 
-    loop = asyncio.new_event_loop()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", serve)
-    runner = web.AppRunner(app)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
+    return serve_in_thread(app)
 
 
 def make_network(origin: Origin) -> Network:

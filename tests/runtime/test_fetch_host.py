@@ -3,9 +3,7 @@ the deterministic virtual-time host."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from aiohttp import web
@@ -25,7 +23,7 @@ export default {
 
 
 @pytest.fixture()
-def origin() -> Iterator[tuple[str, list[str]]]:
+def origin(serve_in_thread: Callable[[web.Application], str]) -> tuple[str, list[str]]:
     seen: list[str] = []
 
     async def echo(request: web.Request) -> web.Response:
@@ -33,20 +31,10 @@ def origin() -> Iterator[tuple[str, list[str]]]:
         seen.append(f"{request.path} {body} {request.headers.get('x-from')}")
         return web.Response(text=f"echo:{body}", headers={"x-origin": "yes"})
 
-    loop = asyncio.new_event_loop()
     app = web.Application()
     app.router.add_route("*", "/echo", echo)
     app.router.add_route("*", "/log", echo)
-    runner = web.AppRunner(app)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}", seen
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
+    return serve_in_thread(app), seen
 
 
 def test_fetch_against_a_real_local_server(origin: tuple[str, list[str]]) -> None:

@@ -1,15 +1,11 @@
 // Key agreement checks for test_key_agreement.py: each request is one party's step, stateless
 // (the private key travels as pkcs8 through the test, as it would through a KV namespace).
-const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
-const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
 const algorithmOf = (name) => (name === 'X25519' ? { name } : { name: 'ECDH', namedCurve: name });
-const errorName = async (p) => { try { await p; return 'no error'; } catch (e) { return `${e.constructor.name}:${e.name}`; } };
 
 export default {
   async fetch(request) {
     const body = await request.json();
     const alg = algorithmOf(body.alg);
-    const subtle = crypto.subtle;
     if (body.step === 'keypair') {
       const pair = await subtle.generateKey(alg, true, ['deriveBits', 'deriveKey']);
       return Response.json({
@@ -23,7 +19,7 @@ export default {
     if (body.step === 'smallOrder') {
       const mine = await subtle.importKey('pkcs8', unhex(body.pkcs8), alg, false, ['deriveBits']);
       const peer = await subtle.importKey('raw', unhex(body.peer), alg, false, []);
-      return Response.json({ error: await errorName(subtle.deriveBits({ name: alg.name, public: peer }, mine, 256)) });
+      return Response.json({ error: await errName(() => subtle.deriveBits({ name: alg.name, public: peer }, mine, 256)) });
     }
     // step "agree": my private key, the peer's public key, a message to MAC with the derived key.
     const mine = await subtle.importKey('pkcs8', unhex(body.pkcs8), alg, false, ['deriveBits', 'deriveKey']);
@@ -33,8 +29,8 @@ export default {
     const message = new TextEncoder().encode(body.message);
     const out = { bits: hex(bits), tag: hex(await subtle.sign('HMAC', hmac, message)), hmacAlgorithm: hmac.algorithm };
     if (body.peerTag) out.peerTagValid = await subtle.verify('HMAC', hmac, unhex(body.peerTag), message);
-    out.tooLong = await errorName(subtle.deriveBits({ name: alg.name, public: peer }, mine, bits.byteLength * 8 + 8));
-    out.publicAsBase = await errorName(subtle.deriveBits({ name: alg.name, public: peer }, peer, 8));
+    out.tooLong = await errName(() => subtle.deriveBits({ name: alg.name, public: peer }, mine, bits.byteLength * 8 + 8));
+    out.publicAsBase = await errName(() => subtle.deriveBits({ name: alg.name, public: peer }, peer, 8));
     return Response.json(out);
   },
 };

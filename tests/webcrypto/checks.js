@@ -1,19 +1,4 @@
 // crypto.subtle behaviour checks. Each check returns a JSON-able value the Python test asserts.
-const enc = new TextEncoder();
-const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
-const b64u = (s) => {
-  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-};
-const errName = async (f) => {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return `${e instanceof DOMException ? 'DOMException' : e.constructor.name}:${e.name}`;
-  }
-};
-const subtle = crypto.subtle;
 const JOSE = {
   HS256: { name: 'HMAC', hash: 'SHA-256' }, HS384: { name: 'HMAC', hash: 'SHA-384' }, HS512: { name: 'HMAC', hash: 'SHA-512' },
   RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, RS384: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, RS512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },

@@ -1,10 +1,5 @@
 // Runs Wycheproof-style signature vectors through crypto.subtle.verify. env.GROUPS is a list of
 // {file, format, key, importAlg, verifyAlg, tests: [[tcId, msgHex, sigHex, result]]}.
-const hex = (s) => {
-  const b = new Uint8Array(s.length / 2);
-  for (let i = 0; i < b.length; i++) b[i] = parseInt(s.substr(2 * i, 2), 16);
-  return b;
-};
 
 export default {
   async fetch(request, env) {
@@ -13,7 +8,7 @@ export default {
       let key = null;
       let importError = null;
       try {
-        const data = g.format === 'jwk' ? g.key : hex(g.key);
+        const data = g.format === 'jwk' ? g.key : unhex(g.key);
         key = await crypto.subtle.importKey(g.format, data, g.importAlg, false, ['verify']);
       } catch (e) {
         importError = `import:${e.name}`;
@@ -22,7 +17,7 @@ export default {
         let got = importError;
         if (key) {
           try {
-            got = (await crypto.subtle.verify(g.verifyAlg, key, hex(sig), hex(msg))) ? 'valid' : 'invalid';
+            got = (await crypto.subtle.verify(g.verifyAlg, key, unhex(sig), unhex(msg))) ? 'valid' : 'invalid';
           } catch (e) {
             got = `error:${e.name}`;
           }

@@ -1,19 +1,6 @@
 // crypto.subtle RSA checks (RSA-OAEP, RSA generateKey, RSA private-key export, RSA-PSS salt
 // lengths, SHA-1 and small keys). Keys and ciphertexts made by the Python test with the
 // `cryptography` package arrive in env; each check returns what the test compares.
-const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)));
-const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-const subtle = crypto.subtle;
-const errName = async (f) => {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return `${e instanceof DOMException ? 'DOMException' : e.constructor.name}:${e.name}`;
-  }
-};
 
 const checks = {
   // Encrypts to the Python key's public half with every hash, with and without a label.

@@ -1,20 +1,5 @@
 // A worker using crypto.subtle's symmetric algorithms as real workers do: an AES-GCM session
 // cookie (key from a secret, a fresh 96-bit IV per cookie), key wrapping, HKDF/PBKDF2.
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
-const unhex = (s) => Uint8Array.from(s.match(/../g) || [], (h) => parseInt(h, 16));
-const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)));
-const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const subtle = crypto.subtle;
-const errName = async (f) => {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return `${e instanceof DOMException ? 'DOMException' : e.constructor.name}:${e.name}`;
-  }
-};
 
 const sessionKey = (env) => subtle.importKey('raw', unhex(env.SESSION_KEY), 'AES-GCM', false, ['encrypt', 'decrypt']);
 

@@ -6,21 +6,20 @@ secret is checked against Python's ``cryptography`` computing it from the export
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from cryptography.hazmat.primitives.serialization import load_der_private_key
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
 CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
 
 
 def _party(seed: int) -> Worker:
-    return Worker((HERE / "agreement.js").read_text(), cpu_ms=5_000, seed=seed)
+    return Worker(worker_source("agreement.js"), cpu_ms=5_000, seed=seed)
 
 
 def _call(worker: Worker, **body: Any) -> Any:

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
-
 
 def _run(name: str, vars: dict[str, Any] | None = None) -> Any:
-    worker = Worker((HERE / "checks.js").read_text(), vars=vars or {}, cpu_ms=5_000, seed=7)
+    worker = Worker(worker_source("checks.js"), vars=vars or {}, cpu_ms=5_000, seed=7)
     response = worker.fetch(f"https://checks.test/{name}")
     assert response.status == 200, response.stats.error
     return response.json()

@@ -8,24 +8,23 @@ ECDH private key wrapped as PKCS#8 with AES-GCM. These go through the generic st
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
 DER = serialization.Encoding.DER
 PKCS8 = serialization.PrivateFormat.PKCS8
 RAW = serialization.Encoding.Raw
 
 
 def _call(**body: Any) -> Any:
-    worker = Worker((HERE / "cross_family.js").read_text(), cpu_ms=5_000)
+    worker = Worker(worker_source("cross_family.js"), cpu_ms=5_000)
     response = worker.fetch("https://cross.test/", method="POST", body=json.dumps(body))
     assert response.status == 200, response.stats.error
     return response.json()

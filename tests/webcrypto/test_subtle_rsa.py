@@ -6,16 +6,15 @@ hash length, and RSASSA-PKCS1-v1_5 with SHA-1 on a 1024-bit key."""
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
 HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA-1": hashes.SHA1,
     "SHA-256": hashes.SHA256,
@@ -77,7 +76,7 @@ def _key_vars(key: rsa.RSAPrivateKey) -> dict[str, Any]:
 
 
 def _run(name: str, vars: dict[str, Any] | None = None) -> Any:
-    worker = Worker((HERE / "rsa_checks.js").read_text(), vars=vars or {}, cpu_ms=10_000, seed=11)
+    worker = Worker(worker_source("rsa_checks.js"), vars=vars or {}, cpu_ms=10_000, seed=11)
     response = worker.fetch(f"https://checks.test/{name}")
     assert response.status == 200, response.stats.error
     return response.json()

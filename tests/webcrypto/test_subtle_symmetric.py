@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
 SESSION_KEY = bytes(range(32))
 KEK = bytes(range(100, 116))
 HMAC_KEY = bytes(range(200, 232))
@@ -31,7 +30,7 @@ VARS = {
 
 
 def _worker() -> Worker:
-    return Worker((HERE / "symmetric_worker.js").read_text(), vars=VARS, cpu_ms=5_000, seed=11)
+    return Worker(worker_source("symmetric_worker.js"), vars=VARS, cpu_ms=5_000, seed=11)
 
 
 def _json(worker: Worker, path: str) -> Any:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from webcrypto_js import worker_source
 
 from edgert import Worker
 
-HERE = Path(__file__).parent
 CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
 HASH_BITS = {"SHA-1": 160, "SHA-256": 256, "SHA-384": 384, "SHA-512": 512}
 
@@ -96,7 +96,7 @@ def results(shared_data: Path) -> list[list[Any]]:
     if not wy.is_dir():
         pytest.skip("../shared/data/wycheproof is not present")
     groups = _groups(wy)
-    source = (HERE / "harness.js").read_text()
+    source = worker_source("harness.js")
     out: list[list[Any]] = []
     # Batches of about 400 vectors keep each request well inside its CPU budget.
     batches: list[list[dict[str, Any]]] = [[]]

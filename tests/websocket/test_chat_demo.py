@@ -6,18 +6,16 @@ ChatRoom object's hibernatable sockets, and the RateLimiter object throttles a f
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from rich.console import Console
 
-from edgert.config import build_network, load_config
-from edgert.dev import DevSession, Reloader
+from edgert.dev import DevSession
 
 websockets = pytest.importorskip("websockets")
 
@@ -55,10 +53,10 @@ async def _say(ws: Any, text: str) -> None:
     raise AssertionError(f"{text!r} was never accepted")
 
 
-async def test_two_clients_in_one_room_and_the_rate_limiter(chat_demo: Path) -> None:
-    config = load_config(chat_demo)
-    reloader = Reloader(config, build_network(config, state_dir=chat_demo / ".edgert"))
-    session = DevSession(reloader, Console(file=io.StringIO()), port=0, watch=False)
+async def test_two_clients_in_one_room_and_the_rate_limiter(
+    dev_session: Callable[..., DevSession], chat_demo: Path
+) -> None:
+    session = dev_session(chat_demo, pop=None, state_dir=chat_demo / ".edgert")
     await session.start()
     try:
         url = f"ws://127.0.0.1:{session.port}/api/room/lobby/websocket"

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from edgert import Network, Origin, Worker
+from edgert import Worker
 from edgert.egress import EgressPolicy
-from edgert.server import EdgeServer
+
+from .conftest import StartEdge
 
 websockets = pytest.importorskip("websockets")
 from websockets.asyncio.server import serve  # noqa: E402
@@ -77,94 +78,68 @@ async def origin() -> AsyncIterator[int]:
         yield next(iter(server.sockets)).getsockname()[1]
 
 
-async def start(port: int, egress: EgressPolicy) -> EdgeServer:
-    worker = Worker(
+def client(port: int) -> Worker:
+    """CLIENT, connecting to the origin at ``port``."""
+    return Worker(
         CLIENT,
         vars={"ORIGIN": f"ws://127.0.0.1:{port}/room", "CLOSED": "ws://127.0.0.1:9/"},
     )
-    net = Network(
-        ["FRA"],
-        Origin(handler=lambda r: None),
-        clock="real",
-        workers={"app": worker},
-        egress=egress,
-    )
-    srv = EdgeServer(net, port=0)
-    await srv.start()
-    return srv
 
 
 async def recv(ws: object) -> str:
     return str(await asyncio.wait_for(ws.recv(), 5))  # type: ignore[attr-defined]
 
 
-async def test_open_messages_and_close(origin: int) -> None:
-    srv = await start(origin, EgressPolicy.open())
-    try:
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
-            opened = json.loads(await recv(ws))
-            room = f"ws://127.0.0.1:{origin}/room"
-            # CONNECTING, 'blob' by default, the URL as ws:, no protocol yet; send() too early.
-            assert opened["early"] == [0, "blob", room, "", "InvalidStateError", "blob"]
-            state, protocol, extensions = opened["open"]
-            assert (state, protocol) == (1, "chat")
-            assert extensions.startswith(
-                "permessage-deflate"
-            )  # what the host agreed with the origin
-            await ws.send("hello")
-            assert await recv(ws) == "text:origin echo hello"
-            await ws.send(b"\x00\x01\x02\x03")
-            assert await recv(ws) == "binary:4"
-            await ws.send("bad close")
-            assert await recv(ws) == "close threw InvalidAccessError"
-            await ws.send("bye")
-            # The closing handshake with the origin completes; send() after close only counts.
-            assert await recv(ws) == "close:3000:done:true:3:11"
-    finally:
-        await srv.close(1)
+async def test_open_messages_and_close(edge: StartEdge, origin: int) -> None:
+    srv = await edge(client(origin), EgressPolicy.open())
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
+        opened = json.loads(await recv(ws))
+        room = f"ws://127.0.0.1:{origin}/room"
+        # CONNECTING, 'blob' by default, the URL as ws:, no protocol yet; send() too early.
+        assert opened["early"] == [0, "blob", room, "", "InvalidStateError", "blob"]
+        state, protocol, extensions = opened["open"]
+        assert (state, protocol) == (1, "chat")
+        assert extensions.startswith("permessage-deflate")  # what the host agreed with the origin
+        await ws.send("hello")
+        assert await recv(ws) == "text:origin echo hello"
+        await ws.send(b"\x00\x01\x02\x03")
+        assert await recv(ws) == "binary:4"
+        await ws.send("bad close")
+        assert await recv(ws) == "close threw InvalidAccessError"
+        await ws.send("bye")
+        # The closing handshake with the origin completes; send() after close only counts.
+        assert await recv(ws) == "close:3000:done:true:3:11"
 
 
-async def test_blob_binary_type(origin: int) -> None:
-    srv = await start(origin, EgressPolicy.open())
-    try:
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
-            await recv(ws)
-            await ws.send("blob")  # the origin echoes three bytes; the worker gets a Blob
-            assert await recv(ws) == "blob:3"
-    finally:
-        await srv.close(1)
+async def test_blob_binary_type(edge: StartEdge, origin: int) -> None:
+    srv = await edge(client(origin), EgressPolicy.open())
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
+        await recv(ws)
+        await ws.send("blob")  # the origin echoes three bytes; the worker gets a Blob
+        assert await recv(ws) == "blob:3"
 
 
-async def test_failure_fires_error_then_close_1006(origin: int) -> None:
-    srv = await start(origin, EgressPolicy.open())
-    try:
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/refused") as ws:
-            assert await recv(ws) == "error:error:3"
-            assert await recv(ws) == "close:1006::false:3:11"
-    finally:
-        await srv.close(1)
+async def test_failure_fires_error_then_close_1006(edge: StartEdge, origin: int) -> None:
+    srv = await edge(client(origin), EgressPolicy.open())
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/refused") as ws:
+        assert await recv(ws) == "error:error:3"
+        assert await recv(ws) == "close:1006::false:3:11"
 
 
-async def test_the_egress_policy_applies(origin: int) -> None:
-    srv = await start(origin, EgressPolicy())  # private addresses refused
-    try:
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
-            assert await recv(ws) == "error:error:3"
-            assert (await recv(ws)).startswith("close:1006::false:3")
-    finally:
-        await srv.close(1)
+async def test_the_egress_policy_applies(edge: StartEdge, origin: int) -> None:
+    srv = await edge(client(origin), EgressPolicy())  # private addresses refused
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/ws") as ws:
+        assert await recv(ws) == "error:error:3"
+        assert (await recv(ws)).startswith("close:1006::false:3")
 
 
-async def test_argument_errors(origin: int) -> None:
-    srv = await start(origin, EgressPolicy.open())
-    try:
-        import aiohttp
+async def test_argument_errors(edge: StartEdge, origin: int) -> None:
+    srv = await edge(client(origin), EgressPolicy.open())
+    import aiohttp
 
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(f"http://127.0.0.1:{srv.port}/errors") as r,
-        ):
-            names = json.loads(await r.text())
-        assert names == ["SyntaxError"] * 5 + ["TypeError"]
-    finally:
-        await srv.close(1)
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{srv.port}/errors") as r,
+    ):
+        names = json.loads(await r.text())
+    assert names == ["SyntaxError"] * 5 + ["TypeError"]

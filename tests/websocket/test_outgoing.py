@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from edgert import Network, Origin, Worker
+from edgert import Worker
 from edgert.egress import EgressPolicy
-from edgert.server import EdgeServer
+
+from .conftest import StartEdge
 
 websockets = pytest.importorskip("websockets")
 from websockets.asyncio.server import serve  # noqa: E402
@@ -46,38 +47,23 @@ async def origin() -> AsyncIterator[int]:
         yield next(iter(server.sockets)).getsockname()[1]
 
 
-async def start(port: int, egress: EgressPolicy) -> EdgeServer:
-    worker = Worker(PROXY, vars={"ORIGIN": f"http://127.0.0.1:{port}"})
-    net = Network(
-        ["FRA"],
-        Origin(handler=lambda r: None),
-        clock="real",
-        workers={"app": worker},
-        egress=egress,
-    )
-    srv = EdgeServer(net, port=0)
-    await srv.start()
-    return srv
+def proxy(port: int) -> Worker:
+    """PROXY, to the origin at ``port``."""
+    return Worker(PROXY, vars={"ORIGIN": f"http://127.0.0.1:{port}"})
 
 
-async def test_returned_as_it_is_and_relayed_by_the_worker(origin: int) -> None:
-    srv = await start(origin, EgressPolicy.open())
-    try:
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/raw") as ws:
-            await ws.send("a")
-            assert await asyncio.wait_for(ws.recv(), 5) == "origin echo a"
-        async with websockets.connect(f"ws://127.0.0.1:{srv.port}/relay") as ws:
-            await ws.send("b")
-            assert await asyncio.wait_for(ws.recv(), 5) == "via worker: origin echo B"
-    finally:
-        await srv.close(1)
+async def test_returned_as_it_is_and_relayed_by_the_worker(edge: StartEdge, origin: int) -> None:
+    srv = await edge(proxy(origin), EgressPolicy.open())
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/raw") as ws:
+        await ws.send("a")
+        assert await asyncio.wait_for(ws.recv(), 5) == "origin echo a"
+    async with websockets.connect(f"ws://127.0.0.1:{srv.port}/relay") as ws:
+        await ws.send("b")
+        assert await asyncio.wait_for(ws.recv(), 5) == "via worker: origin echo B"
 
 
-async def test_the_egress_policy_refuses_a_private_origin(origin: int) -> None:
-    srv = await start(origin, EgressPolicy())
-    try:
-        with pytest.raises(websockets.InvalidStatus) as refused:
-            await websockets.connect(f"ws://127.0.0.1:{srv.port}/raw")
-        assert refused.value.response.status_code == 500
-    finally:
-        await srv.close(1)
+async def test_the_egress_policy_refuses_a_private_origin(edge: StartEdge, origin: int) -> None:
+    srv = await edge(proxy(origin), EgressPolicy())
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(f"ws://127.0.0.1:{srv.port}/raw")
+    assert refused.value.response.status_code == 500

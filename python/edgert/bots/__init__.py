@@ -1,11 +1,12 @@
 """Bot management: ``request.cf.botManagement`` from what a PoP can see (``docs/bots.md``).
 
+The rules run in Rust (``rust/src/bots/``); this package holds a network's configuration of
+them and the way in:
+
 - :mod:`.crawlers`: the table of known crawlers, their categories and published IP ranges;
-- :mod:`.browsers`: the headers each browser family sends, and in which order;
-- :mod:`.rate`: a client's request rate at a PoP;
-- :mod:`.model`: the scoring rules, each with its detection id;
-- :mod:`.native`: the same model in Rust (``edgert._core.BotModel``) for the servers' requests;
-- :mod:`.traffic`: bot and human requests with labels, for the simulator.
+- :mod:`.model`: :class:`BotManagement` (a network's model: tables, rate window, the Rust
+  model made from them), the verdict, the detection ids;
+- :mod:`.native`: what crosses into Rust, and the servers' per-request call.
 """
 
 from edgert.bots.crawlers import Crawler, CrawlerTable, default_crawlers

@@ -51,30 +51,13 @@ class Crawler:
     category: str
     networks: tuple[Network, ...]
 
-    def owns(self, ip: str | None) -> bool:
-        """Whether ``ip`` is in the crawler's published ranges (``None``: unknown, so no)."""
-        if ip is None:
-            return False
-        try:
-            addr = ipaddress.ip_address(ip)
-        except ValueError:
-            return False
-        return any(addr in n for n in self.networks)
-
 
 class CrawlerTable:
-    """The crawlers a PoP knows, matched by User-Agent token (first match wins)."""
+    """The crawlers a PoP knows, in order: the model matches a User-Agent against their
+    tokens, first match wins (``rust/src/bots/model.rs``)."""
 
     def __init__(self, crawlers: Iterable[Crawler]) -> None:
         self.crawlers = tuple(crawlers)
-        self._lower = tuple((c.token.lower(), c) for c in self.crawlers)
-
-    def match(self, user_agent: str) -> Crawler | None:
-        ua = user_agent.lower()
-        for token, crawler in self._lower:
-            if token in ua:
-                return crawler
-        return None
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Mapping[str, Any]]) -> CrawlerTable:

@@ -1,12 +1,9 @@
-"""The bot model handed to the native front: :class:`edgert._core.BotModel` built from a
-:class:`~edgert.bots.BotManagement`'s own tables, so a server's requests score in Rust as the
-Python model scores them (``docs/bots.md``, "Under edgert serve and edgert dev").
+"""The bridge to the Rust bot model (``edgert._core.BotModel``, ``rust/src/bots/``): what
+crosses once when a network's model is made, and the servers' per-request call.
 
-What crosses once, at start-up: the crawler table (name, token, category, ranges), the
-corporate proxies, the rate window, and ua-parser's user-agent matchers (the
-``ua-parser-builtins`` rules that :func:`ua_parser.parse` runs through the same Rust engine,
-``ua-parser``). The Rust model keeps its own rate counters: the server's requests are
-counted there, whichever front or path they take.
+What crosses: the crawler table (name, token, category, ranges), the corporate proxies, the
+rate window, and ua-parser's user-agent matchers (the ``ua-parser-builtins`` rules that
+:func:`ua_parser.parse` runs through the same Rust engine, ``ua-parser``).
 """
 
 from __future__ import annotations
@@ -18,9 +15,9 @@ from operator import attrgetter
 from ua_parser.loaders import load_lazy_builtins
 
 from edgert._core import BotModel
-from edgert.bots.model import BotManagement
+from edgert.bots.crawlers import CrawlerTable
 
-__all__ = ["native_model", "stamp_cf"]
+__all__ = ["build_model", "stamp_cf"]
 
 _Rule = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
@@ -31,25 +28,11 @@ def _ua_rules() -> list[_Rule]:
     return [fields(m) for m in load_lazy_builtins()[0]]  # as ua_parser.regex.Resolver does
 
 
-def native_model(bots: BotManagement) -> BotModel:
-    """The Rust twin of ``bots`` (same rules and tables, its own rate counters), made once per
-    model: every server of a network counts a client's rate in one place."""
-    if bots._native is None:
-        bots._native = _build(bots)
-    model: BotModel = bots._native
-    return model
-
-
-def _build(bots: BotManagement) -> BotModel:
-    crawlers = [
-        (c.name, c.token, c.category, [str(n) for n in c.networks]) for c in bots.crawlers.crawlers
-    ]
-    return BotModel(
-        ua_rules=_ua_rules(),
-        crawlers=crawlers,
-        proxies=list(bots.corporate_proxies),
-        window_s=bots.rates.window_s,
-    )
+def build_model(crawlers: CrawlerTable, proxies: Sequence[str], window_s: float) -> BotModel:
+    """A Rust model with these tables and its own rate counters (``ConfigError`` on a bad
+    CIDR or window)."""
+    table = [(c.name, c.token, c.category, [str(n) for n in c.networks]) for c in crawlers.crawlers]
+    return BotModel(ua_rules=_ua_rules(), crawlers=table, proxies=list(proxies), window_s=window_s)
 
 
 def stamp_cf(

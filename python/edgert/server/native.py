@@ -26,7 +26,6 @@ import asyncio
 from collections.abc import Callable
 
 from edgert._core import CoreWorker, NativeFront, Response
-from edgert.bots.native import native_model
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
@@ -98,7 +97,7 @@ class NativeSite:
         self.front = front
         self._sockets = FrontSockets(front)
         if self.network.bots is not None:  # request.cf.botManagement, computed in Rust
-            front.enable_bots(native_model(self.network.bots))
+            front.enable_bots(self.network.bots.native)
         self._enable_dispatch(front)
         loop.add_reader(front.fd, self._ready)
         return front.port

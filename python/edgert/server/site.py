@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from edgert._core import Response
-from edgert.bots.native import native_model
 from edgert.network import Network
 from edgert.server.access import AccessRecord
 from edgert.server.limits import ServerLimits
@@ -39,7 +38,7 @@ class Site:
     ) -> None:
         self.network = network
         #: The network's bot model in Rust (``request.cf.botManagement``), or None.
-        self.bots = native_model(network.bots) if network.bots is not None else None
+        self.bots = network.bots.native if network.bots is not None else None
         self.locator = ClientLocator(network, pop, tls_version)
         self.limits = limits
         self.client_header_str = client_header.strip().lower()

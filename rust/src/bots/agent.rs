@@ -1,6 +1,5 @@
 //! What a User-Agent says about its sender: ua-parser's browser family and major version, and
-//! the three patterns of `edgert.bots.model` (automation tools, headless browsers, agents that
-//! call themselves bots).
+//! three patterns (automation tools, headless browsers, agents that call themselves bots).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -8,8 +7,8 @@ use std::collections::HashMap;
 use parking_lot::Mutex;
 use regex::Regex;
 
-/// Distinct User-Agents whose parse is remembered (then the memo starts again), as Python's
-/// `functools.lru_cache(maxsize=4096)` on `edgert.bots.model._parse` bounds it.
+/// Distinct User-Agents whose parse is remembered (then the memo starts again): parsing one
+/// runs ua-parser's few hundred matchers.
 const MEMO: usize = 4096;
 
 /// One ua-parser user-agent rule (a row of `regexes.yaml`): the regex and its replacements.
@@ -62,7 +61,7 @@ impl AgentParser {
         Ok(AgentParser {
             extractor,
             memo: Mutex::new(HashMap::new()),
-            // edgert.bots.model._TOOLS (re.match: anchored at the start), _HEADLESS, _SELF_DECLARED
+            // Tools: a prefix of the User-Agent; headless browsers and self-declared bots: anywhere.
             tools: re(concat!(
                 r"(?i)^(curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|okhttp|",
                 r"java/|apache-httpclient|libwww-perl|scrapy|axios|node-fetch|undici|httpie|postmanruntime|",
@@ -73,8 +72,8 @@ impl AgentParser {
         })
     }
 
-    /// `(family, major version)` as `edgert.bots.model._parse` gives them: "Other" and 0 when
-    /// no rule matches, 0 when the major version is missing or not a number.
+    /// `(family, major version)`: "Other" and 0 when no rule matches, 0 when the major
+    /// version is missing or not a number (as Python's `int` reads one).
     pub fn parse(&self, ua: &str) -> (String, i64) {
         if let Some(found) = self.memo.lock().get(ua) {
             return found.clone();

@@ -1,17 +1,17 @@
-//! Bot management in the core: `request.cf.botManagement` computed in Rust, for the requests
-//! the native front runs (`edgert serve` / `edgert dev`).
+//! Bot management in the core: `request.cf.botManagement` (`docs/bots.md`), the one
+//! implementation of the model, for the servers' requests (the native front calls it without
+//! Python) and the simulator's (`edgert.bots.BotManagement` calls it with its virtual `now`).
 //!
-//! The model is the one `python/edgert/bots/` documents (`docs/bots.md`), built from the same
-//! tables: the Python control plane hands over its crawler table, its corporate proxies and
-//! ua-parser's own matchers (the `ua-parser-builtins` regexes, which Python's `ua_parser`
-//! runs through this same `ua-parser` crate) when a server starts, so a request scores the same
-//! here as through `edgert.bots.BotManagement.score`, without a Python call per request.
+//! The Python control plane hands over its configuration when it builds the model: the
+//! crawler table, the corporate proxies and ua-parser's own matchers (the
+//! `ua-parser-builtins` regexes, which Python's `ua_parser` runs through this same
+//! `ua-parser` crate).
 //!
 //! - [`agent`]: what the User-Agent says (ua-parser's family and major version, memoised;
 //!   tools, headless browsers, self-declared bots);
 //! - [`nets`]: crawlers' published ranges and corporate proxies (address in network);
 //! - [`rate`]: a client's request rate at a PoP (two fixed windows);
-//! - [`model`]: the rules, in the Python model's order, and the `request.cf` JSON.
+//! - [`model`]: the rules, the engines' header facts, and the `request.cf` JSON.
 //!
 //! Sans-I/O: the caller passes `now`.
 

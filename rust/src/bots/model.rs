@@ -1,12 +1,22 @@
-//! The bot score of one request: `edgert.bots.model.BotManagement.score`, rule for rule.
+//! The bot score of one request: a transparent, rule-based model of what a PoP can see
+//! (`docs/bots.md`; the detection ids' meanings are `edgert.bots.DETECTIONS`).
 //!
-//! Theory of operation (the Python module's, `docs/bots.md`). The request is counted at its
-//! PoP first (the rate). Then: 1. the User-Agent may decide alone (none, a known crawler from
-//! its ranges or not, a headless browser, a tool, a self-declared bot); 2. otherwise a
-//! browser claim starts at 95 and loses points for each header its engine would have sent
-//! and did not, or sent in another order (an agent that is no known browser gets 40); 3. the
-//! rate lowers or caps the score. Clamped to 1..99. Detection ids are pushed in the order the
-//! rules fire, as in Python.
+//! Theory of operation. The request is counted at its PoP first (the rate: requests in the
+//! last 10 s from this client, by `cf-connecting-ip`, else by the caller's key). Then:
+//! 1. the User-Agent may decide alone: none (10001), a known crawler from its published
+//!    ranges (10004, a verified bot) or from elsewhere (10005), a headless browser (10003), an
+//!    automation tool (10002): score 1; an agent that calls itself a bot, spider or crawler
+//!    (10006): 5;
+//! 2. otherwise a browser claim starts at 95 and loses points for each thing its engine would
+//!    have sent and did not, or sent differently (client hints, Fetch Metadata, `accept`,
+//!    `accept-language`, gzip, header order, client hints from a non-Chromium browser); an
+//!    agent that is no known browser gets 40 (10007);
+//! 3. the rate: above 30 it loses 20 points (10201), above 120 the score is capped at 10
+//!    (10202).
+//!
+//! Clamped to 1..99; detection ids are listed in the order the rules fire. Scores below 30
+//! are "likely automated", as Cloudflare reads its own. The model reads no clock and draws no
+//! random number: the same request at the same rate gets the same score.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -19,16 +29,30 @@ use crate::http::Headers;
 const SOFT_RATE: f64 = 30.0;
 const HARD_RATE: f64 = 120.0;
 
-/// `edgert.bots.model._STATIC`.
+/// Extensions of a static resource (`staticResource`), compared in lower case.
 const STATIC: &[&str] = &[
     "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "woff", "woff2",
     "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "pdf", "zip", "gz", "txt", "xml", "json", "wasm",
 ];
 
-/// An engine's header facts (`edgert.bots.browsers.Engine`).
+/// What a browser engine sends with a page request (versions are the claimed browser's major
+/// version), from the engines' own behaviour on a top-level navigation over HTTP/1.1 and
+/// HTTP/2:
+///
+/// - Chromium (Chrome, Edge, Opera, Samsung Internet, Brave): User-Agent Client Hints
+///   (`sec-ch-ua`, `sec-ch-ua-mobile`, `sec-ch-ua-platform`) since 89, Fetch Metadata
+///   (`sec-fetch-*`) since 76;
+/// - Gecko (Firefox): no client hints; Fetch Metadata since 90;
+/// - WebKit (Safari, and every iOS browser, which must use WebKit): no client hints; Fetch
+///   Metadata since 16.4.
+///
+/// Every engine sends `accept`, `accept-language` and an `accept-encoding` with `gzip`.
 struct Engine {
+    /// First version sending `sec-ch-ua` (`None`: never).
     client_hints_from: Option<i64>,
+    /// First version sending `sec-fetch-mode` / `sec-fetch-site`.
     fetch_metadata_from: i64,
+    /// Headers in the relative order the engine sends them.
     order: &'static [&'static str],
 }
 
@@ -54,7 +78,7 @@ const WEBKIT: Engine = Engine {
     order: &["accept", "accept-language", "user-agent", "accept-encoding"],
 };
 
-/// `edgert.bots.browsers._FAMILIES`.
+/// The engine of a ua-parser browser family, `None` when it is not a known browser.
 fn engine_of(family: &str) -> Option<&'static Engine> {
     Some(match family {
         "Chrome"
@@ -78,7 +102,7 @@ fn engine_of(family: &str) -> Option<&'static Engine> {
     })
 }
 
-/// `edgert.bots.model._TOOL_FAMILIES`.
+/// ua-parser families of automation tools (whatever their User-Agent's prefix).
 fn tool_family(family: &str) -> bool {
     matches!(
         family,
@@ -86,7 +110,7 @@ fn tool_family(family: &str) -> bool {
     )
 }
 
-/// The model's answer for one request (`edgert.bots.BotVerdict`).
+/// The model's answer for one request (`edgert.bots.BotVerdict` in Python).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     pub score: i64,
@@ -98,7 +122,8 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// `json.dumps(verdict.cf())`, byte for byte.
+    /// The `request.cf` fields, as Python's `json.dumps` writes them (what `request.cf` JSON
+    /// looks like elsewhere in edgert).
     pub fn cf_fields(&self) -> String {
         let ids = self
             .detection_ids
@@ -170,12 +195,12 @@ impl BotModel {
     /// first `/` after the host, query included), at `pop` at `now`; `fallback_key` counts the
     /// rate when no `cf-connecting-ip` names the address.
     pub fn score(&self, headers: &Headers, path: &str, pop: &str, fallback_key: &str, now: f64) -> Verdict {
-        // `Headers` keeps names in ASCII lower case (they are tokens): Python's `.lower()`.
+        // `Headers` keeps names in ASCII lower case (they are tokens).
         let mut names: Vec<&str> = Vec::with_capacity(headers.len());
         let mut values: HashMap<&str, &str> = HashMap::with_capacity(headers.len());
         for (k, v) in headers.iter() {
             names.push(k);
-            values.insert(k, v); // the last of a repeated field wins, as in the dict of Python
+            values.insert(k, v); // the last of a repeated field wins
         }
         let ip = values.get("cf-connecting-ip").copied();
         let rate = self.rates.hit(pop, ip.unwrap_or(fallback_key), now);
@@ -207,8 +232,7 @@ impl BotModel {
         }
     }
 
-    /// `cf` (a `request.cf` JSON object) with the verdict's fields, as `Network._bot_cf`
-    /// splices them in.
+    /// `cf` (a `request.cf` JSON object) with the verdict's fields appended.
     pub fn cf_json(&self, cf: &str, headers: &Headers, url: &str, pop: &str, fallback_key: &str, now: f64) -> String {
         let verdict = self.score(headers, &url_path(url), pop, fallback_key, now);
         let extra = verdict.cf_fields();
@@ -319,14 +343,14 @@ fn in_order(names: &[&str], order: &[&str]) -> bool {
     true
 }
 
-/// `"/" + url.split("://", 1)[-1].partition("/")[2]`, as `Network._bot_cf` takes the path.
+/// The path of `url` (query included): what follows the first `/` after the scheme's `://`.
 fn url_path(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let after = rest.split_once('/').map_or("", |(_, p)| p);
     format!("/{after}")
 }
 
-/// `edgert.bots.model._static`.
+/// Whether the path's last segment (before any query) ends in a static extension.
 fn is_static(path: &str) -> bool {
     let before_query = path.split('?').next().unwrap_or("");
     let last = before_query.rsplit('/').next().unwrap_or("");

@@ -1,6 +1,5 @@
 //! Address ranges: each known crawler's published networks, and the corporate proxies a
-//! network knows. An address that does not parse is in no range (as `ipaddress` raising
-//! `ValueError` is caught in `edgert.bots`).
+//! network knows. An address that does not parse is in no range.
 
 use std::net::IpAddr;
 

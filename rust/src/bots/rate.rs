@@ -1,18 +1,19 @@
-//! A client's request rate at one PoP, as `edgert.bots.rate.RateTracker` counts it: requests
-//! in the last window (10 s), estimated from two fixed windows, the previous one weighted by
-//! how much of it the sliding window still overlaps.
+//! A client's request rate at one PoP: requests in the last window (10 s), estimated from two
+//! fixed windows, the previous one weighted by how much of it the sliding window still
+//! overlaps (as the rate-limiting counters do).
 //!
 //! Theory of operation. Per `(PoP, client key)` three numbers: the index of the current fixed
 //! window, its count, and the previous window's count. A hit in a later window moves the
 //! current count to "previous" when the windows are adjacent (else drops it) and starts
-//! again; then counts itself. The arithmetic is Python's, operation for operation (floor
-//! division included), so both trackers give the same float for the same hits.
+//! again; then counts itself. The window index is Python's `float(int(now // window))`
+//! (CPython's floor division, below): the model's scores were first defined in Python, and
+//! the simulator's published figures depend on these exact floats.
 
 use std::collections::HashMap;
 
 use parking_lot::Mutex;
 
-/// Keys remembered before the table starts again (`edgert.bots.rate._MAX_KEYS`).
+/// Keys remembered before the table starts again.
 const MAX_KEYS: usize = 200_000;
 
 pub struct RateTracker {

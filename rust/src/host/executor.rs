@@ -373,14 +373,16 @@ fn watchdog(shared: Arc<Shared>) {
                 run.wall.as_millis()
             );
             let steps = condemn_turn(&lane, &run.worker, &why);
+            // The replacement first, then the answer: whoever reads the 503 and sends again finds
+            // the new thread there and counted (`stats().replaced`).
+            if stuck <= shared.max_stuck && !shared.shutdown.load(Ordering::SeqCst) && spawn_lane(&shared).is_ok() {
+                shared.counters.replaced.fetch_add(1, Ordering::Relaxed);
+            }
             run.reply.deliver(Done {
                 token: run.token,
                 steps,
                 condemned: true,
             });
-            if stuck <= shared.max_stuck && !shared.shutdown.load(Ordering::SeqCst) && spawn_lane(&shared).is_ok() {
-                shared.counters.replaced.fetch_add(1, Ordering::Relaxed);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
-//! `edgert._core.BotModel`: the bot model of `crate::bots`, built from the tables the Python
-//! model holds (`edgert.bots.native.native_model`), for the servers' requests.
+//! `edgert._core.BotModel`: the bot model of `crate::bots` (the only one), built from the
+//! tables `edgert.bots.BotManagement` holds; it scores the servers' requests and the
+//! simulator's alike (the caller passes `now`: the wall clock or the virtual one).
 
 use std::sync::Arc;
 
@@ -18,8 +19,7 @@ type RuleRow = (
     Option<String>,
 );
 
-/// A network's bot model in Rust: same rules and tables as `edgert.bots.BotManagement`, its
-/// own rate counters.
+/// A network's bot model: its tables, the User-Agent rules and the rate counters.
 #[pyclass(module = "edgert._core", name = "BotModel", frozen)]
 pub struct PyBotModel {
     pub inner: Arc<BotModel>,
@@ -96,6 +96,31 @@ impl PyBotModel {
     ) -> PyResult<String> {
         let headers = self::headers(py, headers)?;
         Ok(self.inner.cf_json(cf, &headers, url, pop, key, now))
+    }
+
+    /// The verdict for a request with `headers` for `path` (query included) at `pop` at `now`
+    /// (counted in the rate, as `cf_json` counts it): `(score, verified_bot, category,
+    /// static_resource, corporate_proxy, detection_ids)`.
+    #[pyo3(signature = (headers, path, pop, key, now))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        headers: Vec<(String, String)>,
+        path: &str,
+        pop: &str,
+        key: &str,
+        now: f64,
+    ) -> PyResult<(i64, bool, String, bool, bool, Vec<u32>)> {
+        let headers = self::headers(py, headers)?;
+        let v = self.inner.score(&headers, path, pop, key, now);
+        Ok((
+            v.score,
+            v.verified_bot,
+            v.category,
+            v.static_resource,
+            v.corporate_proxy,
+            v.detection_ids,
+        ))
     }
 }
 
