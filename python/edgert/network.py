@@ -46,7 +46,6 @@ import asyncio
 import functools
 import hashlib
 import itertools
-import json
 import os
 import random
 import time
@@ -714,20 +713,10 @@ class Network:
         return flight
 
     def _bot_cf(self, cf: str, url: str, headers: Any, where: Pop, client: Client) -> str:
-        """The leg's ``request.cf`` JSON with the bot model's fields for this request."""
+        """The leg's ``request.cf`` JSON with the bot model's fields for this request (one call
+        into the Rust model)."""
         assert self.bots is not None
-        if headers is None:
-            pairs: list[tuple[str, str]] = []
-        elif isinstance(headers, Mapping):
-            pairs = list(headers.items())
-        else:
-            pairs = [(str(k), str(v)) for k, v in headers]
-        path = url.split("://", 1)[-1].partition("/")[2]
-        verdict = self.bots.score(
-            pairs, path="/" + path, pop=where.code, client=client, now=self.now()
-        )
-        extra = json.dumps(verdict.cf())
-        return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
+        return self.bots.cf_json(cf, url, headers, pop=where.code, client=client, now=self.now())
 
     # -- virtual time ----------------------------------------------------------------------------
 
