@@ -17,8 +17,10 @@ crypto.subtle, a distinct token per request from the pool of 1,000) through ``ed
 runner: 327 PoPs (``global``), users from the world's cities, sessions loading pages of 5
 sequential calls, real worker execution at every PoP. Each size runs in a fresh process so that
 its peak RSS (``ru_maxrss``) is its own; reports wall time, CPU time (the process and its
-children), CPU time per request, requests/s and peak memory. ``--processes N`` shards the PoPs over
-N worker processes (``edgert.sim.parallel``: the same results as one process); by default, as
+children), CPU time per request, requests/s and peak memory. ``--processes N`` shards the PoPs
+N ways (``edgert.sim.parallel``: the first shard in the benchmark's process, the others in worker
+processes; the same results as one process; ``split`` in the output is the wall time's split:
+planning, each shard's start-up and run, the merge); by default, as
 ``edgert simulate``, the machine's cores for runs of 50,000 requests or more. ``--cluster`` runs
 the same shards as tasks on a local Dask cluster of N workers (started before the clock starts;
 the workers' CPU time is added): the engine's overhead against local processes.
@@ -193,17 +195,20 @@ def scale_one(
         client = Client(local)
     workers_before = sum(client.run(_process_cpu_s).values()) if client is not None else 0.0
     load_before = os.getloadavg()[0]
+    timings: dict[str, Any] = {}
     wall, cpu = time.perf_counter(), cpu_now()
     if client is not None:
         from edgert.sim.parallel import run_sharded
 
-        run = run_sharded(sc, sc.deployments[0], traffic, population, processes, cluster=client)
+        run = run_sharded(
+            sc, sc.deployments[0], traffic, population, processes, cluster=client, timings=timings
+        )
     elif os.environ.get("EDGERT_SIM_UNGROUPED"):  # the path before PoP groups, for comparison
         run = run_deployment(sc, sc.deployments[0], traffic, population)
     else:  # what `edgert simulate` does: sharded by PoP, each process a group of PoPs at a time
         from edgert.sim.parallel import run_sharded
 
-        run = run_sharded(sc, sc.deployments[0], traffic, population, processes)
+        run = run_sharded(sc, sc.deployments[0], traffic, population, processes, timings=timings)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
     if client is not None and local is not None:
         # The workers' CPU time during the run (they were started, and imported edgert, before
@@ -226,6 +231,9 @@ def scale_one(
         "ok_share": round(float((run.status == 200).mean()), 4),
         "cold_starts": int(run.cold_start.sum()),
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        # The wall time's split (edgert.sim.parallel.run_sharded's timings): planning, each
+        # shard's start-up and run, the merge.
+        "split": timings,
     }
 
 

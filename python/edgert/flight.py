@@ -87,6 +87,8 @@ class Flight:
     #: The deployment that chose this request's version (:mod:`edgert.deploy`), and the version.
     deployment: Any = None
     version: Any = None
+    #: Virtual time: the worker's response on its way back to the client.
+    response: Response | None = None
 
     @property
     def ray(self) -> str:

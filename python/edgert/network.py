@@ -46,7 +46,6 @@ import asyncio
 import functools
 import hashlib
 import itertools
-import json
 import os
 import random
 import time
@@ -277,7 +276,7 @@ class Network:
             now = functools.partial(getattr, self._virtual.loop, "now")
             self._pipeline = Pipeline(self, now)
             self._virtual.upstream = self._pipeline.subrequest
-            self._driver = VirtualDriver(self._virtual, wall_timeout_s)
+            self._driver = VirtualDriver(self._virtual, wall_timeout_s, self._pipeline)
         else:
             self._pipeline = Pipeline(self, time.time)
         self._realtime = RealTimeDriver(self, self._pipeline)
@@ -714,20 +713,10 @@ class Network:
         return flight
 
     def _bot_cf(self, cf: str, url: str, headers: Any, where: Pop, client: Client) -> str:
-        """The leg's ``request.cf`` JSON with the bot model's fields for this request."""
+        """The leg's ``request.cf`` JSON with the bot model's fields for this request (one call
+        into the Rust model)."""
         assert self.bots is not None
-        if headers is None:
-            pairs: list[tuple[str, str]] = []
-        elif isinstance(headers, Mapping):
-            pairs = list(headers.items())
-        else:
-            pairs = [(str(k), str(v)) for k, v in headers]
-        path = url.split("://", 1)[-1].partition("/")[2]
-        verdict = self.bots.score(
-            pairs, path="/" + path, pop=where.code, client=client, now=self.now()
-        )
-        extra = json.dumps(verdict.cf())
-        return cf[:-1] + ", " + extra[1:] if cf != "{}" else extra
+        return self.bots.cf_json(cf, url, headers, pop=where.code, client=client, now=self.now())
 
     # -- virtual time ----------------------------------------------------------------------------
 
@@ -755,7 +744,7 @@ class Network:
             raise ConfigError("submit() runs in virtual time; use fetch() in real time")
         flight = self._prepare(url, client, method, headers, body, pop, dns_cached, rng)
         pending = flight.pending = Pending(flight.trace, None, on_done)
-        driver.start(self._pipeline.request(flight))
+        driver.request(flight)
         return pending
 
     def at(self, when: float, action: Callable[[], None]) -> EventHandle:

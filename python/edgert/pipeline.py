@@ -165,13 +165,14 @@ class Pipeline:
     # -- the whole request: client, PoP, client -------------------------------------------------
 
     def request(self, flight: Flight) -> Generator[Any, Any, EdgeResponse]:
-        """A client's request from its first DNS packet to the response's last byte."""
-        trace = flight.trace
-        now = self.now
-        trace.started_at = now()
+        """A client's request from its first DNS packet to the response's last byte.
+
+        (The virtual-time driver runs a request to a worker from these same steps without the
+        generator: :meth:`VirtualDriver.request <edgert.pipeline_virtual.VirtualDriver.request>`.)
+        """
         began = 0.0 if self.virtual else time.perf_counter()  # real time measures wall_ms
-        yield (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
-        flight.arrived = now()
+        yield self.set_off(flight)
+        flight.arrived = self.now()
         arrived = 0.0 if self.virtual else time.perf_counter()
         if flight.worker is not None:  # at_pop's worker branch, without a generator of its own
             response = yield self.run_worker(flight)
@@ -181,6 +182,13 @@ class Pipeline:
             response = yield from self.at_pop(flight)
         yield self.respond(flight, response, arrived)
         return self.deliver(flight, response, began)
+
+    def set_off(self, flight: Flight) -> float:
+        """The request leaves the client: the seconds until it reaches the PoP (the modelled
+        DNS lookup, handshakes and half the request's round trip)."""
+        trace = flight.trace
+        trace.started_at = self.now()
+        return (trace.dns_ms + trace.connect_ms + trace.tls_ms + trace.request_ms / 2) / 1000.0
 
     def at_pop(self, flight: Flight) -> Steps:
         """The PoP's part: the route's worker, or the PoP's cache in front of the origin."""
@@ -199,9 +207,13 @@ class Pipeline:
         return response
 
     def run_worker(self, flight: Flight) -> RunWorker:
-        """The call that runs ``flight`` on its worker's core at its PoP (created on the PoP's
-        first request for that worker: a cold start). While a deployment splits the worker's
-        traffic, it picks the version (:meth:`split_worker`)."""
+        """The call that runs ``flight`` on its worker's core at its PoP (:meth:`core_for`)."""
+        return RunWorker(self.core_for(flight), flight)
+
+    def core_for(self, flight: Flight) -> CoreWorker:
+        """The core that runs ``flight``'s worker at its PoP (created on the PoP's first request
+        for that worker: a cold start). While a deployment splits the worker's traffic, it
+        picks the version (:meth:`split_worker`)."""
         worker = flight.worker
         assert worker is not None
         net = self.net
@@ -217,9 +229,9 @@ class Pipeline:
         trace = flight.trace
         trace.cold_start = created
         trace.version = net._live[worker]
-        return RunWorker(core, flight)
+        return core
 
-    def split_worker(self, flight: Flight, worker: str) -> RunWorker:
+    def split_worker(self, flight: Flight, worker: str) -> CoreWorker:
         """A request to a worker whose traffic a deployment splits: the deployment chooses
         the version (:meth:`edgert.deploy.Deployment.choose`); the other version's core at
         the PoP is its own (made on first use)."""
@@ -237,7 +249,7 @@ class Pipeline:
         flight.version = version
         if not flight.arrived:
             flight.arrived = self.now()
-        return RunWorker(core, flight)
+        return core
 
     def observe(self, flight: Flight, response: Response) -> None:
         """A split request's answer counts in its version's window (the deployment's gate)."""

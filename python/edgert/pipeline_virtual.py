@@ -18,6 +18,13 @@ A pipeline generator is stepped until it yields something that takes time:
 - :class:`~edgert.pipeline.Background`: stepped from an event of its own now; the pipeline goes
   on.
 
+A request to a worker (the simulator's common case) runs without a generator
+(:meth:`VirtualDriver.request`): the same steps of the pipeline (:meth:`Pipeline.set_off`,
+:meth:`Pipeline.core_for`, :meth:`Pipeline.respond`, :meth:`Pipeline.deliver`) in the same
+order, called from two events (the arrival at the PoP, the last byte at the client) instead of
+resuming a generator three times; the events are the generator's own, at the same times and
+scheduled in the same order, so the results are the same.
+
 Nothing here draws a random number: the order of events, and so of the draws the pipeline
 makes, is the order of the host's queue, (time, insertion).
 """
@@ -31,7 +38,7 @@ from edgert._core import CoreWorker, Response
 from edgert.errors import ConfigError
 from edgert.flight import Flight
 from edgert.host.virtual import VirtualTimeHost, run_awaitable
-from edgert.pipeline import Background, RunWorker
+from edgert.pipeline import Background, Pipeline, RunWorker
 from edgert.websocket.hub import hub_of
 
 __all__ = ["VirtualDriver"]
@@ -42,13 +49,57 @@ Steps = Generator[Any, Any, Any]
 class VirtualDriver:
     """Drives pipeline generators on a :class:`VirtualTimeHost`."""
 
-    def __init__(self, host: VirtualTimeHost, wall_timeout_s: float) -> None:
+    def __init__(
+        self, host: VirtualTimeHost, wall_timeout_s: float, pipeline: Pipeline | None = None
+    ) -> None:
         self.host = host
         self.wall_timeout_s = wall_timeout_s
+        self.pipeline = pipeline
         self._after = host.loop.after  # (delay, callback, argument): an event at now + delay
         self._wake = self._step  # the callback of the event that ends a wait
         #: Steps a pipeline generator from now on (its result is its own business).
         self.start = self._step
+
+    # -- a request to a worker, without a generator ------------------------------------------
+
+    def request(self, flight: Flight) -> None:
+        """Starts ``flight``'s request now: :meth:`Pipeline.request`, its steps called from
+        events (a request no worker handles goes through the generator)."""
+        pipeline = self.pipeline
+        assert pipeline is not None
+        if flight.worker is None:
+            self._step(pipeline.request(flight))
+            return
+        self._after(pipeline.set_off(flight), self._at_pop, flight)
+
+    def _at_pop(self, flight: Flight) -> None:
+        """The request reached the PoP: its worker runs."""
+        pipeline = self.pipeline
+        assert pipeline is not None
+        flight.arrived = self.host.loop.now
+        response = self._run_worker(None, pipeline.core_for(flight), flight)
+        if response is not None:
+            self._answered(flight, response)
+
+    def _answered(self, flight: Flight, response: Response) -> None:
+        """The worker answered: the response leaves the PoP."""
+        pipeline = self.pipeline
+        assert pipeline is not None
+        if flight.deployment is not None:
+            pipeline.observe(flight, response)
+        flight.response = response
+        self._after(pipeline.respond(flight, response, 0.0), self._deliver, flight)
+
+    def _deliver(self, flight: Flight) -> None:
+        """The response's last byte reached the client."""
+        pipeline = self.pipeline
+        assert pipeline is not None
+        response = flight.response
+        assert response is not None  # set by _answered
+        flight.response = None
+        pipeline.deliver(flight, response, 0.0)
+
+    # -- pipeline generators ------------------------------------------------------------------
 
     def _step(self, steps: Steps, value: Any = None, error: BaseException | None = None) -> None:
         """Steps ``steps`` until it waits (also the callback of the event that ends a wait)."""
@@ -88,9 +139,10 @@ class VirtualDriver:
             value, error = None, exc
         self._step(steps, value, error)
 
-    def _run_worker(self, steps: Steps, core: CoreWorker, flight: Flight) -> Response | None:
+    def _run_worker(self, steps: Steps | None, core: CoreWorker, flight: Flight) -> Response | None:
         """Begins the request on ``core``; returns its response when the core answered and
-        finished at once, else None (the host's ``on_response`` steps ``steps`` on)."""
+        finished at once, else None (the host's ``on_response`` steps ``steps`` on, or, with no
+        generator, :meth:`_answered` goes on)."""
         host = self.host
         # The GIL is kept while the request runs: this driver is single-threaded, and a
         # release per request would only hand it to whatever thread wants it (a cluster
@@ -118,7 +170,10 @@ class VirtualDriver:
                 flight.timeout.cancel()
             if response.status == 101:
                 response = hub_of(host).claim(core, response)
-            self._step(steps, response)
+            if steps is None:
+                self._answered(flight, response)
+            else:
+                self._step(steps, response)
 
         record = host.started(core, result, answered, context=flight)
         if record.response is None:

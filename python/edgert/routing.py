@@ -289,6 +289,31 @@ class AnycastRouter:
         u = getattr(client, "anycast_u", None)
         return self.route(client.latitude, client.longitude, u=u, rng=rng)
 
+    def route_each(
+        self,
+        latitudes: Sequence[float],
+        longitudes: Sequence[float],
+        u: Sequence[float],
+    ) -> list[int]:
+        """:meth:`route_index` of each client, computed by that very method (not vectorised:
+        exactly the PoP each client reaches when it routes itself), with the nearest PoP of a
+        position computed once: simulated users share their city's coordinates, and most of
+        them reach their nearest PoP, so this costs a dictionary lookup per client."""
+        share = self.params.misroute_share
+        nearest: dict[tuple[float, float], int] = {}
+        route_index = self.route_index
+        out: list[int] = []
+        for lat, lon, v in zip(latitudes, longitudes, u, strict=True):
+            if v >= share:  # route_index's own first rule: the nearest PoP
+                key = (lat, lon)
+                j = nearest.get(key)
+                if j is None:
+                    j = nearest[key] = self.nearest_index(lat, lon)
+            else:
+                j = route_index(lat, lon, u=v)
+            out.append(j)
+        return out
+
     # -- batches -----------------------------------------------------------------------------
 
     def nearest_batch(

@@ -86,3 +86,51 @@ def test_pop_groups_in_one_process_give_the_same_run(monkeypatch: pytest.MonkeyP
         assert np.array_equal(getattr(whole, field), getattr(grouped, field)), field
     assert np.array_equal(whole.page_ms, grouped.page_ms)
     assert whole.cache == grouped.cache
+
+
+def test_plan_balances_requests_exactly_and_deterministically() -> None:
+    from edgert.sim.parallel import POPS_PER_GROUP, _session_pops, shard_requests
+
+    sc = parse_scenario(small(deployments=["edge"], duration_s=30))
+    pop = Population(sc.population, sc.access)
+    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    d = sc.deployments[0]
+    codes, pop_of = _session_pops(sc, d, tr, pop)
+    per_pop = np.bincount(pop_of, minlength=len(codes)) * tr.pages * len(tr.page)
+    for processes in (2, 3):
+        plan = plan_groups(sc, d, tr, pop, processes)
+        assert [[g.tolist() for g in s] for s in plan] == [
+            [g.tolist() for g in s] for s in plan_groups(sc, d, tr, pop, processes)
+        ]
+        every = np.concatenate([g for s in plan for g in s])
+        assert np.array_equal(np.sort(every), np.arange(tr.sessions))  # each session once
+        for groups in plan:
+            for g in groups:
+                assert np.all(np.diff(g) > 0)  # ascending, as the runner schedules them
+                assert len(set(pop_of[g].tolist())) <= POPS_PER_GROUP
+        # A PoP's sessions are all in one group.
+        where = {}
+        for k, groups in enumerate(plan):
+            for n, g in enumerate(groups):
+                for p in set(pop_of[g].tolist()):
+                    assert where.setdefault(p, (k, n)) == (k, n)
+        loads = shard_requests(plan, tr)
+        assert sum(loads) == tr.requests
+        # Greedy, heaviest PoP first, into the lightest shard: the shards end at most one
+        # PoP's requests apart (the last PoP dealt to the heaviest shard went to the lightest).
+        assert max(loads) - min(loads) <= int(per_pop.max())
+
+
+def test_route_each_is_route_index_for_every_client() -> None:
+    from edgert.pops import load_pops
+    from edgert.routing import AnycastRouter
+
+    router = AnycastRouter(load_pops("global"))
+    rng = np.random.default_rng(7)
+    cities = rng.uniform([-60.0, -180.0], [70.0, 180.0], size=(40, 2))
+    rows = rng.integers(0, len(cities), size=3000)
+    lat, lon = cities[rows, 0].tolist(), cities[rows, 1].tolist()
+    u = rng.random(3000).tolist()
+    u[:300] = (rng.random(300) * router.params.misroute_share).tolist()  # misrouted clients
+    got = router.route_each(lat, lon, u)
+    assert got == [router.route_index(a, b, u=c) for a, b, c in zip(lat, lon, u, strict=True)]

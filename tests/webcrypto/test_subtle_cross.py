@@ -3,7 +3,7 @@
 the derived key and the ciphertext recomputed), ``wrapKey``/``unwrapKey`` of an AES key with
 RSA-OAEP (the wrapped key opened by OpenSSL, a JWK wrapped by OpenSSL opened by the worker), and an
 ECDH private key wrapped as PKCS#8 with AES-GCM. These go through the generic steps
-(``lazy/subtle_symmetric.js``) into the RSA and key-agreement modules."""
+(``lazy/subtle_generic.js``) into the RSA and key-agreement modules."""
 
 from __future__ import annotations
 

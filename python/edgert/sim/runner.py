@@ -29,7 +29,7 @@ from edgert.sim.scenario import DeploymentSpec, ReleaseSpec, Scenario, StrategyS
 from edgert.sim.traffic import Traffic
 from edgert.trace import EdgeResponse
 
-__all__ = ["DeploymentRun", "ReleaseRun", "run_deployment"]
+__all__ = ["DeploymentRun", "ReleaseRun", "run_deployment", "token_headers"]
 
 Progress = Callable[[int], None]
 
@@ -215,6 +215,12 @@ class _Recorder:
         return out
 
 
+def token_headers(traffic: Traffic) -> list[Headers]:
+    """Each token's headers as the core's ``Headers``, made once per run (a request copies them
+    natively, so one object serves every request that carries the token)."""
+    return [Headers(h) for h in traffic.headers]
+
+
 def session_rng(seed: int, session: int) -> random.Random:
     """The random stream of one session's network draws (jitter, DNS): its own, so that what
     happens to one user does not depend on how other users' events interleave (one process
@@ -320,10 +326,12 @@ def run_deployment(
     keep_traces: bool = False,
     sessions: npt.NDArray[np.int64] | None = None,
     release: tuple[ReleaseSpec, StrategySpec] | None = None,
+    headers: list[Headers] | None = None,
 ) -> DeploymentRun:
     """Runs every session of ``traffic`` (or only ``sessions``, indices) through the
     deployment's network, to the end. ``release``: a new version released during the run with
-    one of its strategies (:mod:`edgert.sim.releases`)."""
+    one of its strategies (:mod:`edgert.sim.releases`). ``headers``: the traffic's
+    :func:`token_headers`, when the caller made them already (one run per group of PoPs)."""
     net = network if network is not None else build_network(scenario, deployment)
     pops = [p.code for p in net.pops]
     rec = _Recorder(pops, keep_traces)
@@ -333,8 +341,8 @@ def run_deployment(
         _schedule_release(scenario, net, release, started)
     base = f"https://{scenario.traffic.host}"
     urls = [base + path for path in traffic.page]
-    # Each token's headers as the core's Headers, made once (a request copies them natively).
-    headers = [Headers(h) for h in traffic.headers]
+    if headers is None:
+        headers = token_headers(traffic)
     users = traffic.users
     seed = scenario.seed
 

@@ -30,6 +30,7 @@ mod state;
 mod string_search;
 mod subtle_native;
 mod text_search;
+mod utf8_native;
 mod webapi_native;
 mod websocket_native;
 

@@ -77,7 +77,7 @@ const LAZY: &[(&str, &str)] = &[
     ("fetchinit", include_str!("webapi/lazy/fetchinit.js")),
     ("websocket", include_str!("webapi/lazy/websocket.js")),
     // Loaded by `subtle` when their algorithms are first used (docs/webcrypto.md).
-    ("subtle_symmetric", include_str!("webapi/lazy/subtle_symmetric.js")),
+    ("subtle_generic", include_str!("webapi/lazy/subtle_generic.js")),
     ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),
 ];
 

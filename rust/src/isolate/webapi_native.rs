@@ -5,7 +5,7 @@
 
 use ada_url::Url;
 use rquickjs::function::Opt;
-use rquickjs::{Ctx, Exception, Function, Object, Result, TypedArray, Value};
+use rquickjs::{Ctx, Function, Object, Result};
 
 /// The components the JS `URL` class caches, in this order.
 fn components(u: &Url) -> Vec<String> {
@@ -125,31 +125,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
             ser.finish()
         })?,
     )?;
-    n.set(
-        "encode",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| {
-            TypedArray::<u8>::new(ctx, s.into_bytes())
-        })?,
-    )?;
-    n.set(
-        "decode",
-        Function::new(
-            ctx.clone(),
-            |ctx: Ctx<'js>, bytes: Value<'js>, fatal: bool, ignore_bom: bool| {
-                let arr = TypedArray::<u8>::from_value(bytes)?;
-                // SAFETY: the slice is decoded into an owned String before any JavaScript runs again.
-                let decoded = unsafe { arr.as_bytes() }.map(|data| decode_utf8(data, fatal, ignore_bom));
-                match decoded {
-                    None => Err(Exception::throw_type(&ctx, "detached buffer")),
-                    Some(None) => Err(Exception::throw_type(
-                        &ctx,
-                        "The encoded data was not valid for encoding utf-8",
-                    )),
-                    Some(Some(s)) => Ok(s),
-                }
-            },
-        )?,
-    )?;
+    // `encode` and `decode` (UTF-8): raw functions, see utf8_native.rs.
+    super::utf8_native::install(ctx, n)?;
     Ok(())
 }
 

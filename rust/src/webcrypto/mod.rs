@@ -13,7 +13,7 @@
 //! - key agreement (`agree`): ECDH (`ecdh`) and X25519 (`x25519`).
 //!
 //! Each operation has one entry point per family, dispatched by algorithm in JavaScript
-//! (`lazy/subtle_symmetric.js`'s table of operations): `encrypt`/`decrypt` (AES),
+//! (`lazy/subtle_generic.js`'s table of operations): `encrypt`/`decrypt` (AES),
 //! `rsa_oaep::encrypt`/`decrypt`, `kdf_bits` (HKDF, PBKDF2) and `agreement_bits` (ECDH, X25519).
 
 mod aes;

@@ -1,5 +1,5 @@
 //! Native key agreement for `crypto.subtle.deriveBits` / `deriveKey` with ECDH and X25519
-//! (the generic steps in `lazy/subtle_symmetric.js` and `lazy/subtle_ec.js` check the WebIDL,
+//! (the generic steps in `lazy/subtle_generic.js` and `lazy/subtle_ec.js` check the WebIDL,
 //! usages, key types and algorithm names first; the secret is computed here from the two keys'
 //! material).
 

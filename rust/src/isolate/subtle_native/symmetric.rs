@@ -1,4 +1,4 @@
-//! Natives of the symmetric WebCrypto algorithms (`lazy/subtle_symmetric.js` calls them):
+//! Natives of the symmetric WebCrypto algorithms (`lazy/subtle_generic.js` calls them):
 //! importing and generating AES, HKDF and PBKDF2 secrets, AES encryption and key wrapping, and
 //! HKDF/PBKDF2 `deriveBits`. Errors are thrown as `Error("<DOMException name>: message")` like
 //! the rest of `subtle_native`.

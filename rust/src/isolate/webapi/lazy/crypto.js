@@ -26,6 +26,8 @@ class QuotaExceededError extends DOMException {
   get requested() { return this.#requested; }
 }
 defineGlobal('QuotaExceededError', QuotaExceededError);
+// crypto.subtle, once read.
+let subtle = null;
 const crypto = {
   getRandomValues(array) {
     if (!ArrayBuffer.isView(array) || !INTEGER_ARRAYS.includes(typedArrayName.call(array)))
@@ -42,7 +44,7 @@ const crypto = {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
   // The WebCrypto module (lazy/subtle.js) is read on first use.
-  get subtle() { return lazyLoad('subtle').subtle; },
+  get subtle() { return subtle === null ? (subtle = lazyLoad('subtle').subtle) : subtle; },
 };
 defineGlobal('crypto', crypto);
 defineGlobal('Crypto', function Crypto() { throw new TypeError('Illegal constructor'); });

@@ -8,7 +8,9 @@ const dictionary = (v, what) => {
 };
 class TextEncoder {
   get encoding() { return 'utf-8'; }
-  encode(input = '') { return native.encode(toUSV(input)); }
+  // A string goes to native.encode as it is: it writes each lone surrogate as U+FFFD, which is
+  // what the USVString conversion (toUSV: toWellFormed) would have made of it.
+  encode(input = '') { return native.encode(typeof input === 'string' ? input : toUSV(input)); }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
     const [read, bytes] = native.encodeIntoPrefix(toUSV(source), destination.length);
@@ -35,6 +37,14 @@ class TextDecoder {
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
   decode(input = undefined, options = undefined) {
+    // The common call, decode(bytes) on a UTF-8 decoder with no stream in progress:
+    // native.decode reads a Uint8Array or an ArrayBuffer in place, with the same result (a
+    // view of other type, a detached buffer or anything else gives undefined and takes the
+    // general path below, with its WebIDL conversion and errors).
+    if (options === undefined && this.#decoder === null && this.#encoding === 'utf-8') {
+      const s = native.decode(input, this.#fatal, this.#ignoreBOM, true);
+      if (s !== undefined) return s;
+    }
     const bytes = asBytes(input);
     const stream = options === undefined ? false : !!dictionary(options, 'decode').stream;
     if (this.#decoder === null && !stream && this.#encoding === 'utf-8') return native.decode(bytes, this.#fatal, this.#ignoreBOM);

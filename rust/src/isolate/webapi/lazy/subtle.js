@@ -3,8 +3,8 @@
 // algorithms (HMAC, RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA, Ed25519 and Workers' NODE-ED25519, SHA
 // digests, Workers' timingSafeEqual), RSA key generation and RSA-OAEP's encrypt / decrypt
 // operations. Two lazy modules of their own hold the rest, loaded on first use:
-// subtle_symmetric.js (AES, HKDF, PBKDF2, and the generic steps of encrypt, decrypt, deriveBits,
-// deriveKey, wrapKey and unwrapKey for every algorithm) and subtle_ec.js (ECDH, X25519). Key
+// subtle_generic.js (the generic steps of encrypt, decrypt, deriveBits, deriveKey, wrapKey and
+// unwrapKey for every algorithm, and AES, HKDF, PBKDF2) and subtle_ec.js (ECDH, X25519). Key
 // material and the crypto live in Rust (native.crypto*) behind an opaque handle.
 const kToken = Symbol('CryptoKey');
 const ERROR_RE = /^(NotSupportedError|DataError|InvalidAccessError|OperationError|SyntaxError): ([\s\S]*)$/;
@@ -21,8 +21,16 @@ const call = (f, ...args) => {
     throw domError(e);
   }
 };
+const isView = ArrayBuffer.isView;
+const protoOf = Object.getPrototypeOf;
+const U8_PROTO = Uint8Array.prototype;
+// A BufferSource argument as a Uint8Array of its bytes. A Uint8Array (the common case: verify's
+// signature and data on every request of a JWT worker) is recognized by isView (internal
+// slots) and its prototype, the values asBytes returns as they are, without instanceof's
+// Symbol.hasInstance lookups; any other view or an ArrayBuffer takes asBytes.
 const bufferSource = (v, what) => {
-  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return asBytes(v);
+  if (isView(v)) return protoOf(v) === U8_PROTO ? v : asBytes(v);
+  if (v instanceof ArrayBuffer) return asBytes(v);
   throw new TypeError(`${what} is not an ArrayBuffer or ArrayBufferView`);
 };
 const toBuffer = (u8) => (u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer);
@@ -83,7 +91,7 @@ const RSA_USAGES = {
   'RSA-PSS': { public: ['verify'], private: ['sign'] },
 };
 const kindOf = (name) => (name === 'NODE-ED25519' ? 'Ed25519' : name);
-// The symmetric algorithms live in lazy/subtle_symmetric.js, loaded when first used.
+// The symmetric algorithms live in lazy/subtle_generic.js, loaded when first used.
 const SYMMETRIC = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HKDF', 'PBKDF2'];
 // A lookup, not Array.includes: normalize() asks on every sign/verify.
 const IS_SYMMETRIC = Object.assign(Object.create(null), Object.fromEntries(SYMMETRIC.map((n) => [n, true])));
@@ -96,8 +104,8 @@ addSupported('wrapKey', ['AES-KW']);
 addSupported('unwrapKey', ['AES-KW']);
 addSupported('deriveBits', ['HKDF', 'PBKDF2']);
 addSupported('get key length', ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW', 'HMAC', 'HKDF', 'PBKDF2']);
-let symmetricModule = null;
-const symmetric = () => symmetricModule || (symmetricModule = lazyLoad('subtle_symmetric').install(symmetricHelpers));
+let genericModule = null;
+const generic = () => genericModule || (genericModule = lazyLoad('subtle_generic').install(genericHelpers));
 // Key agreement, ECDH and X25519 (importKey, generateKey, the `public` member, the derive bits
 // operation), lives in lazy/subtle_ec.js, loaded when one of them is first named.
 const AGREEMENT = ['ECDH', 'X25519'];
@@ -111,24 +119,31 @@ const agreement = () => agreementModule || (agreementModule = lazyLoad('subtle_e
   isCryptoKey: (v) => v instanceof CryptoKey,
 }));
 
-// Normalized string algorithms per operation (a string has no other members to read).
+// Normalized string algorithms, by operation then name (a string has no other members to read):
+// the normalization of a string is `{ name }`'s, which reads nothing a worker can change, so
+// its (frozen) result is reused. Two lookups, no key built per call: verify("HMAC", ...) asks on
+// every request of a JWT worker.
 const normalizedStrings = Object.create(null);
 const normalize = (alg, op) => {
   if (typeof alg === 'string') {
-    const cacheKey = `${op}:${alg}`;
-    const hit = normalizedStrings[cacheKey];
-    if (hit) return hit;
+    const byName = normalizedStrings[op];
+    const hit = byName === undefined ? undefined : byName[alg];
+    if (hit !== undefined) return hit;
     const out = Object.freeze(normalizeObject({ name: alg }, op));
     // Only canonical spellings are kept, so the cache stays bounded.
-    if (out.name === alg) normalizedStrings[cacheKey] = out;
+    if (out.name === alg) (byName === undefined ? (normalizedStrings[op] = Object.create(null)) : byName)[alg] = out;
     return out;
   }
   return normalizeObject(alg, op);
 };
+// The registered names as they are spelled, so that a canonical spelling (the common case) is
+// found without building its lower-case copy; any other spelling takes the case-insensitive map.
+const CANONICAL_EXACT = Object.assign(Object.create(null), Object.fromEntries(KNOWN.map((n) => [n, n])));
 const normalizeObject = (alg, op) => {
   if (!isObject(alg)) throw new TypeError('Algorithm must be a string or an object with a name');
   if (alg.name === undefined) throw new TypeError("Algorithm: required member 'name' is missing");
-  const name = CANONICAL[String(alg.name).toLowerCase()];
+  const given = String(alg.name);
+  const name = CANONICAL_EXACT[given] || CANONICAL[given.toLowerCase()];
   if (!name || !SUPPORTED[op].includes(name)) throw dom(`Unrecognized or unsupported algorithm name for ${op}: ${alg.name}`, 'NotSupportedError');
   const out = { name };
   if ('hash' in alg && alg.hash !== undefined) out.hash = normalize(alg.hash, 'digest').name;
@@ -142,7 +157,7 @@ const normalizeObject = (alg, op) => {
   }
   // RSA-OAEP: a copy of the label, taken when the method is called.
   if ((op === 'encrypt' || op === 'decrypt') && alg.label !== undefined) out.label = bufferSource(alg.label, 'label').slice();
-  if (IS_SYMMETRIC[name] === true || op === 'get key length') symmetric().members(alg, out, op);
+  if (IS_SYMMETRIC[name] === true || op === 'get key length') generic().members(alg, out, op);
   else if (op === 'deriveBits' && IS_AGREEMENT[name] === true) agreement().members(alg, out);
   return out;
 };
@@ -168,6 +183,8 @@ const checkUsages = (usages, allowed) => {
 
 class CryptoKey {
   #handle; #type; #extractable; #algorithm; #usages;
+  // kindOf([[algorithm]].name): what sign and verify compare the normalized algorithm with.
+  #kind;
   constructor(token, handle, type, extractable, algorithm, usages) {
     if (token !== kToken) throw new TypeError('Illegal constructor');
     this.#handle = handle;
@@ -175,6 +192,7 @@ class CryptoKey {
     this.#extractable = extractable;
     this.#algorithm = Object.freeze(algorithm);
     this.#usages = Object.freeze(usages);
+    this.#kind = kindOf(algorithm.name);
   }
   get type() { return this.#type; }
   get extractable() { return this.#extractable; }
@@ -185,9 +203,31 @@ class CryptoKey {
     if (!(key instanceof CryptoKey)) throw new TypeError('key is not a CryptoKey');
     return key.#handle;
   }
+  // sign and verify's checks of the key (WebCrypto 14.3.4 / 14.3.5 steps 8-9, after the
+  // normalization): that it is a CryptoKey, that its [[algorithm]] is the normalized
+  // algorithm's and that its [[usages]] hold `usage`; then the native call's parameters
+  // [handle, kind, hash, saltLength]. The internal slots are read, as the specification says,
+  // not the `algorithm` / `usages` getters a worker can replace. The key is checked as WebIDL
+  // converts a value to an interface type: by its brand (the private field, which only
+  // CryptoKey's constructor gives), not its prototype chain (no Symbol.hasInstance lookup).
+  static signParams(alg, key, usage) {
+    if (key === null || typeof key !== 'object' || !(#handle in key)) throw new TypeError('key is not a CryptoKey');
+    const kind = kindOf(alg.name);
+    if (kind !== key.#kind) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
+    if (!key.#usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
+    let hash = '';
+    let salt = -1;
+    if (kind === 'HMAC' || kind === 'Ed25519') return [key.#handle, kind, hash, salt];
+    if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
+    else if (kind.startsWith('RS')) hash = key.#algorithm.hash.name;
+    if (kind === 'RSA-PSS') salt = enforceRange(requireMember(alg, 'saltLength'), 2 ** 32 - 1, 'saltLength');
+    return [key.#handle, kind, hash, salt];
+  }
 }
 const handleOf = CryptoKey.handle;
+const signParams = CryptoKey.signParams;
 delete CryptoKey.handle;
+delete CryptoKey.signParams;
 const newKey = (handle, type, extractable, algorithm, usages) => new CryptoKey(kToken, handle, type, extractable, algorithm, usages);
 
 // Builds a CryptoKey from the native description [handle, type, bits, publicExponent].
@@ -240,7 +280,7 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   const alg = normalize(algorithm, 'importKey');
   const usages = usagesOf(keyUsages);
   extractable = !!extractable;
-  if (IS_SYMMETRIC[alg.name] === true) return symmetric().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
+  if (IS_SYMMETRIC[alg.name] === true) return generic().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   const kind = kindOf(alg.name);
   if (IS_AGREEMENT[kind] === true) return agreement().importKey(format, format === 'jwk' ? keyData : data, alg, extractable, usages);
   if (kind === 'HMAC' || kind.startsWith('RS')) requireMember(alg, 'hash');
@@ -257,19 +297,6 @@ const importKey = (format, keyData, algorithm, extractable, keyUsages) => {
   if (kind === 'HMAC' && alg.length !== undefined && !(alg.length > 0)) throw dom('HMAC length must be positive', 'DataError');
   const desc = call(native.cryptoImport, format, kind, alg.hash || '', kind === 'ECDSA' ? alg.namedCurve : '', alg.length === undefined ? -1 : alg.length, data);
   return makeKey(desc, alg, extractable, usages);
-};
-
-const signParams = (alg, key, usage) => {
-  const h = handleOf(key);
-  if (kindOf(alg.name) !== kindOf(key.algorithm.name)) throw dom(`The key is not a ${alg.name} key`, 'InvalidAccessError');
-  if (!key.usages.includes(usage)) throw dom(`The key does not have the '${usage}' usage`, 'InvalidAccessError');
-  const kind = kindOf(alg.name);
-  let hash = '';
-  let salt = -1;
-  if (kind === 'ECDSA') hash = requireMember(alg, 'hash');
-  else if (kind.startsWith('RS')) hash = key.algorithm.hash.name;
-  if (kind === 'RSA-PSS') salt = enforceRange(requireMember(alg, 'saltLength'), 2 ** 32 - 1, 'saltLength');
-  return [h, kind, hash, salt];
 };
 
 // generateKey for the RSA algorithms (RsaHashedKeyGenParams). The order of the checks is the
@@ -293,7 +320,7 @@ const generateRsa = (alg, extractable, usages) => {
 };
 
 // RSA-OAEP encrypt (decrypt): (normalized algorithm, key, bytes) -> Uint8Array, an entry of the
-// table of operations by algorithm name that the generic steps in lazy/subtle_symmetric.js
+// table of operations by algorithm name that the generic steps in lazy/subtle_generic.js
 // dispatch on (encrypt, decrypt, and wrapKey / unwrapKey through them); the native checks the
 // key's type.
 const rsaOaep = (encrypt) => (alg, key, data) => call(native.cryptoRsaOaep, handleOf(key), encrypt, key.algorithm.hash.name, data, alg.label);
@@ -340,7 +367,7 @@ class SubtleCrypto {
     const alg = normalize(algorithm, 'generateKey');
     const usages = usagesOf(keyUsages);
     extractable = !!extractable;
-    if (IS_SYMMETRIC[alg.name] === true) return symmetric().generateKey(alg, extractable, usages);
+    if (IS_SYMMETRIC[alg.name] === true) return generic().generateKey(alg, extractable, usages);
     const kind = kindOf(alg.name);
     if (IS_AGREEMENT[kind] === true) return agreement().generateKey(alg, extractable, usages);
     if (kind === 'HMAC') {
@@ -370,16 +397,16 @@ class SubtleCrypto {
   }
 }
 // encrypt, decrypt, deriveBits, deriveKey, wrapKey and unwrapKey: their generic steps, for every
-// algorithm, are in lazy/subtle_symmetric.js (loaded on the first call), with the methods' WebIDL
+// algorithm, are in lazy/subtle_generic.js (loaded on the first call), with the methods' WebIDL
 // lengths; each dispatches by algorithm name in one table of operations, to which this module
 // adds RSA-OAEP's encrypt / decrypt and ECDH / X25519's derive bits.
 for (const [m, length] of [['encrypt', 3], ['decrypt', 3], ['deriveBits', 2], ['deriveKey', 5], ['wrapKey', 4], ['unwrapKey', 7]]) {
-  const method = { async [m](...args) { return symmetric().methods[m](...args); } }[m];
+  const method = { async [m](...args) { return generic().methods[m](...args); } }[m];
   Object.defineProperty(method, 'length', { value: length, configurable: true });
   Object.defineProperty(SubtleCrypto.prototype, m, { value: method, writable: true, configurable: true });
 }
-// What lazy/subtle_symmetric.js uses of this module.
-const symmetricHelpers = {
+// What lazy/subtle_generic.js uses of this module.
+const genericHelpers = {
   ops: {
     encrypt: { 'RSA-OAEP': rsaOaep(true) },
     decrypt: { 'RSA-OAEP': rsaOaep(false) },

@@ -1,7 +1,7 @@
 // crypto.subtle key agreement (W3C Web Cryptography API "ECDH"; Secure Curves in the Web
 // Cryptography API "X25519"): importKey and generateKey of ECDH (P-256, P-384, P-521) and X25519
 // keys, the `public` member of their derive parameters, and their "derive bits" operation, which
-// deriveBits and deriveKey's generic steps (lazy/subtle_symmetric.js) call through the table of
+// deriveBits and deriveKey's generic steps (lazy/subtle_generic.js) call through the table of
 // operations. A lazy module of its own, loaded by subtle.js the first time one of these
 // algorithms is named; the crypto is native (webcrypto/ecdh.rs, x25519.rs, agree.rs).
 const install = (h) => {

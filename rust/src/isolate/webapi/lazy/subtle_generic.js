@@ -1,10 +1,12 @@
-// crypto.subtle's symmetric half (W3C Web Cryptography API): AES-CTR, AES-CBC, AES-GCM and
-// AES-KW keys (generateKey, importKey raw/jwk, encrypt/decrypt, wrapKey/unwrapKey), HKDF and
-// PBKDF2 (importKey raw, deriveBits, deriveKey), and the generic steps of encrypt, decrypt,
-// deriveBits, deriveKey (with "get key length"), wrapKey and unwrapKey for every algorithm: they
-// dispatch to an algorithm's operation in `ops`, where subtle.js registers the others' (RSA-OAEP,
-// ECDH, X25519), and wrap / unwrap any key subtle.js can export / import. Loaded by subtle.js the first time one of these
-// algorithms or methods is used; the crypto is native (subtle_native/symmetric.rs).
+// crypto.subtle's generic steps (W3C Web Cryptography API) of encrypt, decrypt, deriveBits,
+// deriveKey (with "get key length"), wrapKey and unwrapKey for every algorithm: each normalizes
+// the algorithm, checks the key, and dispatches to the algorithm's operation in one table, `ops`,
+// where subtle.js registers the others' (RSA-OAEP, ECDH, X25519); wrap / unwrap take any key
+// subtle.js can export / import. With them, the symmetric algorithms whose operations are only
+// reached through these steps: AES-CTR, AES-CBC, AES-GCM and AES-KW keys (generateKey, importKey
+// raw/jwk, encrypt/decrypt, wrapKey/unwrapKey), HKDF and PBKDF2 (importKey raw, deriveBits,
+// deriveKey). Loaded by subtle.js the first time one of these algorithms or methods is used; the
+// crypto is native (subtle_native/symmetric.rs).
 const install = (h) => {
   const {
     dom, call, normalize, usagesOf, checkUsages, newKey, handleOf, importKey, exportKey, requireMember, bufferSource,

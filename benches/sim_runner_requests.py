@@ -1,0 +1,75 @@
+"""The simulator's whole Python path per request, for instruction counts: the standard workload's
+scenario (``bench_sim.py``'s, sessions of pages of 5 ``/hs256`` calls, a fresh token per call)
+on the 30 tier-1 PoPs through ``edgert.sim.parallel.run_sharded`` in one process, as ``edgert
+simulate`` runs a shard (PoP groups, sessions, their random streams and clients, the recorder,
+the columns and the merge), each PoP's core replaying its first answer (the JavaScript runs once
+per PoP), so that what is left is the simulator's, the network's and the pipeline's own Python.
+Unlike ``sim_python_requests.py`` (six fixed clients, no sessions, no recorder), a request here
+costs what it costs in a real run, including its share of new sessions and new client legs.
+
+    python benches/sim_runner_requests.py N
+    # instructions per request: the difference of two sizes under callgrind
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python benches/sim_runner_requests.py 2000
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python benches/sim_runner_requests.py 8000
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_sim
+
+from edgert import worker as worker_module
+
+
+class _Replay:
+    """A core that runs its first request for real and then returns those steps again."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._steps: Any = None
+
+    def begin(self, request: Any, now: float) -> Any:
+        if self._steps is None:
+            self._steps = self._real.begin(request, now)
+        return self._steps
+
+    begin_inline = begin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def main(n: int) -> None:
+    from edgert.sim.deployments import START
+    from edgert.sim.parallel import run_sharded
+    from edgert.sim.population import Population
+    from edgert.sim.scenario import load_scenario
+    from edgert.sim.traffic import make_traffic
+
+    new_core = worker_module.Worker.new_core
+
+    def replaying(self: Any, **options: Any) -> Any:
+        return _Replay(new_core(self, **options))
+
+    worker_module.Worker.new_core = replaying  # type: ignore[method-assign]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bench_sim.build_workload(folder)
+        path = folder / "runner.toml"
+        text = bench_sim.SCENARIO.replace('pops = "global"', 'pops = "tier1"')
+        path.write_text(text.format(duration=n / 1000.0, rate=1000.0))
+        sc = load_scenario(path)
+        population = Population(sc.population, sc.access)
+        traffic = make_traffic(sc, population, sc.latency_params(), START)
+        run = run_sharded(sc, sc.deployments[0], traffic, population, 1)
+        print(len(run.total_ms), "requests")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
