@@ -21,7 +21,7 @@ WORKER = "export default { async fetch(request) { return new Response('hi'); } }
 CITIES = ["Tokyo", "Paris", "Sydney", "Chicago", "Lagos", "Lima"]
 
 
-class _Replay:
+class Replay:
     """A core that runs its first request for real and then returns those steps again."""
 
     def __init__(self, real: Any) -> None:
@@ -39,13 +39,18 @@ class _Replay:
         return getattr(self._real, name)
 
 
-def main(n: int) -> None:
+def replay_cores() -> None:
+    """Every core made from now on (``Worker.new_core``) is a :class:`Replay` of itself."""
     new_core = worker_module.Worker.new_core
 
     def replaying(self: Any, **options: Any) -> Any:
-        return _Replay(new_core(self, **options))
+        return Replay(new_core(self, **options))
 
     worker_module.Worker.new_core = replaying  # type: ignore[method-assign]
+
+
+def main(n: int) -> None:
+    replay_cores()
     net = Network("tier1", Origin(handler=lambda r: "origin", region="IAD"), {"w": WORKER}, seed=1)
     clients = [Client(city=c) for c in CITIES]
     start = net.now()

@@ -18,31 +18,11 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_sim
-
-from edgert import worker as worker_module
-
-
-class _Replay:
-    """A core that runs its first request for real and then returns those steps again."""
-
-    def __init__(self, real: Any) -> None:
-        self._real = real
-        self._steps: Any = None
-
-    def begin(self, request: Any, now: float) -> Any:
-        if self._steps is None:
-            self._steps = self._real.begin(request, now)
-        return self._steps
-
-    begin_inline = begin
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+from sim_python_requests import replay_cores
 
 
 def main(n: int) -> None:
@@ -52,12 +32,7 @@ def main(n: int) -> None:
     from edgert.sim.scenario import load_scenario
     from edgert.sim.traffic import make_traffic
 
-    new_core = worker_module.Worker.new_core
-
-    def replaying(self: Any, **options: Any) -> Any:
-        return _Replay(new_core(self, **options))
-
-    worker_module.Worker.new_core = replaying  # type: ignore[method-assign]
+    replay_cores()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bench_sim.build_workload(folder)
