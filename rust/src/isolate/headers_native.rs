@@ -169,17 +169,10 @@ unsafe extern "C" fn header_get(
     // SAFETY: QuickJS calls with a live context and `argc` live arguments; the strings are
     // read before any value is made.
     unsafe {
-        let (Some(text), Some(name)) = (
-            StrBytes::of(ctx, arg(argc, argv, 0), false),
-            StrBytes::of(ctx, arg(argc, argv, 1), false),
-        ) else {
+        let Some((text, name)) = text_and_name(ctx, argc, argv) else {
             return qjs::JS_UNDEFINED;
         };
-        let name = name.bytes();
-        if !valid_name(name) {
-            return qjs::JS_UNDEFINED;
-        }
-        let mut values = header_text_values(text.bytes(), name);
+        let mut values = header_text_values(text.bytes(), name.bytes());
         let Some(first) = values.next() else {
             return qjs::JS_NULL;
         };
@@ -208,19 +201,32 @@ unsafe extern "C" fn header_has(
 ) -> qjs::JSValue {
     // SAFETY: as `header_get`.
     unsafe {
-        let (Some(text), Some(name)) = (
-            StrBytes::of(ctx, arg(argc, argv, 0), false),
-            StrBytes::of(ctx, arg(argc, argv, 1), false),
-        ) else {
+        let Some((text, name)) = text_and_name(ctx, argc, argv) else {
             return qjs::JS_UNDEFINED;
         };
-        let name = name.bytes();
-        if !valid_name(name) {
-            return qjs::JS_UNDEFINED;
-        }
-        let found = header_text_values(text.bytes(), name).next().is_some();
+        let found = header_text_values(text.bytes(), name.bytes()).next().is_some();
         js_bool(found)
     }
+}
+
+/// The arguments of `headerGet` and `headerHas`: the header text and the name, when both are
+/// strings and the name is a valid header name (`None` otherwise: the caller answers undefined).
+///
+/// # Safety
+/// `ctx` is live and `argc` live arguments are at `argv`.
+unsafe fn text_and_name(
+    ctx: *mut qjs::JSContext,
+    argc: c_int,
+    argv: *mut qjs::JSValue,
+) -> Option<(StrBytes, StrBytes)> {
+    // SAFETY: per the contract.
+    let (text, name) = unsafe {
+        (
+            StrBytes::of(ctx, arg(argc, argv, 0), false)?,
+            StrBytes::of(ctx, arg(argc, argv, 1), false)?,
+        )
+    };
+    valid_name(name.bytes()).then_some((text, name))
 }
 
 /// `isByteString(s)`: whether string `s` has no code unit above U+00FF (false for a non-string).
