@@ -20,7 +20,6 @@ use aws_lc_rs::cipher::{
 };
 use aws_lc_rs::constant_time;
 use aws_lc_rs::iv::FixedLength;
-use aws_lc_rs::key_wrap::{self, KeyEncryptionKey, KeyWrap};
 
 /// The parameters of an AES operation (`AesCtrParams`, `AesCbcParams`, `AesGcmParams`).
 #[derive(Clone, Debug)]
@@ -332,46 +331,33 @@ fn wrap(key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     if data.len() < 16 || data.len() % 8 != 0 {
         return Err(op_err("AES-KW wraps a multiple of 8 bytes, at least 16"));
     }
-    let failed = |_| op_err("AES-KW wrapping failed");
-    if key.len() == 24 {
-        let kek = aes_kw::KekAes192::try_from(key).map_err(|_| op_err("AES-KW key rejected"))?;
-        return kek.wrap_vec(data).map_err(|_| op_err("AES-KW wrapping failed"));
-    }
-    let mut out = vec![0u8; data.len() + 8];
-    let len = KeyEncryptionKey::new(kek_cipher(key)?, key)
-        .map_err(failed)?
-        .wrap(data, &mut out)
-        .map_err(failed)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    key_wrap(key, data, true).map_err(|_| op_err("AES-KW wrapping failed"))
 }
 
 fn unwrap(key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     if data.len() < 24 || data.len() % 8 != 0 {
         return Err(op_err("AES-KW wrapped data is a multiple of 8 bytes, at least 24"));
     }
-    let failed = |_| op_err("AES-KW unwrapping failed: the data is not authentic");
-    if key.len() == 24 {
-        let kek = aes_kw::KekAes192::try_from(key).map_err(|_| op_err("AES-KW key rejected"))?;
-        return kek
-            .unwrap_vec(data)
-            .map_err(|_| op_err("AES-KW unwrapping failed: the data is not authentic"));
-    }
-    let mut out = vec![0u8; data.len()];
-    let len = KeyEncryptionKey::new(kek_cipher(key)?, key)
-        .map_err(failed)?
-        .unwrap(data, &mut out)
-        .map_err(failed)?
-        .len();
-    out.truncate(len);
-    Ok(out)
+    key_wrap(key, data, false).map_err(|_| op_err("AES-KW unwrapping failed: the data is not authentic"))
 }
 
-fn kek_cipher(key: &[u8]) -> Result<&'static key_wrap::AesBlockCipher, CryptoError> {
+/// RFC 3394 wrap (`wrap`) or unwrap of `data` under a 128-, 192- or 256-bit `key`, by the
+/// `aes-kw` crate for every key size (aws-lc-rs has no 192-bit key wrap: one implementation
+/// rather than two).
+fn key_wrap(key: &[u8], data: &[u8], wrap: bool) -> Result<Vec<u8>, aes_kw::Error> {
+    macro_rules! run {
+        ($kek:ty) => {{
+            let kek = <$kek>::try_from(key)?;
+            if wrap {
+                kek.wrap_vec(data)
+            } else {
+                kek.unwrap_vec(data)
+            }
+        }};
+    }
     match key.len() {
-        16 => Ok(&key_wrap::AES_128),
-        32 => Ok(&key_wrap::AES_256),
-        n => Err(op_err(format!("bad AES-KW key length {n}"))),
+        16 => run!(aes_kw::KekAes128),
+        24 => run!(aes_kw::KekAes192),
+        _ => run!(aes_kw::KekAes256),
     }
 }
