@@ -18,6 +18,7 @@ elsewhere), and postal codes only when the caller gives them.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ __all__ = [
     "find_city",
     "nearest_city",
     "request_cf",
+    "request_cf_json",
     "world_cities",
 ]
 
@@ -395,3 +397,43 @@ def request_cf(
         key = "clientQuicRtt" if http_protocol == "HTTP/3" else "clientTcpRtt"
         cf[key] = round(client_tcp_rtt_ms)
     return {k: v for k, v in cf.items() if v is not None}
+
+
+#: Serialised ``request.cf`` objects by what they are made of (:func:`request_cf_json`).
+_CF_JSON: dict[tuple[Any, ...], str] = {}
+_CF_JSON_ENTRIES = 1 << 16
+
+
+def request_cf_json(
+    client: Client,
+    pop: Pop,
+    *,
+    http_protocol: str = "HTTP/2",
+    tls_version: str = "TLSv1.3",
+    client_tcp_rtt_ms: float | None = None,
+) -> str:
+    """:func:`request_cf` serialised by ``json.dumps``, kept in a bounded cache keyed by every
+    value it is made of (the client's place fields, not its access line or anycast draw; the
+    RTT as reported, in whole ms): a simulator's clients differ by their access round trip,
+    but many share a city, a PoP and a rounded RTT."""
+    key = (
+        pop.code, client.country, client.city, client.continent, f"{client.latitude:.5f}",
+        f"{client.longitude:.5f}", client.timezone, client.region, client.region_code,
+        client.postal_code, client.metro_code, client.asn, client.as_organization,
+        http_protocol, tls_version,
+        None if client_tcp_rtt_ms is None else round(client_tcp_rtt_ms),
+    )  # fmt: skip
+    text = _CF_JSON.get(key)
+    if text is None:
+        if len(_CF_JSON) >= _CF_JSON_ENTRIES:  # pure values: a bounded cache
+            _CF_JSON.clear()
+        text = _CF_JSON[key] = json.dumps(
+            request_cf(
+                client,
+                pop,
+                http_protocol=http_protocol,
+                tls_version=tls_version,
+                client_tcp_rtt_ms=client_tcp_rtt_ms,
+            )
+        )
+    return text

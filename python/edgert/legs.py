@@ -23,11 +23,11 @@ one) in a fixed order, so that the same seed gives the same legs. The network re
 
 from __future__ import annotations
 
-import json
 import random
+from math import log as _log
 from typing import TYPE_CHECKING
 
-from edgert.geo import Client, request_cf
+from edgert.geo import Client, request_cf_json
 from edgert.latency import (
     Connection,
     HttpProtocol,
@@ -144,14 +144,12 @@ class Legs:
         rtt = model.min_rtt_ms(client, where) + access + p.datacenter_access_ms
         mean = p.jitter_floor_ms + p.jitter_fraction * rtt  # LatencyModel.jitter_ms's mean
         # Fixed per client and PoP (clientTcpRtt is the leg's base RTT), so serialised once.
-        cf = json.dumps(
-            request_cf(
-                client,
-                where,
-                http_protocol=self.protocol,
-                tls_version=_TLS_NAMES.get(self.tls, ""),
-                client_tcp_rtt_ms=rtt,
-            )
+        cf = request_cf_json(
+            client,
+            where,
+            http_protocol=self.protocol,
+            tls_version=_TLS_NAMES.get(self.tls, ""),
+            client_tcp_rtt_ms=rtt,
         )
         conn = self.open.get(key)
         if conn is None:
@@ -182,7 +180,7 @@ class Legs:
         model = self.model
         rtt = leg.rtt_ms
         connection: Connection = "new" if leg.conn.cwnd is None else "reused"
-        if type(model) is LatencyModel and isinstance(rng, random.Random):
+        if type(model) is LatencyModel and type(rng) is random.Random:
             # LatencyModel.dns_ms and .exchange on this leg, spelled out (the same draws in the
             # same order, the same sums): an empty response has no slow-start rounds to draw.
             dns = 0.0 if cached else model.dns_ms(leg.access_ms, cached=False, rng=rng)
@@ -191,14 +189,22 @@ class Legs:
             if rtts is None:
                 rtts = self._handshakes[shape] = handshake_rtts(*shape)
             rate = leg.jitter_rate
-            draw = rng.expovariate
-            connect = 0.0
-            for _ in range(rtts[0]):
-                connect += rtt + (draw(rate) if rate else 0.0)
-            handshake = 0.0
-            for _ in range(rtts[1]):
-                handshake += rtt + (draw(rate) if rate else 0.0)
-            request_ms = rtt + (draw(rate) if rate else 0.0)
+            connect = handshake = 0.0
+            if rate:
+                # random.expovariate(rate), spelled out: -log(1.0 - random()) / rate, the
+                # same expression on the same draw (Python 3.11-3.13), without its call.
+                draw = rng.random
+                for _ in range(rtts[0]):
+                    connect += rtt + -_log(1.0 - draw()) / rate
+                for _ in range(rtts[1]):
+                    handshake += rtt + -_log(1.0 - draw()) / rate
+                request_ms = rtt + -_log(1.0 - draw()) / rate
+            else:
+                for _ in range(rtts[0]):
+                    connect += rtt + 0.0
+                for _ in range(rtts[1]):
+                    handshake += rtt + 0.0
+                request_ms = rtt + 0.0
             return leg, connection, dns, connect, handshake, request_ms
         dns = model.dns_ms(leg.access_ms, cached=cached, rng=rng)
         phases = model.exchange(

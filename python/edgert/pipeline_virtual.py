@@ -73,13 +73,17 @@ class VirtualDriver:
         self._after(pipeline.set_off(flight), self._at_pop, flight)
 
     def _at_pop(self, flight: Flight) -> None:
-        """The request reached the PoP: its worker runs."""
+        """The request reached the PoP: its worker runs (and when it answers at once, the
+        response leaves: :meth:`_answered`, spelled out)."""
         pipeline = self.pipeline
         assert pipeline is not None
         flight.arrived = self.host.loop.now
         response = self._run_worker(None, pipeline.core_for(flight), flight)
         if response is not None:
-            self._answered(flight, response)
+            if flight.deployment is not None:
+                pipeline.observe(flight, response)
+            flight.response = response
+            self._after(pipeline.respond(flight, response, 0.0), self._deliver, flight)
 
     def _answered(self, flight: Flight, response: Response) -> None:
         """The worker answered: the response leaves the PoP."""
@@ -159,8 +163,10 @@ class VirtualDriver:
                     errors = stats.wait_until_errors
                     if errors:
                         host.background_errors.extend(errors)
-                for observer in host.step_observers:
-                    observer(host, core)
+                observers = host.step_observers
+                if observers:
+                    for observer in observers:
+                        observer(host, core)
                 if response.status == 101:  # a WebSocket: named by a handle of the host's
                     response = hub_of(host).claim(core, response)
                 return response

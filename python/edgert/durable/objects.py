@@ -142,7 +142,8 @@ class DurableObjects:
             return
         self._hosts[id(host)] = (host, loop)
         host.binding_performers.append(self.perform)
-        host.step_observers.append(self.observe)
+        if self._object_hosts:  # else from the first object host on (object_host)
+            host.step_observers.append(self.observe)
         pending, self._pending_alarms = self._pending_alarms, []
         for w, ns, oid, at_ms in pending:
             self._schedule_alarm(host, w, ns, oid, at_ms)
@@ -204,6 +205,11 @@ class DurableObjects:
         core = w.hosts.get(pop.code)
         if core is None:
             core = w.hosts[pop.code] = self._new_object_host(w.name, pop, w.store)
+            if not self._object_hosts:
+                # Only object hosts' steps are observed (observe): the hosts call the observer
+                # from the first one on, not after every step of every worker before.
+                for host, _loop in self._hosts.values():
+                    host.step_observers.append(self.observe)
             self._object_hosts[id(core)] = w
             self._callers[id(core)] = (w, pop)
         return core
