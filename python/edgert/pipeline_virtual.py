@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Generator
 from typing import Any
 
-from edgert._core import CoreWorker, Response
+from edgert._core import CoreWorker, Response, Step
 from edgert.errors import ConfigError
 from edgert.flight import Flight
 from edgert.host.virtual import VirtualTimeHost, run_awaitable
@@ -57,6 +57,9 @@ class VirtualDriver:
         self.pipeline = pipeline
         self._after = host.loop.after  # (delay, callback, argument): an event at now + delay
         self._wake = self._step  # the callback of the event that ends a wait
+        # The callbacks of a request's two events, bound once (not once per request).
+        self._at_pop_event = self._at_pop
+        self._deliver_event = self._deliver
         #: Steps a pipeline generator from now on (its result is its own business).
         self.start = self._step
 
@@ -70,20 +73,24 @@ class VirtualDriver:
         if flight.worker is None:
             self._step(pipeline.request(flight))
             return
-        self._after(pipeline.set_off(flight), self._at_pop, flight)
+        self._after(pipeline.set_off(flight), self._at_pop_event, flight)
 
     def _at_pop(self, flight: Flight) -> None:
-        """The request reached the PoP: its worker runs (and when it answers at once, the
-        response leaves: :meth:`_answered`, spelled out)."""
+        """The request reached the PoP: its worker runs (:meth:`_run_worker`), and a response
+        given at once leaves (:meth:`_answered`), both spelled out."""
         pipeline = self.pipeline
         assert pipeline is not None
-        flight.arrived = self.host.loop.now
-        response = self._run_worker(None, pipeline.core_for(flight), flight)
-        if response is not None:
-            if flight.deployment is not None:
-                pipeline.observe(flight, response)
-            flight.response = response
-            self._after(pipeline.respond(flight, response, 0.0), self._deliver, flight)
+        now = flight.arrived = self.host.loop.now
+        core = pipeline.core_for(flight)
+        result = core.begin_inline(flight.request, now)  # the GIL kept: see _run_worker
+        response = self._at_once(core, result)
+        if response is None:
+            self._wait_worker(None, core, flight, result)
+            return
+        if flight.deployment is not None:
+            pipeline.observe(flight, response)
+        flight.response = response
+        self._after(pipeline.respond(flight, response, 0.0), self._deliver_event, flight)
 
     def _answered(self, flight: Flight, response: Response) -> None:
         """The worker answered: the response leaves the PoP."""
@@ -92,7 +99,7 @@ class VirtualDriver:
         if flight.deployment is not None:
             pipeline.observe(flight, response)
         flight.response = response
-        self._after(pipeline.respond(flight, response, 0.0), self._deliver, flight)
+        self._after(pipeline.respond(flight, response, 0.0), self._deliver_event, flight)
 
     def _deliver(self, flight: Flight) -> None:
         """The response's last byte reached the client."""
@@ -147,29 +154,47 @@ class VirtualDriver:
         """Begins the request on ``core``; returns its response when the core answered and
         finished at once, else None (the host's ``on_response`` steps ``steps`` on, or, with no
         generator, :meth:`_answered` goes on)."""
-        host = self.host
         # The GIL is kept while the request runs: this driver is single-threaded, and a
         # release per request would only hand it to whatever thread wants it (a cluster
         # worker's event loop) and back.
-        result = core.begin_inline(flight.request, host.loop.now)
-        if len(result) == 1:
-            step = result[0]
-            response = step.response
-            if response is not None and step.done and not step.ops:
-                # Answered and done in one step: what Host.started and Host.handle do with it,
-                # without a task record that nothing would look up.
-                stats = step.stats
-                if stats is not None:
-                    errors = stats.wait_until_errors
-                    if errors:
-                        host.background_errors.extend(errors)
-                observers = host.step_observers
-                if observers:
-                    for observer in observers:
-                        observer(host, core)
-                if response.status == 101:  # a WebSocket: named by a handle of the host's
-                    response = hub_of(host).claim(core, response)
-                return response
+        result = core.begin_inline(flight.request, self.host.loop.now)
+        response = self._at_once(core, result)
+        if response is None:
+            self._wait_worker(steps, core, flight, result)
+        return response
+
+    def _at_once(self, core: CoreWorker, result: list[Step]) -> Response | None:
+        """The response of a core that answered and finished in one step (most requests),
+        after what :meth:`Host.started <edgert.host.base.Host.started>` and ``Host.handle`` do
+        with such a step, without a task record that nothing would look up; else None."""
+        if len(result) != 1:
+            return None
+        step = result[0]
+        response = step.response
+        if response is None or not step.done or step.ops:
+            return None
+        host = self.host
+        stats = step.stats
+        if stats is not None:
+            errors = stats.wait_until_errors
+            if errors:
+                host.background_errors.extend(errors)
+        observers = host.step_observers
+        if observers:
+            for observer in observers:
+                observer(host, core)
+        if response.status == 101:  # a WebSocket: named by a handle of the host's
+            response = hub_of(host).claim(core, response)
+        return response
+
+    def _wait_worker(
+        self, steps: Steps | None, core: CoreWorker, flight: Flight, result: list[Step]
+    ) -> None:
+        """The core did not answer and finish at once: the host drives the task from
+        ``result`` (its first steps), and its ``on_response`` goes on (``steps``, or
+        :meth:`_answered`); an event at the wall-clock limit aborts the task unless it
+        responded first."""
+        host = self.host
 
         def answered(response: Response) -> None:
             if flight.timeout is not None:
@@ -188,4 +213,3 @@ class VirtualDriver:
                 host.now() + self.wall_timeout_s,
                 lambda: host.handle(core, core.abort(task, host.now())),
             )
-        return None
