@@ -111,3 +111,20 @@ def test_objects_call_objects_from_their_home() -> None:
     b = net.durable_objects("B")
     assert b.home(b.id_from_name("b")) == "SYD", "placed at its first caller's PoP: A's home"
     assert abs(r.trace.wait_ms - call.latency_ms) < 1e-3, "B is local to A: no extra latency"
+
+
+def test_the_hosts_observe_steps_from_the_first_object_host_on() -> None:
+    # Only an object host's steps change what is persisted and the alarms: before any object
+    # exists, no host calls an observer after each worker step; from the first one on, the
+    # object's storage is persisted as before (the count above survives across calls).
+    net = virtual_network(DOCS_COUNTER, {"COUNTERS": "Counter"})
+    host = net._virtual
+    assert host is not None
+    net.fetch_sync("https://app.example/nothing-to-count", client="Tokyo", pop="NRT")
+    assert host.step_observers == []
+    net.fetch_sync(COUNTER_URL, client="Tokyo", pop="NRT")
+    assert len(host.step_observers) == 1
+    net.fetch_sync(COUNTER_URL, client="Tokyo", pop="NRT")
+    assert len(host.step_observers) == 1
+    ns = net.durable_objects("COUNTERS")
+    assert ns.storage(ns.id_from_name("shared")) == {"value": 2}

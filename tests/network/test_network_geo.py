@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from edgert.errors import ConfigError, UnknownPlaceError
-from edgert.geo import Client, find_city, nearest_city, request_cf, world_cities
+from edgert.geo import (
+    Client,
+    find_city,
+    nearest_city,
+    request_cf,
+    request_cf_json,
+    world_cities,
+)
 from edgert.pops import pop
 
 
@@ -117,6 +126,44 @@ def test_request_cf_leaves_out_what_is_unknown_and_flags_the_eu() -> None:
         request_cf(Client(city="Berlin"), pop("FRA"), http_protocol="SPDY")
     with pytest.raises(ConfigError):
         request_cf(Client(city="Berlin"), pop("FRA"), tls_version="SSLv3")
+
+
+def test_request_cf_json_is_request_cf_serialised_whatever_the_cache_holds() -> None:
+    # Clients that share a city and differ by what request.cf does not show (access line,
+    # anycast draw), by what it does (place fields, the position's sign at zero, the RTT as
+    # reported), at PoPs and with protocols that change it: each one's JSON is its own.
+    clients = [
+        Client(city="Austin", access_ms=3.0, anycast_u=0.1),
+        Client(city="Austin", access="mobile", access_ms=41.0, anycast_u=0.9),
+        Client(city="Austin", asn=7922, as_organization="Comcast Cable", postal_code="78701"),
+        Client(city="Berlin"),
+        Client(city="Accra", country="GH", latitude=0.0, longitude=0.0, timezone="UTC"),
+        Client(city="Accra", country="GH", latitude=-0.0, longitude=-0.0, timezone="UTC"),
+    ]
+    cases = [
+        (client, where, protocol, tls, rtt)
+        for client in clients
+        for where in ("DFW", "FRA")
+        for protocol, tls in (("HTTP/2", "TLSv1.3"), ("HTTP/3", "TLSv1.3"), ("HTTP/1.1", ""))
+        for rtt in (None, 12.4, 12.6, 13.0)
+    ]
+    for _ in range(2):  # computed, then from the cache
+        for client, where, protocol, tls, rtt in cases:
+            expected = json.dumps(
+                request_cf(
+                    client,
+                    pop(where),
+                    http_protocol=protocol,
+                    tls_version=tls,
+                    client_tcp_rtt_ms=rtt,
+                )
+            )
+            got = request_cf_json(
+                client, pop(where), http_protocol=protocol, tls_version=tls, client_tcp_rtt_ms=rtt
+            )
+            assert got == expected
+    with pytest.raises(ConfigError):
+        request_cf_json(Client(city="Berlin"), pop("FRA"), http_protocol="SPDY")
 
 
 def test_world_cities_sampling_is_seeded_and_population_weighted() -> None:
