@@ -399,7 +399,8 @@ def request_cf(
     return {k: v for k, v in cf.items() if v is not None}
 
 
-#: Serialised ``request.cf`` objects by what they are made of (:func:`request_cf_json`).
+#: Serialised ``request.cf`` objects without their RTT field, by what they are made of
+#: (:func:`request_cf_json`).
 _CF_JSON: dict[tuple[Any, ...], str] = {}
 _CF_JSON_ENTRIES = 1 << 16
 
@@ -412,28 +413,26 @@ def request_cf_json(
     tls_version: str = "TLSv1.3",
     client_tcp_rtt_ms: float | None = None,
 ) -> str:
-    """:func:`request_cf` serialised by ``json.dumps``, kept in a bounded cache keyed by every
-    value it is made of (the client's place fields, not its access line or anycast draw; the
-    RTT as reported, in whole ms): a simulator's clients differ by their access round trip,
-    but many share a city, a PoP and a rounded RTT."""
+    """:func:`request_cf` serialised by ``json.dumps``, from a bounded cache of the object
+    without its RTT field, keyed by every value that object is made of (the client's place
+    fields, not its access line or anycast draw): a simulator's clients differ by their
+    access round trip, but many share a city and a PoP. The RTT field, when there is one, is
+    the object's last: spliced in as ``json.dumps`` writes it (an integer after ``", "`` and
+    ``": "``, its default separators)."""
     key = (
         pop.code, client.country, client.city, client.continent, f"{client.latitude:.5f}",
         f"{client.longitude:.5f}", client.timezone, client.region, client.region_code,
         client.postal_code, client.metro_code, client.asn, client.as_organization,
         http_protocol, tls_version,
-        None if client_tcp_rtt_ms is None else round(client_tcp_rtt_ms),
     )  # fmt: skip
-    text = _CF_JSON.get(key)
-    if text is None:
+    head = _CF_JSON.get(key)
+    if head is None:
         if len(_CF_JSON) >= _CF_JSON_ENTRIES:  # pure values: a bounded cache
             _CF_JSON.clear()
-        text = _CF_JSON[key] = json.dumps(
-            request_cf(
-                client,
-                pop,
-                http_protocol=http_protocol,
-                tls_version=tls_version,
-                client_tcp_rtt_ms=client_tcp_rtt_ms,
-            )
+        head = _CF_JSON[key] = json.dumps(
+            request_cf(client, pop, http_protocol=http_protocol, tls_version=tls_version)
         )
-    return text
+    if client_tcp_rtt_ms is None:
+        return head
+    name = "clientQuicRtt" if http_protocol == "HTTP/3" else "clientTcpRtt"
+    return f'{head[:-1]}, "{name}": {round(client_tcp_rtt_ms)}}}'

@@ -194,10 +194,11 @@ class Legs:
                 # random.expovariate(rate), spelled out: -log(1.0 - random()) / rate, the
                 # same expression on the same draw (Python 3.11-3.13), without its call.
                 draw = rng.random
-                for _ in range(rtts[0]):
-                    connect += rtt + -_log(1.0 - draw()) / rate
-                for _ in range(rtts[1]):
-                    handshake += rtt + -_log(1.0 - draw()) / rate
+                if connection == "new":  # an open connection has no handshake to draw
+                    for _ in range(rtts[0]):
+                        connect += rtt + -_log(1.0 - draw()) / rate
+                    for _ in range(rtts[1]):
+                        handshake += rtt + -_log(1.0 - draw()) / rate
                 request_ms = rtt + -_log(1.0 - draw()) / rate
             else:
                 for _ in range(rtts[0]):
