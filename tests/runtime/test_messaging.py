@@ -7,7 +7,6 @@ from typing import Any
 
 from edgert import Request, Worker
 
-
 # A message through a channel of its own, started: a task queued after every message task
 # posted before it (tasks of zero delay run in the order they were queued).
 TICK = """const tick = () => new Promise((resolve) => {
@@ -16,7 +15,10 @@ TICK = """const tick = () => new Promise((resolve) => {
 
 def run(body: str) -> Any:
     """Runs `body` (an async function body returning a JSON-able value) in a worker."""
-    src = TICK + f"export default {{ async fetch(request, env, ctx) {{ return Response.json(await (async () => {{ {body} }})()); }} }}"
+    src = (
+        TICK
+        + f"export default {{ async fetch(request, env, ctx) {{ return Response.json(await (async () => {{ {body} }})()); }} }}"
+    )
     r = Worker(src).fetch(Request("https://example.com/"))
     assert r.status == 200, r.stats.error
     return r.json()
