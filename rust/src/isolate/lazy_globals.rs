@@ -70,7 +70,9 @@ const LAZY_GLOBALS: &[(&str, &str)] = &[
     ("websocket", "WebSocket"),
     ("websocket", "WebSocketPair"),
     ("websocket", "WebSocketRequestResponsePair"),
-    ("websocket", "MessageEvent"),
+    ("messaging", "MessageEvent"),
+    ("messaging", "MessageChannel"),
+    ("messaging", "MessagePort"),
     ("websocket", "CloseEvent"),
     ("websocket", "ErrorEvent"),
 ];

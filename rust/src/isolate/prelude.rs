@@ -76,6 +76,7 @@ const LAZY: &[(&str, &str)] = &[
     ("mime", include_str!("webapi/lazy/mime.js")),
     ("fetchinit", include_str!("webapi/lazy/fetchinit.js")),
     ("websocket", include_str!("webapi/lazy/websocket.js")),
+    ("messaging", include_str!("webapi/lazy/messaging.js")),
     // Loaded by `subtle` when their algorithms are first used (docs/webcrypto.md).
     ("subtle_generic", include_str!("webapi/lazy/subtle_generic.js")),
     ("subtle_ec", include_str!("webapi/lazy/subtle_ec.js")),

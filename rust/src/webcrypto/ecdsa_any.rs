@@ -17,6 +17,27 @@ use super::ops::digest;
 use crate::jwt::Curve;
 use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 
+/// `$body` with `$c` naming the RustCrypto crate of `$curve` (`p256`, `p384` or `p521`): the
+/// three crates have the same API, one type per curve.
+macro_rules! with_curve_crate {
+    ($curve:expr, $c:ident => $body:expr) => {
+        match $curve {
+            Curve::P256 => {
+                use p256 as $c;
+                $body
+            }
+            Curve::P384 => {
+                use p384 as $c;
+                $body
+            }
+            Curve::P521 => {
+                use p521 as $c;
+                $body
+            }
+        }
+    };
+}
+
 fn prehash(curve: Curve, hash: Hash, data: &[u8]) -> Vec<u8> {
     let d = digest(hash, data);
     let len = curve.coordinate_len();
@@ -33,22 +54,10 @@ pub fn sign(curve: Curve, d: &[u8], hash: Hash, data: &[u8]) -> Result<Vec<u8>, 
     let z = prehash(curve, hash, data);
     let failed = |_| CryptoError::operation("signing failed");
     let bad_key = |_| CryptoError::operation("EC private key rejected");
-    Ok(match curve {
-        Curve::P256 => {
-            let key = p256::ecdsa::SigningKey::from_slice(d).map_err(bad_key)?;
-            let s: p256::ecdsa::Signature = key.sign_prehash(&z).map_err(failed)?;
-            s.to_bytes().to_vec()
-        }
-        Curve::P384 => {
-            let key = p384::ecdsa::SigningKey::from_slice(d).map_err(bad_key)?;
-            let s: p384::ecdsa::Signature = key.sign_prehash(&z).map_err(failed)?;
-            s.to_bytes().to_vec()
-        }
-        Curve::P521 => {
-            let key = p521::ecdsa::SigningKey::from_slice(d).map_err(bad_key)?;
-            let s: p521::ecdsa::Signature = key.sign_prehash(&z).map_err(failed)?;
-            s.to_bytes().to_vec()
-        }
+    with_curve_crate!(curve, c => {
+        let key = c::ecdsa::SigningKey::from_slice(d).map_err(bad_key)?;
+        let s: c::ecdsa::Signature = key.sign_prehash(&z).map_err(failed)?;
+        Ok(s.to_bytes().to_vec())
     })
 }
 
@@ -59,33 +68,13 @@ pub fn verify(curve: Curve, point: &[u8], hash: Hash, signature: &[u8], data: &[
         return false;
     }
     let z = prehash(curve, hash, data);
-    match curve {
-        Curve::P256 => {
-            let (Ok(key), Ok(sig)) = (
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point),
-                p256::ecdsa::Signature::from_slice(signature),
-            ) else {
-                return false;
-            };
-            key.verify_prehash(&z, &sig).is_ok()
-        }
-        Curve::P384 => {
-            let (Ok(key), Ok(sig)) = (
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(point),
-                p384::ecdsa::Signature::from_slice(signature),
-            ) else {
-                return false;
-            };
-            key.verify_prehash(&z, &sig).is_ok()
-        }
-        Curve::P521 => {
-            let (Ok(key), Ok(sig)) = (
-                p521::ecdsa::VerifyingKey::from_sec1_bytes(point),
-                p521::ecdsa::Signature::from_slice(signature),
-            ) else {
-                return false;
-            };
-            key.verify_prehash(&z, &sig).is_ok()
-        }
-    }
+    with_curve_crate!(curve, c => {
+        let (Ok(key), Ok(sig)) = (
+            c::ecdsa::VerifyingKey::from_sec1_bytes(point),
+            c::ecdsa::Signature::from_slice(signature),
+        ) else {
+            return false;
+        };
+        key.verify_prehash(&z, &sig).is_ok()
+    })
 }

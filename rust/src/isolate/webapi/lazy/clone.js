@@ -1,10 +1,11 @@
 // structuredClone (HTML Standard's structured serialization, in-memory), with the transfer
-// of ArrayBuffers.
+// of ArrayBuffers and MessagePorts (messaging.js, which posts messages through the same walk).
 //
 // Serialization and deserialization are one walk here (the copy is made as the value is
-// read); what the standard checks before it transfers anything is checked before any buffer
-// is detached: the transfer list first, then the whole walk (a transferred buffer is copied
-// like any other), and only when the walk succeeded are the transferred buffers detached.
+// read); what the standard checks before it transfers anything is checked before anything is
+// detached: the transfer list first, then the whole walk (a transferred buffer is copied like
+// any other; a transferred port stands for its new port wherever the value holds it), and only
+// when the walk succeeded are the transferred buffers detached and the ports moved.
 const cloneError = (msg) => new DOMException(msg, 'DataCloneError');
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const typedArrayAt = TypedArrayProto.at;
@@ -130,6 +131,32 @@ const structuredCloneImpl = (value, memo) => {
   memo.set(value, out);
   return out;
 };
+// StructuredSerializeWithTransfer then StructuredDeserializeWithTransfer: the clone of `value`
+// and the new MessagePorts of the transfer list (in its order).
+const serializeWithTransfer = (value, transfer) => {
+  const messaging = lazyLoaded('messaging') ? lazyLoad('messaging') : null;
+  const seen = new Set();
+  const memo = new Map();
+  const ports = [];
+  for (const t of transfer) {
+    if (seen.has(t)) throw cloneError('An object is duplicated in the transfer list.');
+    seen.add(t);
+    if (messaging !== null && messaging.isPort(t)) {
+      if (messaging.isDetachedPort(t)) throw cloneError('A MessagePort is detached and could not be transferred.');
+      ports.push(t);
+      continue;
+    }
+    if (Object.prototype.toString.call(t) !== '[object ArrayBuffer]') throw cloneError('Value not transferable: only ArrayBuffers and MessagePorts can be transferred.');
+    if (isDetached(t)) throw cloneError('An ArrayBuffer is detached and could not be transferred.');
+  }
+  // A transferred port's place in the value is taken by its new port, which gets the old one's
+  // queue and entanglement only once the walk succeeded.
+  const fresh = ports.map((p) => { const q = messaging.blankPort(); memo.set(p, q); return q; });
+  const result = structuredCloneImpl(value, memo);
+  ports.forEach((p, k) => messaging.movePort(p, fresh[k]));
+  for (const t of transfer) if (!ports.includes(t)) abTransfer.call(t);
+  return { value: result, ports: fresh };
+};
 defineGlobal('structuredClone', function structuredClone(value, options = undefined) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
   if (options !== undefined && options !== null && !isObject(options)) throw new TypeError("Failed to execute 'structuredClone': The provided value is not of type 'StructuredSerializeOptions'.");
@@ -142,16 +169,7 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
       transfer.push(t);
     }
   }
-  const seen = new Set();
-  for (const t of transfer) {
-    if (Object.prototype.toString.call(t) !== '[object ArrayBuffer]') throw cloneError('Value not transferable: only ArrayBuffers can be transferred.');
-    if (seen.has(t)) throw cloneError('An ArrayBuffer is duplicated in the transfer list.');
-    if (isDetached(t)) throw cloneError('An ArrayBuffer is detached and could not be transferred.');
-    seen.add(t);
-  }
-  const result = structuredCloneImpl(value, new Map());
-  for (const t of transfer) abTransfer.call(t);
-  return result;
+  return serializeWithTransfer(value, transfer).value;
 });
 // For the runtime: a chunk's clone in a body's tee (streams/tee.js).
-return { clone: (value) => structuredCloneImpl(value, new Map()) };
+return { clone: (value) => structuredCloneImpl(value, new Map()), serializeWithTransfer };

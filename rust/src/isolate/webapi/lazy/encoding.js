@@ -14,7 +14,8 @@ class TextEncoder {
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
     const [read, bytes] = native.encodeIntoPrefix(toUSV(source), destination.length);
-    destination.set(bytes);
+    // A view of a detached buffer has length 0 (nothing is written); `set` would throw.
+    if (bytes.length > 0) destination.set(bytes);
     return { read, written: bytes.length };
   }
   get [Symbol.toStringTag]() { return 'TextEncoder'; }

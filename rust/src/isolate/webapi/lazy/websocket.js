@@ -1,5 +1,5 @@
-// WebSocket, WebSocketPair, WebSocketRequestResponsePair, MessageEvent, CloseEvent, ErrorEvent
-// (Workers' WebSocket API; the wire is the host's).
+// WebSocket, WebSocketPair, WebSocketRequestResponsePair, CloseEvent, ErrorEvent (Workers'
+// WebSocket API; the wire is the host's). Its message events are messaging.js's MessageEvent.
 //
 // Theory of operation. `new WebSocketPair()` makes two linked ends. Each end is in one of
 // these states:
@@ -47,12 +47,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Host socket id -> the worker's end.
 const sockets = new Map();
 
-class MessageEvent extends Event {
-  #data; #origin;
-  constructor(type, init = {}) { super(type, init); this.#data = init.data === undefined ? null : init.data; this.#origin = init.origin === undefined ? '' : String(init.origin); }
-  get data() { return this.#data; }
-  get origin() { return this.#origin; }
-}
+const { MessageEvent } = lazyLoad('messaging');
 class CloseEvent extends Event {
   #code; #reason; #wasClean;
   constructor(type, init = {}) {
@@ -362,7 +357,6 @@ const deliver = (task, meta, data) => {
 defineGlobal('WebSocket', WebSocket);
 defineGlobal('WebSocketPair', WebSocketPair);
 defineGlobal('WebSocketRequestResponsePair', WebSocketRequestResponsePair);
-defineGlobal('MessageEvent', MessageEvent);
 defineGlobal('CloseEvent', CloseEvent);
 defineGlobal('ErrorEvent', ErrorEvent);
 
