@@ -378,7 +378,8 @@ unsafe extern "C" fn stringify(
             let mut walk = Walk {
                 ctx,
                 data,
-                out: Vec::new(),
+                // Room for a typical worker's answer without growing (each growth is a copy).
+                out: Vec::with_capacity(256),
                 poll: Poll::new(ctx),
                 interrupted: false,
                 ticked: 0,

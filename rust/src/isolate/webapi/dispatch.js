@@ -2,8 +2,9 @@
 
 // The `ctx` argument of a module worker's fetch handler.
 // `passThroughOnException()` marks the context in `passingThrough` (a WeakSet, not a field:
-// each field an instance gets costs every request ~0.4k instructions, and few workers call it).
-const passingThrough = new WeakSet();
+// each field an instance gets costs every request ~0.4k instructions, and few workers call it;
+// made on the first call, so a new isolate makes none).
+let passingThrough = null;
 class ExecutionContext {
   #task; #input;
   constructor(task, input) { this.#task = task; this.#input = input; }
@@ -12,11 +13,11 @@ class ExecutionContext {
     native.waitUntilStart(task);
     Promise.resolve(p).then(() => native.waitUntilEnd(task), (e) => native.waitUntilEnd(task, e));
   }
-  passThroughOnException() { if (this.#task !== undefined) passingThrough.add(this); }
+  passThroughOnException() { if (this.#task !== undefined) (passingThrough || (passingThrough = new WeakSet())).add(this); }
   get props() { return {}; }
   get [kSym.task]() { return this.#task; }
   // Whether to forward to the origin after an error (once).
-  [kSym.passThrough]() { return passingThrough.delete(this); }
+  [kSym.passThrough]() { return passingThrough !== null && passingThrough.delete(this); }
   [kSym.original]() { return Request[kInternal](...this.#input); }
 }
 
