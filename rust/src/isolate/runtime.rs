@@ -730,10 +730,24 @@ impl Isolate {
             let mut response = None;
             let mut stats = None;
             if !meta.delivered {
-                if let Some(settled) = &t.settled {
+                if let Some(settled) = &mut t.settled {
                     meta.delivered = true;
                     let (resp, outcome, error) = match settled {
-                        Settled::Response(r) => (r.clone(), Outcome::Ok, None),
+                        // Moved out, not cloned: once delivered, only the presence of a settled
+                        // outcome matters (a later settle() or fail() changes nothing).
+                        Settled::Response(r) => (
+                            std::mem::replace(
+                                r,
+                                Response {
+                                    status: r.status,
+                                    status_text: String::new(),
+                                    headers: Headers::new(),
+                                    body: crate::http::Body::none(),
+                                },
+                            ),
+                            Outcome::Ok,
+                            None,
+                        ),
                         Settled::Failed { outcome, error } => {
                             let (status, body) = outcome.error_response().unwrap_or((500, "Error"));
                             (Response::text(status, body), *outcome, Some(error.clone()))

@@ -48,8 +48,11 @@ class Headers {
       for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]);
       return;
     }
-    // A new Headers' guard is `none`: each pair is appended as append() would.
-    const flat = lazyLoad('fetchinit').headersInit(init), out = this.#list;
+    // A new Headers' guard is `none`: each pair is appended as append() would. A plain record
+    // may come back as that list already (its elements are pairs, not strings).
+    const flat = lazyLoad('fetchinit').headersInit(init, true);
+    if (flat.length !== 0 && typeof flat[0] !== 'string') { this.#list = flat; return; }
+    const out = this.#list;
     for (let i = 0; i < flat.length; i += 2) out.push([normalizeName(flat[i]), normalizeValue(flat[i + 1])]);
   }
   static {
