@@ -62,7 +62,7 @@ impl Text {
     }
 
     /// As `to_usv`, as a `String`.
-    pub(super) fn to_string(&self) -> String {
+    pub(super) fn to_usv_string(&self) -> String {
         // `well_formed` leaves only scalar values: valid UTF-8.
         String::from_utf8(self.to_usv()).unwrap_or_default()
     }
@@ -109,11 +109,11 @@ unsafe fn append<'js>(
     let name = match std::str::from_utf8(name.bytes()) {
         Ok(s) => s,
         Err(_) => {
-            lossy = name.to_string();
+            lossy = name.to_usv_string();
             &lossy
         }
     };
-    out.append_owned(name, value.to_string())
+    out.append_owned(name, value.to_usv_string())
         .map_err(|e| Exception::throw_type(ctx, &e.to_string()))
 }
 
@@ -220,7 +220,7 @@ pub fn response<'js>(
     let raw = ctx.as_raw().as_ptr();
     // SAFETY: `raw` is the live context of `ctx`, `status_text` a live value of it.
     let status_text = match unsafe { Text::of(raw, status_text.as_raw()) } {
-        Some(t) => t.to_string(),
+        Some(t) => t.to_usv_string(),
         None => return Err(Exception::throw_type(ctx, "settle: statusText must be a string")),
     };
     Ok(Response {
