@@ -117,7 +117,12 @@ def test_headers_iteration_follows_each_change() -> None:
 
 def test_status_text_is_kept() -> None:
     out = _json(RECORDS)
-    assert out["response"] == [201, "Made", [["content-type", "text/plain;charset=UTF-8"], ["x-r", "1"]], "Made"]
+    assert out["response"] == [
+        201,
+        "Made",
+        [["content-type", "text/plain;charset=UTF-8"], ["x-r", "1"]],
+        "Made",
+    ]
     assert out["defaultText"] == ""
     assert out["responseInit"] == "Made"
 
