@@ -296,20 +296,49 @@ unsafe extern "C" fn record_pairs(
     _magic: c_int,
     _data: *mut qjs::JSValue,
 ) -> qjs::JSValue {
-    // SAFETY: as `header_get`; `obj` is an ordinary object (checked first), so listing and
-    // reading its own properties runs no code; every reference taken is freed once or handed to
-    // the new array.
+    // SAFETY: as `header_get`; the values are handed to the new array.
     unsafe {
-        let obj = arg(argc, argv, 0);
-        if qjs::JS_GetClassID(obj) != JS_CLASS_OBJECT {
+        match record_values(ctx, arg(argc, argv, 0)) {
+            Some(out) => new_array(ctx, out),
+            None => qjs::JS_UNDEFINED,
+        }
+    }
+}
+
+/// An array of `values` (taken), or undefined on out-of-memory (the values are freed, the
+/// exception cleared: the caller falls back).
+///
+/// # Safety
+/// `ctx` is live; `values` are live values of it.
+unsafe fn new_array(ctx: *mut qjs::JSContext, values: Vec<qjs::JSValue>) -> qjs::JSValue {
+    // SAFETY: per the contract; JS_NewArrayFrom takes the values (and frees them on failure).
+    unsafe {
+        let array = qjs::JS_NewArrayFrom(ctx, values.len() as c_int, values.as_ptr());
+        if qjs::JS_IsException(array) {
+            clear_exception(ctx);
             return qjs::JS_UNDEFINED;
+        }
+        array
+    }
+}
+
+/// `recordPairs`'s conversion as owned values (`[key, value, ...]`), or `None`.
+///
+/// # Safety
+/// `ctx` is live and `obj` a live value of it.
+unsafe fn record_values(ctx: *mut qjs::JSContext, obj: qjs::JSValue) -> Option<Vec<qjs::JSValue>> {
+    // SAFETY: per the contract; `obj` is an ordinary object (checked first), so listing and
+    // reading its own properties runs no code; every reference taken is freed once or returned.
+    unsafe {
+        if qjs::JS_GetClassID(obj) != JS_CLASS_OBJECT {
+            return None;
         }
         let mut tab: *mut qjs::JSPropertyEnum = std::ptr::null_mut();
         let mut len: u32 = 0;
         let mask = (qjs::JS_GPN_STRING_MASK | qjs::JS_GPN_SYMBOL_MASK | qjs::JS_GPN_ENUM_ONLY) as c_int;
         if qjs::JS_GetOwnPropertyNames(ctx, &mut tab, &mut len, obj, mask) < 0 {
             clear_exception(ctx);
-            return qjs::JS_UNDEFINED;
+            return None;
         }
         let mut out: Vec<qjs::JSValue> = Vec::with_capacity(len as usize * 2);
         let mut fast = true;
@@ -341,15 +370,91 @@ unsafe extern "C" fn record_pairs(
             for v in out {
                 qjs::JS_FreeValue(ctx, v);
             }
+            return None;
+        }
+        Some(out)
+    }
+}
+
+/// `recordList(init)`: what a new `Headers` holds after appending each pair of `recordPairs(init)`
+/// (headers.js: `[[name, value], ...]`, each name lower-cased, each value normalised), when every
+/// name is a valid header name and every normalised value a valid header value; undefined
+/// otherwise (or when `recordPairs` would be), and the caller takes the general path, whose
+/// append() throws for the invalid pair. The result is the general path's: `normalizeName` is a
+/// token check and an ASCII lower-casing, `normalizeValue` is `headerValue`.
+unsafe extern "C" fn record_list(
+    ctx: *mut qjs::JSContext,
+    _this: qjs::JSValue,
+    argc: c_int,
+    argv: *mut qjs::JSValue,
+    _magic: c_int,
+    _data: *mut qjs::JSValue,
+) -> qjs::JSValue {
+    // SAFETY: as `header_get`; each value of `flat` is freed once or handed to a new array.
+    unsafe {
+        let Some(flat) = record_values(ctx, arg(argc, argv, 0)) else {
+            return qjs::JS_UNDEFINED;
+        };
+        let mut pairs: Vec<qjs::JSValue> = Vec::with_capacity(flat.len() / 2);
+        let mut ok = true;
+        for kv in flat.chunks_exact(2) {
+            let pair = if ok { normalized_pair(ctx, kv[0], kv[1]) } else { None };
+            match pair {
+                Some(p) => pairs.push(p),
+                None => ok = false,
+            }
+        }
+        for v in flat {
+            qjs::JS_FreeValue(ctx, v);
+        }
+        if !ok {
+            for p in pairs {
+                qjs::JS_FreeValue(ctx, p);
+            }
             return qjs::JS_UNDEFINED;
         }
-        let array = qjs::JS_NewArrayFrom(ctx, out.len() as c_int, out.as_ptr());
-        if qjs::JS_IsException(array) {
-            // The values were freed by JS_NewArrayFrom; the caller falls back.
+        new_array(ctx, pairs)
+    }
+}
+
+/// `[normalizeName(name), normalizeValue(value)]` for byte strings `name` and `value`, or `None`
+/// when either is invalid (or on out-of-memory).
+///
+/// # Safety
+/// `ctx` is live; `name` and `value` are live strings of it (borrowed).
+unsafe fn normalized_pair(ctx: *mut qjs::JSContext, name: qjs::JSValue, value: qjs::JSValue) -> Option<qjs::JSValue> {
+    // SAFETY: per the contract; every value made is freed once or handed to the pair.
+    unsafe {
+        let n = StrBytes::of(ctx, name, true)?;
+        if !valid_name(n.bytes()) {
+            return None;
+        }
+        let lower = if n.bytes().iter().any(u8::is_ascii_uppercase) {
+            new_string(ctx, &n.bytes().to_ascii_lowercase())
+        } else {
+            qjs::JS_DupValue(ctx, name)
+        };
+        let v = StrBytes::of(ctx, value, true);
+        let range = v.as_ref().and_then(|v| header_value_range(v.bytes()));
+        let normalized = match (v, range) {
+            (Some(v), Some(r)) if r.len() == v.bytes().len() => qjs::JS_DupValue(ctx, value),
+            // No unit above U+00FF: the CESU-8 bytes are the value's UTF-8.
+            (Some(v), Some(r)) => new_string(ctx, &v.bytes()[r]),
+            _ => qjs::JS_EXCEPTION,
+        };
+        if qjs::JS_IsException(lower) || qjs::JS_IsException(normalized) {
+            qjs::JS_FreeValue(ctx, lower);
+            qjs::JS_FreeValue(ctx, normalized);
             clear_exception(ctx);
-            return qjs::JS_UNDEFINED;
+            return None;
         }
-        array
+        let pair = [lower, normalized];
+        let array = qjs::JS_NewArrayFrom(ctx, 2, pair.as_ptr());
+        if qjs::JS_IsException(array) {
+            clear_exception(ctx);
+            return None;
+        }
+        Some(array)
     }
 }
 
@@ -400,7 +505,11 @@ pub fn install_lazy<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()
     put(
         ctx,
         n,
-        &[("isByteString", is_byte_string, 1), ("recordPairs", record_pairs, 1)],
+        &[
+            ("isByteString", is_byte_string, 1),
+            ("recordPairs", record_pairs, 1),
+            ("recordList", record_list, 1),
+        ],
     )
 }
 

@@ -111,13 +111,29 @@ pub unsafe fn own_slot_is(
     want: qjs::JSValue,
     accessor: bool,
 ) -> bool {
-    // SAFETY: per the contract; the descriptor is freed once.
+    // Called ~10 times per fast-path call (regexp_replace): the descriptor is read and freed
+    // inline, and only the values that hold a reference are freed.
+    let mut desc = qjs::JSPropertyDescriptor {
+        flags: 0,
+        value: qjs::JS_UNDEFINED,
+        getter: qjs::JS_UNDEFINED,
+        setter: qjs::JS_UNDEFINED,
+    };
+    // SAFETY: per the contract; each value of the descriptor is freed once.
     unsafe {
-        let Some(desc) = own_descriptor(ctx, obj, atom) else {
+        let found = qjs::JS_GetOwnProperty(ctx, &mut desc, obj, atom);
+        if found <= 0 {
+            if found < 0 {
+                clear_exception(ctx);
+            }
             return false;
-        };
+        }
         let same = same_object(if accessor { desc.getter } else { desc.value }, want);
-        free_descriptor(ctx, desc);
+        for v in [desc.value, desc.getter, desc.setter] {
+            if qjs::JS_VALUE_HAS_REF_COUNT(v) {
+                qjs::JS_FreeValue(ctx, v);
+            }
+        }
         same
     }
 }

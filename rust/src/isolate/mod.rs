@@ -26,6 +26,7 @@ mod regexp_replace;
 mod rewriter_native;
 mod runtime;
 mod script;
+mod settle;
 mod state;
 mod string_search;
 mod subtle_native;

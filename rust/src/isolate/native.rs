@@ -7,7 +7,7 @@
 use super::errors::{describe, is_out_of_memory};
 use super::state::{HostState, JsFn, Parked, ParkedKind, Settled};
 use super::webapi_native as web;
-use crate::http::{Body, Headers, Request, Response};
+use crate::http::{Body, Headers, Request};
 use crate::protocol::{LogLevel, OpKind, Operation, Outcome, TaskId};
 use parking_lot::Mutex;
 use rquickjs::function::Opt;
@@ -150,6 +150,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
         )?,
     )?;
 
+    // `settle(task, status, statusText, headers, body)`: the arguments are read in place
+    // (`settle.rs`), without rquickjs's conversion of each string to a Rust `String` first.
     let s = state.clone();
     n.set(
         "settle",
@@ -158,17 +160,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> Result<Object<'js>> {
             move |ctx: Ctx<'js>,
                   task: f64,
                   status: u16,
-                  status_text: String,
-                  headers: Vec<String>,
+                  status_text: Value<'js>,
+                  headers: Value<'js>,
                   body: Value<'js>| {
-                let headers = headers_from_flat(&ctx, headers)?;
-                let body = body_bytes(&ctx, &body)?;
-                let response = Response {
-                    status,
-                    status_text,
-                    headers,
-                    body,
-                };
+                let response = super::settle::response(&ctx, status, &status_text, &headers, &body)?;
                 let mut st = s.lock();
                 if let Some(t) = st.tasks.get_mut(&task_id(task)) {
                     t.settled.get_or_insert(Settled::Response(response));

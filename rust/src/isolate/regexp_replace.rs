@@ -96,13 +96,19 @@ pub const MAX_RESULT_BYTES: usize = 8 << 20;
 pub fn replace_literal(text: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len().min(MAX_RESULT_BYTES) + replacement.len());
     let mut last = 0;
-    for at in memchr::memmem::find_iter(text, pattern) {
+    let mut put = |at: usize| {
         out.extend_from_slice(&text[last..at]);
         out.extend_from_slice(replacement);
         last = at + pattern.len();
-        if out.len() > MAX_RESULT_BYTES {
-            return None;
-        }
+        out.len() <= MAX_RESULT_BYTES
+    };
+    // A one-character pattern (`/-/g`, `/_/g`) is a byte search: no substring searcher to build.
+    let within = match pattern {
+        [b] => memchr::memchr_iter(*b, text).all(&mut put),
+        _ => memchr::memmem::find_iter(text, pattern).all(&mut put),
+    };
+    if !within {
+        return None;
     }
     out.extend_from_slice(&text[last..]);
     (out.len() <= MAX_RESULT_BYTES).then_some(out)

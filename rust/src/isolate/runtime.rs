@@ -28,7 +28,9 @@ use parking_lot::Mutex;
 use rquickjs::context::intrinsic;
 use rquickjs::function::Constructor;
 use rquickjs::{qjs, Context, Ctx, Function, Module, Object, Runtime, TypedArray, Value};
-use std::collections::HashMap;
+// hashbrown (foldhash): task and operation ids are the host's counters, not attacker input, and
+// SipHash cost ~1.5k instructions per request over these maps.
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 // WebSocket events delivered to the worker's sockets (`Isolate::deliver_ws`).
@@ -730,10 +732,24 @@ impl Isolate {
             let mut response = None;
             let mut stats = None;
             if !meta.delivered {
-                if let Some(settled) = &t.settled {
+                if let Some(settled) = &mut t.settled {
                     meta.delivered = true;
                     let (resp, outcome, error) = match settled {
-                        Settled::Response(r) => (r.clone(), Outcome::Ok, None),
+                        // Moved out, not cloned: once delivered, only the presence of a settled
+                        // outcome matters (a later settle() or fail() changes nothing).
+                        Settled::Response(r) => (
+                            std::mem::replace(
+                                r,
+                                Response {
+                                    status: r.status,
+                                    status_text: String::new(),
+                                    headers: Headers::new(),
+                                    body: crate::http::Body::none(),
+                                },
+                            ),
+                            Outcome::Ok,
+                            None,
+                        ),
                         Settled::Failed { outcome, error } => {
                             let (status, body) = outcome.error_response().unwrap_or((500, "Error"));
                             (Response::text(status, body), *outcome, Some(error.clone()))

@@ -4,6 +4,7 @@
 //! `Error("<DOMException name>: message")`, which `subtle.js` turns into `DOMException`s.
 
 use super::native::Shared;
+use super::settle::{uint8_array, Text};
 use crate::webcrypto::{self as wc, CryptoError, Hash, Kind, Material, Params, SigParams};
 use rquickjs::class::{JsClass, Readable, Trace, Tracer};
 use rquickjs::function::Opt;
@@ -215,14 +216,31 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             ctx.clone(),
             |ctx: Ctx<'js>,
              handle: Value<'js>,
-             kind: String,
-             hash: String,
+             kind: Value<'js>,
+             hash: Value<'js>,
              salt: f64,
              signature: Value<'js>,
              data: Value<'js>| {
+                // Every request of a JWT worker verifies: the strings and bytes are read where
+                // QuickJS keeps them (no JavaScript runs until the verification is done).
                 let m = material(&ctx, &handle)?;
-                let params = sig_params(&ctx, &kind, &hash, salt)?;
-                wc::verify(&m, &params, &bytes(&ctx, &signature)?, &bytes(&ctx, &data)?).map_err(|e| throw(&ctx, e))
+                let raw = ctx.as_raw().as_ptr();
+                // SAFETY: `raw` is the live context of `ctx`; the values are live arguments.
+                let (kind, hash) = unsafe { (Text::of(raw, kind.as_raw()), Text::of(raw, hash.as_raw())) };
+                let (Some(kind), Some(hash)) = (kind, hash) else {
+                    return Err(Exception::throw_type(
+                        &ctx,
+                        "cryptoVerify: the kind and hash must be strings",
+                    ));
+                };
+                let (kind, hash) = (
+                    std::str::from_utf8(kind.bytes()).unwrap_or(""),
+                    std::str::from_utf8(hash.bytes()).unwrap_or(""),
+                );
+                let params = sig_params(&ctx, kind, hash, salt)?;
+                // SAFETY: both slices are read by `verify` before any JavaScript runs.
+                let (signature, data) = unsafe { (uint8_array(&ctx, &signature)?, uint8_array(&ctx, &data)?) };
+                wc::verify(&m, &params, signature, data).map_err(|e| throw(&ctx, e))
             },
         )?,
     )?;

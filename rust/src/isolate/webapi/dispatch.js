@@ -1,19 +1,23 @@
 // Entry points the isolate calls: init (bind the handler and env) and dispatch (one request).
 
 // The `ctx` argument of a module worker's fetch handler.
+// `passThroughOnException()` marks the context in `passingThrough` (a WeakSet, not a field:
+// each field an instance gets costs every request ~0.4k instructions, and few workers call it;
+// made on the first call, so a new isolate makes none).
+let passingThrough = null;
 class ExecutionContext {
-  #task; #input; #passThrough = false;
+  #task; #input;
   constructor(task, input) { this.#task = task; this.#input = input; }
   waitUntil(p) {
     const task = this.#task;
     native.waitUntilStart(task);
     Promise.resolve(p).then(() => native.waitUntilEnd(task), (e) => native.waitUntilEnd(task, e));
   }
-  passThroughOnException() { this.#passThrough = true; }
+  passThroughOnException() { if (this.#task !== undefined) (passingThrough || (passingThrough = new WeakSet())).add(this); }
   get props() { return {}; }
   get [kSym.task]() { return this.#task; }
   // Whether to forward to the origin after an error (once).
-  [kSym.passThrough]() { const p = this.#passThrough; this.#passThrough = false; return p; }
+  [kSym.passThrough]() { return passingThrough !== null && passingThrough.delete(this); }
   [kSym.original]() { return Request[kInternal](...this.#input); }
 }
 
@@ -33,9 +37,10 @@ const finish = (ctx, r) => {
       return;
     }
     const b = r[kSym.getBody]();
-    if (b.kind === 'none') native.settle(task, r.status, r.statusText, Headers.flat(r.headers), null);
-    else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, Headers.flat(r.headers), b.value);
-    else r[kSym.consume]().then((bytes) => native.settle(task, r.status, r.statusText, Headers.flat(r.headers), bytes), (e) => failed(ctx, e));
+    // The header list as Headers keeps it ([[name, value], ...]: isolate/settle.rs reads it).
+    if (b.kind === 'none') native.settle(task, r.status, r.statusText, entriesOf(r.headers), null);
+    else if (b.kind !== 'stream' && !r.bodyUsed) native.settle(task, r.status, r.statusText, entriesOf(r.headers), b.value);
+    else r[kSym.consume]().then((bytes) => native.settle(task, r.status, r.statusText, entriesOf(r.headers), bytes), (e) => failed(ctx, e));
   } catch (e) {
     failed(ctx, e);
   }

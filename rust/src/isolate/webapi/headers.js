@@ -28,6 +28,12 @@ const normalizeValue = (value) => {
 // static block, not private methods (a private method brands, i.e. adds a property to, every
 // instance; each property an instance gets costs every request).
 let entriesOf, allows;
+// The sorted and combined list iteration walks, per Headers, until the next change (a WeakMap,
+// not a field: each field an instance gets costs every request ~0.4k instructions, and most
+// Headers are never iterated). Made when the first is (until then a change has nothing to
+// forget, and a new isolate makes no WeakMap).
+let sortedCache = null;
+const forgetSorted = (h) => { if (sortedCache !== null) sortedCache.delete(h); };
 class Headers {
   // [[name, value], ...] in order; names lower-case. Or an incoming request's fields as the
   // host's text `\nname:value\nname:value...` (see runtime.rs), until something needs the list:
@@ -35,8 +41,6 @@ class Headers {
   // `\nname:` only matches at a field's start).
   #list = [];
   #guard = 'none';
-  // The sorted and combined list iteration walks, until the next change.
-  #sortedCache = null;
   constructor(init = undefined) {
     if (init === undefined) return;
     if (isObject(init) && #list in init && init[Symbol.iterator] === Headers.prototype.entries) {
@@ -44,8 +48,11 @@ class Headers {
       for (let i = 0; i < l.length; i++) out.push([l[i][0], l[i][1]]);
       return;
     }
-    // A new Headers' guard is `none`: each pair is appended as append() would.
-    const flat = lazyLoad('fetchinit').headersInit(init), out = this.#list;
+    // A new Headers' guard is `none`: each pair is appended as append() would. A plain record
+    // may come back as that list already (its elements are pairs, not strings).
+    const flat = lazyLoad('fetchinit').headersInit(init, true);
+    if (flat.length !== 0 && typeof flat[0] !== 'string') { this.#list = flat; return; }
+    const out = this.#list;
     for (let i = 0; i < flat.length; i += 2) out.push([normalizeName(flat[i]), normalizeValue(flat[i + 1])]);
   }
   static {
@@ -89,7 +96,7 @@ class Headers {
     const n = normalizeName(name), v = normalizeValue(value);
     if (this.#guard !== 'none' && !allows(this, n, v, 'append')) return;
     entriesOf(this).push([n, v]);
-    this.#sortedCache = null;
+    forgetSorted(this);
   }
   delete(name) {
     const n = normalizeName(name);
@@ -97,7 +104,7 @@ class Headers {
     const list = entriesOf(this);
     if (!list.some((p) => p[0] === n)) return;
     this.#list = list.filter((p) => p[0] !== n);
-    this.#sortedCache = null;
+    forgetSorted(this);
   }
   get(name) {
     const list = this.#list;
@@ -134,7 +141,7 @@ class Headers {
     const n = normalizeName(name), v = normalizeValue(value);
     if (this.#guard !== 'none' && !allows(this, n, v, 'set')) return;
     const list = entriesOf(this);
-    this.#sortedCache = null;
+    forgetSorted(this);
     let i = 0;
     while (i < list.length && list[i][0] !== n) i++;
     if (i === list.length) { list.push([n, v]); return; }
@@ -142,11 +149,12 @@ class Headers {
     for (let j = list.length - 1; j > i; j--) if (list[j][0] === n) list.splice(j, 1);
   }
   // Trusted: a lower-case, valid name and value (used by the runtime itself).
-  static [kSym.trustedAppend](h, n, v) { entriesOf(h).push([n, v]); h.#sortedCache = null; }
+  static [kSym.trustedAppend](h, n, v) { entriesOf(h).push([n, v]); forgetSorted(h); }
   static [kSym.hasName](h, n) { const list = entriesOf(h); for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true; return false; }
   // Sort and combine (Fetch Standard): names sorted, values combined, Set-Cookie kept apart.
   static [kSym.sorted](h) {
-    if (h.#sortedCache !== null) return h.#sortedCache;
+    const cached = sortedCache === null ? undefined : sortedCache.get(h);
+    if (cached !== undefined) return cached;
     const list = entriesOf(h);
     const names = [...new Set(list.map((p) => p[0]))].sort();
     const out = [];
@@ -154,7 +162,8 @@ class Headers {
       if (n === 'set-cookie') for (const v of h.getSetCookie()) out.push([n, v]);
       else out.push([n, h.get(n)]);
     }
-    return (h.#sortedCache = out);
+    (sortedCache || (sortedCache = new WeakMap())).set(h, out);
+    return out;
   }
   forEach(callback, thisArg = undefined) {
     if (typeof callback !== 'function') throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");

@@ -12,7 +12,10 @@ const byteString = (v) => {
 // HeadersInit (sequence<sequence<ByteString>> or record<ByteString, ByteString>), converted
 // in full in the order the standard reads the object, as a flat [name, value, ...] list of
 // ByteStrings (the header name and value checks follow in Headers.append).
-const headersInit = (init) => {
+// `list`: for a new Headers (headers.js), which may take, for a plain record whose every pair
+// is valid, the list append() would build (`[[name, value], ...]`, natively: `recordList`)
+// instead of the flat pairs; anything else gives the flat pairs.
+const headersInit = (init, list = false) => {
   if (!isObject(init)) throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'");
   const method = init[Symbol.iterator];
   const out = [];
@@ -33,6 +36,10 @@ const headersInit = (init) => {
   }
   // A plain object of string data properties whose conversion no code can observe: converted
   // natively (isolate/headers_native.rs, `recordPairs`); anything else by the steps below.
+  if (list) {
+    const normalized = native.recordList(init);
+    if (normalized !== undefined) return normalized;
+  }
   const fast = native.recordPairs(init);
   if (fast !== undefined) return fast;
   // [[OwnPropertyKeys]], then per key [[GetOwnProperty]] and [[Get]] (a proxy's ownKeys cannot

@@ -96,22 +96,32 @@ const parse = (input, base) => {
   return c;
 };
 
+// A URL's linked URLSearchParams, made when `searchParams` is first read (a WeakMap, not a
+// field: each field an instance gets costs every `new URL()` ~0.4k instructions).
+const paramsOf = new WeakMap();
+// Runs a setter (a function made in the class's static block, not a private method, which would
+// brand every instance).
+let setComponent;
 class URL {
   #c;
-  #params = null;
-  constructor(url, base) {
-    if (arguments.length === 0) throw new TypeError("Failed to construct 'URL': 1 argument required");
+  constructor(url, base = undefined) {
+    // `new URL()`: as `new URL(undefined)` would (a TypeError: "undefined" is no absolute URL),
+    // without reading `arguments` (an object made on every call).
+    if (url === undefined && base === undefined) throw new TypeError("Failed to construct 'URL': 1 argument required");
     const c = parse(toUSV(url), base === undefined ? undefined : toUSV(base));
     if (!c) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
     this.#c = c;
   }
   static canParse(url, base) { return !!native.urlParse(toUSV(url), base === undefined ? undefined : toUSV(base)); }
   static parse(url, base) { try { return new URL(url, base); } catch { return null; } }
-  #set(prop, value) {
-    const c = native.urlSet(this.#c[H], prop, toUSV(value));
-    if (!c) { if (prop === 'href') throw new TypeError(`Invalid URL: ${toUSV(value)}`); return; }
-    this.#c = c;
-    if (this.#params && (prop === 'href' || prop === 'search')) URLSearchParams[kInternal](this.#params, this, this.#c[SEARCH].slice(1));
+  static {
+    setComponent = (u, prop, value) => {
+      const c = native.urlSet(u.#c[H], prop, toUSV(value));
+      if (!c) { if (prop === 'href') throw new TypeError(`Invalid URL: ${toUSV(value)}`); return; }
+      u.#c = c;
+      const params = paramsOf.get(u);
+      if (params && (prop === 'href' || prop === 'search')) URLSearchParams[kInternal](params, u, c[SEARCH].slice(1));
+    };
   }
   // Called by the linked URLSearchParams: null means "no query at all".
   [kInternal](query) {
@@ -119,30 +129,32 @@ class URL {
     if (c) this.#c = c;
   }
   get searchParams() {
-    if (!this.#params) { this.#params = new URLSearchParams(); URLSearchParams[kInternal](this.#params, this, this.#c[SEARCH].slice(1)); }
-    return this.#params;
+    const c = this.#c;
+    let params = paramsOf.get(this);
+    if (!params) { params = new URLSearchParams(); paramsOf.set(this, params); URLSearchParams[kInternal](params, this, c[SEARCH].slice(1)); }
+    return params;
   }
   get href() { return this.#c[0]; }
-  set href(v) { this.#set('href', v); }
+  set href(v) { setComponent(this, 'href', v); }
   get origin() { return this.#c[1]; }
   get protocol() { return this.#c[2]; }
-  set protocol(v) { this.#set('protocol', v); }
+  set protocol(v) { setComponent(this, 'protocol', v); }
   get username() { return this.#c[3]; }
-  set username(v) { this.#set('username', v); }
+  set username(v) { setComponent(this, 'username', v); }
   get password() { return this.#c[4]; }
-  set password(v) { this.#set('password', v); }
+  set password(v) { setComponent(this, 'password', v); }
   get host() { return this.#c[5]; }
-  set host(v) { this.#set('host', v); }
+  set host(v) { setComponent(this, 'host', v); }
   get hostname() { return this.#c[6]; }
-  set hostname(v) { this.#set('hostname', v); }
+  set hostname(v) { setComponent(this, 'hostname', v); }
   get port() { return this.#c[7]; }
-  set port(v) { this.#set('port', v); }
+  set port(v) { setComponent(this, 'port', v); }
   get pathname() { return this.#c[8]; }
-  set pathname(v) { this.#set('pathname', v); }
+  set pathname(v) { setComponent(this, 'pathname', v); }
   get search() { return this.#c[9]; }
-  set search(v) { this.#set('search', v); }
+  set search(v) { setComponent(this, 'search', v); }
   get hash() { return this.#c[10]; }
-  set hash(v) { this.#set('hash', v); }
+  set hash(v) { setComponent(this, 'hash', v); }
   toString() { return this.#c[H]; }
   toJSON() { return this.#c[H]; }
   get [Symbol.toStringTag]() { return 'URL'; }
