@@ -131,6 +131,16 @@ const structuredCloneImpl = (value, memo) => {
   memo.set(value, out);
   return out;
 };
+// WebIDL's sequence<object> of a transfer list; `what` starts each error's message.
+const toTransferList = (list, what) => {
+  if (!isObject(list) || typeof list[Symbol.iterator] !== 'function') throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
+  const out = [];
+  for (const t of list) {
+    if (!isObject(t)) throw new TypeError(`${what}: Failed to convert value to 'object'.`);
+    out.push(t);
+  }
+  return out;
+};
 // StructuredSerializeWithTransfer then StructuredDeserializeWithTransfer: the clone of `value`
 // and the new MessagePorts of the transfer list (in its order).
 const serializeWithTransfer = (value, transfer) => {
@@ -161,15 +171,8 @@ defineGlobal('structuredClone', function structuredClone(value, options = undefi
   if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
   if (options !== undefined && options !== null && !isObject(options)) throw new TypeError("Failed to execute 'structuredClone': The provided value is not of type 'StructuredSerializeOptions'.");
   const list = options?.transfer;
-  const transfer = [];
-  if (list !== undefined) {
-    if (!isObject(list) || typeof list[Symbol.iterator] !== 'function') throw new TypeError("Failed to execute 'structuredClone': The provided value cannot be converted to a sequence.");
-    for (const t of list) {
-      if (!isObject(t)) throw new TypeError("Failed to execute 'structuredClone': Failed to convert value to 'object'.");
-      transfer.push(t);
-    }
-  }
+  const transfer = list === undefined ? [] : toTransferList(list, "Failed to execute 'structuredClone'");
   return serializeWithTransfer(value, transfer).value;
 });
 // For the runtime: a chunk's clone in a body's tee (streams/tee.js).
-return { clone: (value) => structuredCloneImpl(value, new Map()), serializeWithTransfer };
+return { clone: (value) => structuredCloneImpl(value, new Map()), serializeWithTransfer, toTransferList };

@@ -36,13 +36,13 @@ class MessagePort extends EventTarget {
   postMessage(message, transferOrOptions = undefined) {
     const r = recordOf(this, 'postMessage');
     if (arguments.length === 0) throw new TypeError("Failed to execute 'postMessage' on 'MessagePort': 1 argument required, but only 0 present.");
+    const what = "Failed to execute 'postMessage' on 'MessagePort'";
     let transfer = [];
-    if (transferOrOptions !== undefined && transferOrOptions !== null) {
-      if (!isObject(transferOrOptions)) throw new TypeError("Failed to execute 'postMessage' on 'MessagePort': The provided value is not of type '(sequence<object> or StructuredSerializeOptions)'.");
+    if (transferOrOptions === null) throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
+    if (transferOrOptions !== undefined) {
+      if (!isObject(transferOrOptions)) throw new TypeError(`${what}: The provided value is not of type '(sequence<object> or StructuredSerializeOptions)'.`);
       const list = typeof transferOrOptions[Symbol.iterator] === 'function' ? transferOrOptions : transferOrOptions.transfer;
-      if (list !== undefined) transfer = toTransferList(list);
-    } else if (transferOrOptions === null) {
-      throw new TypeError("Failed to execute 'postMessage' on 'MessagePort': The provided value cannot be converted to a sequence.");
+      if (list !== undefined) transfer = lazyLoad('clone').toTransferList(list, what);
     }
     if (transfer.includes(this)) throw new DOMException('Port at index ' + transfer.indexOf(this) + ' contains the source port.', 'DataCloneError');
     const target = r === undefined ? null : r.peer;
@@ -81,16 +81,6 @@ const newRecord = (port) => {
   const r = { port, peer: null, queue: [], enabled: false, scheduled: false };
   records.set(port, r);
   return r;
-};
-
-const toTransferList = (list) => {
-  if (!isObject(list) || typeof list[Symbol.iterator] !== 'function') throw new TypeError("Failed to execute 'postMessage' on 'MessagePort': The provided value cannot be converted to a sequence.");
-  const out = [];
-  for (const t of list) {
-    if (!isObject(t)) throw new TypeError("Failed to execute 'postMessage' on 'MessagePort': Failed to convert value to 'object'.");
-    out.push(t);
-  }
-  return out;
 };
 
 // Delivers the head of an enabled queue in a task of its own, then the next, one per task.
