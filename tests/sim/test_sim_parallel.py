@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from sim_helpers import small
@@ -134,3 +136,74 @@ def test_route_each_is_route_index_for_every_client() -> None:
     u[:300] = (rng.random(300) * router.params.misroute_share).tolist()  # misrouted clients
     got = router.route_each(lat, lon, u)
     assert got == [router.route_index(a, b, u=c) for a, b, c in zip(lat, lon, u, strict=True)]
+
+
+def test_queue_groups_pops_heaviest_first() -> None:
+    from edgert.sim.parallel import POPS_PER_GROUP, _session_pops, plan_queue
+
+    sc = parse_scenario(small(deployments=["edge"], duration_s=30))
+    pop = Population(sc.population, sc.access)
+    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    d = sc.deployments[0]
+    _, pop_of = _session_pops(sc, d, tr, pop)
+    queue = plan_queue(sc, d, tr, pop, 2)
+    assert len(queue) > 1
+    assert [g.tolist() for g in queue] == [g.tolist() for g in plan_queue(sc, d, tr, pop, 2)]
+    every = np.concatenate(queue)
+    assert np.array_equal(np.sort(every), np.arange(tr.sessions))  # each session once
+    where: dict[int, int] = {}
+    for n, g in enumerate(queue):
+        assert np.all(np.diff(g) > 0)  # ascending, as the runner schedules them
+        pops = set(pop_of[g].tolist())
+        assert 0 < len(pops) <= POPS_PER_GROUP
+        assert len(pops) == 1  # three PoPs, two processes: a PoP a group
+        assert all(where.setdefault(p, n) == n for p in pops)  # a PoP's sessions in one group
+    # Heaviest first: the PoPs by sessions, eight at a time, so no group outweighs the one
+    # before it, and every PoP of a group has at least the sessions of any PoP of the next.
+    sizes = [len(g) for g in queue]
+    assert sizes == sorted(sizes, reverse=True)
+    per_pop = np.bincount(pop_of)
+    for a, b in itertools.pairwise(queue):
+        assert per_pop[np.unique(pop_of[a])].min() >= per_pop[np.unique(pop_of[b])].max()
+
+
+def test_processes_take_groups_in_turn_and_give_the_same_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker process really runs groups (this process waits, after its first group,
+    until the worker has taken one), and the run is the one of a single process."""
+    import time
+
+    from edgert.sim import parallel
+    from edgert.sim.runner import run_deployment
+
+    sc = parse_scenario(small(deployments=["edge"], duration_s=6))
+    pop = Population(sc.population, sc.access)
+    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    d = sc.deployments[0]
+    whole = run_deployment(sc, d, tr, pop)
+    queue = parallel.plan_queue(sc, d, tr, pop, 2)
+    assert len(queue) >= 2
+    took = parallel._take
+
+    def patient(taken, n_groups):  # type: ignore[no-untyped-def]
+        for k, n in enumerate(took(taken, n_groups)):
+            yield n
+            if k == 0:  # bounded: fails only if the worker process never takes a group
+                deadline = time.monotonic() + 120.0
+                while taken.value <= n + 1 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+
+    monkeypatch.setattr(parallel, "_take", patient)
+    timings: dict[str, object] = {}
+    seen: list[int] = []
+    run = parallel.run_sharded(sc, d, tr, pop, 2, progress=seen.append, timings=timings)
+    shards = timings["shards"]
+    assert isinstance(shards, list) and [s["shard"] for s in shards] == [0, 1]
+    assert all(s["groups"] >= 1 for s in shards)
+    assert sum(s["groups"] for s in shards) == len(queue)
+    assert sum(s["requests"] for s in shards) == sum(seen) == len(whole.total_ms)
+    for field in ("session", "call", "pop", "status", "total_ms", "cold_start", "client_rtt_ms"):
+        assert np.array_equal(getattr(whole, field), getattr(run, field)), field
+    assert np.array_equal(whole.page_ms, run.page_ms)
+    assert whole.cache == run.cache

@@ -3,21 +3,26 @@
 When PoPs share no state (no KV, no Durable Objects: each PoP's isolates, HTTP cache and client
 connections are its own, and the simulated origin is stateless), the sessions that anycast
 delivers to disjoint sets of PoPs never interact. :func:`run_sharded` routes every session to its
-PoP (the network's own anycast rule and the user's own draw), deals the PoPs out to ``processes``
-shards by load (greedy, heaviest first, ties by code: deterministic), runs each shard in its own
-process on the same traffic, and concatenates the columns.
+PoP (the network's own anycast rule and the user's own draw), puts the PoPs in groups of
+``POPS_PER_GROUP``, heaviest first (:func:`plan_queue`), and ``processes`` processes take the
+groups in turn from that queue (this one at once, the others once they have drawn the traffic
+again), each running its groups one after the other; then the columns are concatenated. Taking
+groups as they go, rather than a share dealt out beforehand, keeps the processes ending together
+whatever their start-up and however the machine's other load slows one of them. On a cluster
+(:mod:`edgert.sim.cluster`) the PoPs are dealt out beforehand instead (:func:`plan_groups`:
+greedy by requests, heaviest first, ties by code): one task per worker.
 
 Exactness: the result is the same, to the bit, as one process's. Each session draws its network
 jitter from its own random stream (:func:`edgert.sim.runner.session_rng`), so no draw depends on
-how other users' events interleave; each PoP sees its own events in the same order in a shard as
-in the whole run (events are ordered by virtual time, ties by scheduling order, and a shard's
+how other users' events interleave; each PoP sees its own events in the same order in a group as
+in the whole run (events are ordered by virtual time, ties by scheduling order, and a group's
 events are scheduled in the same relative order); and the recorder sorts its columns by
 (session, call) before anything is summed. ``tests/sim/test_sim_parallel.py`` checks the bytes.
 
-The same independence lets one process run its PoPs a group at a time (:func:`run_grouped`,
-``POPS_PER_GROUP`` PoPs a group, exact for the same reasons): a request then runs in one of a few
-recently used isolates instead of one of hundreds, whose heaps would all compete for the CPU's
-caches. At 327 PoPs that costs about a third less CPU per request (docs/benchmarks.md).
+Running a process's PoPs a group at a time (:func:`run_grouped`) is exact for the same reasons,
+and a request then runs in one of a few recently used isolates instead of one of hundreds, whose
+heaps would all compete for the CPU's caches. At 327 PoPs that costs about a third less CPU per
+request (docs/benchmarks.md).
 
 Scenarios whose PoPs share state (KV replicas fed by one central store, Durable Objects that
 live at one PoP and are called from all) run in one process: :func:`auto_processes` picks one,
@@ -34,6 +39,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -53,6 +59,7 @@ __all__ = [
     "auto_processes",
     "check_shardable",
     "plan_groups",
+    "plan_queue",
     "run_grouped",
     "run_shard",
     "run_sharded",
@@ -182,17 +189,53 @@ def plan_groups(
             group_of_pop[j] = first + g
         counts.append(n_groups)
         first += n_groups
-    group = group_of_pop[pop_of]
-    # Sessions by group, each group's in ascending order (one stable sort, not a scan a group).
-    order = np.argsort(group, kind="stable").astype(np.int64)
-    bounds = np.searchsorted(group[order], np.arange(first + 1))
-    groups = [order[bounds[g] : bounds[g + 1]] for g in range(first)]
+    groups = _sessions_by_group(group_of_pop[pop_of], first)
     plan: list[list[npt.NDArray[np.int64]]] = []
     first = 0
     for n_groups in counts:
         plan.append([g for g in groups[first : first + n_groups] if len(g)])
         first += n_groups
     return plan
+
+
+def plan_queue(
+    scenario: Scenario,
+    deployment: DeploymentSpec,
+    traffic: Traffic,
+    population: Population,
+    processes: int,
+) -> list[npt.NDArray[np.int64]]:
+    """Session indices in groups of at most ``POPS_PER_GROUP`` PoPs (sessions of one PoP
+    always share a group), heaviest group first: the queue that ``processes`` local processes
+    take groups from in turn (:func:`run_sharded`). Every session is in exactly one group.
+    Fewer PoPs than four groups of ``POPS_PER_GROUP`` for each process make smaller groups
+    (one PoP each at the least), so that a small deployment still has groups to share.
+
+    The PoPs, by requests (heaviest first, ties by code), eight at a time: a real population is
+    skewed (the standard workload's heaviest group has ~12% of the requests, its lightest
+    0.03%), so the groups come heaviest first and the last ones anybody takes are the lightest.
+    A process that starts late (a worker process draws the traffic again) or runs on a slower
+    core simply takes fewer groups, and the processes end at most one light group apart,
+    where a plan made beforehand leaves them as far apart as their start-up and the machine's
+    noise put them. Deterministic."""
+    codes, pop_of = _session_pops(scenario, deployment, traffic, population)
+    requests = np.bincount(pop_of, minlength=len(codes)).tolist()
+    used = sorted(
+        (j for j in range(len(codes)) if requests[j]), key=lambda j: (-requests[j], codes[j])
+    )
+    size = max(1, min(POPS_PER_GROUP, len(used) // (4 * max(1, processes))))
+    group_of_pop = np.full(len(codes), -1, dtype=np.int64)
+    for n, j in enumerate(used):
+        group_of_pop[j] = n // size
+    return _sessions_by_group(group_of_pop[pop_of], -(-len(used) // size))
+
+
+def _sessions_by_group(group: npt.NDArray[np.int64], n_groups: int) -> list[npt.NDArray[np.int64]]:
+    """The sessions of each group number (``group[s]`` is session ``s``'s), each group's in
+    ascending order (one stable sort, not a scan a group)."""
+    order = np.argsort(group, kind="stable").astype(np.int64)
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
 def shard_requests(plan: list[list[npt.NDArray[np.int64]]], traffic: Traffic) -> list[int]:
@@ -298,91 +341,170 @@ def run_sharded(
     cluster: Any = None,
     timings: dict[str, Any] | None = None,
 ) -> DeploymentRun:
-    """The deployment's run, its PoPs dealt out to ``processes`` shards, each running its PoPs
-    a group at a time: the first shard in this process (its traffic is drawn already), the
-    others in ``processes - 1`` worker processes meanwhile. ``progress`` is called as groups
-    finish in this process, and once per shard from worker processes. With ``cluster`` (a
-    ``distributed.Client``) every shard is a task on that Dask cluster
-    (:mod:`edgert.sim.cluster`): the same bytes.
+    """The deployment's run, its PoPs in groups that ``processes`` processes take in turn from
+    one queue (:func:`plan_queue`), each running its groups one at a time: this process (its
+    traffic is drawn already) and ``processes - 1`` worker processes meanwhile. ``progress``
+    is called as groups finish in this process, and once per worker process. With ``cluster``
+    (a ``distributed.Client``) the PoPs are dealt out beforehand instead (:func:`plan_groups`)
+    and every shard is a task on that Dask cluster (:mod:`edgert.sim.cluster`): the same bytes.
 
     ``timings``, when given, is filled with wall seconds: ``plan_s`` (routing the sessions and
-    dealing the PoPs), ``shards`` (per local shard: ``startup_s``, from its submission to its
-    traffic drawn again, 0 in this process, and ``run_s``, its groups; and its ``requests``),
-    ``merge_s``."""
+    grouping the PoPs), ``shards`` (per local process: ``startup_s``, from its submission to
+    its traffic drawn again, 0 in this process, ``run_s``, its groups, and the ``requests``
+    and ``groups`` it took), ``merge_s``."""
     check_shardable(scenario)
     began = time.perf_counter()
-    plan = plan_groups(scenario, deployment, traffic, population, processes)
-    planned = time.perf_counter()
-    if timings is not None:
-        timings["plan_s"] = round(planned - began, 3)
     if cluster is not None:
         from edgert.sim.cluster import run_shards_on_cluster
 
+        plan = plan_groups(scenario, deployment, traffic, population, processes)
+        if timings is not None:
+            timings["plan_s"] = round(time.perf_counter() - began, 3)
         runs = run_shards_on_cluster(cluster, scenario, deployment.name, plan, progress)
         return _timed_merge(deployment.name, runs, timings)
-    others = [k for k in range(1, processes) if plan[k]]
+    queue = plan_queue(scenario, deployment, traffic, population, processes)
+    if timings is not None:
+        timings["plan_s"] = round(time.perf_counter() - began, 3)
     shard_times: dict[int, dict[str, float]] = {}
-    if not others:
-        runs = run_grouped(scenario, deployment, traffic, population, plan[0], progress)
-        shard_times[0] = {"startup_s": 0.0, "run_s": round(time.perf_counter() - planned, 3)}
+    if min(processes, len(queue)) < 2:
+        here = time.perf_counter()
+        runs = run_grouped(scenario, deployment, traffic, population, queue, progress)
+        shard_times[0] = _times(0.0, time.perf_counter() - here, runs)
     else:
-        runs = _run_with_processes(
-            scenario, deployment, traffic, population, plan, others, progress, shard_times
+        runs = _run_from_queue(
+            scenario, deployment, traffic, population, queue, processes, progress, shard_times
         )
     if timings is not None:
-        requests = shard_requests(plan, traffic)
-        timings["shards"] = [
-            {"shard": k, **t, "requests": requests[k]} for k, t in sorted(shard_times.items())
-        ]
+        timings["shards"] = [{"shard": k, **t} for k, t in sorted(shard_times.items())]
     return _timed_merge(deployment.name, runs, timings)
 
 
-def _run_with_processes(
+def _times(startup_s: float, run_s: float, runs: Any) -> dict[str, float]:
+    """A process's entry of ``timings["shards"]``: its wall times and what it took."""
+    return {
+        "startup_s": round(startup_s, 3),
+        "run_s": round(run_s, 3),
+        "requests": sum(len(r.total_ms) for r in runs),
+        "groups": len(runs),
+    }
+
+
+def _run_from_queue(
     scenario: Scenario,
     deployment: DeploymentSpec,
     traffic: Traffic,
     population: Population,
-    plan: list[list[npt.NDArray[np.int64]]],
-    others: list[int],
+    queue: list[npt.NDArray[np.int64]],
+    processes: int,
     progress: Progress | None,
     shard_times: dict[int, dict[str, float]],
 ) -> list[DeploymentRun]:
-    """Shards ``others`` in worker processes, started first; shard 0 in this process meanwhile
-    (it would only wait otherwise, and its traffic is drawn already: one process start-up
-    less, and the others' start-up overlaps its run)."""
+    """The queue's groups, taken in turn by this process and ``processes - 1`` worker processes
+    (started first: their start-up overlaps this process's first groups); every group's run,
+    in the queue's order."""
     context = multiprocessing.get_context("spawn")
-    # The shards' processes start with one BLAS thread each (the variables must be set before
+    # The number of the next group to take, shared by every process (its lock held to take one).
+    taken = context.Value("q", 0)
+    others = min(processes, len(queue)) - 1
+    # The worker processes start with one BLAS thread each (the variables must be set before
     # NumPy loads OpenBLAS): the processes already use every core, and OpenBLAS's idle threads
-    # spin after each call (routing grids at start-up), taking CPU from the other shard.
+    # spin after each call (routing grids at start-up), taking CPU from the other processes.
     saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
     os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
-    runs: list[DeploymentRun] = []
+    done: dict[int, DeploymentRun] = {}
     try:
-        with ProcessPoolExecutor(max_workers=len(others), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=others,
+            mp_context=context,
+            initializer=_join_queue,
+            initargs=(taken,),
+        ) as pool:
             submitted = time.time()
             futures = [
-                pool.submit(_run_shard_timed, scenario, deployment, plan[k], submitted)
-                for k in others
+                pool.submit(_run_queue_shard, scenario, deployment, queue, submitted)
+                for _ in range(others)
             ]
-            if plan[0]:
-                here = time.perf_counter()
-                runs.extend(
-                    run_grouped(scenario, deployment, traffic, population, plan[0], progress)
-                )
-                shard_times[0] = {"startup_s": 0.0, "run_s": round(time.perf_counter() - here, 3)}
-            for k, f in zip(others, futures, strict=True):
-                done, times = f.result()
-                runs.extend(done)
+            here = time.perf_counter()
+            headers = token_headers(traffic)
+            try:
+                for n in _take(taken, len(queue)):
+                    done[n] = run_deployment(
+                        scenario, deployment, traffic, population, progress,
+                        sessions=queue[n], headers=headers,
+                    )  # fmt: skip
+            except BaseException:
+                _drain(taken, len(queue))  # the worker processes stop after their group
+                raise
+            mine = [done[n] for n in sorted(done)]
+            shard_times[0] = _times(0.0, time.perf_counter() - here, mine)
+            for k, f in enumerate(futures, start=1):
+                theirs, times = f.result()
+                done.update(theirs)
                 shard_times[k] = times
                 if progress is not None:
-                    progress(sum(len(r.total_ms) for r in done))
+                    progress(int(times["requests"]))
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    return runs
+    return [done[n] for n in range(len(queue))]
+
+
+#: In a worker process of :func:`_run_from_queue`: the shared number of the next group to take.
+_queue_next: Any = None
+
+
+def _join_queue(taken: Any) -> None:
+    """A worker process's initializer: the queue's shared counter (a ``multiprocessing.Value``
+    can only be handed to a process as it starts)."""
+    global _queue_next
+    _queue_next = taken
+
+
+def _take(taken: Any, n_groups: int) -> Iterator[int]:
+    """The numbers of the groups this process takes, one at a time, until none is left."""
+    while True:
+        with taken.get_lock():
+            n = int(taken.value)
+            if n >= n_groups:
+                return
+            taken.value = n + 1
+        yield n
+
+
+def _drain(taken: Any, n_groups: int) -> None:
+    """Leaves no group to take (after an error: the other processes stop at their next take)."""
+    with taken.get_lock():
+        taken.value = n_groups
+
+
+def _run_queue_shard(
+    scenario: Scenario,
+    deployment: DeploymentSpec,
+    queue: list[npt.NDArray[np.int64]],
+    submitted: float,
+) -> tuple[dict[int, DeploymentRun], dict[str, float]]:
+    """A worker process of :func:`_run_from_queue`: the traffic drawn again from the scenario's
+    seed, then groups from the queue until none is left; its runs by group number, and its
+    :func:`_times` (``startup_s`` from the parent's submitting it, ``submitted``,
+    ``time.time()``: one clock on one machine, to its traffic drawn)."""
+    population = Population(scenario.population, scenario.access)
+    traffic = make_traffic(scenario, population, scenario.latency_params(), START)
+    drawn = time.time()
+    headers = token_headers(traffic)
+    try:
+        runs = {
+            n: run_deployment(
+                scenario, deployment, traffic, population, sessions=queue[n], headers=headers
+            )
+            for n in _take(_queue_next, len(queue))
+        }
+    except BaseException:
+        _drain(_queue_next, len(queue))
+        raise
+    return runs, _times(drawn - submitted, time.time() - drawn, runs.values())
 
 
 def _timed_merge(
