@@ -224,6 +224,19 @@ HAY = "const hay = 'a'.repeat(3e6), needle = 'a'.repeat(5000) + 'b';"
         "for (;;) 'ab'.repeat(1e6);",
         "const t = JSON.stringify(Array.from({ length: 1e5 }, (_, i) => i));"
         " for (;;) { try { for (;;) JSON.parse(t) } catch (e) {} }",
+        # Loops of native calls that return far less than they read (no allocation to poll
+        # from): each charges its input to the budget. The digest loop ran 14 s at 50 ms.
+        "const b = new Uint8Array(1 << 24); for (;;) await crypto.subtle.digest('SHA-256', b);",
+        "const k = await crypto.subtle.importKey('raw', new Uint8Array(32),"
+        " { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);"
+        " const b = new Uint8Array(1 << 24), s = new Uint8Array(32);"
+        " for (;;) await crypto.subtle.verify('HMAC', k, s, b);",
+        "const a = new Uint8Array(1 << 24), b = new Uint8Array(1 << 24);"
+        " for (;;) crypto.subtle.timingSafeEqual(a, b);",
+        "const z = new Uint8Array(1 << 24); for (;;) { const cs = new CompressionStream('gzip');"
+        " const w = cs.writable.getWriter(); w.write(z); w.close();"
+        " await new Response(cs.readable).arrayBuffer(); }",
+        "const u = 'https://a.b/' + 'x/'.repeat(1e6); for (;;) new URL(u);",
     ],
     ids=[
         "indexOf",
@@ -241,6 +254,11 @@ HAY = "const hay = 'a'.repeat(3e6), needle = 'a'.repeat(5000) + 'b';"
         "normalize-loop",
         "repeat-loop",
         "json-parse-loop-caught",
+        "digest-loop",
+        "hmac-verify-loop",
+        "timing-safe-equal-loop",
+        "compression-loop",
+        "url-loop",
     ],
 )
 def test_long_builtins_end_at_the_cpu_limit(attack: str) -> None:

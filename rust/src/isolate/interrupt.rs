@@ -82,3 +82,15 @@ pub unsafe fn throw_interrupted(ctx: *mut qjs::JSContext) {
         qjs::JS_Throw(ctx, error);
     }
 }
+
+/// Counts `units` of work a native function is about to do on its input (bytes hashed, copied
+/// or parsed), as `Poll::tick` does, for natives that neither poll while they work nor
+/// allocate from the isolate's heap in proportion (a digest of 32 MiB returns 32 bytes: a
+/// `for (;;) await crypto.subtle.digest(...)` loop would otherwise be polled only by the
+/// interpreter, once per 10 000 ticks, i.e. after thousands of calls). `Err(Exception)` with
+/// the uncatchable interrupt pending when the turn must end: the work is not done.
+pub fn charge(ctx: &rquickjs::Ctx<'_>, units: usize) -> rquickjs::Result<()> {
+    // SAFETY: `ctx` is a live context used by this thread for the duration of the call.
+    let mut poll = unsafe { Poll::new(ctx.as_raw().as_ptr()) };
+    poll.tick(units).map_err(|Interrupted| rquickjs::Error::Exception)
+}

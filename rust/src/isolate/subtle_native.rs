@@ -3,6 +3,7 @@
 //! QuickJS class instance freed with it by the garbage collector. Errors are thrown as
 //! `Error("<DOMException name>: message")`, which `subtle.js` turns into `DOMException`s.
 
+use super::interrupt::charge;
 use super::native::Shared;
 use super::settle::{uint8_array, Text};
 use crate::webcrypto::{self as wc, CryptoError, Hash, Kind, Material, Params, SigParams};
@@ -45,9 +46,11 @@ pub(super) fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
     Exception::throw_message(ctx, &e.to_string())
 }
 
-/// Copies the bytes of a Uint8Array.
+/// Copies the bytes of a Uint8Array, charging the CPU budget for them (`interrupt::charge`:
+/// every operation works on its input at least once, and most return far less than it).
 pub(super) fn bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
     let arr = TypedArray::<u8>::from_value(v.clone())?;
+    charge(ctx, arr.len())?;
     // SAFETY: the slice is copied before any JavaScript can run again.
     let copied = unsafe { arr.as_bytes() }.map(<[u8]>::to_vec);
     copied.ok_or_else(|| Exception::throw_type(ctx, "detached buffer"))
@@ -240,6 +243,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 let params = sig_params(&ctx, kind, hash, salt)?;
                 // SAFETY: both slices are read by `verify` before any JavaScript runs.
                 let (signature, data) = unsafe { (uint8_array(&ctx, &signature)?, uint8_array(&ctx, &data)?) };
+                charge(&ctx, signature.len() + data.len())?;
                 wc::verify(&m, &params, signature, data).map_err(|e| throw(&ctx, e))
             },
         )?,

@@ -3,6 +3,7 @@
 //! standard), `application/x-www-form-urlencoded` (`form_urlencoded`, from the `url` crate),
 //! and UTF-8 encoding and decoding.
 
+use super::interrupt::charge;
 use ada_url::Url;
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Function, Object, Result};
@@ -81,38 +82,35 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
     super::headers_native::install(ctx, n)?;
     n.set(
         "urlParse",
-        Function::new(ctx.clone(), |input: String, base: Opt<Option<String>>| {
-            parse_url(&input, base.0.flatten().as_deref()).map(|u| components(&u))
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, input: String, base: Opt<Option<String>>| {
+                let base = base.0.flatten();
+                charge(&ctx, input.len() + base.as_ref().map_or(0, String::len))?;
+                Ok::<_, rquickjs::Error>(parse_url(&input, base.as_deref()).map(|u| components(&u)))
+            },
+        )?,
     )?;
     n.set(
         "urlSet",
-        Function::new(ctx.clone(), |href: String, prop: String, value: String| {
-            let mut u = Url::parse(href.as_str(), None).ok()?;
-            if !set_component(&mut u, &prop, &value) {
-                return None;
-            }
-            // A host with an invalid `xn--` label is a host parse failure: the setter changes
-            // nothing (`href` fails).
-            if !punycode_labels_valid(&u) {
-                return if prop == "href" {
-                    None
-                } else {
-                    Url::parse(href.as_str(), None).ok().map(|b| components(&b))
-                };
-            }
-            Some(components(&u))
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, href: String, prop: String, value: String| {
+                charge(&ctx, href.len() + value.len())?;
+                Ok::<_, rquickjs::Error>(set_url(&href, &prop, &value))
+            },
+        )?,
     )?;
     n.set(
         "formParse",
-        Function::new(ctx.clone(), |input: String| {
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, input: String| {
+            charge(&ctx, input.len())?;
             let mut flat = Vec::new();
             for (k, v) in url::form_urlencoded::parse(input.as_bytes()) {
                 flat.push(k.into_owned());
                 flat.push(v.into_owned());
             }
-            flat
+            Ok::<_, rquickjs::Error>(flat)
         })?,
     )?;
     n.set(
@@ -128,6 +126,25 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
     // `encode` and `decode` (UTF-8): raw functions, see utf8_native.rs.
     super::utf8_native::install(ctx, n)?;
     Ok(())
+}
+
+/// `urlSet`: the components of `href` with `prop` set to `value` as the URL setters do, or
+/// `None` when `href` does not parse or the new value makes it fail (`href`'s setter throws).
+fn set_url(href: &str, prop: &str, value: &str) -> Option<Vec<String>> {
+    let mut u = Url::parse(href, None).ok()?;
+    if !set_component(&mut u, prop, value) {
+        return None;
+    }
+    // A host with an invalid `xn--` label is a host parse failure: the setter changes
+    // nothing (`href` fails).
+    if !punycode_labels_valid(&u) {
+        return if prop == "href" {
+            None
+        } else {
+            Url::parse(href, None).ok().map(|b| components(&b))
+        };
+    }
+    Some(components(&u))
 }
 
 #[cfg(test)]

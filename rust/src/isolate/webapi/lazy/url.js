@@ -82,10 +82,13 @@ class URLSearchParams {
 
 // Components of the URLs parsed lately, by input (without a base): a worker typically parses
 // `request.url` on every request, and a URL's component array is never changed in place (a
-// setter replaces it), so instances can share one. Bounded: cleared when full.
+// setter replaces it), so instances can share one. Bounded: cleared when full. Only inputs of
+// up to CACHED_CHARS: a lookup hashes its key, work the CPU budget would not see (a loop of
+// `new URL(longInput)` is charged by the parser instead).
 const parsed = new Map();
+const CACHED_CHARS = 4096;
 const parse = (input, base) => {
-  if (base !== undefined) return native.urlParse(input, base);
+  if (base !== undefined || input.length > CACHED_CHARS) return native.urlParse(input, base);
   let c = parsed.get(input);
   if (c === undefined) {
     c = native.urlParse(input);
