@@ -40,7 +40,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
@@ -401,11 +401,24 @@ def _run_from_queue(
 ) -> list[DeploymentRun]:
     """The queue's groups, taken in turn by this process and ``processes - 1`` worker processes
     (started first: their start-up overlaps this process's first groups); every group's run,
-    in the queue's order."""
+    in the queue's order. ``progress`` hears of the worker processes' requests as they go
+    (they count them in a shared counter, read here whenever this process reports its own,
+    and while it waits for them)."""
     context = multiprocessing.get_context("spawn")
-    # The number of the next group to take, shared by every process (its lock held to take one).
+    # The number of the next group to take, shared by every process (its lock held to take one),
+    # and the requests the worker processes have completed.
     taken = context.Value("q", 0)
+    completed = context.Value("q", 0)
     others = min(processes, len(queue)) - 1
+    heard = 0  # of `completed`, what `progress` has been told
+
+    def report(n: int) -> None:
+        nonlocal heard
+        if progress is not None:
+            theirs = int(completed.value)
+            progress(n + theirs - heard)
+            heard = theirs
+
     # The worker processes start with one BLAS thread each (the variables must be set before
     # NumPy loads OpenBLAS): the processes already use every core, and OpenBLAS's idle threads
     # spin after each call (routing grids at start-up), taking CPU from the other processes.
@@ -417,7 +430,7 @@ def _run_from_queue(
             max_workers=others,
             mp_context=context,
             initializer=_join_queue,
-            initargs=(taken,),
+            initargs=(taken, completed),
         ) as pool:
             submitted = time.time()
             futures = [
@@ -429,7 +442,8 @@ def _run_from_queue(
             try:
                 for n in _take(taken, len(queue)):
                     done[n] = run_deployment(
-                        scenario, deployment, traffic, population, progress,
+                        scenario, deployment, traffic, population,
+                        report if progress is not None else None,
                         sessions=queue[n], headers=headers,
                     )  # fmt: skip
             except BaseException:
@@ -437,12 +451,14 @@ def _run_from_queue(
                 raise
             mine = [done[n] for n in sorted(done)]
             shard_times[0] = _times(0.0, time.perf_counter() - here, mine)
+            waiting = set(futures)
+            while waiting:  # the others' progress while they finish (a UI's bar keeps moving)
+                waiting = wait(waiting, timeout=0.5).not_done
+                report(0)
             for k, f in enumerate(futures, start=1):
                 theirs, times = f.result()
                 done.update(theirs)
                 shard_times[k] = times
-                if progress is not None:
-                    progress(int(times["requests"]))
     finally:
         for name, value in saved.items():
             if value is None:
@@ -452,15 +468,23 @@ def _run_from_queue(
     return [done[n] for n in range(len(queue))]
 
 
-#: In a worker process of :func:`_run_from_queue`: the shared number of the next group to take.
+#: In a worker process of :func:`_run_from_queue`: the shared number of the next group to take,
+#: and the shared count of requests the worker processes have completed.
 _queue_next: Any = None
+_queue_completed: Any = None
 
 
-def _join_queue(taken: Any) -> None:
-    """A worker process's initializer: the queue's shared counter (a ``multiprocessing.Value``
+def _join_queue(taken: Any, completed: Any) -> None:
+    """A worker process's initializer: the queue's shared counters (a ``multiprocessing.Value``
     can only be handed to a process as it starts)."""
-    global _queue_next
-    _queue_next = taken
+    global _queue_next, _queue_completed
+    _queue_next, _queue_completed = taken, completed
+
+
+def _count_completed(n: int) -> None:
+    """A worker process's progress: ``n`` more requests completed (read by the parent)."""
+    with _queue_completed.get_lock():
+        _queue_completed.value += n
 
 
 def _take(taken: Any, n_groups: int) -> Iterator[int]:
@@ -497,7 +521,13 @@ def _run_queue_shard(
     try:
         runs = {
             n: run_deployment(
-                scenario, deployment, traffic, population, sessions=queue[n], headers=headers
+                scenario,
+                deployment,
+                traffic,
+                population,
+                _count_completed,
+                sessions=queue[n],
+                headers=headers,
             )
             for n in _take(_queue_next, len(queue))
         }
