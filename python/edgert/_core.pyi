@@ -191,7 +191,8 @@ class Executor:
     @property
     def closed(self) -> bool: ...
     def stats(self) -> dict[str, int]:
-        """threads, queued, running, submitted, completed, condemned, panics, replaced, stuck."""
+        """threads, queued, running, submitted, completed, condemned, panics, replaced, stuck,
+        demoted (abandoned threads moved to the idle scheduling class)."""
     def close(self) -> None:
         """Stops the threads once the queue is empty; never waits for a stuck call."""
 

@@ -103,6 +103,9 @@ fn a_stuck_turn_is_answered_its_isolate_condemned_and_its_thread_replaced() {
     assert_eq!(served.steps[0].response.as_ref().unwrap().body.as_bytes(), b"ok /hi");
     let stats = exec.stats();
     assert_eq!((stats.condemned, stats.replaced, stats.threads), (1, 1, 1));
+    // The abandoned thread runs on in the idle scheduling class (no privilege needed to lower).
+    #[cfg(target_os = "linux")]
+    assert_eq!(stats.demoted, 1);
     // The condemned isolate left its pool; the next request gets a fresh one.
     let pool = spinner.pool_stats();
     assert_eq!((pool.isolates, pool.discarded), (0, 1));

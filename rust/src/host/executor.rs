@@ -15,6 +15,9 @@
 //! it is no longer counted, a replacement starts, and when the stuck call finally returns, the
 //! thread drops its result, frees the isolate and exits. Replacements are capped by the number
 //! of threads stuck at once (`max_stuck`); past it the pool runs short until one returns.
+//! An abandoned thread is *demoted* (Linux: `SCHED_IDLE`): it runs on only when no other thread
+//! of the machine wants the CPU, so a call the CPU limit cannot end (a builtin that never polls
+//! the interrupt handler) takes no core from other calls while it finishes.
 //! A panic in a call (a bug) is contained the same way: the isolate is condemned and the
 //! request answered, the thread lives on.
 
@@ -25,7 +28,7 @@ use crate::worker::{watch_turns, TurnWatch, Worker};
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -81,6 +84,8 @@ struct Lane {
     running: Mutex<Option<Running>>,
     watch: Arc<TurnWatch>,
     abandoned: AtomicBool,
+    /// The thread's kernel id (0 until it has started; Linux only), for `demote`.
+    tid: AtomicI64,
 }
 
 #[derive(Default)]
@@ -91,6 +96,7 @@ struct Counters {
     panics: AtomicU64,
     replaced: AtomicU64,
     stuck: AtomicUsize,
+    demoted: AtomicU64,
 }
 
 struct Shared {
@@ -124,6 +130,8 @@ pub struct ExecutorStats {
     pub replaced: u64,
     /// Abandoned threads still stuck in their call.
     pub stuck: usize,
+    /// Abandoned threads demoted to the idle scheduling class (see the module documentation).
+    pub demoted: u64,
 }
 
 pub struct Executor {
@@ -190,6 +198,7 @@ impl Executor {
             panics: c.panics.load(Ordering::Relaxed),
             replaced: c.replaced.load(Ordering::Relaxed),
             stuck: c.stuck.load(Ordering::Relaxed),
+            demoted: c.demoted.load(Ordering::Relaxed),
         }
     }
 
@@ -219,6 +228,7 @@ fn spawn_lane(shared: &Arc<Shared>) -> std::io::Result<()> {
         running: Mutex::new(None),
         watch: Arc::new(TurnWatch::default()),
         abandoned: AtomicBool::new(false),
+        tid: AtomicI64::new(0),
     });
     shared.lanes.lock().push(lane.clone());
     let n = shared.next_lane.fetch_add(1, Ordering::Relaxed);
@@ -254,6 +264,7 @@ fn run_call(worker: &Worker, call: Call) -> Vec<Step> {
 
 fn run_lane(shared: Arc<Shared>, lane: Arc<Lane>) {
     watch_turns(Some(lane.watch.clone()));
+    lane.tid.store(thread_id(), Ordering::Relaxed);
     loop {
         let job = {
             let mut q = shared.jobs.lock();
@@ -359,11 +370,19 @@ fn watchdog(shared: Arc<Shared>) {
             let late = {
                 let mut running = lane.running.lock();
                 match &*running {
-                    Some(r) if now >= r.deadline => running.take(),
+                    // Demoted while the lock is held: the thread cannot have taken its call back
+                    // and exited (its id cannot have been reused by another thread).
+                    Some(r) if now >= r.deadline => {
+                        let demoted = demote(lane.tid.load(Ordering::Relaxed));
+                        running.take().map(|run| (run, demoted))
+                    }
                     _ => None,
                 }
             };
-            let Some(run) = late else { continue };
+            let Some((run, demoted)) = late else { continue };
+            if demoted {
+                shared.counters.demoted.fetch_add(1, Ordering::Relaxed);
+            }
             lane.abandoned.store(true, Ordering::Relaxed);
             shared.lanes.lock().retain(|l| !Arc::ptr_eq(l, &lane));
             let stuck = shared.counters.stuck.fetch_add(1, Ordering::Relaxed) + 1;
@@ -384,5 +403,47 @@ fn watchdog(shared: Arc<Shared>) {
                 condemned: true,
             });
         }
+    }
+}
+
+/// The calling thread's kernel id (Linux), 0 elsewhere.
+fn thread_id() -> i64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `gettid` takes no arguments and cannot fail.
+        i64::from(unsafe { libc::gettid() })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+/// Moves thread `tid` of this process to the idle scheduling class (`SCHED_IDLE`), or failing
+/// that to the lowest priority (nice 19): lowering needs no privilege. Whether it was done.
+fn demote(tid: i64) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(tid) = libc::pid_t::try_from(tid) else {
+            return false;
+        };
+        if tid <= 0 {
+            return false;
+        }
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: `param` is a valid `sched_param` for the call's duration; `tid` names a
+        // live thread of this process (the watchdog calls this holding the lane's `running`
+        // lock with the call still there, which the thread must take back before it can
+        // exit), and changing a thread's policy affects nothing but its scheduling.
+        if unsafe { libc::sched_setscheduler(tid, libc::SCHED_IDLE, &param) } == 0 {
+            return true;
+        }
+        // SAFETY: as above; `setpriority` on a thread id sets that thread's nice value.
+        unsafe { libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = tid;
+        false
     }
 }

@@ -52,7 +52,8 @@ impl PyExecutor {
         self.inner.is_closed()
     }
 
-    /// Counters: threads, queued, running, submitted, completed, condemned, panics, replaced, stuck.
+    /// Counters: threads, queued, running, submitted, completed, condemned, panics, replaced, stuck,
+    /// demoted.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let s = self.inner.stats();
         let d = PyDict::new(py);
@@ -65,6 +66,7 @@ impl PyExecutor {
         d.set_item("panics", s.panics)?;
         d.set_item("replaced", s.replaced)?;
         d.set_item("stuck", s.stuck)?;
+        d.set_item("demoted", s.demoted)?;
         Ok(d)
     }
 
