@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,9 @@ async def test_serves_logs_and_reloads(
                 assert answer.status == 200 and await answer.text() == "one hi FRA"
             (tmp_path / "index.js").write_text(SCRIPT % "two")
             session.on_reload(session.reloader.reload(["index.js"]))
+            # The reload makes the spare on the loop's next turn (as the developer switches to
+            # the browser); the native front may otherwise take the request first on a thread.
+            await asyncio.sleep(0)
             async with client.get(url) as answer:
                 assert await answer.text() == "two hi FRA"
             # The new version's first request took the spare made after the reload.

@@ -13,7 +13,11 @@ request is first in line.
 
 A refusal (see :class:`edgert.errors.HttpRefusal`) is answered after the responses before it and
 closes the connection: the stream cannot be trusted to be in step any more. The server keeps
-serving other connections.
+serving other connections. A connection the server closes after a response *lingers* (RFC 9112,
+section 9.6): it half-closes (its FIN follows the response), reads and discards what the client
+still sends, and closes when the client does or after ``LINGER_S``. Closing at once with unread
+input makes the kernel reset the connection, and a reset can reach the client before it has
+read the response, which it then never sees (a malformed request's 400, say).
 
 Back-pressure: when the transport's write buffer is full, or too many requests of the connection
 are in flight, the connection stops reading until that clears.
@@ -42,6 +46,10 @@ if TYPE_CHECKING:
 __all__ = ["CONTINUE", "BaseConnection", "Slot"]
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+#: Longest a connection the server closes after a response goes on reading, for the client's
+#: close (see the module docstring).
+LINGER_S = 2.0
 
 #: ``encode(response, date, head_only, keep_alive, http10) -> bytes``
 Encoder = Callable[[Response, str, bool, bool, bool], bytes]
@@ -80,6 +88,8 @@ class BaseConnection(asyncio.Protocol):
         self.peer_ip: str | None = None
         self._read_paused = False
         self._write_paused = False
+        #: The timer that ends a lingering close (see the module docstring).
+        self._linger: asyncio.TimerHandle | None = None
 
     # -- asyncio.Protocol ------------------------------------------------------------------------
 
@@ -90,6 +100,9 @@ class BaseConnection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
         self.queue.clear()
         self.site.connection_closed(self)
 
@@ -166,8 +179,7 @@ class BaseConnection(asyncio.Protocol):
         if not queue:
             self.transport.write(data)
             if not keep_alive:
-                self.closing = True
-                self.transport.close()
+                self.close_after_response()
             return
         slot.data = data
         if queue[-1] is not slot:
@@ -204,14 +216,30 @@ class BaseConnection(asyncio.Protocol):
             queue.popleft()
             transport.write(head.data)
             if head.close:
-                self.closing = True
                 queue.clear()
-                transport.close()
+                self.close_after_response()
                 return
         if self.closing and not queue and not self.in_message:
-            transport.close()
+            self.close_after_response()
             return
         self._update_reading()
+
+    def close_after_response(self) -> None:
+        """Closes the connection once what is written has gone, lingering (see the module
+        docstring): the input is read and discarded (``closing`` is set) until the client
+        closes too or ``LINGER_S`` has passed."""
+        self.closing = True
+        transport = self.transport
+        if self._linger is not None or transport.is_closing():
+            return
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        transport.write_eof()  # the FIN follows the response's bytes
+        if self._read_paused:
+            self._read_paused = False
+            transport.resume_reading()
+        self._linger = asyncio.get_running_loop().call_later(LINGER_S, transport.close)
 
     def answer_error(self, status: int, message: str, keep_alive: bool) -> None:
         """Answers a well-framed request the server cannot run (e.g. an unknown place)."""

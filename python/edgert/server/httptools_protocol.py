@@ -74,7 +74,7 @@ class HttptoolsConnection(BaseConnection):
             # to a protocol this server does not speak, so the connection closes.
             self.closing = True
             if not self.queue:
-                self.transport.close()
+                self.close_after_response()
             else:
                 self.queue[-1].close = True
             return
