@@ -42,13 +42,23 @@ BOMBS = {
     " for (;;) JSON.parse(t) })()",
     "normalize-loop": "(() => { const t = 'e\\u0301'.repeat(1e5); for (;;) t.normalize('NFC') })()",
     "repeat-loop": "(() => { for (;;) 'ab'.repeat(1e6) })()",
+    # edgert's natives that read much and return little: charged by their input (session 10).
+    "digest-loop": "(async () => { const b = new Uint8Array(1 << 25);"
+    ' for (;;) await crypto.subtle.digest("SHA-256", b) })()',
+    "timing-safe-equal-loop": "(() => { const a = new Uint8Array(1 << 24), b = new Uint8Array(1 << 24);"
+    " for (;;) crypto.subtle.timingSafeEqual(a, b) })()",
+    "url-loop": '(() => { const u = "https://a.b/" + "x/".repeat(1e6); for (;;) new URL(u) })()',
+    # The engine's builtins that neither allocate nor poll: left (each runs ~14 s; the native
+    # host's watchdog answers such a request at its wall limit and demotes the thread).
+    "array-indexOf-loop": "(() => { const a = new Array(1e6).fill(0); for (;;) a.indexOf(1) })()",
+    "map-get-loop": '(() => { const m = new Map(), s = "x".repeat(2e6); for (;;) m.get(s) })()',
 }
 
 
 def main(names: list[str]) -> None:
     print(f"{'bomb':24s} {'status':>6s} {'outcome':15s} {'cpu_ms':>9s} {'x limit':>8s}")
     for name in names or list(BOMBS):
-        src = f"export default {{ fetch() {{ return new Response({BOMBS[name]}) }} }}"
+        src = f"export default {{ async fetch() {{ return new Response(await ({BOMBS[name]})) }} }}"
         w = Worker(src, cpu_ms=50, memory_mb=256)
         r = w.fetch("https://example.com/")
         cpu = r.stats.cpu_ms
