@@ -344,7 +344,8 @@ def run_sharded(
     """The deployment's run, its PoPs in groups that ``processes`` processes take in turn from
     one queue (:func:`plan_queue`), each running its groups one at a time: this process (its
     traffic is drawn already) and ``processes - 1`` worker processes meanwhile. ``progress``
-    is called as groups finish in this process, and once per worker process. With ``cluster``
+    is called as requests complete, here and (through a shared counter) in the worker
+    processes; on a cluster, once per shard. With ``cluster``
     (a ``distributed.Client``) the PoPs are dealt out beforehand instead (:func:`plan_groups`)
     and every shard is a task on that Dask cluster (:mod:`edgert.sim.cluster`): the same bytes.
 
