@@ -7,8 +7,9 @@ Prints, as JSON: the CPU seconds of ``edgert.sim.parallel.plan_groups`` (routing
 to its PoP, dealing the PoPs to shards and groups; the process's first call, which also loads the
 PoPs and builds the routing grid, and a second one), each shard's requests and groups, and the
 CPU seconds of ``_merge`` over columns shaped like the shards' (one run per group, each sorted
-by (session, call), as the runner returns them). Run it with another checkout's ``python`` on
-``PYTHONPATH`` for a before/after comparison.
+by (session, call), as the runner returns them); and the queue local processes take groups from
+(``plan_queue``): its groups and each group's share of the requests, heaviest first. Run it with
+another checkout's ``python`` on ``PYTHONPATH`` for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -54,12 +55,16 @@ def main() -> None:
         plan = parallel.plan_groups(sc, d, traffic, population, args.processes)
         out[label] = round(time.process_time() - t, 3)
     per = traffic.pages * len(traffic.page)
-    out["shard_requests"] = [sum(len(g) for g in groups) * per for groups in plan]
+    out["shard_requests"] = parallel.shard_requests(plan, traffic)
     out["groups"] = [len(groups) for groups in plan]
     runs = [_run_of(g, per, traffic.pages) for groups in plan for g in groups]
     t = time.process_time()
     parallel._merge(d.name, runs)
     out["merge_cpu_s"] = round(time.process_time() - t, 3)
+    # Every session makes the same number of requests: a group's share of the sessions is its
+    # share of the requests.
+    queue = parallel.plan_queue(sc, d, traffic, population, args.processes)
+    out["queue_group_share_pct"] = [round(100 * len(g) / traffic.sessions, 2) for g in queue]
     print(json.dumps(out))
 
 

@@ -13,15 +13,29 @@ from edgert.sim.deployments import START
 from edgert.sim.parallel import auto_processes, plan_groups, shardable
 from edgert.sim.population import Population
 from edgert.sim.reports import results_bytes
-from edgert.sim.scenario import parse_scenario
+from edgert.sim.runner import DeploymentRun
+from edgert.sim.scenario import Scenario, parse_scenario
 from edgert.sim.simulation import simulate
-from edgert.sim.traffic import make_traffic
+from edgert.sim.traffic import Traffic, make_traffic
+
+
+def drawn(**overrides: object) -> tuple[Scenario, Population, Traffic]:
+    """A small scenario (``sim_helpers.small`` with ``overrides``), its population and traffic."""
+    sc = parse_scenario(small(**overrides))
+    pop = Population(sc.population, sc.access)
+    return sc, pop, make_traffic(sc, pop, sc.latency_params(), START)
+
+
+def assert_same_run(whole: DeploymentRun, run: DeploymentRun) -> None:
+    """``run`` (grouped, sharded) is ``whole`` (one network, every session) column by column."""
+    for field in ("session", "call", "pop", "status", "total_ms", "cold_start", "client_rtt_ms"):
+        assert np.array_equal(getattr(whole, field), getattr(run, field)), field
+    assert np.array_equal(whole.page_ms, run.page_ms)
+    assert whole.cache == run.cache
 
 
 def test_shards_partition_sessions_by_pop() -> None:
-    sc = parse_scenario(small())
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    sc, pop, tr = drawn()
     shards = [np.concatenate(groups) for groups in plan_groups(sc, sc.deployments[1], tr, pop, 2)]
     together = np.sort(np.concatenate(shards))
     assert np.array_equal(together, np.arange(tr.sessions))
@@ -45,10 +59,8 @@ def test_two_processes_give_the_same_bytes_as_one() -> None:
 
 
 def test_default_processes_is_one_for_small_or_stateful_runs() -> None:
-    sc = parse_scenario(small(deployments=["edge"], duration_s=1))
+    sc, _, tr = drawn(deployments=["edge"], duration_s=1)
     assert simulate(sc).measured["processes"] == 1
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
     assert auto_processes(sc, tr) == 1  # too small to gain
     kv = parse_scenario(small(kv={"ns": {"k": "v"}}, worker={"kv": {"NS": "ns"}}))
     assert not shardable(kv)
@@ -73,9 +85,7 @@ def test_pop_groups_in_one_process_give_the_same_run(monkeypatch: pytest.MonkeyP
     from edgert.sim import parallel
     from edgert.sim.runner import run_deployment
 
-    sc = parse_scenario(small(deployments=["edge"], duration_s=6))
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    sc, pop, tr = drawn(deployments=["edge"], duration_s=6)
     d = sc.deployments[0]
     whole = run_deployment(sc, d, tr, pop)
     monkeypatch.setattr(parallel, "POPS_PER_GROUP", 1)
@@ -84,18 +94,13 @@ def test_pop_groups_in_one_process_give_the_same_run(monkeypatch: pytest.MonkeyP
     seen: list[int] = []
     grouped = parallel.run_sharded(sc, d, tr, pop, 1, progress=seen.append)
     assert sum(seen) == len(whole.total_ms)
-    for field in ("session", "call", "pop", "status", "total_ms", "cold_start", "client_rtt_ms"):
-        assert np.array_equal(getattr(whole, field), getattr(grouped, field)), field
-    assert np.array_equal(whole.page_ms, grouped.page_ms)
-    assert whole.cache == grouped.cache
+    assert_same_run(whole, grouped)
 
 
 def test_plan_balances_requests_exactly_and_deterministically() -> None:
     from edgert.sim.parallel import POPS_PER_GROUP, _session_pops, shard_requests
 
-    sc = parse_scenario(small(deployments=["edge"], duration_s=30))
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    sc, pop, tr = drawn(deployments=["edge"], duration_s=30)
     d = sc.deployments[0]
     codes, pop_of = _session_pops(sc, d, tr, pop)
     per_pop = np.bincount(pop_of, minlength=len(codes)) * tr.pages * len(tr.page)
@@ -141,9 +146,7 @@ def test_route_each_is_route_index_for_every_client() -> None:
 def test_queue_groups_pops_heaviest_first() -> None:
     from edgert.sim.parallel import POPS_PER_GROUP, _session_pops, plan_queue
 
-    sc = parse_scenario(small(deployments=["edge"], duration_s=30))
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    sc, pop, tr = drawn(deployments=["edge"], duration_s=30)
     d = sc.deployments[0]
     _, pop_of = _session_pops(sc, d, tr, pop)
     queue = plan_queue(sc, d, tr, pop, 2)
@@ -177,9 +180,7 @@ def test_processes_take_groups_in_turn_and_give_the_same_run(
     from edgert.sim import parallel
     from edgert.sim.runner import run_deployment
 
-    sc = parse_scenario(small(deployments=["edge"], duration_s=6))
-    pop = Population(sc.population, sc.access)
-    tr = make_traffic(sc, pop, sc.latency_params(), START)
+    sc, pop, tr = drawn(deployments=["edge"], duration_s=6)
     d = sc.deployments[0]
     whole = run_deployment(sc, d, tr, pop)
     queue = parallel.plan_queue(sc, d, tr, pop, 2)
@@ -203,7 +204,4 @@ def test_processes_take_groups_in_turn_and_give_the_same_run(
     assert all(s["groups"] >= 1 for s in shards)
     assert sum(s["groups"] for s in shards) == len(queue)
     assert sum(s["requests"] for s in shards) == sum(seen) == len(whole.total_ms)
-    for field in ("session", "call", "pop", "status", "total_ms", "cold_start", "client_rtt_ms"):
-        assert np.array_equal(getattr(whole, field), getattr(run, field)), field
-    assert np.array_equal(whole.page_ms, run.page_ms)
-    assert whole.cache == run.cache
+    assert_same_run(whole, run)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor, wait
 from typing import Any
 
@@ -267,28 +267,17 @@ def run_grouped(
 def run_shard(
     scenario: Scenario, deployment: DeploymentSpec, groups: list[npt.NDArray[np.int64]]
 ) -> list[DeploymentRun]:
-    """One shard, in a process of its own (local or a cluster's): the traffic drawn again from
-    the scenario's seed, then its groups of sessions."""
-    return _run_shard_timed(scenario, deployment, groups, time.time())[0]
+    """One shard, in a process of its own (a cluster's): the traffic drawn again from the
+    scenario's seed, then its groups of sessions."""
+    population, traffic = _draw_again(scenario)
+    return run_grouped(scenario, deployment, traffic, population, groups)
 
 
-def _run_shard_timed(
-    scenario: Scenario,
-    deployment: DeploymentSpec,
-    groups: list[npt.NDArray[np.int64]],
-    submitted: float,
-) -> tuple[list[DeploymentRun], dict[str, float]]:
-    """:func:`run_shard` in a shard process, with its wall times: ``startup_s`` from the
-    parent's submitting it (``submitted``, ``time.time()``: one clock on one machine) to the
-    traffic drawn again (the process's start and imports included), ``run_s`` its groups."""
+def _draw_again(scenario: Scenario) -> tuple[Population, Traffic]:
+    """In a process of its own: the population and the traffic, drawn from the scenario's seed
+    as the parent drew them."""
     population = Population(scenario.population, scenario.access)
-    traffic = make_traffic(scenario, population, scenario.latency_params(), START)
-    drawn = time.time()
-    runs = run_grouped(scenario, deployment, traffic, population, groups)
-    return runs, {
-        "startup_s": round(drawn - submitted, 3),
-        "run_s": round(time.time() - drawn, 3),
-    }
+    return population, make_traffic(scenario, population, scenario.latency_params(), START)
 
 
 def _merge(name: str, runs: list[DeploymentRun]) -> DeploymentRun:
@@ -380,7 +369,7 @@ def run_sharded(
     return _timed_merge(deployment.name, runs, timings)
 
 
-def _times(startup_s: float, run_s: float, runs: Any) -> dict[str, float]:
+def _times(startup_s: float, run_s: float, runs: Collection[DeploymentRun]) -> dict[str, float]:
     """A process's entry of ``timings["shards"]``: its wall times and what it took."""
     return {
         "startup_s": round(startup_s, 3),
@@ -439,19 +428,12 @@ def _run_from_queue(
                 for _ in range(others)
             ]
             here = time.perf_counter()
-            headers = token_headers(traffic)
-            try:
-                for n in _take(taken, len(queue)):
-                    done[n] = run_deployment(
-                        scenario, deployment, traffic, population,
-                        report if progress is not None else None,
-                        sessions=queue[n], headers=headers,
-                    )  # fmt: skip
-            except BaseException:
-                _drain(taken, len(queue))  # the worker processes stop after their group
-                raise
-            mine = [done[n] for n in sorted(done)]
-            shard_times[0] = _times(0.0, time.perf_counter() - here, mine)
+            mine = _run_taken(
+                scenario, deployment, traffic, population, queue, taken,
+                report if progress is not None else None,
+            )  # fmt: skip
+            shard_times[0] = _times(0.0, time.perf_counter() - here, mine.values())
+            done.update(mine)
             waiting = set(futures)
             while waiting:  # the others' progress while they finish (a UI's bar keeps moving)
                 waiting = wait(waiting, timeout=0.5).not_done
@@ -488,6 +470,37 @@ def _count_completed(n: int) -> None:
         _queue_completed.value += n
 
 
+def _run_taken(
+    scenario: Scenario,
+    deployment: DeploymentSpec,
+    traffic: Traffic,
+    population: Population,
+    queue: list[npt.NDArray[np.int64]],
+    taken: Any,
+    progress: Progress | None,
+) -> dict[int, DeploymentRun]:
+    """The groups this process takes from the queue (``taken``: the shared counter), run one
+    after the other, by group number. On an error no group is left to take, so the other
+    processes stop after their current one."""
+    headers = token_headers(traffic)
+    try:
+        return {
+            n: run_deployment(
+                scenario,
+                deployment,
+                traffic,
+                population,
+                progress,
+                sessions=queue[n],
+                headers=headers,
+            )
+            for n in _take(taken, len(queue))
+        }
+    except BaseException:
+        _drain(taken, len(queue))
+        raise
+
+
 def _take(taken: Any, n_groups: int) -> Iterator[int]:
     """The numbers of the groups this process takes, one at a time, until none is left."""
     while True:
@@ -515,26 +528,11 @@ def _run_queue_shard(
     seed, then groups from the queue until none is left; its runs by group number, and its
     :func:`_times` (``startup_s`` from the parent's submitting it, ``submitted``,
     ``time.time()``: one clock on one machine, to its traffic drawn)."""
-    population = Population(scenario.population, scenario.access)
-    traffic = make_traffic(scenario, population, scenario.latency_params(), START)
+    population, traffic = _draw_again(scenario)
     drawn = time.time()
-    headers = token_headers(traffic)
-    try:
-        runs = {
-            n: run_deployment(
-                scenario,
-                deployment,
-                traffic,
-                population,
-                _count_completed,
-                sessions=queue[n],
-                headers=headers,
-            )
-            for n in _take(_queue_next, len(queue))
-        }
-    except BaseException:
-        _drain(_queue_next, len(queue))
-        raise
+    runs = _run_taken(
+        scenario, deployment, traffic, population, queue, _queue_next, _count_completed
+    )
     return runs, _times(drawn - submitted, time.time() - drawn, runs.values())
 
 
