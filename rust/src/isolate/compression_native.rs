@@ -8,6 +8,7 @@
 //! `codec(undefined, true)` flushes the end of the stream. One-shot `compress`/`decompress`
 //! stay for whole buffers.
 
+use super::interrupt::charged_bytes;
 use flate2::write::{DeflateDecoder, DeflateEncoder, GzDecoder, GzEncoder, ZlibDecoder, ZlibEncoder};
 use flate2::Compression;
 use rquickjs::prelude::Opt;
@@ -174,17 +175,6 @@ impl Codec {
     }
 }
 
-fn bytes_of<'js>(ctx: &Ctx<'js>, v: Value<'js>) -> Result<Vec<u8>> {
-    let arr = TypedArray::<u8>::from_value(v)?;
-    // Compressing a run of zeros returns ~1/1000 of its input: charged by what goes in.
-    super::interrupt::charge(ctx, arr.len())?;
-    // SAFETY: copied out before any JavaScript runs again.
-    match unsafe { arr.as_bytes() } {
-        Some(b) => Ok(b.to_vec()),
-        None => Err(Exception::throw_type(ctx, "detached buffer")),
-    }
-}
-
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
     n.set(
         "codec",
@@ -206,7 +196,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                 move |ctx: Ctx<'js>, input: Opt<Value<'js>>, finish: Opt<bool>| {
                     let mut codec = codec.borrow_mut();
                     if let Some(v) = input.0.filter(|v| !v.is_undefined()) {
-                        let bytes = bytes_of(&ctx, v)?;
+                        let bytes = charged_bytes(&ctx, &v)?;
                         codec
                             .push(&bytes)
                             .map_err(|e| Exception::throw_type(&ctx, &format!("{what} failed: {e}")))?;
@@ -230,7 +220,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                     &format!("Unsupported compression format: {format}"),
                 ));
             };
-            let out = compress(f, &bytes_of(&ctx, input)?)
+            let out = compress(f, &charged_bytes(&ctx, &input)?)
                 .map_err(|e| Exception::throw_type(&ctx, &format!("compression failed: {e}")))?;
             TypedArray::<u8>::new(ctx.clone(), out)
         })?,
@@ -244,7 +234,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                     &format!("Unsupported compression format: {format}"),
                 ));
             };
-            let out = decompress(f, &bytes_of(&ctx, input)?)
+            let out = decompress(f, &charged_bytes(&ctx, &input)?)
                 .map_err(|e| Exception::throw_type(&ctx, &format!("Decompression failed: {e}")))?;
             TypedArray::<u8>::new(ctx.clone(), out)
         })?,

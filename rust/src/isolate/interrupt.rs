@@ -94,3 +94,14 @@ pub fn charge(ctx: &rquickjs::Ctx<'_>, units: usize) -> rquickjs::Result<()> {
     let mut poll = unsafe { Poll::new(ctx.as_raw().as_ptr()) };
     poll.tick(units).map_err(|Interrupted| rquickjs::Error::Exception)
 }
+
+/// A copy of a Uint8Array's bytes, charged to the CPU budget first (`charge`): the input of a
+/// native that works on all of it and returns far less (a digest, a signature check, a
+/// compressed stream). A TypeError for a detached buffer.
+pub fn charged_bytes<'js>(ctx: &rquickjs::Ctx<'js>, v: &rquickjs::Value<'js>) -> rquickjs::Result<Vec<u8>> {
+    let arr = rquickjs::TypedArray::<u8>::from_value(v.clone())?;
+    charge(ctx, arr.len())?;
+    // SAFETY: the slice is copied before any JavaScript can run again.
+    let copied = unsafe { arr.as_bytes() }.map(<[u8]>::to_vec);
+    copied.ok_or_else(|| rquickjs::Exception::throw_type(ctx, "detached buffer"))
+}

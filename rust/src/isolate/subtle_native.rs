@@ -4,6 +4,8 @@
 //! `Error("<DOMException name>: message")`, which `subtle.js` turns into `DOMException`s.
 
 use super::interrupt::charge;
+/// The subtle natives' byte arguments: copied and charged to the CPU budget.
+pub(super) use super::interrupt::charged_bytes as bytes;
 use super::native::Shared;
 use super::settle::{uint8_array, Text};
 use crate::webcrypto::{self as wc, CryptoError, Hash, Kind, Material, Params, SigParams};
@@ -44,16 +46,6 @@ impl<'js> JsClass<'js> for KeyHandle {
 
 pub(super) fn throw(ctx: &Ctx<'_>, e: CryptoError) -> rquickjs::Error {
     Exception::throw_message(ctx, &e.to_string())
-}
-
-/// Copies the bytes of a Uint8Array, charging the CPU budget for them (`interrupt::charge`:
-/// every operation works on its input at least once, and most return far less than it).
-pub(super) fn bytes<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Result<Vec<u8>> {
-    let arr = TypedArray::<u8>::from_value(v.clone())?;
-    charge(ctx, arr.len())?;
-    // SAFETY: the slice is copied before any JavaScript can run again.
-    let copied = unsafe { arr.as_bytes() }.map(<[u8]>::to_vec);
-    copied.ok_or_else(|| Exception::throw_type(ctx, "detached buffer"))
 }
 
 pub(super) fn material<'js>(ctx: &Ctx<'js>, handle: &Value<'js>) -> Result<Arc<Material>> {

@@ -62,27 +62,9 @@ fn note_turn(isolate: u64) {
     });
 }
 
-/// The script could not be loaded into an isolate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadError {
-    pub outcome: Outcome,
-    pub message: String,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<StartupError> for LoadError {
-    fn from(e: StartupError) -> Self {
-        LoadError {
-            outcome: e.outcome,
-            message: e.message,
-        }
-    }
-}
+/// The script could not be loaded into an isolate: the isolate's own startup error (its
+/// outcome and message), under the name the worker's callers know.
+pub type LoadError = StartupError;
 
 struct Slot {
     id: u64,
