@@ -424,7 +424,9 @@ def _run_from_queue(
         ) as pool:
             submitted = time.time()
             futures = [
-                pool.submit(_run_queue_shard, scenario, deployment, queue, submitted)
+                pool.submit(
+                    _run_queue_shard, scenario, deployment, queue, submitted, progress is not None
+                )
                 for _ in range(others)
             ]
             here = time.perf_counter()
@@ -434,7 +436,7 @@ def _run_from_queue(
             )  # fmt: skip
             shard_times[0] = _times(0.0, time.perf_counter() - here, mine.values())
             done.update(mine)
-            waiting = set(futures)
+            waiting = set(futures) if progress is not None else set()
             while waiting:  # the others' progress while they finish (a UI's bar keeps moving)
                 waiting = wait(waiting, timeout=0.5).not_done
                 report(0)
@@ -523,16 +525,19 @@ def _run_queue_shard(
     deployment: DeploymentSpec,
     queue: list[npt.NDArray[np.int64]],
     submitted: float,
+    counted: bool,
 ) -> tuple[dict[int, DeploymentRun], dict[str, float]]:
     """A worker process of :func:`_run_from_queue`: the traffic drawn again from the scenario's
     seed, then groups from the queue until none is left; its runs by group number, and its
     :func:`_times` (``startup_s`` from the parent's submitting it, ``submitted``,
-    ``time.time()``: one clock on one machine, to its traffic drawn)."""
+    ``time.time()``: one clock on one machine, to its traffic drawn). ``counted``: the parent
+    reports progress, so completed requests go to the shared counter as they complete."""
     population, traffic = _draw_again(scenario)
     drawn = time.time()
     runs = _run_taken(
-        scenario, deployment, traffic, population, queue, _queue_next, _count_completed
-    )
+        scenario, deployment, traffic, population, queue, _queue_next,
+        _count_completed if counted else None,
+    )  # fmt: skip
     return runs, _times(drawn - submitted, time.time() - drawn, runs.values())
 
 

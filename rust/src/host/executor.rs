@@ -28,7 +28,7 @@ use crate::worker::{watch_turns, TurnWatch, Worker};
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -85,7 +85,7 @@ struct Lane {
     watch: Arc<TurnWatch>,
     abandoned: AtomicBool,
     /// The thread's kernel id (0 until it has started; Linux only), for `demote`.
-    tid: AtomicI64,
+    tid: AtomicI32,
 }
 
 #[derive(Default)]
@@ -228,7 +228,7 @@ fn spawn_lane(shared: &Arc<Shared>) -> std::io::Result<()> {
         running: Mutex::new(None),
         watch: Arc::new(TurnWatch::default()),
         abandoned: AtomicBool::new(false),
-        tid: AtomicI64::new(0),
+        tid: AtomicI32::new(0),
     });
     shared.lanes.lock().push(lane.clone());
     let n = shared.next_lane.fetch_add(1, Ordering::Relaxed);
@@ -407,11 +407,11 @@ fn watchdog(shared: Arc<Shared>) {
 }
 
 /// The calling thread's kernel id (Linux), 0 elsewhere.
-fn thread_id() -> i64 {
+fn thread_id() -> i32 {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: `gettid` takes no arguments and cannot fail.
-        i64::from(unsafe { libc::gettid() })
+        unsafe { libc::gettid() }
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -421,12 +421,9 @@ fn thread_id() -> i64 {
 
 /// Moves thread `tid` of this process to the idle scheduling class (`SCHED_IDLE`), or failing
 /// that to the lowest priority (nice 19): lowering needs no privilege. Whether it was done.
-fn demote(tid: i64) -> bool {
+fn demote(tid: i32) -> bool {
     #[cfg(target_os = "linux")]
     {
-        let Ok(tid) = libc::pid_t::try_from(tid) else {
-            return false;
-        };
         if tid <= 0 {
             return false;
         }
