@@ -84,6 +84,8 @@ class BaseConnection(asyncio.Protocol):
         self.in_head = False
         self.started = 0.0
         self.last_active = site.now
+        #: The last deadline check found the connection past a deadline (``Site.enforce_deadlines``).
+        self.overdue = False
         #: The client's address (``CF-Connecting-IP``), read when the connection is made.
         self.peer_ip: str | None = None
         self._read_paused = False

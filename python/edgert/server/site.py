@@ -67,21 +67,42 @@ class Site:
         """Refreshes the clock and the Date value; enforces the header and idle deadlines."""
         self.now = now = time.monotonic()
         self.date.refresh()
+        self.enforce_deadlines(now)
+        self._ticker = asyncio.get_running_loop().call_later(self.limits.tick_s, self._tick)
+
+    def enforce_deadlines(self, now: float) -> None:
+        """Refuses (408) the connections whose header section is late and closes the idle ones,
+        once two checks in a row have found them so.
+
+        A check that follows a busy stretch of the event loop (a long callback) may find a
+        connection past its deadline whose bytes are in its socket, not yet read: a request
+        that arrived meanwhile. Closed then, the connection would be reset (closing a socket
+        with unread input resets it), and the request lost without an answer. So the first
+        check only marks it (``overdue``), and the loop reads what is waiting before the
+        next one (every loop polls its sockets between two timer callbacks that far apart):
+        a connection that has read since is no longer past its deadline, and is unmarked.
+        A deadline is therefore enforced up to two ticks late (``ServerLimits.tick_s``)."""
         limits = self.limits
         for conn in list(self.connections):
             if conn.closing:
                 continue
             if conn.in_head:
-                if now - conn.started > limits.header_timeout_s:
-                    conn.refuse(408, "request header section not received in time")
-            elif (
-                not conn.in_message
-                and not conn.queue
-                and now - conn.last_active > limits.idle_timeout_s
-            ):
+                late = now - conn.started > limits.header_timeout_s
+            else:
+                late = (
+                    not conn.in_message
+                    and not conn.queue
+                    and now - conn.last_active > limits.idle_timeout_s
+                )
+            if not late or not conn.overdue:
+                conn.overdue = late
+                continue
+            conn.overdue = False
+            if conn.in_head:
+                conn.refuse(408, "request header section not received in time")
+            else:
                 conn.closing = True
                 conn.transport.close()
-        self._ticker = asyncio.get_running_loop().call_later(limits.tick_s, self._tick)
 
     def connection_opened(self, conn: HttpConnection) -> None:
         """A connection was accepted. As Workers starts the isolate while the TLS handshake
