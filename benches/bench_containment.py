@@ -48,10 +48,19 @@ BOMBS = {
     "timing-safe-equal-loop": "(() => { const a = new Uint8Array(1 << 24), b = new Uint8Array(1 << 24);"
     " for (;;) crypto.subtle.timingSafeEqual(a, b) })()",
     "url-loop": '(() => { const u = "https://a.b/" + "x/".repeat(1e6); for (;;) new URL(u) })()',
-    # The engine's builtins that neither allocate nor poll: left (each runs ~14 s; the native
-    # host's watchdog answers such a request at its wall limit and demotes the thread).
+    # The engine's builtins that neither allocate nor poll, charged by their array or key
+    # before they run (rust/src/isolate/charged_builtins.rs, session 11).
     "array-indexOf-loop": "(() => { const a = new Array(1e6).fill(0); for (;;) a.indexOf(1) })()",
+    "array-fill-loop": "(() => { const a = new Array(1e6).fill(0); for (;;) a.fill(1) })()",
+    "array-copyWithin-loop": "(() => { const a = new Array(1e6).fill(0); for (;;) a.copyWithin(0, 1) })()",
+    "u8-fill-loop": "(() => { const a = new Uint8Array(1 << 25); for (;;) a.fill(1) })()",
+    "u8-set-loop": "(() => { const a = new Uint8Array(1 << 25), b = new Uint8Array(1 << 25);"
+    " for (;;) a.set(b) })()",
+    "u8-indexOf-loop": "(() => { const a = new Uint8Array(1 << 25); for (;;) a.indexOf(1) })()",
+    "u8-reverse-loop": "(() => { const a = new Uint8Array(1 << 24); for (;;) a.reverse() })()",
+    "f64-sort-loop": "(() => { const a = new Float64Array(1 << 22); for (;;) a.sort() })()",
     "map-get-loop": '(() => { const m = new Map(), s = "x".repeat(2e6); for (;;) m.get(s) })()',
+    "set-has-loop": '(() => { const m = new Set(), s = "x".repeat(2e6); for (;;) m.has(s) })()',
 }
 
 

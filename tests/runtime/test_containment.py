@@ -237,6 +237,19 @@ HAY = "const hay = 'a'.repeat(3e6), needle = 'a'.repeat(5000) + 'b';"
         " const w = cs.writable.getWriter(); w.write(z); w.close();"
         " await new Response(cs.readable).arrayBuffer(); }",
         "const u = 'https://a.b/' + 'x/'.repeat(1e6); for (;;) new URL(u);",
+        # The engine's builtins that scan or write a whole array, or hash a whole key, without
+        # allocating: charged by their array or key before they run. 3 s to minutes before.
+        "const a = new Array(1e6).fill(0); for (;;) a.indexOf(1);",
+        "const a = new Array(1e6).fill(0); for (;;) a.fill(1);",
+        "const a = new Array(1e6).fill(0); for (;;) a.reverse();",
+        "const a = new Uint8Array(1 << 24); for (;;) a.fill(1);",
+        "const a = new Uint8Array(1 << 24), b = new Uint8Array(1 << 24); for (;;) a.set(b);",
+        "const a = new Uint8Array(1 << 24); for (;;) a.copyWithin(0, 1);",
+        "const a = new Uint8Array(1 << 24); for (;;) a.includes(1);",
+        "const a = new Uint8Array(1 << 24); for (;;) a.reverse();",
+        "const a = new Float64Array(1 << 20); for (;;) a.sort();",
+        "const m = new Map(), k = 'x'.repeat(1 << 23); for (;;) m.get(k);",
+        "const m = new Set(), k = 'x'.repeat(1 << 23); for (;;) m.has(k);",
     ],
     ids=[
         "indexOf",
@@ -259,6 +272,17 @@ HAY = "const hay = 'a'.repeat(3e6), needle = 'a'.repeat(5000) + 'b';"
         "timing-safe-equal-loop",
         "compression-loop",
         "url-loop",
+        "array-indexOf-loop",
+        "array-fill-loop",
+        "array-reverse-loop",
+        "u8-fill-loop",
+        "u8-set-loop",
+        "u8-copyWithin-loop",
+        "u8-includes-loop",
+        "u8-reverse-loop",
+        "f64-sort-loop",
+        "map-get-loop",
+        "set-has-loop",
     ],
 )
 def test_long_builtins_end_at_the_cpu_limit(attack: str) -> None:
@@ -272,6 +296,46 @@ def test_long_builtins_end_at_the_cpu_limit(attack: str) -> None:
     created_before = w.core.pool_stats()[2]
     assert_recovers(w)
     assert w.core.pool_stats()[2] > created_before  # a fresh isolate
+
+
+def test_charged_builtins_are_the_engines_own_to_a_worker() -> None:
+    # The replacements keep each method's name, length, attributes and place (%TypedArray%'s
+    # prototype, not Uint8Array's), read nothing a worker can observe (a proxy's length trap
+    # runs as often as the engine's own method runs it), and answer as the engine does.
+    w = worker_with(
+        """
+        const out = [];
+        const TA = Object.getPrototypeOf(Uint8Array.prototype);
+        out.push([Array.prototype.indexOf.name, Array.prototype.copyWithin.length, TA.set.name,
+                  TA.set.length, TA.sort.length, Map.prototype.set.length, Set.prototype.add.name]);
+        out.push(Object.hasOwn(Uint8Array.prototype, "fill"));
+        const d = Object.getOwnPropertyDescriptor(Array.prototype, "includes");
+        out.push([d.writable, d.enumerable, d.configurable]);
+        out.push(Array.prototype.indexOf.call({ length: 2, 0: "a", 1: "b" }, "b"));
+        let gets = 0;
+        const p = new Proxy([1, 2, 3], { get(t, k, r) { if (k === "length") gets++; return Reflect.get(t, k, r); } });
+        out.push([Array.prototype.includes.call(p, 3), gets]);
+        try { TA.fill.call([1, 2], 0); out.push("no error"); } catch (e) { out.push(e.constructor.name); }
+        try { Array.prototype.indexOf.call(null, 1); out.push("no error"); } catch (e) { out.push(e.constructor.name); }
+        const m = new Map([[{}, 1], ["k", 2]]);
+        out.push([m.get("k"), m.has("x"), m.delete("k"), m.size, new Set(["a", "a"]).size]);
+        out.push([[0, 0, 0].fill(7, 1), [...new Uint8Array([3, 1, 2]).sort()], [1, 2, 3].reverse()]);
+        out.push(String(Array.prototype.fill).includes("[native code]"));
+        return Response.json(out);
+        """
+    )
+    assert w.fetch("https://example.com/").json() == [
+        ["indexOf", 2, "set", 1, 1, 2, "add"],
+        False,
+        [True, False, True],
+        1,
+        [True, 1],
+        "TypeError",
+        "TypeError",
+        [2, False, True, 1, 1],
+        [[0, 7, 7], [1, 2, 3], [3, 2, 1]],
+        True,
+    ]
 
 
 def test_a_builtin_that_does_not_poll_still_ends_its_turn_over_the_limit() -> None:

@@ -1,6 +1,7 @@
 //! QuickJS isolates: the sandbox a worker runs in, its limits and its Web APIs.
 
 mod cache_native;
+mod charged_builtins;
 mod compression_native;
 pub mod cpu;
 mod d1_native;

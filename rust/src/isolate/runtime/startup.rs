@@ -56,6 +56,7 @@ impl Isolate {
                 unsafe { qjs::JS_AddIntrinsicAToB(ctx.as_raw().as_ptr()) };
                 crate::isolate::regexp_replace::install(&ctx)?;
                 crate::isolate::string_search::install(&ctx)?;
+                crate::isolate::charged_builtins::install(&ctx)?;
                 crate::isolate::json_stringify::install(&ctx)
             })
             .map_err(|e| fail(format!("cannot create context: {e}")))?;
