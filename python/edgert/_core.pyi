@@ -563,9 +563,7 @@ class BotModel:
     def __init__(
         self,
         *,
-        ua_rules: list[
-            tuple[str, str | None, str | None, str | None, str | None, str | None]
-        ],
+        ua_rules: list[tuple[str, str | None, str | None, str | None, str | None, str | None]],
         crawlers: list[tuple[str, str, str, list[str]]],
         proxies: list[str],
         window_s: float = 10.0,
