@@ -112,6 +112,28 @@ def test_unhandled_rejection_is_logged_and_the_request_still_served() -> None:
     assert any("lost" in line.message and line.level == "error" for line in r.stats.logs)
 
 
+def test_a_requests_logs_are_capped_at_256_kib() -> None:
+    # Workers records at most 256 KB of log events per invocation; the host's memory is not
+    # the worker's to fill with them.
+    w = worker_with(
+        "const n = Number(new URL(request.url).searchParams.get('n'));"
+        " const line = 'x'.repeat(1000) + '\u00e9'; for (let i = 0; i < n; i++) console.log(i, line);"
+        " return new Response('served');",
+        cpu_ms=5000,
+    )
+    r = w.fetch("https://example.com/logs?n=1000")
+    assert r.status == 200 and r.text() == "served"
+    logs = r.stats.logs
+    kept = sum(len(line.message.encode()) for line in logs)
+    assert 250_000 < kept <= 256 * 1024
+    assert logs[-1].level == "warn" and "256 KiB" in logs[-1].message
+    assert [line.message.split(" ")[0] for line in logs[:3]] == ["0", "1", "2"]
+    assert all(line.message.endswith("x\u00e9") for line in logs[:-2])  # whole lines before the cut
+    # The next request has its own budget.
+    logs = w.fetch("https://example.com/logs?n=2").stats.logs
+    assert [(x.level, x.message.split(" ")[0]) for x in logs] == [("log", "0"), ("log", "1")]
+
+
 def test_promise_that_never_settles_with_nothing_pending() -> None:
     w = worker_with("await new Promise(() => {});")
     r = w.fetch("https://example.com/hang")

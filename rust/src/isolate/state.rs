@@ -95,11 +95,20 @@ pub enum Settled {
     Failed { outcome: Outcome, error: String },
 }
 
+/// Log bytes a request keeps (its lines' messages, each counted `LOG_LINE_BYTES` more): as
+/// Workers records at most 256 KB of log events per invocation, and the host's memory is not
+/// the worker's to fill (a `for (;;) console.log(bigString)` loop kept ~17 MB in 50 ms of CPU).
+pub const LOG_BYTES_PER_TASK: usize = 256 << 10;
+/// What a log line counts beyond its message (so that a flood of empty lines is bounded too).
+const LOG_LINE_BYTES: usize = 32;
+
 /// The per-request record inside an isolate.
 #[derive(Debug, Default)]
 pub struct TaskState {
     pub cpu_ns: u64,
     pub logs: Vec<LogLine>,
+    /// What `logs` counts against `LOG_BYTES_PER_TASK`.
+    pub log_bytes: usize,
     pub settled: Option<Settled>,
     pub wait_until_pending: u32,
     pub wait_until_errors: Vec<String>,
@@ -177,11 +186,38 @@ impl HostState {
         }
     }
 
-    pub fn log(&mut self, level: LogLevel, message: String) {
+    /// Records a log line of the current task, within its `LOG_BYTES_PER_TASK`: the line that
+    /// reaches the limit is cut there and followed by one warning; later lines are dropped.
+    pub fn log(&mut self, level: LogLevel, mut message: String) {
         let at_ms = self.now_ms;
-        if let Some(task) = self.tasks.get_mut(&self.current_task) {
-            task.logs.push(LogLine { level, message, at_ms });
+        let Some(task) = self.tasks.get_mut(&self.current_task) else {
+            return;
+        };
+        let left = LOG_BYTES_PER_TASK.saturating_sub(task.log_bytes);
+        if left == 0 {
+            return;
         }
+        let cost = message.len().saturating_add(LOG_LINE_BYTES);
+        if cost <= left {
+            task.log_bytes += cost;
+            task.logs.push(LogLine { level, message, at_ms });
+            return;
+        }
+        let mut cut = left.saturating_sub(LOG_LINE_BYTES).min(message.len());
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        task.log_bytes = LOG_BYTES_PER_TASK;
+        task.logs.push(LogLine { level, message, at_ms });
+        task.logs.push(LogLine {
+            level: LogLevel::Warn,
+            message: format!(
+                "[edgert] this request's logs reached {} KiB: the rest of this line and later lines are not recorded",
+                LOG_BYTES_PER_TASK >> 10
+            ),
+            at_ms,
+        });
     }
 
     pub fn fill_random(&mut self, buf: &mut [u8]) {
