@@ -118,6 +118,7 @@ class CoreWorker:
         startup_cpu_ms: float = 400.0,
         memory_mb: float = 128.0,
         stack_kb: int = 512,
+        subrequests: int = 10_000,
         min_isolates: int = 1,
         max_isolates: int = 64,
         seed: int | None = None,

@@ -102,12 +102,18 @@ class _LoopThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
+#: The most ``fetch()`` calls a request may be allowed (wrangler accepts up to 10 million).
+MAX_SUBREQUESTS = 10_000_000
+
+
 class Worker:
     """A Workers-style JavaScript worker in pooled QuickJS isolates.
 
     ``vars`` become ``env`` entries (strings or JSON values), ``secrets`` too (strings).
     Limits: ``cpu_ms`` per request (default 50), ``memory_mb`` per isolate (default 128),
-    ``wall_timeout_s`` for a request to respond (default 30). ``min_isolates`` are created at
+    ``subrequests``, the ``fetch()`` calls of one request (default 10,000, as Workers' paid plan;
+    the next one rejects with ``Error: Too many subrequests.``), ``wall_timeout_s`` for a
+    request to respond (default 30). ``min_isolates`` are created at
     load (at least one is always created once, to validate the script); ``max_isolates`` caps
     the pool, past which requests share isolates. ``seed`` makes ``Math.random`` and
     ``crypto.getRandomValues`` reproducible. ``cache`` is the PoP's :class:`edgert.cache.CacheStore`
@@ -149,6 +155,7 @@ class Worker:
         cpu_ms: float = 50.0,
         startup_cpu_ms: float = 400.0,
         memory_mb: float = 128.0,
+        subrequests: int = 10_000,
         min_isolates: int = 1,
         max_isolates: int = 64,
         seed: int | None = None,
@@ -192,12 +199,17 @@ class Worker:
                 "tag": "",
                 "timestamp": iso_timestamp(time.time()),
             }
+        if isinstance(subrequests, bool) or not isinstance(subrequests, int):
+            raise ConfigError(f"subrequests: a whole number, got {subrequests!r}")
+        if not 1 <= subrequests <= MAX_SUBREQUESTS:
+            raise ConfigError(f"subrequests: between 1 and {MAX_SUBREQUESTS:,}, got {subrequests}")
         self._core_options: dict[str, Any] = {
             "name": name,
             "env_json": _env_json(env_vars, secrets),
             "cpu_ms": cpu_ms,
             "startup_cpu_ms": startup_cpu_ms,
             "memory_mb": memory_mb,
+            "subrequests": subrequests,
             "min_isolates": min_isolates,
             "max_isolates": max_isolates,
             "cache": cache,

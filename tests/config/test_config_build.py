@@ -64,9 +64,12 @@ def test_the_middleware_example_serves(tmp_path: Path) -> None:
 
 
 def test_limits_and_memory_reach_the_worker(tmp_path: Path) -> None:
-    config = load_config(project(tmp_path, "[limits]\ncpu_ms = 7\n[edgert]\nmemory_mb = 32\n"))
+    config = load_config(
+        project(tmp_path, "[limits]\ncpu_ms = 7\nsubrequests = 5\n[edgert]\nmemory_mb = 32\n")
+    )
     worker = build_worker(config)
     assert worker._core_options["cpu_ms"] == 7.0 and worker._core_options["memory_mb"] == 32.0
+    assert worker._core_options["subrequests"] == 5
 
 
 def test_dev_sends_every_url_to_the_worker_serve_only_its_routes(tmp_path: Path) -> None:

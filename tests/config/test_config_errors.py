@@ -110,6 +110,18 @@ CASES = [
         "expected a number greater than 0",
     ),
     (HEAD + '[limits]\ncpu_ms = "50"\n', ConfigValueError, "limits.cpu_ms", "expected a number"),
+    (
+        HEAD + "[limits]\nsubrequests = 0\n",
+        ConfigValueError,
+        "limits.subrequests",
+        "expected a number greater than 0",
+    ),
+    (
+        HEAD + "[limits]\nsubrequests = 2.5\n",
+        ConfigValueError,
+        "limits.subrequests",
+        "expected a whole number up to 10,000,000",
+    ),
     (HEAD + "[edgert]\nbogus = 1\n", ConfigValueError, "edgert.bogus", "unknown key"),
     (HEAD + "[edgert]\npops = []\n", ConfigValueError, "edgert.pops", "non-empty array"),
     (

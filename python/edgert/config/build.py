@@ -101,6 +101,8 @@ def build_worker(config: WorkerConfig, source: str | None = None, **extra: Any) 
     }
     if config.cpu_ms is not None:
         options["cpu_ms"] = config.cpu_ms
+    if config.subrequests is not None:
+        options["subrequests"] = config.subrequests
     if config.kv_namespaces and _accepts("kv"):
         options["kv"] = {kv.binding: kv.id for kv in config.kv_namespaces}
     if config.d1_databases and _accepts("d1"):

@@ -33,6 +33,7 @@ from edgert.config.ratelimits import parse_ratelimits
 from edgert.cron import CronSchedule
 from edgert.errors import ConfigError
 from edgert.modules.rules import parse_rules
+from edgert.worker import MAX_SUBREQUESTS
 
 __all__ = ["SUPPORTED_FLAGS", "load_config", "read_dev_vars"]
 
@@ -238,6 +239,14 @@ def load_config(
     routes = _routes(table("route"), table("routes"), data)
     limits = table("limits").table("limits")
     cpu_ms = limits.number("cpu_ms", positive=True) if limits is not None else None
+    subrequests = limits.number("subrequests", positive=True) if limits is not None else None
+    if subrequests is not None and (
+        subrequests != int(subrequests) or subrequests > MAX_SUBREQUESTS
+    ):
+        assert limits is not None
+        limits.fail(
+            "subrequests", f"expected a whole number up to {MAX_SUBREQUESTS:,}, got {subrequests:g}"
+        )
     crons = _crons(table("triggers").table("triggers"))
     section = _edgert(table("edgert").table("edgert"), file.parent)
     for binding in section.kv_seed:
@@ -269,6 +278,7 @@ def load_config(
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,
+        subrequests=int(subrequests) if subrequests is not None else None,
         crons=crons,
         edgert=section,
         warnings=tuple(warnings),

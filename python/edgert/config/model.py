@@ -152,6 +152,8 @@ class WorkerConfig:
     migrations: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     cpu_ms: float | None = None
+    #: ``[limits] subrequests``: ``fetch()`` calls per request (None: the default, 10,000).
+    subrequests: int | None = None
     #: ``[triggers] crons``: cron expressions (Workers' syntax, UTC) that fire ``scheduled()``.
     crons: tuple[str, ...] = ()
     edgert: EdgertSection = field(default_factory=EdgertSection)

@@ -62,7 +62,16 @@ fn request_of<'js>(ctx: &Ctx<'js>, method: String, url: String, headers: Vec<Str
 /// Returns a promise (an operation) or the parts of a response served now.
 pub fn fetch<'js>(ctx: &Ctx<'js>, state: &Shared, request: Request, cf_json: Option<String>) -> Result<Value<'js>> {
     let (cache, now_ns, through) = {
-        let st = state.lock();
+        let mut st = state.lock();
+        let limit = st.subrequest_limit;
+        let task = st.current_task;
+        if let Some(t) = st.tasks.get_mut(&task) {
+            if t.subrequests >= limit {
+                drop(st);
+                return Err(Exception::throw_message(ctx, "Too many subrequests."));
+            }
+            t.subrequests += 1;
+        }
         (st.caches.clone(), st.now_ns, st.fetch_through_cache)
     };
     if !through {

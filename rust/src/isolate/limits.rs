@@ -13,6 +13,9 @@ pub struct Limits {
     /// Maximum JavaScript stack depth in bytes; kept well under a thread's C stack (default
     /// 512 KiB; Python's threads get 8 MiB on Linux).
     pub stack_bytes: usize,
+    /// `fetch()` calls one request may make (default 10 000, Workers' paid plan; wrangler's
+    /// `limits.subrequests`); the next one rejects with `Error: Too many subrequests.`
+    pub subrequests: u32,
 }
 
 impl Default for Limits {
@@ -22,6 +25,7 @@ impl Default for Limits {
             startup_cpu_ms: 400.0,
             memory_bytes: 128 * 1024 * 1024,
             stack_bytes: 512 * 1024,
+            subrequests: 10_000,
         }
     }
 }

@@ -109,6 +109,8 @@ pub struct TaskState {
     pub logs: Vec<LogLine>,
     /// What `logs` counts against `LOG_BYTES_PER_TASK`.
     pub log_bytes: usize,
+    /// `fetch()` calls made, against `HostState::subrequest_limit`.
+    pub subrequests: u32,
     pub settled: Option<Settled>,
     pub wait_until_pending: u32,
     pub wait_until_errors: Vec<String>,
@@ -157,6 +159,8 @@ pub struct HostState {
     /// The isolate's CPU budget, for native work that runs long outside JavaScript (a D1
     /// query in place) to stop at the same deadline.
     pub cpu_budget: Option<super::cpu::CpuBudget>,
+    /// `fetch()` calls a request may make (`Limits::subrequests`).
+    pub subrequest_limit: u32,
 }
 
 impl HostState {
@@ -183,6 +187,7 @@ impl HostState {
             open_sockets: 0,
             d1: Default::default(),
             cpu_budget: None,
+            subrequest_limit: u32::MAX,
         }
     }
 

@@ -40,7 +40,7 @@ pub struct PyCoreWorker {
 impl PyCoreWorker {
     #[new]
     #[pyo3(signature = (source, *, name="worker.js", env_json="{}", bindings_json="[]", cpu_ms=50.0, startup_cpu_ms=400.0,
-                        memory_mb=128.0, stack_kb=512, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None, d1=None))]
+                        memory_mb=128.0, stack_kb=512, subrequests=10_000, min_isolates=1, max_isolates=64, seed=None, now=0.0, cache=None, auth=None, auth_forward=None, durable=None, kv=None, lazy=false, modules=None, d1=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -52,6 +52,7 @@ impl PyCoreWorker {
         startup_cpu_ms: f64,
         memory_mb: f64,
         stack_kb: usize,
+        subrequests: u32,
         min_isolates: usize,
         max_isolates: usize,
         seed: Option<u64>,
@@ -67,11 +68,11 @@ impl PyCoreWorker {
     ) -> PyResult<Self> {
         let positive = |x: f64| x.is_finite() && x > 0.0;
         let valid = positive(cpu_ms) && positive(startup_cpu_ms) && memory_mb.is_finite() && memory_mb >= 1.0;
-        if !valid || stack_kb < 64 || max_isolates == 0 {
+        if !valid || stack_kb < 64 || max_isolates == 0 || subrequests == 0 {
             return Err(error(
                 py,
                 "ConfigError",
-                "limits must be positive (memory_mb >= 1, stack_kb >= 64, max_isolates >= 1)",
+                "limits must be positive (memory_mb >= 1, stack_kb >= 64, subrequests >= 1, max_isolates >= 1)",
             ));
         }
         let config = WorkerConfig {
@@ -80,6 +81,7 @@ impl PyCoreWorker {
                 startup_cpu_ms,
                 memory_bytes: (memory_mb * 1024.0 * 1024.0) as usize,
                 stack_bytes: stack_kb * 1024,
+                subrequests,
             },
             env_json: env_json.to_owned(),
             bindings_json: bindings_json.to_owned(),

@@ -73,6 +73,7 @@ impl Isolate {
         state.lock().kv = spec.kv.clone();
         state.lock().d1 = spec.d1.clone();
         state.lock().cpu_budget = Some(budget.clone());
+        state.lock().subrequest_limit = spec.limits.subrequests;
         let tracker_state = state.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, _promise, reason, handled| {
             if !handled {
