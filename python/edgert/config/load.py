@@ -133,6 +133,16 @@ def read_dev_vars(root: Path, env: str | None) -> tuple[dict[str, str], Path | N
     return {}, None
 
 
+def _subrequests(limits: Table) -> int | None:
+    """``[limits] subrequests``: a whole number from 1 to ``MAX_SUBREQUESTS``."""
+    value = limits.number("subrequests", positive=True)
+    if value is not None and (value != int(value) or value > MAX_SUBREQUESTS):
+        limits.fail(
+            "subrequests", f"expected a whole number up to {MAX_SUBREQUESTS:,}, got {value:g}"
+        )
+    return None if value is None else int(value)
+
+
 def load_config(
     where: str | Path = ".", *, env: str | None = None, secrets: bool = True
 ) -> WorkerConfig:
@@ -239,14 +249,7 @@ def load_config(
     routes = _routes(table("route"), table("routes"), data)
     limits = table("limits").table("limits")
     cpu_ms = limits.number("cpu_ms", positive=True) if limits is not None else None
-    subrequests = limits.number("subrequests", positive=True) if limits is not None else None
-    if subrequests is not None and (
-        subrequests != int(subrequests) or subrequests > MAX_SUBREQUESTS
-    ):
-        assert limits is not None
-        limits.fail(
-            "subrequests", f"expected a whole number up to {MAX_SUBREQUESTS:,}, got {subrequests:g}"
-        )
+    subrequests = _subrequests(limits) if limits is not None else None
     crons = _crons(table("triggers").table("triggers"))
     section = _edgert(table("edgert").table("edgert"), file.parent)
     for binding in section.kv_seed:
@@ -278,7 +281,7 @@ def load_config(
         migrations=migrations,
         routes=routes,
         cpu_ms=cpu_ms,
-        subrequests=int(subrequests) if subrequests is not None else None,
+        subrequests=subrequests,
         crons=crons,
         edgert=section,
         warnings=tuple(warnings),

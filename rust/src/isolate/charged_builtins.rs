@@ -43,58 +43,81 @@ enum Kind {
     StringKey = 3,
 }
 
-/// Where the methods are (a path from the global object), their names and lengths, and what
-/// their work is proportional to.
+/// Methods of one prototype: where it is (a path from the global object, then, for
+/// `%TypedArray%.prototype`, the prototype of what the path names), and each method's name,
+/// length and what its work is proportional to.
 struct Methods {
     path: &'static [&'static CStr],
-    methods: &'static [(&'static str, c_int)],
-    kind: Kind,
+    parent_prototype: bool,
+    methods: &'static [(&'static str, c_int, Kind)],
 }
 
 /// The methods replaced.
-const REPLACED: [Methods; 5] = [
+const REPLACED: [Methods; 4] = [
     Methods {
         path: &[c"Array", c"prototype"],
+        parent_prototype: false,
         methods: &[
-            ("indexOf", 1),
-            ("lastIndexOf", 1),
-            ("includes", 1),
-            ("fill", 1),
-            ("reverse", 0),
-            ("copyWithin", 2),
+            ("indexOf", 1, Kind::ArrayLength),
+            ("lastIndexOf", 1, Kind::ArrayLength),
+            ("includes", 1, Kind::ArrayLength),
+            ("fill", 1, Kind::ArrayLength),
+            ("reverse", 0, Kind::ArrayLength),
+            ("copyWithin", 2, Kind::ArrayLength),
         ],
-        kind: Kind::ArrayLength,
     },
     Methods {
-        // `%TypedArray%.prototype` is the prototype of `Uint8Array.prototype` (see `install`).
+        // `%TypedArray%.prototype`: the prototype of `Uint8Array.prototype`.
         path: &[c"Uint8Array", c"prototype"],
+        parent_prototype: true,
         methods: &[
-            ("indexOf", 1),
-            ("lastIndexOf", 1),
-            ("includes", 1),
-            ("fill", 1),
-            ("set", 1),
-            ("copyWithin", 2),
-            ("reverse", 0),
+            ("indexOf", 1, Kind::TypedBytes),
+            ("lastIndexOf", 1, Kind::TypedBytes),
+            ("includes", 1, Kind::TypedBytes),
+            ("fill", 1, Kind::TypedBytes),
+            ("set", 1, Kind::TypedBytes),
+            ("copyWithin", 2, Kind::TypedBytes),
+            ("reverse", 0, Kind::TypedBytes),
+            ("sort", 1, Kind::TypedSort),
         ],
-        kind: Kind::TypedBytes,
-    },
-    Methods {
-        path: &[c"Uint8Array", c"prototype"],
-        methods: &[("sort", 1)],
-        kind: Kind::TypedSort,
     },
     Methods {
         path: &[c"Map", c"prototype"],
-        methods: &[("get", 1), ("has", 1), ("set", 2), ("delete", 1)],
-        kind: Kind::StringKey,
+        parent_prototype: false,
+        methods: &[
+            ("get", 1, Kind::StringKey),
+            ("has", 1, Kind::StringKey),
+            ("set", 2, Kind::StringKey),
+            ("delete", 1, Kind::StringKey),
+        ],
     },
     Methods {
         path: &[c"Set", c"prototype"],
-        methods: &[("has", 1), ("add", 1), ("delete", 1)],
-        kind: Kind::StringKey,
+        parent_prototype: false,
+        methods: &[
+            ("has", 1, Kind::StringKey),
+            ("add", 1, Kind::StringKey),
+            ("delete", 1, Kind::StringKey),
+        ],
     },
 ];
+
+/// The `length` of a real Array or of a primitive string (own properties that no getter can
+/// intercept: reading them runs no code); 0 if it cannot be read.
+///
+/// # Safety
+/// `ctx` live; `v` a live value of it, a real Array or a primitive string.
+unsafe fn own_length(ctx: *mut qjs::JSContext, v: qjs::JSValue) -> usize {
+    let mut len: i64 = 0;
+    // SAFETY: per the contract.
+    unsafe {
+        if qjs::JS_GetLength(ctx, v, &mut len) < 0 {
+            super::intrinsics::clear_exception(ctx);
+            return 0;
+        }
+    }
+    usize::try_from(len).unwrap_or(0)
+}
 
 /// The units of a call of kind `kind` on `this` with first argument `first`: read without
 /// running any of the worker's code (see the module documentation); 0 when nothing can be.
@@ -105,19 +128,9 @@ unsafe fn units(ctx: *mut qjs::JSContext, kind: Kind, this: qjs::JSValue, first:
     // SAFETY: per the contract; each value made here is freed once.
     unsafe {
         match kind {
-            Kind::ArrayLength => {
-                // `JS_IsArray` is false for a proxy (quickjs-ng): a real Array's `length` is an
-                // own data property, read without calling anything.
-                if !qjs::JS_IsArray(this) {
-                    return 0;
-                }
-                let mut len: i64 = 0;
-                if qjs::JS_GetLength(ctx, this, &mut len) < 0 {
-                    super::intrinsics::clear_exception(ctx);
-                    return 0;
-                }
-                usize::try_from(len).unwrap_or(0)
-            }
+            // `JS_IsArray` is false for a proxy (quickjs-ng).
+            Kind::ArrayLength if qjs::JS_IsArray(this) => own_length(ctx, this),
+            Kind::ArrayLength => 0,
             Kind::TypedBytes | Kind::TypedSort => {
                 if qjs::JS_GetTypedArrayType(this) < 0 {
                     return 0;
@@ -138,18 +151,8 @@ unsafe fn units(ctx: *mut qjs::JSContext, kind: Kind, this: qjs::JSValue, first:
                     bytes
                 }
             }
-            Kind::StringKey => {
-                if !qjs::JS_IsString(first) {
-                    return 0;
-                }
-                let mut len: i64 = 0;
-                // A primitive string's `length` is its own: no code runs.
-                if qjs::JS_GetLength(ctx, first, &mut len) < 0 {
-                    super::intrinsics::clear_exception(ctx);
-                    return 0;
-                }
-                usize::try_from(len).unwrap_or(0)
-            }
+            Kind::StringKey if qjs::JS_IsString(first) => own_length(ctx, first),
+            Kind::StringKey => 0,
         }
     }
 }
@@ -192,15 +195,20 @@ pub fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     // once; the values put in `data` are taken by `native_function`.
     unsafe {
         let mut ok = true;
-        for Methods { path, methods, kind } in REPLACED {
+        for Methods {
+            path,
+            parent_prototype,
+            methods,
+        } in REPLACED
+        {
             let mut proto = global_path(raw, path);
-            if matches!(kind, Kind::TypedBytes | Kind::TypedSort) {
-                let typed_array_proto = qjs::JS_GetPrototype(raw, proto);
+            if parent_prototype {
+                let parent = qjs::JS_GetPrototype(raw, proto);
                 qjs::JS_FreeValue(raw, proto);
-                proto = typed_array_proto;
+                proto = parent;
             }
             ok &= qjs::JS_IsObject(proto);
-            for &(name, length) in methods {
+            for &(name, length, kind) in methods {
                 let atom = name_atom(raw, name);
                 let mut data = vec![qjs::JS_UNDEFINED; D_LEN];
                 if ok {
