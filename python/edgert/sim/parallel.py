@@ -49,6 +49,7 @@ import numpy.typing as npt
 from edgert.errors import ScenarioError
 from edgert.pops import load_pops
 from edgert.routing import AnycastRouter
+from edgert.sim.blas import single_threaded_blas
 from edgert.sim.deployments import START
 from edgert.sim.population import Population
 from edgert.sim.runner import DeploymentRun, Progress, run_deployment, token_headers
@@ -320,6 +321,7 @@ def _merge(name: str, runs: list[DeploymentRun]) -> DeploymentRun:
     )
 
 
+@single_threaded_blas
 def run_sharded(
     scenario: Scenario,
     deployment: DeploymentSpec,

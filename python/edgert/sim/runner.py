@@ -24,6 +24,7 @@ import numpy.typing as npt
 from edgert._core import Headers
 from edgert.geo import Client
 from edgert.network import Network
+from edgert.sim.blas import single_threaded_blas
 from edgert.sim.deployments import START, build_network, release_worker
 from edgert.sim.population import Population
 from edgert.sim.scenario import DeploymentSpec, ReleaseSpec, Scenario, StrategySpec
@@ -326,6 +327,7 @@ def _cache_metrics(net: Network) -> dict[str, dict[str, int]]:
     return out
 
 
+@single_threaded_blas
 def run_deployment(
     scenario: Scenario,
     deployment: DeploymentSpec,

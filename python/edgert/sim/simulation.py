@@ -13,6 +13,7 @@ import numpy as np
 
 from edgert.errors import ScenarioError
 from edgert.sim.advice import advise
+from edgert.sim.blas import single_threaded_blas
 from edgert.sim.claims import check_claims
 from edgert.sim.deployments import START
 from edgert.sim.metrics import deployment_metrics, measured_cpu
@@ -57,6 +58,7 @@ class ShardingFallback(UserWarning):
     in one process (the message says why)."""
 
 
+@single_threaded_blas
 def simulate(
     scenario: Scenario,
     *,
