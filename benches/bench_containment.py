@@ -61,6 +61,15 @@ BOMBS = {
     "f64-sort-loop": "(() => { const a = new Float64Array(1 << 22); for (;;) a.sort() })()",
     "map-get-loop": '(() => { const m = new Map(), s = "x".repeat(2e6); for (;;) m.get(s) })()',
     "set-has-loop": '(() => { const m = new Set(), s = "x".repeat(2e6); for (;;) m.has(s) })()',
+    # One call of a generic Array algorithm over a sparse array or an array-like: every index
+    # visited in a C loop that never polls, ended at once when its length is past the budget
+    # (charged_builtins.rs, session 12). Hours before (`array-like-join-2e26`: 0.75 s).
+    "sparse-join": "(() => { const a = []; a[2 ** 32 - 2] = 1; return a.join('') })()",
+    "sparse-sort": "(() => { const a = []; a[2 ** 32 - 2] = 1; return String(a.sort().length) })()",
+    "array-like-join": "Array.prototype.join.call({length: 2 ** 40}, '')",
+    "array-like-join-2e26": "Array.prototype.join.call({length: 2 ** 26}, '')",
+    "array-like-splice": "String(Array.prototype.splice.call({length: 2 ** 40}, 0, 1))",
+    "array-like-concat": "String([].concat({length: 2 ** 40, [Symbol.isConcatSpreadable]: true}))",
 }
 
 

@@ -360,6 +360,106 @@ def test_charged_builtins_are_the_engines_own_to_a_worker() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "const a = []; a[2 ** 32 - 2] = 1; a.join('');",
+        "const a = []; a[2 ** 32 - 2] = 1; a.sort();",
+        "const a = []; a.length = 2 ** 32 - 1; a.join();",
+        "const a = []; a[2 ** 32 - 2] = 1; a.flat();",
+        "Array.prototype.join.call({ length: 2 ** 40 }, '');",
+        "Array.prototype.join.call({ length: 2 ** 26 }, '');",
+        "Array.prototype.toString.call({ length: 2 ** 40, join: Array.prototype.join });",
+        "Array.prototype.toLocaleString.call({ length: 2 ** 40 });",
+        "Array.prototype.reverse.call({ length: 2 ** 40 });",
+        "Array.prototype.copyWithin.call({ length: 2 ** 40 }, 0, 1);",
+        "Array.prototype.unshift.call({ length: 2 ** 40 }, 1);",
+        "Array.prototype.shift.call({ length: 2 ** 40 });",
+        "Array.prototype.splice.call({ length: 2 ** 40 }, 0, 1);",
+        "Array.prototype.sort.call({ length: 2 ** 40 });",
+        "Array.prototype.flat.call({ length: 2 ** 40 });",
+        "Array.prototype.flatMap.call({ length: 2 ** 40 }, (x) => x);",
+        "[].concat({ length: 2 ** 40, [Symbol.isConcatSpreadable]: true });",
+        "Array.prototype.join.call(Object.create({ length: 2 ** 40 }), '');",
+        "Array.prototype.join.call({ length: '1e12' }, '');",
+    ],
+    ids=[
+        "sparse-join",
+        "sparse-sort",
+        "long-empty-join",
+        "sparse-flat",
+        "array-like-join",
+        "array-like-join-2e26",
+        "array-like-toString",
+        "array-like-toLocaleString",
+        "array-like-reverse",
+        "array-like-copyWithin",
+        "array-like-unshift",
+        "array-like-shift",
+        "array-like-splice",
+        "array-like-sort",
+        "array-like-flat",
+        "array-like-flatMap",
+        "array-like-concat",
+        "inherited-length-join",
+        "string-length-join",
+    ],
+)
+def test_one_generic_array_call_past_the_budget_ends_at_once(attack: str) -> None:
+    # One call of a generic Array algorithm visits every index below `length`, holes
+    # included, in a C loop that never polls: these ran from 0.75 s to hours at a 50 ms
+    # limit. Its length is known before it runs, so the turn ends as over its limit at once.
+    w = worker_with(attack, cpu_ms=50)
+    r = w.fetch("https://example.com/attack")
+    assert r.status == 503 and r.stats.outcome == "exceededCpu", r.stats.error
+    assert r.stats.cpu_ms < 50
+    assert_recovers(w)
+
+
+def test_generic_array_calls_within_the_budget_run_as_the_engines() -> None:
+    # What the replacements read runs no worker code: a `length` getter and a proxy's trap
+    # run once, as the engine's own methods run them, and an `isConcatSpreadable` getter once.
+    w = worker_with(
+        """
+        const out = [];
+        const A = Array.prototype;
+        out.push([A.join.name, A.join.length, A.toLocaleString.length, A.shift.length,
+                  A.unshift.length, A.splice.length, A.sort.length, A.flat.length,
+                  A.flatMap.length, A.concat.length, A.concat.name]);
+        let gets = 0;
+        const like = { get length() { gets++; return 3; }, 0: "a", 2: "c" };
+        out.push([A.join.call(like, "-"), gets]);
+        let traps = 0;
+        const p = new Proxy(["x", "y"], { get(t, k, r) { if (k === "length") traps++; return Reflect.get(t, k, r); } });
+        out.push([A.join.call(p), traps]);
+        let spreads = 0;
+        const s = { length: 2, 0: 1, 1: 2, get [Symbol.isConcatSpreadable]() { spreads++; return true; } };
+        out.push([[0].concat(s, [3], 4), spreads]);
+        const sparse = []; sparse[99999] = 1;
+        out.push([sparse.join("").length, sparse.sort().length, sparse[0], sparse.flat().length]);
+        out.push([[3, 1, 2].sort((a, b) => b - a), [[1, [2]], 3].flat(), [1, 2].flatMap((x) => [x, x * 10])]);
+        const arr = [1, 2, 3, 4];
+        out.push([arr.splice(1, 2, "a"), arr, arr.shift(), arr.unshift(0, 9), arr, [5, 6].toLocaleString()]);
+        out.push([A.reverse.call({ length: 3, 0: "a", 2: "c" }), A.copyWithin.call([1, 2, 3, 4], 0, 2)]);
+        try { A.join.call(null); out.push("no error"); } catch (e) { out.push(e.constructor.name); }
+        try { A.sort.call([2, 1], "not a function"); out.push("no error"); } catch (e) { out.push(e.constructor.name); }
+        return Response.json(out);
+        """
+    )
+    assert w.fetch("https://example.com/").json() == [
+        ["join", 1, 0, 0, 1, 2, 1, 0, 1, 1, "concat"],
+        ["a--c", 1],
+        ["x,y", 1],
+        [[0, 1, 2, 3, 4], 1],
+        [1, 100000, 1, 1],
+        [[3, 2, 1], [1, [2], 3], [1, 10, 2, 20]],
+        [[2, 3], [0, 9, "a", 4], 1, 4, [0, 9, "a", 4], "5,6"],
+        [{"0": "c", "2": "a", "length": 3}, [3, 4, 3, 4]],
+        "TypeError",
+        "TypeError",
+    ]
+
+
 def test_a_builtin_that_does_not_poll_still_ends_its_turn_over_the_limit() -> None:
     # `normalize` runs in C without asking the interrupt handler; the turn is over its budget
     # when it returns, so the response it made is not delivered.

@@ -17,11 +17,25 @@
 //! limit. What is read: the length of a real `Array` (an own data property that no getter can
 //! intercept; a proxy or another array-like counts nothing, the engine reads its `length`
 //! itself), a typed array's byte length (an internal slot), a string key's length (of the
-//! primitive). One such call that alone runs long past the limit (a sort of a huge sparse
-//! array) still ends only when it returns; the host's watchdog answers for it.
+//! primitive).
+//!
+//! One call can also run long alone: the generic algorithms of `Array.prototype` (`join`,
+//! `sort`, `reverse`, `splice`, `concat`, `flat`, ...) visit every index below `length`, holes
+//! included, and a sparse array or an array-like object has any length up to 2^53 - 1
+//! (`[].join.call({length: 2 ** 40}, "")` is hours of a C loop that never polls). For those
+//! methods the call's elements are known beforehand when `length` can be read without running
+//! the worker's code (a real Array's own `length`; an ordinary object's `length` found as a data
+//! property along its prototype chain, a number or a primitive). A visit costs the generic
+//! algorithm at least `NS_PER_GENERIC_ELEMENT`; when that lower bound is past what is left of the
+//! turn's CPU budget, the call ends at once as over the limit (`cpu::armed_cannot_finish`),
+//! as it would have ended past the deadline. A real Array counts as generic only when it is
+//! too long to be dense within the isolate's heap (16 bytes an element): a dense array's call
+//! is bounded by the heap. What is not read (a `length` getter, a proxy, the arrays that
+//! `flatMap`'s callback returns) is left to the host's watchdog.
 
-use super::interrupt::Poll;
-use super::intrinsics::{arg, define_method, global_path, name_atom, native_function, own_slot};
+use super::cpu;
+use super::interrupt::{throw_interrupted, Poll};
+use super::intrinsics::{arg, clear_exception, define_method, global_path, name_atom, native_function, own_slot};
 use rquickjs::{qjs, Ctx};
 use std::ffi::{c_int, CStr};
 
@@ -41,6 +55,27 @@ enum Kind {
     TypedSort = 2,
     /// The first argument's length, when it is a string (hashed and compared as a key).
     StringKey = 3,
+    /// The receiver's `length`, an Array or an array-like object (a generic algorithm that
+    /// visits every index below it).
+    ArrayLike = 4,
+    /// The lengths of the receiver and of the arguments that `concat` spreads.
+    Concat = 5,
+}
+
+/// A lower bound of the CPU time a generic array algorithm spends on one index (a property
+/// lookup that finds a hole costs ~10 ns on the development machine; a tenth of it is assumed).
+const NS_PER_GENERIC_ELEMENT: u64 = 1;
+
+/// Calls predicted to take less than this are not checked against the budget (the polls see
+/// them through): a millisecond.
+const PREDICT_MIN_NS: u64 = 1_000_000;
+
+/// A call's work: units for the poll, and the indices a generic algorithm visits (for the
+/// prediction).
+#[derive(Default)]
+struct Work {
+    units: usize,
+    generic: usize,
 }
 
 /// Methods of one prototype: where it is (a path from the global object, then, for
@@ -62,8 +97,17 @@ const REPLACED: [Methods; 4] = [
             ("lastIndexOf", 1, Kind::ArrayLength),
             ("includes", 1, Kind::ArrayLength),
             ("fill", 1, Kind::ArrayLength),
-            ("reverse", 0, Kind::ArrayLength),
-            ("copyWithin", 2, Kind::ArrayLength),
+            ("reverse", 0, Kind::ArrayLike),
+            ("copyWithin", 2, Kind::ArrayLike),
+            ("join", 1, Kind::ArrayLike),
+            ("toLocaleString", 0, Kind::ArrayLike),
+            ("shift", 0, Kind::ArrayLike),
+            ("unshift", 1, Kind::ArrayLike),
+            ("splice", 2, Kind::ArrayLike),
+            ("sort", 1, Kind::ArrayLike),
+            ("flat", 0, Kind::ArrayLike),
+            ("flatMap", 1, Kind::ArrayLike),
+            ("concat", 1, Kind::Concat),
         ],
     },
     Methods {
@@ -112,35 +156,194 @@ unsafe fn own_length(ctx: *mut qjs::JSContext, v: qjs::JSValue) -> usize {
     // SAFETY: per the contract.
     unsafe {
         if qjs::JS_GetLength(ctx, v, &mut len) < 0 {
-            super::intrinsics::clear_exception(ctx);
+            clear_exception(ctx);
             return 0;
         }
     }
     usize::try_from(len).unwrap_or(0)
 }
 
-/// The units of a call of kind `kind` on `this` with first argument `first`: read without
-/// running any of the worker's code (see the module documentation); 0 when nothing can be.
+/// What an own or inherited property of an object is, read without running the worker's code.
+enum Prop {
+    /// Not on the object or its prototypes.
+    Absent,
+    /// A data property's value (a new reference).
+    Data(qjs::JSValue),
+    /// An accessor, a proxy on the chain, or an error: not known without running code.
+    Unknown,
+}
+
+/// Property `atom` of `obj` (an object), looked up along its prototype chain without calling
+/// a getter or a proxy's trap.
 ///
 /// # Safety
-/// `ctx` live; `this` and `first` live values of it.
-unsafe fn units(ctx: *mut qjs::JSContext, kind: Kind, this: qjs::JSValue, first: qjs::JSValue) -> usize {
+/// `ctx` live; `obj` a live object of it.
+unsafe fn data_property(ctx: *mut qjs::JSContext, obj: qjs::JSValue, atom: qjs::JSAtom) -> Prop {
+    // SAFETY: per the contract; `level` holds one reference (freed once), as does each value
+    // of a descriptor.
+    unsafe {
+        let mut level = qjs::JS_DupValue(ctx, obj);
+        // A chain is finite; the bound only guards against a cycle through an exotic object.
+        for _ in 0..10_000 {
+            if !qjs::JS_IsObject(level) {
+                qjs::JS_FreeValue(ctx, level);
+                return Prop::Absent;
+            }
+            if qjs::JS_IsProxy(level) {
+                qjs::JS_FreeValue(ctx, level);
+                return Prop::Unknown;
+            }
+            let mut desc = qjs::JSPropertyDescriptor {
+                flags: 0,
+                value: qjs::JS_UNDEFINED,
+                getter: qjs::JS_UNDEFINED,
+                setter: qjs::JS_UNDEFINED,
+            };
+            let found = qjs::JS_GetOwnProperty(ctx, &mut desc, level, atom);
+            if found != 0 {
+                qjs::JS_FreeValue(ctx, level);
+                qjs::JS_FreeValue(ctx, desc.getter);
+                qjs::JS_FreeValue(ctx, desc.setter);
+                if found < 0 {
+                    clear_exception(ctx);
+                    return Prop::Unknown;
+                }
+                if desc.flags & qjs::JS_PROP_GETSET as c_int != 0 {
+                    qjs::JS_FreeValue(ctx, desc.value);
+                    return Prop::Unknown;
+                }
+                return Prop::Data(desc.value);
+            }
+            let proto = qjs::JS_GetPrototype(ctx, level);
+            qjs::JS_FreeValue(ctx, level);
+            if qjs::JS_IsException(proto) {
+                clear_exception(ctx);
+                return Prop::Unknown;
+            }
+            level = proto;
+        }
+        qjs::JS_FreeValue(ctx, level);
+        Prop::Unknown
+    }
+}
+
+/// `LengthOfArrayLike(obj)` when it runs none of the worker's code: a real Array's length, or
+/// an object's `length` data property that is not an object (ToLength of a primitive); 0 when
+/// it cannot be read so.
+///
+/// # Safety
+/// `ctx` live; `obj` a live value of it.
+unsafe fn array_like_length(ctx: *mut qjs::JSContext, obj: qjs::JSValue) -> usize {
+    // SAFETY: per the contract; the value read is freed once.
+    unsafe {
+        if !qjs::JS_IsObject(obj) || qjs::JS_IsProxy(obj) {
+            return 0;
+        }
+        if qjs::JS_IsArray(obj) {
+            return own_length(ctx, obj);
+        }
+        let Prop::Data(v) = data_property(ctx, obj, qjs::JS_ATOM_length as qjs::JSAtom) else {
+            return 0;
+        };
+        if qjs::JS_IsObject(v) {
+            qjs::JS_FreeValue(ctx, v); // ToPrimitive would call its valueOf
+            return 0;
+        }
+        let mut n = 0.0f64;
+        // A primitive's ToNumber runs no code (a symbol or a BigInt throws: 0).
+        let failed = qjs::JS_ToFloat64(ctx, &mut n, v) < 0;
+        qjs::JS_FreeValue(ctx, v);
+        if failed {
+            clear_exception(ctx);
+            return 0;
+        }
+        // ToLength: NaN and negatives are 0; at most 2^53 - 1 (`as` saturates).
+        if n.is_nan() || n <= 0.0 {
+            0
+        } else {
+            n.min(9_007_199_254_740_991.0) as usize
+        }
+    }
+}
+
+/// The elements of `v` that a generic algorithm visits: all of an array-like object's, and
+/// those of a real Array too long to be dense within the isolate's heap.
+///
+/// # Safety
+/// `ctx` live; `v` a live value of it.
+unsafe fn generic_work(ctx: *mut qjs::JSContext, v: qjs::JSValue) -> Work {
+    // SAFETY: per the contract.
+    unsafe {
+        let units = array_like_length(ctx, v);
+        let dense_max = cpu::armed_heap_bytes() / 16;
+        let generic = if qjs::JS_IsArray(v) && units <= dense_max {
+            0
+        } else {
+            units
+        };
+        Work { units, generic }
+    }
+}
+
+/// Whether `concat` spreads `v` (IsConcatSpreadable), when that can be told without running
+/// the worker's code; false otherwise.
+///
+/// # Safety
+/// `ctx` live; `v` a live value of it.
+unsafe fn spread_by_concat(ctx: *mut qjs::JSContext, v: qjs::JSValue) -> bool {
+    // SAFETY: per the contract; the value read is freed once.
+    unsafe {
+        if !qjs::JS_IsObject(v) || qjs::JS_IsProxy(v) {
+            return false;
+        }
+        match data_property(ctx, v, qjs::JS_ATOM_Symbol_isConcatSpreadable as qjs::JSAtom) {
+            Prop::Absent => qjs::JS_IsArray(v),
+            Prop::Unknown => false,
+            Prop::Data(flag) => {
+                // ToBoolean runs no code.
+                let spread = qjs::JS_ToBool(ctx, flag) > 0;
+                qjs::JS_FreeValue(ctx, flag);
+                spread
+            }
+        }
+    }
+}
+
+/// The work of a call of kind `kind` on `this` with arguments `argv`: read without running any
+/// of the worker's code (see the module documentation); nothing when nothing can be.
+///
+/// # Safety
+/// `ctx` live; `this` and the `argc` values at `argv` live values of it.
+unsafe fn work(ctx: *mut qjs::JSContext, kind: Kind, this: qjs::JSValue, argc: c_int, argv: *mut qjs::JSValue) -> Work {
     // SAFETY: per the contract; each value made here is freed once.
     unsafe {
-        match kind {
+        let units = match kind {
             // `JS_IsArray` is false for a proxy (quickjs-ng).
             Kind::ArrayLength if qjs::JS_IsArray(this) => own_length(ctx, this),
             Kind::ArrayLength => 0,
+            Kind::ArrayLike => return generic_work(ctx, this),
+            Kind::Concat => {
+                let mut total = Work::default();
+                for i in 0..=usize::try_from(argc).unwrap_or(0) {
+                    let v = if i == 0 { this } else { arg(argc, argv, i - 1) };
+                    if spread_by_concat(ctx, v) {
+                        let w = generic_work(ctx, v);
+                        total.units = total.units.saturating_add(w.units);
+                        total.generic = total.generic.saturating_add(w.generic);
+                    }
+                }
+                return total;
+            }
             Kind::TypedBytes | Kind::TypedSort => {
                 if qjs::JS_GetTypedArrayType(this) < 0 {
-                    return 0;
+                    return Work::default();
                 }
                 let (mut offset, mut bytes, mut per) = (0, 0, 1);
                 let buffer = qjs::JS_GetTypedArrayBuffer(ctx, this, &mut offset, &mut bytes, &mut per);
                 if qjs::JS_IsException(buffer) {
                     // Out of bounds (a shrunk buffer): the engine's own function says so.
-                    super::intrinsics::clear_exception(ctx);
-                    return 0;
+                    clear_exception(ctx);
+                    return Work::default();
                 }
                 qjs::JS_FreeValue(ctx, buffer);
                 let (bytes, per) = (bytes as usize, per as usize);
@@ -151,9 +354,16 @@ unsafe fn units(ctx: *mut qjs::JSContext, kind: Kind, this: qjs::JSValue, first:
                     bytes
                 }
             }
-            Kind::StringKey if qjs::JS_IsString(first) => own_length(ctx, first),
-            Kind::StringKey => 0,
-        }
+            Kind::StringKey => {
+                let first = arg(argc, argv, 0);
+                if qjs::JS_IsString(first) {
+                    own_length(ctx, first)
+                } else {
+                    0
+                }
+            }
+        };
+        Work { units, generic: 0 }
     }
 }
 
@@ -176,10 +386,17 @@ unsafe extern "C" fn charged(
             0 => Kind::ArrayLength,
             1 => Kind::TypedBytes,
             2 => Kind::TypedSort,
-            _ => Kind::StringKey,
+            3 => Kind::StringKey,
+            4 => Kind::ArrayLike,
+            _ => Kind::Concat,
         };
-        let n = units(ctx, kind, this, arg(argc, argv, 0));
-        if n > 0 && Poll::new(ctx).tick(n).is_err() {
+        let Work { units, generic } = work(ctx, kind, this, argc, argv);
+        let predicted_ns = (generic as u64).saturating_mul(NS_PER_GENERIC_ELEMENT);
+        if predicted_ns >= PREDICT_MIN_NS && cpu::armed_cannot_finish(predicted_ns) {
+            throw_interrupted(ctx);
+            return qjs::JS_EXCEPTION;
+        }
+        if units > 0 && Poll::new(ctx).tick(units).is_err() {
             return qjs::JS_EXCEPTION; // the uncatchable interrupt is pending
         }
         qjs::JS_Call(ctx, *data.add(D_ORIGINAL), this, argc, argv)

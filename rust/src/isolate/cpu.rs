@@ -4,8 +4,15 @@
 //! host's timeline, so the host cannot pass it in. The simulator adds what is measured here to
 //! virtual latency.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+
+thread_local! {
+    /// The budget armed last on this thread: the turn that runs here. Natives that can tell
+    /// before a call how much work it will do ask it (`armed_cannot_finish`).
+    static ARMED: RefCell<Option<CpuBudget>> = const { RefCell::new(None) };
+}
 
 /// Nanoseconds of CPU time the calling thread has used.
 pub fn thread_cpu_ns() -> u64 {
@@ -34,6 +41,8 @@ pub struct CpuBudget {
 struct BudgetInner {
     deadline_ns: AtomicU64,
     tripped: AtomicBool,
+    /// The isolate's heap limit (bytes): what bounds the work of a call on a dense array.
+    heap_bytes: AtomicUsize,
 }
 
 impl Default for BudgetInner {
@@ -41,6 +50,7 @@ impl Default for BudgetInner {
         BudgetInner {
             deadline_ns: AtomicU64::new(u64::MAX),
             tripped: AtomicBool::new(false),
+            heap_bytes: AtomicUsize::new(usize::MAX),
         }
     }
 }
@@ -57,6 +67,12 @@ impl CpuBudget {
 
     /// Like `arm`, from a CPU clock reading the caller already took (saves a system call).
     pub fn arm_from(&self, now_cpu_ns: u64, budget_ns: u64) {
+        ARMED.with(|armed| {
+            let mut armed = armed.borrow_mut();
+            if !armed.as_ref().is_some_and(|b| Arc::ptr_eq(&b.inner, &self.inner)) {
+                *armed = Some(self.clone());
+            }
+        });
         self.inner.tripped.store(false, Ordering::Relaxed);
         self.inner
             .deadline_ns
@@ -80,10 +96,43 @@ impl CpuBudget {
         false
     }
 
+    /// The isolate's heap limit, for `armed_heap_bytes`.
+    pub fn set_heap_bytes(&self, bytes: usize) {
+        self.inner.heap_bytes.store(bytes, Ordering::Relaxed);
+    }
+
     /// Whether the last armed turn ran out of budget.
     pub fn tripped(&self) -> bool {
         self.inner.tripped.load(Ordering::Relaxed)
     }
+}
+
+/// Whether the turn armed on this thread cannot do `work_ns` more of CPU time within its budget.
+/// If so its budget is tripped now: the turn ends as over its CPU limit, as it would once the
+/// work had run past the deadline (natives call this with a lower bound of a call's cost).
+pub fn armed_cannot_finish(work_ns: u64) -> bool {
+    ARMED.with(|armed| {
+        let armed = armed.borrow();
+        let Some(budget) = armed.as_ref() else {
+            return false;
+        };
+        let deadline = budget.inner.deadline_ns.load(Ordering::Relaxed);
+        if deadline == u64::MAX || thread_cpu_ns().saturating_add(work_ns) < deadline {
+            return false;
+        }
+        budget.inner.tripped.store(true, Ordering::Relaxed);
+        true
+    })
+}
+
+/// The heap limit of the isolate whose turn was armed last on this thread (`usize::MAX` if none).
+pub fn armed_heap_bytes() -> usize {
+    ARMED.with(|armed| {
+        armed
+            .borrow()
+            .as_ref()
+            .map_or(usize::MAX, |b| b.inner.heap_bytes.load(Ordering::Relaxed))
+    })
 }
 
 #[cfg(test)]
@@ -112,5 +161,23 @@ mod tests {
         assert!(!b.should_interrupt());
         b.disarm();
         assert!(!b.should_interrupt());
+    }
+
+    #[test]
+    fn a_predicted_overrun_trips_the_budget_armed_on_this_thread() {
+        let b = CpuBudget::new();
+        b.set_heap_bytes(1 << 20);
+        b.arm(1_000_000_000); // a second
+        assert_eq!(armed_heap_bytes(), 1 << 20);
+        assert!(!armed_cannot_finish(1_000)); // a microsecond fits
+        assert!(!b.tripped());
+        assert!(armed_cannot_finish(10_000_000_000)); // ten seconds do not
+        assert!(b.tripped() && b.should_interrupt());
+        b.disarm();
+        assert!(!armed_cannot_finish(u64::MAX)); // no deadline: nothing is predicted
+                                                 // Another thread has no armed budget.
+        std::thread::spawn(|| assert!(!armed_cannot_finish(u64::MAX) && armed_heap_bytes() == usize::MAX))
+            .join()
+            .unwrap();
     }
 }

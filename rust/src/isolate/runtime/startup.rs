@@ -38,6 +38,7 @@ impl Isolate {
         // every refusal is recorded.
         let heap = Heap::new(spec.limits.memory_bytes);
         let budget = CpuBudget::new();
+        budget.set_heap_bytes(spec.limits.memory_bytes);
         let runtime = Runtime::new_with_alloc(heap.allocator(budget.clone()))
             .map_err(|e| fail(format!("cannot create isolate: {e}")))?;
         runtime.set_max_stack_size(spec.limits.stack_bytes);
