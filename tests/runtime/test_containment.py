@@ -382,6 +382,8 @@ def test_charged_builtins_are_the_engines_own_to_a_worker() -> None:
         "[].concat({ length: 2 ** 40, [Symbol.isConcatSpreadable]: true });",
         "Array.prototype.join.call(Object.create({ length: 2 ** 40 }), '');",
         "Array.prototype.join.call({ length: '1e12' }, '');",
+        "Array.prototype.join.call(new Proxy({ length: 2 ** 40 }, {}), '');",
+        "const a = []; a[2 ** 32 - 2] = 1; Array.prototype.sort.call(new Proxy(a, { get: undefined }));",
     ],
     ids=[
         "sparse-join",
@@ -403,6 +405,8 @@ def test_charged_builtins_are_the_engines_own_to_a_worker() -> None:
         "array-like-concat",
         "inherited-length-join",
         "string-length-join",
+        "proxy-join",
+        "proxy-sparse-sort",
     ],
 )
 def test_one_generic_array_call_past_the_budget_ends_at_once(attack: str) -> None:

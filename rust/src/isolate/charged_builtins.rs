@@ -25,13 +25,14 @@
 //! (`[].join.call({length: 2 ** 40}, "")` is hours of a C loop that never polls). For those
 //! methods the call's elements are known beforehand when `length` can be read without running
 //! the worker's code (a real Array's own `length`; an ordinary object's `length` found as a data
-//! property along its prototype chain, a number or a primitive). A visit costs the generic
+//! property along its prototype chain, a number or a primitive; through a proxy whose handler
+//! has no `get` trap, its target's). A visit costs the generic
 //! algorithm at least `NS_PER_GENERIC_ELEMENT`; when that lower bound is past what is left of the
 //! turn's CPU budget, the call ends at once as over the limit (`cpu::armed_cannot_finish`),
 //! as it would have ended past the deadline. A real Array counts as generic only when it is
 //! too long to be dense within the isolate's heap (16 bytes an element): a dense array's call
-//! is bounded by the heap. What is not read (a `length` getter, a proxy, the arrays that
-//! `flatMap`'s callback returns) is left to the host's watchdog.
+//! is bounded by the heap. What is not read (a `length` getter, a proxy with a `get` trap, the
+//! arrays that `flatMap`'s callback returns) is left to the host's watchdog.
 
 use super::cpu;
 use super::interrupt::{throw_interrupted, Poll};
@@ -236,8 +237,11 @@ unsafe fn data_property(ctx: *mut qjs::JSContext, obj: qjs::JSValue, atom: qjs::
 unsafe fn array_like_length(ctx: *mut qjs::JSContext, obj: qjs::JSValue) -> usize {
     // SAFETY: per the contract; the value read is freed once.
     unsafe {
-        if !qjs::JS_IsObject(obj) || qjs::JS_IsProxy(obj) {
+        if !qjs::JS_IsObject(obj) {
             return 0;
+        }
+        if qjs::JS_IsProxy(obj) {
+            return proxied_length(ctx, obj);
         }
         if qjs::JS_IsArray(obj) {
             return own_length(ctx, obj);
@@ -263,6 +267,48 @@ unsafe fn array_like_length(ctx: *mut qjs::JSContext, obj: qjs::JSValue) -> usiz
         } else {
             n.min(9_007_199_254_740_991.0) as usize
         }
+    }
+}
+
+/// The length a proxy's `[[Get]]` reads without running code: its target's (read as
+/// `array_like_length` reads it) when its handler has no `get` trap, else 0 (the trap's answer is
+/// not known, and a trap runs at every index, where the interpreter polls).
+///
+/// # Safety
+/// `ctx` live; `proxy` a live proxy of it.
+unsafe fn proxied_length(ctx: *mut qjs::JSContext, proxy: qjs::JSValue) -> usize {
+    // SAFETY: per the contract; the handler, its trap and the target are freed once.
+    unsafe {
+        let handler = qjs::JS_GetProxyHandler(ctx, proxy);
+        if qjs::JS_IsException(handler) {
+            clear_exception(ctx); // revoked: the engine's own function throws
+            return 0;
+        }
+        let trap = data_property(ctx, handler, qjs::JS_ATOM_get as qjs::JSAtom);
+        qjs::JS_FreeValue(ctx, handler);
+        match trap {
+            Prop::Absent => {}
+            // GetMethod: undefined and null are no trap.
+            Prop::Data(v) if qjs::JS_IsUndefined(v) || qjs::JS_IsNull(v) => {}
+            Prop::Data(v) => {
+                qjs::JS_FreeValue(ctx, v);
+                return 0;
+            }
+            Prop::Unknown => return 0,
+        }
+        let target = qjs::JS_GetProxyTarget(ctx, proxy);
+        if qjs::JS_IsException(target) {
+            clear_exception(ctx);
+            return 0;
+        }
+        // One level: a proxy of a proxy counts nothing (no recursion to bound).
+        let n = if qjs::JS_IsProxy(target) {
+            0
+        } else {
+            array_like_length(ctx, target)
+        };
+        qjs::JS_FreeValue(ctx, target);
+        n
     }
 }
 
