@@ -37,6 +37,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,7 @@ def scale_one(
         )
         client = Client(local)
     workers_before = sum(client.run(_process_cpu_s).values()) if client is not None else 0.0
+    threads_before = _other_threads_cpu_s()
     load_before = os.getloadavg()[0]
     timings: dict[str, Any] = {}
     wall, cpu = time.perf_counter(), cpu_now()
@@ -210,6 +212,7 @@ def scale_one(
 
         run = run_sharded(sc, sc.deployments[0], traffic, population, processes, timings=timings)
     wall, cpu = time.perf_counter() - wall, cpu_now() - cpu
+    threads_cpu = _other_threads_cpu_s() - threads_before
     if client is not None and local is not None:
         # The workers' CPU time during the run (they were started, and imported edgert, before
         # the clock started; their CPU time is not yet among this process's children's).
@@ -231,10 +234,32 @@ def scale_one(
         "ok_share": round(float((run.status == 200).mean()), 4),
         "cold_starts": int(run.cold_start.sum()),
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        # CPU of this process's threads other than the one that runs the simulation (OpenBLAS's
+        # pool, when it spins; edgert.sim.blas keeps it to one thread): included in cpu_s.
+        "other_threads_cpu_s": round(threads_cpu, 2),
         # The wall time's split (edgert.sim.parallel.run_sharded's timings): planning, each
         # shard's start-up and run, the merge.
         "split": timings,
     }
+
+
+def _other_threads_cpu_s() -> float:
+    """CPU seconds of this process's threads but the calling one, from /proc (0 elsewhere)."""
+    me, total = str(threading.get_native_id()), 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 0.0
+    for tid in tasks:
+        if tid == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _process_cpu_s() -> float:
