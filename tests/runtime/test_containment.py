@@ -420,6 +420,23 @@ def test_one_generic_array_call_past_the_budget_ends_at_once(attack: str) -> Non
     assert_recovers(w)
 
 
+def test_a_generic_array_call_over_a_long_string_ends_at_once() -> None:
+    # A string's indices are visited one by one too (2.7 s for 6e7 characters): made at
+    # start-up, whose budget is larger, and joined in a request with a 50 ms budget.
+    src = """
+    const s = 'x'.repeat(6e7);
+    export default { async fetch(request) {
+      if (new URL(request.url).pathname === '/ok') return new Response('fine');
+      return new Response(String(Array.prototype.join.call(s, '').length));
+    } }
+    """
+    w = Worker(src, cpu_ms=50, startup_cpu_ms=2000)
+    r = w.fetch("https://example.com/attack")
+    assert r.status == 503 and r.stats.outcome == "exceededCpu", r.stats.error
+    assert r.stats.cpu_ms < 50
+    assert_recovers(w)
+
+
 def test_generic_array_calls_within_the_budget_run_as_the_engines() -> None:
     # What the replacements read runs no worker code: a `length` getter and a proxy's trap
     # run once, as the engine's own methods run them, and an `isConcatSpreadable` getter once.

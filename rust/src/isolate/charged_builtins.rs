@@ -24,15 +24,16 @@
 //! included, and a sparse array or an array-like object has any length up to 2^53 - 1
 //! (`[].join.call({length: 2 ** 40}, "")` is hours of a C loop that never polls). For those
 //! methods the call's elements are known beforehand when `length` can be read without running
-//! the worker's code (a real Array's own `length`; an ordinary object's `length` found as a data
-//! property along its prototype chain, a number or a primitive; through a proxy whose handler
-//! has no `get` trap, its target's). A visit costs the generic
-//! algorithm at least `NS_PER_GENERIC_ELEMENT`; when that lower bound is past what is left of the
-//! turn's CPU budget, the call ends at once as over the limit (`cpu::armed_cannot_finish`),
-//! as it would have ended past the deadline. A real Array counts as generic only when it is
-//! too long to be dense within the isolate's heap (16 bytes an element): a dense array's call
-//! is bounded by the heap. What is not read (a `length` getter, a proxy with a `get` trap, the
-//! arrays that `flatMap`'s callback returns) is left to the host's watchdog.
+//! the worker's code: a real Array's own `length`, a primitive string's, an ordinary object's
+//! `length` found as a data property along its prototype chain (a number or another
+//! primitive), and through a proxy whose handler has no `get` trap, its target's. A visit
+//! costs the generic algorithm at least `NS_PER_GENERIC_ELEMENT`; when that lower bound is past
+//! what is left of the turn's CPU budget, the call ends at once as over the limit
+//! (`cpu::armed_cannot_finish`), as it would have ended past the deadline. A real Array counts
+//! as generic only when it is too long to be dense within the isolate's heap (16 bytes an
+//! element): a dense array's call is bounded by the heap. What is not read (a `length` getter,
+//! a proxy with a `get` trap, the arrays that `flatMap`'s callback returns) is left to the
+//! host's watchdog.
 
 use super::cpu;
 use super::interrupt::{throw_interrupted, Poll};
@@ -228,15 +229,18 @@ unsafe fn data_property(ctx: *mut qjs::JSContext, obj: qjs::JSValue, atom: qjs::
     }
 }
 
-/// `LengthOfArrayLike(obj)` when it runs none of the worker's code: a real Array's length, or
-/// an object's `length` data property that is not an object (ToLength of a primitive); 0 when
-/// it cannot be read so.
+/// `LengthOfArrayLike(ToObject(obj))` when it runs none of the worker's code: a real Array's
+/// length, a primitive string's, or an object's `length` data property that is not an object
+/// (ToLength of a primitive); 0 when it cannot be read so.
 ///
 /// # Safety
 /// `ctx` live; `obj` a live value of it.
 unsafe fn array_like_length(ctx: *mut qjs::JSContext, obj: qjs::JSValue) -> usize {
     // SAFETY: per the contract; the value read is freed once.
     unsafe {
+        if qjs::JS_IsString(obj) {
+            return own_length(ctx, obj); // a String object's length, whose indices are its units
+        }
         if !qjs::JS_IsObject(obj) {
             return 0;
         }
