@@ -2,8 +2,8 @@
 
 The simulator's matrix products are small (a chunk of sessions against the PoPs, a grid cell's
 candidates, a backbone path) and OpenBLAS's idle threads spin after each one: on a machine whose
-cores the shard processes already use, that spinning takes CPU from the other shards (~5% of a
-one-process run's CPU, ~half of the CPU of routing a million sessions, and no wall time gained).
+cores the shard processes already use, that spinning takes CPU from the other shards (~1-2% of
+a run's CPU, docs/benchmarks.md, and no wall time gained).
 Worker processes start with ``OPENBLAS_NUM_THREADS=1`` (:mod:`edgert.sim.parallel`); in a
 process where NumPy is loaded already, ``threadpoolctl`` sets the limit and restores it after.
 """

@@ -37,7 +37,10 @@
 
 use super::cpu;
 use super::interrupt::{throw_interrupted, Poll};
-use super::intrinsics::{arg, clear_exception, define_method, global_path, name_atom, native_function, own_slot};
+use super::intrinsics::{
+    arg, clear_exception, define_method, free_descriptor, global_path, name_atom, native_function, own_descriptor,
+    own_slot,
+};
 use rquickjs::{qjs, Ctx};
 use std::ffi::{c_int, CStr};
 
@@ -187,33 +190,27 @@ unsafe fn data_property(ctx: *mut qjs::JSContext, obj: qjs::JSValue, atom: qjs::
         let mut level = qjs::JS_DupValue(ctx, obj);
         // A chain is finite; the bound only guards against a cycle through an exotic object.
         for _ in 0..10_000 {
-            if !qjs::JS_IsObject(level) {
-                qjs::JS_FreeValue(ctx, level);
-                return Prop::Absent;
-            }
-            if qjs::JS_IsProxy(level) {
-                qjs::JS_FreeValue(ctx, level);
-                return Prop::Unknown;
-            }
-            let mut desc = qjs::JSPropertyDescriptor {
-                flags: 0,
-                value: qjs::JS_UNDEFINED,
-                getter: qjs::JS_UNDEFINED,
-                setter: qjs::JS_UNDEFINED,
+            let end = if !qjs::JS_IsObject(level) {
+                Some(Prop::Absent) // the end of the chain
+            } else if qjs::JS_IsProxy(level) {
+                Some(Prop::Unknown) // its traps are code
+            } else {
+                None
             };
-            let found = qjs::JS_GetOwnProperty(ctx, &mut desc, level, atom);
-            if found != 0 {
+            if let Some(prop) = end {
                 qjs::JS_FreeValue(ctx, level);
+                return prop;
+            }
+            // An error reading an own property (a module namespace's binding not yet
+            // initialised) reads as none: such an object's prototype is null.
+            if let Some(desc) = own_descriptor(ctx, level, atom) {
+                qjs::JS_FreeValue(ctx, level);
+                if desc.flags & qjs::JS_PROP_GETSET as c_int != 0 {
+                    free_descriptor(ctx, desc);
+                    return Prop::Unknown;
+                }
                 qjs::JS_FreeValue(ctx, desc.getter);
                 qjs::JS_FreeValue(ctx, desc.setter);
-                if found < 0 {
-                    clear_exception(ctx);
-                    return Prop::Unknown;
-                }
-                if desc.flags & qjs::JS_PROP_GETSET as c_int != 0 {
-                    qjs::JS_FreeValue(ctx, desc.value);
-                    return Prop::Unknown;
-                }
                 return Prop::Data(desc.value);
             }
             let proto = qjs::JS_GetPrototype(ctx, level);
