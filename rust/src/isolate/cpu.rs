@@ -125,6 +125,22 @@ pub fn armed_cannot_finish(work_ns: u64) -> bool {
     })
 }
 
+/// CPU time left to the turn armed on this thread (`u64::MAX` if none is armed, or it is
+/// disarmed).
+pub fn armed_remaining_ns() -> u64 {
+    ARMED.with(|armed| {
+        let armed = armed.borrow();
+        let Some(budget) = armed.as_ref() else {
+            return u64::MAX;
+        };
+        let deadline = budget.inner.deadline_ns.load(Ordering::Relaxed);
+        if deadline == u64::MAX {
+            return u64::MAX;
+        }
+        deadline.saturating_sub(thread_cpu_ns())
+    })
+}
+
 /// The heap limit of the isolate whose turn was armed last on this thread (`usize::MAX` if none).
 pub fn armed_heap_bytes() -> usize {
     ARMED.with(|armed| {

@@ -83,6 +83,14 @@ pub unsafe fn throw_interrupted(ctx: *mut qjs::JSContext) {
     }
 }
 
+/// Ends the turn from a native function whose CPU budget was tripped (`cpu::armed_cannot_finish`):
+/// throws the uncatchable interrupt and returns the error the native returns with it.
+pub fn end_turn(ctx: &rquickjs::Ctx<'_>) -> rquickjs::Error {
+    // SAFETY: `ctx` is a live context used by this thread for the duration of the call.
+    unsafe { throw_interrupted(ctx.as_raw().as_ptr()) };
+    rquickjs::Error::Exception
+}
+
 /// Counts `units` of work a native function is about to do on its input (bytes hashed, copied
 /// or parsed), as `Poll::tick` does, for natives that neither poll while they work nor
 /// allocate from the isolate's heap in proportion (a digest of 32 MiB returns 32 bytes: a

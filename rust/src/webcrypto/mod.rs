@@ -55,6 +55,6 @@ pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import
 pub use kdf::{derive_bits as kdf_bits, KdfParams};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
-pub use rsa_keygen::{check_params as check_rsa_params, generate as generate_rsa};
+pub use rsa_keygen::{check_params as check_rsa_params, generate as generate_rsa, Budget as KeygenBudget};
 pub use secret::{SecretKey, SecretKind};
 pub use x25519::generate as generate_x25519;

@@ -34,9 +34,22 @@ fn params(kind: Kind, hash: Hash) -> Params {
     }
 }
 
+/// No CPU limit.
+struct Unlimited;
+
+impl rsa_keygen::Budget for Unlimited {
+    fn cannot_finish(&self, _work_ns: u64) -> bool {
+        false
+    }
+
+    fn remaining_ns(&self) -> u64 {
+        u64::MAX
+    }
+}
+
 /// A generated pair (aws-lc-rs for 2048 bits with 65537, RustCrypto otherwise).
 fn pair(bits: usize, exponent: &[u8], seed: u8) -> (Material, Material) {
-    generate_rsa(bits, exponent, [seed; 32]).unwrap()
+    generate_rsa(bits, exponent, [seed; 32], &Unlimited).unwrap().unwrap()
 }
 
 fn spki_of(public: &Material) -> Vec<u8> {
@@ -324,4 +337,61 @@ fn import_sizes() {
     .unwrap();
     let err = import_spki(&params(Kind::RsaPkcs1, Hash::Sha256), &der).unwrap_err();
     assert_eq!(err.name, ErrorName::NotSupported);
+}
+
+/// A CPU budget that says stop at its `stop_at`-th question and reports `remaining` left.
+struct Stopping {
+    asked: std::cell::Cell<u32>,
+    stop_at: u32,
+    remaining: u64,
+}
+
+impl Stopping {
+    fn new(stop_at: u32, remaining: u64) -> Stopping {
+        Stopping {
+            asked: std::cell::Cell::new(0),
+            stop_at,
+            remaining,
+        }
+    }
+}
+
+impl rsa_keygen::Budget for Stopping {
+    fn cannot_finish(&self, _work_ns: u64) -> bool {
+        self.asked.set(self.asked.get() + 1);
+        self.asked.get() >= self.stop_at
+    }
+
+    fn remaining_ns(&self) -> u64 {
+        self.remaining
+    }
+}
+
+#[test]
+fn a_budget_short_of_the_floor_ends_a_generation_before_it_starts() {
+    let budget = Stopping::new(1, 0);
+    assert!(generate_rsa(8192, &[1, 0, 1], [1; 32], &budget).unwrap().is_none());
+    assert_eq!(budget.asked.get(), 1);
+    assert!(rsa_keygen::floor_ns(8192) > rsa_keygen::floor_ns(4096));
+    assert_eq!(rsa_keygen::floor_ns(2048), 5_000_000);
+}
+
+#[test]
+fn with_little_budget_left_rustcrypto_generates_and_asks_before_every_candidate() {
+    // 2048 bits with 65537 is AWS-LC's size, but not with less left than AWS-LC typically takes.
+    let budget = Stopping::new(6, rsa_keygen::typical_ns(2048) - 1);
+    assert!(generate_rsa(2048, &[1, 0, 1], [1; 32], &budget).unwrap().is_none());
+    assert_eq!(budget.asked.get(), 6);
+    // Sizes only RustCrypto generates are asked the same way.
+    let budget = Stopping::new(4, u64::MAX);
+    assert!(generate_rsa(1032, &[3], [1; 32], &budget).unwrap().is_none());
+    assert_eq!(budget.asked.get(), 4);
+}
+
+#[test]
+fn with_enough_budget_left_aws_lc_generates_asked_only_before() {
+    let budget = Stopping::new(u32::MAX, rsa_keygen::typical_ns(2048));
+    let (public, _) = generate_rsa(2048, &[1, 0, 1], [1; 32], &budget).unwrap().unwrap();
+    assert_eq!(budget.asked.get(), 1);
+    assert!(matches!(public, Material::RsaPublic { .. }));
 }

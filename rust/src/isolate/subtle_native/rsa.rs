@@ -3,10 +3,25 @@
 //! other WebCrypto natives when `lazy/subtle.js` first loads.
 
 use super::{bytes, describe_pair, material, throw};
+use crate::isolate::cpu;
+use crate::isolate::interrupt::end_turn;
 use crate::isolate::native::Shared;
 use crate::webcrypto::{self as wc, rsa_oaep, Hash};
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Function, Object, Result, TypedArray, Value};
+
+/// The CPU budget of the turn armed on this thread, as RSA key generation asks it.
+struct TurnBudget;
+
+impl wc::KeygenBudget for TurnBudget {
+    fn cannot_finish(&self, work_ns: u64) -> bool {
+        cpu::armed_cannot_finish(work_ns)
+    }
+
+    fn remaining_ns(&self) -> u64 {
+        cpu::armed_remaining_ns()
+    }
+}
 
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<()> {
     let s = state.clone();
@@ -27,7 +42,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 }
                 let mut seed = [0u8; 32];
                 s.lock().fill_random(&mut seed);
-                let pair = wc::generate_rsa(bits, &exponent, seed).map_err(|e| throw(&ctx, e))?;
+                // The generation asks the turn's CPU budget before it starts and between prime
+                // candidates (`webcrypto::rsa_keygen`); when it cannot go on, the turn ends as
+                // over its CPU limit, as it would have once the generation returned.
+                let generated = wc::generate_rsa(bits, &exponent, seed, &TurnBudget);
+                let Some(pair) = generated.map_err(|e| throw(&ctx, e))? else {
+                    return Err(end_turn(&ctx));
+                };
                 Ok::<_, rquickjs::Error>(describe_pair(&ctx, pair)?.into_value())
             },
         )?,
