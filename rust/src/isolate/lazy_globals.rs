@@ -45,6 +45,8 @@ const LAZY_GLOBALS: &[(&str, &str)] = &[
     ("streams", "TransformStreamDefaultController"),
     ("streams", "ByteLengthQueuingStrategy"),
     ("streams", "CountQueuingStrategy"),
+    ("streams", "IdentityTransformStream"),
+    ("streams", "FixedLengthStream"),
     ("textstreams", "TextDecoderStream"),
     ("textstreams", "TextEncoderStream"),
     ("blob", "Blob"),

@@ -49,6 +49,8 @@ const LAZY: &[(&str, &str)] = &[
             "\n",
             include_str!("webapi/lazy/streams/transform.js"),
             "\n",
+            include_str!("webapi/lazy/streams/identity.js"),
+            "\n",
             include_str!("webapi/lazy/streams/pipe.js"),
             "\n",
             include_str!("webapi/lazy/streams/exports.js"),

@@ -25,6 +25,7 @@ const INTERFACES = {
   WritableStream, WritableStreamDefaultWriter, WritableStreamDefaultController,
   TransformStream, TransformStreamDefaultController,
   ByteLengthQueuingStrategy, CountQueuingStrategy,
+  IdentityTransformStream, FixedLengthStream,
 };
 for (const name of Object.keys(INTERFACES)) webidlInterface(INTERFACES[name], name);
 Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, { value: ReadableStream.prototype.values, writable: true, configurable: true });
