@@ -14,6 +14,7 @@ interrupt handler; the single calls that remain over the limit are bounded by th
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from edgert import Worker
 
@@ -88,13 +89,31 @@ BOMBS = {
     "rsa-keygen-8192": _keygen(8192, "1, 0, 1"),
     "rsa-keygen-4096": _keygen(4096, "1, 0, 1"),
     "rsa-keygen-4096-e3": _keygen(4096, "3"),
+    # RSA private-key operations with a 16384-bit key (~0.5 s each, RustCrypto): ended before
+    # they run when the budget left cannot cover a lower bound (60 ms at this size).
+    "rsa-sign-16384": "(async () => { await crypto.subtle.sign(SIG, await KEY, new Uint8Array(32));"
+    " return 'signed' })()",
+    "rsa-sign-16384-loop": "(async () => { const k = await KEY;"
+    " for (;;) await crypto.subtle.sign(SIG, k, new Uint8Array(32)) })()",
     # A known gap (docs/architecture.md, "Containment"): BigInt arithmetic and conversions are
     # the interpreter's own opcodes, not calls a native can wrap, and do not poll.
     "bigint-to-string": "String(((1n << 1000000n) - 1n).toString().length)",
 }
 #: Statements a bomb's module runs at start-up (a 2 s start-up budget), before its request:
 #: what the request's budget could not make in time.
-MODULE_SCOPE = {"string-join": "const s = 'x'.repeat(6e7);"}
+_KEY_16384 = (
+    "const SIG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };"
+    " const KEY = crypto.subtle.importKey('pkcs8', Uint8Array.from(atob('"
+    + (Path(__file__).resolve().parents[1] / "tests" / "webcrypto" / "rsa16384_pkcs8.b64")
+    .read_text()
+    .strip()
+    + "'), (c) => c.charCodeAt(0)), SIG, false, ['sign']);"
+)
+MODULE_SCOPE = {
+    "string-join": "const s = 'x'.repeat(6e7);",
+    "rsa-sign-16384": _KEY_16384,
+    "rsa-sign-16384-loop": _KEY_16384,
+}
 
 
 def main(names: list[str]) -> None:

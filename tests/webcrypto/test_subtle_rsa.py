@@ -6,6 +6,7 @@ hash length, and RSASSA-PKCS1-v1_5 with SHA-1 on a 1024-bit key."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,3 +239,43 @@ def test_a_generation_within_the_cpu_limit_still_generates() -> None:
     for bits, e in ((2048, "[1,0,1]"), (1032, "[3]")):
         r = worker.fetch(f"https://gen.test/?name=RSASSA-PKCS1-v1_5&bits={bits}&e={e}")
         assert (r.status, r.text()) == (200, "generated")
+
+
+# A 16384-bit RSA key (PKCS#8, made with `openssl genpkey`): RustCrypto signs with it in ~0.5 s.
+KEY_16384 = (Path(__file__).parent / "rsa16384_pkcs8.b64").read_text().strip()
+PRIVATE_OP_16384 = """
+const der = Uint8Array.from(atob('KEY_B64'), (c) => c.charCodeAt(0));
+const sig = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, oaep = { name: 'RSA-OAEP', hash: 'SHA-256' };
+// Imported at start-up (its own budget), with the lazy module.
+const keys = Promise.all([
+  crypto.subtle.importKey('pkcs8', der, sig, false, ['sign']),
+  crypto.subtle.importKey('pkcs8', der, oaep, false, ['decrypt']),
+]);
+export default {
+  async fetch(request) {
+    const [signing, decrypting] = await keys;
+    const op = new URL(request.url).pathname;
+    if (op === '/sign') await crypto.subtle.sign(sig, signing, new Uint8Array(32));
+    if (op === '/sign-loop') for (;;) await crypto.subtle.sign(sig, signing, new Uint8Array(32));
+    if (op === '/decrypt') await crypto.subtle.decrypt(oaep, decrypting, new Uint8Array(2048));
+    return new Response('done');
+  },
+};
+""".replace("KEY_B64", KEY_16384)
+
+
+@pytest.mark.parametrize("op", ["/sign", "/sign-loop", "/decrypt"])
+def test_a_private_key_operation_past_the_budget_ends_before_it_runs(op: str) -> None:
+    # One signature with this key costs ~10x the limit and a loop of them ran ~5 s: a lower
+    # bound of the operation (60 ms at 16384 bits) is past the budget, so the turn ends at once.
+    worker = Worker(PRIVATE_OP_16384, cpu_ms=50, startup_cpu_ms=5000, max_isolates=1)
+    r = worker.fetch(f"https://rsa.test{op}")
+    assert r.status == 503
+    assert r.stats is not None and r.stats.outcome == "exceededCpu"
+    assert r.stats.cpu_ms < 50
+
+
+def test_a_private_key_operation_within_the_budget_runs() -> None:
+    worker = Worker(PRIVATE_OP_16384, cpu_ms=10_000, startup_cpu_ms=5000, max_isolates=1)
+    r = worker.fetch("https://rsa.test/sign")
+    assert (r.status, r.text()) == (200, "done")

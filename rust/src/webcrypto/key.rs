@@ -161,6 +161,15 @@ pub fn ec_hash(curve: Curve) -> Hash {
 }
 
 impl Material {
+    /// A lower bound of one private-key operation with this key, in nanoseconds: an RSA private
+    /// key's (`RsaPrivate::private_op_floor_ns`); 0 for the others, whose operations are short.
+    pub fn private_op_floor_ns(&self) -> u64 {
+        match self {
+            Material::RsaPrivate { key } => key.private_op_floor_ns(),
+            _ => 0,
+        }
+    }
+
     pub fn hmac(hash: Hash, secret: Vec<u8>) -> Material {
         let key = Box::new(hmac::Key::new(hash.hmac_algorithm(), &secret));
         Material::Hmac { hash, secret, key }

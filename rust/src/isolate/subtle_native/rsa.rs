@@ -2,7 +2,7 @@
 //! `encrypt` / `decrypt` (`webcrypto::rsa_keygen`, `webcrypto::rsa_oaep`). Installed with the
 //! other WebCrypto natives when `lazy/subtle.js` first loads.
 
-use super::{bytes, describe_pair, material, throw};
+use super::{bytes, describe_pair, end_turn_unless_affordable, material, throw};
 use crate::isolate::cpu;
 use crate::isolate::interrupt::end_turn;
 use crate::isolate::native::Shared;
@@ -70,6 +70,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                     _ => Vec::new(),
                 };
                 let input = bytes(&ctx, &data)?;
+                if !encrypt {
+                    end_turn_unless_affordable(&ctx, &m)?;
+                }
                 let out = if encrypt {
                     rsa_oaep::encrypt(&m, hash, &label, &input)
                 } else {
