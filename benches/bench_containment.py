@@ -95,6 +95,13 @@ BOMBS = {
     " return 'signed' })()",
     "rsa-sign-16384-loop": "(async () => { const k = await KEY;"
     " for (;;) await crypto.subtle.sign(SIG, k, new Uint8Array(32)) })()",
+    # PBKDF2 at Workers' limit of 100,000 iterations: ~16-70 ms a call, 2-3.6 s for 4,096 bytes;
+    # ended before it runs when the budget left cannot cover a lower bound (kdf.rs).
+    "pbkdf2-4096-bytes": "(async () => { await crypto.subtle.deriveBits({name: 'PBKDF2',"
+    " hash: 'SHA-256', salt: new Uint8Array(16), iterations: 1e5}, await PBKDF2_KEY, 32768);"
+    " return 'derived' })()",
+    "pbkdf2-loop": "(async () => { const k = await PBKDF2_KEY; for (;;) await crypto.subtle.deriveBits("
+    "{name: 'PBKDF2', hash: 'SHA-512', salt: new Uint8Array(16), iterations: 1e5}, k, 512) })()",
     # A known gap (docs/architecture.md, "Containment"): BigInt arithmetic and conversions are
     # the interpreter's own opcodes, not calls a native can wrap, and do not poll.
     "bigint-to-string": "String(((1n << 1000000n) - 1n).toString().length)",
@@ -109,10 +116,16 @@ _KEY_16384 = (
     .strip()
     + "'), (c) => c.charCodeAt(0)), SIG, false, ['sign']);"
 )
+_PBKDF2_KEY = (
+    "const PBKDF2_KEY = crypto.subtle.importKey('raw', new Uint8Array(16), 'PBKDF2', false,"
+    " ['deriveBits']);"
+)
 MODULE_SCOPE = {
     "string-join": "const s = 'x'.repeat(6e7);",
     "rsa-sign-16384": _KEY_16384,
     "rsa-sign-16384-loop": _KEY_16384,
+    "pbkdf2-4096-bytes": _PBKDF2_KEY,
+    "pbkdf2-loop": _PBKDF2_KEY,
 }
 
 

@@ -9,6 +9,7 @@ import base64
 import json
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -131,3 +132,37 @@ def test_error_names() -> None:
         "generateBadLength": "DOMException:OperationError",
         "jwkWrongAlg": "DOMException:DataError",
     }
+
+
+PBKDF2 = """
+const key = crypto.subtle.importKey('raw', new Uint8Array(16), 'PBKDF2', false, ['deriveBits']);
+export default {
+  async fetch(request) {
+    const url = new URL(request.url), k = await key;
+    const derive = (bits) => crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-512', salt: new Uint8Array(16), iterations: 100000 }, k, bits);
+    if (url.pathname === '/long') await derive(32768);
+    if (url.pathname === '/loop') for (;;) await derive(512);
+    const out = new Uint8Array(await derive(512));
+    return new Response(String(out.length));
+  },
+};
+"""
+
+
+@pytest.mark.parametrize("path", ["/long", "/loop"])
+def test_pbkdf2_past_the_budget_ends_near_the_limit(path: str) -> None:
+    # At 100,000 iterations a 64-byte SHA-512 derivation takes ~60 ms and 4,096 bytes ~3.5 s;
+    # one call cannot be interrupted, so a budget short of its lower bound ends the turn first
+    # (a loop of them ran ~4 s at a 50 ms limit, the long one ~3.5 s).
+    worker = Worker(PBKDF2, cpu_ms=50, startup_cpu_ms=5000, max_isolates=1)
+    r = worker.fetch(f"https://kdf.test{path}")
+    assert r.status == 503
+    assert r.stats is not None and r.stats.outcome == "exceededCpu"
+    assert r.stats.cpu_ms < 400
+
+
+def test_pbkdf2_within_the_budget_derives() -> None:
+    worker = Worker(PBKDF2, cpu_ms=10_000, startup_cpu_ms=5000, max_isolates=1)
+    r = worker.fetch("https://kdf.test/")
+    assert (r.status, r.text()) == (200, "64")

@@ -47,6 +47,28 @@ fn pbkdf2_alg(hash: Hash) -> pbkdf2::Algorithm {
 }
 
 /// `deriveBits(params, key, bits)`: `bits` must be a multiple of 8; 0 gives no bytes.
+/// A lower bound of a PBKDF2 derivation's CPU time, for the caller to ask its CPU budget with
+/// before it runs (0 for HKDF, and for parameters `derive_bits` refuses): each iteration of
+/// each output block is an HMAC of two compressions. 40 ns an iteration-block with SHA-1 and
+/// SHA-256, 120 ns with SHA-384 and SHA-512, about a fourth of what the development machine
+/// measured (`benches/bench_native_floors.py --pbkdf2`: ~155 ns, and 550-675 ns). At Workers'
+/// limits (100,000 iterations, 4,096 bytes) one call takes 2-3.6 s.
+pub fn pbkdf2_floor_ns(params: &KdfParams, bits: usize) -> u64 {
+    let KdfParams::Pbkdf2 { hash, iterations, .. } = params else {
+        return 0;
+    };
+    let len = bits.div_ceil(8);
+    if *iterations > MAX_PBKDF2_ITERATIONS || len > MAX_PBKDF2_BYTES {
+        return 0;
+    }
+    let blocks = len.div_ceil(hash.output_len()) as u64;
+    let per_block_ns = match hash {
+        Hash::Sha1 | Hash::Sha256 => 40,
+        Hash::Sha384 | Hash::Sha512 => 120,
+    };
+    u64::from(*iterations) * blocks * per_block_ns
+}
+
 pub fn derive_bits(key: &SecretKey, params: &KdfParams, bits: usize) -> Result<Vec<u8>, CryptoError> {
     if bits % 8 != 0 {
         return Err(CryptoError::operation(format!("length {bits} is not a multiple of 8")));

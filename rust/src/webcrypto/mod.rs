@@ -52,7 +52,7 @@ pub use error::{CryptoError, ErrorName};
 pub use export::{export_jwk, export_pkcs8, export_raw, export_spki};
 pub use hash::Hash;
 pub use import::{generate_ec, generate_ed25519, import_jwk, import_pkcs8, import_raw, import_spki, Params};
-pub use kdf::{derive_bits as kdf_bits, KdfParams};
+pub use kdf::{derive_bits as kdf_bits, pbkdf2_floor_ns, KdfParams};
 pub use key::{parse_curve, KeyInfo, Kind, Material};
 pub use ops::{digest, sign, timing_safe_equal, verify, SigParams};
 pub use rsa_keygen::{check_params as check_rsa_params, generate as generate_rsa, Budget as KeygenBudget};

@@ -124,7 +124,7 @@ impl RsaPrivate {
     /// the primes, which grow with the cube of the size. AWS-LC's keys (2048 to 8192 bits):
     /// 0.06 ms at 2048 bits; RustCrypto's (other sizes, up to 16384): 60 ms at 16384 bits. Each
     /// is a fourth or less of the fastest signature measured on the development machine
-    /// (`benches/bench_rsa_keygen.py --sign`: 0.36 ms, 1.9 ms and 35 ms at 2048, 4096 and 8192
+    /// (`benches/bench_native_floors.py --sign`: 0.36 ms, 1.9 ms and 35 ms at 2048, 4096 and 8192
     /// bits, ~0.55 s at 16384).
     pub fn private_op_floor_ns(&self) -> u64 {
         let (anchor_ns, anchor_bits) = if self.pair.is_some() {

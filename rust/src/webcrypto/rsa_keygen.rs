@@ -88,7 +88,7 @@ pub trait Budget {
 /// grow as modular exponentiation does, with the cube of the size. 5 ms at 2048 bits is a
 /// fifth of the fastest of 20 AWS-LC generations measured on the development machine, and the
 /// fastest at 3072, 4096 and 8192 bits are 4.7x, 9.8x and 10.9x this bound
-/// (`benches/bench_rsa_keygen.py`), so that a faster machine or a lucky draw still finishes
+/// (`benches/bench_native_floors.py`), so that a faster machine or a lucky draw still finishes
 /// above it.
 pub fn floor_ns(bits: usize) -> u64 {
     const NS_AT_2048: f64 = 5e6;

@@ -313,3 +313,28 @@ fn jwk_round_trip_and_alg_check() {
         ErrorName::Data
     );
 }
+
+#[test]
+fn pbkdf2_floor_counts_iterations_and_output_blocks() {
+    let pbkdf2 = |hash, iterations| KdfParams::Pbkdf2 {
+        hash,
+        salt: vec![0; 16],
+        iterations,
+    };
+    assert_eq!(pbkdf2_floor_ns(&pbkdf2(Hash::Sha256, 100_000), 256), 100_000 * 40);
+    // 4,096 bytes of SHA-256 are 128 blocks; of SHA-512, 64 at 120 ns.
+    assert_eq!(
+        pbkdf2_floor_ns(&pbkdf2(Hash::Sha256, 100_000), 32_768),
+        100_000 * 128 * 40
+    );
+    assert_eq!(pbkdf2_floor_ns(&pbkdf2(Hash::Sha512, 1_000), 32_768), 1_000 * 64 * 120);
+    // What derive_bits refuses is its error, not a cost; HKDF is short.
+    assert_eq!(pbkdf2_floor_ns(&pbkdf2(Hash::Sha256, 100_001), 256), 0);
+    assert_eq!(pbkdf2_floor_ns(&pbkdf2(Hash::Sha256, 1), 32_776), 0);
+    let hkdf = KdfParams::Hkdf {
+        hash: Hash::Sha256,
+        salt: vec![],
+        info: vec![],
+    };
+    assert_eq!(pbkdf2_floor_ns(&hkdf, 256), 0);
+}

@@ -1,22 +1,25 @@
-"""How long one RSA `generateKey` (or, with ``--sign``, one `sign`) takes inside a worker, by
-size: the spread the CPU-budget bounds of ``rust/src/webcrypto/rsa_keygen.rs`` (and
-``RsaPrivate::private_op_floor_ns``) are set from (session 13).
+"""How long one long native call takes inside a worker: the spread the containment floors
+(lower bounds a native asks the turn's CPU budget with before it runs, session 13) are set
+from. Each run is one request of a worker with a CPU limit no call reaches (600 s); the figure
+is the request's CPU time (``response.stats.cpu_ms``: the isolate's thread CPU clock), so what
+else the machine runs does not count; the peer in the same run is the floor itself.
 
-    python benches/bench_rsa_keygen.py [--runs 20] [BITS ...]      (default: 2048 3072 4096)
-    python benches/bench_rsa_keygen.py --sign [--runs 7] [BITS ...]  (default: 2048 4096 8192 16384)
+    python benches/bench_native_floors.py [--runs 20] [BITS ...]          (default: 2048 3072 4096)
+    python benches/bench_native_floors.py --sign [--runs 7] [BITS ...]    (default: 2048 4096 8192 16384)
+    python benches/bench_native_floors.py --pbkdf2 [--runs 3]
+
+Default: one RSA ``generateKey`` (``rust/src/webcrypto/rsa_keygen.rs``'s ``floor_ns``: 5 ms at
+2048 bits, with the cube of the size). With so much budget left, the common sizes with exponent
+65537 are AWS-LC's generations.
 
 ``--sign``: RSASSA-PKCS1-v1_5 / SHA-256 signatures of 32 bytes with a key imported at start-up
 (made by ``cryptography``; the 16384-bit one is the tests' ``tests/webcrypto/rsa16384_pkcs8.b64``),
-AWS-LC's for 2048 to 8192 bits, RustCrypto's beyond; the peer is the floor the budget is asked
-with before each (0.06 ms at 2048 bits for AWS-LC's keys, 60 ms at 16384 for RustCrypto's, both
-with the cube of the size).
+AWS-LC's for 2048 to 8192 bits, RustCrypto's beyond (``RsaPrivate::private_op_floor_ns``: 0.06 ms
+at 2048 bits for AWS-LC's keys, 60 ms at 16384 for RustCrypto's, both with the cube of the size).
 
-Each run is one request of a worker with a CPU limit no generation reaches (600 s); the figure
-is the request's CPU time (``response.stats.cpu_ms``: the isolate's thread CPU clock), so what
-else the machine runs does not count. With so much budget left, the common sizes with exponent
-65537 are AWS-LC's generations. The peer in the same run is the lower bound the budget is asked
-with (``floor``, 5 ms at 2048 bits growing with the cube of the size): the fastest run over the
-bound is its margin.
+``--pbkdf2``: one PBKDF2 ``deriveBits`` at Workers' limit of 100,000 iterations, one output block
+of each hash and 4,096 bytes of SHA-256 and SHA-512 (``kdf::pbkdf2_floor_ns``: 40 ns an
+iteration-block with SHA-1 and SHA-256, 120 ns with SHA-384 and SHA-512).
 """
 
 from __future__ import annotations
@@ -98,12 +101,51 @@ def sign_main(sizes: list[int], runs: int) -> None:
         )
 
 
+PBKDF2_SOURCE = """
+const key = crypto.subtle.importKey('raw', new Uint8Array(16), 'PBKDF2', false, ['deriveBits']);
+export default {
+  async fetch(request) {
+    const url = new URL(request.url), k = await key;
+    const hash = url.searchParams.get('hash'), bits = Number(url.searchParams.get('bits'));
+    if (hash === null) return new Response('warm');
+    await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash, salt: new Uint8Array(16), iterations: 100000 }, k, bits);
+    return new Response('derived');
+  },
+};
+"""
+HASH_BYTES = {"SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64}
+
+
+def pbkdf2_main(runs: int) -> None:
+    worker = Worker(PBKDF2_SOURCE, cpu_ms=600_000, startup_cpu_ms=10_000)
+    worker.fetch("https://kdf.test/")  # the first request loads the lazy module
+    print(
+        f"{'hash':8s} {'bytes':>5s} {'min ms':>8s} {'ns per iteration-block':>23s} {'floor ns':>8s}"
+    )
+    cases = [(h, n) for h, n in HASH_BYTES.items()] + [("SHA-256", 4096), ("SHA-512", 4096)]
+    for hash_name, out in cases:
+        times = []
+        for _ in range(runs):
+            r = worker.fetch(f"https://kdf.test/?hash={hash_name}&bits={out * 8}")
+            assert r.status == 200 and r.stats is not None, r.status
+            times.append(r.stats.cpu_ms)
+        blocks = -(-out // HASH_BYTES[hash_name])
+        per = min(times) * 1e6 / 100_000 / blocks
+        floor = 40 if hash_name in ("SHA-1", "SHA-256") else 120
+        print(f"{hash_name:8s} {out:5d} {min(times):8.1f} {per:23.1f} {floor:8d}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("bits", type=int, nargs="*")
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--sign", action="store_true", help="time one sign() per request")
+    parser.add_argument("--pbkdf2", action="store_true", help="time one PBKDF2 deriveBits")
     args = parser.parse_args()
+    if args.pbkdf2:
+        pbkdf2_main(args.runs or 3)
+        return
     if args.sign:
         sign_main(args.bits or [2048, 4096, 8192, 16384], args.runs or 7)
         return
