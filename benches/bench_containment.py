@@ -13,7 +13,9 @@ interrupt handler; the single calls that remain over the limit are bounded by th
 
 from __future__ import annotations
 
+import base64
 import sys
+import zlib
 from pathlib import Path
 
 from edgert import Worker
@@ -102,6 +104,12 @@ BOMBS = {
     " return 'derived' })()",
     "pbkdf2-loop": "(async () => { const k = await PBKDF2_KEY; for (;;) await crypto.subtle.deriveBits("
     "{name: 'PBKDF2', hash: 'SHA-512', salt: new Uint8Array(16), iterations: 1e5}, k, 512) })()",
+    # A decompression bomb: 256 MiB of zeros from ~256 KiB of gzip, decompressed as one chunk;
+    # its output (a Rust buffer) is charged to the budget and checked against the heap as it
+    # grows (compression_native.rs, session 13).
+    "gunzip-bomb": "(async () => { const ds = new DecompressionStream('gzip');"
+    " const w = ds.writable.getWriter(); w.write(BOMB); w.close();"
+    " return String((await new Response(ds.readable).arrayBuffer()).byteLength) })()",
     # A known gap (docs/architecture.md, "Containment"): BigInt arithmetic and conversions are
     # the interpreter's own opcodes, not calls a native can wrap, and do not poll.
     "bigint-to-string": "String(((1n << 1000000n) - 1n).toString().length)",
@@ -126,6 +134,13 @@ MODULE_SCOPE = {
     "rsa-sign-16384-loop": _KEY_16384,
     "pbkdf2-4096-bytes": _PBKDF2_KEY,
     "pbkdf2-loop": _PBKDF2_KEY,
+    "gunzip-bomb": "const BOMB = Uint8Array.from(atob('"
+    + base64.b64encode(
+        (lambda c: b"".join([c.compress(bytes(1 << 20)) for _ in range(256)] + [c.flush()]))(
+            zlib.compressobj(9, zlib.DEFLATED, 31)
+        )
+    ).decode()
+    + "'), (c) => c.charCodeAt(0));",
 }
 
 

@@ -167,3 +167,44 @@ def test_decompression_streams_output_per_chunk() -> None:
     assert r.status == 200, r.stats.error
     out = r.json()
     assert 0 < out["firstBeforeClose"] < len(data) and out["total"] == len(data)
+
+
+BOMB = r"""
+export default {
+  async fetch(request) {
+    // A decompression bomb in the request body, decompressed as one chunk.
+    const input = new Uint8Array(await request.arrayBuffer());
+    const ds = new DecompressionStream('gzip');
+    const writer = ds.writable.getWriter();
+    writer.write(input);
+    writer.close();
+    const out = await new Response(ds.readable).arrayBuffer();
+    return new Response(String(out.byteLength));
+  },
+};
+"""
+
+
+def _zeros_gzip(mib: int) -> bytes:
+    """`mib` MiB of zeros, gzip-compressed (~1 KiB a MiB)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(1 << 20)
+    return b"".join([c.compress(zeros) for _ in range(mib)] + [c.flush()])
+
+
+def test_a_decompression_bomb_ends_at_the_cpu_limit_and_within_the_heap() -> None:
+    # 256 MiB from ~256 KiB. The output grows outside the isolate's heap, so it is charged to
+    # the CPU budget and checked against the heap as it grows: inflating it all took ~0.25 s
+    # at a 50 ms limit (and host memory of the whole output, however large).
+    bomb = _zeros_gzip(256)
+    post = edgert.Request("https://bomb.test/", method="POST", body=bomb)
+    r = edgert.Worker(BOMB, cpu_ms=50).fetch(post)
+    assert (r.status, r.stats.outcome) == (503, "exceededCpu")
+    assert r.stats.cpu_ms < 150
+    # With time to spare, a heap of 32 MiB cannot hold the output: over the memory limit,
+    # the isolate replaced, and the worker still serves.
+    worker = edgert.Worker(BOMB, cpu_ms=30_000, memory_mb=32, max_isolates=1)
+    r = worker.fetch(post)
+    assert (r.status, r.stats.outcome) == (503, "exceededMemory")
+    small = edgert.Request("https://bomb.test/", method="POST", body=gzip.compress(b"x" * 1000))
+    assert worker.fetch(small).text() == "1000"
