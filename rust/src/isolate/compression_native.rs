@@ -195,12 +195,6 @@ impl OutputGuard {
         self.checked = len.saturating_mul(2);
         Ok(())
     }
-
-    /// A new chunk's output starts from an emptied buffer.
-    fn taken(&mut self) {
-        self.charged = 0;
-        self.checked = 0;
-    }
 }
 
 pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
@@ -223,6 +217,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                 ctx.clone(),
                 move |ctx: Ctx<'js>, input: Opt<Value<'js>>, finish: Opt<bool>| {
                     let mut codec = codec.borrow_mut();
+                    // Each call's output starts from the buffer the last one emptied.
                     let mut guard = OutputGuard::default();
                     if let Some(v) = input.0.filter(|v| !v.is_undefined()) {
                         let bytes = charged_bytes(&ctx, &v)?;
@@ -234,7 +229,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> Result<()> {
                             .map_err(|e| Exception::throw_type(&ctx, &format!("{what} failed: {e}")))?;
                         guard.admit(&ctx, codec.output_len())?;
                     }
-                    guard.taken();
                     TypedArray::<u8>::new(ctx.clone(), codec.take_output())
                 },
             )

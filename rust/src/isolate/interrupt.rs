@@ -91,6 +91,17 @@ pub fn end_turn(ctx: &rquickjs::Ctx<'_>) -> rquickjs::Error {
     rquickjs::Error::Exception
 }
 
+/// Ends the turn (as `end_turn`) when what is left of its CPU budget cannot cover `work_ns`,
+/// a lower bound of the call a native is about to make (`cpu::armed_cannot_finish`): the call
+/// would have ended past the deadline; it ends before it runs instead. No work (a call with no
+/// lower bound) reads no clock.
+pub fn afford(ctx: &rquickjs::Ctx<'_>, work_ns: u64) -> rquickjs::Result<()> {
+    if work_ns > 0 && super::cpu::armed_cannot_finish(work_ns) {
+        return Err(end_turn(ctx));
+    }
+    Ok(())
+}
+
 /// Counts `units` of work a native function is about to do on its input (bytes hashed, copied
 /// or parsed), as `Poll::tick` does, for natives that neither poll while they work nor
 /// allocate from the isolate's heap in proportion (a digest of 32 MiB returns 32 bytes: a

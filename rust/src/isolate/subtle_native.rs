@@ -3,10 +3,9 @@
 //! QuickJS class instance freed with it by the garbage collector. Errors are thrown as
 //! `Error("<DOMException name>: message")`, which `subtle.js` turns into `DOMException`s.
 
-use super::cpu;
 /// The subtle natives' byte arguments: copied and charged to the CPU budget.
 pub(super) use super::interrupt::charged_bytes as bytes;
-use super::interrupt::{charge, end_turn};
+use super::interrupt::{afford, charge};
 use super::native::Shared;
 use super::settle::{uint8_array, Text};
 use crate::webcrypto::{self as wc, CryptoError, Hash, Kind, Material, Params, SigParams};
@@ -201,7 +200,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
             |ctx: Ctx<'js>, handle: Value<'js>, kind: String, hash: String, salt: f64, data: Value<'js>| {
                 let m = material(&ctx, &handle)?;
                 let params = sig_params(&ctx, &kind, &hash, salt)?;
-                end_turn_unless_affordable(&ctx, &m)?;
+                // One RSA signature with a 16384-bit key takes ~0.5 s, which no poll interrupts.
+                afford(&ctx, m.private_op_floor_ns())?;
                 let out = wc::sign(&m, &params, &bytes(&ctx, &data)?).map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), out)
             },
@@ -261,18 +261,5 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
     )?;
     symmetric::install(ctx, n, state)?;
     rsa::install(ctx, n, state)?;
-    Ok(())
-}
-
-/// Ends the turn as over its CPU limit when what is left of its budget cannot cover a lower
-/// bound of a private-key operation with `m` (`Material::private_op_floor_ns`): one RSA
-/// signature or decryption with a 16384-bit key takes ~0.5 s, which no poll could interrupt, and
-/// a loop of them was polled only every several calls (~5 s at a 50 ms limit). The operation
-/// would have ended past the deadline; it ends before it starts instead.
-pub(crate) fn end_turn_unless_affordable(ctx: &Ctx<'_>, m: &Material) -> Result<()> {
-    let floor = m.private_op_floor_ns();
-    if floor > 0 && cpu::armed_cannot_finish(floor) {
-        return Err(end_turn(ctx));
-    }
     Ok(())
 }

@@ -2,9 +2,9 @@
 //! `encrypt` / `decrypt` (`webcrypto::rsa_keygen`, `webcrypto::rsa_oaep`). Installed with the
 //! other WebCrypto natives when `lazy/subtle.js` first loads.
 
-use super::{bytes, describe_pair, end_turn_unless_affordable, material, throw};
+use super::{bytes, describe_pair, material, throw};
 use crate::isolate::cpu;
-use crate::isolate::interrupt::end_turn;
+use crate::isolate::interrupt::{afford, end_turn};
 use crate::isolate::native::Shared;
 use crate::webcrypto::{self as wc, rsa_oaep, Hash};
 use rquickjs::function::Opt;
@@ -71,7 +71,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 };
                 let input = bytes(&ctx, &data)?;
                 if !encrypt {
-                    end_turn_unless_affordable(&ctx, &m)?;
+                    afford(&ctx, m.private_op_floor_ns())?;
                 }
                 let out = if encrypt {
                     rsa_oaep::encrypt(&m, hash, &label, &input)

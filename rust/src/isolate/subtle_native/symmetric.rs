@@ -4,8 +4,7 @@
 //! the rest of `subtle_native`.
 
 use super::{bytes, describe, material, throw};
-use crate::isolate::cpu;
-use crate::isolate::interrupt::end_turn;
+use crate::isolate::interrupt::afford;
 use crate::isolate::native::Shared;
 use crate::webcrypto::{
     self as wc, CipherParams, CryptoError, ErrorName, Hash, KdfParams, Material, SecretKey, SecretKind,
@@ -161,9 +160,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, n: &Object<'js>, state: &Shared) -> Result<(
                 let bits = usize::try_from(count(bits)).unwrap_or(usize::MAX);
                 // One PBKDF2 call runs up to seconds without polling: a budget that cannot
                 // cover its lower bound ends the turn before it runs.
-                if cpu::armed_cannot_finish(wc::pbkdf2_floor_ns(&params, bits)) {
-                    return Err(end_turn(&ctx));
-                }
+                afford(&ctx, wc::pbkdf2_floor_ns(&params, bits))?;
                 let out = wc::kdf_bits(key, &params, bits).map_err(|e| throw(&ctx, e))?;
                 TypedArray::<u8>::new(ctx.clone(), out)
             },
